@@ -1,0 +1,46 @@
+//! `cockpit` — the command-line front of EnergiTech Cockpit.
+//!
+//! Every sub-command is a thin call into `cockpit-core`; this crate only parses arguments,
+//! resolves the database path and prints results (text for people, `--json` for scripts).
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// EnergiTech Cockpit: predictive maintenance of a wind-turbine fleet, from the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "cockpit", version, about, long_about = None)]
+pub struct Cli {
+    /// SQLite database to use [default: <OS data dir>/energitech-cockpit/cockpit.db]
+    #[arg(long, global = true, env = "COCKPIT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a wind fleet: writes scada.csv, turbines.csv and logbook.csv in the canonical schema
+    Simulate(commands::SimulateArgs),
+    /// Ingest SCADA, turbine registry and logbook CSV files (recognised by their header)
+    Ingest(commands::IngestArgs),
+    /// Simulate EnergiTech's Lyon demo park (20 turbines, 180 days) and ingest it
+    Demo(commands::DemoArgs),
+    /// Export the training table: features of every turbine at regular snapshots, with labels
+    Features(commands::FeaturesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Inference benchmark (filled in below once `model` lands).
+fn main() {}

@@ -1,0 +1,26 @@
+//! # cockpit-core
+//!
+//! The headless domain library of EnergiTech Cockpit. It knows nothing about windows or web
+//! views: the `cockpit` command and the desktop shell are thin fronts over it.
+//!
+//! One module per concern:
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`schema`] | the data contract: canonical SCADA columns, units and ranges, registry and logbook |
+//! | [`sim`] | the seeded, physically plausible fleet simulator |
+//! | [`mapping`] | column mappings that turn foreign exports into the canonical schema |
+//! | [`ingest`] | streaming, validating ingestion of CSV files with quarantine of bad rows |
+//! | [`store`] | the SQLite database: connection settings, migrations, queries |
+//! | [`features`] | the model inputs, computed once for training export and scoring alike |
+//! | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
+//! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
+
+pub mod demo;
+pub mod features;
+pub mod ingest;
+pub mod mapping;
+pub mod model;
+pub mod schema;
+pub mod sim;
+pub mod store;

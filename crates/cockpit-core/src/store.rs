@@ -1,0 +1,346 @@
+//! The local SQLite database: where it lives, how it is opened (WAL), its versioned migrations,
+//! and the small queries other modules share.
+//!
+//! Tables (see `docs/data-contract.md` for the columns):
+//! - `turbines` — the registry; `id` is an internal integer key used by every other table;
+//! - `readings` — canonical 10-minute SCADA records, one per (turbine, timestamp), timestamps in
+//!   Unix seconds UTC;
+//! - `logbook` — failures and repairs;
+//! - `ingestions` — one row per ingested file with its counts (the ingestion journal);
+//! - `quarantine` — rejected rows with file, line, reason and raw text, so nothing is silently lost.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::schema::SIGNALS;
+
+/// File name of the database inside the data directory.
+pub const DB_FILE_NAME: &str = "cockpit.db";
+/// Folder name of the cockpit inside the OS data directory.
+pub const APP_DIR_NAME: &str = "energitech-cockpit";
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot open the database {path}: {source} (check that the folder exists and is writable)"
+    )]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("the database {path} was written by a newer cockpit (schema version {found}, this build knows up to {known}); upgrade the cockpit")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("no data folder could be determined for this user; pass --db PATH or set COCKPIT_DB")]
+    NoDataDir,
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// The OS data directory of the cockpit (`$XDG_DATA_HOME/energitech-cockpit` on Linux).
+pub fn default_data_dir() -> Result<PathBuf, StoreError> {
+    dirs::data_dir()
+        .map(|d| d.join(APP_DIR_NAME))
+        .ok_or(StoreError::NoDataDir)
+}
+
+/// Default database path: `<data dir>/cockpit.db`.
+pub fn default_db_path() -> Result<PathBuf, StoreError> {
+    Ok(default_data_dir()?.join(DB_FILE_NAME))
+}
+
+/// Ordered migrations; the database's `user_version` is the number of migrations applied.
+const MIGRATIONS: &[&str] = &[MIGRATION_1];
+
+const MIGRATION_1: &str = "
+CREATE TABLE turbines (
+    id                 INTEGER PRIMARY KEY,
+    turbine_id         TEXT NOT NULL UNIQUE,
+    site               TEXT NOT NULL,
+    model              TEXT NOT NULL,
+    rated_power_kw     REAL NOT NULL,
+    latitude           REAL NOT NULL,
+    longitude          REAL NOT NULL,
+    commissioning_date TEXT NOT NULL
+);
+CREATE TABLE logbook (
+    id                   INTEGER PRIMARY KEY,
+    turbine              INTEGER NOT NULL REFERENCES turbines(id),
+    component            TEXT NOT NULL,
+    failure_time         INTEGER NOT NULL,
+    back_in_service_time INTEGER,
+    action               TEXT NOT NULL DEFAULT '',
+    UNIQUE (turbine, component, failure_time)
+);
+CREATE TABLE ingestions (
+    id           INTEGER PRIMARY KEY,
+    file         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    mapping      TEXT,
+    started_at   INTEGER NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    rows         INTEGER NOT NULL,
+    accepted     INTEGER NOT NULL,
+    quarantined  INTEGER NOT NULL,
+    duplicates   INTEGER NOT NULL,
+    out_of_order INTEGER NOT NULL
+);
+CREATE TABLE quarantine (
+    id        INTEGER PRIMARY KEY,
+    file      TEXT NOT NULL,
+    line      INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    message   TEXT NOT NULL,
+    raw       TEXT NOT NULL,
+    ingestion INTEGER REFERENCES ingestions(id),
+    UNIQUE (file, line)
+);
+";
+
+/// SQL creating the `readings` table, generated from the data contract so the columns cannot
+/// drift from [`SIGNALS`].
+fn readings_ddl() -> String {
+    let cols: String = SIGNALS
+        .iter()
+        .map(|s| format!("    {} REAL,\n", s.name))
+        .collect();
+    format!(
+        "CREATE TABLE readings (\n    turbine INTEGER NOT NULL REFERENCES turbines(id),\n    ts INTEGER NOT NULL,\n{cols}    status INTEGER,\n    PRIMARY KEY (turbine, ts)\n) WITHOUT ROWID;"
+    )
+}
+
+/// An open cockpit database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory database with the full schema, for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(Duration::from_secs(10))?;
+        self.conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -65536;",
+        )
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            if i == 0 {
+                tx.execute_batch(&readings_ddl())?;
+            }
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Path of the database file (`:memory:` for in-memory stores).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for modules of this crate that own their own queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Mutable access to the connection (transactions).
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Map from public turbine id to internal key.
+    pub fn turbine_keys(&self) -> Result<HashMap<String, i64>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT turbine_id, id FROM turbines")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Row counts of the main tables, for summaries and health.
+    pub fn counts(&self) -> Result<StoreCounts, StoreError> {
+        let count = |table: &str| -> Result<i64, StoreError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(StoreCounts {
+            turbines: count("turbines")?,
+            readings: count("readings")?,
+            logbook: count("logbook")?,
+            quarantine: count("quarantine")?,
+        })
+    }
+
+    /// Earliest and latest reading timestamps (Unix seconds), if any reading is stored.
+    pub fn reading_span(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT min(ts), max(ts) FROM readings", [], |r| {
+                Ok(
+                    match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                        (Some(a), Some(b)) => Some((a, b)),
+                        _ => None,
+                    },
+                )
+            })
+            .optional()?
+            .flatten())
+    }
+
+    /// Quarantined rows of one file (or all files), oldest first.
+    pub fn quarantined(&self, file: Option<&str>) -> Result<Vec<QuarantinedRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT file, line, reason, message, raw FROM quarantine
+             WHERE ?1 IS NULL OR file = ?1 ORDER BY file, line",
+        )?;
+        let rows = stmt.query_map(params![file], |r| {
+            Ok(QuarantinedRow {
+                file: r.get(0)?,
+                line: r.get(1)?,
+                reason: r.get(2)?,
+                message: r.get(3)?,
+                raw: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StoreCounts {
+    pub turbines: i64,
+    pub readings: i64,
+    pub logbook: i64,
+    pub quarantine: i64,
+}
+
+/// A rejected input row, as kept in the `quarantine` table.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QuarantinedRow {
+    pub file: String,
+    pub line: i64,
+    pub reason: String,
+    pub message: String,
+    pub raw: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_gets_the_whole_schema_and_reopening_is_harmless() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/cockpit.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let journal: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.counts().unwrap().readings, 0);
+        let cols: Vec<String> = store
+            .conn()
+            .prepare("SELECT name FROM pragma_table_info('readings')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(cols.len(), SIGNALS.len() + 3);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_cockpit_is_refused_with_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cockpit.db");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        drop(conn);
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("schema version 99"), "{err}");
+    }
+}

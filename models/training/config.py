@@ -1,0 +1,83 @@
+"""Everything that fixes what the pipeline produces. Change values here, never on the fly:
+the same configuration, simulator and pinned packages give the same models and metrics."""
+
+# Version of the model pair written to models/manifest.json. Bump the minor version when
+# retraining with new data or hyper-parameters, the major version when the feature list or
+# the meaning of an output changes (the Rust side must then be updated too).
+MODEL_VERSION = "1.0.0"
+
+# Labels look this far ahead; the regressor's output is clipped to [0, HORIZON_DAYS].
+HORIZON_DAYS = 30.0
+# The classifier predicts "a failure within this many days".
+CLASSIFIER_WINDOW_DAYS = 7.0
+
+# Simulated fleets. The demo park uses seed 2026: never train or evaluate on it.
+DEMO_SEED = 2026
+START_DATE = "2025-01-01"
+TRAIN_FLEETS = [
+    {"seed": 101, "turbines": 50, "days": 365},
+    {"seed": 102, "turbines": 50, "days": 365},
+    {"seed": 103, "turbines": 50, "days": 365},
+]
+EVAL_FLEET = {"seed": 909, "turbines": 50, "days": 365}
+# Snapshot period of `cockpit features --every`.
+SNAPSHOT_EVERY = "1d"
+
+# Split of the training fleets (the evaluation fleet is never split nor used for any choice).
+HOLDOUT_TURBINE_SHARE = 0.25  # of each training fleet's turbines: calibration + validation
+TEST_TIME_SHARE = 0.20  # last share of the simulated period: validation
+GAP_DAYS = 30.0  # dropped before the validation period (= the label horizon: no look-ahead)
+
+# Single source of randomness of the training code.
+RANDOM_STATE = 20_251
+
+# Threads used by scikit-learn's OpenMP code. Fixed so that floating-point sums are done in
+# the same order on every machine and retraining reproduces the same trees.
+N_THREADS = 2
+
+# Hyper-parameter grids, searched on the validation rows of the training fleets only.
+# max_iter is the upper bound: the number of iterations is picked from the staged scores.
+CLASSIFIER_GRID = {
+    "learning_rate": [0.05],
+    "max_leaf_nodes": [7, 15, 31],
+    "min_samples_leaf": [20, 100],
+    "l2_regularization": [0.0, 1.0],
+}
+CLASSIFIER_MAX_ITER = 500
+REGRESSOR_GRID = {
+    "loss": ["squared_error", "absolute_error"],
+    "learning_rate": [0.05],
+    "max_leaf_nodes": [15, 31],
+    "min_samples_leaf": [20, 100],
+    "l2_regularization": [0.0],
+}
+REGRESSOR_MAX_ITER = 600
+# Iteration counts considered when picking the number of boosting iterations.
+ITERATION_STEP = 25
+
+# Calibration methods tried; the one that exports exactly and has the lower validation
+# Brier score is kept.
+CALIBRATION_METHODS = ["sigmoid", "isotonic"]
+
+# ONNX export.
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+INPUT_NAME = "features"
+PARITY_TOLERANCE = 1e-5
+PARITY_ROWS = 200
+
+# Probability thresholds reported for the risk policy.
+CANDIDATE_THRESHOLDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+# Policy used to suggest "high" and "critical" (on validation rows, never the eval fleet):
+# the lowest candidate whose row-level precision reaches this value.
+HIGH_MIN_PRECISION = 0.5
+CRITICAL_MIN_PRECISION = 0.8
+# Event-level recall: an alert must come at least this many days before the failure.
+MIN_LEAD_DAYS = 2.0
+
+# Days-to-failure buckets of the regressor report: [low, high) on the true value, the last one
+# closed; the capped value HORIZON_DAYS ("no failure within the horizon") is reported apart.
+TTF_BUCKETS = [(0.0, 3.0), (3.0, 7.0), (7.0, 14.0), (14.0, 30.0)]
+TTF_TARGET_MAX = 14.0
+
+# Quality targets on the evaluation fleet (reported, not enforced).
+TARGETS = {"roc_auc_min": 0.90, "event_recall_min": 0.65, "mae_t_le_14_max_days": 3.0}

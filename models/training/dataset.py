@@ -1,0 +1,216 @@
+"""Feature tables exported by `cockpit features`, and the leakage-free split.
+
+Table contract: `turbine_id`, `site`, `snapshot_time`, the feature columns (any names, in
+order; empty = NaN), then `fail_within_7d`, `days_to_failure`, `censored`,
+`failure_component`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from fleets import PipelineError
+
+KEY_COLUMNS = ["turbine_id", "site", "snapshot_time"]
+LABEL_COLUMNS = ["fail_within_7d", "days_to_failure", "censored", "failure_component"]
+DAY = 86_400.0
+
+
+def parse_time(s: str) -> int:
+    try:
+        t = dt.datetime.strptime(s.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    except ValueError as e:
+        raise PipelineError(f"snapshot_time '{s}' is not YYYY-MM-DDTHH:MM:SSZ") from e
+    return int(t.timestamp())
+
+
+def day_start(date: str) -> int:
+    t = dt.datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+    return int(t.timestamp())
+
+
+@dataclass
+class Table:
+    """Rows of one or several feature tables. X is float64 (NaN = missing); the models are
+    fed X.astype(float32), which is what the ONNX input holds."""
+
+    feature_names: list[str]
+    X: np.ndarray
+    fleet: np.ndarray  # int seed of the row's fleet
+    turbine: np.ndarray  # str turbine_id
+    site: np.ndarray
+    time: np.ndarray  # int64 Unix seconds of the snapshot
+    y_fail: np.ndarray  # float: 1, 0 or NaN (unknown)
+    ttf: np.ndarray  # float days_to_failure
+    censored: np.ndarray  # int 0/1
+    component: np.ndarray  # str, '' when none
+    extra: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    def subset(self, mask: np.ndarray) -> "Table":
+        return Table(self.feature_names, self.X[mask], self.fleet[mask], self.turbine[mask],
+                     self.site[mask], self.time[mask], self.y_fail[mask], self.ttf[mask],
+                     self.censored[mask], self.component[mask])
+
+    @property
+    def X32(self) -> np.ndarray:
+        return np.ascontiguousarray(self.X.astype(np.float32))
+
+    @property
+    def unit(self) -> np.ndarray:
+        """Fleet-qualified turbine key: turbine ids repeat across simulated fleets."""
+        return np.char.add(np.char.add(self.fleet.astype(str), "/"), self.turbine.astype(str))
+
+    def known_fail(self) -> np.ndarray:
+        return ~np.isnan(self.y_fail)
+
+
+def _float(s: str, what: str, line: int) -> float:
+    s = s.strip()
+    if s == "":
+        return np.nan
+    try:
+        return float(s)
+    except ValueError as e:
+        raise PipelineError(f"line {line}: {what} '{s}' is not a number") from e
+
+
+def read_table(path: Path, fleet_seed: int) -> Table:
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise PipelineError(f"{path}: empty feature table") from None
+        if header[:3] != KEY_COLUMNS or header[-4:] != LABEL_COLUMNS or len(header) < 8:
+            raise PipelineError(
+                f"{path}: header must be {','.join(KEY_COLUMNS)},<features...>,"
+                f"{','.join(LABEL_COLUMNS)}; got {','.join(header)}"
+            )
+        names = header[3:-4]
+        if len(set(names)) != len(names):
+            raise PipelineError(f"{path}: a feature name appears twice")
+        n_feat = len(names)
+        X, turb, site, tm, yf, ttf, cens, comp = [], [], [], [], [], [], [], []
+        for i, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise PipelineError(f"{path}: line {i} has {len(row)} fields, header {len(header)}")
+            turb.append(row[0])
+            site.append(row[1])
+            tm.append(parse_time(row[2]))
+            X.append([_float(v, names[j], i) for j, v in enumerate(row[3:3 + n_feat])])
+            lab = row[3 + n_feat:]
+            yf.append(_float(lab[0], "fail_within_7d", i))
+            ttf.append(_float(lab[1], "days_to_failure", i))
+            c = _float(lab[2], "censored", i)
+            cens.append(0 if np.isnan(c) else int(c))
+            comp.append(lab[3].strip())
+    if not tm:
+        raise PipelineError(f"{path}: no data rows")
+    X = np.array(X, dtype=np.float64).reshape(len(tm), n_feat)
+    X[~np.isfinite(X)] = np.nan  # an infinite feature would be a Rust bug; treat as missing
+    t = Table(names, X, np.full(len(tm), fleet_seed, dtype=np.int64), np.array(turb),
+              np.array(site), np.array(tm, dtype=np.int64), np.array(yf), np.array(ttf),
+              np.array(cens, dtype=np.int64), np.array(comp))
+    bad = ~np.isin(t.y_fail[t.known_fail()], [0.0, 1.0])
+    if bad.any():
+        raise PipelineError(f"{path}: fail_within_7d must be 1, 0 or empty")
+    if np.isnan(t.ttf).any():
+        raise PipelineError(f"{path}: days_to_failure is empty on some rows")
+    return t
+
+
+def concat(tables: list[Table]) -> Table:
+    names = tables[0].feature_names
+    for t in tables[1:]:
+        if t.feature_names != names:
+            raise PipelineError("feature tables of different fleets have different feature columns")
+    cat = lambda a: np.concatenate([getattr(t, a) for t in tables])  # noqa: E731
+    return Table(names, cat("X"), cat("fleet"), cat("turbine"), cat("site"), cat("time"),
+                 cat("y_fail"), cat("ttf"), cat("censored"), cat("component"))
+
+
+@dataclass
+class Split:
+    fit: np.ndarray  # booster training: training turbines, early period
+    cal: np.ndarray  # calibration: held-out turbines, early period
+    val_time: np.ndarray  # training turbines, late period (time generalisation)
+    val_both: np.ndarray  # held-out turbines, late period (turbine and time generalisation)
+    gap: np.ndarray  # dropped
+    holdout_units: list[str]
+    boundaries: dict
+
+    @property
+    def val(self) -> np.ndarray:
+        return self.val_time | self.val_both
+
+
+def split(table: Table, fleets: list[dict], start: str, holdout_share: float,
+          test_share: float, gap_days: float, random_state: int) -> Split:
+    """Split of the training fleets by turbine AND by time.
+
+    Per fleet: a seeded random `holdout_share` of its turbines is held out; its simulated period
+    [start, start + days) is cut at `start + (1 - test_share)·days`; the `gap_days` before the cut
+    are dropped, so no training label (which looks up to the 30-day horizon ahead) sees the
+    validation period.
+    """
+    n = len(table)
+    fit, cal, vt, vb, gap = (np.zeros(n, bool) for _ in range(5))
+    holdout_units: list[str] = []
+    boundaries = {}
+    t0 = day_start(start)
+    units = table.unit
+    for spec in fleets:
+        seed = int(spec["seed"])
+        in_fleet = table.fleet == seed
+        turbines = np.unique(table.turbine[in_fleet])
+        rng = np.random.RandomState(random_state + seed)
+        k = int(round(holdout_share * len(turbines)))
+        held = set(turbines[rng.permutation(len(turbines))[:k]].tolist())
+        holdout_units += sorted(f"{seed}/{t}" for t in held)
+        cut = t0 + (1.0 - test_share) * spec["days"] * DAY
+        gap_start = cut - gap_days * DAY
+        is_held = in_fleet & np.isin(table.turbine, list(held))
+        is_train = in_fleet & ~is_held
+        early = table.time < gap_start
+        late = table.time >= cut
+        fit |= is_train & early
+        cal |= is_held & early
+        vt |= is_train & late
+        vb |= is_held & late
+        gap |= in_fleet & ~early & ~late
+        boundaries[str(seed)] = {
+            "train_period_end": _iso(gap_start),
+            "validation_period_start": _iso(cut),
+            "turbines": int(len(turbines)),
+            "held_out_turbines": int(k),
+        }
+    assert not (fit & cal).any() and not (fit & (vt | vb)).any()
+    assert len(set(units[fit]) & set(units[cal])) == 0
+    return Split(fit, cal, vt, vb, gap, holdout_units, boundaries)
+
+
+def _iso(t: float) -> str:
+    return dt.datetime.fromtimestamp(int(t), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def regression_rows(table: Table, horizon: float) -> np.ndarray:
+    """Rows whose target min(T, horizon) is known: a failure observed within the horizon, or no
+    failure during a full horizon of follow-up (target = horizon). Rows censored before the
+    horizon (the data ends first) have an unknown target and are left out."""
+    observed = table.censored == 0
+    full_follow_up = (table.censored == 1) & (table.ttf >= horizon - 1e-6)
+    return observed | full_follow_up
+
+
+def regression_target(table: Table, horizon: float) -> np.ndarray:
+    return np.minimum(table.ttf, horizon)

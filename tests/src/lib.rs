@@ -1,0 +1,80 @@
+//! Shared helpers of the black-box tests: build and run the real `cockpit` binary against
+//! temporary folders and databases, and read what it stored.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// Root of the workspace.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// Path of the `cockpit` binary, built once (debug profile) for the whole test run.
+pub fn cockpit_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "cockpit-cli", "--bin", "cockpit"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo must be runnable to build the cockpit binary");
+        assert!(status.success(), "building the cockpit binary failed");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target"));
+        target.join("debug").join("cockpit")
+    })
+}
+
+/// Result of one `cockpit` invocation.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Parses stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `cockpit --db <db> ARGS` with a clean environment for the cockpit variables.
+pub fn cockpit(db: &Path, args: &[&str]) -> Run {
+    Command::new(cockpit_bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("COCKPIT_DB")
+        .output()
+        .expect("the cockpit binary must start")
+        .into()
+}
+
+/// Number of rows of a table in the database.
+pub fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("database opens");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count query")
+}

@@ -1,0 +1,417 @@
+//! Black-box tests of `cockpit ingest`: each class of bad input gets a message that names the
+//! problem, and the valid rows of the same file are stored.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cockpit_tests::{cockpit, count, workspace_root};
+use serde_json::Value;
+
+/// A small simulated fleet (2 turbines × 2 days) with its registry already ingested.
+struct Fleet {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    db: PathBuf,
+    header: String,
+    rows: Vec<String>,
+}
+
+impl Fleet {
+    fn new() -> Fleet {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let db = root.join("cockpit.db");
+        let sim = root.join("sim");
+        let run = cockpit(
+            &db,
+            &[
+                "simulate",
+                "--turbines",
+                "2",
+                "--days",
+                "2",
+                "--seed",
+                "11",
+                "--start",
+                "2026-01-01",
+                "--out",
+                sim.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let run = cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let text = fs::read_to_string(sim.join("scada.csv")).unwrap();
+        let mut lines = text.lines().map(str::to_string);
+        let header = lines.next().unwrap();
+        let rows: Vec<String> = lines.collect();
+        assert!(
+            rows.len() > 400,
+            "2 turbines × 2 days should give ~576 rows, got {}",
+            rows.len()
+        );
+        Fleet {
+            _dir: dir,
+            root,
+            db,
+            header,
+            rows,
+        }
+    }
+
+    fn write(&self, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.root.join(name);
+        fs::write(&p, body).unwrap();
+        p
+    }
+
+    fn csv(&self, rows: &[String]) -> String {
+        let mut s = self.header.clone();
+        s.push('\n');
+        for r in rows {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s
+    }
+
+    fn ingest_json(&self, path: &Path, extra: &[&str]) -> (i32, Value, String) {
+        let mut args = vec!["ingest", "--json"];
+        args.extend_from_slice(extra);
+        args.push(path.to_str().unwrap());
+        let run = cockpit(&self.db, &args);
+        let json = if run.stdout.trim().is_empty() {
+            Value::Null
+        } else {
+            run.json()
+        };
+        (run.code, json, run.stderr)
+    }
+
+    fn column(&self, name: &str) -> usize {
+        self.header.split(',').position(|c| c == name).unwrap()
+    }
+
+    fn with_field(&self, row: usize, col: &str, value: &str) -> String {
+        let mut f: Vec<&str> = self.rows[row].split(',').collect();
+        f[self.column(col)] = value;
+        f.join(",")
+    }
+}
+
+fn n(v: &Value, key: &str) -> i64 {
+    v[key]
+        .as_i64()
+        .unwrap_or_else(|| panic!("key {key} missing in {v}"))
+}
+
+#[test]
+fn clean_simulated_file_is_stored_whole_and_reingest_adds_nothing() {
+    let fleet = Fleet::new();
+    let p = fleet.write("scada.csv", fleet.csv(&fleet.rows));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(n(&j, "accepted"), fleet.rows.len() as i64);
+    assert_eq!(n(&j, "quarantined"), 0);
+    assert_eq!(n(&j, "duplicates"), 0);
+    assert!(j["reasons"].as_object().unwrap().is_empty());
+    assert_eq!(count(&fleet.db, "readings"), fleet.rows.len() as i64);
+
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (n(&j, "accepted"), n(&j, "duplicates")),
+        (0, fleet.rows.len() as i64)
+    );
+    assert_eq!(count(&fleet.db, "readings"), fleet.rows.len() as i64);
+}
+
+#[test]
+fn missing_required_column_is_named_and_nothing_else_is_lost() {
+    let fleet = Fleet::new();
+    let good = fleet.write("good.csv", fleet.csv(&fleet.rows[..100]));
+    let power = fleet.column("power_kw");
+    let drop_col = |line: &str| {
+        line.split(',')
+            .enumerate()
+            .filter(|(i, _)| *i != power)
+            .map(|(_, f)| f)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut body = drop_col(&fleet.header);
+    body.push('\n');
+    for r in &fleet.rows[100..] {
+        body.push_str(&drop_col(r));
+        body.push('\n');
+    }
+    let bad = fleet.write("no_power.csv", body);
+    let run = cockpit(
+        &fleet.db,
+        &["ingest", good.to_str().unwrap(), bad.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no_power.csv: missing required column power_kw for a scada file"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        count(&fleet.db, "readings"),
+        100,
+        "the good file of the same call is stored"
+    );
+}
+
+#[test]
+fn garbage_values_are_quarantined_with_their_line() {
+    let fleet = Fleet::new();
+    let mut rows = fleet.rows.clone();
+    rows[3] = fleet.with_field(3, "gearbox_oil_temp_c", "#VALUE!");
+    rows[10] = fleet.with_field(10, "wind_speed_ms", "fast");
+    rows[20] = fleet.with_field(20, "status", "exploded");
+    rows[30] = fleet.with_field(30, "timestamp", "31/02/2026 10:00");
+    let p = fleet.write("garbage.csv", fleet.csv(&rows));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0, "a file with bad rows is still processed");
+    assert_eq!(n(&j, "quarantined"), 4);
+    assert_eq!(n(&j, "accepted"), rows.len() as i64 - 4);
+    assert_eq!(j["reasons"]["unparsable_value"], 3);
+    assert_eq!(j["reasons"]["bad_timestamp"], 1);
+    let ex = j["files"][0]["reasons"]["unparsable_value"]["example"]
+        .as_str()
+        .unwrap();
+    assert_eq!(ex, "line 5: gearbox_oil_temp_c = '#VALUE!' is not a number");
+    assert_eq!(count(&fleet.db, "readings"), rows.len() as i64 - 4);
+    assert_eq!(count(&fleet.db, "quarantine"), 4);
+}
+
+#[test]
+fn out_of_range_values_are_quarantined() {
+    let fleet = Fleet::new();
+    let mut rows = fleet.rows.clone();
+    rows[7] = fleet.with_field(7, "gearbox_oil_temp_c", "999");
+    rows[8] = fleet.with_field(8, "wind_speed_ms", "-3");
+    let p = fleet.write("range.csv", fleet.csv(&rows));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(j["reasons"]["out_of_range"], 2);
+    let ex = j["files"][0]["reasons"]["out_of_range"]["example"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        ex,
+        "line 9: gearbox_oil_temp_c = 999 °C is outside the valid range -50 to 130 °C"
+    );
+    assert_eq!(count(&fleet.db, "readings"), rows.len() as i64 - 2);
+
+    let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+    assert!(
+        run.stdout.contains("quarantined       2 × out_of_range"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn duplicate_and_out_of_order_timestamps_are_reported_and_valid_rows_kept() {
+    let fleet = Fleet::new();
+    let mut rows = fleet.rows.clone();
+    rows.swap(40, 41);
+    rows.push(fleet.rows[5].clone());
+    rows.push(fleet.rows[6].clone());
+    let p = fleet.write("dups.csv", fleet.csv(&rows));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(n(&j, "duplicates"), 2);
+    assert!(n(&j, "out_of_order") >= 1);
+    assert_eq!(n(&j, "accepted"), fleet.rows.len() as i64);
+    assert_eq!(count(&fleet.db, "readings"), fleet.rows.len() as i64);
+    let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+    assert!(
+        run.stdout.contains("rows repeat a key already stored"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn truncated_last_line_is_quarantined_and_the_rest_stored() {
+    let fleet = Fleet::new();
+    let mut body = fleet.csv(&fleet.rows);
+    let cut = body.len() - fleet.rows.last().unwrap().len() / 2;
+    body.truncate(cut);
+    let p = fleet.write("truncated.csv", body);
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(n(&j, "quarantined"), 1);
+    let ex = j["files"][0]["reasons"]["wrong_field_count"]["example"]
+        .as_str()
+        .unwrap();
+    assert!(ex.contains("(truncated or malformed line)"), "{ex}");
+    assert_eq!(count(&fleet.db, "readings"), fleet.rows.len() as i64 - 1);
+}
+
+#[test]
+fn empty_binary_and_non_csv_files_are_refused_with_a_reason() {
+    let fleet = Fleet::new();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.csv", vec![], "empty.csv: the file is empty"),
+        (
+            "photo.csv",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            "photo.csv: this is not a CSV text file",
+        ),
+        (
+            "notes.csv",
+            b"Remember to check T03 tomorrow.\n".to_vec(),
+            "does not look like a SCADA, turbine registry or logbook export",
+        ),
+    ];
+    for (name, body, expected) in cases {
+        let p = fleet.write(name, body);
+        let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{name}");
+        assert!(run.stderr.contains(expected), "{name}: {}", run.stderr);
+    }
+    let run = cockpit(
+        &fleet.db,
+        &["ingest", fleet.root.join("nowhere.csv").to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nowhere.csv: file not found"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        count(&fleet.db, "turbines"),
+        2,
+        "the registry stored earlier is intact"
+    );
+}
+
+#[test]
+fn utf8_bom_and_crlf_line_endings_are_read() {
+    let fleet = Fleet::new();
+    let body = format!(
+        "\u{feff}{}",
+        fleet.csv(&fleet.rows[..50]).replace('\n', "\r\n")
+    );
+    let p = fleet.write("excel.csv", body);
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!((n(&j, "accepted"), n(&j, "quarantined")), (50, 0));
+}
+
+#[test]
+fn edp_semicolon_export_goes_through_its_mapping() {
+    let fleet = Fleet::new();
+    let samples = workspace_root().join("data/samples/edp");
+    let files: Vec<String> = ["failures.csv", "scada.csv", "turbines.csv"]
+        .iter()
+        .map(|f| samples.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["ingest", "--json", "--mapping", "edp"];
+    args.extend(files.iter().map(String::as_str));
+    let run = cockpit(&fleet.db, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!((n(&j, "accepted"), n(&j, "quarantined")), (2 + 24 + 2, 0));
+    let kinds: Vec<&str> = j["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["registry", "logbook", "scada"],
+        "registry first, whatever the order given"
+    );
+    let conn = rusqlite::Connection::open(&fleet.db).unwrap();
+    let (power, oil): (f64, f64) = conn
+        .query_row(
+            "SELECT power_kw, gearbox_oil_temp_c FROM readings r JOIN turbines t ON t.id = r.turbine
+             WHERE t.turbine_id = 'T01' AND ts = 1451606400",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((power, oil), (37.7, 48.3));
+    let comp: String = conn
+        .query_row(
+            "SELECT component FROM logbook WHERE action = 'Generator replaced'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(comp, "generator_winding");
+
+    // The same export without its mapping: the missing columns are named.
+    let run = cockpit(&fleet.db, &["ingest", &files[1]]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("missing required columns wind_speed_ms, power_kw for a scada file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_mapping_is_refused() {
+    let fleet = Fleet::new();
+    let p = fleet.write("s.csv", fleet.csv(&fleet.rows[..3]));
+    let run = cockpit(
+        &fleet.db,
+        &["ingest", "--mapping", "siemens", p.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown mapping 'siemens'"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(count(&fleet.db, "readings"), 0);
+}
+
+#[test]
+fn arbitrary_bytes_never_crash_the_ingester() {
+    let fleet = Fleet::new();
+    // Deterministic pseudo-random files, some starting with a valid header.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for i in 0..12 {
+        let len = (next() % 3000) as usize;
+        let mut body: Vec<u8> = if i % 2 == 0 {
+            format!("{}\n", fleet.header).into_bytes()
+        } else {
+            Vec::new()
+        };
+        let printable = i % 3 != 0;
+        for _ in 0..len {
+            let b = (next() & 0xff) as u8;
+            body.push(if printable {
+                b",;\n\"0123456789.-eT:Z abc"[(b as usize) % 24]
+            } else {
+                b
+            });
+        }
+        let p = fleet.write(&format!("fuzz{i}.csv"), &body);
+        let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+        assert!(
+            run.code == 0 || run.code == 2,
+            "fuzz{i}: exit {} {}",
+            run.code,
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "fuzz{i}: {}", run.stderr);
+    }
+}
