@@ -9,7 +9,7 @@
 set -euo pipefail
 
 # Debian packages: toolchain, Tauri 2 / WebKitGTK build deps, headless GUI testing, screenshots.
-APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3 libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev librsvg2-dev libssl-dev xvfb xauth webkit2gtk-driver imagemagick"
+APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3 time libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev librsvg2-dev libssl-dev xvfb xauth webkit2gtk-driver imagemagick"
 ORT_VERSION=1.31.1            # ONNX Runtime shared library, taken from the official PyPI wheel
 ORT_WHEEL_TAGS=(--platform manylinux_2_28_x86_64 --implementation cp --python-version 3.11 --abi cp311)
 TAURI_DRIVER_REQ='^2'         # WebDriver proxy for Tauri end-to-end tests

@@ -4,10 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use cockpit_core::config;
 use cockpit_core::demo;
 use cockpit_core::features::{self, ExportOptions};
 use cockpit_core::ingest::{self, IngestReport};
 use cockpit_core::mapping::Mapping;
+use cockpit_core::model::{ModelError, ModelSet, OrtRuntime};
+use cockpit_core::risk::{Category, RiskError, RiskPolicy};
+use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
+use cockpit_core::runs::{self, backtest, RunError, RunRecord, RunRequest, Trigger};
 use cockpit_core::schema;
 use cockpit_core::sim::{self, SimConfig};
 use cockpit_core::store::{self, Store};
@@ -27,6 +32,14 @@ pub enum CliError {
     Demo(#[from] demo::DemoError),
     #[error(transparent)]
     Features(#[from] features::FeatureError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Risk(#[from] RiskError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Query(#[from] QueryError),
     #[error("cannot create {path}: {source}")]
     Create {
         path: PathBuf,
@@ -105,22 +118,105 @@ pub struct FeaturesArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Score as of this time (YYYY-MM-DD[THH:MM[:SS]Z]) instead of the latest data
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub at: Option<String>,
+    /// Print the run as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Only this category (critical, high, moderate, low — or in French)
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// Only this site
+    #[arg(long, value_name = "S")]
+    pub site: Option<String>,
+    /// Order: score (highest first), p_fail (highest first) or ttf (shortest first)
+    #[arg(long, default_value = "score", value_name = "KEY")]
+    pub sort: String,
+    /// At most N turbines
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TurbineArgs {
+    /// Turbine id, e.g. LYO-07
+    pub id: String,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// At most N runs
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// First day replayed [default: 7 days after the first record]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day replayed [default: the latest record]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads the models and the risk policy named by the global options.
+fn load_models(cli: &Cli) -> Result<(ModelSet, RiskPolicy), CliError> {
+    let (policy, _) = config::load_policy(cli.policy.as_deref())?;
+    let ort = OrtRuntime::init(None)?;
+    let dir = config::models_dir(cli.models.as_deref());
+    let names = features::feature_names();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let models = ModelSet::load(&dir, &refs, ort)?;
+    Ok((models, policy))
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Score(args) => return score_cmd(&cli, args),
+        Command::Fleet(args) => return fleet_cmd(&open_store(cli.db.as_deref())?, args),
+        Command::Turbine(args) => return turbine_cmd(&open_store(cli.db.as_deref())?, args),
+        Command::Runs(args) => return runs_cmd(&open_store(cli.db.as_deref())?, args),
+        Command::Backtest(args) => return backtest_cmd(&cli, args),
+        Command::Demo(args) => return demo_cmd(&cli, args),
+        _ => {}
+    }
     match cli.command {
         Command::Simulate(args) => simulate(&args),
         Command::Ingest(args) => {
             let mut store = open_store(cli.db.as_deref())?;
             ingest_cmd(&mut store, &args)
         }
-        Command::Demo(args) => {
-            let mut store = open_store(cli.db.as_deref())?;
-            demo_cmd(&mut store, &args)
-        }
         Command::Features(args) => {
             let store = open_store(cli.db.as_deref())?;
             features_cmd(&store, &args)
         }
+        Command::Score(_)
+        | Command::Fleet(_)
+        | Command::Turbine(_)
+        | Command::Runs(_)
+        | Command::Backtest(_)
+        | Command::Demo(_) => unreachable!("handled above"),
     }
 }
 
@@ -292,20 +388,35 @@ fn print_ingest(report: &IngestReport) {
     }
 }
 
-fn demo_cmd(store: &mut Store, args: &DemoArgs) -> Result<ExitCode, CliError> {
+fn demo_cmd(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, CliError> {
+    let mut store = open_store(cli.db.as_deref())?;
     let out = match &args.out {
         Some(p) => p.clone(),
         None => store::default_data_dir()?.join("demo"),
     };
     let t0 = std::time::Instant::now();
-    let report = demo::run_demo(store, &out, now())?;
+    let report = demo::run_demo(&mut store, &out, now())?;
+    let (mut models, policy) = load_models(cli)?;
+    let backfilled = runs::backfill_daily(&mut store, &mut models, &policy, demo::BACKFILL_DAYS)?;
+    let run = runs::score(
+        &mut store,
+        &mut models,
+        &policy,
+        RunRequest {
+            trigger: Trigger::Cli,
+            at: None,
+            scheduled_for: None,
+        },
+    )?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let value =
+            serde_json::json!({ "demo": report, "backfilled_runs": backfilled, "run": run });
+        println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
     let counts = store.counts()?;
     println!(
-        "Demo park '{}': {} turbines × {} days ({} to {}), simulated and ingested in {:.1} s",
+        "Demo park '{}': {} turbines × {} days ({} to {}), simulated, ingested and scored in {:.1} s",
         report.park.name,
         report.park.turbines,
         report.park.days,
@@ -328,6 +439,292 @@ fn demo_cmd(store: &mut Store, args: &DemoArgs) -> Result<ExitCode, CliError> {
         counts.logbook,
         counts.quarantine
     );
+    println!(
+        "  {backfilled} daily runs backfilled over the last {} days",
+        demo::BACKFILL_DAYS
+    );
+    print_run(&run);
     println!("  CSV files in {}", out.display());
+    println!("Next: cockpit fleet | cockpit turbine <ID> | cockpit runs | cockpit backtest");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_run(run: &RunRecord) {
+    let c = run.counts;
+    println!(
+        "Run #{} ({}, {}): {} in {} ms, data as of {}, models {}",
+        run.id,
+        run.trigger,
+        run.started_at,
+        run.status,
+        run.duration_ms,
+        run.as_of.as_deref().unwrap_or("-"),
+        run.model_version.as_deref().unwrap_or("-")
+    );
+    println!(
+        "  critical {}, high {}, moderate {}, low {}, not scored {}",
+        c.critical, c.high, c.moderate, c.low, c.not_scored
+    );
+    if let Some(e) = &run.error {
+        println!("  error: {e}");
+    }
+}
+
+fn score_cmd(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
+    let mut store = open_store(cli.db.as_deref())?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|v| parse_time("--at", v))
+        .transpose()?;
+    let req = RunRequest {
+        trigger: Trigger::Cli,
+        at,
+        scheduled_for: None,
+    };
+    let (mut models, policy) = match load_models(cli) {
+        Ok(m) => m,
+        Err(e) => {
+            // A run that cannot even load its models is still a failed run of the journal.
+            runs::record_failure(
+                &store,
+                &req,
+                now(),
+                std::time::Instant::now(),
+                None,
+                &e.to_string(),
+            )?;
+            return Err(e);
+        }
+    };
+    let run = runs::score(&mut store, &mut models, &policy, req)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&run)?);
+    } else {
+        print_run(&run);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fmt_opt(v: Option<f64>, digits: usize) -> String {
+    v.map(|x| format!("{x:.digits$}"))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn fleet_cmd(store: &Store, args: &FleetArgs) -> Result<ExitCode, CliError> {
+    let category = args
+        .category
+        .as_deref()
+        .map(|c| Category::parse(c).ok_or_else(|| QueryError::UnknownCategory(c.to_string())))
+        .transpose()?;
+    let filter = FleetFilter {
+        category,
+        site: args.site.clone(),
+        search: None,
+        sort: Some(SortKey::parse(&args.sort)?),
+        limit: args.limit,
+    };
+    let view = queries::fleet(store, &filter)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&view.items)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = view.counts;
+    println!(
+        "Fleet as of {} (run #{}): critical {}, high {}, moderate {}, low {}, not scored {}",
+        view.run.as_of.as_deref().unwrap_or("-"),
+        view.run.id,
+        c.critical,
+        c.high,
+        c.moderate,
+        c.low,
+        c.not_scored
+    );
+    println!(
+        "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
+        "turbine", "site", "category", "score", "p(7d)", "ttf (d)", "main driver"
+    );
+    for i in &view.items {
+        let ttf = match i.ttf_days {
+            Some(_) if i.ttf_censored => format!("> {:.0}", features::HORIZON_DAYS),
+            v => fmt_opt(v, 1),
+        };
+        let driver = match (&i.not_scored_reason, i.drivers.first()) {
+            (Some(r), _) => format!("not scored: {r}"),
+            (None, Some(d)) => d.describe(),
+            (None, None) => "-".into(),
+        };
+        println!(
+            "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
+            i.turbine_id,
+            i.site,
+            i.category.map(Category::as_str).unwrap_or("-"),
+            fmt_opt(i.risk_score, 1),
+            fmt_opt(i.p_fail_7d, 3),
+            ttf,
+            driver
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn turbine_cmd(store: &Store, args: &TurbineArgs) -> Result<ExitCode, CliError> {
+    let d = queries::turbine(store, &args.id)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = &d.identity;
+    println!(
+        "{} — site {}, {} ({:.0} kW), commissioned {}, at {:.4}, {:.4}",
+        id.turbine_id,
+        id.site,
+        id.model,
+        id.rated_power_kw,
+        id.commissioning_date,
+        id.latitude,
+        id.longitude
+    );
+    if !d.last_measurements.is_empty() {
+        let parts: Vec<String> = d
+            .last_measurements
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                )
+            })
+            .collect();
+        println!("Last measurements: {}", parts.join(", "));
+    }
+    match &d.prediction {
+        Some(p) if p.scored => println!(
+            "Latest prediction (run #{}, as of {}): {} — score {}, p(failure ≤ 7 d) = {}, days to failure {}",
+            p.run_id,
+            p.scored_at,
+            p.category.map(Category::as_str).unwrap_or("-"),
+            fmt_opt(p.risk_score, 1),
+            fmt_opt(p.p_fail_7d, 3),
+            if p.ttf_censored { format!("> {:.0}", features::HORIZON_DAYS) } else { fmt_opt(p.ttf_days, 1) }
+        ),
+        Some(p) => println!(
+            "Latest run #{} (as of {}): not scored — {}",
+            p.run_id,
+            p.scored_at,
+            p.not_scored_reason.as_deref().unwrap_or("-")
+        ),
+        None => println!("No prediction yet: run `cockpit score`."),
+    }
+    for dr in &d.drivers {
+        println!("  driver: {}", dr.describe());
+    }
+    println!("Risk history ({} runs):", d.history.len());
+    for h in d.history.iter().rev().take(15) {
+        println!(
+            "  {}  {:<9} {:>5}  p={}",
+            h.as_of,
+            h.category.map(Category::as_str).unwrap_or("-"),
+            fmt_opt(h.risk_score, 1),
+            fmt_opt(h.p_fail_7d, 3)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn runs_cmd(store: &Store, args: &RunsArgs) -> Result<ExitCode, CliError> {
+    let runs = queries::journal(store, args.limit)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&runs)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>5} {:<9} {:<21} {:<10} {:>8} {:<21} {:>4} {:>4} {:>4} {:>4} {:>4}  model / error",
+        "run",
+        "trigger",
+        "started",
+        "status",
+        "ms",
+        "data as of",
+        "crit",
+        "high",
+        "mod",
+        "low",
+        "n/s"
+    );
+    for r in &runs {
+        let c = r.counts;
+        println!(
+            "{:>5} {:<9} {:<21} {:<10} {:>8} {:<21} {:>4} {:>4} {:>4} {:>4} {:>4}  {}",
+            r.id,
+            r.trigger,
+            r.started_at,
+            r.status,
+            r.duration_ms,
+            r.as_of.as_deref().unwrap_or("-"),
+            c.critical,
+            c.high,
+            c.moderate,
+            c.low,
+            c.not_scored,
+            r.error
+                .as_deref()
+                .or(r.model_version.as_deref())
+                .unwrap_or("-")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backtest_cmd(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
+    let store = open_store(cli.db.as_deref())?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|v| parse_time("--from", v))
+        .transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|v| parse_time("--to", v))
+        .transpose()?;
+    let (mut models, policy) = load_models(cli)?;
+    let r = backtest::backtest(&store, &mut models, &policy, from, to)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pct = |v: Option<f64>| {
+        v.map(|x| format!("{:.0} %", x * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    println!(
+        "Backtest of {} daily runs from {} to {} over {} turbines ({} turbine-days scored)",
+        r.days, r.first_day, r.last_day, r.turbines, r.scored_snapshots
+    );
+    println!(
+        "{:<12} {:<18} {:<21} {:<21} {:>6}  caught",
+        "turbine", "component", "failure", "first flagged", "lead d"
+    );
+    for f in &r.failures {
+        println!(
+            "{:<12} {:<18} {:<21} {:<21} {:>6}  {}",
+            f.turbine_id,
+            f.component,
+            f.failure_time,
+            f.first_flagged.as_deref().unwrap_or("-"),
+            fmt_opt(f.lead_days, 1),
+            if f.caught { "yes" } else { "no" }
+        );
+    }
+    println!(
+        "Recall (failures flagged high/critical within 7 days before): {}; precision of high/critical: {}; false alarms per turbine-month: {}; median lead time: {} days",
+        pct(r.recall),
+        pct(r.precision),
+        fmt_opt(r.false_alarms_per_turbine_month, 2),
+        fmt_opt(r.median_lead_days, 1)
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "COCKPIT_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Models folder (manifest.json + ONNX files) [default: the installed models]
+    #[arg(long, global = true, env = "COCKPIT_MODELS", value_name = "DIR")]
+    pub models: Option<PathBuf>,
+
+    /// Risk policy file (TOML) [default: <config dir>/risk-policy.toml, else the built-in policy]
+    #[arg(long, global = true, env = "COCKPIT_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -32,6 +40,16 @@ pub enum Command {
     Demo(commands::DemoArgs),
     /// Export the training table: features of every turbine at regular snapshots, with labels
     Features(commands::FeaturesArgs),
+    /// Score the whole fleet now (or as of --at) and record the run
+    Score(commands::ScoreArgs),
+    /// The fleet ranked by risk, from the latest run
+    Fleet(commands::FleetArgs),
+    /// One turbine: identity, last measurements, latest prediction, drivers, risk history
+    Turbine(commands::TurbineArgs),
+    /// The run journal, newest first
+    Runs(commands::RunsArgs),
+    /// Replay daily runs over the stored history against the failure logbook
+    Backtest(commands::BacktestArgs),
 }
 
 fn main() -> ExitCode {

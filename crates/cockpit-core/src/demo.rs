@@ -12,6 +12,9 @@ use crate::schema;
 use crate::sim::{self, SimConfig, SimError, SimSummary, SiteSpec};
 use crate::store::Store;
 
+/// Days of daily runs `cockpit demo` backfills, so risk trends are never empty.
+pub const BACKFILL_DAYS: i64 = 30;
+
 /// The shipped definition of the demo park.
 pub const PARK_TOML: &str = include_str!("../../../data/demo/park.toml");
 

@@ -579,6 +579,7 @@ fn snapshot(series: &[Series], t: i64) -> Vec<Vec<f32>> {
 }
 
 /// Features of every registered turbine at time `t` (Unix seconds): what scoring uses.
+#[derive(Debug, Clone)]
 pub struct FeatureMatrix {
     pub at: i64,
     pub turbines: Vec<TurbineInfo>,
@@ -586,15 +587,49 @@ pub struct FeatureMatrix {
     pub rows: Vec<Vec<f32>>,
 }
 
+/// The records of every turbine over a span, loaded once, from which snapshots at any time
+/// inside the span are computed (training export, backtest, backfilled runs).
+pub struct History {
+    series: Vec<Series>,
+}
+
+impl History {
+    /// Loads what snapshots taken in `[first, last]` need.
+    pub fn load(store: &Store, first: i64, last: i64) -> Result<History, FeatureError> {
+        Ok(History {
+            series: load_series(store, first - WINDOW_LONG - WARMUP, last)?,
+        })
+    }
+
+    /// The turbines, in row order.
+    pub fn turbines(&self) -> Vec<TurbineInfo> {
+        self.series.iter().map(|s| s.info.clone()).collect()
+    }
+
+    /// Features of every turbine at `t`.
+    pub fn at(&self, t: i64) -> FeatureMatrix {
+        FeatureMatrix {
+            at: t,
+            turbines: self.turbines(),
+            rows: snapshot(&self.series, t),
+        }
+    }
+
+    /// Time of the last record of each turbine before `t` (in row order).
+    pub fn last_record_before(&self, t: i64) -> Vec<Option<i64>> {
+        self.series
+            .iter()
+            .map(|s| {
+                let i = s.index_at(t);
+                (i > 0).then(|| s.ts[i - 1])
+            })
+            .collect()
+    }
+}
+
 /// Computes the features of every turbine as of `t`.
 pub fn compute_at(store: &Store, t: i64) -> Result<FeatureMatrix, FeatureError> {
-    let series = load_series(store, t - WINDOW_LONG - WARMUP, t)?;
-    let rows = snapshot(&series, t);
-    Ok(FeatureMatrix {
-        at: t,
-        turbines: series.into_iter().map(|s| s.info).collect(),
-        rows,
-    })
+    Ok(History::load(store, t, t)?.at(t))
 }
 
 /// Time right after the latest stored record (the natural "now" of the data), if any.
@@ -706,7 +741,8 @@ pub fn export_training_table<W: Write>(
         .from
         .unwrap_or_else(|| (first + WINDOW_LONG + DAY - 1).div_euclid(DAY) * DAY);
     let to = opts.to.unwrap_or(data_end).min(data_end);
-    let series = load_series(store, from - WINDOW_LONG - WARMUP, to)?;
+    let history = History::load(store, from, to)?;
+    let series = &history.series;
     let failures = load_failures(store)?;
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let mut header = vec![
@@ -740,7 +776,7 @@ pub fn export_training_table<W: Write>(
     let mut record: Vec<String> = Vec::with_capacity(header.len());
     let mut t = from;
     while t <= to {
-        let rows = snapshot(&series, t);
+        let rows = snapshot(series, t);
         let stamp = schema::format_timestamp(t);
         for (s, feats) in series.iter().zip(rows) {
             let f = failures.get(&s.info.key).unwrap_or(&no_failures);

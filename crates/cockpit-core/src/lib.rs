@@ -14,13 +14,21 @@
 //! | [`store`] | the SQLite database: connection settings, migrations, queries |
 //! | [`features`] | the model inputs, computed once for training export and scoring alike |
 //! | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
+//! | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
+//! | [`runs`] | scoring runs (atomic), drivers, fleet/turbine/journal queries, backtest |
+//! | [`config`] | where the models, the risk policy and the configuration folder are |
 //! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
+//! | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
 
+pub mod config;
 pub mod demo;
 pub mod features;
 pub mod ingest;
 pub mod mapping;
 pub mod model;
+pub mod risk;
+pub mod runs;
 pub mod schema;
 pub mod sim;
 pub mod store;
+pub mod triggers;

@@ -78,7 +78,7 @@ pub enum ModelError {
         expected: String,
         found: String,
     },
-    #[error("the models were trained on other features than this cockpit computes: at position {position} the cockpit has {} and the model manifest has {} ({expected_count} features in the cockpit, {found_count} in the manifest); install models trained for this cockpit version", show_name(.expected), show_name(.found))]
+    #[error("the models were trained on other features than this cockpit computes: at position {position} (counting from 0) the cockpit has {} and the model manifest has {} ({expected_count} features in the cockpit, {found_count} in the manifest); install models trained for this cockpit version", show_name(.expected), show_name(.found))]
     FeatureMismatch {
         /// Zero-based position of the first difference.
         position: usize,
@@ -425,7 +425,7 @@ pub struct Manifest {
     pub created_at: String,
     /// Ordered names of the model inputs' columns.
     pub feature_names: Vec<String>,
-    /// Horizon of the failure classifier, in days.
+    /// Label horizon in days, as written by the pipeline (days to failure are capped at it).
     pub horizon_days: f64,
     pub models: ManifestModels,
     /// The whole manifest as read.
@@ -579,7 +579,7 @@ fn read_verified(dir: &Path, model: &str, file: &str, sha256: &str) -> Result<Ve
 /// Scores of one row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prediction {
-    /// Probability that the turbine fails within the horizon (`horizon_days`).
+    /// Probability that the turbine fails within 7 days (class `class_index` of `failure_7d`).
     pub p_fail_7d: f64,
     /// Estimated days to failure, after `output_transform` and `clip`.
     pub ttf_days: f64,
@@ -1371,7 +1371,9 @@ mod tests {
                     tried,
                     vec![
                         tmp.path().join("bin").join(ORT_LIBRARY_FILE),
-                        tmp.path().join("lib/energitech-cockpit").join(ORT_LIBRARY_FILE),
+                        tmp.path()
+                            .join("lib/energitech-cockpit")
+                            .join(ORT_LIBRARY_FILE),
                         tmp.path().join("lib").join(ORT_LIBRARY_FILE),
                     ]
                 );

@@ -62,7 +62,7 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1];
+const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 const MIGRATION_1: &str = "
 CREATE TABLE turbines (
@@ -106,6 +106,54 @@ CREATE TABLE quarantine (
     raw       TEXT NOT NULL,
     ingestion INTEGER REFERENCES ingestions(id),
     UNIQUE (file, line)
+);
+";
+
+/// Scoring runs and their predictions (one transaction per run), and user settings.
+const MIGRATION_2: &str = "
+CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY,
+    trigger       TEXT NOT NULL,
+    started_at    INTEGER NOT NULL,
+    ended_at      INTEGER NOT NULL,
+    duration_ms   INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+    as_of         INTEGER,
+    scheduled_for INTEGER,
+    model_version TEXT,
+    turbines      INTEGER NOT NULL DEFAULT 0,
+    critical      INTEGER NOT NULL DEFAULT 0,
+    high          INTEGER NOT NULL DEFAULT 0,
+    moderate      INTEGER NOT NULL DEFAULT 0,
+    low           INTEGER NOT NULL DEFAULT 0,
+    not_scored    INTEGER NOT NULL DEFAULT 0,
+    error_count   INTEGER NOT NULL DEFAULT 0,
+    error         TEXT
+);
+CREATE INDEX runs_by_status_as_of ON runs (status, as_of);
+CREATE TABLE predictions (
+    turbine     INTEGER NOT NULL REFERENCES turbines(id),
+    run         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    scored      INTEGER NOT NULL,
+    reason      TEXT,
+    p_fail_7d   REAL,
+    ttf_days    REAL,
+    risk_score  REAL,
+    category    TEXT,
+    drivers     TEXT NOT NULL DEFAULT '[]',
+    last_record INTEGER,
+    PRIMARY KEY (turbine, run)
+) WITHOUT ROWID;
+CREATE INDEX predictions_by_run ON predictions (run);
+CREATE TABLE prediction_features (
+    run      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    turbine  INTEGER NOT NULL,
+    features BLOB NOT NULL,
+    PRIMARY KEY (run, turbine)
+) WITHOUT ROWID;
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 ";
 
@@ -253,16 +301,44 @@ impl Store {
     pub fn reading_span(&self) -> Result<Option<(i64, i64)>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT min(ts), max(ts) FROM readings", [], |r| {
-                Ok(
-                    match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
-                        (Some(a), Some(b)) => Some((a, b)),
-                        _ => None,
-                    },
-                )
-            })
+            // Per-turbine min/max use the primary key; a bare min(ts) would scan the table.
+            .query_row(
+                "SELECT min(lo), max(hi) FROM (SELECT
+                    (SELECT min(ts) FROM readings WHERE turbine = t.id) AS lo,
+                    (SELECT max(ts) FROM readings WHERE turbine = t.id) AS hi
+                 FROM turbines t)",
+                [],
+                |r| {
+                    Ok(
+                        match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                            (Some(a), Some(b)) => Some((a, b)),
+                            _ => None,
+                        },
+                    )
+                },
+            )
             .optional()?
             .flatten())
+    }
+
+    /// A stored setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Stores a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
     }
 
     /// Quarantined rows of one file (or all files), oldest first.

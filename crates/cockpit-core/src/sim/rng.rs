@@ -93,18 +93,23 @@ impl SimRng {
         self.uniform() < p
     }
 
-    /// Standard normal N(0, 1), Box–Muller with the second value kept for the next call.
+    /// Standard normal N(0, 1): Box–Muller in Marsaglia's polar form (no trigonometry), the
+    /// second value of each pair kept for the next call.
     #[inline]
     pub fn normal(&mut self) -> f64 {
         if let Some(z) = self.spare.take() {
             return z;
         }
-        let u1 = 1.0 - self.uniform(); // (0, 1]: ln is finite
-        let u2 = self.uniform();
-        let r = (-2.0 * u1.ln()).sqrt();
-        let (s, c) = (std::f64::consts::TAU * u2).sin_cos();
-        self.spare = Some(r * s);
-        r * c
+        loop {
+            let u = 2.0 * self.uniform() - 1.0;
+            let v = 2.0 * self.uniform() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let f = (-2.0 * s.ln() / s).sqrt();
+                self.spare = Some(v * f);
+                return u * f;
+            }
+        }
     }
 
     /// Exponential with the given mean.

@@ -5,7 +5,7 @@
 use crate::schema::{self, Component, Status, SIGNALS};
 
 use super::fleet::{FleetPlan, TurbinePlan};
-use super::num::{push_fixed, wrap360};
+use super::num::{wrap360, Line};
 use super::rng::{domain, SimRng};
 use super::weather::{mark_episodes, ou, SiteWeather, FLAG_COMM, FLAG_STOP};
 
@@ -416,6 +416,7 @@ pub(crate) fn simulate_turbine(
     let failures = &tp.failures;
     let mut fi = 0;
     let mut rows = 0u64;
+    let mut line = Line::new();
 
     for k in 0..steps {
         let ks = k as usize;
@@ -540,8 +541,8 @@ pub(crate) fn simulate_turbine(
                 }
                 Component::GeneratorWinding => extra[WDG - NAC] = a * (0.4 + 0.6 * load),
                 Component::PitchHydraulic => extra[HYD - NAC] = a * (0.6 + 0.4 * pitch_activity),
-                Component::Converter => extra[CONV - NAC] = a * (0.3 + 0.7 * load),
-                Component::Transformer => extra[TRAFO - NAC] = a * (0.3 + 0.7 * load * load),
+                Component::Converter => extra[CONV - NAC] = a * (0.45 + 0.55 * load),
+                Component::Transformer => extra[TRAFO - NAC] = a * (0.45 + 0.55 * load),
             }
         }
         let g = &p.gain;
@@ -616,20 +617,21 @@ pub(crate) fn simulate_turbine(
         }
 
         // --- the CSV row
-        out.extend_from_slice(&prefix);
-        out.extend_from_slice(&tod[slot]);
-        out.push(b',');
-        out.extend_from_slice(id);
-        for s in 0..N_SIGNALS {
-            out.push(b',');
+        line.clear();
+        line.extend(&prefix);
+        line.extend(&tod[slot]);
+        line.push(b',');
+        line.extend(id);
+        for (s, sig) in SIGNALS.iter().enumerate() {
+            line.push(b',');
             if !missing[s] {
-                let sig = &SIGNALS[s];
-                push_fixed(out, vals[s].clamp(sig.min, sig.max), DECIMALS[s]);
+                line.fixed(vals[s].clamp(sig.min, sig.max), DECIMALS[s]);
             }
         }
-        out.push(b',');
-        out.extend_from_slice(mode.status().as_str().as_bytes());
-        out.push(b'\n');
+        line.push(b',');
+        line.extend(mode.status().as_str().as_bytes());
+        line.push(b'\n');
+        out.extend_from_slice(line.as_bytes());
         rows += 1;
     }
     rows

@@ -1,0 +1,187 @@
+//! Backtest: replays a daily scoring run over the stored history and compares the categories
+//! with the failure logbook — would the cockpit have flagged each past failure, how many days
+//! ahead, and with how many false alarms. Nothing is written to the database.
+
+use serde::Serialize;
+
+use super::{evaluate, RunError};
+use crate::features::{self, History};
+use crate::model::ModelSet;
+use crate::risk::{Category, RiskPolicy};
+use crate::schema;
+use crate::store::Store;
+
+const DAY: i64 = 86_400;
+/// A flag counts as a warning of a failure within this many days.
+const WARNING_DAYS: i64 = 7;
+/// How far before a failure its first flag is looked for.
+const LOOKBACK_DAYS: i64 = 30;
+
+/// One failure of the logbook and how the replayed runs saw it coming.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailureReplay {
+    pub turbine_id: String,
+    pub component: String,
+    pub failure_time: String,
+    /// First daily run, within the 30 days before the failure (and after the previous repair),
+    /// that rated the turbine high or critical.
+    pub first_flagged: Option<String>,
+    pub lead_days: Option<f64>,
+    /// Flagged high or critical at least once in the 7 days before the failure.
+    pub caught: bool,
+}
+
+/// Figures of a backtest.
+#[derive(Debug, Clone, Serialize)]
+pub struct BacktestReport {
+    pub first_day: String,
+    pub last_day: String,
+    pub days: i64,
+    pub turbines: usize,
+    /// Turbine-days scored.
+    pub scored_snapshots: u64,
+    /// Turbine-days rated high or critical.
+    pub flagged_snapshots: u64,
+    /// Flagged turbine-days followed by a failure within 7 days.
+    pub true_alarms: u64,
+    pub false_alarms: u64,
+    /// Share of failures flagged in the 7 days before them.
+    pub recall: Option<f64>,
+    /// Share of flagged turbine-days followed by a failure within 7 days.
+    pub precision: Option<f64>,
+    pub false_alarms_per_turbine_month: Option<f64>,
+    pub median_lead_days: Option<f64>,
+    pub failures: Vec<FailureReplay>,
+}
+
+struct LoggedFailure {
+    turbine: i64,
+    turbine_id: String,
+    component: String,
+    time: i64,
+    previous_back: Option<i64>,
+}
+
+fn logged_failures(store: &Store) -> Result<Vec<LoggedFailure>, RunError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT l.turbine, t.turbine_id, l.component, l.failure_time,
+                (SELECT max(back_in_service_time) FROM logbook p
+                  WHERE p.turbine = l.turbine AND p.failure_time < l.failure_time)
+         FROM logbook l JOIN turbines t ON t.id = l.turbine ORDER BY l.failure_time",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(LoggedFailure {
+            turbine: r.get(0)?,
+            turbine_id: r.get(1)?,
+            component: r.get(2)?,
+            time: r.get(3)?,
+            previous_back: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replays one run per day at midnight UTC between `from` and `to` (defaults: the first
+/// midnight with 7 days of data, and the last record).
+pub fn backtest(
+    store: &Store,
+    models: &mut ModelSet,
+    policy: &RiskPolicy,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<BacktestReport, RunError> {
+    let (first, last) = store.reading_span()?.ok_or(RunError::NoData)?;
+    let from = from.unwrap_or((first + 8 * DAY - 1).div_euclid(DAY) * DAY);
+    let end = features::data_watermark(store)?.unwrap_or(last);
+    let to = to.unwrap_or(end).min(end);
+    let history = History::load(store, from, to)?;
+    let failures = logged_failures(store)?;
+    // flags[(turbine key)] = days flagged; scored days per turbine.
+    let mut flagged: Vec<(i64, i64)> = Vec::new();
+    let mut report = BacktestReport {
+        first_day: schema::format_timestamp(from),
+        last_day: String::new(),
+        days: 0,
+        turbines: 0,
+        scored_snapshots: 0,
+        flagged_snapshots: 0,
+        true_alarms: 0,
+        false_alarms: 0,
+        recall: None,
+        precision: None,
+        false_alarms_per_turbine_month: None,
+        median_lead_days: None,
+        failures: Vec::new(),
+    };
+    let mut t = from;
+    while t <= to {
+        let matrix = history.at(t);
+        report.turbines = matrix.turbines.len();
+        let last_records = history.last_record_before(t);
+        let outcomes = evaluate(store, models, policy, &matrix, &last_records)?;
+        for o in outcomes.iter().filter(|o| o.scored) {
+            report.scored_snapshots += 1;
+            if o.category >= Some(Category::High) {
+                report.flagged_snapshots += 1;
+                flagged.push((o.turbine_key, t));
+                let warned = failures.iter().any(|f| {
+                    f.turbine == o.turbine_key && f.time > t && f.time <= t + WARNING_DAYS * DAY
+                });
+                if warned {
+                    report.true_alarms += 1;
+                } else {
+                    report.false_alarms += 1;
+                }
+            }
+        }
+        report.days += 1;
+        report.last_day = schema::format_timestamp(t);
+        t += DAY;
+    }
+    let mut leads = Vec::new();
+    for f in failures
+        .iter()
+        .filter(|f| f.time > from && f.time <= to + DAY)
+    {
+        let window_start = (f.time - LOOKBACK_DAYS * DAY).max(f.previous_back.unwrap_or(i64::MIN));
+        let first_flag = flagged
+            .iter()
+            .filter(|(k, day)| *k == f.turbine && *day >= window_start && *day < f.time)
+            .map(|(_, day)| *day)
+            .min();
+        let caught = flagged.iter().any(|(k, day)| {
+            *k == f.turbine && *day < f.time && *day >= f.time - WARNING_DAYS * DAY
+        });
+        let lead = first_flag.map(|d| (f.time - d) as f64 / DAY as f64);
+        if caught {
+            if let Some(l) = lead {
+                leads.push(l);
+            }
+        }
+        report.failures.push(FailureReplay {
+            turbine_id: f.turbine_id.clone(),
+            component: f.component.clone(),
+            failure_time: schema::format_timestamp(f.time),
+            first_flagged: first_flag.map(schema::format_timestamp),
+            lead_days: lead.map(|l| (l * 10.0).round() / 10.0),
+            caught,
+        });
+    }
+    let n_fail = report.failures.len();
+    if n_fail > 0 {
+        report.recall =
+            Some(report.failures.iter().filter(|f| f.caught).count() as f64 / n_fail as f64);
+    }
+    if report.flagged_snapshots > 0 {
+        report.precision = Some(report.true_alarms as f64 / report.flagged_snapshots as f64);
+    }
+    if report.scored_snapshots > 0 {
+        report.false_alarms_per_turbine_month =
+            Some(report.false_alarms as f64 / (report.scored_snapshots as f64 / 30.0));
+    }
+    if !leads.is_empty() {
+        leads.sort_by(f64::total_cmp);
+        report.median_lead_days = Some(leads[leads.len() / 2]);
+    }
+    Ok(report)
+}

@@ -1,0 +1,474 @@
+//! Scoring runs: features for every turbine, both models, the risk policy and the drivers,
+//! committed as one transaction — a run record and one prediction per turbine — so a run appears
+//! whole or not at all. Also the queries over runs (fleet ranking, turbine detail, run journal)
+//! and the backtest.
+//!
+//! A failed run leaves earlier results untouched and is itself recorded with its error. Runs are
+//! single-flight across processes: a lock file beside the database refuses a second run while one
+//! is in progress.
+
+pub mod backtest;
+pub mod drivers;
+pub mod queries;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ndarray::Array2;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::features::{self, FeatureError, FeatureMatrix, History, N_FEATURES};
+use crate::model::{ModelError, ModelSet};
+use crate::risk::{Category, RiskPolicy};
+use crate::schema;
+use crate::store::{Store, StoreError};
+
+pub use drivers::Driver;
+
+/// Share of the last 24 hours' records a turbine needs to be scored.
+pub const MIN_COVERAGE_24H: f32 = 0.5;
+
+/// What started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    /// "Score now" in the app.
+    Manual,
+    /// The daily schedule.
+    Timer,
+    /// The `cockpit score` command.
+    Cli,
+    /// A file dropped in the inbox, or a new model set.
+    Watch,
+    /// Past daily runs recomputed to give the history a start (`cockpit demo`).
+    Backfill,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Manual => "manual",
+            Trigger::Timer => "timer",
+            Trigger::Cli => "cli",
+            Trigger::Watch => "watch",
+            Trigger::Backfill => "backfill",
+        }
+    }
+}
+
+/// Errors of a scoring run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("a scoring run is already in progress on this database ({lock}); wait for it to finish and try again")]
+    InProgress { lock: PathBuf },
+    #[error("cannot take the scoring lock {lock}: {source}")]
+    Lock {
+        lock: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("nothing to score: the database holds no turbine with SCADA readings; ingest data first (cockpit ingest or cockpit demo)")]
+    NoData,
+    #[error("features could not be computed: {0}")]
+    Features(#[from] FeatureError),
+    #[error("the models could not score the fleet: {0}")]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("database error while saving the run: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Counts of a run by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CategoryCounts {
+    pub critical: i64,
+    pub high: i64,
+    pub moderate: i64,
+    pub low: i64,
+    pub not_scored: i64,
+}
+
+impl CategoryCounts {
+    fn add(&mut self, c: Option<Category>) {
+        match c {
+            Some(Category::Critical) => self.critical += 1,
+            Some(Category::High) => self.high += 1,
+            Some(Category::Moderate) => self.moderate += 1,
+            Some(Category::Low) => self.low += 1,
+            None => self.not_scored += 1,
+        }
+    }
+}
+
+/// A run as recorded in the journal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub trigger: String,
+    pub started_at: String,
+    pub ended_at: String,
+    pub duration_ms: i64,
+    pub status: String,
+    /// Data watermark: the features were computed from records before this time.
+    pub as_of: Option<String>,
+    pub scheduled_for: Option<String>,
+    pub model_version: Option<String>,
+    pub turbines: i64,
+    pub counts: CategoryCounts,
+    pub error_count: i64,
+    pub error: Option<String>,
+}
+
+/// What to run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunRequest {
+    pub trigger: Trigger,
+    /// Score as of this time (default: the latest data).
+    pub at: Option<i64>,
+    /// The timer slot this run serves, for timer runs.
+    pub scheduled_for: Option<i64>,
+}
+
+/// One turbine's outcome in a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TurbineOutcome {
+    pub turbine_key: i64,
+    pub turbine_id: String,
+    pub scored: bool,
+    pub reason: Option<String>,
+    pub p_fail_7d: Option<f64>,
+    pub ttf_days: Option<f64>,
+    pub risk_score: Option<f64>,
+    pub category: Option<Category>,
+    pub drivers: Vec<Driver>,
+    pub last_record: Option<i64>,
+    #[serde(skip)]
+    pub features: Vec<f32>,
+}
+
+/// The single-flight guard: an exclusive lock on `<db>.scoring.lock`, released on drop.
+pub struct RunLock {
+    _file: Option<File>,
+}
+
+impl RunLock {
+    /// Takes the scoring lock of `store`, or says a run is in progress.
+    pub fn acquire(store: &Store) -> Result<RunLock, RunError> {
+        if store.path().as_os_str() == ":memory:" {
+            return Ok(RunLock { _file: None });
+        }
+        let mut lock = store.path().as_os_str().to_owned();
+        lock.push(".scoring.lock");
+        let lock = PathBuf::from(lock);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|source| RunError::Lock {
+                lock: lock.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: Some(file) }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(RunError::InProgress { lock }),
+            Err(std::fs::TryLockError::Error(source)) => Err(RunError::Lock { lock, source }),
+        }
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Repairs in progress at `t`: turbine key → (failure time, component).
+fn repairs_at(store: &Store, t: i64) -> Result<HashMap<i64, (i64, String)>, RunError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT turbine, failure_time, component FROM logbook
+         WHERE failure_time <= ?1 AND (back_in_service_time IS NULL OR back_in_service_time > ?1)",
+    )?;
+    let rows = stmt.query_map([t], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Scores a feature matrix: models, policy, drivers. Turbines without enough recent data, or
+/// under repair, get a "not scored" outcome with the reason.
+pub fn evaluate(
+    store: &Store,
+    models: &mut ModelSet,
+    policy: &RiskPolicy,
+    matrix: &FeatureMatrix,
+    last_records: &[Option<i64>],
+) -> Result<Vec<TurbineOutcome>, RunError> {
+    let names = features::feature_names();
+    let coverage = names.iter().position(|n| n == "coverage_24h").unwrap_or(0);
+    let repairs = repairs_at(store, matrix.at)?;
+    let mut outcomes: Vec<TurbineOutcome> = Vec::with_capacity(matrix.turbines.len());
+    let mut to_score: Vec<usize> = Vec::new();
+    for (i, (t, row)) in matrix.turbines.iter().zip(&matrix.rows).enumerate() {
+        let last = last_records.get(i).copied().flatten();
+        let reason = if let Some((since, component)) = repairs.get(&t.key) {
+            Some(format!(
+                "under repair since {} ({component}, logbook)",
+                schema::format_timestamp(*since)
+            ))
+        } else if row[coverage].is_nan() || row[coverage] < MIN_COVERAGE_24H {
+            Some(match last {
+                None => "no SCADA record before this time".to_string(),
+                Some(l) if matrix.at - l > 86_400 => format!(
+                    "no SCADA record in the last 24 h (last record {})",
+                    schema::format_timestamp(l)
+                ),
+                Some(_) => format!(
+                    "only {:.0} % of the last 24 h of records present (at least {:.0} % needed)",
+                    row[coverage] * 100.0,
+                    MIN_COVERAGE_24H * 100.0
+                ),
+            })
+        } else {
+            None
+        };
+        if reason.is_none() {
+            to_score.push(i);
+        }
+        outcomes.push(TurbineOutcome {
+            turbine_key: t.key,
+            turbine_id: t.turbine_id.clone(),
+            scored: reason.is_none(),
+            reason,
+            p_fail_7d: None,
+            ttf_days: None,
+            risk_score: None,
+            category: None,
+            drivers: Vec::new(),
+            last_record: last,
+            features: row.clone(),
+        });
+    }
+    if to_score.is_empty() {
+        return Ok(outcomes);
+    }
+    let rows: Vec<Vec<f32>> = to_score.iter().map(|&i| matrix.rows[i].clone()).collect();
+    let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+    let input = Array2::from_shape_vec((rows.len(), N_FEATURES), flat).map_err(|e| {
+        RunError::Model(ModelError::Inference {
+            model: "failure_7d".into(),
+            message: e.to_string(),
+        })
+    })?;
+    let predictions = models.predict(input.view())?;
+    let (perturbed, n_groups) = drivers::perturbed_rows(&rows);
+    let perturbed = Array2::from_shape_vec((rows.len() * n_groups, N_FEATURES), perturbed)
+        .map_err(|e| {
+            RunError::Model(ModelError::Inference {
+                model: "failure_7d".into(),
+                message: e.to_string(),
+            })
+        })?;
+    let perturbed_p: Vec<f64> = models
+        .predict(perturbed.view())?
+        .iter()
+        .map(|p| p.p_fail_7d)
+        .collect();
+    let pitch_ref = drivers::fleet_pitch_abs(&rows);
+    for (j, &i) in to_score.iter().enumerate() {
+        let pred = predictions[j];
+        let a = policy.assess(pred.p_fail_7d, pred.ttf_days);
+        let o = &mut outcomes[i];
+        o.p_fail_7d = Some(pred.p_fail_7d);
+        o.ttf_days = Some(pred.ttf_days);
+        o.risk_score = Some(a.score);
+        o.category = Some(a.category);
+        o.drivers = drivers::drivers_of(
+            &rows[j],
+            pred.p_fail_7d,
+            &perturbed_p[j * n_groups..(j + 1) * n_groups],
+            pitch_ref,
+        );
+    }
+    Ok(outcomes)
+}
+
+/// Runs one scoring run and commits it; on failure records the failed run and returns the error.
+pub fn score(
+    store: &mut Store,
+    models: &mut ModelSet,
+    policy: &RiskPolicy,
+    req: RunRequest,
+) -> Result<RunRecord, RunError> {
+    let _lock = RunLock::acquire(store)?;
+    let started = Instant::now();
+    let started_at = now();
+    let result = (|| {
+        let at = match req.at {
+            Some(t) => t,
+            None => features::data_watermark(store)?.ok_or(RunError::NoData)?,
+        };
+        let history = History::load(store, at, at)?;
+        let matrix = history.at(at);
+        if matrix.turbines.is_empty() {
+            return Err(RunError::NoData);
+        }
+        let last = history.last_record_before(at);
+        let outcomes = evaluate(store, models, policy, &matrix, &last)?;
+        Ok((at, outcomes))
+    })();
+    let version = models.manifest().model_version.clone();
+    match result {
+        Ok((at, outcomes)) => {
+            let id = commit_run(store, &req, started_at, started, at, &version, &outcomes)?;
+            queries::run(store, id)
+        }
+        Err(e) => {
+            record_failure(
+                store,
+                &req,
+                started_at,
+                started,
+                Some(&version),
+                &e.to_string(),
+            )?;
+            Err(e)
+        }
+    }
+}
+
+/// Records a run that failed before producing predictions (also used when the models could not
+/// even be loaded).
+pub fn record_failure(
+    store: &Store,
+    req: &RunRequest,
+    started_at: i64,
+    started: Instant,
+    model_version: Option<&str>,
+    error: &str,
+) -> Result<i64, RunError> {
+    store.conn().execute(
+        "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version, error_count, error)
+         VALUES (?1, ?2, ?3, ?4, 'failed', ?5, ?6, ?7, 1, ?8)",
+        params![
+            req.trigger.as_str(),
+            started_at,
+            now(),
+            started.elapsed().as_millis() as i64,
+            req.at,
+            req.scheduled_for,
+            model_version,
+            error
+        ],
+    )?;
+    Ok(store.conn().last_insert_rowid())
+}
+
+/// Writes a run and its predictions in one transaction; returns the run id.
+pub fn commit_run(
+    store: &mut Store,
+    req: &RunRequest,
+    started_at: i64,
+    started: Instant,
+    at: i64,
+    model_version: &str,
+    outcomes: &[TurbineOutcome],
+) -> Result<i64, RunError> {
+    let mut counts = CategoryCounts::default();
+    for o in outcomes {
+        counts.add(o.category);
+    }
+    let tx = store.conn_mut().transaction()?;
+    tx.execute(
+        "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version,
+                           turbines, critical, high, moderate, low, not_scored, error_count)
+         VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)",
+        params![
+            req.trigger.as_str(),
+            started_at,
+            now(),
+            started.elapsed().as_millis() as i64,
+            at,
+            req.scheduled_for,
+            model_version,
+            outcomes.len() as i64,
+            counts.critical,
+            counts.high,
+            counts.moderate,
+            counts.low,
+            counts.not_scored
+        ],
+    )?;
+    let run = tx.last_insert_rowid();
+    {
+        let mut pred = tx.prepare_cached(
+            "INSERT INTO predictions (turbine, run, scored, reason, p_fail_7d, ttf_days, risk_score, category, drivers, last_record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut feats = tx.prepare_cached(
+            "INSERT INTO prediction_features (run, turbine, features) VALUES (?1, ?2, ?3)",
+        )?;
+        for o in outcomes {
+            let drivers = serde_json::to_string(&o.drivers).unwrap_or_else(|_| "[]".into());
+            pred.execute(params![
+                o.turbine_key,
+                run,
+                o.scored,
+                o.reason,
+                o.p_fail_7d,
+                o.ttf_days,
+                o.risk_score,
+                o.category.map(Category::as_str),
+                drivers,
+                o.last_record
+            ])?;
+            let blob: Vec<u8> = o.features.iter().flat_map(|v| v.to_le_bytes()).collect();
+            feats.execute(params![run, o.turbine_key, blob])?;
+        }
+    }
+    tx.commit()?;
+    Ok(run)
+}
+
+/// Backfills one daily run per day for the `days` days before the data watermark (the demo
+/// park's history), skipping days that already have a run. Returns the number of runs added.
+pub fn backfill_daily(
+    store: &mut Store,
+    models: &mut ModelSet,
+    policy: &RiskPolicy,
+    days: i64,
+) -> Result<usize, RunError> {
+    let _lock = RunLock::acquire(store)?;
+    let end = features::data_watermark(store)?.ok_or(RunError::NoData)?;
+    let last_midnight = end.div_euclid(86_400) * 86_400;
+    let first = last_midnight - (days - 1) * 86_400;
+    let history = History::load(store, first, last_midnight)?;
+    let version = models.manifest().model_version.clone();
+    let mut added = 0;
+    let mut t = first;
+    while t <= last_midnight {
+        let exists: bool = store.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE status = 'succeeded' AND as_of = ?1)",
+            [t],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            let started = Instant::now();
+            let started_at = now();
+            let req = RunRequest {
+                trigger: Trigger::Backfill,
+                at: Some(t),
+                scheduled_for: None,
+            };
+            let matrix = history.at(t);
+            let last = history.last_record_before(t);
+            let outcomes = evaluate(store, models, policy, &matrix, &last)?;
+            commit_run(store, &req, started_at, started, t, &version, &outcomes)?;
+            added += 1;
+        }
+        t += 86_400;
+    }
+    Ok(added)
+}

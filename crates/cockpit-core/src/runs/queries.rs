@@ -1,0 +1,437 @@
+//! Read side of the runs: the fleet ranking of the latest run, a turbine's detail and risk
+//! history, the run journal.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::{CategoryCounts, Driver, RunError, RunRecord};
+use crate::features::feature_names;
+use crate::risk::Category;
+use crate::schema::{self, SIGNALS};
+use crate::store::Store;
+
+/// Errors of the queries.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("no scoring run yet: run `cockpit score` (or `cockpit demo`) first")]
+    NoRun,
+    #[error("unknown turbine '{id}'; known turbines: {known}")]
+    UnknownTurbine { id: String, known: String },
+    #[error("unknown category '{0}': use critical, high, moderate or low (critique, élevé, modéré, faible)")]
+    UnknownCategory(String),
+    #[error("unknown sort key '{0}': use score, p_fail or ttf")]
+    UnknownSort(String),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Sort order of the fleet view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Highest risk score first.
+    Score,
+    /// Highest probability first.
+    PFail,
+    /// Shortest time to failure first.
+    Ttf,
+}
+
+impl SortKey {
+    pub fn parse(text: &str) -> Result<SortKey, QueryError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "score" | "risk" => Ok(SortKey::Score),
+            "p_fail" | "p" | "probability" => Ok(SortKey::PFail),
+            "ttf" | "days" => Ok(SortKey::Ttf),
+            _ => Err(QueryError::UnknownSort(text.to_string())),
+        }
+    }
+}
+
+/// Filters of the fleet view.
+#[derive(Debug, Clone, Default)]
+pub struct FleetFilter {
+    pub category: Option<Category>,
+    pub site: Option<String>,
+    pub search: Option<String>,
+    pub sort: Option<SortKey>,
+    pub limit: Option<usize>,
+}
+
+/// One turbine in the fleet view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FleetItem {
+    pub turbine_id: String,
+    pub site: String,
+    pub model: String,
+    pub scored: bool,
+    pub not_scored_reason: Option<String>,
+    pub risk_score: Option<f64>,
+    pub category: Option<Category>,
+    pub p_fail_7d: Option<f64>,
+    pub ttf_days: Option<f64>,
+    /// The days-to-failure estimate is at the model's horizon: show "> N days".
+    pub ttf_censored: bool,
+    pub drivers: Vec<Driver>,
+    /// Data watermark of the run (when the prediction holds).
+    pub scored_at: String,
+    pub last_data: Option<String>,
+    pub run_id: i64,
+}
+
+/// The fleet view: the latest run's predictions with its filters applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct FleetView {
+    pub run: RunRecord,
+    pub counts: CategoryCounts,
+    pub items: Vec<FleetItem>,
+}
+
+fn ts(v: Option<i64>) -> Option<String> {
+    v.map(schema::format_timestamp)
+}
+
+fn run_from_row(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
+    Ok(RunRecord {
+        id: r.get("id")?,
+        trigger: r.get("trigger")?,
+        started_at: schema::format_timestamp(r.get("started_at")?),
+        ended_at: schema::format_timestamp(r.get("ended_at")?),
+        duration_ms: r.get("duration_ms")?,
+        status: r.get("status")?,
+        as_of: ts(r.get("as_of")?),
+        scheduled_for: ts(r.get("scheduled_for")?),
+        model_version: r.get("model_version")?,
+        turbines: r.get("turbines")?,
+        counts: CategoryCounts {
+            critical: r.get("critical")?,
+            high: r.get("high")?,
+            moderate: r.get("moderate")?,
+            low: r.get("low")?,
+            not_scored: r.get("not_scored")?,
+        },
+        error_count: r.get("error_count")?,
+        error: r.get("error")?,
+    })
+}
+
+/// One run of the journal.
+pub fn run(store: &Store, id: i64) -> Result<RunRecord, RunError> {
+    Ok(store
+        .conn()
+        .query_row("SELECT * FROM runs WHERE id = ?1", [id], run_from_row)?)
+}
+
+/// The latest successful run (the one with the most recent data; the newest among equals).
+pub fn latest_run(store: &Store) -> Result<Option<RunRecord>, QueryError> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT * FROM runs WHERE status = 'succeeded' ORDER BY as_of DESC, id DESC LIMIT 1",
+            [],
+            run_from_row,
+        )
+        .optional()?)
+}
+
+/// The run journal, newest first.
+pub fn journal(store: &Store, limit: usize) -> Result<Vec<RunRecord>, QueryError> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT * FROM runs ORDER BY id DESC LIMIT ?1")?;
+    let rows = stmt.query_map([limit as i64], run_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn parse_drivers(text: Option<String>) -> Vec<Driver> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Horizon of the regressor, for "> N days": estimates within half a day of it are censored.
+const TTF_HORIZON: f64 = crate::features::HORIZON_DAYS;
+
+/// The fleet ranking of the latest run.
+pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryError> {
+    let run = latest_run(store)?.ok_or(QueryError::NoRun)?;
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT t.turbine_id, t.site, t.model, p.scored, p.reason, p.risk_score, p.category,
+                p.p_fail_7d, p.ttf_days, p.drivers, p.last_record
+         FROM predictions p JOIN turbines t ON t.id = p.turbine
+         WHERE p.run = ?1",
+    )?;
+    let scored_at = run.as_of.clone().unwrap_or_default();
+    let rows = stmt.query_map([run.id], |r| {
+        let ttf: Option<f64> = r.get(8)?;
+        Ok(FleetItem {
+            turbine_id: r.get(0)?,
+            site: r.get(1)?,
+            model: r.get(2)?,
+            scored: r.get(3)?,
+            not_scored_reason: r.get(4)?,
+            risk_score: r.get(5)?,
+            category: r
+                .get::<_, Option<String>>(6)?
+                .and_then(|c| Category::parse(&c)),
+            p_fail_7d: r.get(7)?,
+            ttf_days: ttf,
+            ttf_censored: ttf.is_some_and(|d| d >= TTF_HORIZON - 0.5),
+            drivers: parse_drivers(r.get(9)?),
+            scored_at: scored_at.clone(),
+            last_data: ts(r.get(10)?),
+            run_id: run.id,
+        })
+    })?;
+    let mut items: Vec<FleetItem> = rows.collect::<Result<_, _>>()?;
+    let search = filter.search.as_ref().map(|s| s.trim().to_lowercase());
+    items.retain(|i| {
+        filter.category.is_none_or(|c| i.category == Some(c))
+            && filter
+                .site
+                .as_ref()
+                .is_none_or(|s| i.site.eq_ignore_ascii_case(s.trim()))
+            && search.as_ref().is_none_or(|s| {
+                i.turbine_id.to_lowercase().contains(s)
+                    || i.site.to_lowercase().contains(s)
+                    || i.drivers.iter().any(|d| d.indicator.contains(s.as_str()))
+            })
+    });
+    let key = |i: &FleetItem| -> (bool, f64) {
+        let v = match filter.sort.unwrap_or(SortKey::Score) {
+            SortKey::Score => i.risk_score.map(|s| -s),
+            SortKey::PFail => i.p_fail_7d.map(|p| -p),
+            SortKey::Ttf => i.ttf_days,
+        };
+        (v.is_none(), v.unwrap_or(0.0))
+    };
+    items.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then_with(|| a.turbine_id.cmp(&b.turbine_id))
+    });
+    if let Some(n) = filter.limit {
+        items.truncate(n);
+    }
+    Ok(FleetView {
+        counts: run.counts,
+        run,
+        items,
+    })
+}
+
+/// Identity of a turbine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Identity {
+    pub turbine_id: String,
+    pub site: String,
+    pub model: String,
+    pub rated_power_kw: f64,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub commissioning_date: String,
+}
+
+/// One point of a turbine's risk history (one per run).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryPoint {
+    pub run_id: i64,
+    pub as_of: String,
+    pub scored: bool,
+    pub risk_score: Option<f64>,
+    pub category: Option<Category>,
+    pub p_fail_7d: Option<f64>,
+    pub ttf_days: Option<f64>,
+}
+
+/// The latest prediction of a turbine, with the feature values it used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatestPrediction {
+    pub run_id: i64,
+    pub scored_at: String,
+    pub scored: bool,
+    pub not_scored_reason: Option<String>,
+    pub risk_score: Option<f64>,
+    pub category: Option<Category>,
+    pub p_fail_7d: Option<f64>,
+    pub ttf_days: Option<f64>,
+    pub ttf_censored: bool,
+    /// Feature name → value (`null` for NaN), in model order.
+    pub features: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Everything about one turbine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TurbineDetail {
+    pub identity: Identity,
+    /// The latest stored record: timestamp and each signal (absent values omitted).
+    pub last_measurements: serde_json::Map<String, serde_json::Value>,
+    pub prediction: Option<LatestPrediction>,
+    pub drivers: Vec<Driver>,
+    pub history: Vec<HistoryPoint>,
+}
+
+/// Identity, last measurements, latest prediction, drivers and risk history of a turbine.
+pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
+    let conn = store.conn();
+    let found = conn
+        .query_row(
+            "SELECT id, turbine_id, site, model, rated_power_kw, latitude, longitude, commissioning_date
+             FROM turbines WHERE turbine_id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Identity {
+                        turbine_id: r.get(1)?,
+                        site: r.get(2)?,
+                        model: r.get(3)?,
+                        rated_power_kw: r.get(4)?,
+                        latitude: r.get(5)?,
+                        longitude: r.get(6)?,
+                        commissioning_date: r.get(7)?,
+                    },
+                ))
+            },
+        )
+        .optional()?;
+    let Some((key, identity)) = found else {
+        let mut stmt =
+            conn.prepare("SELECT turbine_id FROM turbines ORDER BY turbine_id LIMIT 6")?;
+        let mut known: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if known.is_empty() {
+            known.push("none (the registry is empty)".into());
+        } else if known.len() == 6 {
+            known[5] = "…".into();
+        }
+        return Err(QueryError::UnknownTurbine {
+            id: id.to_string(),
+            known: known.join(", "),
+        });
+    };
+    let last_measurements = last_measurements(store, key)?;
+    let history = history(store, key)?;
+    let latest = latest_run(store)?;
+    let mut prediction = None;
+    let mut drivers = Vec::new();
+    if let Some(run) = latest {
+        let row = conn
+            .query_row(
+                "SELECT p.scored, p.reason, p.risk_score, p.category, p.p_fail_7d, p.ttf_days, p.drivers, f.features
+                 FROM predictions p LEFT JOIN prediction_features f ON f.run = p.run AND f.turbine = p.turbine
+                 WHERE p.turbine = ?1 AND p.run = ?2",
+                params![key, run.id],
+                |r| {
+                    Ok((
+                        r.get::<_, bool>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<f64>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<f64>>(4)?,
+                        r.get::<_, Option<f64>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, Option<Vec<u8>>>(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((scored, reason, score, cat, p, ttf, drv, blob)) = row {
+            drivers = parse_drivers(drv);
+            let mut features = serde_json::Map::new();
+            if let Some(blob) = blob {
+                for (name, chunk) in feature_names().into_iter().zip(blob.chunks_exact(4)) {
+                    let v = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+                    features.insert(name, json_number(f64::from(v)));
+                }
+            }
+            prediction = Some(LatestPrediction {
+                run_id: run.id,
+                scored_at: run.as_of.clone().unwrap_or_default(),
+                scored,
+                not_scored_reason: reason,
+                risk_score: score,
+                category: cat.and_then(|c| Category::parse(&c)),
+                p_fail_7d: p,
+                ttf_days: ttf,
+                ttf_censored: ttf.is_some_and(|d| d >= TTF_HORIZON - 0.5),
+                features,
+            });
+        }
+    }
+    Ok(TurbineDetail {
+        identity,
+        last_measurements,
+        prediction,
+        drivers,
+        history,
+    })
+}
+
+fn json_number(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
+
+fn last_measurements(
+    store: &Store,
+    key: i64,
+) -> Result<serde_json::Map<String, serde_json::Value>, QueryError> {
+    let cols: Vec<&str> = SIGNALS.iter().map(|s| s.name).collect();
+    let sql = format!(
+        "SELECT ts, {}, status FROM readings WHERE turbine = ?1 ORDER BY ts DESC LIMIT 1",
+        cols.join(", ")
+    );
+    let mut out = serde_json::Map::new();
+    store
+        .conn()
+        .query_row(&sql, [key], |r| {
+            out.insert(
+                "timestamp".into(),
+                serde_json::Value::String(schema::format_timestamp(r.get(0)?)),
+            );
+            for (i, c) in cols.iter().enumerate() {
+                if let Some(v) = r.get::<_, Option<f64>>(i + 1)? {
+                    out.insert(c.to_string(), json_number(v));
+                }
+            }
+            if let Some(code) = r.get::<_, Option<i64>>(cols.len() + 1)? {
+                if let Some(s) = schema::Status::ALL.into_iter().find(|s| s.code() == code) {
+                    out.insert(
+                        "status".into(),
+                        serde_json::Value::String(s.as_str().into()),
+                    );
+                }
+            }
+            Ok(())
+        })
+        .optional()?;
+    Ok(out)
+}
+
+/// Risk history of a turbine: one point per successful run, oldest first.
+pub fn history(store: &Store, key: i64) -> Result<Vec<HistoryPoint>, QueryError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT p.run, r.as_of, p.scored, p.risk_score, p.category, p.p_fail_7d, p.ttf_days
+         FROM predictions p JOIN runs r ON r.id = p.run
+         WHERE p.turbine = ?1 AND r.status = 'succeeded'
+         ORDER BY r.as_of, p.run",
+    )?;
+    let rows = stmt.query_map([key], |r| {
+        Ok(HistoryPoint {
+            run_id: r.get(0)?,
+            as_of: ts(r.get(1)?).unwrap_or_default(),
+            scored: r.get(2)?,
+            risk_score: r.get(3)?,
+            category: r
+                .get::<_, Option<String>>(4)?
+                .and_then(|c| Category::parse(&c)),
+            p_fail_7d: r.get(5)?,
+            ttf_days: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
