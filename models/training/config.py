@@ -31,9 +31,10 @@ GAP_DAYS = 30.0  # dropped before the validation period (= the label horizon: no
 # Single source of randomness of the training code.
 RANDOM_STATE = 20_251
 
-# Threads used by scikit-learn's OpenMP code. Fixed so that floating-point sums are done in
-# the same order on every machine and retraining reproduces the same trees.
-N_THREADS = 2
+# Threads used by scikit-learn's OpenMP code. One: floating-point sums are then done in the
+# same order on every machine (retraining reproduces the same trees), and OpenMP's busy-waiting
+# threads made fits ~10x slower on a 2-core machine busy with anything else (cargo, tests).
+N_THREADS = 1
 
 # Hyper-parameter grids, searched on the validation rows of the training fleets only.
 # max_iter is the upper bound: the number of iterations is picked from the staged scores.

@@ -60,13 +60,32 @@ impl From<Output> for Run {
     }
 }
 
-/// Runs `cockpit --db <db> ARGS` with a clean environment for the cockpit variables.
-pub fn cockpit(db: &Path, args: &[&str]) -> Run {
-    Command::new(cockpit_bin())
-        .arg("--db")
+/// The ONNX Runtime library the tests use: `COCKPIT_ORT_LIB` (set by the Makefile), else the
+/// copy `scripts/setup.sh` puts under `.tools/`.
+pub fn ort_lib() -> PathBuf {
+    std::env::var_os("COCKPIT_ORT_LIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".tools/onnxruntime/lib/libonnxruntime.so.1.31.1"))
+}
+
+/// A `cockpit --db <db>` command with a clean environment for the cockpit variables (the shipped
+/// models, the built-in risk policy, the ONNX Runtime library of the workspace).
+pub fn cockpit_cmd(db: &Path) -> Command {
+    let mut cmd = Command::new(cockpit_bin());
+    cmd.arg("--db")
         .arg(db)
-        .args(args)
         .env_remove("COCKPIT_DB")
+        .env_remove("COCKPIT_MODELS")
+        .env_remove("COCKPIT_POLICY")
+        .env("COCKPIT_ORT_LIB", ort_lib())
+        .env("XDG_CONFIG_HOME", db.with_extension("config"));
+    cmd
+}
+
+/// Runs `cockpit --db <db> ARGS`.
+pub fn cockpit(db: &Path, args: &[&str]) -> Run {
+    cockpit_cmd(db)
+        .args(args)
         .output()
         .expect("the cockpit binary must start")
         .into()

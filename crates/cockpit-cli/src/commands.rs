@@ -541,8 +541,8 @@ fn fleet_cmd(store: &Store, args: &FleetArgs) -> Result<ExitCode, CliError> {
         c.not_scored
     );
     println!(
-        "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
-        "turbine", "site", "category", "score", "p(7d)", "ttf (d)", "main driver"
+        "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  main driver",
+        "turbine", "site", "category", "score", "p(7d)", "ttf (d)"
     );
     for i in &view.items {
         let ttf = match i.ttf_days {

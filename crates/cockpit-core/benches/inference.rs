@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use cockpit_core::model::{
-    Manifest, ModelSet, OrtRuntime, MANIFEST_FILE, ORT_LIBRARY_FILE, ORT_LIB_ENV,
+    LoadOptions, Manifest, ModelSet, OrtRuntime, MANIFEST_FILE, ORT_LIBRARY_FILE, ORT_LIB_ENV,
 };
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 
@@ -29,7 +29,7 @@ fn models_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models")
 }
 
-fn load() -> ModelSet {
+fn load(intra_threads: usize) -> ModelSet {
     let lib = match std::env::var_os(ORT_LIB_ENV) {
         Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => workspace()
@@ -40,7 +40,8 @@ fn load() -> ModelSet {
     let dir = models_dir();
     let manifest = Manifest::read(&dir).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = manifest.feature_names.iter().map(String::as_str).collect();
-    ModelSet::load(&dir, &names, ort).unwrap_or_else(|e| panic!("{e}"))
+    let options = LoadOptions { intra_threads };
+    ModelSet::load_with(&dir, &names, ort, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn rows(n: usize, features: usize) -> Array2<f32> {
@@ -55,27 +56,42 @@ fn rows(n: usize, features: usize) -> Array2<f32> {
 }
 
 fn inference(c: &mut Criterion) {
-    let mut models = load();
-    let n_features = models.manifest().feature_names.len();
-    let batch = rows(1000, n_features);
-    eprintln!(
-        "models: {} ({} features, version {})",
-        models.dir().display(),
-        n_features,
-        models.manifest().model_version
-    );
-    c.bench_function(&format!("predict 1000 rows x {n_features} features"), |b| {
-        b.iter_batched(
-            || batch.view(),
-            |view| models.predict(view).unwrap_or_else(|e| panic!("{e}")),
-            BatchSize::SmallInput,
-        )
+    for threads in [0, 1] {
+        let mut models = load(threads);
+        let n_features = models.manifest().feature_names.len();
+        if threads == 0 {
+            eprintln!(
+                "models: {} ({} features, version {})",
+                models.dir().display(),
+                n_features,
+                models.manifest().model_version
+            );
+        }
+        let threads_label = if threads == 0 {
+            "default threads".to_string()
+        } else {
+            format!("{threads} thread")
+        };
+        let batch = rows(1000, n_features);
+        c.bench_function(
+            &format!("predict 1000 rows x {n_features} features, {threads_label}"),
+            |b| {
+                b.iter(|| {
+                    models
+                        .predict(batch.view())
+                        .unwrap_or_else(|e| panic!("{e}"))
+                })
+            },
+        );
+        let one = rows(1, n_features);
+        c.bench_function(
+            &format!("predict 1 row x {n_features} features, {threads_label}"),
+            |b| b.iter(|| models.predict(one.view()).unwrap_or_else(|e| panic!("{e}"))),
+        );
+    }
+    c.bench_function("load model set (checksums + sessions)", |b| {
+        b.iter(|| load(0))
     });
-    let one = rows(1, n_features);
-    c.bench_function(&format!("predict 1 row x {n_features} features"), |b| {
-        b.iter(|| models.predict(one.view()).unwrap_or_else(|e| panic!("{e}")))
-    });
-    c.bench_function("load model set (checksums + sessions)", |b| b.iter(load));
 }
 
 criterion_group! {

@@ -4,6 +4,7 @@
 //! `cargo bench -p cockpit-core --bench simulate`
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use cockpit_core::sim::{simulate, SimConfig};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -16,6 +17,7 @@ fn bench_simulate(c: &mut Criterion) {
     let cfg = SimConfig::new(100, 30, 2026, START);
     let mut group = c.benchmark_group("simulate");
     group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Elements(100 * 30 * 144));
     group.bench_function("100_turbines_x_30_days", |b| {
         b.iter(|| simulate(black_box(&cfg), dir.path()).expect("simulation succeeds"))

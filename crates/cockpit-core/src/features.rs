@@ -276,10 +276,11 @@ fn fit_healthy(xtx: &[[f64; 4]; 4], xty: &[f64; 4], n: usize) -> Option<Healthy>
         }
         a.swap(col, pivot);
         b.swap(col, pivot);
+        let pivot_row = a[col];
         for row in col + 1..4 {
-            let f = a[row][col] / a[col][col];
-            for k in col..4 {
-                a[row][k] -= f * a[col][k];
+            let f = a[row][col] / pivot_row[col];
+            for (cell, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                *cell -= f * p;
             }
             b[row] -= f * b[col];
         }
@@ -450,8 +451,8 @@ fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> Vec<f32> {
         let mut res24 = Acc::default();
         let mut res7 = Acc::default();
         let col = &s.cols[C_KEY0 + k];
-        for i in lo7..hi {
-            let y = f64::from(col[i]);
+        for (i, &value) in col.iter().enumerate().take(hi).skip(lo7) {
+            let y = f64::from(value);
             if y.is_nan() || s.status[i] == MAINTENANCE {
                 continue;
             }

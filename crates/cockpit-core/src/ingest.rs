@@ -618,10 +618,10 @@ fn parse_all(
                 raw: raw_line(&record, src.delimiter),
             }),
         }
-        if batch.rows.len() + batch.rejected.len() >= BATCH_ROWS {
-            if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
-                return;
-            }
+        if batch.rows.len() + batch.rejected.len() >= BATCH_ROWS
+            && tx.send(Ok(std::mem::take(&mut batch))).is_err()
+        {
+            return;
         }
     }
     let _ = tx.send(Ok(batch));

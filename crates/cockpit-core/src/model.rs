@@ -225,6 +225,8 @@ pub struct OrtRuntime {
 }
 
 static ORT_RUNTIME: OnceLock<OrtRuntime> = OnceLock::new();
+/// Set once `ort` has accepted a library: it stays loaded even if starting it then failed.
+static ORT_LOADED_FROM: OnceLock<OrtLibraryLocation> = OnceLock::new();
 static ORT_INIT_LOCK: Mutex<()> = Mutex::new(());
 
 impl OrtRuntime {
@@ -245,7 +247,12 @@ impl OrtRuntime {
         if let Some(rt) = ORT_RUNTIME.get() {
             return Ok(rt);
         }
-        let location = resolve_ort_library(configured)?;
+        let location = match ORT_LOADED_FROM.get() {
+            // A library is already loaded (a previous start failed after loading it): `ort`
+            // would ignore any other path, so say honestly which one is in use.
+            Some(loaded) => loaded.clone(),
+            None => resolve_ort_library(configured)?,
+        };
         let runtime = Self::load(location)?;
         Ok(ORT_RUNTIME.get_or_init(|| runtime))
     }
@@ -265,6 +272,7 @@ impl OrtRuntime {
         // keeps it; it asserts (panics) on a few "cannot happen" paths, hence the catch_unwind.
         let loaded = std::panic::catch_unwind(|| {
             ort::init_from(&location.path).map(|builder| {
+                let _ = ORT_LOADED_FROM.set(location.clone());
                 builder
                     .with_name("energitech-cockpit")
                     .with_telemetry(false)
@@ -302,7 +310,7 @@ impl OrtRuntime {
         &self.location
     }
 
-    /// ONNX Runtime's build information (`ORT Build Info: git-branch=rel-1.31.1, ...`).
+    /// ONNX Runtime's build information (`ORT Build Info: git-branch=..., git-commit-id=...`).
     pub fn build_info(&self) -> &str {
         &self.build_info
     }
@@ -478,6 +486,14 @@ impl Manifest {
                 return Err(format!("feature_names lists '{name}' twice"));
             }
         }
+        if let Some(n) = self.raw.get("n_features").and_then(Value::as_u64) {
+            if n != self.feature_names.len() as u64 {
+                return Err(format!(
+                    "n_features is {n} but feature_names lists {} names",
+                    self.feature_names.len()
+                ));
+            }
+        }
         if !(self.horizon_days.is_finite() && self.horizon_days > 0.0) {
             return Err(format!(
                 "horizon_days must be a positive number, found {}",
@@ -585,6 +601,16 @@ pub struct Prediction {
     pub ttf_days: f64,
 }
 
+/// How the ONNX Runtime sessions run.
+///
+/// Worker threads never busy-wait between runs (ONNX Runtime's default spinning costs a lot
+/// when the machine is busy, and the cockpit scores in the background of a desktop app).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Threads used inside one model run; 0 = ONNX Runtime's default (one per physical core).
+    pub intra_threads: usize,
+}
+
 /// The two verified models and their manifest, ready to score.
 #[derive(Debug)]
 pub struct ModelSet {
@@ -603,6 +629,16 @@ impl ModelSet {
         dir: &Path,
         expected_features: &[&str],
         ort: &OrtRuntime,
+    ) -> Result<ModelSet, ModelError> {
+        Self::load_with(dir, expected_features, ort, &LoadOptions::default())
+    }
+
+    /// [`ModelSet::load`] with explicit session options.
+    pub fn load_with(
+        dir: &Path,
+        expected_features: &[&str],
+        ort: &OrtRuntime,
+        options: &LoadOptions,
     ) -> Result<ModelSet, ModelError> {
         let manifest = Manifest::read(dir)?;
         check_features(expected_features, &manifest.feature_names)?;
@@ -626,6 +662,7 @@ impl ModelSet {
             FAILURE_MODEL,
             &dir.join(&specs.failure_7d.file),
             &failure_bytes,
+            options,
         )?;
         check_input(&failure, FAILURE_MODEL, &specs.failure_7d.input, n_features)?;
         check_output(
@@ -640,6 +677,7 @@ impl ModelSet {
             TTF_MODEL,
             &dir.join(&specs.days_to_failure.file),
             &ttf_bytes,
+            options,
         )?;
         check_input(&ttf, TTF_MODEL, &specs.days_to_failure.input, n_features)?;
         check_output(
@@ -729,13 +767,22 @@ fn open_session(
     model: &str,
     path: &Path,
     bytes: &[u8],
+    options: &LoadOptions,
 ) -> Result<Session, ModelError> {
     let invalid = |reason: String| ModelError::ModelInvalid {
         model: model.into(),
         path: path.to_path_buf(),
         reason,
     };
-    let mut builder = Session::builder(&ort.env).map_err(|e| invalid(e.to_string()))?;
+    let mut builder = Session::builder(&ort.env)
+        .map_err(|e| invalid(e.to_string()))?
+        .with_intra_op_spinning(false)
+        .map_err(|e| invalid(e.to_string()))?;
+    if options.intra_threads > 0 {
+        builder = builder
+            .with_intra_threads(options.intra_threads)
+            .map_err(|e| invalid(e.to_string()))?;
+    }
     builder
         .commit_from_memory(bytes)
         .map_err(|e| invalid(e.to_string()))
@@ -1231,16 +1278,18 @@ mod tests {
             Err(ModelError::ManifestInvalid { .. })
         ));
 
-        let cases: [(&str, fn(&mut Value)); 6] = [
+        type Edit = fn(&mut Value);
+        let cases: [(&str, Edit); 8] = [
             ("output_transform", |v| {
                 v["models"]["days_to_failure"]["output_transform"] = "log".into()
             }),
             ("feature_names", |v| {
-                v.as_object_mut()
-                    .map(|o| o.remove("feature_names"))
-                    .map(drop)
-                    .unwrap_or(())
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("feature_names");
+                }
             }),
+            ("horizon_days", |v| v["horizon_days"] = (-1.0).into()),
+            ("n_features", |v| v["n_features"] = 4.into()),
             ("sha256", |v| {
                 v["models"]["failure_7d"]["sha256"] = "abc".into()
             }),

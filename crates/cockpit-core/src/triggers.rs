@@ -332,10 +332,11 @@ fn join_unless_current(thread: Option<JoinHandle<()>>) {
 // Folder watching (shared)
 // ---------------------------------------------------------------------------------------------
 
-/// The notification backend in use.
-enum FolderWatch {
-    Native(notify::RecommendedWatcher),
-    Polling(notify::PollWatcher),
+/// A running folder watch (dropping it stops the notifications).
+struct FolderWatch {
+    _watcher: Box<dyn Watcher + Send>,
+    /// The polling fallback is in use.
+    polling: bool,
 }
 
 /// Watches `dir` (non-recursively) with the recommended watcher, or the polling one if the
@@ -348,7 +349,12 @@ where
     if !force_poll {
         match notify::recommended_watcher(on_event.clone()) {
             Ok(mut watcher) => match watcher.watch(dir, RecursiveMode::NonRecursive) {
-                Ok(()) => return Ok(FolderWatch::Native(watcher)),
+                Ok(()) => {
+                    return Ok(FolderWatch {
+                        _watcher: Box::new(watcher),
+                        polling: false,
+                    })
+                }
                 Err(e) => native_error = Some(e),
             },
             Err(e) => native_error = Some(e),
@@ -361,7 +367,10 @@ where
             .map(|()| watcher)
     });
     match polling {
-        Ok(watcher) => Ok(FolderWatch::Polling(watcher)),
+        Ok(watcher) => Ok(FolderWatch {
+            _watcher: Box::new(watcher),
+            polling: true,
+        }),
         Err(e) => Err(TriggerError::Watch {
             path: dir.to_path_buf(),
             source: native_error.unwrap_or(e),
@@ -502,7 +511,7 @@ impl InboxWatcher {
 
     /// Whether the polling fallback is in use (the system's notifications could not be started).
     pub fn is_polling(&self) -> bool {
-        matches!(self.watch, Some(FolderWatch::Polling(_)))
+        self.watch.as_ref().is_some_and(|w| w.polling)
     }
 
     /// Non-fatal problems met since the last call (oldest first), e.g. a file that vanished or
@@ -928,9 +937,10 @@ impl ModelsWatcher {
             },
             force_poll,
         )?;
-        let quiet = match watch {
-            FolderWatch::Native(_) => debounce,
-            FolderWatch::Polling(_) => debounce + POLL_INTERVAL,
+        let quiet = if watch.polling {
+            debounce + POLL_INTERVAL
+        } else {
+            debounce
         };
         let thread = thread::Builder::new()
             .name("cockpit-models-watch".into())
@@ -961,7 +971,7 @@ impl ModelsWatcher {
 
     /// Whether the polling fallback is in use (the system's notifications could not be started).
     pub fn is_polling(&self) -> bool {
-        matches!(self.watch, Some(FolderWatch::Polling(_)))
+        self.watch.as_ref().is_some_and(|w| w.polling)
     }
 
     /// Stops watching and waits for the watcher thread. A pending signal is dropped.

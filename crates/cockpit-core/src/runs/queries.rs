@@ -414,13 +414,25 @@ fn last_measurements(
 
 /// Risk history of a turbine: one point per successful run, oldest first.
 pub fn history(store: &Store, key: i64) -> Result<Vec<HistoryPoint>, QueryError> {
+    history_window(store, key, usize::MAX)
+}
+
+/// The last `runs` points of a turbine's risk history, oldest first.
+pub fn history_window(
+    store: &Store,
+    key: i64,
+    runs: usize,
+) -> Result<Vec<HistoryPoint>, QueryError> {
     let mut stmt = store.conn().prepare_cached(
-        "SELECT p.run, r.as_of, p.scored, p.risk_score, p.category, p.p_fail_7d, p.ttf_days
-         FROM predictions p JOIN runs r ON r.id = p.run
-         WHERE p.turbine = ?1 AND r.status = 'succeeded'
-         ORDER BY r.as_of, p.run",
+        "SELECT * FROM (
+            SELECT p.run, r.as_of, p.scored, p.risk_score, p.category, p.p_fail_7d, p.ttf_days
+            FROM predictions p JOIN runs r ON r.id = p.run
+            WHERE p.turbine = ?1 AND r.status = 'succeeded'
+            ORDER BY r.as_of DESC, p.run DESC LIMIT ?2)
+         ORDER BY as_of, run",
     )?;
-    let rows = stmt.query_map([key], |r| {
+    let limit = i64::try_from(runs).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![key, limit], |r| {
         Ok(HistoryPoint {
             run_id: r.get(0)?,
             as_of: ts(r.get(1)?).unwrap_or_default(),

@@ -219,6 +219,9 @@ fn files_follow_the_data_contract_with_gaps_and_sensor_faults() {
         ]
     );
     assert!(!out.join("scada.csv.partial").exists());
+    let json = serde_json::to_value(&summary).unwrap();
+    assert_eq!(json["turbines"], 30);
+    assert_eq!(json["files"].as_array().unwrap().len(), 3);
 
     let registry = read_registry(&summary.files[1]);
     assert_eq!(registry.len(), 30);
@@ -704,6 +707,65 @@ fn random_failures_match_the_logbook_and_open_repairs_have_no_end() {
             assert!(r.v("power_kw").unwrap() <= 0.0);
         }
     }
+    // Random precursors: the relevant temperature of the failing turbine rises against the
+    // median of the park between the days before the onset and the last day before failure.
+    let plan = FleetPlan::build(&cfg);
+    let median_excess = |id: &str, signal: &str, from: i64, to: i64| -> Option<f64> {
+        let mut by_step: HashMap<i64, (Option<f64>, Vec<f64>)> = HashMap::new();
+        for r in &rows {
+            let k = (r.ts - cfg.start) / 600;
+            if (from..to).contains(&k) && r.status == Status::Running {
+                if let Some(v) = r.v(signal) {
+                    let e = by_step.entry(k).or_default();
+                    if r.id == id {
+                        e.0 = Some(v);
+                    } else {
+                        e.1.push(v);
+                    }
+                }
+            }
+        }
+        let diffs: Vec<f64> = by_step
+            .into_values()
+            .filter_map(|(mine, mut others)| {
+                others.sort_by(f64::total_cmp);
+                Some(mine? - others.get(others.len() / 2)?)
+            })
+            .collect();
+        (diffs.len() > 36).then(|| mean(diffs))
+    };
+    let mut checked = 0;
+    for t in &plan.turbines {
+        for f in &t.failures {
+            let Some(p) = f.precursor else { continue };
+            if p.onset < 3 * STEPS_PER_DAY || f.start - p.onset < 5 * STEPS_PER_DAY {
+                continue;
+            }
+            let signal = match f.component {
+                Component::GearboxBearing => "gearbox_bearing_temp_c",
+                Component::GeneratorBearing => "generator_bearing_temp_c",
+                Component::GeneratorWinding => "generator_winding_temp_c",
+                Component::PitchHydraulic => "hydraulic_oil_temp_c",
+                Component::Converter => "converter_temp_c",
+                Component::Transformer => "transformer_temp_c",
+            };
+            // Skip cases where the turbine was down (earlier repair) in one of the windows.
+            let before = median_excess(&t.id, signal, p.onset - 3 * STEPS_PER_DAY, p.onset);
+            let last = median_excess(&t.id, signal, f.start - STEPS_PER_DAY, f.start);
+            let (Some(before), Some(last)) = (before, last) else {
+                continue;
+            };
+            assert!(
+                last - before > 3.0,
+                "{} {}: {before:.1} → {last:.1}",
+                t.id,
+                f.component
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked}");
+
     let downtime = |r: &Row| {
         log.iter()
             .any(|l| l.id == r.id && r.ts >= l.failure && r.ts < l.back.unwrap_or(end))

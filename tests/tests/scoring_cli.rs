@@ -1,0 +1,419 @@
+//! Black-box tests of scoring: `cockpit score`, `fleet`, `turbine`, `runs`, `backtest`, with the
+//! shipped models and the real ONNX Runtime — the full path on a simulated fleet, the policy
+//! applied as documented, crash safety and clear errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use cockpit_tests::{cockpit, cockpit_cmd, count, workspace_root};
+use serde_json::Value;
+
+/// A simulated fleet, ingested.
+fn fleet(turbines: &str, days: &str, seed: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cockpit.db");
+    let out = dir.path().join("sim");
+    let run = cockpit(
+        &db,
+        &[
+            "simulate",
+            "--turbines",
+            turbines,
+            "--days",
+            days,
+            "--seed",
+            seed,
+            "--start",
+            "2026-02-01",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files: Vec<String> = ["turbines.csv", "logbook.csv", "scada.csv"]
+        .iter()
+        .map(|f| out.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    let run = cockpit(&db, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (dir, db)
+}
+
+fn policy_category(p: f64, ttf: f64) -> &'static str {
+    // docs/risk-policy.md, with the shipped thresholds.
+    let text = std::fs::read_to_string(workspace_root().join("data/risk-policy.toml")).unwrap();
+    let v: toml_like::Policy = toml_like::parse(&text);
+    let level_days = if ttf >= v.horizon {
+        0.0
+    } else {
+        let knots = [
+            (v.horizon, 0.0),
+            (v.d_mod, v.p_mod),
+            (v.d_high, v.p_high),
+            (v.d_crit, v.p_crit),
+            (0.0, 1.0),
+        ];
+        knots
+            .windows(2)
+            .find(|w| ttf <= w[0].0 && ttf >= w[1].0)
+            .map(|w| w[0].1 + (w[1].1 - w[0].1) * (w[0].0 - ttf) / (w[0].0 - w[1].0))
+            .unwrap_or(1.0)
+    };
+    let level = p.max(level_days);
+    if level >= v.p_crit {
+        "critical"
+    } else if level >= v.p_high {
+        "high"
+    } else if level >= v.p_mod {
+        "moderate"
+    } else {
+        "low"
+    }
+}
+
+/// A minimal reader of the shipped policy file (independent of the core's parser).
+mod toml_like {
+    pub struct Policy {
+        pub p_mod: f64,
+        pub p_high: f64,
+        pub p_crit: f64,
+        pub d_mod: f64,
+        pub d_high: f64,
+        pub d_crit: f64,
+        pub horizon: f64,
+    }
+    pub fn parse(text: &str) -> Policy {
+        let mut section = "";
+        let mut v = std::collections::HashMap::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap().trim();
+            if line.starts_with('[') {
+                section = if line.contains("probability") {
+                    "p"
+                } else {
+                    "d"
+                };
+            } else if let Some((k, val)) = line.split_once('=') {
+                v.insert(
+                    format!("{section}.{}", k.trim()),
+                    val.trim().parse::<f64>().unwrap(),
+                );
+            }
+        }
+        Policy {
+            p_mod: v["p.moderate"],
+            p_high: v["p.high"],
+            p_crit: v["p.critical"],
+            d_mod: v["d.moderate"],
+            d_high: v["d.high"],
+            d_crit: v["d.critical"],
+            horizon: v["d.horizon"],
+        }
+    }
+}
+
+#[test]
+fn full_path_scores_ranks_and_explains_the_fleet() {
+    let (_dir, db) = fleet("12", "40", "77");
+    let run = cockpit(&db, &["score", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.json();
+    assert_eq!(r["status"], "succeeded");
+    assert_eq!(r["trigger"], "cli");
+    assert_eq!(r["turbines"], 12);
+    let c = &r["counts"];
+    let total: i64 = ["critical", "high", "moderate", "low", "not_scored"]
+        .iter()
+        .map(|k| c[k].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 12);
+
+    let run = cockpit(&db, &["fleet", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let items = run.json();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 12);
+    let mut last = f64::INFINITY;
+    for i in items {
+        for key in [
+            "turbine_id",
+            "site",
+            "risk_score",
+            "category",
+            "p_fail_7d",
+            "ttf_days",
+            "drivers",
+            "scored_at",
+        ] {
+            assert!(i.get(key).is_some(), "missing {key} in {i}");
+        }
+        if let Some(score) = i["risk_score"].as_f64() {
+            assert!(score <= last, "highest risk first");
+            last = score;
+            let expected = policy_category(
+                i["p_fail_7d"].as_f64().unwrap(),
+                i["ttf_days"].as_f64().unwrap(),
+            );
+            assert_eq!(
+                i["category"], expected,
+                "category follows the documented policy: {i}"
+            );
+        }
+    }
+    // Filters.
+    let top = &items[0];
+    let cat = top["category"].as_str().unwrap();
+    let run = cockpit(&db, &["fleet", "--json", "--category", cat]);
+    let filtered = run.json();
+    assert!(filtered
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["category"] == cat));
+    let run = cockpit(&db, &["fleet", "--json", "--limit", "3", "--sort", "ttf"]);
+    let by_ttf = run.json();
+    let ttfs: Vec<f64> = by_ttf
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["ttf_days"].as_f64().unwrap())
+        .collect();
+    assert_eq!(ttfs.len(), 3);
+    assert!(ttfs.windows(2).all(|w| w[0] <= w[1]), "{ttfs:?}");
+
+    // The turbine detail carries the features the prediction used and one history point per run.
+    let id = top["turbine_id"].as_str().unwrap();
+    assert_eq!(cockpit(&db, &["score"]).code, 0);
+    let run = cockpit(&db, &["turbine", id, "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d = run.json();
+    assert_eq!(d["identity"]["turbine_id"], id);
+    assert!(d["last_measurements"]["timestamp"].is_string());
+    let features = d["prediction"]["features"].as_object().unwrap();
+    assert_eq!(features.len(), 74);
+    assert!(features.contains_key("gearbox_oil_resid_24h"));
+    assert_eq!(d["history"].as_array().unwrap().len(), 2);
+
+    let run = cockpit(&db, &["runs", "--json"]);
+    let runs = run.json();
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    assert!(
+        runs[0]["id"].as_i64() > runs[1]["id"].as_i64(),
+        "newest first"
+    );
+}
+
+#[test]
+fn unknown_turbine_empty_database_and_bad_options_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.db");
+    let run = cockpit(&db, &["score"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing to score"), "{}", run.stderr);
+    let run = cockpit(&db, &["fleet"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no scoring run yet"), "{}", run.stderr);
+    let run = cockpit(&db, &["turbine", "LYO-99"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown turbine 'LYO-99'"),
+        "{}",
+        run.stderr
+    );
+    // The failed score is itself in the journal.
+    let journal = cockpit(&db, &["runs", "--json"]).json();
+    assert_eq!(journal[0]["status"], "failed");
+    assert!(journal[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("nothing to score"));
+
+    let (_d2, db2) = fleet("3", "10", "5");
+    assert_eq!(cockpit(&db2, &["score"]).code, 0);
+    let run = cockpit(&db2, &["fleet", "--category", "urgent"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown category 'urgent'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_models_or_runtime_fail_the_run_and_keep_the_previous_results() {
+    let (dir, db) = fleet("4", "12", "9");
+    assert_eq!(cockpit(&db, &["score"]).code, 0);
+    let before = count(&db, "predictions");
+
+    let run = cockpit(
+        &db,
+        &[
+            "--models",
+            dir.path().join("no-models").to_str().unwrap(),
+            "score",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("model manifest") && run.stderr.contains("not found"),
+        "{}",
+        run.stderr
+    );
+
+    let run = cockpit_cmd(&db)
+        .env(
+            "COCKPIT_ORT_LIB",
+            dir.path().join("libonnxruntime.so.1.31.1"),
+        )
+        .arg("score")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("ONNX Runtime library not found"),
+        "{stderr}"
+    );
+
+    // Corrupted model file: checksum refused.
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for f in ["manifest.json", "failure_7d.onnx", "days_to_failure.onnx"] {
+        std::fs::copy(workspace_root().join("models").join(f), models.join(f)).unwrap();
+    }
+    let mut bytes = std::fs::read(models.join("failure_7d.onnx")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(models.join("failure_7d.onnx"), bytes).unwrap();
+    let run = cockpit(&db, &["--models", models.to_str().unwrap(), "score"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
+
+    assert_eq!(
+        count(&db, "predictions"),
+        before,
+        "previous predictions untouched"
+    );
+    let journal = cockpit(&db, &["runs", "--json"]).json();
+    let statuses: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "failed", "failed", "succeeded"]);
+    let fleet = cockpit(&db, &["fleet", "--json"]).json();
+    assert_eq!(
+        fleet.as_array().unwrap().len(),
+        4,
+        "the fleet view still shows the last good run"
+    );
+}
+
+fn integrity(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Every succeeded run has exactly one prediction per turbine it counted.
+fn runs_are_whole(db: &Path) -> (i64, bool) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT r.id, r.turbines, (SELECT count(*) FROM predictions p WHERE p.run = r.id) FROM runs r WHERE r.status = 'succeeded'")
+        .unwrap();
+    let rows: Vec<(i64, i64, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let orphans: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM predictions WHERE run NOT IN (SELECT id FROM runs)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (
+        rows.len() as i64,
+        orphans == 0 && rows.iter().all(|(_, t, p)| t == p),
+    )
+}
+
+#[test]
+fn a_run_killed_midway_leaves_no_partial_run_and_the_previous_one_whole() {
+    let (_dir, db) = fleet("150", "10", "21");
+    assert_eq!(cockpit(&db, &["score"]).code, 0);
+    let mut kills = 0;
+    for delay_ms in [50u64, 150, 300, 500, 800, 1200] {
+        let mut child = cockpit_cmd(&db)
+            .arg("score")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        let _ = child.wait();
+        assert_eq!(integrity(&db), "ok");
+        let (succeeded, whole) = runs_are_whole(&db);
+        assert!(whole, "a run is partial after a kill at {delay_ms} ms");
+        assert!(succeeded >= 1, "the first run is still there");
+    }
+    assert!(
+        kills >= 2,
+        "the runs were too fast to be interrupted; use a bigger fleet"
+    );
+    let fleet = cockpit(&db, &["fleet", "--json"]).json();
+    assert_eq!(fleet.as_array().unwrap().len(), 150);
+}
+
+#[test]
+fn a_second_run_during_a_run_is_refused_not_interleaved() {
+    let (_dir, db) = fleet("150", "10", "22");
+    let mut first = cockpit_cmd(&db)
+        .arg("score")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut refused = false;
+    while first.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        let run = cockpit(&db, &["score"]);
+        if run.code == 2 && run.stderr.contains("already in progress") {
+            refused = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(first.wait().unwrap().success());
+    assert!(refused, "no concurrent run was refused");
+    let (_, whole) = runs_are_whole(&db);
+    assert!(whole);
+}
+
+#[test]
+fn backtest_reports_each_failure_and_the_alarm_rates() {
+    let (_dir, db) = fleet("10", "60", "31");
+    let run = cockpit(&db, &["backtest", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r: Value = run.json();
+    assert!(r["days"].as_i64().unwrap() >= 50);
+    let failures = r["failures"].as_array().unwrap();
+    let logged = count(&db, "logbook");
+    assert!(!failures.is_empty() && failures.len() as i64 <= logged);
+    for f in failures {
+        if f["caught"].as_bool().unwrap() {
+            assert!(f["lead_days"].as_f64().unwrap() > 0.0);
+        }
+    }
+    assert!(r["false_alarms_per_turbine_month"].is_number());
+    assert_eq!(count(&db, "runs"), 0, "a backtest writes nothing");
+}
