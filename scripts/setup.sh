@@ -13,7 +13,7 @@ APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3
 ORT_VERSION=1.31.1            # ONNX Runtime shared library, taken from the official PyPI wheel
 ORT_WHEEL_TAGS=(--platform manylinux_2_28_x86_64 --implementation cp --python-version 3.11 --abi cp311)
 TAURI_DRIVER_REQ='^2'         # WebDriver proxy for Tauri end-to-end tests
-RUST_MIN=1.85                 # workspace rust-version
+RUST_MIN=1.92                 # workspace rust-version
 NODE_WANT=20                  # UI toolchain; 18 works with a warning
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -14,8 +14,10 @@ use cockpit_core::risk::{Category, RiskError, RiskPolicy};
 use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
 use cockpit_core::runs::{self, backtest, RunError, RunRecord, RunRequest, Trigger};
 use cockpit_core::schema;
+use cockpit_core::service::{self, Service, ServiceConfig};
 use cockpit_core::sim::{self, SimConfig};
 use cockpit_core::store::{self, Store};
+use cockpit_core::triggers::DailySchedule;
 
 use crate::{Cli, Command};
 
@@ -40,6 +42,8 @@ pub enum CliError {
     Run(#[from] RunError),
     #[error(transparent)]
     Query(#[from] QueryError),
+    #[error(transparent)]
+    Service(#[from] service::ServiceError),
     #[error("cannot create {path}: {source}")]
     Create {
         path: PathBuf,
@@ -179,6 +183,36 @@ pub struct BacktestArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// New time of day for the daily run (local time, HH:MM)
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    /// Turn the daily run on
+    #[arg(long, conflicts_with = "off")]
+    pub on: bool,
+    /// Turn the daily run off
+    #[arg(long)]
+    pub off: bool,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Inbox folder: CSV files dropped there are ingested, then the fleet is rescored
+    /// [default: <data dir>/inbox]
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
+    /// Column mapping applied to inbox files
+    #[arg(long, value_name = "M")]
+    pub mapping: Option<String>,
+    /// Do not run the daily timer
+    #[arg(long)]
+    pub no_timer: bool,
+}
+
 /// Loads the models and the risk policy named by the global options.
 fn load_models(cli: &Cli) -> Result<(ModelSet, RiskPolicy), CliError> {
     let (policy, _) = config::load_policy(cli.policy.as_deref())?;
@@ -199,6 +233,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Runs(args) => return runs_cmd(&open_store(cli.db.as_deref())?, args),
         Command::Backtest(args) => return backtest_cmd(&cli, args),
         Command::Demo(args) => return demo_cmd(&cli, args),
+        Command::Schedule(args) => return schedule_cmd(&open_store(cli.db.as_deref())?, args),
+        Command::Watch(args) => return watch_cmd(&cli, args),
         _ => {}
     }
     match cli.command {
@@ -216,6 +252,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         | Command::Turbine(_)
         | Command::Runs(_)
         | Command::Backtest(_)
+        | Command::Schedule(_)
+        | Command::Watch(_)
         | Command::Demo(_) => unreachable!("handled above"),
     }
 }
@@ -727,4 +765,80 @@ fn backtest_cmd(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
         fmt_opt(r.median_lead_days, 1)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn schedule_cmd(store: &Store, args: &ScheduleArgs) -> Result<ExitCode, CliError> {
+    let mut schedule = service::schedule(store)?;
+    let changed = args.at.is_some() || args.on || args.off;
+    if let Some(at) = &args.at {
+        let (h, m) = DailySchedule::parse_time(at).map_err(|e| CliError::Usage(e.to_string()))?;
+        schedule.hour = h;
+        schedule.minute = m;
+    }
+    if args.on {
+        schedule.enabled = true;
+    }
+    if args.off {
+        schedule.enabled = false;
+    }
+    if changed {
+        service::set_schedule(store, &schedule)?;
+    }
+    let next = schedule
+        .next_slot_local(now())
+        .map(schema::format_timestamp);
+    if args.json {
+        let v = serde_json::json!({ "schedule": schedule, "next_run": next, "last_timer_run": service::last_timer_run(store)?.map(schema::format_timestamp) });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else if schedule.enabled {
+        println!(
+            "Daily run at {} (local time); next: {}",
+            schedule.time_text(),
+            next.as_deref().unwrap_or("-")
+        );
+    } else {
+        println!(
+            "Daily run is off (time of day kept: {})",
+            schedule.time_text()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn watch_cmd(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
+    let db = match &cli.db {
+        Some(p) => p.clone(),
+        None => store::default_db_path()?,
+    };
+    let inbox = match &args.inbox {
+        Some(p) => p.clone(),
+        None => store::default_data_dir()?.join("inbox"),
+    };
+    let (policy, _) = config::load_policy(cli.policy.as_deref())?;
+    let mapping = match &args.mapping {
+        Some(m) => Mapping::load(m)?,
+        None => Mapping::canonical(),
+    };
+    let cfg = ServiceConfig {
+        db,
+        models_dir: config::models_dir(cli.models.as_deref()),
+        policy,
+        inbox: Some(inbox.clone()),
+        mapping,
+        timer: !args.no_timer,
+        watch_models: true,
+    };
+    let service = Service::start(cfg, |e| {
+        let mark = if e.ok { "ok " } else { "ERR" };
+        println!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
+    })?;
+    println!(
+        "Watching inbox {} and models {}; daily timer {}. Stop with Ctrl-C.",
+        inbox.display(),
+        service.models_dir().display(),
+        if args.no_timer { "off" } else { "on" }
+    );
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
 }

@@ -50,6 +50,10 @@ pub enum Command {
     Runs(commands::RunsArgs),
     /// Replay daily runs over the stored history against the failure logbook
     Backtest(commands::BacktestArgs),
+    /// Show or change the daily scoring schedule
+    Schedule(commands::ScheduleArgs),
+    /// Run the triggers in the foreground: daily timer, inbox folder, models folder
+    Watch(commands::WatchArgs),
 }
 
 fn main() -> ExitCode {

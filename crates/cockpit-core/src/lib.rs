@@ -16,6 +16,7 @@
 //! | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
 //! | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
 //! | [`runs`] | scoring runs (atomic), drivers, fleet/turbine/journal queries, backtest |
+//! | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
 //! | [`config`] | where the models, the risk policy and the configuration folder are |
 //! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
 //! | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
@@ -29,6 +30,7 @@ pub mod model;
 pub mod risk;
 pub mod runs;
 pub mod schema;
+pub mod service;
 pub mod sim;
 pub mod store;
 pub mod triggers;

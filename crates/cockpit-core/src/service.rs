@@ -1,0 +1,350 @@
+//! The running cockpit: the models in service (swapped in when a new valid set lands in the
+//! models folder), and the triggers wired to scoring — the daily run with catch-up, the inbox
+//! whose CSV files are ingested then rescored. The desktop app and `cockpit watch` both run one.
+//!
+//! Every callback opens its own database connection; scoring runs stay single-flight through the
+//! run lock, and a timer run that meets a run in progress waits for it instead of being lost.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::features;
+use crate::ingest;
+use crate::mapping::Mapping;
+use crate::model::{ModelError, ModelSet, OrtRuntime};
+use crate::risk::RiskPolicy;
+use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
+use crate::store::{Store, StoreError};
+use crate::triggers::{DailySchedule, DailyTimer, InboxWatcher, ModelsWatcher, TriggerError};
+
+/// Settings key of the daily schedule.
+pub const SCHEDULE_KEY: &str = "schedule";
+/// How long a timer run waits for a run in progress before giving up its slot.
+const TIMER_WAIT: Duration = Duration::from_secs(600);
+
+/// Errors of the service.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Trigger(#[from] TriggerError),
+    #[error("the models are not loaded: {0}")]
+    NoModels(String),
+}
+
+/// Something the service did, for the console or the app's status line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub at: String,
+    pub kind: &'static str,
+    pub ok: bool,
+    pub message: String,
+}
+
+type Listener = Arc<dyn Fn(Event) + Send + Sync>;
+
+struct Shared {
+    db: PathBuf,
+    models_dir: PathBuf,
+    models: Mutex<Result<ModelSet, String>>,
+    policy: RiskPolicy,
+    listener: Listener,
+}
+
+impl Shared {
+    fn emit(&self, kind: &'static str, ok: bool, message: String) {
+        (self.listener)(Event {
+            at: crate::schema::format_timestamp(now()),
+            kind,
+            ok,
+            message,
+        });
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn load_models(dir: &Path) -> Result<ModelSet, ModelError> {
+    let ort = OrtRuntime::init(None)?;
+    let names = features::feature_names();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    ModelSet::load(dir, &refs, ort)
+}
+
+/// Reads the persisted daily schedule (the default, 06:00 enabled, when none is stored).
+pub fn schedule(store: &Store) -> Result<DailySchedule, StoreError> {
+    Ok(store
+        .setting(SCHEDULE_KEY)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+/// Persists the daily schedule.
+pub fn set_schedule(store: &Store, schedule: &DailySchedule) -> Result<(), StoreError> {
+    let json = serde_json::to_string(schedule).unwrap_or_default();
+    store.set_setting(SCHEDULE_KEY, &json)
+}
+
+/// Start time of the latest timer run (the slot it served when recorded).
+pub fn last_timer_run(store: &Store) -> Result<Option<i64>, StoreError> {
+    Ok(store.conn().query_row(
+        "SELECT max(coalesce(scheduled_for, started_at)) FROM runs WHERE trigger = 'timer'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The running cockpit.
+pub struct Service {
+    shared: Arc<Shared>,
+    timer: Option<DailyTimer>,
+    inbox: Option<InboxWatcher>,
+    models_watch: Option<ModelsWatcher>,
+}
+
+/// What to start.
+pub struct ServiceConfig {
+    pub db: PathBuf,
+    pub models_dir: PathBuf,
+    pub policy: RiskPolicy,
+    /// Inbox folder to watch (none: no inbox).
+    pub inbox: Option<PathBuf>,
+    /// Mapping applied to inbox files.
+    pub mapping: Mapping,
+    /// Run the daily timer.
+    pub timer: bool,
+    /// Watch the models folder.
+    pub watch_models: bool,
+}
+
+impl Service {
+    /// Loads the models (a failure is kept and reported, the service still starts so the problem
+    /// can be fixed by dropping valid models) and starts the triggers.
+    pub fn start(
+        cfg: ServiceConfig,
+        listener: impl Fn(Event) + Send + Sync + 'static,
+    ) -> Result<Service, ServiceError> {
+        // Opening once creates the database and brings its schema up to date.
+        drop(Store::open(&cfg.db)?);
+        let models = load_models(&cfg.models_dir).map_err(|e| e.to_string());
+        let shared = Arc::new(Shared {
+            db: cfg.db.clone(),
+            models_dir: cfg.models_dir.clone(),
+            models: Mutex::new(models),
+            policy: cfg.policy,
+            listener: Arc::new(listener),
+        });
+        match &*shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
+            Ok(m) => shared.emit(
+                "models",
+                true,
+                format!(
+                    "models {} loaded from {}",
+                    m.manifest().model_version,
+                    cfg.models_dir.display()
+                ),
+            ),
+            Err(e) => shared.emit("models", false, e.clone()),
+        }
+        let mut service = Service {
+            shared: shared.clone(),
+            timer: None,
+            inbox: None,
+            models_watch: None,
+        };
+        if cfg.timer {
+            let (s1, s2, s3) = (shared.clone(), shared.clone(), shared.clone());
+            service.timer = Some(DailyTimer::start(
+                move || {
+                    Store::open(&s1.db)
+                        .and_then(|s| schedule(&s))
+                        .unwrap_or_default()
+                },
+                move || {
+                    Store::open(&s2.db)
+                        .and_then(|s| last_timer_run(&s))
+                        .ok()
+                        .flatten()
+                },
+                move |slot| {
+                    let deadline = Instant::now() + TIMER_WAIT;
+                    loop {
+                        match score(&s3, Trigger::Timer, Some(slot)) {
+                            Err(ServiceError::Run(RunError::InProgress { .. }))
+                                if Instant::now() < deadline =>
+                            {
+                                std::thread::sleep(Duration::from_secs(5));
+                            }
+                            _ => break,
+                        }
+                    }
+                },
+                Duration::from_secs(30),
+            ));
+        }
+        if let Some(inbox) = &cfg.inbox {
+            let s = shared.clone();
+            let mapping = cfg.mapping.clone();
+            service.inbox = Some(InboxWatcher::start(
+                inbox,
+                move |file| handle_inbox_file(&s, file, &mapping),
+                Duration::from_secs(1),
+            )?);
+        }
+        if cfg.watch_models {
+            let s = shared.clone();
+            service.models_watch = Some(ModelsWatcher::start(
+                &cfg.models_dir,
+                move || {
+                    let _ = reload(&s);
+                },
+                Duration::from_secs(2),
+            )?);
+        }
+        Ok(service)
+    }
+
+    /// Scores the fleet now.
+    pub fn score_now(&self, trigger: Trigger) -> Result<RunRecord, ServiceError> {
+        score(&self.shared, trigger, None)
+    }
+
+    /// Tries to load the models folder again; the current models keep serving on failure.
+    pub fn reload_models(&self) -> Result<String, String> {
+        reload(&self.shared)
+    }
+
+    /// Version of the models in service, or why there are none.
+    pub fn model_status(&self) -> Result<String, String> {
+        match &*self.shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
+            Ok(m) => Ok(m.manifest().model_version.clone()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The models folder watched.
+    pub fn models_dir(&self) -> &Path {
+        &self.shared.models_dir
+    }
+
+    /// Stops the triggers.
+    pub fn stop(mut self) {
+        if let Some(t) = self.timer.take() {
+            t.stop();
+        }
+        if let Some(w) = self.inbox.take() {
+            w.stop();
+        }
+        if let Some(w) = self.models_watch.take() {
+            w.stop();
+        }
+    }
+}
+
+fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunRecord, ServiceError> {
+    let mut store = Store::open(&shared.db)?;
+    let req = RunRequest {
+        trigger,
+        at: None,
+        scheduled_for: slot,
+    };
+    let mut guard = shared.models.lock().unwrap_or_else(|p| p.into_inner());
+    let result = match &mut *guard {
+        Ok(models) => {
+            runs::score(&mut store, models, &shared.policy, req).map_err(ServiceError::from)
+        }
+        Err(e) => {
+            let message = format!("the models are not loaded: {e}");
+            runs::record_failure(&store, &req, now(), Instant::now(), None, &message)?;
+            Err(ServiceError::NoModels(e.clone()))
+        }
+    };
+    drop(guard);
+    match &result {
+        Ok(r) => shared.emit(
+            "run",
+            true,
+            format!(
+                "run #{} ({}) scored {} turbines in {} ms: {} critical, {} high",
+                r.id, r.trigger, r.turbines, r.duration_ms, r.counts.critical, r.counts.high
+            ),
+        ),
+        Err(e) => shared.emit(
+            "run",
+            false,
+            format!("{} run failed: {e}", trigger.as_str()),
+        ),
+    }
+    result
+}
+
+fn reload(shared: &Shared) -> Result<String, String> {
+    match load_models(&shared.models_dir) {
+        Ok(m) => {
+            let version = m.manifest().model_version.clone();
+            *shared.models.lock().unwrap_or_else(|p| p.into_inner()) = Ok(m);
+            let message = format!(
+                "new models {version} swapped in from {}",
+                shared.models_dir.display()
+            );
+            shared.emit("models", true, message.clone());
+            Ok(message)
+        }
+        Err(e) => {
+            let mut guard = shared.models.lock().unwrap_or_else(|p| p.into_inner());
+            let message = match &*guard {
+                Ok(current) => format!(
+                    "the models folder was refused ({e}); models {} keep serving",
+                    current.manifest().model_version
+                ),
+                Err(_) => {
+                    *guard = Err(e.to_string());
+                    format!("the models folder was refused ({e}); no models are loaded")
+                }
+            };
+            drop(guard);
+            shared.emit("models", false, message.clone());
+            Err(message)
+        }
+    }
+}
+
+fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<String, String> {
+    let mut store = Store::open(&shared.db).map_err(|e| e.to_string())?;
+    let report = ingest::ingest_files(&mut store, &[file.to_path_buf()], mapping);
+    if let Some(f) = report.failed.first() {
+        shared.emit("ingest", false, f.error.clone());
+        return Err(f.error.clone());
+    }
+    let summary = format!(
+        "{}: accepted {}, quarantined {}, duplicates {}",
+        file.display(),
+        report.accepted,
+        report.quarantined,
+        report.duplicates
+    );
+    shared.emit("ingest", true, summary.clone());
+    drop(store);
+    let rescore = if report.accepted > 0 {
+        match score(shared, Trigger::Watch, None) {
+            Ok(r) => format!("; rescored as run #{}", r.id),
+            Err(e) => format!("; rescoring failed: {e}"),
+        }
+    } else {
+        "; nothing new, no rescoring".to_string()
+    };
+    Ok(format!("{summary}{rescore}"))
+}
