@@ -9,5 +9,25 @@ fn main() {
             dist.display()
         );
     }
-    tauri_build::build()
+    // Every command is listed, so each needs an explicit `allow-<command>` permission in
+    // capabilities/default.json: nothing is callable by default.
+    let commands = &[
+        "fleet",
+        "turbine",
+        "runs",
+        "score_now",
+        "get_schedule",
+        "set_schedule",
+        "risk_chart",
+        "signals_chart",
+        "fleet_trend_chart",
+        "export_worklist_csv",
+        "app_info",
+        "app_status",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("failed to run the Tauri build script");
 }

@@ -14,10 +14,15 @@ CLASSIFIER_WINDOW_DAYS = 7.0
 # Simulated fleets. The demo park uses seed 2026: never train or evaluate on it.
 DEMO_SEED = 2026
 START_DATE = "2025-01-01"
+# Six fleets: validation PR-AUC kept rising from 1 to 7 fleets in the development runs, while
+# 12-hour snapshots (twice the rows, strongly correlated) brought nothing over daily ones.
 TRAIN_FLEETS = [
     {"seed": 101, "turbines": 50, "days": 365},
     {"seed": 102, "turbines": 50, "days": 365},
     {"seed": 103, "turbines": 50, "days": 365},
+    {"seed": 104, "turbines": 50, "days": 365},
+    {"seed": 105, "turbines": 50, "days": 365},
+    {"seed": 106, "turbines": 50, "days": 365},
 ]
 EVAL_FLEET = {"seed": 909, "turbines": 50, "days": 365}
 # Snapshot period of `cockpit features --every`.
@@ -40,16 +45,19 @@ N_THREADS = 1
 # max_iter is the upper bound: the number of iterations is picked from the staged scores.
 CLASSIFIER_GRID = {
     "learning_rate": [0.05],
-    "max_leaf_nodes": [7, 15, 31],
-    "min_samples_leaf": [20, 100],
+    "max_leaf_nodes": [15, 31, 63],
+    "min_samples_leaf": [20, 80],
     "l2_regularization": [0.0, 1.0],
 }
 CLASSIFIER_MAX_ITER = 500
+# squared_error on the log target: absolute_error (tried in development) converges to "30
+# days everywhere" and scored worse on the bucket-balanced MAE used for selection, at twice
+# the fitting time.
 REGRESSOR_GRID = {
-    "loss": ["squared_error", "absolute_error"],
-    "learning_rate": [0.05],
-    "max_leaf_nodes": [15, 31],
-    "min_samples_leaf": [20, 100],
+    "loss": ["squared_error"],
+    "learning_rate": [0.1],
+    "max_leaf_nodes": [15, 31, 63],
+    "min_samples_leaf": [20, 80],
     "l2_regularization": [0.0],
 }
 REGRESSOR_MAX_ITER = 600
@@ -67,10 +75,14 @@ PARITY_TOLERANCE = 1e-5
 PARITY_ROWS = 200
 
 # Probability thresholds reported for the risk policy.
-CANDIDATE_THRESHOLDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+CANDIDATE_THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+# Days-to-failure estimates reported as alert thresholds (alert when the estimate is <= D).
+CANDIDATE_DAYS = [1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 14.0]
 # Policy used to suggest "high" and "critical" (on validation rows, never the eval fleet):
-# the lowest candidate whose row-level precision reaches this value.
-HIGH_MIN_PRECISION = 0.5
+# the lowest candidate whose row-level precision reaches this value. "high" asks for an
+# inspection: a missed gearbox or generator failure costs far more than a visit, so up to two
+# false alert-days per true one are accepted. "critical" asks to act now: 4 in 5 must be right.
+HIGH_MIN_PRECISION = 1 / 3
 CRITICAL_MIN_PRECISION = 0.8
 # Event-level recall: an alert must come at least this many days before the failure.
 MIN_LEAD_DAYS = 2.0

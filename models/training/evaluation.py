@@ -48,10 +48,12 @@ def calibration_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict
 
 
 def threshold_table(y: np.ndarray, p: np.ndarray, thresholds, step_days: float,
-                    turbine_years: float) -> list[dict]:
+                    turbine_years: float, below: bool = False) -> list[dict]:
+    """Row-level confusion figures of `p >= threshold` (or `p <= threshold` when `below`, for
+    the days-to-failure estimate) against the 7-day label `y`."""
     out = []
     for t in thresholds:
-        alert = p >= t
+        alert = p <= t if below else p >= t
         tp = int((alert & (y == 1)).sum())
         fp = int((alert & (y == 0)).sum())
         fn = int((~alert & (y == 1)).sum())
@@ -92,10 +94,10 @@ def events_from_rows(t: Table) -> dict:
     return {"row_event": ev, "events": events}
 
 
-def event_recall(t: Table, p: np.ndarray, threshold: float, min_lead: float, max_lead: float,
-                 ev: dict) -> dict:
-    """Share of failures with at least one snapshot at lead in [min_lead, max_lead] days before
-    the failure whose probability is >= threshold. Only failures that have at least one
+def event_recall(t: Table, alert: np.ndarray, min_lead: float, max_lead: float, ev: dict,
+                 threshold=None) -> dict:
+    """Share of failures with at least one alerted snapshot (`alert`, one bool per row) at lead
+    in [min_lead, max_lead] days before the failure. Only failures that have at least one
     snapshot in that lead window can be warned about; they form the denominator. The lead time
     of a detected failure is that of its earliest alert in the window."""
     row_ev = ev["row_event"]
@@ -105,7 +107,7 @@ def event_recall(t: Table, p: np.ndarray, threshold: float, min_lead: float, max
     eligible = np.zeros(n_ev, bool)
     eligible[np.unique(row_ev[in_win])] = True
     first_alert = np.full(n_ev, np.nan)
-    hit_rows = in_win & (p >= threshold)
+    hit_rows = in_win & alert
     for e, l in zip(row_ev[hit_rows], lead[hit_rows]):
         if np.isnan(first_alert[e]) or l > first_alert[e]:
             first_alert[e] = l

@@ -126,10 +126,10 @@ def model_card(m: dict) -> str:
       f"ingested into a database and turned into one feature row per turbine every "
       f"{td['snapshot_every']}.")
     a("")
-    a("| fleet | role | seed | turbines | days | rows | failures (simulator) | without precursor |")
-    a("|---|---|---|---|---|---|---|---|")
+    a("| seed | role | turbines | days | feature rows | failures (simulator) | without precursor |")
+    a("|---|---|---|---|---|---|---|")
     for f in td["fleets"]:
-        a(f"| {f['seed']} | {f['role']} | {f['seed']} | {f['turbines']} | {f['days']} | {f['rows']} "
+        a(f"| {f['seed']} | {f['role']} | {f['turbines']} | {f['days']} | {f['rows']} "
           f"| {f.get('failures', 'n/a')} | {f.get('failures_without_precursor', 'n/a')} |")
     a("")
     a(f"The demo park's seed ({C.DEMO_SEED}) is never used. Labels: `fail_within_7d` (known when at "
@@ -169,27 +169,35 @@ def model_card(m: dict) -> str:
         a(f"| {b['bin'][0]:.1f}–{b['bin'][1]:.1f} | {b['count']} | {_f(b['mean_predicted'])} | "
           f"{_f(b['observed_rate'])} |")
     a("")
-    a("Row-level alerts at candidate thresholds (evaluation fleet):")
+    a("Alerts at candidate thresholds (evaluation fleet). Recall, precision and false-alarm rate "
+      "are per snapshot; *failures warned* is the event-level recall (an alert 2-30 days ahead, "
+      "see below):")
     a("")
-    a("| threshold | recall | precision | false-alarm rate | false alert-days per turbine-year |")
-    a("|---|---|---|---|---|")
+    a("| threshold | recall | precision | false-alarm rate | false alert-days per turbine-year "
+      "| failures warned | median lead (days) |")
+    a("|---|---|---|---|---|---|---|")
     for t in ev["thresholds"]:
-        a(f"| {t['threshold']:.1f} | {_pct(t['recall'])} | {_pct(t['precision'])} | "
-          f"{_pct(t['false_alarm_rate'])} | {t['false_alert_days_per_turbine_year']} |")
+        a(f"| {t['threshold']:g} | {_pct(t['recall'])} | {_pct(t['precision'])} | "
+          f"{_pct(t['false_alarm_rate'])} | {t['false_alert_days_per_turbine_year']} | "
+          f"{_pct(t.get('event_recall_2d_ahead'))} | {_f(t.get('event_median_lead_days'), 1)} |")
     a("")
-    a(f"**Suggested thresholds**: high = {thr['high']}, critical = {thr['critical']}. "
+    pt, dt = thr["probability"], thr["days_to_failure"]
+    a(f"**Suggested thresholds**: probability high = {pt['high']}, critical = {pt['critical']}; "
+      f"days-to-failure estimate high = {dt['high']:g} days, critical = {dt['critical']:g} days. "
       f"{thr['reasoning']}")
     a("")
     a("### Failures warned in time (event level)")
     a("")
-    a(f"A failure counts as warned when at least one snapshot {C.MIN_LEAD_DAYS:g} or more days "
-      f"before it has p ≥ the threshold. Lead time = days between the earliest such alert and "
-      f"the failure.")
+    a(f"A failure counts as warned when the alert rule holds on at least one snapshot "
+      f"{C.MIN_LEAD_DAYS:g} or more days before it, within the lead window. Lead time = days "
+      f"between the earliest such alert and the failure. *high (either output)* is what the "
+      f"risk policy does with both suggested 'high' thresholds: the worse of the two outputs "
+      f"decides.")
     a("")
-    a("| threshold | lead window (days) | failures | warned | recall | median lead (days) |")
-    a("|---|---|---|---|---|---|")
+    a("| level | alert rule | lead window (days) | failures | warned | recall | median lead (days) |")
+    a("|---|---|---|---|---|---|---|")
     for e in ev["event_recall"]:
-        a(f"| {e['name']} ({e['threshold']}) | {e['lead_window_days'][0]:g}–"
+        a(f"| {e['name']} | {e['rule']} | {e['lead_window_days'][0]:g}–"
           f"{e['lead_window_days'][1]:g} | {e['failures']} | {e['detected']} | "
           f"{_pct(e['recall'])} | {_f(e['median_lead_days'], 1)} |")
     a("")
@@ -207,7 +215,8 @@ def model_card(m: dict) -> str:
       f"{lc['in_first_min_lead_days']} in the first {C.MIN_LEAD_DAYS:g} days of data (cannot be "
       f"warned). The simulator gives {ev.get('failures_without_precursor', 'n/a')} of its "
       f"{ev.get('failures', 'n/a')} failures no precursor at all: no model can warn of those, "
-      f"which caps event recall near {_pct(ev.get('precursor_share'))}.")
+      f"which caps event recall near {_pct(ev.get('precursor_share'))} (an unrelated alert that "
+      f"happens to precede such a failure aside).")
     a("")
     a("## Days-to-failure regressor")
     a("")
@@ -222,6 +231,17 @@ def model_card(m: dict) -> str:
         a(f"| {b['true_days']} | {b['rows']} | {_f(b['mae_days'], 2)} | "
           f"{_f(b['median_abs_error_days'], 2)} | {_f(b['mean_predicted_days'], 1)} | "
           f"{_f(b['mean_true_days'], 1)} |")
+    a("")
+    a("The estimate as an alert on its own (evaluation fleet; alert when the estimate is at most "
+      "D days; precision and recall against the 7-day label):")
+    a("")
+    a("| D (days) | recall | precision | false-alarm rate | false alert-days per turbine-year "
+      "| failures warned | median lead (days) |")
+    a("|---|---|---|---|---|---|---|")
+    for t in ev["days_thresholds"]:
+        a(f"| {t['days_threshold']:g} | {_pct(t['recall'])} | {_pct(t['precision'])} | "
+          f"{_pct(t['false_alarm_rate'])} | {t['false_alert_days_per_turbine_year']} | "
+          f"{_pct(t.get('event_recall_2d_ahead'))} | {_f(t.get('event_median_lead_days'), 1)} |")
     a("")
     a(f"MAE on rows with true T ≤ {C.TTF_TARGET_MAX:g} days: **{_f(reg['mae_t_le_14_days'], 2)} days** "
       f"({reg['rows_t_le_14']} rows; always predicting {m['horizon_days']:g} would give "

@@ -1,11 +1,344 @@
-//! The commands the UI invokes.
+//! The commands the UI invokes (`invoke("fleet", {filter})` …). Each one is a thin call into
+//! `cockpit-core`; database work runs on a blocking thread, never on the window's thread, and
+//! every error reaches the UI as `{code, message}` ([`ApiError`]).
 
-#[derive(serde::Serialize)]
-pub struct AppInfo {
-    pub version: String,
+use std::sync::atomic::Ordering;
+
+use cockpit_core::charts::{self, Lang};
+use cockpit_core::model::Manifest;
+use cockpit_core::risk::Category;
+use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, TurbineDetail};
+use cockpit_core::runs::{RunRecord, Trigger};
+use cockpit_core::service;
+use cockpit_core::store::Store;
+use cockpit_core::triggers::DailySchedule;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+
+use crate::error::ApiError;
+use crate::state::{AppState, Phase};
+use crate::worklist;
+
+/// Event sent while "Score now" runs: `started`, then `succeeded` (with the run) or `failed`.
+pub const RUN_PROGRESS_EVENT: &str = "run-progress";
+
+/// Most runs `runs` returns.
+const MAX_RUNS: usize = 1000;
+
+/// Runs `f` with the read connection on a blocking thread.
+async fn with_store<R, T, F>(app: &AppHandle<R>, f: F) -> Result<T, ApiError>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+{
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().read(f))
+        .await
+        .map_err(|e| ApiError::internal(format!("the database task failed: {e}")))?
 }
 
+/// Filters of the fleet view and of the work list, as the UI sends them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FleetFilterArgs {
+    /// `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
+    pub category: Option<String>,
+    pub site: Option<String>,
+    /// Free text: turbine id, site or driver name.
+    pub search: Option<String>,
+    /// `score` (default), `p_fail` or `ttf`.
+    pub sort: Option<String>,
+    pub limit: Option<usize>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl FleetFilterArgs {
+    /// The core filter (the search is applied by [`worklist::matches_search`], which also knows
+    /// the drivers' names in words).
+    fn to_core(&self) -> Result<FleetFilter, ApiError> {
+        let category = non_empty(&self.category)
+            .map(|c| {
+                Category::parse(c).ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))
+            })
+            .transpose()?;
+        let sort = non_empty(&self.sort).map(SortKey::parse).transpose()?;
+        Ok(FleetFilter {
+            category,
+            site: non_empty(&self.site).map(str::to_string),
+            search: None,
+            sort,
+            limit: None,
+        })
+    }
+
+    fn apply(&self, store: &Store, lang: Lang) -> Result<FleetView, ApiError> {
+        let mut view = queries::fleet(store, &self.to_core()?)?;
+        if let Some(q) = non_empty(&self.search) {
+            view.items.retain(|i| worklist::matches_search(i, q, lang));
+        }
+        if let Some(n) = self.limit {
+            view.items.truncate(n);
+        }
+        Ok(view)
+    }
+}
+
+/// The fleet ranked by risk (latest run), with the counts per category.
 #[tauri::command]
-pub fn app_info() -> AppInfo {
-    AppInfo { version: env!("CARGO_PKG_VERSION").into() }
+pub async fn fleet<R: Runtime>(
+    app: AppHandle<R>,
+    filter: Option<FleetFilterArgs>,
+    lang: Option<String>,
+) -> Result<FleetView, ApiError> {
+    let filter = filter.unwrap_or_default();
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    with_store(&app, move |s| filter.apply(s, lang)).await
+}
+
+/// Identity, last measurements, latest prediction, drivers and risk history of a turbine.
+#[tauri::command]
+pub async fn turbine<R: Runtime>(app: AppHandle<R>, id: String) -> Result<TurbineDetail, ApiError> {
+    with_store(&app, move |s| Ok(queries::turbine(s, &id)?)).await
+}
+
+/// The run journal, newest first.
+#[tauri::command]
+pub async fn runs<R: Runtime>(
+    app: AppHandle<R>,
+    limit: Option<usize>,
+) -> Result<Vec<RunRecord>, ApiError> {
+    let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
+    with_store(&app, move |s| Ok(queries::journal(s, limit)?)).await
+}
+
+/// Payload of [`RUN_PROGRESS_EVENT`].
+#[derive(Debug, Clone, Serialize)]
+pub struct RunProgress {
+    /// `started`, `succeeded` or `failed`.
+    pub phase: &'static str,
+    pub run: Option<RunRecord>,
+    pub error: Option<ApiError>,
+}
+
+/// Clears the "scoring" flag however the run ends.
+struct ScoringFlag<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for ScoringFlag<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Scores the fleet now, on a background thread; progress and outcome are also sent as
+/// [`RUN_PROGRESS_EVENT`] events.
+#[tauri::command]
+pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiError> {
+    app.state::<AppState>().ensure_ready()?;
+    let worker = app.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<AppState>();
+        if state.scoring.swap(true, Ordering::SeqCst) {
+            return Err(ApiError::new(
+                "run_in_progress",
+                "a scoring run is already in progress; its result will show when it ends",
+            ));
+        }
+        let _flag = ScoringFlag(&state.scoring);
+        let _ = worker.emit(
+            RUN_PROGRESS_EVENT,
+            RunProgress {
+                phase: "started",
+                run: None,
+                error: None,
+            },
+        );
+        state
+            .with_service(|s| s.score_now(Trigger::Manual))
+            .ok_or_else(|| {
+                ApiError::new(
+                    "service",
+                    "the scoring service is not running (see the start-up messages); restart the cockpit",
+                )
+            })?
+            .map_err(ApiError::from)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the scoring task failed: {e}")))?;
+    let progress = match &result {
+        Ok(run) => RunProgress {
+            phase: "succeeded",
+            run: Some(run.clone()),
+            error: None,
+        },
+        Err(e) if e.code == "run_in_progress" => return result,
+        Err(e) => RunProgress {
+            phase: "failed",
+            run: None,
+            error: Some(e.clone()),
+        },
+    };
+    let _ = app.emit(RUN_PROGRESS_EVENT, progress);
+    result
+}
+
+/// The daily run as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleView {
+    pub enabled: bool,
+    /// Local time of day, `HH:MM`.
+    pub time: String,
+    /// Next run (UTC timestamp), when enabled.
+    pub next_run: Option<String>,
+    /// Last timer run (UTC timestamp), if any.
+    pub last_run: Option<String>,
+}
+
+fn schedule_view(store: &Store, s: &DailySchedule) -> Result<ScheduleView, ApiError> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    Ok(ScheduleView {
+        enabled: s.enabled,
+        time: s.time_text(),
+        next_run: s
+            .next_slot_local(now)
+            .map(cockpit_core::schema::format_timestamp),
+        last_run: service::last_timer_run(store)?.map(cockpit_core::schema::format_timestamp),
+    })
+}
+
+/// The daily scoring schedule (06:00, on, unless changed).
+#[tauri::command]
+pub async fn get_schedule<R: Runtime>(app: AppHandle<R>) -> Result<ScheduleView, ApiError> {
+    with_store(&app, |s| schedule_view(s, &service::schedule(s)?)).await
+}
+
+/// Changes the daily schedule; the timer picks it up within its next check.
+#[tauri::command]
+pub async fn set_schedule<R: Runtime>(
+    app: AppHandle<R>,
+    enabled: bool,
+    time: String,
+) -> Result<ScheduleView, ApiError> {
+    let (hour, minute) = DailySchedule::parse_time(&time)?;
+    let schedule = DailySchedule {
+        enabled,
+        hour,
+        minute,
+    };
+    with_store(&app, move |s| {
+        service::set_schedule(s, &schedule)?;
+        schedule_view(s, &schedule)
+    })
+    .await
+}
+
+/// Risk history chart of a turbine (SVG text).
+#[tauri::command]
+pub async fn risk_chart<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    with_store(&app, move |s| Ok(charts::risk_chart(s, &id, lang)?)).await
+}
+
+/// Trend of the signals behind a turbine's drivers (SVG text).
+#[tauri::command]
+pub async fn signals_chart<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    with_store(&app, move |s| Ok(charts::signals_chart(s, &id, lang)?)).await
+}
+
+/// Turbines per category at every run (SVG text).
+#[tauri::command]
+pub async fn fleet_trend_chart<R: Runtime>(
+    app: AppHandle<R>,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    with_store(&app, move |s| Ok(charts::fleet_trend_chart(s, lang)?)).await
+}
+
+/// The filtered work list as CSV text (the UI offers it as a download).
+#[tauri::command]
+pub async fn export_worklist_csv<R: Runtime>(
+    app: AppHandle<R>,
+    filter: Option<FleetFilterArgs>,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
+    let filter = filter.unwrap_or_default();
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    with_store(&app, move |s| {
+        let view = filter.apply(s, lang)?;
+        worklist::worklist_csv(&view.items, lang)
+            .map_err(|e| ApiError::internal(format!("the CSV could not be written: {e}")))
+    })
+    .await
+}
+
+/// Versions and folders, for the diagnostics tab.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub app_version: String,
+    /// Version of the models in service (or in the models folder while starting).
+    pub model_version: Option<String>,
+    /// Why no models are in service, if so.
+    pub models_error: Option<String>,
+    pub models_dir: String,
+    pub data_dir: String,
+    pub database: String,
+    pub inbox: String,
+    pub phase: Phase,
+}
+
+/// App version, model version and where things are.
+#[tauri::command]
+pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, ApiError> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let status = state.try_with_service(|s| s.model_status());
+        let status = match status {
+            Some(s) => s,
+            None => Manifest::read(&state.paths.models)
+                .map(|m| m.model_version)
+                .map_err(|e| e.to_string()),
+        };
+        let (model_version, models_error) = match status {
+            Ok(v) => (Some(v), None),
+            Err(e) => (None, Some(e)),
+        };
+        let p = &state.paths;
+        Ok(AppInfo {
+            app_version: app.package_info().version.to_string(),
+            model_version,
+            models_error,
+            models_dir: p.models.display().to_string(),
+            data_dir: p.data_dir.display().to_string(),
+            database: p.db.display().to_string(),
+            inbox: p.inbox.display().to_string(),
+            phase: state.phase(),
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the task failed: {e}")))?
+}
+
+/// Where the app is in its start-up (the UI asks once, then follows `app-status` events).
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> Phase {
+    state.phase()
 }

@@ -1,11 +1,131 @@
 //! EnergiTech Cockpit desktop shell: a Tauri 2 window over `cockpit-core`.
+//!
+//! * [`commands`]: what the UI invokes (fleet, turbine, runs, score now, schedule, charts, work
+//!   list, app info), each a thin call into the core, errors as `{code, message}` ([`error`]);
+//! * [`startup`]: first launch builds the demo park, then the daily timer and the inbox and
+//!   models watchers run for as long as the window is open;
+//! * [`state`]: paths, start-up phase, the running service;
+//! * [`worklist`]: the work list as CSV with the drivers phrased in words.
+//!
+//! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
 pub mod commands;
+pub mod error;
+pub mod startup;
+pub mod state;
+pub mod worklist;
+
+use tauri::webview::DownloadEvent;
+use tauri::{Emitter, Manager, Runtime};
+
+/// Event sent when a download (the work list CSV) has been saved: `{path, success}`.
+pub const DOWNLOAD_EVENT: &str = "download-finished";
+
+/// The commands the UI may invoke (each also needs its permission in `capabilities/`).
+#[macro_export]
+macro_rules! cockpit_handler {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::fleet,
+            $crate::commands::turbine,
+            $crate::commands::runs,
+            $crate::commands::score_now,
+            $crate::commands::get_schedule,
+            $crate::commands::set_schedule,
+            $crate::commands::risk_chart,
+            $crate::commands::signals_chart,
+            $crate::commands::fleet_trend_chart,
+            $crate::commands::export_worklist_csv,
+            $crate::commands::app_info,
+            $crate::commands::app_status,
+        ]
+    };
+}
+
+/// The app's builder with its commands registered (tests build on it with a mock runtime).
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(cockpit_handler!())
+}
+
+/// Creates the main window from `tauri.conf.json` (`create: false` there), with a download
+/// handler: the work list CSV goes to the user's Downloads folder and the UI is told where.
+fn main_window<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
+    let Some(config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+    else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let emitter = app.clone();
+    tauri::WebviewWindowBuilder::from_config(app, &config)?
+        .on_download(move |_webview, event| {
+            match event {
+                DownloadEvent::Requested { destination, .. } => {
+                    // No Downloads folder configured (no user-dirs.dirs): ~/Downloads rather
+                    // than the current directory.
+                    if dirs::download_dir().is_none() {
+                        if let (Some(home), Some(name)) = (
+                            dirs::home_dir(),
+                            destination.file_name().map(|n| n.to_owned()),
+                        ) {
+                            *destination = free_path(&home.join("Downloads"), &name);
+                        }
+                    }
+                    if let Some(dir) = destination.parent() {
+                        let _ = std::fs::create_dir_all(dir);
+                    }
+                }
+                DownloadEvent::Finished { path, success, .. } => {
+                    let _ = emitter.emit(
+                        DOWNLOAD_EVENT,
+                        serde_json::json!({ "path": path, "success": success }),
+                    );
+                }
+                _ => {}
+            }
+            true
+        })
+        .build()?;
+    Ok(())
+}
+
+/// `dir/name`, or `dir/name (2)`… if taken.
+fn free_path(dir: &std::path::Path, name: &std::ffi::OsStr) -> std::path::PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let name = std::path::Path::new(name);
+    let stem = name.file_stem().unwrap_or_default().to_string_lossy();
+    let ext = name
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|k| dir.join(format!("{stem} ({k}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
 
 /// Starts the desktop app.
 pub fn run() {
-    tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info])
-        .run(tauri::generate_context!())
-        .expect("error while running EnergiTech Cockpit");
+    let app = builder(tauri::Builder::default())
+        .setup(|app| {
+            let paths = state::Paths::resolve().map_err(|e| e.message)?;
+            app.manage(state::AppState::new(paths));
+            main_window(app.handle())?;
+            startup::spawn(app.handle().clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("error while building EnergiTech Cockpit");
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            startup::shutdown(handle);
+        }
+    });
 }

@@ -193,7 +193,7 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
     assert_eq!(d["identity"]["turbine_id"], id);
     assert!(d["last_measurements"]["timestamp"].is_string());
     let features = d["prediction"]["features"].as_object().unwrap();
-    assert_eq!(features.len(), 74);
+    assert_eq!(features.len(), 82);
     assert!(features.contains_key("gearbox_oil_resid_24h"));
     assert_eq!(d["history"].as_array().unwrap().len(), 2);
 

@@ -32,7 +32,11 @@ fn wait_for(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) {
 
 fn files_in(dir: &Path) -> Vec<String> {
     fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -42,8 +46,17 @@ fn schedule_is_persisted_and_validated() {
     let db = dir.path().join("c.db");
     let j = cockpit(&db, &["schedule", "--json"]).json();
     assert_eq!(j["schedule"]["enabled"], true);
-    assert_eq!((j["schedule"]["hour"].as_i64(), j["schedule"]["minute"].as_i64()), (Some(6), Some(0)));
-    assert_eq!(cockpit(&db, &["schedule", "--at", "05:45", "--off"]).code, 0);
+    assert_eq!(
+        (
+            j["schedule"]["hour"].as_i64(),
+            j["schedule"]["minute"].as_i64()
+        ),
+        (Some(6), Some(0))
+    );
+    assert_eq!(
+        cockpit(&db, &["schedule", "--at", "05:45", "--off"]).code,
+        0
+    );
     let j = cockpit(&db, &["schedule", "--json"]).json();
     assert_eq!(j["schedule"]["enabled"], false);
     assert_eq!(j["schedule"]["minute"], 45);
@@ -58,9 +71,27 @@ fn inbox_files_are_ingested_rescored_and_filed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let sim = dir.path().join("sim");
-    let run = cockpit(&db, &["simulate", "--turbines", "3", "--days", "10", "--seed", "4", "--start", "2026-03-01", "--out", sim.to_str().unwrap()]);
+    let run = cockpit(
+        &db,
+        &[
+            "simulate",
+            "--turbines",
+            "3",
+            "--days",
+            "10",
+            "--seed",
+            "4",
+            "--start",
+            "2026-03-01",
+            "--out",
+            sim.to_str().unwrap(),
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code, 0);
+    assert_eq!(
+        cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code,
+        0
+    );
     let inbox = dir.path().join("inbox");
     let _w = Watcher(
         cockpit_cmd(&db)
@@ -70,23 +101,40 @@ fn inbox_files_are_ingested_rescored_and_filed() {
             .spawn()
             .unwrap(),
     );
-    wait_for("the inbox folder", Duration::from_secs(30), || inbox.join("processed").is_dir());
+    wait_for("the inbox folder", Duration::from_secs(30), || {
+        inbox.join("processed").is_dir()
+    });
     // Copy under a temporary name, then rename: the way a careful export lands.
     fs::copy(sim.join("scada.csv"), inbox.join("scada.csv.part")).unwrap();
     fs::rename(inbox.join("scada.csv.part"), inbox.join("scada.csv")).unwrap();
     fs::write(inbox.join("notes.csv"), "hello\n").unwrap();
-    wait_for("the SCADA file to be processed", Duration::from_secs(60), || {
-        files_in(&inbox.join("processed")).iter().any(|f| f.ends_with("scada.csv"))
-    });
-    wait_for("the bad file to be rejected", Duration::from_secs(30), || {
-        files_in(&inbox.join("rejected")).iter().any(|f| f == "notes.csv.reason.txt")
-    });
+    wait_for(
+        "the SCADA file to be processed",
+        Duration::from_secs(60),
+        || {
+            files_in(&inbox.join("processed"))
+                .iter()
+                .any(|f| f.ends_with("scada.csv"))
+        },
+    );
+    wait_for(
+        "the bad file to be rejected",
+        Duration::from_secs(30),
+        || {
+            files_in(&inbox.join("rejected"))
+                .iter()
+                .any(|f| f == "notes.csv.reason.txt")
+        },
+    );
     let reason = fs::read_to_string(inbox.join("rejected/notes.csv.reason.txt")).unwrap();
     assert!(reason.contains("does not look like a SCADA"), "{reason}");
     assert!(count(&db, "readings") > 3 * 10 * 140);
     wait_for("a rescoring run", Duration::from_secs(30), || {
         let j = cockpit(&db, &["runs", "--json"]).json();
-        j.as_array().is_some_and(|a| a.iter().any(|r| r["trigger"] == "watch" && r["status"] == "succeeded"))
+        j.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|r| r["trigger"] == "watch" && r["status"] == "succeeded")
+        })
     });
 }
 
@@ -95,7 +143,22 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let sim = dir.path().join("sim");
-    let run = cockpit(&db, &["simulate", "--turbines", "3", "--days", "10", "--seed", "6", "--start", "2026-03-01", "--out", sim.to_str().unwrap()]);
+    let run = cockpit(
+        &db,
+        &[
+            "simulate",
+            "--turbines",
+            "3",
+            "--days",
+            "10",
+            "--seed",
+            "6",
+            "--start",
+            "2026-03-01",
+            "--out",
+            sim.to_str().unwrap(),
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let models = dir.path().join("models");
     fs::create_dir_all(&models).unwrap();
@@ -106,14 +169,23 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     let log = dir.path().join("watch.log");
     let _w = Watcher(
         cockpit_cmd(&db)
-            .args(["--models", models.to_str().unwrap(), "watch", "--no-timer", "--inbox", inbox.to_str().unwrap()])
+            .args([
+                "--models",
+                models.to_str().unwrap(),
+                "watch",
+                "--no-timer",
+                "--inbox",
+                inbox.to_str().unwrap(),
+            ])
             .stdout(fs::File::create(&log).unwrap())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
     );
     wait_for("the models to load", Duration::from_secs(30), || {
-        fs::read_to_string(&log).unwrap_or_default().contains("loaded from")
+        fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("loaded from")
     });
     // A corrupted model lands in the folder: refused, with the reason.
     let mut bytes = fs::read(models.join("days_to_failure.onnx")).unwrap();
@@ -121,18 +193,27 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     bytes[last] ^= 0x55;
     fs::write(models.join("days_to_failure.onnx"), bytes).unwrap();
     wait_for("the refusal", Duration::from_secs(30), || {
-        fs::read_to_string(&log).unwrap_or_default().contains("keep serving")
+        fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("keep serving")
     });
-    assert!(fs::read_to_string(&log).unwrap().contains("checksum mismatch"));
+    assert!(fs::read_to_string(&log)
+        .unwrap()
+        .contains("checksum mismatch"));
     // Scoring still works with the models in service.
     for f in ["turbines.csv", "scada.csv"] {
         fs::copy(sim.join(f), inbox.join(f)).unwrap();
         wait_for("the file to be processed", Duration::from_secs(60), || {
-            files_in(&inbox.join("processed")).iter().any(|p| p.ends_with(f))
+            files_in(&inbox.join("processed"))
+                .iter()
+                .any(|p| p.ends_with(f))
         });
     }
     wait_for("a rescoring run", Duration::from_secs(60), || {
         let j = cockpit(&db, &["runs", "--json"]).json();
-        j.as_array().is_some_and(|a| a.iter().any(|r| r["trigger"] == "watch" && r["status"] == "succeeded"))
+        j.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|r| r["trigger"] == "watch" && r["status"] == "succeeded")
+        })
     });
 }

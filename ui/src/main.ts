@@ -1,1 +1,546 @@
-document.getElementById("app")!.textContent = "EnergiTech Cockpit";
+// The cockpit's window: header (tabs, Score now, language), the fleet, a turbine's detail, the
+// fleet trend and diagnostics. State lives here; views are rebuilt from it.
+import "./style.css";
+import { api, asApiError, events, type ApiError, type AppInfo, type FleetView, type Phase, type RunProgress } from "./api";
+import type { Ctx } from "./context";
+import { h, svgImage } from "./dom";
+import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
+import { detectLang, errorText, localeFor, t, triggerText, type Lang } from "./i18n";
+import { renderDetail } from "./views/detail";
+import { renderDiagnostics } from "./views/diagnostics";
+import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
+import { badge } from "./views/badge";
+import { formatDateTime, formatDays, formatPercent, formatScore } from "./format";
+import { phraseDriver } from "./phrasing";
+
+type Tab = "fleet" | "trend" | "diagnostics";
+
+const osLocale = typeof navigator !== "undefined" ? navigator.language : "en";
+const stored = (() => {
+  try {
+    return localStorage.getItem("cockpit.lang");
+  } catch {
+    return null;
+  }
+})();
+
+const state = {
+  lang: (stored === "fr" || stored === "en" ? stored : detectLang(osLocale)) as Lang,
+  phase: { phase: "starting" } as Phase,
+  tab: "fleet" as Tab,
+  fleet: null as FleetView | null,
+  fleetError: null as ApiError | null,
+  filter: { ...NO_FILTER } as Filter,
+  detailId: null as string | null,
+  scoring: false,
+  runStatus: "",
+  info: null as AppInfo | null,
+};
+
+const app = document.getElementById("app")!;
+
+function ctx(): Ctx {
+  return {
+    lang: state.lang,
+    locale: localeFor(state.lang, osLocale),
+    openTurbine: (id) => {
+      state.detailId = id;
+      renderMain();
+      (document.getElementById("detail-title") as HTMLElement | null)?.focus();
+    },
+    backToFleet: () => {
+      const id = state.detailId;
+      state.detailId = null;
+      renderMain();
+      const row = id ? document.querySelector<HTMLElement>(`[data-testid="fleet-row"][data-turbine-id="${CSS.escape(id)}"]`) : null;
+      (row ?? document.getElementById("search"))?.focus();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+async function loadFleet(): Promise<void> {
+  try {
+    state.fleet = await api.fleet(state.lang);
+    state.fleetError = null;
+  } catch (e) {
+    state.fleet = null;
+    state.fleetError = asApiError(e);
+  }
+}
+
+async function loadInfo(): Promise<void> {
+  try {
+    state.info = await api.appInfo();
+  } catch {
+    state.info = null;
+  }
+}
+
+async function refresh(): Promise<void> {
+  await Promise.all([loadFleet(), loadInfo()]);
+  renderAll();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header
+
+function runLine(): string {
+  const c = ctx();
+  const r = state.fleet?.run;
+  if (!r) return "";
+  return t(c.lang, "runLine", {
+    id: r.id,
+    trigger: triggerText(c.lang, r.trigger),
+    date: formatDateTime(r.as_of, c.locale),
+    model: r.model_version ?? "–",
+  });
+}
+
+function setRunStatus(text: string, kind: "info" | "ok" | "error" = "info"): void {
+  state.runStatus = text;
+  const el = document.querySelector<HTMLElement>('[data-testid="run-status"]');
+  if (el) {
+    el.textContent = text || runLine();
+    el.dataset.kind = text ? kind : "info";
+  }
+}
+
+async function scoreNow(): Promise<void> {
+  if (state.scoring) return;
+  state.scoring = true;
+  renderHeader();
+  setRunStatus(t(state.lang, "runStarted"));
+  try {
+    await api.scoreNow();
+  } catch (e) {
+    const err = asApiError(e);
+    if (err.code === "run_in_progress") setRunStatus(errorText(state.lang, err), "error");
+  } finally {
+    state.scoring = false;
+    renderHeader();
+  }
+}
+
+function onRunProgress(p: RunProgress): void {
+  const lang = state.lang;
+  if (p.phase === "started") {
+    setRunStatus(t(lang, "runStarted"));
+  } else if (p.phase === "succeeded" && p.run) {
+    const r = p.run;
+    void refresh().then(() =>
+      setRunStatus(
+        t(lang, "runSucceeded", { id: r.id, ms: r.duration_ms, critical: r.counts.critical, high: r.counts.high }),
+        "ok",
+      ),
+    );
+  } else if (p.phase === "failed") {
+    setRunStatus(t(lang, "runFailed", { message: p.error ? errorText(lang, p.error) : "" }), "error");
+  }
+}
+
+function switchLang(): void {
+  state.lang = state.lang === "fr" ? "en" : "fr";
+  try {
+    localStorage.setItem("cockpit.lang", state.lang);
+  } catch {
+    /* private mode: the choice lasts for this session */
+  }
+  document.documentElement.lang = state.lang;
+  state.runStatus = "";
+  renderAll();
+  document.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus();
+}
+
+function tabButton(tab: Tab, label: string): HTMLElement {
+  const selected = state.tab === tab;
+  return h(
+    "button",
+    {
+      type: "button",
+      role: "tab",
+      id: `tab-${tab}`,
+      "data-testid": `tab-${tab}`,
+      "aria-selected": selected ? "true" : "false",
+      "aria-controls": "panel",
+      tabindex: selected ? 0 : -1,
+      onclick: () => selectTab(tab),
+      onkeydown: (e: Event) => {
+        const k = (e as KeyboardEvent).key;
+        const order: Tab[] = ["fleet", "trend", "diagnostics"];
+        const i = order.indexOf(tab);
+        const next = k === "ArrowRight" ? order[(i + 1) % 3] : k === "ArrowLeft" ? order[(i + 2) % 3] : null;
+        if (next) {
+          e.preventDefault();
+          selectTab(next);
+          document.getElementById(`tab-${next}`)?.focus();
+        }
+      },
+    },
+    label,
+  );
+}
+
+function selectTab(tab: Tab): void {
+  state.tab = tab;
+  if (tab !== "fleet") state.detailId = null;
+  renderHeader();
+  renderMain();
+}
+
+function renderHeader(): void {
+  const lang = state.lang;
+  const ready = state.phase.phase === "ready";
+  const header = h(
+    "header",
+    { class: "top" },
+    h("h1", {}, h("span", { class: "logo", "aria-hidden": "true" }, "⚡"), t(lang, "appTitle")),
+    h(
+      "nav",
+      { role: "tablist", "aria-label": t(lang, "appTitle") },
+      tabButton("fleet", t(lang, "tabFleet")),
+      tabButton("trend", t(lang, "tabTrend")),
+      tabButton("diagnostics", t(lang, "tabDiagnostics")),
+    ),
+    h(
+      "div",
+      { class: "top-actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "primary",
+          "data-testid": "score-now",
+          disabled: !ready || state.scoring,
+          "aria-busy": state.scoring ? "true" : "false",
+          onclick: () => void scoreNow(),
+        },
+        state.scoring ? t(lang, "scoring") : t(lang, "scoreNow"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          "data-testid": "lang-switch",
+          lang: lang === "fr" ? "en" : "fr",
+          "aria-label": t(lang, "langSwitchLabel"),
+          onclick: switchLang,
+        },
+        t(lang, "langSwitch"),
+      ),
+    ),
+  );
+  const status = h(
+    "div",
+    { class: "statusbar" },
+    h(
+      "p",
+      { class: "run-status", "data-testid": "run-status", role: "status", "aria-live": "polite", "data-kind": "info" },
+      state.runStatus || runLine(),
+    ),
+    scheduleForm(),
+  );
+  document.getElementById("header")!.replaceChildren(header, status);
+}
+
+function scheduleForm(): HTMLElement {
+  const lang = state.lang;
+  const enabled = h("input", { type: "checkbox", id: "schedule-enabled", "data-testid": "schedule-enabled" });
+  const time = h("input", { type: "time", id: "schedule-time", "data-testid": "schedule-time", required: true, step: 60 });
+  const msg = h("span", { class: "muted", "data-testid": "schedule-status", role: "status" });
+  const form = h(
+    "form",
+    {
+      class: "schedule",
+      "data-testid": "schedule",
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        try {
+          const s = await api.setSchedule(enabled.checked, time.value);
+          msg.textContent = s.enabled
+            ? t(lang, "scheduleSaved", { date: formatDateTime(s.nextRun, ctx().locale) })
+            : t(lang, "scheduleOff");
+        } catch (err) {
+          msg.textContent = errorText(lang, asApiError(err));
+        }
+      },
+    },
+    h("label", { for: "schedule-enabled" }, enabled, t(lang, "scheduleOn")),
+    h("label", { for: "schedule-time" }, t(lang, "scheduleAt"), time),
+    h("button", { type: "submit", "data-testid": "schedule-save" }, t(lang, "save")),
+    msg,
+  );
+  if (state.phase.phase === "ready") {
+    api
+      .getSchedule()
+      .then((s) => {
+        enabled.checked = s.enabled;
+        time.value = s.time;
+      })
+      .catch(() => undefined);
+  } else {
+    for (const el of [enabled, time]) el.disabled = true;
+  }
+  return form;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main panel
+
+function renderPreparing(): HTMLElement {
+  const lang = state.lang;
+  const p = state.phase;
+  if (p.phase === "failed") {
+    return h(
+      "section",
+      { class: "preparing failed", "data-testid": "startup-failed", role: "alert" },
+      h("h2", {}, t(lang, "startupFailed")),
+      h("p", {}, p.message),
+    );
+  }
+  const step =
+    p.phase === "preparing_demo"
+      ? p.step === "scoring"
+        ? t(lang, "preparingScoring")
+        : t(lang, "preparingSimulating")
+      : t(lang, "preparingStarting");
+  return h(
+    "section",
+    { class: "preparing", "data-testid": "preparing", role: "status", "aria-live": "polite" },
+    h("div", { class: "spinner", "aria-hidden": "true" }),
+    h("h2", {}, p.phase === "preparing_demo" ? t(lang, "preparingTitle") : t(lang, "loading")),
+    h("p", {}, step),
+    p.phase === "preparing_demo" ? h("p", { class: "muted" }, t(lang, "preparingNote")) : null,
+  );
+}
+
+let filterTimer: number | undefined;
+
+function renderFleet(): HTMLElement {
+  const c = ctx();
+  const lang = c.lang;
+  if (!state.fleet) {
+    const e = state.fleetError;
+    const models = state.info?.modelsError;
+    return h(
+      "section",
+      { class: "empty", "data-testid": "fleet-empty" },
+      h("h2", {}, e && e.code !== "no_run" ? errorText(lang, e) : t(lang, "noRun")),
+      h("p", {}, t(lang, "noRunHelp")),
+      models ? h("p", { class: "error" }, t(lang, "modelsMissing"), models) : null,
+    );
+  }
+  const view = state.fleet;
+  const tableSlot = h("div", { class: "table-wrap" });
+  const countSlot = h("div", {});
+  const shownSlot = h("p", { class: "muted shown", "aria-live": "polite" });
+  const fillTable = () => {
+    const visible = visibleItems(c, view, state.filter);
+    tableSlot.replaceChildren(
+      visible.length ? table(c, visible) : h("p", { class: "muted", "data-testid": "fleet-no-match" }, t(lang, "noMatch")),
+    );
+    if (!visible.length) tableSlot.append(table(c, []));
+    countSlot.replaceChildren(counters(c, view, state.filter, onFilter));
+    shownSlot.textContent = t(lang, "shown", { n: visible.length, total: view.items.length });
+  };
+  const onFilter = (f: Filter) => {
+    const selectsChanged = f.category !== state.filter.category || f.site !== state.filter.site;
+    state.filter = f;
+    if (selectsChanged) {
+      // Keep the selects in step with the counters.
+      const cat = document.getElementById("category-filter") as HTMLSelectElement | null;
+      if (cat) cat.value = f.category;
+      const site = document.getElementById("site-filter") as HTMLSelectElement | null;
+      if (site) site.value = f.site;
+      fillTable();
+    } else {
+      window.clearTimeout(filterTimer);
+      filterTimer = window.setTimeout(fillTable, 80);
+    }
+  };
+  const section = h(
+    "section",
+    { class: "fleet-view", "aria-label": t(lang, "tabFleet") },
+    countSlot,
+    filters(c, view.items, state.filter, {
+      onFilter,
+      onExportCsv: () => void exportCsv(),
+      onPrint: () => printWorklist(),
+    }),
+    shownSlot,
+    tableSlot,
+  );
+  fillTable();
+  return section;
+}
+
+async function exportCsv(): Promise<void> {
+  const lang = state.lang;
+  try {
+    const text = await api.exportWorklistCsv(filterArgs(state.filter), lang);
+    const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+    const a = h("a", { href: url, download: csvFileName(new Date(), lang), hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (e) {
+    setRunStatus(errorText(lang, asApiError(e)), "error");
+  }
+}
+
+/** Fills the print-only work list with the filtered fleet and opens the print dialog. */
+function printWorklist(): void {
+  const c = ctx();
+  const view = state.fleet;
+  if (!view) return;
+  const items = visibleItems(c, view, state.filter);
+  const sheet = document.getElementById("print")!;
+  sheet.replaceChildren(
+    h("h1", {}, `${t(c.lang, "worklistTitle")} — ${t(c.lang, "appTitle")}`),
+    h("p", {}, t(c.lang, "dataAsOf", { date: formatDateTime(view.run.as_of, c.locale) }), " · ", t(c.lang, "printedOn", { date: formatDateTime(new Date().toISOString(), c.locale) })),
+    h(
+      "table",
+      { class: "print-table" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["#", t(c.lang, "turbine"), t(c.lang, "category"), t(c.lang, "riskScore"), t(c.lang, "pFail"), t(c.lang, "daysToFailure"), t(c.lang, "drivers"), "✓"].map((x) =>
+            h("th", {}, x),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        items.map((i, k) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, k + 1),
+            h("td", {}, `${i.turbine_id} (${i.site})`),
+            h("td", {}, badge(c.lang, i.category)),
+            h("td", {}, formatScore(i.risk_score, c.locale)),
+            h("td", {}, formatPercent(i.p_fail_7d, c.locale)),
+            h("td", {}, formatDays(i.ttf_days, i.ttf_censored, c.lang, c.locale)),
+            h("td", {}, i.scored && i.drivers.length ? h("ul", {}, i.drivers.map((d) => h("li", {}, phraseDriver(d, c.lang)))) : mainReason(c, i)),
+            h("td", { class: "check" }, "☐"),
+          ),
+        ),
+      ),
+    ),
+  );
+  window.print();
+}
+
+function renderTrend(): HTMLElement {
+  const lang = state.lang;
+  const slot = h("div", { class: "chart-slot" }, t(lang, "loading"));
+  api
+    .fleetTrendChart(lang)
+    .then((svg) => slot.replaceChildren(svgImage(svg, t(lang, "fleetTrendAlt"), "fleet-trend-chart")))
+    .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(lang, asApiError(e)))));
+  return h(
+    "section",
+    { class: "trend" },
+    h("figure", { class: "card chart-card", "data-testid": "fleet-trend" }, h("h2", {}, t(lang, "fleetTrendTitle")), slot),
+  );
+}
+
+function renderDiagnosticsTab(): HTMLElement {
+  const slot = h("div", {}, t(state.lang, "loading"));
+  Promise.all([api.appInfo(), api.runs(100)])
+    .then(([info, runs]) => slot.replaceChildren(renderDiagnostics(ctx(), info, runs)))
+    .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(state.lang, asApiError(e)))));
+  return slot;
+}
+
+function renderDetailTab(id: string): HTMLElement {
+  const slot = h("div", { "aria-busy": "true" }, t(state.lang, "loading"));
+  api
+    .turbine(id)
+    .then((d) => {
+      slot.replaceChildren(renderDetail(ctx(), d));
+      slot.removeAttribute("aria-busy");
+      (document.getElementById("detail-title") as HTMLElement | null)?.focus();
+    })
+    .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(state.lang, asApiError(e)))));
+  return slot;
+}
+
+function renderMain(): void {
+  const panel = document.getElementById("panel")!;
+  panel.setAttribute("aria-labelledby", `tab-${state.tab}`);
+  if (state.phase.phase !== "ready") {
+    panel.replaceChildren(renderPreparing());
+    return;
+  }
+  if (state.tab === "trend") panel.replaceChildren(renderTrend());
+  else if (state.tab === "diagnostics") panel.replaceChildren(renderDiagnosticsTab());
+  else if (state.detailId) panel.replaceChildren(renderDetailTab(state.detailId));
+  else panel.replaceChildren(renderFleet());
+}
+
+function renderAll(): void {
+  document.documentElement.lang = state.lang;
+  document.title = t(state.lang, "appTitle");
+  renderHeader();
+  renderMain();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+async function onPhase(p: Phase): Promise<void> {
+  const wasReady = state.phase.phase === "ready";
+  state.phase = p;
+  if (p.phase === "ready" && !wasReady) {
+    await refresh();
+  } else {
+    renderAll();
+  }
+}
+
+async function start(): Promise<void> {
+  app.replaceChildren(
+    h("a", { class: "skip", href: "#panel" }, "↓"),
+    h("div", { id: "header" }),
+    h("main", { id: "panel", role: "tabpanel", tabindex: -1 }),
+    h("section", { id: "print", class: "print-only", "aria-hidden": "true" }),
+  );
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && state.detailId) ctx().backToFleet();
+  });
+  renderAll();
+  await events.appStatus((p) => void onPhase(p));
+  await events.runProgress(onRunProgress);
+  await events.service((e) => {
+    if (e.kind === "run" && e.ok && !state.scoring) void refresh();
+    else if (!e.ok) setRunStatus(e.message, "error");
+  });
+  await events.download((d) =>
+    d.success
+      ? setRunStatus(t(state.lang, "csvSaved", { path: d.path ?? "" }), "ok")
+      : setRunStatus(t(state.lang, "csvFailed"), "error"),
+  );
+  // The phase may have changed before the listener was attached: ask, and keep asking while
+  // preparing (events can be missed across a reload).
+  const poll = async () => {
+    let p: Phase | null = null;
+    try {
+      p = await api.appStatus();
+    } catch (e) {
+      console.error("app_status failed", e);
+    }
+    if (p && JSON.stringify(p) !== JSON.stringify(state.phase)) await onPhase(p);
+    if (state.phase.phase !== "ready" && state.phase.phase !== "failed") window.setTimeout(poll, 1000);
+  };
+  await poll();
+}
+
+void start();

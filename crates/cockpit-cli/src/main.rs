@@ -57,6 +57,13 @@ pub enum Command {
 }
 
 fn main() -> ExitCode {
+    // Behave like other command-line tools when the output is piped into `head`: end quietly
+    // on a closed pipe instead of panicking on the failed write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

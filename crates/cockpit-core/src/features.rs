@@ -53,7 +53,7 @@ pub const KEY_SIGNALS: [(&str, &str); 8] = [
 ];
 
 /// Per-signal statistics, in feature order.
-const SIGNAL_STATS: [&str; 8] = [
+pub const SIGNAL_STATS: [&str; 9] = [
     "mean_24h",
     "max_24h",
     "std_24h",
@@ -61,8 +61,29 @@ const SIGNAL_STATS: [&str; 8] = [
     "resid_7d",
     "slope_24h",
     "slope_7d",
-    "fleet_dev",
+    "site_dev",
+    "own_dev",
 ];
+
+/// Position of each per-signal statistic in [`SIGNAL_STATS`].
+pub mod stat {
+    pub const MEAN_24H: usize = 0;
+    pub const MAX_24H: usize = 1;
+    pub const STD_24H: usize = 2;
+    pub const RESID_24H: usize = 3;
+    pub const RESID_7D: usize = 4;
+    pub const SLOPE_24H: usize = 5;
+    pub const SLOPE_7D: usize = 6;
+    pub const SITE_DEV: usize = 7;
+    pub const OWN_DEV: usize = 8;
+}
+
+/// Days of the long window, each summarised by its mean residual for the site comparison.
+const DAYS: usize = (WINDOW_LONG / DAY) as usize;
+/// The turbine's own baseline: its site deviation on days 3 to 6 before the snapshot.
+const BASELINE_DAYS: std::ops::Range<usize> = 3..DAYS;
+/// Fewest records a day needs for its mean residual to count.
+const MIN_DAY_RECORDS: f64 = 36.0;
 
 /// Turbine-level features, after the per-signal ones.
 const TURBINE_FEATURES: [&str; 10] = [
@@ -436,8 +457,14 @@ impl Acc {
 const RECORDS_24H: f64 = (WINDOW_SHORT / RECORD_SECONDS) as f64;
 const RECORDS_7D: f64 = (WINDOW_LONG / RECORD_SECONDS) as f64;
 
-/// Features of one turbine at `t`, with the fleet deviation left NaN (filled by the caller).
-fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> Vec<f32> {
+/// Mean residual of each key signal on each of the 7 days before the snapshot (day 0 = the last
+/// 24 hours), NaN for a day with too few records.
+type DailyResiduals = [[f64; DAYS]; KEY_SIGNALS.len()];
+
+/// Features of one turbine at `t`, with the site and own deviations left NaN (filled by the
+/// caller once every turbine is known), and its daily mean residuals.
+fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> (Vec<f32>, DailyResiduals) {
+    let mut daily = [[f64::NAN; DAYS]; KEY_SIGNALS.len()];
     let mut out = vec![f64::NAN; N_FEATURES];
     let (lo7, lo24, hi) = (
         s.index_at(t - WINDOW_LONG),
@@ -446,10 +473,11 @@ fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> Vec<f32> {
     );
     let rated = s.info.rated_power_kw.max(1.0);
     let stats_n = SIGNAL_STATS.len();
-    for k in 0..KEY_SIGNALS.len() {
+    for (k, daily_k) in daily.iter_mut().enumerate() {
         let mut level24 = Acc::default();
         let mut res24 = Acc::default();
         let mut res7 = Acc::default();
+        let mut per_day = [Acc::default(); DAYS];
         let col = &s.cols[C_KEY0 + k];
         for (i, &value) in col.iter().enumerate().take(hi).skip(lo7) {
             let y = f64::from(value);
@@ -465,6 +493,10 @@ fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> Vec<f32> {
                 if !amb.is_nan() && !load.is_nan() {
                     let r = y - h.predict(amb, load);
                     res7.push(td, r);
+                    let day = ((t - 1 - s.ts[i]) / DAY) as usize;
+                    if let Some(acc) = per_day.get_mut(day) {
+                        acc.push(td, r);
+                    }
                     if i >= lo24 {
                         res24.push(td, r);
                     }
@@ -479,7 +511,12 @@ fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> Vec<f32> {
         out[base + 4] = res7.mean();
         out[base + 5] = res24.slope(RECORDS_24H / 4.0);
         out[base + 6] = res7.slope(RECORDS_7D / 4.0);
-        // base + 7 (fleet_dev) is filled once every turbine is known.
+        // SITE_DEV and OWN_DEV are filled once every turbine is known.
+        for (d, acc) in per_day.iter().enumerate() {
+            if acc.n >= MIN_DAY_RECORDS {
+                daily_k[d] = acc.mean();
+            }
+        }
     }
     let mut deficit24 = Acc::default();
     let mut deficit7 = Acc::default();
@@ -544,15 +581,15 @@ fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> Vec<f32> {
     } else {
         f64::NAN
     };
-    out.into_iter().map(|v| v as f32).collect()
+    (out.into_iter().map(|v| v as f32).collect(), daily)
 }
 
-fn median(mut v: Vec<f32>) -> f32 {
+fn median64(mut v: Vec<f64>) -> f64 {
     v.retain(|x| !x.is_nan());
     if v.is_empty() {
-        return f32::NAN;
+        return f64::NAN;
     }
-    v.sort_by(f32::total_cmp);
+    v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
     if v.len() % 2 == 1 {
         v[m]
@@ -562,18 +599,41 @@ fn median(mut v: Vec<f32>) -> f32 {
 }
 
 /// Features of every turbine of `series` at `t` (row-major, [`N_FEATURES`] per turbine).
+///
+/// The site deviation removes what the turbines of a site share on a given day (weather the
+/// healthy model does not capture, a common sensor drift); the own deviation then removes the
+/// turbine's usual offset (its baseline over days 3–6 before the snapshot), leaving what is new.
 fn snapshot(series: &[Series], t: i64) -> Vec<Vec<f32>> {
     let refs = fleet_refs(series, t);
-    let mut rows: Vec<Vec<f32>> = series
-        .iter()
-        .map(|s| turbine_features(s, &refs, t))
-        .collect();
+    let (mut rows, daily): (Vec<Vec<f32>>, Vec<DailyResiduals>) =
+        series.iter().map(|s| turbine_features(s, &refs, t)).unzip();
     let stats_n = SIGNAL_STATS.len();
-    for k in 0..KEY_SIGNALS.len() {
-        let resid = k * stats_n + 3;
-        let fleet = median(rows.iter().map(|r| r[resid]).collect());
-        for r in rows.iter_mut() {
-            r[k * stats_n + 7] = r[resid] - fleet;
+    let mut sites: Vec<&str> = series.iter().map(|s| s.info.site.as_str()).collect();
+    sites.sort_unstable();
+    sites.dedup();
+    for site in sites {
+        let members: Vec<usize> = (0..series.len())
+            .filter(|&i| series[i].info.site == site)
+            .collect();
+        for k in 0..KEY_SIGNALS.len() {
+            let site_median: Vec<f64> = (0..DAYS)
+                .map(|d| median64(members.iter().map(|&i| daily[i][k][d]).collect()))
+                .collect();
+            for &i in &members {
+                let dev: Vec<f64> = (0..DAYS).map(|d| daily[i][k][d] - site_median[d]).collect();
+                let baseline: Vec<f64> = dev[BASELINE_DAYS]
+                    .iter()
+                    .copied()
+                    .filter(|v| !v.is_nan())
+                    .collect();
+                let own = if baseline.len() >= 2 {
+                    dev[0] - baseline.iter().sum::<f64>() / baseline.len() as f64
+                } else {
+                    f64::NAN
+                };
+                rows[i][k * stats_n + stat::SITE_DEV] = dev[0] as f32;
+                rows[i][k * stats_n + stat::OWN_DEV] = own as f32;
+            }
         }
     }
     rows

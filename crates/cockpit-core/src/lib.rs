@@ -19,8 +19,10 @@
 //! | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
 //! | [`config`] | where the models, the risk policy and the configuration folder are |
 //! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
+//! | [`charts`] | risk and fleet trend charts rendered as SVG with plotters |
 //! | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
 
+pub mod charts;
 pub mod config;
 pub mod demo;
 pub mod features;

@@ -7,15 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{feature_names, KEY_SIGNALS, N_FEATURES};
+use crate::features::stat::{MAX_24H, MEAN_24H, RESID_24H, STD_24H};
+use crate::features::{feature_names, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 
 /// Number of statistics per key signal (see `features`).
-const PER_SIGNAL: usize = 8;
-/// Offsets of the per-signal statistics.
-const MEAN_24H: usize = 0;
-const MAX_24H: usize = 1;
-const STD_24H: usize = 2;
-const RESID_24H: usize = 3;
+const PER_SIGNAL: usize = SIGNAL_STATS.len();
 /// Smallest contribution worth reporting (probability points).
 pub const MIN_CONTRIBUTION: f64 = 0.005;
 /// Drivers kept per prediction.

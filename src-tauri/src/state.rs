@@ -1,0 +1,173 @@
+//! What the running app holds: where its data is, whether it is ready, the running service
+//! (daily timer, inbox and models watchers) and a read connection for the views.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use cockpit_core::service::Service;
+use cockpit_core::store::{self, Store};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// Environment variable that points the app at another database (tests, a second park).
+pub const DB_ENV: &str = "COCKPIT_DB";
+
+/// Where the app keeps its things.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Paths {
+    /// `$XDG_DATA_HOME/energitech-cockpit` (or the database's folder with `COCKPIT_DB`).
+    pub data_dir: PathBuf,
+    pub db: PathBuf,
+    /// CSV files dropped here are ingested, then the fleet is rescored.
+    pub inbox: PathBuf,
+    /// Where the demo park's CSV files are written on first launch.
+    pub demo: PathBuf,
+    /// The models folder in use.
+    pub models: PathBuf,
+}
+
+impl Paths {
+    /// The database given by `COCKPIT_DB`, else the OS data directory.
+    pub fn resolve() -> Result<Paths, ApiError> {
+        let db = match std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
+            Some(p) => std::path::absolute(PathBuf::from(&p)).unwrap_or_else(|_| PathBuf::from(p)),
+            None => store::default_db_path()?,
+        };
+        Ok(Paths::for_db(&db))
+    }
+
+    /// The paths of a database: its folder holds the inbox and the demo files.
+    pub fn for_db(db: &Path) -> Paths {
+        let data_dir = db
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Paths {
+            inbox: data_dir.join("inbox"),
+            demo: data_dir.join("demo"),
+            models: cockpit_core::config::models_dir(None),
+            db: db.to_path_buf(),
+            data_dir,
+        }
+    }
+}
+
+/// Where the app is in its start-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Phase {
+    /// Opening the database and starting the triggers.
+    Starting,
+    /// First launch: simulating, ingesting and scoring the demo park.
+    PreparingDemo { step: String },
+    /// Views and commands are available.
+    Ready,
+    /// Start-up failed: the views cannot work (e.g. the database cannot be opened).
+    Failed { code: String, message: String },
+}
+
+/// The state shared by every command.
+pub struct AppState {
+    pub paths: Paths,
+    phase: Mutex<Phase>,
+    /// The running service; `None` until start-up finished (or in tests). Held for the whole of
+    /// a "score now" (the service is not `Sync`: its folder watchers are not).
+    service: Mutex<Option<Service>>,
+    /// Read connection of the views, opened on first use.
+    reader: Mutex<Option<Store>>,
+    /// A "score now" is in progress in this app.
+    pub scoring: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(paths: Paths) -> AppState {
+        AppState {
+            paths,
+            phase: Mutex::new(Phase::Starting),
+            service: Mutex::new(None),
+            reader: Mutex::new(None),
+            scoring: AtomicBool::new(false),
+        }
+    }
+
+    /// A state that is ready at once, over an existing database (tests).
+    pub fn ready(paths: Paths) -> AppState {
+        let s = AppState::new(paths);
+        s.set_phase(Phase::Ready);
+        s
+    }
+
+    pub fn phase(&self) -> Phase {
+        lock(&self.phase).clone()
+    }
+
+    pub fn set_phase(&self, phase: Phase) {
+        *lock(&self.phase) = phase;
+    }
+
+    /// Fails with `preparing` (or the start-up error) unless the app is ready.
+    pub fn ensure_ready(&self) -> Result<(), ApiError> {
+        match self.phase() {
+            Phase::Ready => Ok(()),
+            Phase::Failed { code, message } => Err(ApiError {
+                code: match code.as_str() {
+                    "demo" => "demo",
+                    "models" => "models",
+                    _ => "startup",
+                },
+                message,
+            }),
+            Phase::Starting | Phase::PreparingDemo { .. } => Err(ApiError::preparing()),
+        }
+    }
+
+    /// Runs `f` with the read connection (opened on first use; reopened after an error).
+    pub fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.ensure_ready()?;
+        let mut guard = lock(&self.reader);
+        if guard.is_none() {
+            *guard = Some(Store::open(&self.paths.db)?);
+        }
+        let store = guard
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("no database connection"))?;
+        let result = f(store);
+        if matches!(&result, Err(e) if e.code == "database") {
+            *guard = None;
+        }
+        result
+    }
+
+    /// Runs `f` with the running service (waits for a run in progress); `None` if not started.
+    pub fn with_service<T>(&self, f: impl FnOnce(&Service) -> T) -> Option<T> {
+        lock(&self.service).as_ref().map(f)
+    }
+
+    /// Like [`AppState::with_service`] but gives up at once when a run holds the service.
+    pub fn try_with_service<T>(&self, f: impl FnOnce(&Service) -> T) -> Option<T> {
+        let guard = match self.service.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        };
+        guard.as_ref().map(f)
+    }
+
+    /// Installs the started service.
+    pub fn set_service(&self, service: Service) {
+        *lock(&self.service) = Some(service);
+    }
+
+    /// Takes the service out (at exit; waits for a run in progress).
+    pub fn take_service(&self) -> Option<Service> {
+        lock(&self.service).take()
+    }
+}
+
+/// Locks a mutex, going on after a panic in another holder (the data are still consistent:
+/// every holder only replaces whole values).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,287 @@
+//! The work list: the filtered fleet as CSV for the maintenance teams, with the drivers phrased
+//! in words (the same sentences as the UI, `ui/src/phrasing.ts`), in French or English.
+//!
+//! French files use `;` between fields and a decimal comma (what a French spreadsheet expects),
+//! English ones `,` and a decimal point; both start with a UTF-8 byte-order mark so spreadsheets
+//! read the accents right.
+
+use cockpit_core::charts::{format_number, Lang};
+use cockpit_core::risk::Category;
+use cockpit_core::runs::queries::FleetItem;
+use cockpit_core::runs::Driver;
+
+/// Horizon of the days-to-failure estimate, for "> 30 days".
+const HORIZON_DAYS: f64 = cockpit_core::features::HORIZON_DAYS;
+
+/// Words for an indicator (`gearbox_oil` → "gearbox oil" / "huile multiplicateur").
+pub fn indicator_label(indicator: &str, lang: Lang) -> String {
+    let (en, fr) = match indicator {
+        "gearbox_oil" => ("gearbox oil", "huile multiplicateur"),
+        "gearbox_bearing" => ("gearbox bearing", "roulement multiplicateur"),
+        "generator_bearing" => ("generator bearing", "roulement génératrice"),
+        "generator_winding" => ("generator winding", "bobinage génératrice"),
+        "hydraulic_oil" => ("hydraulic oil", "huile hydraulique"),
+        "converter" => ("converter", "convertisseur"),
+        "transformer" => ("transformer", "transformateur"),
+        "vibration" => ("drivetrain vibration", "vibrations chaîne cinématique"),
+        "power_curve" => ("power output", "production électrique"),
+        "pitch" => ("blade pitch", "pas des pales"),
+        other => return other.replace('_', " "),
+    };
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Fr => fr.to_string(),
+    }
+}
+
+fn unit(u: &str, lang: Lang) -> String {
+    match (u, lang) {
+        ("% rated", Lang::Fr) => "% de la puissance nominale".into(),
+        ("% rated", Lang::En) => "% of rated power".into(),
+        (other, _) => other.to_string(),
+    }
+}
+
+/// A driver as a sentence a technician understands, e.g. "gearbox oil 9.4 °C above normal for
+/// this load" / "huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge".
+pub fn phrase(d: &Driver, lang: Lang) -> String {
+    let what = indicator_label(&d.indicator, lang);
+    let n = |v: f64| format_number(v, 1, lang);
+    match d.indicator.as_str() {
+        "power_curve" => {
+            let below = d.value >= 0.0;
+            match lang {
+                Lang::En => format!(
+                    "{what} {} {} {} the other turbines at the same wind",
+                    n(d.value.abs()),
+                    unit(&d.unit, lang),
+                    if below { "below" } else { "above" }
+                ),
+                Lang::Fr => format!(
+                    "{what} {} {} {} des autres éoliennes au même vent",
+                    n(d.value.abs()),
+                    unit(&d.unit, lang),
+                    if below { "en dessous" } else { "au-dessus" }
+                ),
+            }
+        }
+        "pitch" => match lang {
+            Lang::En => format!(
+                "{what} {}° off the other turbines at the same wind (usually {}°)",
+                n(d.value),
+                n(d.reference)
+            ),
+            Lang::Fr => format!(
+                "{what} décalé de {}° par rapport aux autres éoliennes au même vent (habituellement {}°)",
+                n(d.value),
+                n(d.reference)
+            ),
+        },
+        _ if !d.reference.is_finite() => match lang {
+            Lang::En => format!("{what} at {} {} (no normal value known)", n(d.value), d.unit),
+            Lang::Fr => format!(
+                "{what} à {} {} (valeur normale inconnue)",
+                n(d.value),
+                d.unit
+            ),
+        },
+        _ => {
+            let delta = d.value - d.reference;
+            let above = delta >= 0.0;
+            match lang {
+                Lang::En => format!(
+                    "{what} {} {} {} normal for this load",
+                    n(delta.abs()),
+                    d.unit,
+                    if above { "above" } else { "below" }
+                ),
+                Lang::Fr => format!(
+                    "{what} {} {} {} de la normale pour cette charge",
+                    n(delta.abs()),
+                    d.unit,
+                    if above { "au-dessus" } else { "en dessous" }
+                ),
+            }
+        }
+    }
+}
+
+/// Name of a category in the language.
+pub fn category_text(c: Option<Category>, lang: Lang) -> &'static str {
+    match (c, lang) {
+        (Some(c), Lang::En) => c.as_str(),
+        (Some(c), Lang::Fr) => c.french(),
+        (None, Lang::En) => "not scored",
+        (None, Lang::Fr) => "non évaluée",
+    }
+}
+
+/// Whether an item matches the free-text search of the UI: turbine id, site, or the name of one
+/// of its drivers (indicator id or its words in the language), case-insensitive.
+pub fn matches_search(item: &FleetItem, search: &str, lang: Lang) -> bool {
+    let q = search.trim().to_lowercase();
+    if q.is_empty() {
+        return true;
+    }
+    item.turbine_id.to_lowercase().contains(&q)
+        || item.site.to_lowercase().contains(&q)
+        || item.drivers.iter().any(|d| {
+            d.indicator.contains(&q)
+                || indicator_label(&d.indicator, lang)
+                    .to_lowercase()
+                    .contains(&q)
+        })
+}
+
+/// Days to failure as the UI shows them ("> 30 days" at the model's horizon).
+pub fn days_text(item: &FleetItem, lang: Lang) -> String {
+    match item.ttf_days {
+        Some(_) if item.ttf_censored => match lang {
+            Lang::En => format!("> {HORIZON_DAYS:.0} days"),
+            Lang::Fr => format!("> {HORIZON_DAYS:.0} j"),
+        },
+        Some(d) => format_number(d, 1, lang),
+        None => String::new(),
+    }
+}
+
+/// The work list as CSV text (see the module documentation for the format).
+pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Error> {
+    let delimiter = match lang {
+        Lang::En => b',',
+        Lang::Fr => b';',
+    };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    let header: [&str; 10] = match lang {
+        Lang::En => [
+            "rank",
+            "turbine",
+            "site",
+            "category",
+            "risk score",
+            "failure within 7 days (%)",
+            "days to failure",
+            "why (main drivers)",
+            "last data (UTC)",
+            "scored as of (UTC)",
+        ],
+        Lang::Fr => [
+            "rang",
+            "éolienne",
+            "site",
+            "catégorie",
+            "score de risque",
+            "panne sous 7 jours (%)",
+            "jours avant panne",
+            "pourquoi (principaux facteurs)",
+            "dernières données (UTC)",
+            "évaluée au (UTC)",
+        ],
+    };
+    w.write_record(header)?;
+    for (rank, i) in items.iter().enumerate() {
+        let why = match (&i.not_scored_reason, i.drivers.is_empty()) {
+            (Some(r), _) => match lang {
+                Lang::En => format!("not scored: {r}"),
+                Lang::Fr => format!("non évaluée : {r}"),
+            },
+            (None, true) => String::new(),
+            (None, false) => i
+                .drivers
+                .iter()
+                .map(|d| phrase(d, lang))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        w.write_record([
+            (rank + 1).to_string(),
+            i.turbine_id.clone(),
+            i.site.clone(),
+            category_text(i.category, lang).to_string(),
+            i.risk_score
+                .map(|s| format_number(s, 1, lang))
+                .unwrap_or_default(),
+            i.p_fail_7d
+                .map(|p| format_number(p * 100.0, 1, lang))
+                .unwrap_or_default(),
+            days_text(i, lang),
+            why,
+            i.last_data.clone().unwrap_or_default(),
+            i.scored_at.clone(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    let mut text = String::from('\u{feff}');
+    text.push_str(&String::from_utf8_lossy(&bytes));
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn driver(indicator: &str, value: f64, reference: f64, unit: &str) -> Driver {
+        Driver {
+            indicator: indicator.into(),
+            feature: format!("{indicator}_resid_24h"),
+            value,
+            reference,
+            unit: unit.into(),
+            contribution: 0.42,
+        }
+    }
+
+    #[test]
+    fn drivers_are_phrased_for_technicians() {
+        let d = driver("gearbox_oil", 61.2, 51.8, "°C");
+        assert_eq!(
+            phrase(&d, Lang::En),
+            "gearbox oil 9.4 °C above normal for this load"
+        );
+        assert_eq!(
+            phrase(&d, Lang::Fr),
+            "huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge"
+        );
+        let p = driver("power_curve", 8.24, 0.0, "% rated");
+        assert_eq!(
+            phrase(&p, Lang::En),
+            "power output 8.2 % of rated power below the other turbines at the same wind"
+        );
+        let nan = driver("converter", 40.0, f64::NAN, "°C");
+        assert!(phrase(&nan, Lang::Fr).contains("valeur normale inconnue"));
+    }
+
+    #[test]
+    fn csv_escapes_and_follows_the_language() {
+        let item = FleetItem {
+            turbine_id: "LYO-01; \"north\"".into(),
+            site: "Lyon".into(),
+            model: "V2".into(),
+            scored: true,
+            not_scored_reason: None,
+            risk_score: Some(81.25),
+            category: Some(Category::Critical),
+            p_fail_7d: Some(0.623),
+            ttf_days: Some(30.0),
+            ttf_censored: true,
+            drivers: vec![driver("gearbox_oil", 61.2, 51.8, "°C")],
+            scored_at: "2026-11-27T23:50:00Z".into(),
+            last_data: Some("2026-11-27T23:50:00Z".into()),
+            run_id: 3,
+        };
+        let fr = worklist_csv(std::slice::from_ref(&item), Lang::Fr).unwrap();
+        assert!(fr.starts_with('\u{feff}'));
+        let lines: Vec<&str> = fr.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("rang;éolienne;site;catégorie"));
+        assert!(
+            lines[1].starts_with("1;\"LYO-01; \"\"north\"\"\";Lyon;critique;81,2;62,3;> 30 j;"),
+            "{}",
+            lines[1]
+        );
+        let en = worklist_csv(&[item], Lang::En).unwrap();
+        assert!(en.contains(",critical,81.2,62.3,> 30 days,gearbox oil 9.4 °C above normal"));
+    }
+}

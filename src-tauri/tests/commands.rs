@@ -1,0 +1,298 @@
+//! The commands through Tauri's IPC with the mock runtime (no display needed), over a small
+//! simulated park stored by the core, with the app's real capabilities (ACL).
+
+use std::path::Path;
+use std::time::Instant;
+
+use cockpit_core::features::N_FEATURES;
+use cockpit_core::ingest;
+use cockpit_core::mapping::Mapping;
+use cockpit_core::risk::Category;
+use cockpit_core::runs::{self, Driver, RunRequest, Trigger, TurbineOutcome};
+use cockpit_core::sim::{self, SimConfig};
+use cockpit_core::store::Store;
+use energitech_cockpit::state::{AppState, Paths};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+const DAY: i64 = 86_400;
+/// 2026-01-01.
+const START: i64 = 1_767_225_600;
+
+fn driver(indicator: &str, value: f64, reference: f64, contribution: f64) -> Driver {
+    Driver {
+        indicator: indicator.into(),
+        feature: format!("{indicator}_resid_24h"),
+        value,
+        reference,
+        unit: "°C".into(),
+        contribution,
+    }
+}
+
+/// A park of 4 simulated turbines with two fabricated runs (the real models are not needed to
+/// test the shell).
+fn build_db(db: &Path) {
+    let dir = db.parent().unwrap().join("sim");
+    let summary = sim::simulate(&SimConfig::new(4, 10, 7, START), &dir).unwrap();
+    let mut store = Store::open(db).unwrap();
+    let report = ingest::ingest_files(&mut store, &summary.files, &Mapping::canonical());
+    assert!(report.failed.is_empty());
+    let mut keys: Vec<(String, i64)> = store.turbine_keys().unwrap().into_iter().collect();
+    keys.sort();
+    let scores = [
+        (0.72, 2.5, 88.0, Category::Critical),
+        (0.05, 30.0, 12.0, Category::Low),
+        (0.35, 9.0, 55.0, Category::High),
+    ];
+    for (run, at) in [(0, START + 8 * DAY), (1, START + 9 * DAY)] {
+        let outcomes: Vec<TurbineOutcome> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (id, key))| {
+                let s = scores.get(i).copied();
+                TurbineOutcome {
+                    turbine_key: *key,
+                    turbine_id: id.clone(),
+                    scored: s.is_some(),
+                    reason: s
+                        .is_none()
+                        .then(|| "no SCADA record in the last 24 h".to_string()),
+                    p_fail_7d: s.map(|s| s.0),
+                    ttf_days: s.map(|s| s.1),
+                    risk_score: s.map(|s| s.2 - 5.0 * f64::from(1 - run)),
+                    category: s.map(|s| s.3),
+                    drivers: if i == 0 {
+                        vec![
+                            driver("gearbox_oil", 61.2, 51.8, 0.42),
+                            driver("vibration", 4.0, 3.0, 0.05),
+                        ]
+                    } else {
+                        Vec::new()
+                    },
+                    last_record: Some(at),
+                    features: vec![0.0; N_FEATURES],
+                }
+            })
+            .collect();
+        let req = RunRequest {
+            trigger: Trigger::Backfill,
+            at: Some(at),
+            scheduled_for: None,
+        };
+        runs::commit_run(
+            &mut store,
+            &req,
+            at,
+            Instant::now(),
+            at,
+            "test-1",
+            &outcomes,
+        )
+        .unwrap();
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn app(state: impl FnOnce(Paths) -> AppState) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cockpit.db");
+    build_db(&db);
+    let app = energitech_cockpit::builder(mock_builder())
+        .build(tauri::generate_context!())
+        .unwrap();
+    app.manage(state(Paths::for_db(&db)));
+    // "main": the window the capabilities grant the commands to.
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Fixture {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+fn ready() -> Fixture {
+    app(AppState::ready)
+}
+
+fn call(f: &Fixture, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &f.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn fleet_is_ranked_with_counts_and_filters() {
+    let f = ready();
+    let v = call(&f, "fleet", json!({})).unwrap();
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    let scores: Vec<Option<f64>> = items.iter().map(|i| i["risk_score"].as_f64()).collect();
+    assert_eq!(
+        scores,
+        [Some(88.0), Some(55.0), Some(12.0), None],
+        "highest risk first"
+    );
+    assert_eq!(items[0]["category"], "critical");
+    assert_eq!(items[0]["drivers"][0]["indicator"], "gearbox_oil");
+    assert_eq!(v["counts"]["critical"], 1);
+    assert_eq!(v["counts"]["not_scored"], 1);
+    assert_eq!(v["run"]["id"], 2, "the latest run");
+
+    let v = call(&f, "fleet", json!({"filter": {"category": "critique"}})).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    // Search on the driver's words, in the language asked.
+    let v = call(
+        &f,
+        "fleet",
+        json!({"filter": {"search": "huile multi"}, "lang": "fr"}),
+    )
+    .unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    let v = call(
+        &f,
+        "fleet",
+        json!({"filter": {"search": "huile multi"}, "lang": "en"}),
+    )
+    .unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 0);
+
+    let e = call(&f, "fleet", json!({"filter": {"category": "urgent"}})).unwrap_err();
+    assert_eq!(e["code"], "unknown_category");
+    assert!(e["message"].as_str().unwrap().contains("urgent"));
+}
+
+#[test]
+fn turbine_detail_and_unknown_turbine() {
+    let f = ready();
+    let fleet = call(&f, "fleet", json!({})).unwrap();
+    let top = fleet["items"][0]["turbine_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let d = call(&f, "turbine", json!({"id": top})).unwrap();
+    assert_eq!(d["identity"]["turbine_id"], top.as_str());
+    assert_eq!(d["history"].as_array().unwrap().len(), 2);
+    assert_eq!(d["drivers"].as_array().unwrap().len(), 2);
+    assert!(d["last_measurements"]["gearbox_oil_temp_c"].is_number());
+
+    let e = call(&f, "turbine", json!({"id": "NOPE-1"})).unwrap_err();
+    assert_eq!(e["code"], "unknown_turbine");
+    assert!(e["message"].as_str().unwrap().contains("NOPE-1"));
+}
+
+#[test]
+fn charts_are_svg_in_the_language_asked() {
+    let f = ready();
+    let fleet = call(&f, "fleet", json!({})).unwrap();
+    let top = fleet["items"][0]["turbine_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let svg = call(&f, "risk_chart", json!({"id": top, "lang": "fr"})).unwrap();
+    let svg = svg.as_str().unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("critique (75–100)"));
+    let svg = call(&f, "signals_chart", json!({"id": top, "lang": "en"})).unwrap();
+    let svg = svg.as_str().unwrap();
+    assert!(svg.contains("Gearbox oil temperature (°C)") && svg.contains("normal for this load"));
+    let svg = call(&f, "fleet_trend_chart", json!({"lang": "en"})).unwrap();
+    assert!(svg.as_str().unwrap().contains("critical (1)"));
+    let e = call(&f, "risk_chart", json!({"id": "NOPE-1", "lang": "en"})).unwrap_err();
+    assert_eq!(e["code"], "unknown_turbine");
+}
+
+#[test]
+fn runs_worklist_and_app_info() {
+    let f = ready();
+    let runs = call(&f, "runs", json!({"limit": 1})).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 1);
+    assert_eq!(runs[0]["id"], 2);
+
+    let csv = call(
+        &f,
+        "export_worklist_csv",
+        json!({"filter": {"category": "critical"}, "lang": "fr"}),
+    )
+    .unwrap();
+    let csv = csv.as_str().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].contains(";critique;88,0;72,0;2,5;huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"), "{csv}");
+
+    let info = call(&f, "app_info", json!({})).unwrap();
+    assert_eq!(info["appVersion"], env!("CARGO_PKG_VERSION"));
+    assert!(info["database"].as_str().unwrap().ends_with("cockpit.db"));
+    assert_eq!(call(&f, "app_status", json!({})).unwrap()["phase"], "ready");
+}
+
+#[test]
+fn schedule_is_persisted_and_validated() {
+    let f = ready();
+    let s = call(&f, "get_schedule", json!({})).unwrap();
+    assert_eq!(
+        (s["enabled"].as_bool(), s["time"].as_str()),
+        (Some(true), Some("06:00"))
+    );
+    let s = call(
+        &f,
+        "set_schedule",
+        json!({"enabled": false, "time": "7:30"}),
+    )
+    .unwrap();
+    assert_eq!(s["time"], "07:30");
+    assert!(s["nextRun"].is_null(), "no next run when off");
+    let s = call(&f, "get_schedule", json!({})).unwrap();
+    assert_eq!(
+        (s["enabled"].as_bool(), s["time"].as_str()),
+        (Some(false), Some("07:30"))
+    );
+    let e = call(
+        &f,
+        "set_schedule",
+        json!({"enabled": true, "time": "25:00"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_time");
+}
+
+#[test]
+fn commands_wait_for_the_demo_park_and_score_now_needs_the_service() {
+    let f = app(AppState::new);
+    let e = call(&f, "fleet", json!({})).unwrap_err();
+    assert_eq!(e["code"], "preparing");
+    assert_eq!(
+        call(&f, "app_status", json!({})).unwrap()["phase"],
+        "starting"
+    );
+
+    let f = ready();
+    let e = call(&f, "score_now", json!({})).unwrap_err();
+    assert_eq!(e["code"], "service");
+}
+
+#[test]
+fn unknown_commands_are_refused() {
+    let f = ready();
+    let e = call(&f, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).unwrap_err();
+    assert!(e.to_string().to_lowercase().contains("not"), "{e}");
+}

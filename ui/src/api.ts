@@ -1,0 +1,184 @@
+// Typed wrappers over the desktop shell's commands (src-tauri/src/commands.rs) and events.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+export type Category = "critical" | "high" | "moderate" | "low";
+export const CATEGORIES: Category[] = ["critical", "high", "moderate", "low"];
+
+export interface Driver {
+  indicator: string;
+  feature: string;
+  value: number;
+  /** Normal value; null when unknown (NaN in the core). */
+  reference: number | null;
+  unit: string;
+  /** Probability points (0–1) the risk drops by when the indicator is set to normal. */
+  contribution: number;
+}
+
+export interface CategoryCounts {
+  critical: number;
+  high: number;
+  moderate: number;
+  low: number;
+  not_scored: number;
+}
+
+export interface RunRecord {
+  id: number;
+  trigger: string;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  status: string;
+  as_of: string | null;
+  scheduled_for: string | null;
+  model_version: string | null;
+  turbines: number;
+  counts: CategoryCounts;
+  error_count: number;
+  error: string | null;
+}
+
+export interface FleetItem {
+  turbine_id: string;
+  site: string;
+  model: string;
+  scored: boolean;
+  not_scored_reason: string | null;
+  risk_score: number | null;
+  category: Category | null;
+  p_fail_7d: number | null;
+  ttf_days: number | null;
+  ttf_censored: boolean;
+  drivers: Driver[];
+  scored_at: string;
+  last_data: string | null;
+  run_id: number;
+}
+
+export interface FleetView {
+  run: RunRecord;
+  counts: CategoryCounts;
+  items: FleetItem[];
+}
+
+export interface HistoryPoint {
+  run_id: number;
+  as_of: string;
+  scored: boolean;
+  risk_score: number | null;
+  category: Category | null;
+  p_fail_7d: number | null;
+  ttf_days: number | null;
+}
+
+export interface TurbineDetail {
+  identity: {
+    turbine_id: string;
+    site: string;
+    model: string;
+    rated_power_kw: number;
+    latitude: number;
+    longitude: number;
+    commissioning_date: string;
+  };
+  last_measurements: Record<string, number | string | null>;
+  prediction: {
+    run_id: number;
+    scored_at: string;
+    scored: boolean;
+    not_scored_reason: string | null;
+    risk_score: number | null;
+    category: Category | null;
+    p_fail_7d: number | null;
+    ttf_days: number | null;
+    ttf_censored: boolean;
+  } | null;
+  drivers: Driver[];
+  history: HistoryPoint[];
+}
+
+export interface ScheduleView {
+  enabled: boolean;
+  time: string;
+  nextRun: string | null;
+  lastRun: string | null;
+}
+
+export type Phase =
+  | { phase: "starting" }
+  | { phase: "preparing_demo"; step: string }
+  | { phase: "ready" }
+  | { phase: "failed"; code: string; message: string };
+
+export interface AppInfo {
+  appVersion: string;
+  modelVersion: string | null;
+  modelsError: string | null;
+  modelsDir: string;
+  dataDir: string;
+  database: string;
+  inbox: string;
+  phase: Phase;
+}
+
+export interface ApiError {
+  code: string;
+  message: string;
+}
+
+export interface RunProgress {
+  phase: "started" | "succeeded" | "failed";
+  run: RunRecord | null;
+  error: ApiError | null;
+}
+
+export interface ServiceEvent {
+  at: string;
+  kind: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface FleetFilterArgs {
+  category?: string;
+  site?: string;
+  search?: string;
+}
+
+/** Any thrown value as `{code, message}`. */
+export function asApiError(e: unknown): ApiError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    return { code: String((e as ApiError).code), message: String((e as ApiError).message) };
+  }
+  return { code: "internal", message: String(e) };
+}
+
+export const api = {
+  fleet: (lang: string) => invoke<FleetView>("fleet", { filter: {}, lang }),
+  turbine: (id: string) => invoke<TurbineDetail>("turbine", { id }),
+  runs: (limit: number) => invoke<RunRecord[]>("runs", { limit }),
+  scoreNow: () => invoke<RunRecord>("score_now"),
+  getSchedule: () => invoke<ScheduleView>("get_schedule"),
+  setSchedule: (enabled: boolean, time: string) =>
+    invoke<ScheduleView>("set_schedule", { enabled, time }),
+  riskChart: (id: string, lang: string) => invoke<string>("risk_chart", { id, lang }),
+  signalsChart: (id: string, lang: string) => invoke<string>("signals_chart", { id, lang }),
+  fleetTrendChart: (lang: string) => invoke<string>("fleet_trend_chart", { lang }),
+  exportWorklistCsv: (filter: FleetFilterArgs, lang: string) =>
+    invoke<string>("export_worklist_csv", { filter, lang }),
+  appInfo: () => invoke<AppInfo>("app_info"),
+  appStatus: () => invoke<Phase>("app_status"),
+};
+
+export const events = {
+  appStatus: (f: (p: Phase) => void): Promise<UnlistenFn> =>
+    listen<Phase>("app-status", (e) => f(e.payload)),
+  runProgress: (f: (p: RunProgress) => void): Promise<UnlistenFn> =>
+    listen<RunProgress>("run-progress", (e) => f(e.payload)),
+  service: (f: (p: ServiceEvent) => void): Promise<UnlistenFn> =>
+    listen<ServiceEvent>("service-event", (e) => f(e.payload)),
+  download: (f: (p: { path: string | null; success: boolean }) => void): Promise<UnlistenFn> =>
+    listen<{ path: string | null; success: boolean }>("download-finished", (e) => f(e.payload)),
+};

@@ -1,0 +1,67 @@
+// Filtering and ordering of the fleet table (pure: tested without a window).
+import type { Category, FleetItem } from "./api";
+import type { Lang } from "./i18n";
+import { indicatorLabel } from "./phrasing";
+
+export interface Filter {
+  category: Category | "";
+  site: string;
+  search: string;
+}
+
+export const NO_FILTER: Filter = { category: "", site: "", search: "" };
+
+/** Whether an item matches the search text: turbine id, site, or a driver (id or words). */
+export function matchesSearch(item: FleetItem, search: string, lang: Lang): boolean {
+  const q = search.trim().toLowerCase();
+  if (!q) return true;
+  return (
+    item.turbine_id.toLowerCase().includes(q) ||
+    item.site.toLowerCase().includes(q) ||
+    item.drivers.some(
+      (d) => d.indicator.includes(q) || indicatorLabel(d.indicator, lang).toLowerCase().includes(q),
+    )
+  );
+}
+
+/** The items that pass the filter (same rules as the work list export). */
+export function filterItems(items: FleetItem[], f: Filter, lang: Lang): FleetItem[] {
+  return items.filter(
+    (i) =>
+      (!f.category || i.category === f.category) &&
+      (!f.site || i.site.toLowerCase() === f.site.trim().toLowerCase()) &&
+      matchesSearch(i, f.search, lang),
+  );
+}
+
+/** Highest risk first; turbines not scored last; ties by turbine id. */
+export function sortByRisk(items: FleetItem[]): FleetItem[] {
+  return [...items].sort((a, b) => {
+    const sa = a.risk_score;
+    const sb = b.risk_score;
+    if (sa === null && sb !== null) return 1;
+    if (sb === null && sa !== null) return -1;
+    if (sa !== null && sb !== null && sa !== sb) return sb - sa;
+    return a.turbine_id.localeCompare(b.turbine_id);
+  });
+}
+
+/** Sites of the fleet, sorted. */
+export function sitesOf(items: FleetItem[]): string[] {
+  return [...new Set(items.map((i) => i.site))].sort((a, b) => a.localeCompare(b));
+}
+
+/** The filter as the commands take it (empty fields left out). */
+export function filterArgs(f: Filter): { category?: string; site?: string; search?: string } {
+  const out: { category?: string; site?: string; search?: string } = {};
+  if (f.category) out.category = f.category;
+  if (f.site) out.site = f.site;
+  if (f.search.trim()) out.search = f.search.trim();
+  return out;
+}
+
+/** File name of the exported work list: "worklist-2026-11-28.csv". */
+export function csvFileName(now: Date, lang: Lang): string {
+  const d = now.toISOString().slice(0, 10);
+  return `${lang === "fr" ? "liste-travaux" : "worklist"}-${d}.csv`;
+}

@@ -1,0 +1,137 @@
+// One turbine: identity, last measurements, latest prediction, drivers in words, risk history
+// and the trend of the signals behind the drivers.
+import { api, asApiError, type Driver, type TurbineDetail } from "../api";
+import type { Ctx } from "../context";
+import { h, svgImage } from "../dom";
+import { formatDate, formatDateTime, formatDays, formatNumber, formatPercent, formatScore } from "../format";
+import { errorText, t } from "../i18n";
+import { contributionPoints, phraseDriver, valueWithUnit } from "../phrasing";
+import { badge } from "./badge";
+
+/** Signals shown under "last measurements", with their labels and units. */
+const MEASUREMENTS: [string, string, string, string][] = [
+  ["wind_speed_ms", "Wind speed", "Vitesse du vent", "m/s"],
+  ["power_kw", "Power", "Puissance", "kW"],
+  ["rotor_rpm", "Rotor speed", "Vitesse rotor", "tr/min"],
+  ["pitch_deg", "Blade pitch", "Pas des pales", "°"],
+  ["ambient_temp_c", "Ambient temperature", "Température extérieure", "°C"],
+  ["gearbox_oil_temp_c", "Gearbox oil", "Huile multiplicateur", "°C"],
+  ["gearbox_bearing_temp_c", "Gearbox bearing", "Roulement multiplicateur", "°C"],
+  ["generator_bearing_temp_c", "Generator bearing", "Roulement génératrice", "°C"],
+  ["generator_winding_temp_c", "Generator winding", "Bobinage génératrice", "°C"],
+  ["hydraulic_oil_temp_c", "Hydraulic oil", "Huile hydraulique", "°C"],
+  ["converter_temp_c", "Converter", "Convertisseur", "°C"],
+  ["transformer_temp_c", "Transformer", "Transformateur", "°C"],
+  ["vibration_mm_s", "Vibration", "Vibrations", "mm/s"],
+];
+
+function dl(rows: [string, Node | string][]): HTMLElement {
+  return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+function driverItem(ctx: Ctx, d: Driver): HTMLElement {
+  const pts = contributionPoints(d);
+  const measured =
+    d.indicator === "power_curve"
+      ? null
+      : d.reference === null || !Number.isFinite(d.reference)
+        ? t(ctx.lang, "measuredNoNormal", { value: valueWithUnit(d.value, d.unit, ctx.lang) })
+        : t(ctx.lang, "measured", {
+            value: valueWithUnit(d.value, d.unit, ctx.lang),
+            normal: valueWithUnit(d.reference, d.unit, ctx.lang),
+          });
+  return h(
+    "li",
+    { class: "driver", "data-indicator": d.indicator },
+    h("p", { class: "driver-phrase" }, phraseDriver(d, ctx.lang)),
+    measured ? h("p", { class: "driver-values" }, measured) : null,
+    h(
+      "div",
+      { class: "contribution" },
+      h("span", { class: "bar", style: `width: ${Math.min(100, Math.max(2, pts))}%`, "aria-hidden": "true" }),
+      h("span", { class: "pts" }, t(ctx.lang, "contribution", { pts })),
+    ),
+  );
+}
+
+function chartFigure(title: string, testid: string): [HTMLElement, HTMLElement] {
+  const slot = h("div", { class: "chart-slot" }, "…");
+  return [h("figure", { class: "card chart-card", "data-testid": testid }, h("h3", {}, title), slot), slot];
+}
+
+export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
+  const id = d.identity;
+  const p = d.prediction;
+  const lang = ctx.lang;
+  const measurements = MEASUREMENTS.filter(([k]) => typeof d.last_measurements[k] === "number").map(
+    ([k, en, fr, unit]): [string, string] => [
+      lang === "fr" ? fr : en,
+      `${formatNumber(d.last_measurements[k] as number, ctx.locale, 1)} ${unit}`,
+    ],
+  );
+  const [riskFig, riskSlot] = chartFigure(t(lang, "riskHistory"), "risk-trend");
+  const [sigFig, sigSlot] = chartFigure(t(lang, "signalsTrend"), "signals-trend");
+  const root = h(
+    "section",
+    { class: "detail", "data-testid": "turbine-detail", "data-turbine-id": id.turbine_id, "aria-labelledby": "detail-title" },
+    h(
+      "div",
+      { class: "detail-head" },
+      h("button", { type: "button", class: "back", "data-testid": "back", onclick: () => ctx.backToFleet() }, `← ${t(lang, "back")}`),
+      h("h2", { id: "detail-title", tabindex: -1 }, `${id.turbine_id} — ${id.site}`),
+      p ? badge(lang, p.category) : null,
+    ),
+    h(
+      "div",
+      { class: "cards" },
+      h(
+        "section",
+        { class: "card" },
+        h("h3", {}, t(lang, "latestPrediction")),
+        p && p.scored
+          ? dl([
+              [t(lang, "riskScore"), formatScore(p.risk_score, ctx.locale)],
+              [t(lang, "pFailLong"), formatPercent(p.p_fail_7d, ctx.locale)],
+              [t(lang, "daysToFailure"), formatDays(p.ttf_days, p.ttf_censored, lang, ctx.locale)],
+              [t(lang, "scoredAt"), formatDateTime(p.scored_at, ctx.locale)],
+            ])
+          : h("p", {}, p ? t(lang, "notScoredReason", { reason: p.not_scored_reason ?? "–" }) : t(lang, "noRun")),
+      ),
+      h(
+        "section",
+        { class: "card" },
+        h("h3", {}, t(lang, "identity")),
+        dl([
+          [t(lang, "model"), id.model],
+          [t(lang, "ratedPower"), `${formatNumber(id.rated_power_kw, ctx.locale, 0)} kW`],
+          [t(lang, "commissioned"), formatDate(id.commissioning_date, ctx.locale)],
+          [t(lang, "position"), `${formatNumber(id.latitude, ctx.locale, 4)}, ${formatNumber(id.longitude, ctx.locale, 4)}`],
+        ]),
+      ),
+      h(
+        "section",
+        { class: "card" },
+        h("h3", {}, t(lang, "lastMeasurements")),
+        h("p", { class: "muted" }, formatDateTime((d.last_measurements.timestamp as string) ?? null, ctx.locale)),
+        dl(measurements),
+      ),
+    ),
+    h(
+      "section",
+      { class: "card drivers-card" },
+      h("h3", {}, t(lang, "drivers")),
+      d.drivers.length
+        ? h("ul", { class: "drivers", "data-testid": "drivers" }, d.drivers.map((x) => driverItem(ctx, x)))
+        : h("p", { "data-testid": "drivers", class: "muted" }, p && !p.scored ? t(lang, "notScoredReason", { reason: p.not_scored_reason ?? "–" }) : t(lang, "noDrivers")),
+    ),
+    riskFig,
+    sigFig,
+  );
+  const fill = (slot: HTMLElement, load: Promise<string>, alt: string, testid: string) =>
+    load
+      .then((svg) => slot.replaceChildren(svgImage(svg, alt, testid)))
+      .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(lang, asApiError(e)))));
+  void fill(riskSlot, api.riskChart(id.turbine_id, lang), t(lang, "riskHistoryAlt", { id: id.turbine_id }), "risk-chart");
+  void fill(sigSlot, api.signalsChart(id.turbine_id, lang), t(lang, "signalsAlt", { id: id.turbine_id }), "signals-chart");
+  return root;
+}

@@ -1,0 +1,159 @@
+// The fleet: counters per category, filters, and the table of every turbine, highest risk first.
+import { CATEGORIES, type FleetItem, type FleetView } from "../api";
+import type { Ctx } from "../context";
+import { h } from "../dom";
+import { filterItems, sitesOf, sortByRisk, type Filter } from "../fleet";
+import { formatDateTime, formatDays, formatPercent, formatScore } from "../format";
+import { categoryText, t } from "../i18n";
+import { phraseDriver } from "../phrasing";
+import { badge } from "./badge";
+
+export interface FleetHandlers {
+  onFilter(f: Filter): void;
+  onExportCsv(): void;
+  onPrint(): void;
+}
+
+export function counters(ctx: Ctx, view: FleetView, filter: Filter, onFilter: (f: Filter) => void): HTMLElement {
+  const c = view.counts;
+  const cards: HTMLElement[] = CATEGORIES.map((cat) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: `counter counter-${cat}${filter.category === cat ? " active" : ""}`,
+        "data-testid": `count-${cat}`,
+        "aria-pressed": filter.category === cat ? "true" : "false",
+        onclick: () => onFilter({ ...filter, category: filter.category === cat ? "" : cat }),
+      },
+      h("span", { class: "counter-n" }, c[cat]),
+      h("span", { class: "counter-label" }, categoryText(ctx.lang, cat)),
+    ),
+  );
+  if (c.not_scored > 0) {
+    cards.push(
+      h(
+        "div",
+        { class: "counter counter-none", "data-testid": "count-not-scored" },
+        h("span", { class: "counter-n" }, c.not_scored),
+        h("span", { class: "counter-label" }, t(ctx.lang, "notScored")),
+      ),
+    );
+  }
+  return h("div", { class: "counters", role: "group", "aria-label": t(ctx.lang, "category") }, cards);
+}
+
+export function filters(ctx: Ctx, items: FleetItem[], filter: Filter, handlers: FleetHandlers): HTMLElement {
+  const category = h(
+    "select",
+    {
+      id: "category-filter",
+      "data-testid": "category-filter",
+      onchange: (e: Event) =>
+        handlers.onFilter({ ...filter, category: (e.target as HTMLSelectElement).value as Filter["category"] }),
+    },
+    h("option", { value: "" }, t(ctx.lang, "allCategories")),
+    CATEGORIES.map((c) => h("option", { value: c, selected: filter.category === c }, categoryText(ctx.lang, c))),
+  );
+  const site = h(
+    "select",
+    {
+      id: "site-filter",
+      "data-testid": "site-filter",
+      onchange: (e: Event) => handlers.onFilter({ ...filter, site: (e.target as HTMLSelectElement).value }),
+    },
+    h("option", { value: "" }, t(ctx.lang, "allSites")),
+    sitesOf(items).map((s) => h("option", { value: s, selected: filter.site === s }, s)),
+  );
+  const search = h("input", {
+    id: "search",
+    type: "search",
+    "data-testid": "search",
+    value: filter.search,
+    placeholder: t(ctx.lang, "searchPlaceholder"),
+    autocomplete: "off",
+    oninput: (e: Event) => handlers.onFilter({ ...filter, search: (e.target as HTMLInputElement).value }),
+  });
+  return h(
+    "div",
+    { class: "filters" },
+    h("label", { for: "category-filter" }, t(ctx.lang, "category"), category),
+    h("label", { for: "site-filter" }, t(ctx.lang, "site"), site),
+    h("label", { for: "search", class: "grow" }, t(ctx.lang, "search"), search),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", "data-testid": "export-csv", onclick: handlers.onExportCsv }, t(ctx.lang, "exportCsv")),
+      h("button", { type: "button", "data-testid": "print-worklist", onclick: handlers.onPrint }, t(ctx.lang, "print")),
+    ),
+  );
+}
+
+/** The main driver in words, or why the turbine was not scored. */
+export function mainReason(ctx: Ctx, i: FleetItem): string {
+  if (!i.scored) return t(ctx.lang, "notScoredReason", { reason: i.not_scored_reason ?? "–" });
+  return i.drivers.length ? phraseDriver(i.drivers[0], ctx.lang) : "–";
+}
+
+function row(ctx: Ctx, i: FleetItem, rank: number): HTMLTableRowElement {
+  const open = () => ctx.openTurbine(i.turbine_id);
+  return h(
+    "tr",
+    {
+      "data-testid": "fleet-row",
+      "data-turbine-id": i.turbine_id,
+      "data-category": i.category ?? "none",
+      tabindex: 0,
+      class: "clickable",
+      onclick: open,
+      onkeydown: (e: Event) => {
+        const k = (e as KeyboardEvent).key;
+        const tr = e.currentTarget as HTMLTableRowElement;
+        if (k === "Enter" || k === " ") {
+          e.preventDefault();
+          open();
+        } else if (k === "ArrowDown") {
+          e.preventDefault();
+          (tr.nextElementSibling as HTMLElement | null)?.focus();
+        } else if (k === "ArrowUp") {
+          e.preventDefault();
+          (tr.previousElementSibling as HTMLElement | null)?.focus();
+        }
+      },
+    },
+    h("td", { class: "num rank" }, rank),
+    h("th", { scope: "row", class: "turbine-id" }, i.turbine_id, h("span", { class: "site" }, i.site)),
+    h("td", {}, badge(ctx.lang, i.category)),
+    h("td", { class: "num", "data-testid": "risk-score" }, formatScore(i.risk_score, ctx.locale)),
+    h("td", { class: "num" }, formatPercent(i.p_fail_7d, ctx.locale)),
+    h("td", { class: "num" }, formatDays(i.ttf_days, i.ttf_censored, ctx.lang, ctx.locale)),
+    h("td", { class: "reason" }, mainReason(ctx, i)),
+    h("td", { class: "when" }, formatDateTime(i.last_data, ctx.locale)),
+  );
+}
+
+export function table(ctx: Ctx, items: FleetItem[], testid = "fleet-table"): HTMLElement {
+  const head = h(
+    "thead",
+    {},
+    h(
+      "tr",
+      {},
+      h("th", { scope: "col", class: "num" }, "#"),
+      h("th", { scope: "col" }, t(ctx.lang, "turbine")),
+      h("th", { scope: "col" }, t(ctx.lang, "category")),
+      h("th", { scope: "col", class: "num" }, t(ctx.lang, "riskScore")),
+      h("th", { scope: "col", class: "num", title: t(ctx.lang, "pFailLong") }, t(ctx.lang, "pFail")),
+      h("th", { scope: "col", class: "num" }, t(ctx.lang, "daysToFailure")),
+      h("th", { scope: "col" }, t(ctx.lang, "mainDriver")),
+      h("th", { scope: "col" }, t(ctx.lang, "lastData")),
+    ),
+  );
+  const body = h("tbody", {}, items.map((i, k) => row(ctx, i, k + 1)));
+  return h("table", { class: "fleet", "data-testid": testid }, head, body);
+}
+
+/** The visible rows for a fleet view and filter, highest risk first. */
+export function visibleItems(ctx: Ctx, view: FleetView, filter: Filter): FleetItem[] {
+  return sortByRisk(filterItems(view.items, filter, ctx.lang));
+}

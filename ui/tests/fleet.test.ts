@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { Category, FleetItem } from "../src/api";
+import { csvFileName, filterArgs, filterItems, NO_FILTER, sitesOf, sortByRisk } from "../src/fleet";
+import { categoryText, detectLang, errorText, localeFor, t } from "../src/i18n";
+
+const item = (id: string, site: string, score: number | null, category: Category | null, indicator?: string): FleetItem => ({
+  turbine_id: id,
+  site,
+  model: "V2",
+  scored: score !== null,
+  not_scored_reason: score === null ? "no SCADA record in the last 24 h" : null,
+  risk_score: score,
+  category,
+  p_fail_7d: score === null ? null : score / 100,
+  ttf_days: 30,
+  ttf_censored: true,
+  drivers: indicator ? [{ indicator, feature: "f", value: 60, reference: 50, unit: "°C", contribution: 0.3 }] : [],
+  scored_at: "2026-11-27T23:50:00Z",
+  last_data: "2026-11-27T23:50:00Z",
+  run_id: 1,
+});
+
+const fleet = [
+  item("LYO-03", "Lyon", 12, "low"),
+  item("LYO-01", "Lyon", 81, "critical", "gearbox_oil"),
+  item("VAL-02", "Valence", null, null),
+  item("LYO-02", "Lyon", 55, "high", "generator_bearing"),
+  item("VAL-01", "Valence", 81, "critical"),
+];
+
+describe("fleet ordering", () => {
+  it("puts the highest risk first, ties by id, not scored last", () => {
+    expect(sortByRisk(fleet).map((i) => i.turbine_id)).toEqual(["LYO-01", "VAL-01", "LYO-02", "LYO-03", "VAL-02"]);
+  });
+});
+
+describe("fleet filters", () => {
+  it("filters by category and site", () => {
+    expect(filterItems(fleet, { ...NO_FILTER, category: "critical" }, "en").map((i) => i.turbine_id)).toEqual(["LYO-01", "VAL-01"]);
+    expect(filterItems(fleet, { ...NO_FILTER, site: "valence" }, "en")).toHaveLength(2);
+    expect(filterItems(fleet, { category: "critical", site: "Lyon", search: "" }, "en").map((i) => i.turbine_id)).toEqual(["LYO-01"]);
+  });
+  it("searches ids, sites and drivers in words of the language", () => {
+    expect(filterItems(fleet, { ...NO_FILTER, search: " lyo-0 " }, "en")).toHaveLength(3);
+    expect(filterItems(fleet, { ...NO_FILTER, search: "gearbox" }, "en").map((i) => i.turbine_id)).toEqual(["LYO-01"]);
+    expect(filterItems(fleet, { ...NO_FILTER, search: "génératrice" }, "fr").map((i) => i.turbine_id)).toEqual(["LYO-02"]);
+    expect(filterItems(fleet, { ...NO_FILTER, search: "génératrice" }, "en")).toHaveLength(0);
+  });
+  it("lists sites and sends only the filters in use", () => {
+    expect(sitesOf(fleet)).toEqual(["Lyon", "Valence"]);
+    expect(filterArgs(NO_FILTER)).toEqual({});
+    expect(filterArgs({ category: "high", site: "", search: "  gear " })).toEqual({ category: "high", search: "gear" });
+    expect(csvFileName(new Date("2026-11-28T08:00:00Z"), "fr")).toBe("liste-travaux-2026-11-28.csv");
+  });
+});
+
+describe("language", () => {
+  it("follows the OS locale", () => {
+    expect(detectLang("fr-FR")).toBe("fr");
+    expect(detectLang("fr")).toBe("fr");
+    expect(detectLang("en-US")).toBe("en");
+    expect(detectLang(undefined)).toBe("en");
+    expect(localeFor("fr", "fr-CA")).toBe("fr-CA");
+    expect(localeFor("fr", "en-US")).toBe("fr-FR");
+    // A bare system reports "c" or "C.UTF-8": not a locale Intl can use.
+    expect(localeFor("en", "c")).toBe("en-GB");
+    expect(localeFor("en", "C.UTF-8")).toBe("en-GB");
+  });
+  it("names the categories in French and English", () => {
+    expect(["critical", "high", "moderate", "low"].map((c) => categoryText("fr", c as Category))).toEqual(["critique", "élevé", "modéré", "faible"]);
+    expect(categoryText("en", null)).toBe("not scored");
+    expect(t("en", "shown", { n: 2, total: 20 })).toBe("2 of 20 turbines shown");
+    expect(errorText("fr", { code: "no_run", message: "x" })).toBe("Aucune évaluation pour l'instant. x");
+    expect(errorText("fr", { code: "weird", message: "raw" })).toBe("raw");
+  });
+});
