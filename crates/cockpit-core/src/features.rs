@@ -240,10 +240,10 @@ fn load_average(s: &Series) -> Vec<f32> {
     let alpha = 1.0 - (-(RECORD_SECONDS as f64) / LOAD_TAU_SECONDS).exp();
     let mut out = Vec::with_capacity(s.ts.len());
     let mut ema = f64::NAN;
-    let mut prev_ts = i64::MIN;
+    let mut prev_ts: Option<i64> = None;
     for (i, &t) in s.ts.iter().enumerate() {
         let p = f64::from(s.cols[C_POWER][i]);
-        if p.is_nan() || t - prev_ts > 1800 {
+        if p.is_nan() || prev_ts.is_some_and(|prev| t - prev > 1800) {
             ema = f64::NAN;
         }
         if !p.is_nan() {
@@ -254,7 +254,7 @@ fn load_average(s: &Series) -> Vec<f32> {
                 ema + alpha * (load - ema)
             };
         }
-        prev_ts = t;
+        prev_ts = Some(t);
         out.push(ema as f32);
     }
     out
@@ -977,5 +977,100 @@ mod tests {
             (l.fail_7d, l.days_to_failure, l.censored),
             (None, 3.0, true)
         );
+    }
+
+    /// A small synthetic site: `n` turbines, 8 days of records following a healthy law, plus
+    /// `extra` °C on the gearbox oil of turbine 0 during the last day.
+    fn site(n: usize, extra: f32) -> Vec<Series> {
+        let t0 = 0i64;
+        let records = 8 * 144;
+        (0..n)
+            .map(|k| {
+                let mut s = Series {
+                    info: TurbineInfo {
+                        key: k as i64,
+                        turbine_id: format!("T{k}"),
+                        site: "S".into(),
+                        rated_power_kw: 2000.0,
+                    },
+                    ts: Vec::new(),
+                    cols: std::array::from_fn(|_| Vec::new()),
+                    status: Vec::new(),
+                    load: Vec::new(),
+                };
+                for i in 0..records {
+                    let ts = t0 + i as i64 * RECORD_SECONDS;
+                    let phase = i as f32 / 30.0;
+                    let load = 0.5 + 0.4 * phase.sin();
+                    let amb = 10.0 + 5.0 * (phase / 5.0).cos();
+                    s.ts.push(ts);
+                    s.status.push(0);
+                    s.cols[C_WIND].push(8.0 + 4.0 * phase.sin());
+                    s.cols[C_POWER].push(2000.0 * load);
+                    s.cols[C_PITCH].push(1.0);
+                    s.cols[C_AMBIENT].push(amb);
+                    for c in C_KEY0..N_COLS {
+                        // Each turbine runs with its own constant offset (0.4·k °C).
+                        let mut y = 20.0 + 0.8 * amb + 30.0 * load + 0.4 * k as f32;
+                        if c == C_KEY0 && k == 0 && ts >= t0 + 7 * DAY {
+                            y += extra;
+                        }
+                        s.cols[c].push(y);
+                    }
+                }
+                s.load = load_average(&s);
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_rise_on_one_turbine_stands_out_and_offsets_cancel() {
+        let names = feature_names();
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        let t = 8 * DAY;
+        let rows = snapshot(&site(6, 8.0), t);
+        let own = at("gearbox_oil_own_dev");
+        assert!(
+            (rows[0][own] - 8.0).abs() < 1.5,
+            "the risen turbine: {}",
+            rows[0][own]
+        );
+        for r in &rows[1..] {
+            assert!(
+                r[own].abs() < 1.0,
+                "healthy turbines stay near 0: {}",
+                r[own]
+            );
+        }
+        // Without the rise, the constant per-turbine offsets do not show in own_dev.
+        let rows = snapshot(&site(6, 0.0), t);
+        assert!(rows.iter().all(|r| r[own].abs() < 0.5));
+        assert!(
+            rows[5][at("gearbox_oil_site_dev")] > 0.8,
+            "offsets do show against the site"
+        );
+        assert!((rows[0][at("coverage_24h")] - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn no_data_gives_nan_never_a_made_up_value() {
+        let mut fleet = site(3, 0.0);
+        let empty = &mut fleet[2];
+        empty.ts.clear();
+        empty.status.clear();
+        empty.load.clear();
+        for c in empty.cols.iter_mut() {
+            c.clear();
+        }
+        let rows = snapshot(&fleet, 8 * DAY);
+        let names = feature_names();
+        for (name, v) in names.iter().zip(&rows[2]) {
+            if name.starts_with("coverage") {
+                assert_eq!(*v, 0.0, "{name}");
+            } else {
+                assert!(v.is_nan(), "{name} = {v} for a turbine without data");
+            }
+        }
     }
 }
