@@ -9,31 +9,54 @@ export COCKPIT_ORT_LIB := $(CURDIR)/.tools/onnxruntime/lib/libonnxruntime.so.1.3
 # rustup's ~/.cargo/bin goes last, for shells (CI, sudo) that never sourced ~/.cargo/env.
 export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.tools/venv/bin:$(PATH):$(HOME)/.cargo/bin
 
-.PHONY: setup build run lint test bench clean-tools
+.PHONY: setup ui build app run e2e measure lint test bench models clean-tools
 
 # Install or check apt packages, Rust components, ONNX Runtime, tauri-driver, tools venv, ui/ deps.
 # Always runs: every step checks first, so a warm run takes well under a second.
 setup:
 	@bash scripts/setup.sh
 
+# The web UI, bundled by Vite into ui/dist (embedded in the desktop binary at compile time).
+ui: setup
+	npm --prefix ui run build
+
 # Release build of the command line (target/release/cockpit).
 build:
 	cargo build --release -p cockpit-cli
 
-# Simulate the demo park and ingest it.
-run: setup build
-	./target/release/cockpit demo
+# Release build of the desktop app with the UI embedded, ONNX Runtime beside it.
+app: ui
+	cargo build --release -p energitech-cockpit
+	cp -f .tools/onnxruntime/lib/libonnxruntime.so.1.31.1 target/release/
+
+# The desktop cockpit on the demo park (built, scored and shown on first launch).
+run: app
+	./target/release/energitech-cockpit
+
+# End-to-end walk of the real app under Xvfb through tauri-driver (screenshots in docs/screenshots/).
+e2e: app
+	npm --prefix tests/e2e ci --no-audit --no-fund
+	npm --prefix tests/e2e test
+
+# Cold start, fleet command and memory figures of the release app.
+measure: app
+	npm --prefix tests/e2e ci --no-audit --no-fund
+	node tests/e2e/measure.mjs
 
 # actionlint on the CI workflows, rustfmt check, clippy with warnings as errors.
-lint: setup
+lint: setup ui
 	actionlint .github/workflows/*.yml
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# What CI runs: setup, lint, the Rust tests, then the UI tests once ui/ exists.
-test: setup lint
+# What CI runs: setup, lint, the Rust tests (unit, black-box CLI, Tauri commands), the UI tests.
+test: setup ui lint
 	cargo test --workspace
-	if [ -f ui/package.json ]; then npm --prefix ui test; fi
+	npm --prefix ui test
+
+# Retrain the models: simulated fleets -> features (through the CLI) -> ONNX + manifest + card.
+models: build
+	bash models/training/run.sh --cockpit target/release/cockpit
 
 # Criterion benchmarks of cockpit-core, then the ingest benchmark when present.
 bench:

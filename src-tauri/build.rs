@@ -1,33 +1,90 @@
-fn main() {
-    // The UI is embedded from ../ui/dist (tauri.conf.json `frontendDist`); say how to build it
-    // rather than failing inside Tauri's macro with a bare path.
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
-    println!("cargo:rerun-if-changed=../ui/dist");
-    if !dist.is_file() {
+//! Build script: makes sure the UI bundle (`ui/dist`, embedded by `generate_context!`) exists and
+//! is newer than its sources — running `npm run build` in `ui/` when it is not, as `tauri build`
+//! would through `beforeBuildCommand` — then runs Tauri's build helpers with the app's command
+//! list, so every command needs an explicit permission.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+/// The commands of `src/commands.rs`; each one is allowed in `capabilities/default.json`.
+const COMMANDS: &[&str] = &[
+    "fleet",
+    "turbine",
+    "runs",
+    "score_now",
+    "get_schedule",
+    "set_schedule",
+    "risk_chart",
+    "signals_chart",
+    "fleet_trend_chart",
+    "export_worklist_csv",
+    "app_info",
+    "app_status",
+];
+
+/// Newest modification time of `path` (a file, or every file below a folder).
+fn newest(path: &Path) -> Option<SystemTime> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| newest(&e.path()))
+        .max()
+}
+
+fn ensure_ui(ui: &Path) {
+    let sources: Vec<PathBuf> = [
+        "src",
+        "index.html",
+        "package.json",
+        "package-lock.json",
+        "vite.config.ts",
+        "tsconfig.json",
+    ]
+    .iter()
+    .map(|p| ui.join(p))
+    .collect();
+    for s in &sources {
+        println!("cargo:rerun-if-changed={}", s.display());
+    }
+    let index = ui.join("dist/index.html");
+    println!("cargo:rerun-if-changed={}", index.display());
+    let built = newest(&index);
+    let changed = sources.iter().filter_map(|s| newest(s)).max();
+    let fresh = matches!((built, changed), (Some(b), Some(c)) if b >= c);
+    if fresh {
+        return;
+    }
+    if !ui.join("node_modules").is_dir() {
         panic!(
-            "the user interface is not built ({} is missing): run `npm --prefix ui ci && npm --prefix ui run build` first",
-            dist.display()
+            "the user interface is not built ({} is missing or older than ui/src) and ui/node_modules is absent: run `npm --prefix ui ci && npm --prefix ui run build` (or `make setup`)",
+            index.display()
         );
     }
-    // Every command is listed, so each needs an explicit `allow-<command>` permission in
-    // capabilities/default.json: nothing is callable by default.
-    let commands = &[
-        "fleet",
-        "turbine",
-        "runs",
-        "score_now",
-        "get_schedule",
-        "set_schedule",
-        "risk_chart",
-        "signals_chart",
-        "fleet_trend_chart",
-        "export_worklist_csv",
-        "app_info",
-        "app_status",
-    ];
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    let status = Command::new(npm)
+        .args(["run", "build"])
+        .current_dir(ui)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run `npm run build` in {}: {e}", ui.display()));
+    if !status.success() {
+        panic!(
+            "`npm run build` failed in {} ({status}); fix the UI build and retry",
+            ui.display()
+        );
+    }
+}
+
+fn main() {
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
+    ensure_ui(&ui);
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run the Tauri build script");
 }

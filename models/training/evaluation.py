@@ -119,6 +119,7 @@ def event_recall(t: Table, alert: np.ndarray, min_lead: float, max_lead: float, 
         by_comp[c] = {"failures": int(m.sum()), "detected": int((detected & m).sum()),
                       "recall": r((detected & m).sum() / m.sum())}
     leads = first_alert[detected]
+    chance = chance_warning_rate(t, alert, min_lead, max_lead, ev)
     return {
         "threshold": threshold,
         "lead_window_days": [min_lead, max_lead],
@@ -126,10 +127,40 @@ def event_recall(t: Table, alert: np.ndarray, min_lead: float, max_lead: float, 
         "detected": int(detected.sum()),
         "recall": r(detected.sum() / eligible.sum()) if eligible.any() else None,
         "median_lead_days": r(np.median(leads), 2) if len(leads) else None,
+        "chance_rate": r(chance),
         "lead_days_quartiles": [r(np.percentile(leads, 25), 2), r(np.percentile(leads, 75), 2)]
         if len(leads) else None,
         "by_component": by_comp,
     }
+
+
+def chance_warning_rate(t: Table, alert: np.ndarray, min_lead: float, max_lead: float,
+                        ev: dict) -> float | None:
+    """How often the same rule would "warn" of a failure that is not there: every snapshot of a
+    turbine with no failure from max_lead + 7 days before to 30 days after it is taken as a
+    pseudo-failure time, and the share of those with an alert in the lead window is returned.
+    Event-level recall should be read against this chance level."""
+    units = t.unit
+    fail_times: dict[str, list[float]] = {}
+    for e in ev["events"]:
+        fail_times.setdefault(e["unit"], []).append(e["time"])
+    hits = total = 0
+    for u in np.unique(units):
+        rows = np.flatnonzero(units == u)
+        rows = rows[np.argsort(t.time[rows], kind="stable")]
+        tm = t.time[rows].astype(np.float64)
+        cum = np.concatenate([[0], np.cumsum(alert[rows])])
+        ok = np.ones(len(rows), bool)
+        for f in fail_times.get(str(u), []):
+            ok &= ~((tm > f - (max_lead + 7.0) * DAY) & (tm < f + 30.0 * DAY))
+        # the window must lie inside this turbine's rows
+        ok &= tm - max_lead * DAY >= tm[0]
+        lo = np.searchsorted(tm, tm - max_lead * DAY, side="left")
+        hi = np.searchsorted(tm, tm - min_lead * DAY, side="right")
+        n_alerts = cum[hi] - cum[lo]
+        hits += int((ok & (n_alerts > 0)).sum())
+        total += int(ok.sum())
+    return hits / total if total else None
 
 
 def logbook_crosscheck(t: Table, ev: dict, logbook: list[dict], fleet_seed: int,

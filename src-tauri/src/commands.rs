@@ -156,6 +156,11 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
                 error: None,
             },
         );
+        // Right after start-up the service may still be loading the models: wait a little.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while state.with_service(|_| ()).is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         state
             .with_service(|s| s.score_now(Trigger::Manual))
             .ok_or_else(|| {

@@ -43,9 +43,12 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
         .spawn(move || {
             let result = prepare(&app);
             match result {
-                Ok(()) => {
+                Ok(policy) => {
+                    // The views only need the database: show them now, then start the triggers
+                    // (loading the models takes a moment; "Score now" waits for it).
                     set_phase(&app, Phase::Ready);
                     eprintln!("[cockpit] ready in {} ms", t0.elapsed().as_millis());
+                    start_service(&app, policy);
                 }
                 Err(e) => {
                     eprintln!("[cockpit] start-up failed: {}", e.message);
@@ -64,6 +67,16 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     }
 }
 
+/// Whether a table has a row (EXISTS, not `counts()`: counting every reading of a large fleet
+/// takes a while).
+fn exists(store: &Store, table: &str) -> Result<bool, ApiError> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
+    Ok(store
+        .conn()
+        .query_row(&sql, [], |r| r.get(0))
+        .map_err(cockpit_core::store::StoreError::from)?)
+}
+
 fn load_models(dir: &std::path::Path) -> Result<ModelSet, ApiError> {
     let ort = OrtRuntime::init(None)?;
     let names = features::feature_names();
@@ -71,7 +84,9 @@ fn load_models(dir: &std::path::Path) -> Result<ModelSet, ApiError> {
     Ok(ModelSet::load(dir, &refs, ort)?)
 }
 
-fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(), ApiError> {
+/// Opens the database and, on first launch, builds and scores the demo park. Returns the risk
+/// policy in force.
+fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<cockpit_core::risk::RiskPolicy, ApiError> {
     let paths = app.state::<AppState>().paths.clone();
     eprintln!(
         "[cockpit] database {}, models {}",
@@ -80,7 +95,7 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(), ApiError> {
     );
     let (policy, _) = config::load_policy(None)?;
     let mut store = Store::open(&paths.db)?;
-    let has_turbines = store.counts()?.turbines > 0;
+    let has_turbines = exists(&store, "turbines")?;
     if !has_turbines {
         let t = Instant::now();
         set_phase(
@@ -96,7 +111,7 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(), ApiError> {
         );
     }
     let has_run = runs::queries::latest_run(&store)?.is_some();
-    if !has_run && store.counts()?.readings > 0 {
+    if !has_run && exists(&store, "readings")? {
         let t = Instant::now();
         set_phase(
             app,
@@ -130,7 +145,13 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(), ApiError> {
             ),
         }
     }
-    drop(store);
+    Ok(policy)
+}
+
+/// Starts the daily timer and the inbox and models watchers.
+fn start_service<R: Runtime>(app: &AppHandle<R>, policy: cockpit_core::risk::RiskPolicy) {
+    let paths = app.state::<AppState>().paths.clone();
+    let t = Instant::now();
     let emitter = app.clone();
     let service = Service::start(
         ServiceConfig {
@@ -147,11 +168,16 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(), ApiError> {
         },
     );
     match service {
-        Ok(s) => app.state::<AppState>().set_service(s),
+        Ok(s) => {
+            app.state::<AppState>().set_service(s);
+            eprintln!(
+                "[cockpit] triggers started in {} ms",
+                t.elapsed().as_millis()
+            );
+        }
         // The views still work without the triggers; "Score now" says why it cannot run.
         Err(e) => eprintln!("[cockpit] the triggers could not start: {e}"),
     }
-    Ok(())
 }
 
 /// Stops the service (timer and watchers) when the app exits.

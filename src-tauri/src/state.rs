@@ -47,7 +47,10 @@ impl Paths {
         Paths {
             inbox: data_dir.join("inbox"),
             demo: data_dir.join("demo"),
-            models: cockpit_core::config::models_dir(None),
+            models: {
+                let m = cockpit_core::config::models_dir(None);
+                std::fs::canonicalize(&m).unwrap_or(m)
+            },
             db: db.to_path_buf(),
             data_dir,
         }

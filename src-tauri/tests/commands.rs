@@ -237,7 +237,12 @@ fn runs_worklist_and_app_info() {
     let csv = csv.as_str().unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[1].contains(";critique;88,0;72,0;2,5;huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"), "{csv}");
+    assert!(
+        lines[1].contains(
+            ";critique;88,0;72,0;2,5;\"huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"
+        ),
+        "{csv}"
+    );
 
     let info = call(&f, "app_info", json!({})).unwrap();
     assert_eq!(info["appVersion"], env!("CARGO_PKG_VERSION"));

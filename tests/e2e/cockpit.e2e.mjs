@@ -83,7 +83,7 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
       // No user-dirs.dirs there: downloads go to $HOME/Downloads.
       HOME: home,
       COCKPIT_ORT_LIB: ORT,
-      LANG: "en_US.UTF-8",
+      LANG: "C.UTF-8",
       LC_ALL: "",
       NO_AT_BRIDGE: "1",
     };
@@ -120,8 +120,15 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
   });
 
   it("prepares the demo park, then shows every turbine ranked by risk", async () => {
+    // First launch shows "preparing the demo park" while it builds it (docs/screenshots/
+    // 01-preparing-demo-park.png was taken with `import -window root` on a direct run: WebDriver's
+    // snapshot lags behind the screen while the app is that busy).
     const preparing = await $t("preparing");
-    if (await preparing.isExisting()) await shot("01-preparing-demo-park");
+    if (await preparing.isExisting()) {
+      await browser
+        .waitUntil(async () => /demo park/.test(await (await $t("preparing")).getText()), { timeout: 5000, interval: 100 })
+        .catch(() => undefined);
+    }
     const table = await $t("fleet-table");
     await table.waitForExist({ timeout: 180_000, interval: 500 });
     const list = await rows();
@@ -173,6 +180,9 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
     await (await $t("signals-chart")).waitForExist({ timeout: 10_000 });
     await browser.pause(300);
     await shot("04-turbine-detail");
+    await (await $t("risk-trend")).scrollIntoView();
+    await browser.pause(200);
+    await shot("05-turbine-risk-and-signal-trends");
     await browser.keys("Escape");
     await (await $t("fleet-table")).waitForExist({ timeout: 5000 });
   });
@@ -182,7 +192,7 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
     const chart = await $t("fleet-trend-chart");
     await chart.waitForExist({ timeout: 10_000 });
     await browser.pause(300);
-    await shot("05-fleet-trend");
+    await shot("06-fleet-trend");
   });
 
   it("scores now and records a new run", async () => {
@@ -201,7 +211,7 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
     await browser.waitUntil(async () => Number(await (await $t("run-row")).getAttribute("data-run-id")) > before, {
       timeout: 10_000,
     });
-    await shot("06-diagnostics-after-score-now");
+    await shot("07-diagnostics-after-score-now");
   });
 
   it("switches to French", async () => {
@@ -213,11 +223,16 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
       [...document.querySelectorAll('[data-testid="fleet-row"] .badge')].map((b) => b.textContent),
     );
     assert.ok(badges.every((b) => ["critique", "élevé", "modéré", "faible", "non évaluée"].includes(b)), badges.join());
-    await shot("07-fleet-fr");
-    const first = await $t("fleet-row");
-    await first.click();
+    await shot("08-fleet-fr");
+    // A mouse click on the row's first cell opens the detail too.
+    await (await (await $t("fleet-row")).$("th")).click();
     await (await $t("risk-chart")).waitForExist({ timeout: 10_000 });
+    const phrases = await (await $t("drivers")).getText();
+    assert.ok(/normale|habituellement|éoliennes|Aucun indicateur/.test(phrases), phrases);
     await browser.pause(300);
-    await shot("08-turbine-detail-fr");
+    await shot("09-turbine-detail-fr");
+    await (await $t("risk-trend")).scrollIntoView();
+    await browser.pause(200);
+    await shot("10-turbine-trends-fr");
   });
 });

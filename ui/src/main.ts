@@ -242,7 +242,10 @@ function renderHeader(): void {
     ),
     scheduleForm(),
   );
+  // Keep the keyboard focus on the control that had it (the header is rebuilt on every change).
+  const focused = document.activeElement?.closest("#header [data-testid]")?.getAttribute("data-testid");
   document.getElementById("header")!.replaceChildren(header, status);
+  if (focused) document.querySelector<HTMLElement>(`#header [data-testid="${focused}"]`)?.focus();
 }
 
 function scheduleForm(): HTMLElement {
@@ -538,7 +541,7 @@ async function start(): Promise<void> {
       console.error("app_status failed", e);
     }
     if (p && JSON.stringify(p) !== JSON.stringify(state.phase)) await onPhase(p);
-    if (state.phase.phase !== "ready" && state.phase.phase !== "failed") window.setTimeout(poll, 1000);
+    if (state.phase.phase !== "ready" && state.phase.phase !== "failed") window.setTimeout(poll, 150);
   };
   await poll();
 }

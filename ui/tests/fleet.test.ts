@@ -69,7 +69,7 @@ describe("language", () => {
   it("names the categories in French and English", () => {
     expect(["critical", "high", "moderate", "low"].map((c) => categoryText("fr", c as Category))).toEqual(["critique", "élevé", "modéré", "faible"]);
     expect(categoryText("en", null)).toBe("not scored");
-    expect(t("en", "shown", { n: 2, total: 20 })).toBe("2 of 20 turbines shown");
+    expect(t("en", "shown", { n: 2, total: 20 })).toBe("Turbines shown: 2 of 20");
     expect(errorText("fr", { code: "no_run", message: "x" })).toBe("Aucune évaluation pour l'instant. x");
     expect(errorText("fr", { code: "weird", message: "raw" })).toBe("raw");
   });

@@ -33,6 +33,8 @@ use crate::store::Store;
 pub const CHART_WIDTH: u32 = 760;
 /// Height of the risk and fleet trend charts.
 pub const CHART_HEIGHT: u32 = 300;
+/// Width of the fleet trend's legend column.
+const LEGEND_WIDTH: u32 = 130;
 /// Height of one panel of the signals chart.
 pub const SIGNAL_PANEL_HEIGHT: u32 = 170;
 /// Days of readings shown by the signals chart.
@@ -305,9 +307,11 @@ pub fn render_risk(history: &[HistoryPoint], lang: Lang) -> Result<String, Chart
         let root =
             SVGBackend::with_string(&mut buf, (CHART_WIDTH, CHART_HEIGHT)).into_drawing_area();
         root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
+        // Band labels sit in their own column on the right, never over the data.
+        let (plot, labels) = root.split_horizontally(CHART_WIDTH - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
-            .margin_right(20)
+            .margin_right(12)
             .x_label_area_size(30)
             .y_label_area_size(52)
             .build_cartesian_2d(x.clone(), 0f64..100f64)?;
@@ -330,16 +334,13 @@ pub fn render_risk(history: &[HistoryPoint], lang: Lang) -> Result<String, Chart
             .bold_line_style(GRID.mix(0.9))
             .light_line_style(TRANSPARENT)
             .draw()?;
-        // Band labels, right-aligned inside each band, written in the band's colour.
+        // Band labels, level with each band, written in the band's colour.
         for c in Category::ALL {
             let (lo, hi) = band(c);
-            let style = text_style(13, category_color(c)).pos(Pos::new(HPos::Right, VPos::Center));
+            let (_, y) = chart.backend_coord(&(x.end, (lo + hi) / 2.0));
+            let style = text_style(13, category_color(c)).pos(Pos::new(HPos::Left, VPos::Center));
             let label = format!("{} ({}–{})", category_label(c, lang), lo, hi);
-            chart.plotting_area().draw(&Text::new(
-                label,
-                (x.end - (x.end - x.start) * 0.005, (lo + hi) / 2.0),
-                style,
-            ))?;
+            labels.draw(&Text::new(label, (4, y), style))?;
         }
         // The score line, broken where the turbine was not scored.
         let mut segment: Vec<(f64, f64)> = Vec::new();
@@ -426,14 +427,29 @@ pub fn signals_chart(store: &Store, turbine_id: &str, lang: Lang) -> Result<Stri
             .filter(|d| KEY_SIGNALS.iter().any(|(s, _)| *s == d.indicator))
             .map(|d| d.reference)
             .filter(|r| r.is_finite());
-        series.push((*c, data, reference));
+        series.push(SignalSeries {
+            column: c,
+            points: data,
+            normal: reference,
+        });
     }
     render_signals(&series, from, to, lang)
 }
 
-/// Draws signal panels: (column, hourly points, normal value over the last 24 h).
+/// One panel of the signals chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalSeries<'a> {
+    /// Signal column (see [`SIGNALS`]).
+    pub column: &'a str,
+    /// Hourly means, oldest first.
+    pub points: Vec<(i64, f64)>,
+    /// Normal value for the turbine's load over the last 24 hours, if known.
+    pub normal: Option<f64>,
+}
+
+/// Draws signal panels.
 pub fn render_signals(
-    series: &[(&str, Vec<(i64, f64)>, Option<f64>)],
+    series: &[SignalSeries<'_>],
     from: i64,
     to: i64,
     lang: Lang,
@@ -445,8 +461,8 @@ pub fn render_signals(
         let root = SVGBackend::with_string(&mut buf, (CHART_WIDTH, height)).into_drawing_area();
         root.fill(&WHITE)?;
         let panels = root.split_evenly((n, 1));
-        for ((column, data, reference), area) in series.iter().zip(panels.iter()) {
-            draw_signal_panel(area, column, data, *reference, from, to, lang)?;
+        for (s, area) in series.iter().zip(panels.iter()) {
+            draw_signal_panel(area, s, from, to, lang)?;
         }
         root.present()?;
     }
@@ -455,13 +471,12 @@ pub fn render_signals(
 
 fn draw_signal_panel(
     area: &DrawingArea<SVGBackend<'_>, Shift>,
-    column: &str,
-    data: &[(i64, f64)],
-    reference: Option<f64>,
+    series: &SignalSeries<'_>,
     from: i64,
     to: i64,
     lang: Lang,
 ) -> Result<(), ChartError> {
+    let (column, data, reference) = (series.column, series.points.as_slice(), series.normal);
     let x = day_range(from, to);
     let values = data.iter().map(|p| p.1).chain(reference);
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -603,12 +618,14 @@ pub fn render_fleet_trend(points: &[TrendPoint], lang: Lang) -> Result<String, C
         let root =
             SVGBackend::with_string(&mut buf, (CHART_WIDTH, CHART_HEIGHT)).into_drawing_area();
         root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
+        // The legend sits in its own column on the right, never over the data.
+        let (plot, legend) = root.split_horizontally(CHART_WIDTH - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .margin_right(20)
             .x_label_area_size(30)
             .y_label_area_size(52)
-            .build_cartesian_2d(x, 0f64..total * 1.32)?;
+            .build_cartesian_2d(x, 0f64..total * 1.05)?;
         chart
             .configure_mesh()
             .x_labels(7)
@@ -648,22 +665,18 @@ pub fn render_fleet_trend(points: &[TrendPoint], lang: Lang) -> Result<String, C
                 .iter()
                 .map(|p| (to_days(p.as_of), cumulated(p, upto)))
                 .collect();
-            chart
-                .draw_series(
-                    AreaSeries::new(data, 0.0, color.mix(0.55)).border_style(color.stroke_width(2)),
-                )?
-                .label(format!("{} ({last})", category_label(c, lang)))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled())
-                });
+            chart.draw_series(
+                AreaSeries::new(data, 0.0, color.mix(0.55)).border_style(color.stroke_width(2)),
+            )?;
+            // Legend, most urgent first, with the latest run's count.
+            let y = 24 + 26 * upto as i32;
+            legend.draw(&Rectangle::new([(4, y - 7), (20, y + 7)], color.filled()))?;
+            legend.draw(&Text::new(
+                format!("{} ({last})", category_label(c, lang)),
+                (28, y),
+                text_style(13, INK).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(text_style(13, INK))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .draw()?;
         root.present()?;
     }
     Ok(buf)
@@ -762,8 +775,16 @@ mod tests {
             .collect();
         let svg = render_signals(
             &[
-                ("gearbox_oil_temp_c", data, Some(51.0)),
-                ("vibration_mm_s", vec![], None),
+                SignalSeries {
+                    column: "gearbox_oil_temp_c",
+                    points: data,
+                    normal: Some(51.0),
+                },
+                SignalSeries {
+                    column: "vibration_mm_s",
+                    points: vec![],
+                    normal: None,
+                },
             ],
             t0,
             t0 + 2 * DAY,

@@ -32,7 +32,7 @@ fn close(got: f64, want: f64) -> bool {
 }
 
 #[test]
-#[ignore = "enabled once models/ is committed"]
+
 fn shipped_models_reproduce_python_scores() {
     let dir = workspace().join("models");
     let parity_path = dir.join("parity.csv");

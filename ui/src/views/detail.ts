@@ -8,21 +8,21 @@ import { errorText, t } from "../i18n";
 import { contributionPoints, phraseDriver, valueWithUnit } from "../phrasing";
 import { badge } from "./badge";
 
-/** Signals shown under "last measurements", with their labels and units. */
-const MEASUREMENTS: [string, string, string, string][] = [
-  ["wind_speed_ms", "Wind speed", "Vitesse du vent", "m/s"],
-  ["power_kw", "Power", "Puissance", "kW"],
-  ["rotor_rpm", "Rotor speed", "Vitesse rotor", "tr/min"],
-  ["pitch_deg", "Blade pitch", "Pas des pales", "°"],
-  ["ambient_temp_c", "Ambient temperature", "Température extérieure", "°C"],
-  ["gearbox_oil_temp_c", "Gearbox oil", "Huile multiplicateur", "°C"],
-  ["gearbox_bearing_temp_c", "Gearbox bearing", "Roulement multiplicateur", "°C"],
-  ["generator_bearing_temp_c", "Generator bearing", "Roulement génératrice", "°C"],
-  ["generator_winding_temp_c", "Generator winding", "Bobinage génératrice", "°C"],
-  ["hydraulic_oil_temp_c", "Hydraulic oil", "Huile hydraulique", "°C"],
-  ["converter_temp_c", "Converter", "Convertisseur", "°C"],
-  ["transformer_temp_c", "Transformer", "Transformateur", "°C"],
-  ["vibration_mm_s", "Vibration", "Vibrations", "mm/s"],
+/** Signals shown under "last measurements": column, English, French, unit, decimals. */
+const MEASUREMENTS: [string, string, string, string, number][] = [
+  ["wind_speed_ms", "Wind speed", "Vitesse du vent", "m/s", 1],
+  ["power_kw", "Power", "Puissance", "kW", 0],
+  ["rotor_rpm", "Rotor speed", "Vitesse rotor", "rpm", 1],
+  ["pitch_deg", "Blade pitch", "Pas des pales", "°", 1],
+  ["ambient_temp_c", "Ambient temperature", "Température extérieure", "°C", 1],
+  ["gearbox_oil_temp_c", "Gearbox oil", "Huile multiplicateur", "°C", 1],
+  ["gearbox_bearing_temp_c", "Gearbox bearing", "Roulement multiplicateur", "°C", 1],
+  ["generator_bearing_temp_c", "Generator bearing", "Roulement génératrice", "°C", 1],
+  ["generator_winding_temp_c", "Generator winding", "Bobinage génératrice", "°C", 1],
+  ["hydraulic_oil_temp_c", "Hydraulic oil", "Huile hydraulique", "°C", 1],
+  ["converter_temp_c", "Converter", "Convertisseur", "°C", 1],
+  ["transformer_temp_c", "Transformer", "Transformateur", "°C", 1],
+  ["vibration_mm_s", "Vibration", "Vibrations", "mm/s", 2],
 ];
 
 function dl(rows: [string, Node | string][]): HTMLElement {
@@ -32,7 +32,7 @@ function dl(rows: [string, Node | string][]): HTMLElement {
 function driverItem(ctx: Ctx, d: Driver): HTMLElement {
   const pts = contributionPoints(d);
   const measured =
-    d.indicator === "power_curve"
+    d.indicator === "power_curve" || d.indicator === "pitch"
       ? null
       : d.reference === null || !Number.isFinite(d.reference)
         ? t(ctx.lang, "measuredNoNormal", { value: valueWithUnit(d.value, d.unit, ctx.lang) })
@@ -49,7 +49,7 @@ function driverItem(ctx: Ctx, d: Driver): HTMLElement {
       "div",
       { class: "contribution" },
       h("span", { class: "bar", style: `width: ${Math.min(100, Math.max(2, pts))}%`, "aria-hidden": "true" }),
-      h("span", { class: "pts" }, t(ctx.lang, "contribution", { pts })),
+      h("span", { class: "pts" }, pts === 1 ? t(ctx.lang, "contributionOne") : t(ctx.lang, "contribution", { pts })),
     ),
   );
 }
@@ -64,10 +64,11 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
   const p = d.prediction;
   const lang = ctx.lang;
   const measurements = MEASUREMENTS.filter(([k]) => typeof d.last_measurements[k] === "number").map(
-    ([k, en, fr, unit]): [string, string] => [
-      lang === "fr" ? fr : en,
-      `${formatNumber(d.last_measurements[k] as number, ctx.locale, 1)} ${unit}`,
-    ],
+    ([k, en, fr, unit, digits]): [string, string] => {
+      const v = formatNumber(d.last_measurements[k] as number, ctx.locale, digits);
+      const u = unit === "rpm" && lang === "fr" ? "tr/min" : unit;
+      return [lang === "fr" ? fr : en, u === "°" ? `${v}°` : `${v} ${u}`];
+    },
   );
   const [riskFig, riskSlot] = chartFigure(t(lang, "riskHistory"), "risk-trend");
   const [sigFig, sigSlot] = chartFigure(t(lang, "signalsTrend"), "signals-trend");

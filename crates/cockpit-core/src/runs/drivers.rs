@@ -26,7 +26,9 @@ pub struct Driver {
     pub feature: String,
     /// Measured value (24-hour mean, or the deficit / deviation).
     pub value: f64,
-    /// Normal value for this turbine's load and weather, or the fleet's.
+    /// Normal value for this turbine's load and weather, or the fleet's; NaN (JSON `null`)
+    /// when it could not be established.
+    #[serde(deserialize_with = "nan_from_null")]
     pub reference: f64,
     pub unit: String,
     /// Probability points the risk drops by when the indicator is set to normal.
@@ -47,6 +49,10 @@ impl Driver {
                 "{what} {:.1} % of rated power below the fleet at the same wind",
                 self.value
             ),
+            _ if self.reference.is_nan() => format!(
+                "{what} at {:.1} {} (no normal value available)",
+                self.value, self.unit
+            ),
             "pitch" => format!(
                 "{what} {:.1}° off the fleet at the same wind (normal {:.1}°)",
                 self.value, self.reference
@@ -62,6 +68,11 @@ impl Driver {
         };
         format!("{body}; risk +{:.0} pts", self.contribution * 100.0)
     }
+}
+
+/// JSON has no NaN: serde_json writes it as `null`, and this reads `null` back as NaN.
+fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// An indicator group: the feature columns set to reference together.
@@ -234,6 +245,26 @@ pub(crate) fn fleet_pitch_abs(rows: &[Vec<f32>]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_driver_without_reference_survives_storage() {
+        let d = Driver {
+            indicator: "converter".into(),
+            feature: "converter_resid_24h".into(),
+            value: 61.0,
+            reference: f64::NAN,
+            unit: "°C".into(),
+            contribution: 0.2,
+        };
+        let json = serde_json::to_string(&vec![d]).unwrap();
+        assert!(json.contains("\"reference\":null"), "{json}");
+        let back: Vec<Driver> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.len(), 1);
+        assert!(back[0].reference.is_nan());
+        assert!(back[0]
+            .describe()
+            .starts_with("converter at 61.0 °C (no normal value available)"));
+    }
 
     #[test]
     fn references_are_healthy_values() {
