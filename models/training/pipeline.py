@@ -172,6 +172,9 @@ def main(argv=None) -> int:
     tables = [D.read_table(f.features, f.seed) for f in fleets]
     train_all = D.concat(tables)
     ev_t = D.read_table(eval_fleet.features, eval_fleet.seed)
+    for f in fleets + [eval_fleet]:  # the checksums in the manifest must be of what was read
+        if F.sha256_file(f.features) != f.features_sha256:
+            raise PipelineError(f"{f.features} changed while the pipeline ran; run it again")
     if ev_t.feature_names != train_all.feature_names:
         raise PipelineError("the evaluation fleet's feature columns differ from the training fleets'")
     names = train_all.feature_names

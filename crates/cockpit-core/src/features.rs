@@ -199,6 +199,58 @@ fn load_series(store: &Store, from: i64, to: i64) -> Result<Vec<Series>, Feature
             })
         })?
         .collect::<Result<_, _>>()?;
+    // Large fleets are read by several threads, each with its own read-only connection (SQLite
+    // in WAL mode serves concurrent readers); an in-memory database has a single connection.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let file_backed = store.path().as_os_str() != ":memory:";
+    if !file_backed || threads < 2 || infos.len() < 64 {
+        return read_series(conn, infos, from, to);
+    }
+    let chunk = infos.len().div_ceil(threads);
+    let path = store.path().to_path_buf();
+    let mut parts: Vec<Vec<TurbineInfo>> = Vec::new();
+    let mut rest = infos;
+    while !rest.is_empty() {
+        let tail = rest.split_off(chunk.min(rest.len()));
+        parts.push(std::mem::replace(&mut rest, tail));
+    }
+    let results: Vec<Result<Vec<Series>, FeatureError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                let path = path.clone();
+                scope.spawn(move || {
+                    let conn = rusqlite::Connection::open_with_flags(
+                        &path,
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                    read_series(&conn, part, from, to)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::new();
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+/// Reads the records of `infos` over `[from, to)` through one connection.
+fn read_series(
+    conn: &rusqlite::Connection,
+    infos: Vec<TurbineInfo>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Series>, FeatureError> {
     let key_cols: Vec<&str> = KEY_SIGNALS.iter().map(|(_, c)| *c).collect();
     let sql = format!(
         "SELECT ts, wind_speed_ms, power_kw, pitch_deg, ambient_temp_c, {}, status
