@@ -377,26 +377,49 @@ fn a_run_killed_midway_leaves_no_partial_run_and_the_previous_one_whole() {
 #[test]
 fn a_second_run_during_a_run_is_refused_not_interleaved() {
     let (_dir, db) = fleet("150", "10", "22");
-    let mut first = cockpit_cmd(&db)
+    let first = cockpit_cmd(&db)
         .arg("score")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let first_pid = first.id();
+    let mut first = Some(first);
     let deadline = Instant::now() + Duration::from_secs(60);
-    let mut refused = false;
-    while first.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        let run = cockpit(&db, &["score"]);
-        if run.code == 2 && run.stderr.contains("already in progress") {
-            refused = true;
+    let (mut refused, mut succeeded) = (0, 0);
+    // Whichever process takes the lock first runs; every other one is refused, never queued
+    // behind it or interleaved with it.
+    while Instant::now() < deadline {
+        let running = first
+            .as_mut()
+            .is_some_and(|c| c.try_wait().unwrap().is_none());
+        if !running && refused > 0 {
             break;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        let run = cockpit(&db, &["score"]);
+        match run.code {
+            0 => succeeded += 1,
+            2 if run.stderr.contains("already in progress") => refused += 1,
+            other => panic!("unexpected exit {other}: {}", run.stderr),
+        }
+        if !running && refused == 0 && succeeded > 3 {
+            break;
+        }
     }
-    assert!(first.wait().unwrap().success());
-    assert!(refused, "no concurrent run was refused");
-    let (_, whole) = runs_are_whole(&db);
+    let out = first.take().unwrap().wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => succeeded += 1,
+        Some(2) if stderr.contains("already in progress") => refused += 1,
+        other => panic!("first run (pid {first_pid}) ended with {other:?}: {stderr}"),
+    }
+    assert!(refused >= 1, "no concurrent run was refused");
+    let (runs, whole) = runs_are_whole(&db);
     assert!(whole);
+    assert_eq!(
+        runs, succeeded,
+        "one journal entry per successful run, none for refused ones"
+    );
 }
 
 #[test]
