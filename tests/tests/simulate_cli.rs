@@ -139,7 +139,13 @@ fn demo_builds_the_lyon_park_and_is_idempotent() {
     let run = cockpit(&db, &["demo", "--json", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let j = run.json();
-    assert_eq!(j["park"]["name"], "Lyon");
+    assert_eq!(j["demo"]["park"]["name"], "Lyon");
+    assert_eq!(
+        j["backfilled_runs"], 30,
+        "30 days of daily runs so trends start filled"
+    );
+    assert_eq!(j["run"]["status"], "succeeded");
+    assert_eq!(j["run"]["turbines"], 20);
     assert_eq!(count(&db, "turbines"), 20);
     let readings = count(&db, "readings");
     assert!(
