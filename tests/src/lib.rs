@@ -97,3 +97,25 @@ pub fn count(db: &Path, table: &str) -> i64 {
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .expect("count query")
 }
+
+/// Simulates a fleet into `out` with `cockpit simulate` (start 2026-03-01) and checks it worked.
+pub fn simulate(db: &Path, out: &Path, turbines: u32, days: u32, seed: u64) {
+    let (t, d, s) = (turbines.to_string(), days.to_string(), seed.to_string());
+    let run = cockpit(
+        db,
+        &[
+            "simulate",
+            "--turbines",
+            &t,
+            "--days",
+            &d,
+            "--seed",
+            &s,
+            "--start",
+            "2026-03-01",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(run.code, 0, "simulate failed: {}", run.stderr);
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{cockpit, cockpit_cmd, count, workspace_root};
+use cockpit_tests::{cockpit, cockpit_cmd, count, simulate, workspace_root};
 
 /// Kills the watcher when the test ends, pass or fail.
 struct Watcher(Child);
@@ -71,23 +71,7 @@ fn inbox_files_are_ingested_rescored_and_filed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let sim = dir.path().join("sim");
-    let run = cockpit(
-        &db,
-        &[
-            "simulate",
-            "--turbines",
-            "3",
-            "--days",
-            "10",
-            "--seed",
-            "4",
-            "--start",
-            "2026-03-01",
-            "--out",
-            sim.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    simulate(&db, &sim, 3, 10, 4);
     assert_eq!(
         cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code,
         0
@@ -143,23 +127,7 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let sim = dir.path().join("sim");
-    let run = cockpit(
-        &db,
-        &[
-            "simulate",
-            "--turbines",
-            "3",
-            "--days",
-            "10",
-            "--seed",
-            "6",
-            "--start",
-            "2026-03-01",
-            "--out",
-            sim.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    simulate(&db, &sim, 3, 10, 6);
     let models = dir.path().join("models");
     fs::create_dir_all(&models).unwrap();
     for f in ["manifest.json", "failure_7d.onnx", "days_to_failure.onnx"] {
