@@ -147,6 +147,111 @@ export interface FleetFilterArgs {
   search?: string;
 }
 
+// ---- Diagnostics (issue 6): health, operating metrics, logs. Field names as the shell sends them.
+
+export type HealthStatus = "ok" | "degraded" | "error";
+export type CheckName =
+  | "database"
+  | "models"
+  | "onnx_runtime"
+  | "schedule"
+  | "last_run"
+  | "errors_24h"
+  | "freshness"
+  | "inbox";
+
+export interface HealthCheck {
+  /** One of [`CheckName`]; a newer core may send others. */
+  name: CheckName | string;
+  status: HealthStatus;
+  /** English detail from the core. */
+  message: string;
+}
+
+export interface HealthReport {
+  status: HealthStatus;
+  checked_at: string;
+  app_version: string;
+  model_version: string | null;
+  checks: HealthCheck[];
+}
+
+export type Operation = "fleet_run" | "turbine_request" | "ingestion" | "ui_command";
+
+export interface OperationMetric {
+  operation: Operation | string;
+  count: number;
+  succeeded: number;
+  failed: number;
+  mean_ms: number | null;
+  p95_ms: number | null;
+}
+
+export interface DayErrors {
+  /** YYYY-MM-DD */
+  day: string;
+  errors: number;
+}
+
+export interface AlertLevel {
+  /** Turbines critical or high at the latest run. */
+  latest: number | null;
+  band_low: number | null;
+  band_high: number | null;
+  unusual: boolean;
+  message: string;
+}
+
+export interface RunCategories {
+  run: number;
+  as_of: string;
+  critical: number;
+  high: number;
+  moderate: number;
+  low: number;
+}
+
+export type DriftStatus = "stable" | "moderate" | "significant" | "unknown";
+
+export interface FeatureDrift {
+  feature: string;
+  psi: number | null;
+  status: DriftStatus;
+}
+
+export interface StaleTurbine {
+  turbine_id: string;
+  last_data: string | null;
+  hours: number | null;
+}
+
+export interface DiagnosticsReport {
+  metrics: OperationMetric[];
+  errors_by_day: DayErrors[];
+  availability: { scheduled: number; on_time_ok: number; ratio: number | null };
+  alert_level: AlertLevel;
+  categories: RunCategories[];
+  drift: FeatureDrift[];
+  freshness: { threshold_hours: number; stale: StaleTurbine[]; fresh: number };
+  log_dir: string;
+}
+
+export type LogLevel = "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
+
+export interface LogLine {
+  ts: string;
+  level: LogLevel;
+  target: string;
+  message: string;
+}
+
+export interface LogQuery {
+  limit: number;
+  /** This level and the more severe ones; null: all. */
+  level: LogLevel | null;
+  search: string | null;
+}
+
 /** Any thrown value as `{code, message}`. */
 export function asApiError(e: unknown): ApiError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
@@ -170,6 +275,13 @@ export const api = {
     invoke<string>("export_worklist_csv", { filter, lang }),
   appInfo: () => invoke<AppInfo>("app_info"),
   appStatus: () => invoke<Phase>("app_status"),
+  health: () => invoke<HealthReport>("health"),
+  diagnostics: () => invoke<DiagnosticsReport>("diagnostics"),
+  runDurationsChart: (lang: string) => invoke<string>("run_durations_chart", { lang }),
+  recentLogs: (q: LogQuery) =>
+    invoke<LogLine[]>("recent_logs", { limit: q.limit, level: q.level, search: q.search }),
+  openLogFolder: () => invoke<null>("open_log_folder"),
+  exportDiagnosticsBundle: () => invoke<{ path: string }>("export_diagnostics_bundle"),
 };
 
 export const events = {

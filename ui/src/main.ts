@@ -7,7 +7,7 @@ import { h, svgImage } from "./dom";
 import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
 import { detectLang, errorText, localeFor, t, triggerText, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
-import { renderDiagnostics } from "./views/diagnostics";
+import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
 import { badge } from "./views/badge";
 import { formatDateTime, formatDays, formatPercent, formatScore } from "./format";
@@ -138,6 +138,7 @@ function onRunProgress(p: RunProgress): void {
     );
   } else if (p.phase === "failed") {
     setRunStatus(t(lang, "runFailed", { message: p.error ? errorText(lang, p.error) : "" }), "error");
+    if (state.tab === "diagnostics") renderMain();
   }
 }
 
@@ -455,12 +456,17 @@ function renderTrend(): HTMLElement {
   );
 }
 
-function renderDiagnosticsTab(): HTMLElement {
-  const slot = h("div", {}, t(state.lang, "loading"));
-  Promise.all([api.appInfo(), api.runs(100)])
-    .then(([info, runs]) => slot.replaceChildren(renderDiagnostics(ctx(), info, runs)))
-    .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(state.lang, asApiError(e)))));
-  return slot;
+let diagnosticsPanel: DiagnosticsPanel | null = null;
+
+/** Opens the diagnostics tab, or refreshes it in place when it is already shown. */
+function renderDiagnosticsTab(panel: HTMLElement): void {
+  const shown = diagnosticsPanel;
+  if (shown && shown.lang === state.lang && panel.contains(shown.element)) {
+    void shown.reload();
+    return;
+  }
+  diagnosticsPanel = createDiagnostics(ctx(), api);
+  panel.replaceChildren(diagnosticsPanel.element);
 }
 
 function renderDetailTab(id: string): HTMLElement {
@@ -479,12 +485,16 @@ function renderDetailTab(id: string): HTMLElement {
 function renderMain(): void {
   const panel = document.getElementById("panel")!;
   panel.setAttribute("aria-labelledby", `tab-${state.tab}`);
+  // Diagnostics also when start-up failed: that is when they are needed most.
+  if (state.tab === "diagnostics" && state.phase.phase !== "starting" && state.phase.phase !== "preparing_demo") {
+    renderDiagnosticsTab(panel);
+    return;
+  }
   if (state.phase.phase !== "ready") {
     panel.replaceChildren(renderPreparing());
     return;
   }
   if (state.tab === "trend") panel.replaceChildren(renderTrend());
-  else if (state.tab === "diagnostics") panel.replaceChildren(renderDiagnosticsTab());
   else if (state.detailId) panel.replaceChildren(renderDetailTab(state.detailId));
   else panel.replaceChildren(renderFleet());
 }
@@ -524,7 +534,10 @@ async function start(): Promise<void> {
   await events.runProgress(onRunProgress);
   await events.service((e) => {
     if (e.kind === "run" && e.ok && !state.scoring) void refresh();
-    else if (!e.ok) setRunStatus(e.message, "error");
+    else if (!e.ok) {
+      setRunStatus(e.message, "error");
+      if (state.tab === "diagnostics") renderMain();
+    }
   });
   await events.download((d) =>
     d.success
