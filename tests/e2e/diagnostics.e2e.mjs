@@ -1,0 +1,264 @@
+// End-to-end check of the Diagnostics tab on the real release binary, twice:
+//   1. with a fault injected — COCKPIT_MODELS points at an empty folder, on fresh XDG folders —
+//      the status banner must say the cockpit is in error (or degraded) because of the models;
+//      screenshot docs/screenshots/diagnostics-fault.png;
+//   2. a healthy start (the shipped models): banner, checks, run durations chart, drift table, log
+//      view with level filter and search, diagnostics bundle; screenshot docs/screenshots/diagnostics.png.
+//
+// Runs under Xvfb (started here when DISPLAY is unset) through tauri-driver (port 4444) and
+// WebKitWebDriver, like cockpit.e2e.mjs. Environment:
+//   COCKPIT_APP      the binary (default: target/release/energitech-cockpit)
+//   TAURI_DRIVER     tauri-driver (default: .tools/bin/tauri-driver, then PATH)
+//   COCKPIT_ORT_LIB  ONNX Runtime library (default: .tools/onnxruntime/lib/libonnxruntime.so.1.31.1)
+//   SCREENSHOTS      where to save screenshots (default: docs/screenshots)
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const APP = resolve(process.env.COCKPIT_APP ?? join(ROOT, "target/release/energitech-cockpit"));
+const DRIVER =
+  process.env.TAURI_DRIVER ??
+  (existsSync(join(ROOT, ".tools/bin/tauri-driver")) ? join(ROOT, ".tools/bin/tauri-driver") : "tauri-driver");
+const ORT = process.env.COCKPIT_ORT_LIB ?? join(ROOT, ".tools/onnxruntime/lib/libonnxruntime.so.1.31.1");
+const SHOTS = resolve(process.env.SCREENSHOTS ?? join(ROOT, "docs/screenshots"));
+const PORT = 4444;
+/** First launch simulates the demo park (under a minute on a quiet machine). */
+const READY_MS = 240_000;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let xvfb = null;
+let display = process.env.DISPLAY;
+
+async function waitForPort(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/status`);
+      if (r.ok || r.status === 404) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(200);
+  }
+  throw new Error(`nothing listens on port ${port} after ${ms} ms`);
+}
+
+async function waitForPortFree(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/status`);
+    } catch {
+      return;
+    }
+    await sleep(200);
+  }
+}
+
+/**
+ * The app on fresh XDG folders with `extra` environment: tauri-driver (which starts
+ * WebKitWebDriver, which starts the app with this environment) and a WebDriver session.
+ */
+async function launch(extra = {}) {
+  const home = mkdtempSync(join(tmpdir(), "cockpit-diag-e2e-"));
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    HOME: home,
+    COCKPIT_ORT_LIB: ORT,
+    LANG: "C.UTF-8",
+    LC_ALL: "",
+    NO_AT_BRIDGE: "1",
+    DISPLAY: display,
+    ...extra,
+  };
+  delete env.COCKPIT_DB;
+  if (!("COCKPIT_MODELS" in extra)) delete env.COCKPIT_MODELS;
+  const driver = spawn(DRIVER, ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(PORT, 15_000);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: PORT,
+    logLevel: "warn",
+    connectionRetryTimeout: 180_000,
+    capabilities: {
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: APP },
+    },
+  });
+  return { home, driver, browser };
+}
+
+async function close(session) {
+  if (!session) return;
+  try {
+    await session.browser?.deleteSession();
+  } catch {
+    /* the app may already be gone */
+  }
+  // SIGTERM lets tauri-driver stop WebKitWebDriver and the app it started.
+  session.driver.kill("SIGTERM");
+  await waitForPortFree(PORT, 5000);
+  rmSync(session.home, { recursive: true, force: true });
+}
+
+const by = (browser) => (id) => browser.$(`[data-testid="${id}"]`);
+
+async function shot(browser, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+}
+
+/** Waits until start-up is over (fleet ranked, or said empty), then opens the Diagnostics tab. */
+async function openDiagnostics(browser) {
+  const $t = by(browser);
+  await browser.waitUntil(
+    async () => (await $t("fleet-table").isExisting()) || (await $t("fleet-empty").isExisting()) || (await $t("startup-failed").isExisting()),
+    { timeout: READY_MS, interval: 500, timeoutMsg: "the cockpit did not finish starting" },
+  );
+  await (await $t("tab-diagnostics")).click();
+  const banner = await $t("health-status");
+  await banner.waitForExist({ timeout: 20_000 });
+  // The panel is complete once the log view has its first answer.
+  await browser.waitUntil(async () => !/…$/.test(await (await $t("log-shown")).getText()), { timeout: 20_000, interval: 200 });
+  return banner;
+}
+
+const checkStatus = (browser, name) =>
+  browser.execute(
+    (n) => document.querySelector(`[data-testid="health-checks"] [data-check="${n}"]`)?.getAttribute("data-status") ?? null,
+    name,
+  );
+
+describe("Diagnostics tab", () => {
+  before(async () => {
+    assert.ok(existsSync(APP), `${APP} is missing: build it with 'make app'`);
+    if (!display) {
+      display = ":99";
+      xvfb = spawn("Xvfb", [display, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "ignore" });
+      await sleep(1000);
+    }
+  });
+
+  after(() => {
+    xvfb?.kill("SIGTERM");
+  });
+
+  describe("with the models folder empty", () => {
+    let s;
+    let models;
+    before(async () => {
+      models = mkdtempSync(join(tmpdir(), "cockpit-no-models-"));
+      s = await launch({ COCKPIT_MODELS: models });
+    });
+    after(async () => {
+      await close(s);
+      rmSync(models, { recursive: true, force: true });
+    });
+
+    it("says in the banner that the cockpit is in error because of the models", async () => {
+      const { browser } = s;
+      const $t = by(browser);
+      const banner = await openDiagnostics(browser);
+      const status = await banner.getAttribute("data-status");
+      assert.ok(status === "error" || status === "degraded", `banner status ${status}`);
+      const text = await banner.getText();
+      assert.match(text, /model/i, text);
+      assert.match(text, /not working properly|running, with problems|ne fonctionne pas|avec des problèmes/, text);
+      const models = await checkStatus(browser, "models");
+      assert.ok(models === "error" || models === "degraded", `models check ${models}`);
+      // The model version says there is none, and the app version is shown.
+      assert.match(await (await $t("app-info")).getText(), /\d+\.\d+\.\d+/);
+      await browser.pause(300);
+      await shot(browser, "diagnostics-fault");
+    });
+  });
+
+  describe("on a healthy start", () => {
+    let s;
+    before(async () => {
+      s = await launch();
+    });
+    after(async () => {
+      await close(s);
+    });
+
+    it("shows the banner, the checks, the run durations, the drift and the logs", async () => {
+      const { browser } = s;
+      const $t = by(browser);
+      const banner = await openDiagnostics(browser);
+      const text = await banner.getText();
+      assert.notEqual(await banner.getAttribute("data-status"), "error", text);
+      assert.equal(await checkStatus(browser, "models"), "ok");
+      assert.equal(await checkStatus(browser, "database"), "ok");
+      assert.match(text, /Risk computations|calculs de risque/, text);
+      assert.match(text, /alert level|niveau d'alerte/i, text);
+      // App and model versions.
+      assert.match(await (await $t("versions")).getText(), /\d+\.\d+\.\d+.*\d+\.\d+\.\d+/);
+      await (await $t("run-durations-chart")).waitForExist({ timeout: 20_000 });
+      assert.match(await (await $t("run-durations-chart")).getAttribute("src"), /^data:image\/svg\+xml/);
+      for (const id of ["errors-by-day", "ops-metrics", "alert-level", "stale-turbines", "drift-table", "run-journal"]) {
+        assert.ok(await (await $t(id)).isExisting(), `${id} is shown`);
+      }
+      assert.ok((await browser.$$('[data-testid="run-row"]').length) > 1, "the backfilled runs are in the journal");
+      await browser.pause(300);
+      await shot(browser, "diagnostics");
+    });
+
+    it("filters the log lines by level and by a search typed by the user", async () => {
+      const { browser } = s;
+      const $t = by(browser);
+      const lines = () =>
+        browser.execute(() =>
+          [...document.querySelectorAll('[data-testid="log-line"]')].map((l) => ({ level: l.getAttribute("data-level"), text: l.textContent })),
+        );
+      await browser.waitUntil(async () => (await lines()).length > 0, { timeout: 20_000, timeoutMsg: "no log line shown" });
+      const all = await lines();
+      await (await $t("log-level-filter")).selectByAttribute("value", "WARN");
+      await browser.waitUntil(async () => (await lines()).every((l) => l.level === "ERROR" || l.level === "WARN"), { timeout: 10_000 });
+      await (await $t("log-level-filter")).selectByAttribute("value", "");
+      await browser.waitUntil(async () => (await lines()).length >= all.length, { timeout: 10_000 });
+      // A word from an INFO line, typed into the search box (keyboard).
+      const word = (all.find((l) => l.level === "INFO") ?? all[0]).text.match(/[A-Za-z]{5,}/g)?.at(-1) ?? "run";
+      const search = await $t("log-search");
+      await search.click();
+      await browser.keys(word.split(""));
+      await browser.waitUntil(
+        async () => {
+          const got = await lines();
+          return got.length > 0 && got.every((l) => l.text.toLowerCase().includes(word.toLowerCase()));
+        },
+        { timeout: 10_000, timeoutMsg: `no line or not only lines with "${word}"` },
+      );
+      await (await $t("log-view")).scrollIntoView();
+      await browser.pause(300);
+      await shot(browser, "diagnostics-logs");
+      await search.clearValue();
+    });
+
+    it("exports a diagnostics bundle and says where", async () => {
+      const { browser } = s;
+      const $t = by(browser);
+      await (await $t("export-bundle")).click();
+      const status = await $t("diag-action-status");
+      await browser.waitUntil(async () => /saved to|enregistré dans/.test(await status.getText()), {
+        timeout: 30_000,
+        timeoutMsg: "the bundle was not saved",
+      });
+      const path = (await status.getText()).replace(/^.*(saved to|enregistré dans) /, "").trim();
+      assert.ok(existsSync(path), `${path} exists`);
+    });
+  });
+});
