@@ -140,7 +140,7 @@ function computationsLine(
   }
   const lastText = parts.join(", ");
   const wrap = (key: Key, vars: Record<string, string> = {}) =>
-    lastText ? t(lang, key, { ...vars, last: lastText }) : t(lang, key, { ...vars, last: "" }).replace(/ \(\)$/, "");
+    lastText ? t(lang, key, { ...vars, last: lastText }) : t(lang, key, { ...vars, last: "" }).replace(/( \(\)| — )$/, "");
   if (!health) {
     if (!runs) return { question: "computations", status: "unknown", text: wrap("qComputeUnknown") };
     const status: Tone = last?.status === "failed" ? "error" : lastOk ? "ok" : "degraded";

@@ -142,8 +142,8 @@ const EN = {
   qRunningError: "The cockpit is not working properly: {problems}",
   qRunningUnknown: "Cannot tell whether the cockpit is running: the health check failed",
   qComputeOk: "Risk computations are going well ({last})",
-  qComputeProblems: "Risk computations have problems: {problems} ({last})",
-  qComputeNoProblems: "Risk computations have problems ({last})",
+  qComputeProblems: "Risk computations have problems: {problems} — {last}",
+  qComputeNoProblems: "Risk computations have problems — {last}",
   qComputeUnknown: "Cannot tell how the risk computations are going ({last})",
   lastSuccess: "last successful run {ago}",
   lastSuccessNone: "no successful run yet",
@@ -242,6 +242,7 @@ const EN = {
   bundleSaved: "Diagnostics bundle saved to {path}",
   folderOpened: "Log folder opened.",
   appFacts: "App and folders",
+  journalEmpty: "No scoring run yet.",
   loading: "Loading…",
 };
 
@@ -366,8 +367,8 @@ const FR: Record<Key, string> = {
   qRunningError: "Le cockpit ne fonctionne pas correctement : {problems}",
   qRunningUnknown: "Impossible de dire si le cockpit fonctionne : la vérification a échoué",
   qComputeOk: "Les calculs de risque se déroulent bien ({last})",
-  qComputeProblems: "Les calculs de risque rencontrent des problèmes : {problems} ({last})",
-  qComputeNoProblems: "Les calculs de risque rencontrent des problèmes ({last})",
+  qComputeProblems: "Les calculs de risque rencontrent des problèmes : {problems} — {last}",
+  qComputeNoProblems: "Les calculs de risque rencontrent des problèmes — {last}",
   qComputeUnknown: "Impossible de dire comment se déroulent les calculs de risque ({last})",
   lastSuccess: "dernier calcul réussi {ago}",
   lastSuccessNone: "aucun calcul réussi pour l'instant",
@@ -466,6 +467,7 @@ const FR: Record<Key, string> = {
   bundleSaved: "Paquet de diagnostic enregistré dans {path}",
   folderOpened: "Dossier des journaux ouvert.",
   appFacts: "Application et dossiers",
+  journalEmpty: "Aucune évaluation pour l'instant.",
   loading: "Chargement…",
 };
 

@@ -126,7 +126,7 @@ describe("status banner", () => {
     expect(b.lines[0]).toMatchObject({ status: "degraded", text: "The cockpit is running, with problems: daily run (degraded)" });
     expect(b.lines[1]).toMatchObject({
       status: "degraded",
-      text: "Risk computations have problems: data freshness (degraded) (last successful run 2 hours ago)",
+      text: "Risk computations have problems: data freshness (degraded) — last successful run 2 hours ago",
     });
   });
 
@@ -146,7 +146,7 @@ describe("status banner", () => {
 
   it("says when no run has succeeded yet", () => {
     const b = banner("en", "en-GB", NOW, health({ last_run: "error" }), diagnostics({ alert_level: { latest: null, band_low: null, band_high: null, unusual: false, message: "" } }), []);
-    expect(b.lines[1].text).toBe("Risk computations have problems: last scoring run (error) (no successful run yet)");
+    expect(b.lines[1].text).toBe("Risk computations have problems: last scoring run (error) — no successful run yet");
     expect(b.lines[2]).toMatchObject({ status: "unknown", text: "Alert level not known yet: no scored run" });
   });
 

@@ -204,7 +204,7 @@ function renderAlertLevel(ctx: Ctx, b: Banner, d: DiagnosticsReport | null): HTM
     t(lang, "alertLevelTitle"),
     "alert-level",
     h("p", { class: `alert-sentence tone-text-${line.status}` }, toneIcon(line.status), line.text),
-    d.alert_level.message ? h("p", { class: "muted" }, d.alert_level.message) : null,
+    d.alert_level.message && d.alert_level.latest !== null ? h("p", { class: "muted" }, d.alert_level.message) : null,
     recent.length
       ? h(
           "table",
@@ -779,7 +779,9 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     factsSlot.replaceChildren(renderFacts(ctx, data, actions));
     journalSlot.replaceChildren(
       data.runs
-        ? renderJournal(ctx, data.runs)
+        ? data.runs.length
+          ? renderJournal(ctx, data.runs)
+          : h("div", {}, renderJournal(ctx, []), h("p", { class: "muted" }, t(lang, "journalEmpty")))
         : h("p", { class: "error", "data-testid": "run-journal" }, errorText(lang, data.errors.find((e) => e.key === "failRuns")!.error)),
     );
     element.removeAttribute("aria-busy");
