@@ -165,7 +165,9 @@ function alertLine(lang: Lang, locale: string, alert: AlertLevel | null): Banner
   const num = (v: number) => formatNumber(v, locale, 0);
   const vars = { n: num(n), turbines: turbinesWord(lang, n) };
   const hasBand = alert.band_low !== null && alert.band_high !== null;
-  const band = hasBand ? { lo: num(alert.band_low!), hi: num(alert.band_high!) } : { lo: "", hi: "" };
+  // The band is mean ± 3 standard deviations: one decimal when it has one.
+  const edge = (v: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v);
+  const band = hasBand ? { lo: edge(alert.band_low!), hi: edge(alert.band_high!) } : { lo: "", hi: "" };
   if (alert.unusual) {
     let key: Key = "qAlertUnusual";
     if (hasBand && n > alert.band_high!) key = "qAlertAbove";

@@ -161,6 +161,10 @@ describe("status banner", () => {
     expect(banner("fr", "fr-FR", NOW, health(), diagnostics({ alert_level: below }), runs).lines[2].text).toBe(
       "Niveau d'alerte inhabituel : 0 éoliennes critiques ou élevées, en dessous de la bande normale 2–5",
     );
+    const fractional = { latest: 5, band_low: 0.8, band_high: 4.62, unusual: true, message: "" };
+    expect(banner("fr", "fr-FR", NOW, health(), diagnostics({ alert_level: fractional }), runs).lines[2].text).toBe(
+      "Niveau d'alerte inhabituel : 5 éoliennes critiques ou élevées, au-dessus de la bande normale 0,8–4,6",
+    );
     const one = { latest: 1, band_low: null, band_high: null, unusual: false, message: "" };
     expect(banner("en", "en-GB", NOW, health(), diagnostics({ alert_level: one }), runs).lines[2].text).toBe(
       "Alert level: 1 turbine critical or high (not enough runs yet to know what is usual)",
