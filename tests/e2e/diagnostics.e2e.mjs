@@ -222,7 +222,11 @@ describe("Diagnostics tab", () => {
       const $t = by(browser);
       const lines = () =>
         browser.execute(() =>
-          [...document.querySelectorAll('[data-testid="log-line"]')].map((l) => ({ level: l.getAttribute("data-level"), text: l.textContent })),
+          [...document.querySelectorAll('[data-testid="log-line"]')].map((l) => ({
+            level: l.getAttribute("data-level"),
+            text: l.textContent,
+            message: l.querySelector(".msg")?.textContent ?? "",
+          })),
         );
       await browser.waitUntil(async () => (await lines()).length > 0, { timeout: 20_000, timeoutMsg: "no log line shown" });
       const all = await lines();
@@ -231,7 +235,12 @@ describe("Diagnostics tab", () => {
       await (await $t("log-level-filter")).selectByAttribute("value", "");
       await browser.waitUntil(async () => (await lines()).length >= all.length, { timeout: 10_000 });
       // A word from an INFO line, typed into the search box (keyboard).
-      const word = (all.find((l) => l.level === "INFO") ?? all[0]).text.match(/[A-Za-z]{5,}/g)?.at(-1) ?? "run";
+      const word =
+        all
+          .filter((l) => l.level === "INFO")
+          .concat(all)
+          .map((l) => l.message.match(/[A-Za-z]{5,}/g)?.at(-1))
+          .find(Boolean) ?? "cockpit";
       const search = await $t("log-search");
       await search.click();
       await browser.keys(word.split(""));
