@@ -9,7 +9,7 @@ export COCKPIT_ORT_LIB := $(CURDIR)/.tools/onnxruntime/lib/libonnxruntime.so.1.3
 # rustup's ~/.cargo/bin goes last, for shells (CI, sudo) that never sourced ~/.cargo/env.
 export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.tools/venv/bin:$(PATH):$(HOME)/.cargo/bin
 
-.PHONY: setup ui build app run e2e measure lint test bench models clean-tools
+.PHONY: setup ui build app run e2e measure lint test bench models clean-tools package staging
 
 # Install or check apt packages, Rust components, ONNX Runtime, tauri-driver, tools venv, ui/ deps.
 # Always runs: every step checks first, so a warm run takes well under a second.
@@ -58,10 +58,22 @@ test: setup ui lint
 models: build
 	bash models/training/run.sh --cockpit target/release/cockpit
 
-# Criterion benchmarks of cockpit-core, then the ingest benchmark when present.
+# Linux packages (.deb, .rpm) with the CLI, ONNX Runtime and the models, in dist/ with SHA256SUMS
+# and dependency lists. Not part of `make test` (docs/ci-cd.md).
+package: ui
+	bash scripts/package.sh
+
+# Installs the fresh .deb into a clean debootstrapped Debian root (.staging/, deleted afterwards),
+# runs the installed app under Xvfb and smoke-tests it (logs and screenshots in target/staging/).
+staging: package
+	bash scripts/staging.sh
+
+# Criterion benchmarks of cockpit-core, then the ingest and scoring benchmarks through the CLI
+# (scoring: 1,000 and 10,000 turbines; the 10,000-turbine fleet takes ~5 min to build once).
 bench:
 	cargo bench -p cockpit-core
-	if [ -f scripts/bench-ingest.sh ]; then bash scripts/bench-ingest.sh; fi
+	bash scripts/bench-ingest.sh
+	bash scripts/bench-scoring.sh
 
 # Remove everything setup put under .tools/ (apt packages stay).
 clean-tools:

@@ -20,11 +20,22 @@ pub fn config_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join(APP_DIR_NAME))
 }
 
-/// Places an installed cockpit keeps its models, relative to the executable.
+/// Places an installed cockpit keeps its models, relative to the running executable.
 fn bundle_candidates() -> Vec<PathBuf> {
-    let Ok(exe) = std::env::current_exe() else {
-        return Vec::new();
-    };
+    std::env::current_exe()
+        .map(|exe| installed_model_dirs(&exe))
+        .unwrap_or_default()
+}
+
+/// Where each installed layout puts the models, for an executable at `exe`:
+///
+/// - `<exe dir>/models`: Windows installers (resources beside the .exe), unpacked archives;
+/// - `<exe dir>/../lib/energitech-cockpit/models`: the Linux packages (.deb, .rpm, AppImage),
+///   with the binaries in `/usr/bin`;
+/// - `<exe dir>/../share/energitech-cockpit/models`: a `/usr/local`-style install;
+/// - `<exe dir>/../Resources/models`: the macOS app bundle (`Contents/MacOS/` beside
+///   `Contents/Resources/`).
+fn installed_model_dirs(exe: &Path) -> Vec<PathBuf> {
     let Some(dir) = exe.parent() else {
         return Vec::new();
     };
@@ -32,6 +43,7 @@ fn bundle_candidates() -> Vec<PathBuf> {
         dir.join("models"),
         dir.join("../lib/energitech-cockpit/models"),
         dir.join("../share/energitech-cockpit/models"),
+        dir.join("../Resources/models"),
     ]
 }
 
@@ -106,5 +118,40 @@ mod tests {
         std::fs::write(&file, crate::risk::DEFAULT_POLICY_TOML).unwrap();
         let (_, source) = load_policy(Some(&file)).unwrap();
         assert_eq!(source, PolicySource::Explicit(file));
+    }
+
+    /// Each installed layout's models folder is found from the executable's place alone (an
+    /// installed package has no source tree to fall back on).
+    #[test]
+    fn installed_layouts_find_their_models() {
+        let root = tempfile::tempdir().unwrap();
+        let layouts = [
+            // .deb / .rpm: /usr/bin/energitech-cockpit, /usr/lib/energitech-cockpit/models
+            ("usr/bin", "usr/lib/energitech-cockpit/models"),
+            // Windows: C:\Program Files\EnergiTech Cockpit\{energitech-cockpit.exe,models}
+            ("program-files", "program-files/models"),
+            // macOS: EnergiTech Cockpit.app/Contents/{MacOS,Resources/models}
+            ("app/Contents/MacOS", "app/Contents/Resources/models"),
+            // /usr/local/bin with /usr/local/share/energitech-cockpit/models
+            ("local/bin", "local/share/energitech-cockpit/models"),
+        ];
+        for (bin, models) in layouts {
+            let exe = root.path().join(bin).join("energitech-cockpit");
+            std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+            std::fs::write(&exe, "").unwrap();
+            let models = root.path().join(models);
+            std::fs::create_dir_all(&models).unwrap();
+            std::fs::write(models.join(crate::model::MANIFEST_FILE), "{}").unwrap();
+            let found: Vec<_> = installed_model_dirs(&exe)
+                .into_iter()
+                .filter(|p| p.join(crate::model::MANIFEST_FILE).is_file())
+                .collect();
+            assert_eq!(found.len(), 1, "{bin}: {found:?}");
+            assert_eq!(
+                std::fs::canonicalize(&found[0]).unwrap(),
+                std::fs::canonicalize(&models).unwrap(),
+                "{bin}"
+            );
+        }
     }
 }

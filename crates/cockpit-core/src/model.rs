@@ -44,8 +44,16 @@ use sha2::{Digest, Sha256};
 
 /// ONNX Runtime version the cockpit is built and tested against.
 pub const ORT_VERSION: &str = "1.31.1";
-/// File name of the ONNX Runtime shared library shipped with the cockpit.
+/// File name of the ONNX Runtime shared library shipped with the cockpit (Linux; the release
+/// packages for Windows and macOS ship the same version under the platform's own name).
+#[cfg(not(any(target_os = "windows", target_os = "macos")))]
 pub const ORT_LIBRARY_FILE: &str = "libonnxruntime.so.1.31.1";
+/// File name of the ONNX Runtime shared library shipped with the cockpit (Windows).
+#[cfg(target_os = "windows")]
+pub const ORT_LIBRARY_FILE: &str = "onnxruntime.dll";
+/// File name of the ONNX Runtime shared library shipped with the cockpit (macOS).
+#[cfg(target_os = "macos")]
+pub const ORT_LIBRARY_FILE: &str = "libonnxruntime.1.31.1.dylib";
 /// Environment variable that points at the ONNX Runtime shared library.
 pub const ORT_LIB_ENV: &str = "COCKPIT_ORT_LIB";
 /// File name of the manifest inside the models folder.

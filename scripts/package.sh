@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Builds the Linux packages of EnergiTech Cockpit (.deb and .rpm) on this machine, checks what
+# they contain, and collects them in dist/ with their SHA-256 sums and dependency lists.
+#
+#   bash scripts/package.sh          (or `make package`, which first runs setup and builds ui/)
+#
+# The version is the workspace version (root Cargo.toml, [workspace.package]); tauri.conf.json
+# has none of its own. When a release tag is given (RELEASE_TAG=v1.2.3, or GITHUB_REF_NAME on a
+# tag build) it must be that version, prefixed with "v".
+#
+# Outputs, in dist/ (emptied first):
+#   energitech-cockpit_<version>_amd64.deb   energitech-cockpit-<version>-1.x86_64.rpm
+#   <package>.deps.txt   the package's metadata and dependencies (dpkg-deb -I / rpm -qpiR)
+#   <package>.files.txt  the files it installs
+#   SHA256SUMS           sha256sum of each package (check with `sha256sum -c SHA256SUMS`)
+#
+# Needs: ui/dist built (make ui), .tools/onnxruntime (scripts/setup.sh), cargo, npx (the Tauri
+# CLI @tauri-apps/cli@^2 is fetched from the npm registry on first use), dpkg-deb; `rpm` is
+# installed from apt when missing (for the rpm dependency list).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TAURI_CLI="${TAURI_CLI:-@tauri-apps/cli@^2}"
+ORT_LIB=".tools/onnxruntime/lib/libonnxruntime.so.1.31.1"
+BUNDLE_DIR="target/release/bundle"
+DIST="$ROOT/dist"
+# Every package must install these (the installed binaries find the models and ONNX Runtime
+# there; the risk policy and demo park are built in, shipped as reference copies).
+REQUIRED_FILES=(
+  /usr/bin/energitech-cockpit
+  /usr/bin/cockpit
+  /usr/lib/energitech-cockpit/libonnxruntime.so.1.31.1
+  /usr/lib/energitech-cockpit/models/manifest.json
+  /usr/lib/energitech-cockpit/models/failure_7d.onnx
+  /usr/lib/energitech-cockpit/models/days_to_failure.onnx
+  /usr/share/energitech-cockpit/risk-policy.toml
+  /usr/share/energitech-cockpit/demo/park.toml
+)
+
+say() { printf '[package] %s\n' "$*"; }
+die() { printf '[package] ERROR: %s\n' "$*" >&2; exit 1; }
+step_start=$SECONDS
+step() { say "$1 ($((SECONDS - step_start)) s so far)"; }
+
+# ---------------------------------------------------------------------------------------------
+# 0. Preconditions
+for tool in cargo npx node dpkg-deb sha256sum; do
+  command -v "$tool" >/dev/null || die "'$tool' not found; run 'make setup' (or scripts/setup.sh) first."
+done
+[[ -f ui/dist/index.html ]] || die "ui/dist/index.html is missing: build the UI first ('make ui' or 'npm --prefix ui run build')."
+[[ -f $ORT_LIB ]] || die "$ORT_LIB is missing: run 'make setup' (scripts/setup.sh fetches ONNX Runtime from its PyPI wheel)."
+for f in models/manifest.json models/failure_7d.onnx models/days_to_failure.onnx; do
+  [[ -f $f ]] || die "$f is missing: the packages ship the trained models (run 'make models' or restore them from git)."
+done
+
+# One version, from the workspace.
+VERSION="$(cargo metadata --no-deps --format-version 1 \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const p=JSON.parse(s).packages.find(p=>p.name==="energitech-cockpit");if(!p)process.exit(3);console.log(p.version)})')" \
+  || die "cannot read the version of package energitech-cockpit from 'cargo metadata'."
+[[ $VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] || die "workspace version '$VERSION' is not a semver version (X.Y.Z)."
+conf_version="$(node -p 'require("./src-tauri/tauri.conf.json").version ?? ""')"
+[[ -z $conf_version || $conf_version == "$VERSION" ]] \
+  || die "src-tauri/tauri.conf.json says version $conf_version but the workspace (Cargo.toml) says $VERSION; remove \"version\" from tauri.conf.json (Cargo.toml is the one source)."
+tag="${RELEASE_TAG:-}"
+[[ -z $tag && ${GITHUB_REF_TYPE:-} == tag ]] && tag="${GITHUB_REF_NAME:-}"
+if [[ -n $tag && $tag != "v$VERSION" ]]; then
+  die "release tag '$tag' does not match the workspace version $VERSION (expected v$VERSION); bump [workspace.package] version in Cargo.toml and CHANGELOG.md, or fix the tag."
+fi
+say "version $VERSION${tag:+ (tag $tag)}"
+
+# ---------------------------------------------------------------------------------------------
+# 1. Release binaries: the desktop app (UI embedded) and the command line.
+step "cargo build --release -p energitech-cockpit -p cockpit-cli"
+cargo build --release -p energitech-cockpit -p cockpit-cli
+for bin in energitech-cockpit cockpit; do
+  [[ -x target/release/$bin ]] || die "target/release/$bin was not produced by cargo build."
+done
+cli_version="$(target/release/cockpit --version)" || die "target/release/cockpit --version failed."
+[[ $cli_version == "cockpit $VERSION" ]] || die "target/release/cockpit --version says '$cli_version', expected 'cockpit $VERSION'."
+
+# ---------------------------------------------------------------------------------------------
+# 2. Bundles. `tauri bundle` packages the binaries built above (no second cargo build); the
+#    file lists are in src-tauri/tauri.conf.json (bundle.linux.deb/rpm.files).
+step "tauri bundle --bundles deb,rpm"
+rm -rf "$BUNDLE_DIR/deb" "$BUNDLE_DIR/rpm"
+chmod 0644 "$ORT_LIB"   # packaged with the source's mode: a library, not group-writable
+npx --yes "$TAURI_CLI" bundle --bundles deb,rpm --ci \
+  || die "the Tauri bundler failed (see above); check src-tauri/tauri.conf.json > bundle."
+shopt -s nullglob
+debs=("$BUNDLE_DIR"/deb/*.deb)
+rpms=("$BUNDLE_DIR"/rpm/*.rpm)
+shopt -u nullglob
+(( ${#debs[@]} == 1 )) || die "expected one .deb in $BUNDLE_DIR/deb, found ${#debs[@]}."
+(( ${#rpms[@]} == 1 )) || die "expected one .rpm in $BUNDLE_DIR/rpm, found ${#rpms[@]}."
+
+# ---------------------------------------------------------------------------------------------
+# 3. Check the .deb: version, architecture, dependencies, required files.
+step "checking the .deb"
+deb="${debs[0]}"
+pkg_name="$(dpkg-deb -f "$deb" Package)"
+pkg_version="$(dpkg-deb -f "$deb" Version)"
+pkg_arch="$(dpkg-deb -f "$deb" Architecture)"
+depends="$(dpkg-deb -f "$deb" Depends)"
+[[ $pkg_version == "$VERSION" ]] || die "$deb has Version $pkg_version, expected $VERSION."
+for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libstdc++6; do
+  grep -qw -- "$dep" <<<"$depends" || die "$deb does not depend on $dep (Depends: $depends)."
+done
+deb_files="$(dpkg-deb -c "$deb" | awk '{print $6}' | sed -E 's|^\.?/?|/|')"
+for f in "${REQUIRED_FILES[@]}"; do
+  grep -qx -- "$f" <<<"$deb_files" || die "$deb does not install $f; check bundle.linux.deb.files in src-tauri/tauri.conf.json."
+done
+# The packaged models are the repository's (same bytes as the manifest's checksums).
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp/root"
+for f in manifest.json failure_7d.onnx days_to_failure.onnx; do
+  cmp -s "models/$f" "$tmp/root/usr/lib/energitech-cockpit/models/$f" || die "the .deb's models/$f differs from the repository's."
+done
+cmp -s "$ORT_LIB" "$tmp/root/usr/lib/energitech-cockpit/libonnxruntime.so.1.31.1" || die "the .deb's ONNX Runtime differs from $ORT_LIB."
+
+# ---------------------------------------------------------------------------------------------
+# 4. Collect in dist/: clean file names, dependency lists, file lists, checksums.
+step "collecting in dist/"
+if ! command -v rpm >/dev/null; then
+  say "installing the 'rpm' tool from apt (to read the .rpm's dependencies and files) ..."
+  sudo_=(); (( EUID == 0 )) || sudo_=(sudo)
+  if ! "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends rpm >"$tmp/apt.log" 2>&1; then
+    "${sudo_[@]}" apt-get update -q >>"$tmp/apt.log" 2>&1 || true
+    "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends rpm >>"$tmp/apt.log" 2>&1 \
+      || { tail -n 20 "$tmp/apt.log" >&2; die "could not install the 'rpm' package from apt; install it by hand: apt-get install rpm"; }
+  fi
+fi
+rm -rf "$DIST"
+mkdir -p "$DIST"
+deb_out="energitech-cockpit_${VERSION}_${pkg_arch}.deb"
+rpm_out="energitech-cockpit-${VERSION}-1.$(uname -m).rpm"
+cp "$deb" "$DIST/$deb_out"
+cp "${rpms[0]}" "$DIST/$rpm_out"
+{
+  echo "# $deb_out (package $pkg_name $pkg_version): dpkg-deb -I"
+  dpkg-deb -I "$deb"
+} >"$DIST/$deb_out.deps.txt"
+dpkg-deb -c "$deb" >"$DIST/$deb_out.files.txt"
+{
+  echo "# $rpm_out: rpm -qpi, then its requirements (rpm -qpR)"
+  rpm -qpi "$DIST/$rpm_out"
+  echo
+  echo "Requires:"
+  rpm -qpR "$DIST/$rpm_out" | sed 's/^/  /'
+} >"$DIST/$rpm_out.deps.txt" 2>&1 || die "rpm could not read $rpm_out."
+rpm -qplv "$DIST/$rpm_out" >"$DIST/$rpm_out.files.txt" 2>&1 || die "rpm could not list the files of $rpm_out."
+rpm_files="$(rpm -qpl "$DIST/$rpm_out")"
+for f in "${REQUIRED_FILES[@]}"; do
+  grep -qx -- "$f" <<<"$rpm_files" || die "$rpm_out does not install $f; check bundle.linux.rpm.files in src-tauri/tauri.conf.json."
+done
+(cd "$DIST" && sha256sum "$deb_out" "$rpm_out" >SHA256SUMS && sha256sum -c --quiet SHA256SUMS) \
+  || die "sha256sum failed in dist/."
+
+say "done in ${SECONDS} s: package $pkg_name $pkg_version ($pkg_arch), Depends: $depends"
+for f in "$DIST"/*; do printf '[package]   %10s  dist/%s\n' "$(numfmt --to=iec --suffix=B "$(stat -c %s "$f")")" "${f##*/}"; done
