@@ -7,103 +7,16 @@
 
 use cockpit_core::charts::{format_number, Lang};
 use cockpit_core::risk::Category;
+use cockpit_core::runs::drivers::indicator_label;
 use cockpit_core::runs::queries::FleetItem;
 use cockpit_core::runs::Driver;
 
 /// Horizon of the days-to-failure estimate, for "> 30 days".
 const HORIZON_DAYS: f64 = cockpit_core::features::HORIZON_DAYS;
 
-/// Words for an indicator (`gearbox_oil` → "gearbox oil" / "huile multiplicateur").
-pub fn indicator_label(indicator: &str, lang: Lang) -> String {
-    let (en, fr) = match indicator {
-        "gearbox_oil" => ("gearbox oil", "huile multiplicateur"),
-        "gearbox_bearing" => ("gearbox bearing", "roulement multiplicateur"),
-        "generator_bearing" => ("generator bearing", "roulement génératrice"),
-        "generator_winding" => ("generator winding", "bobinage génératrice"),
-        "hydraulic_oil" => ("hydraulic oil", "huile hydraulique"),
-        "converter" => ("converter", "convertisseur"),
-        "transformer" => ("transformer", "transformateur"),
-        "vibration" => ("drivetrain vibration", "vibrations chaîne cinématique"),
-        "power_curve" => ("power output", "production électrique"),
-        "pitch" => ("blade pitch", "pas des pales"),
-        other => return other.replace('_', " "),
-    };
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Fr => fr.to_string(),
-    }
-}
-
-fn unit(u: &str, lang: Lang) -> String {
-    match (u, lang) {
-        ("% rated", Lang::Fr) => "% de la puissance nominale".into(),
-        ("% rated", Lang::En) => "% of rated power".into(),
-        (other, _) => other.to_string(),
-    }
-}
-
-/// A driver as a sentence a technician understands, e.g. "gearbox oil 9.4 °C above normal for
-/// this load" / "huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge".
+/// A driver as a sentence a technician understands (the core's wording, as in the UI).
 pub fn phrase(d: &Driver, lang: Lang) -> String {
-    let what = indicator_label(&d.indicator, lang);
-    let n = |v: f64| format_number(v, 1, lang);
-    match d.indicator.as_str() {
-        "power_curve" => {
-            let below = d.value >= 0.0;
-            match lang {
-                Lang::En => format!(
-                    "{what} {} {} {} the other turbines at the same wind",
-                    n(d.value.abs()),
-                    unit(&d.unit, lang),
-                    if below { "below" } else { "above" }
-                ),
-                Lang::Fr => format!(
-                    "{what} {} {} {} des autres éoliennes au même vent",
-                    n(d.value.abs()),
-                    unit(&d.unit, lang),
-                    if below { "en dessous" } else { "au-dessus" }
-                ),
-            }
-        }
-        "pitch" => match lang {
-            Lang::En => format!(
-                "{what} {}° off the other turbines at the same wind (usually {}°)",
-                n(d.value),
-                n(d.reference)
-            ),
-            Lang::Fr => format!(
-                "{what} décalé de {}° par rapport aux autres éoliennes au même vent (habituellement {}°)",
-                n(d.value),
-                n(d.reference)
-            ),
-        },
-        _ if !d.reference.is_finite() => match lang {
-            Lang::En => format!("{what} at {} {} (no normal value known)", n(d.value), d.unit),
-            Lang::Fr => format!(
-                "{what} à {} {} (valeur normale inconnue)",
-                n(d.value),
-                d.unit
-            ),
-        },
-        _ => {
-            let delta = d.value - d.reference;
-            let above = delta >= 0.0;
-            match lang {
-                Lang::En => format!(
-                    "{what} {} {} {} normal for this load",
-                    n(delta.abs()),
-                    d.unit,
-                    if above { "above" } else { "below" }
-                ),
-                Lang::Fr => format!(
-                    "{what} {} {} {} de la normale pour cette charge",
-                    n(delta.abs()),
-                    d.unit,
-                    if above { "au-dessus" } else { "en dessous" }
-                ),
-            }
-        }
-    }
+    d.phrase(lang)
 }
 
 /// Name of a category in the language.
@@ -229,6 +142,7 @@ mod tests {
             value,
             reference,
             unit: unit.into(),
+            basis: Default::default(),
             contribution: 0.42,
         }
     }

@@ -29,6 +29,7 @@ fn driver(indicator: &str, value: f64, reference: f64, contribution: f64) -> Dri
         value,
         reference,
         unit: "°C".into(),
+        basis: Default::default(),
         contribution,
     }
 }

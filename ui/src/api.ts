@@ -12,6 +12,12 @@ export interface Driver {
   /** Normal value; null when unknown (NaN in the core). */
   reference: number | null;
   unit: string;
+  /**
+   * What the value is compared with: the healthy law for this load, the site's other turbines,
+   * the turbine's own usual level, or its 7-day trend (value per day, reference 0).
+   * Absent in drivers stored before it existed: read as "load".
+   */
+  basis?: "load" | "site" | "own" | "trend";
   /** Probability points (0–1) the risk drops by when the indicator is set to normal. */
   contribution: number;
 }

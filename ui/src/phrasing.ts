@@ -1,5 +1,6 @@
 // Drivers in words a technician understands, in French and English. The same sentences as the
-// work list CSV (src-tauri/src/worklist.rs).
+// core (`Driver::phrase` in crates/cockpit-core/src/runs/drivers.rs), used by the CLI and the
+// work list CSV.
 import type { Driver } from "./api";
 import type { Lang } from "./i18n";
 
@@ -63,9 +64,28 @@ export function phraseDriver(d: Driver, lang: Lang): string {
   }
   const delta = d.value - d.reference;
   const above = delta >= 0;
-  return lang === "fr"
-    ? `${what} ${num(Math.abs(delta), lang)} ${d.unit} ${above ? "au-dessus" : "en dessous"} de la normale pour cette charge`
-    : `${what} ${num(Math.abs(delta), lang)} ${d.unit} ${above ? "above" : "below"} normal for this load`;
+  const fr = lang === "fr";
+  const dir = fr ? (above ? "au-dessus" : "en dessous") : above ? "above" : "below";
+  // A trend's unit is per day ("°C/d"): the sentence says "per day" itself.
+  const amount = `${num(Math.abs(delta), lang)} ${d.unit.replace(/\/d$/, "")}`;
+  switch (d.basis ?? "load") {
+    case "site":
+      return fr
+        ? `${what} ${amount} ${dir} des autres éoliennes du site à charge égale`
+        : `${what} ${amount} ${dir} the other turbines of the site at the same load`;
+    case "own":
+      return fr
+        ? `${what} ${amount} ${dir} de son niveau habituel (par rapport au site, 3 à 6 jours avant)`
+        : `${what} ${amount} ${dir} its own usual level (compared with its site, days 3–6 before)`;
+    case "trend":
+      return fr
+        ? `${what} en ${above ? "hausse" : "baisse"} de ${amount} par jour sur 7 jours, à charge égale`
+        : `${what} ${above ? "rising" : "falling"} ${amount} per day over the last 7 days, at the same load`;
+    default:
+      return fr
+        ? `${what} ${amount} ${dir} de la normale pour cette charge`
+        : `${what} ${amount} ${dir} normal for this load`;
+  }
 }
 
 /** Contribution in probability points, rounded ("42"). */
@@ -76,6 +96,7 @@ export function contributionPoints(d: Driver): number {
 /** "61.2 °C" — a driver's value with its unit (percent of rated power for the power curve). */
 export function valueWithUnit(v: number | null, unit: string, lang: Lang): string {
   if (v === null || !Number.isFinite(v)) return "–";
-  const u = unit === "% rated" ? "%" : unit;
+  let u = unit === "% rated" ? "%" : unit;
+  if (lang === "fr") u = u.replace(/\/d$/, "/j"); // trends: per day
   return u === "°" ? `${num(v, lang)}°` : `${num(v, lang)} ${u}`;
 }

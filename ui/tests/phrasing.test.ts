@@ -36,10 +36,24 @@ describe("drivers in words", () => {
     );
     expect(indicatorLabel("main_shaft", "fr")).toBe("main shaft");
   });
+  it("names the deviation that stands out: the site, the turbine's own level, the trend", () => {
+    const site: Driver = { ...driver("converter", 48, 53.5, "°C"), basis: "site" };
+    expect(phraseDriver(site, "en")).toBe("converter 5.5 °C below the other turbines of the site at the same load");
+    const own: Driver = { ...driver("gearbox_oil", 55, 50.7, "°C"), basis: "own" };
+    expect(phraseDriver(own, "fr")).toBe(
+      "huile multiplicateur 4,3 °C au-dessus de son niveau habituel (par rapport au site, 3 à 6 jours avant)",
+    );
+    const trend: Driver = { ...driver("gearbox_bearing", 0.9, 0, "°C/d"), basis: "trend" };
+    expect(phraseDriver(trend, "en")).toBe(
+      "gearbox bearing rising 0.9 °C per day over the last 7 days, at the same load",
+    );
+    expect(phraseDriver(trend, "fr")).toBe("roulement multiplicateur en hausse de 0,9 °C par jour sur 7 jours, à charge égale");
+  });
   it("gives contributions in points and values with units", () => {
     expect(contributionPoints(driver("gearbox_oil", 1, 0, "°C"))).toBe(42);
     expect(valueWithUnit(61.25, "°C", "fr")).toBe("61,3 °C");
     expect(valueWithUnit(8.2, "% rated", "en")).toBe("8.2 %");
     expect(valueWithUnit(null, "°C", "en")).toBe("–");
+    expect(valueWithUnit(0.9, "°C/d", "fr")).toBe("0,9 °C/j");
   });
 });

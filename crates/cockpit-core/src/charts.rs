@@ -753,6 +753,7 @@ mod tests {
             value: 0.0,
             reference: 0.0,
             unit: String::new(),
+            basis: Default::default(),
             contribution: 0.1,
         };
         assert_eq!(

@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::stat::{MAX_24H, MEAN_24H, RESID_24H, STD_24H};
+use crate::charts::{format_number, Lang};
+use crate::features::stat::{MAX_24H, MEAN_24H, OWN_DEV, RESID_24H, SITE_DEV, SLOPE_7D, STD_24H};
 use crate::features::{feature_names, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 
 /// Number of statistics per key signal (see `features`).
@@ -17,6 +18,32 @@ pub const MIN_CONTRIBUTION: f64 = 0.005;
 /// Drivers kept per prediction.
 pub const MAX_DRIVERS: usize = 3;
 
+/// What a key-signal driver is compared with: the deviation of the group that stands out most
+/// (in units of its usual spread across the fleet scored in the same run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The healthy-turbine law for this load and weather (`resid_24h`).
+    #[default]
+    Load,
+    /// The other turbines of the site, at the same load (`site_dev`).
+    Site,
+    /// The turbine's own usual level, relative to its site (`own_dev`): what is new.
+    Own,
+    /// The 7-day trend of the residual, per day (`slope_7d`).
+    Trend,
+}
+
+impl Basis {
+    /// The feature statistic this basis reads, and the order they are tried in.
+    const ALL: [(Basis, usize); 4] = [
+        (Basis::Load, RESID_24H),
+        (Basis::Site, SITE_DEV),
+        (Basis::Own, OWN_DEV),
+        (Basis::Trend, SLOPE_7D),
+    ];
+}
+
 /// One indicator that pushes a prediction's risk up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Driver {
@@ -24,49 +51,141 @@ pub struct Driver {
     pub indicator: String,
     /// The feature the value is read from.
     pub feature: String,
-    /// Measured value (24-hour mean, or the deficit / deviation).
+    /// Measured value: the 24-hour mean, the trend per day (basis `trend`), or the deficit /
+    /// deviation for the power curve and the pitch.
     pub value: f64,
-    /// Normal value for this turbine's load and weather, or the fleet's; NaN (JSON `null`)
-    /// when it could not be established.
+    /// Normal value on the driver's basis (this turbine's load and weather, its site, its own
+    /// usual level, a flat trend, or the fleet); NaN (JSON `null`) when it could not be
+    /// established.
     #[serde(deserialize_with = "nan_from_null")]
     pub reference: f64,
     pub unit: String,
+    /// What the value is compared with (key signals only; `load` for the others).
+    #[serde(default)]
+    pub basis: Basis,
     /// Probability points the risk drops by when the indicator is set to normal.
     pub contribution: f64,
 }
 
+/// Words for an indicator (`gearbox_oil` → "gearbox oil" / "huile multiplicateur").
+pub fn indicator_label(indicator: &str, lang: Lang) -> String {
+    let (en, fr) = match indicator {
+        "gearbox_oil" => ("gearbox oil", "huile multiplicateur"),
+        "gearbox_bearing" => ("gearbox bearing", "roulement multiplicateur"),
+        "generator_bearing" => ("generator bearing", "roulement génératrice"),
+        "generator_winding" => ("generator winding", "bobinage génératrice"),
+        "hydraulic_oil" => ("hydraulic oil", "huile hydraulique"),
+        "converter" => ("converter", "convertisseur"),
+        "transformer" => ("transformer", "transformateur"),
+        "vibration" => ("drivetrain vibration", "vibrations chaîne cinématique"),
+        "power_curve" => ("power output", "production électrique"),
+        "pitch" => ("blade pitch", "pas des pales"),
+        other => return other.replace('_', " "),
+    };
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Fr => fr.to_string(),
+    }
+}
+
+fn unit_text(u: &str, lang: Lang) -> String {
+    match (u, lang) {
+        ("% rated", Lang::Fr) => "% de la puissance nominale".into(),
+        ("% rated", Lang::En) => "% of rated power".into(),
+        (other, _) => other.to_string(),
+    }
+}
+
 impl Driver {
-    /// A sentence a technician understands, in English (the UI translates from the fields).
-    pub fn describe(&self) -> String {
-        let what = match self.indicator.as_str() {
-            "power_curve" => "power output".to_string(),
-            "pitch" => "blade pitch".to_string(),
-            other => other.replace('_', " "),
+    /// A sentence a technician understands, e.g. "gearbox oil 9.4 °C above normal for this
+    /// load" / "huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge". The UI
+    /// (`ui/src/phrasing.ts`) words drivers the same way.
+    pub fn phrase(&self, lang: Lang) -> String {
+        let what = indicator_label(&self.indicator, lang);
+        let n = |v: f64| format_number(v, 1, lang);
+        let fr = lang == Lang::Fr;
+        let (up, down) = if fr {
+            ("au-dessus", "en dessous")
+        } else {
+            ("above", "below")
         };
+        if self.indicator == "power_curve" {
+            let dir = if self.value >= 0.0 { down } else { up };
+            let amount = format!("{} {}", n(self.value.abs()), unit_text(&self.unit, lang));
+            return if fr {
+                format!("{what} {amount} {dir} des autres éoliennes au même vent")
+            } else {
+                format!("{what} {amount} {dir} the other turbines at the same wind")
+            };
+        }
+        if self.indicator == "pitch" {
+            return if fr {
+                format!(
+                    "{what} décalé de {}° par rapport aux autres éoliennes au même vent (habituellement {}°)",
+                    n(self.value),
+                    n(self.reference)
+                )
+            } else {
+                format!(
+                    "{what} {}° off the other turbines at the same wind (usually {}°)",
+                    n(self.value),
+                    n(self.reference)
+                )
+            };
+        }
+        if !self.reference.is_finite() {
+            return if fr {
+                format!(
+                    "{what} à {} {} (valeur normale inconnue)",
+                    n(self.value),
+                    self.unit
+                )
+            } else {
+                format!(
+                    "{what} at {} {} (no normal value known)",
+                    n(self.value),
+                    self.unit
+                )
+            };
+        }
         let delta = self.value - self.reference;
-        let body = match self.indicator.as_str() {
-            "power_curve" => format!(
-                "{what} {:.1} % of rated power below the fleet at the same wind",
-                self.value
+        let dir = if delta >= 0.0 { up } else { down };
+        // A trend's unit is per day ("°C/d"): the sentence says "per day" itself.
+        let amount = format!("{} {}", n(delta.abs()), self.unit.trim_end_matches("/d"));
+        match (self.basis, fr) {
+            (Basis::Load, false) => format!("{what} {amount} {dir} normal for this load"),
+            (Basis::Load, true) => format!("{what} {amount} {dir} de la normale pour cette charge"),
+            (Basis::Site, false) => {
+                format!("{what} {amount} {dir} the other turbines of the site at the same load")
+            }
+            (Basis::Site, true) => format!(
+                "{what} {amount} {dir} des autres éoliennes du site à charge égale"
             ),
-            _ if self.reference.is_nan() => format!(
-                "{what} at {:.1} {} (no normal value available)",
-                self.value, self.unit
+            (Basis::Own, false) => format!(
+                "{what} {amount} {dir} its own usual level (compared with its site, days 3–6 before)"
             ),
-            "pitch" => format!(
-                "{what} {:.1}° off the fleet at the same wind (normal {:.1}°)",
-                self.value, self.reference
+            (Basis::Own, true) => format!(
+                "{what} {amount} {dir} de son niveau habituel (par rapport au site, 3 à 6 jours avant)"
             ),
-            _ => format!(
-                "{what} {:.1} {} {} normal for this load (normal {:.1} {})",
-                delta.abs(),
-                self.unit,
-                if delta >= 0.0 { "above" } else { "below" },
-                self.reference,
-                self.unit
+            (Basis::Trend, false) => format!(
+                "{what} {} {} per day over the last 7 days, at the same load",
+                if delta >= 0.0 { "rising" } else { "falling" },
+                amount
             ),
-        };
-        format!("{body}; risk +{:.0} pts", self.contribution * 100.0)
+            (Basis::Trend, true) => format!(
+                "{what} en {} de {amount} par jour sur 7 jours, à charge égale",
+                if delta >= 0.0 { "hausse" } else { "baisse" }
+            ),
+        }
+    }
+
+    /// The sentence in English with the contribution, for the command line.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}; risk +{:.0} pts",
+            self.phrase(Lang::En),
+            self.contribution * 100.0
+        )
     }
 }
 
@@ -158,12 +277,48 @@ fn reference_value(row: &[f32], c: usize, fleet_median: &[f32], pitch_abs: Optio
     0.0
 }
 
+/// What the drivers of one run are measured against: the fleet scored in the same run.
+pub(crate) struct FleetReference {
+    /// Median of `pitch_absdev_24h` (reference of the pitch driver).
+    pitch_abs: f32,
+    /// Usual spread of each feature across the fleet (1.4826 × median absolute deviation,
+    /// never below a small floor), to tell which deviation of a group stands out.
+    spread: Vec<f32>,
+}
+
+/// Smallest spread used to compare deviations (avoids dividing by zero on a tiny fleet).
+const MIN_SPREAD: f32 = 1e-3;
+
+impl FleetReference {
+    pub(crate) fn of(rows: &[Vec<f32>]) -> Self {
+        let names = feature_names();
+        let pitch_abs = names
+            .iter()
+            .position(|n| n == "pitch_absdev_24h")
+            .map(|c| median(rows.iter().map(|r| r[c]).collect()))
+            .unwrap_or(f32::NAN);
+        let spread = (0..N_FEATURES)
+            .map(|c| {
+                let col: Vec<f32> = rows.iter().map(|r| r[c]).collect();
+                let m = median(col.clone());
+                let mad = median(col.iter().map(|x| (x - m).abs()).collect());
+                if mad.is_nan() {
+                    MIN_SPREAD
+                } else {
+                    (1.4826 * mad).max(MIN_SPREAD)
+                }
+            })
+            .collect();
+        FleetReference { pitch_abs, spread }
+    }
+}
+
 /// Drivers of one row, from its probability and the probabilities of its perturbed rows.
 pub(crate) fn drivers_of(
     row: &[f32],
     p: f64,
     perturbed_p: &[f64],
-    fleet_pitch_abs: f32,
+    fleet: &FleetReference,
 ) -> Vec<Driver> {
     let gs = groups();
     let names = feature_names();
@@ -173,7 +328,7 @@ pub(crate) fn drivers_of(
         .filter_map(|(g, &pg)| {
             let contribution = p - pg;
             (contribution >= MIN_CONTRIBUTION)
-                .then(|| describe_group(g, row, contribution, &names, fleet_pitch_abs))
+                .then(|| describe_group(g, row, contribution, &names, fleet))
         })
         .collect();
     out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
@@ -181,12 +336,26 @@ pub(crate) fn drivers_of(
     out
 }
 
+/// The basis of a key signal's driver: its upward deviation (hotter, more vibration, rising)
+/// that stands out most against the fleet's usual spread; `load` when none is upward.
+fn standout_basis(base: usize, row: &[f32], fleet: &FleetReference) -> Basis {
+    let mut best = (Basis::Load, 0.0f32);
+    for (basis, stat) in Basis::ALL {
+        let c = base + stat;
+        let z = row[c] / fleet.spread[c];
+        if z.is_finite() && z > best.1 {
+            best = (basis, z);
+        }
+    }
+    best.0
+}
+
 fn describe_group(
     g: &Group,
     row: &[f32],
     contribution: f64,
     names: &[String],
-    fleet_pitch_abs: f32,
+    fleet: &FleetReference,
 ) -> Driver {
     let round = |v: f32| (f64::from(v) * 100.0).round() / 100.0;
     match g.indicator.as_str() {
@@ -198,6 +367,7 @@ fn describe_group(
                 value: round(row[c] * 100.0),
                 reference: 0.0,
                 unit: "% rated".into(),
+                basis: Basis::Load,
                 contribution,
             }
         }
@@ -207,39 +377,43 @@ fn describe_group(
                 indicator: g.indicator.clone(),
                 feature: names[c].clone(),
                 value: round(row[c]),
-                reference: round(fleet_pitch_abs),
+                reference: round(fleet.pitch_abs),
                 unit: "°".into(),
+                basis: Basis::Load,
                 contribution,
             }
         }
         short => {
             let base = g.columns[0];
-            let (mean, resid) = (row[base + MEAN_24H], row[base + RESID_24H]);
             let unit = if short == "vibration" { "mm/s" } else { "°C" };
+            let basis = standout_basis(base, row, fleet);
+            let stat = Basis::ALL
+                .iter()
+                .find(|(b, _)| *b == basis)
+                .map_or(RESID_24H, |(_, s)| *s);
+            let (value, reference, unit) = match basis {
+                Basis::Trend => (round(row[base + SLOPE_7D]), 0.0, format!("{unit}/d")),
+                _ => {
+                    let (mean, dev) = (row[base + MEAN_24H], row[base + stat]);
+                    let reference = if dev.is_nan() {
+                        f64::NAN
+                    } else {
+                        round(mean - dev)
+                    };
+                    (round(mean), reference, unit.to_string())
+                }
+            };
             Driver {
                 indicator: g.indicator.clone(),
-                feature: names[base + RESID_24H].clone(),
-                value: round(mean),
-                reference: if resid.is_nan() {
-                    f64::NAN
-                } else {
-                    round(mean - resid)
-                },
-                unit: unit.into(),
+                feature: names[base + stat].clone(),
+                value,
+                reference,
+                unit,
+                basis,
                 contribution,
             }
         }
     }
-}
-
-/// Fleet median of `pitch_absdev_24h` (reference of the pitch driver).
-pub(crate) fn fleet_pitch_abs(rows: &[Vec<f32>]) -> f32 {
-    let names = feature_names();
-    names
-        .iter()
-        .position(|n| n == "pitch_absdev_24h")
-        .map(|c| median(rows.iter().map(|r| r[c]).collect()))
-        .unwrap_or(f32::NAN)
 }
 
 #[cfg(test)]
@@ -254,6 +428,7 @@ mod tests {
             value: 61.0,
             reference: f64::NAN,
             unit: "°C".into(),
+            basis: Basis::Load,
             contribution: 0.2,
         };
         let json = serde_json::to_string(&vec![d]).unwrap();
@@ -263,7 +438,7 @@ mod tests {
         assert!(back[0].reference.is_nan());
         assert!(back[0]
             .describe()
-            .starts_with("converter at 61.0 °C (no normal value available)"));
+            .starts_with("converter at 61.0 °C (no normal value known)"));
     }
 
     #[test]
@@ -305,14 +480,114 @@ mod tests {
         pert[0] = 0.20; // gearbox oil set to normal: p drops from 0.62 to 0.20
         pert[n_groups - 2] = 0.55; // power curve
         pert[3] = 0.619; // too small to report
-        let d = drivers_of(&row, 0.62, &pert, 0.4);
+        let d = drivers_of(&row, 0.62, &pert, &flat_fleet());
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].indicator, "gearbox_oil");
         assert!((d[0].contribution - 0.42).abs() < 1e-9);
         assert_eq!(
             d[0].describe(),
-            "gearbox oil 9.4 °C above normal for this load (normal 50.6 °C); risk +42 pts"
+            "gearbox oil 9.4 °C above normal for this load; risk +42 pts"
         );
         assert_eq!(d[1].indicator, "power_curve");
+    }
+
+    /// A fleet where every feature usually varies by 1 unit.
+    fn flat_fleet() -> FleetReference {
+        FleetReference {
+            pitch_abs: 0.4,
+            spread: vec![1.0; N_FEATURES],
+        }
+    }
+
+    fn oil_driver(row: &[f32]) -> Driver {
+        let n_groups = KEY_SIGNALS.len() + 2;
+        let mut pert = vec![0.5; n_groups];
+        pert[0] = 0.1;
+        drivers_of(row, 0.5, &pert, &flat_fleet()).remove(0)
+    }
+
+    #[test]
+    fn a_new_deviation_is_named_when_it_stands_out_most() {
+        let names = feature_names();
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        let mut row = vec![0.0f32; N_FEATURES];
+        row[at("gearbox_oil_mean_24h")] = 55.0;
+        row[at("gearbox_oil_resid_24h")] = 0.8; // close to the healthy law…
+        row[at("gearbox_oil_site_dev")] = 1.1;
+        row[at("gearbox_oil_own_dev")] = 4.3; // …but 4.3 °C above its own usual level
+        let d = oil_driver(&row);
+        assert_eq!(d.basis, Basis::Own);
+        assert_eq!(d.feature, "gearbox_oil_own_dev");
+        assert_eq!(
+            d.phrase(Lang::En),
+            "gearbox oil 4.3 °C above its own usual level (compared with its site, days 3–6 before)"
+        );
+        assert_eq!(
+            d.phrase(Lang::Fr),
+            "huile multiplicateur 4,3 °C au-dessus de son niveau habituel (par rapport au site, 3 à 6 jours avant)"
+        );
+    }
+
+    #[test]
+    fn deviations_are_compared_in_units_of_their_usual_spread() {
+        let names = feature_names();
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        let mut row = vec![0.0f32; N_FEATURES];
+        row[at("gearbox_oil_mean_24h")] = 50.0;
+        row[at("gearbox_oil_resid_24h")] = 3.0;
+        row[at("gearbox_oil_slope_7d")] = 0.9;
+        let mut fleet = flat_fleet();
+        // Residuals usually spread by 2 °C, trends by 0.1 °C/day: the trend stands out.
+        fleet.spread[at("gearbox_oil_resid_24h")] = 2.0;
+        fleet.spread[at("gearbox_oil_slope_7d")] = 0.1;
+        let n_groups = KEY_SIGNALS.len() + 2;
+        let mut pert = vec![0.5; n_groups];
+        pert[0] = 0.1;
+        let d = drivers_of(&row, 0.5, &pert, &fleet).remove(0);
+        assert_eq!(d.basis, Basis::Trend);
+        assert_eq!(d.unit, "°C/d");
+        assert_eq!(
+            d.phrase(Lang::En),
+            "gearbox oil rising 0.9 °C per day over the last 7 days, at the same load"
+        );
+    }
+
+    #[test]
+    fn site_deviation_reads_against_the_other_turbines() {
+        let names = feature_names();
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        let mut row = vec![0.0f32; N_FEATURES];
+        row[at("converter_mean_24h")] = 48.0;
+        row[at("converter_resid_24h")] = 2.0;
+        row[at("converter_site_dev")] = 5.5;
+        let n_groups = KEY_SIGNALS.len() + 2;
+        let conv = KEY_SIGNALS
+            .iter()
+            .position(|(s, _)| *s == "converter")
+            .unwrap();
+        let mut pert = vec![0.5; n_groups];
+        pert[conv] = 0.2;
+        let d = drivers_of(&row, 0.5, &pert, &flat_fleet()).remove(0);
+        assert_eq!(d.basis, Basis::Site);
+        assert!((d.reference - 42.5).abs() < 1e-9);
+        assert_eq!(
+            d.phrase(Lang::En),
+            "converter 5.5 °C above the other turbines of the site at the same load"
+        );
+        // Cooler than the site is not what pushes risk up: the sentence stays on the load.
+        row[at("converter_site_dev")] = -5.5;
+        let d = drivers_of(&row, 0.5, &pert, &flat_fleet()).remove(0);
+        assert_eq!(d.basis, Basis::Load);
+    }
+
+    #[test]
+    fn drivers_stored_before_the_basis_existed_read_as_load() {
+        let json = r#"[{"indicator":"gearbox_oil","feature":"gearbox_oil_resid_24h","value":60.0,"reference":50.6,"unit":"°C","contribution":0.42}]"#;
+        let d: Vec<Driver> = serde_json::from_str(json).unwrap();
+        assert_eq!(d[0].basis, Basis::Load);
+        assert_eq!(
+            d[0].phrase(Lang::Fr),
+            "huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge"
+        );
     }
 }

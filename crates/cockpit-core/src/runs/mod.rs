@@ -276,7 +276,7 @@ pub fn evaluate(
         .iter()
         .map(|p| p.p_fail_7d)
         .collect();
-    let pitch_ref = drivers::fleet_pitch_abs(&rows);
+    let fleet_ref = drivers::FleetReference::of(&rows);
     for (j, &i) in to_score.iter().enumerate() {
         let pred = predictions[j];
         let a = policy.assess(pred.p_fail_7d, pred.ttf_days);
@@ -289,7 +289,7 @@ pub fn evaluate(
             &rows[j],
             pred.p_fail_7d,
             &perturbed_p[j * n_groups..(j + 1) * n_groups],
-            pitch_ref,
+            &fleet_ref,
         );
     }
     Ok(outcomes)
