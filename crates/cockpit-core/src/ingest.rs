@@ -138,15 +138,21 @@ impl IngestReport {
 /// so turbines are known before their readings arrive. A file that cannot be processed is listed
 /// in [`IngestReport::failed`] and does not stop the others.
 pub fn ingest_files(store: &mut Store, paths: &[PathBuf], mapping: &Mapping) -> IngestReport {
+    let _span = tracing::info_span!("ingestion", files = paths.len()).entered();
+    let t0 = std::time::Instant::now();
     let mut report = IngestReport::default();
     let mut opened = Vec::new();
     for path in paths {
+        let started = std::time::Instant::now();
         match open_csv(path, mapping) {
             Ok(src) => opened.push(src),
-            Err(e) => report.failed.push(FileFailure {
-                file: path.display().to_string(),
-                error: e.to_string(),
-            }),
+            Err(e) => {
+                record_file(store, path, "unknown", started, Err(e.to_string()));
+                report.failed.push(FileFailure {
+                    file: path.display().to_string(),
+                    error: e.to_string(),
+                })
+            }
         }
     }
     opened.sort_by_key(|s| match s.kind {
@@ -156,15 +162,64 @@ pub fn ingest_files(store: &mut Store, paths: &[PathBuf], mapping: &Mapping) -> 
     });
     for src in opened {
         let name = src.path.display().to_string();
+        let path = src.path.clone();
+        let kind = src.kind.as_str();
+        let started = std::time::Instant::now();
         match ingest_source(store, src, mapping) {
-            Ok(f) => report.add(f),
-            Err(e) => report.failed.push(FileFailure {
-                file: name,
-                error: e.to_string(),
-            }),
+            Ok(f) => {
+                tracing::info!(
+                    file = %crate::telemetry::file_name(&path),
+                    kind,
+                    rows = f.rows,
+                    accepted = f.accepted,
+                    quarantined = f.quarantined,
+                    duplicates = f.duplicates,
+                    duration_ms = f.duration_ms,
+                    "file ingested"
+                );
+                record_file(store, &path, kind, started, Ok(()));
+                report.add(f)
+            }
+            Err(e) => {
+                record_file(store, &path, kind, started, Err(e.to_string()));
+                report.failed.push(FileFailure {
+                    file: name,
+                    error: e.to_string(),
+                })
+            }
         }
     }
+    tracing::info!(
+        files = paths.len(),
+        failed = report.failed.len(),
+        accepted = report.accepted,
+        quarantined = report.quarantined,
+        duration_ms = t0.elapsed().as_millis() as u64,
+        "ingestion finished"
+    );
     report
+}
+
+/// Writes one file's ingestion to the operations journal (and the log).
+fn record_file(
+    store: &Store,
+    path: &Path,
+    kind: &str,
+    started: std::time::Instant,
+    result: Result<(), String>,
+) {
+    let file = crate::telemetry::file_name(path);
+    if let Err(e) = &result {
+        tracing::error!(file = %file, kind, error = %crate::telemetry::redact(e), "file not ingested");
+    }
+    let op = crate::telemetry::metrics::Operation::finished(
+        crate::telemetry::metrics::OperationKind::Ingestion,
+        kind,
+        started,
+        result,
+        Some(file),
+    );
+    crate::telemetry::metrics::record_quietly(store, &op);
 }
 
 /// Ingests one file.

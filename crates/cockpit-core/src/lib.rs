@@ -21,6 +21,7 @@
 //! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
 //! | [`charts`] | risk and fleet trend charts rendered as SVG with plotters |
 //! | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
+//! | [`telemetry`] | observability: log files and console, operations journal and metrics, functional monitoring (alert band, drift, freshness), health report, diagnostics bundle |
 
 pub mod charts;
 pub mod config;
@@ -35,4 +36,5 @@ pub mod schema;
 pub mod service;
 pub mod sim;
 pub mod store;
+pub mod telemetry;
 pub mod triggers;

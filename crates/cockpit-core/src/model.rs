@@ -261,7 +261,16 @@ impl OrtRuntime {
             Some(loaded) => loaded.clone(),
             None => resolve_ort_library(configured)?,
         };
-        let runtime = Self::load(location)?;
+        let t0 = std::time::Instant::now();
+        let runtime = Self::load(location).inspect_err(|e| {
+            tracing::error!(error = %crate::telemetry::redact(&e.to_string()), "ONNX Runtime not loaded");
+        })?;
+        tracing::info!(
+            library = %crate::telemetry::redact(&runtime.location.path.display().to_string()),
+            source = %runtime.location.source,
+            duration_ms = t0.elapsed().as_millis() as u64,
+            "ONNX Runtime loaded"
+        );
         Ok(ORT_RUNTIME.get_or_init(|| runtime))
     }
 
@@ -638,7 +647,24 @@ impl ModelSet {
         expected_features: &[&str],
         ort: &OrtRuntime,
     ) -> Result<ModelSet, ModelError> {
-        Self::load_with(dir, expected_features, ort, &LoadOptions::default())
+        let t0 = std::time::Instant::now();
+        let result = Self::load_with(dir, expected_features, ort, &LoadOptions::default());
+        match &result {
+            Ok(m) => tracing::info!(
+                model_version = %m.manifest().model_version,
+                features = m.manifest().feature_names.len(),
+                duration_ms = t0.elapsed().as_millis() as u64,
+                outcome = "loaded",
+                "models loaded"
+            ),
+            Err(e) => tracing::error!(
+                duration_ms = t0.elapsed().as_millis() as u64,
+                outcome = "refused",
+                error = %crate::telemetry::redact(&e.to_string()),
+                "models not loaded"
+            ),
+        }
+        result
     }
 
     /// [`ModelSet::load`] with explicit session options.

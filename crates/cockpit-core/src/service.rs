@@ -61,6 +61,11 @@ struct Shared {
 
 impl Shared {
     fn emit(&self, kind: &'static str, ok: bool, message: String) {
+        if ok {
+            tracing::info!(kind, message = %crate::telemetry::redact(&message), "service event");
+        } else {
+            tracing::warn!(kind, message = %crate::telemetry::redact(&message), "service event");
+        }
         (self.listener)(Event {
             at: crate::schema::format_timestamp(now()),
             kind,
@@ -255,6 +260,13 @@ impl Service {
 }
 
 fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunRecord, ServiceError> {
+    tracing::info!(
+        trigger = trigger.as_str(),
+        slot = slot
+            .map(crate::schema::format_timestamp)
+            .unwrap_or_default(),
+        "service run requested"
+    );
     let mut store = Store::open(&shared.db)?;
     let req = RunRequest {
         trigger,
@@ -323,6 +335,8 @@ fn reload(shared: &Shared) -> Result<String, String> {
 }
 
 fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<String, String> {
+    let _span =
+        tracing::info_span!("inbox_file", file = %crate::telemetry::file_name(file)).entered();
     let mut store = Store::open(&shared.db).map_err(|e| e.to_string())?;
     let report = ingest::ingest_files(&mut store, &[file.to_path_buf()], mapping);
     if let Some(f) = report.failed.first() {

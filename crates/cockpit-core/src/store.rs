@@ -7,7 +7,10 @@
 //!   Unix seconds UTC;
 //! - `logbook` — failures and repairs;
 //! - `ingestions` — one row per ingested file with its counts (the ingestion journal);
-//! - `quarantine` — rejected rows with file, line, reason and raw text, so nothing is silently lost.
+//! - `quarantine` — rejected rows with file, line, reason and raw text, so nothing is silently lost;
+//! - `runs`, `predictions`, `prediction_features` — scoring runs and their results;
+//! - `operations` — the technical journal of everything that is not a fleet run: ingested files,
+//!   single-turbine requests, commands of the desktop app (see `telemetry::metrics`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,7 +65,7 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 const MIGRATION_1: &str = "
 CREATE TABLE turbines (
@@ -155,6 +158,23 @@ CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+";
+
+/// The operations journal (observability): one row per ingested file, single-turbine request or
+/// desktop command, with its duration and outcome. Fleet runs stay in `runs`.
+const MIGRATION_3: &str = "
+CREATE TABLE operations (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('turbine_request', 'ingestion', 'ui_command')),
+    name        TEXT NOT NULL,
+    started_at  INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    ok          INTEGER NOT NULL,
+    error       TEXT,
+    detail      TEXT
+);
+CREATE INDEX operations_by_kind_time ON operations (kind, started_at);
+CREATE INDEX operations_by_time ON operations (started_at);
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot

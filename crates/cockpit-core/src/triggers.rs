@@ -284,6 +284,11 @@ impl DailyTimer {
                         };
                         if let Some(slot) = schedule.due_slot_local(unix_now(), last) {
                             fired = Some(slot);
+                            tracing::info!(
+                                slot = %crate::schema::format_timestamp(slot),
+                                late_s = unix_now() - slot,
+                                "daily run due"
+                            );
                             run(slot);
                         }
                     }));
@@ -748,11 +753,20 @@ impl InboxState {
         } else {
             Err("not a .csv file".to_string())
         };
+        match &outcome {
+            Ok(_) => tracing::info!(file = %name.to_string_lossy(), "inbox file handled"),
+            Err(reason) => tracing::warn!(
+                file = %name.to_string_lossy(),
+                reason = %crate::telemetry::redact(reason),
+                "inbox file rejected"
+            ),
+        }
         let filed = match &outcome {
             Ok(_) => self.file_away(path, &name, true, None),
             Err(reason) => self.file_away(path, &name, false, Some(reason)),
         };
         if let Err(problem) = filed {
+            tracing::warn!(problem = %crate::telemetry::redact(&problem), "inbox file not filed away");
             self.problems.push(problem);
             self.done.insert(path.to_path_buf(), (size, modified));
         }

@@ -302,7 +302,10 @@ pub fn score(
     policy: &RiskPolicy,
     req: RunRequest,
 ) -> Result<RunRecord, RunError> {
-    let _lock = RunLock::acquire(store)?;
+    let _span = tracing::info_span!("fleet_run", trigger = req.trigger.as_str()).entered();
+    let _lock = RunLock::acquire(store).inspect_err(|e| {
+        tracing::warn!(error = %crate::telemetry::redact(&e.to_string()), "fleet run refused");
+    })?;
     let started = Instant::now();
     let started_at = now();
     let result = (|| {
@@ -323,7 +326,19 @@ pub fn score(
     match result {
         Ok((at, outcomes)) => {
             let id = commit_run(store, &req, started_at, started, at, &version, &outcomes)?;
-            queries::run(store, id)
+            let run = queries::run(store, id)?;
+            tracing::info!(
+                run_id = run.id,
+                duration_ms = run.duration_ms,
+                turbines = run.turbines,
+                critical = run.counts.critical,
+                high = run.counts.high,
+                not_scored = run.counts.not_scored,
+                model_version = %version,
+                outcome = "succeeded",
+                "fleet run succeeded"
+            );
+            Ok(run)
         }
         Err(e) => {
             record_failure(
@@ -349,6 +364,13 @@ pub fn record_failure(
     model_version: Option<&str>,
     error: &str,
 ) -> Result<i64, RunError> {
+    tracing::error!(
+        trigger = req.trigger.as_str(),
+        duration_ms = started.elapsed().as_millis() as u64,
+        outcome = "failed",
+        error = %crate::telemetry::redact(error),
+        "fleet run failed"
+    );
     store.conn().execute(
         "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version, error_count, error)
          VALUES (?1, ?2, ?3, ?4, 'failed', ?5, ?6, ?7, 1, ?8)",
@@ -440,6 +462,8 @@ pub fn backfill_daily(
     policy: &RiskPolicy,
     days: i64,
 ) -> Result<usize, RunError> {
+    let _span = tracing::info_span!("backfill", days).entered();
+    let t0 = Instant::now();
     let _lock = RunLock::acquire(store)?;
     let end = features::data_watermark(store)?.ok_or(RunError::NoData)?;
     let last_midnight = end.div_euclid(86_400) * 86_400;
@@ -470,5 +494,10 @@ pub fn backfill_daily(
         }
         t += 86_400;
     }
+    tracing::info!(
+        added,
+        duration_ms = t0.elapsed().as_millis() as u64,
+        "daily runs backfilled"
+    );
     Ok(added)
 }

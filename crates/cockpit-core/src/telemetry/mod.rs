@@ -1,0 +1,166 @@
+//! Observability: what the cockpit tells about itself, so that a maintenance engineer can see
+//! whether it works and why not, without a debugger and without a network.
+//!
+//! This module owns:
+//!
+//! | submodule | owns |
+//! |---|---|
+//! | [`logging`] | the `tracing` subscribers: JSON-lines files rolled daily in the log folder (14 files kept, 10 MiB a day at most) and the readable console of the CLI; reading recent log lines back |
+//! | [`metrics`] | the operations journal (`operations` table) and the technical metrics: count, successes, failures, mean and p95 duration per operation type, errors per day, availability of the daily run |
+//! | [`monitoring`] | functional monitoring: category counts per run, the "unusual alert level" band, input drift (PSI against the model manifest's reference statistics), data freshness per turbine |
+//! | [`health`] | the health report (`cockpit health`, the app's `health` command): database, models, ONNX Runtime, schedule, last run, errors, freshness, inbox |
+//! | [`chart`] | the run durations chart (SVG) |
+//! | [`bundle`] | the diagnostics bundle: logs, journals and health in one `.tar.gz` |
+//!
+//! The instrumentation itself (spans and events) sits in the modules it describes (`runs`,
+//! `ingest`, `model`, `service`, `triggers`); this module only sets up where it goes and reads
+//! back what was recorded. No personal data is logged: paths under the user's home folder are
+//! written `~/…` ([`redact`]), and nothing but equipment ids and technical facts is recorded.
+//! See `docs/observability.md`.
+
+pub mod bundle;
+pub mod chart;
+pub mod health;
+pub mod logging;
+pub mod metrics;
+pub mod monitoring;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+
+/// Errors of the telemetry module.
+#[derive(Debug, thiserror::Error)]
+pub enum TelemetryError {
+    #[error(
+        "cannot create the log folder {path}: {source}; check that the data folder is writable"
+    )]
+    LogDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the log file writer in {path}: {message}")]
+    LogFile { path: PathBuf, message: String },
+    #[error("logging is already set up in this process")]
+    AlreadyInitialised,
+    #[error("invalid log filter '{filter}': {message} (e.g. COCKPIT_LOG=info or RUST_LOG=cockpit_core=debug)")]
+    Filter { filter: String, message: String },
+    #[error("cannot read the log folder {path}: {source}")]
+    ReadLogs {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the diagnostics bundle {path}: {source}; check that the folder exists and is writable")]
+    Bundle {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode the diagnostics as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the chart could not be drawn: {0}")]
+    Draw(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Query(#[from] crate::runs::queries::QueryError),
+    #[error("database error while reading the journals: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Everything the diagnostics tab and `cockpit diagnostics` show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostics {
+    /// Per operation type, over the last [`metrics::METRICS_WINDOW_DAYS`] days.
+    pub metrics: Vec<metrics::OperationMetrics>,
+    /// Failures per UTC day, the last [`metrics::ERROR_DAYS`] days, oldest first.
+    pub errors_by_day: Vec<metrics::DayErrors>,
+    pub availability: metrics::Availability,
+    pub alert_level: monitoring::AlertLevel,
+    /// Recent runs' counts per category, oldest first.
+    pub categories: Vec<monitoring::CategoryPoint>,
+    /// Drift per model input, most drifted first.
+    pub drift: Vec<monitoring::FeatureDrift>,
+    pub freshness: monitoring::Freshness,
+    pub log_dir: String,
+}
+
+/// Computes the diagnostics at `now`. `manifest` is the model manifest as read
+/// (`Manifest::raw`); without it every feature's drift is `unknown`.
+pub fn diagnostics(
+    store: &Store,
+    manifest: Option<&serde_json::Value>,
+    log_dir: &Path,
+    now: i64,
+) -> Result<Diagnostics, TelemetryError> {
+    const DAY: i64 = 86_400;
+    let since = now - metrics::METRICS_WINDOW_DAYS * DAY;
+    let schedule = crate::service::schedule(store)?;
+    let categories = monitoring::categories(store, monitoring::CATEGORY_RUNS)?;
+    let alert_level = monitoring::alert_level(&categories);
+    let null = serde_json::Value::Null;
+    Ok(Diagnostics {
+        metrics: metrics::operation_metrics(store, since)?,
+        errors_by_day: metrics::errors_by_day(store, now, metrics::ERROR_DAYS)?,
+        availability: metrics::availability(store, &schedule, now, since)?,
+        alert_level,
+        categories,
+        drift: monitoring::drift(store, manifest.unwrap_or(&null))?,
+        freshness: monitoring::freshness(store, now, monitoring::FRESHNESS_THRESHOLD_HOURS)?,
+        log_dir: log_dir.display().to_string(),
+    })
+}
+
+/// Current Unix time in seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// `text` with the user's home folder written `~`, for anything that goes to a log file (a home
+/// folder's name is usually the user's name).
+pub fn redact(text: &str) -> String {
+    match dirs::home_dir() {
+        Some(home) => redact_home(text, &home.display().to_string()),
+        None => text.to_string(),
+    }
+}
+
+fn redact_home(text: &str, home: &str) -> String {
+    let home = home.trim_end_matches('/');
+    if home.len() < 2 {
+        return text.to_string();
+    }
+    text.replace(home, "~")
+}
+
+/// The last component of a path (a file name), for logs that must not carry full paths.
+pub fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| redact(&path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn home_folders_are_redacted_and_roots_are_not() {
+        assert_eq!(
+            redact_home(
+                "cannot open /home/jdupont/.local/share/x.db",
+                "/home/jdupont"
+            ),
+            "cannot open ~/.local/share/x.db"
+        );
+        assert_eq!(redact_home("/etc/x", "/"), "/etc/x");
+        assert_eq!(
+            file_name(std::path::Path::new("/a/b/scada.csv")),
+            "scada.csv"
+        );
+    }
+}
