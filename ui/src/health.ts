@@ -205,6 +205,9 @@ export function banner(
 /** Most severe first. */
 export const LOG_LEVELS: LogLevel[] = ["ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
 
+/** The level filter's choices besides "all levels" (which includes TRACE; the shell takes these four). */
+export const FILTER_LEVELS: LogLevel[] = ["ERROR", "WARN", "INFO", "DEBUG"];
+
 function severity(level: string): number {
   const i = LOG_LEVELS.indexOf(level.toUpperCase() as LogLevel);
   return i < 0 ? LOG_LEVELS.length : i;

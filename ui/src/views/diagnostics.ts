@@ -24,8 +24,8 @@ import {
   checkLabel,
   driftCounts,
   driftLabel,
+  FILTER_LEVELS,
   filterLogs,
-  LOG_LEVELS,
   levelFilterLabel,
   levelWord,
   operationLabel,
@@ -579,7 +579,7 @@ function logView(ctx: Ctx, src: DiagnosticsSource, filter: LogFilter, opts: Requ
     "select",
     { id: "log-level", "data-testid": "log-level-filter" },
     h("option", { value: "" }, t(lang, "logAll")),
-    LOG_LEVELS.map((l) => h("option", { value: l }, capitalize(levelFilterLabel(lang, l)))),
+    FILTER_LEVELS.map((l) => h("option", { value: l }, capitalize(levelFilterLabel(lang, l)))),
   );
   select.value = filter.level;
   const input = h("input", {
@@ -611,7 +611,9 @@ function logView(ctx: Ctx, src: DiagnosticsSource, filter: LogFilter, opts: Requ
     const mine = ++seq;
     const search = filter.search.trim();
     try {
-      const got = await src.recentLogs({ limit: opts.logLimit, level: filter.level || null, search: search || null });
+      // TRACE and above is everything.
+      const level = filter.level && filter.level !== "TRACE" ? filter.level : null;
+      const got = await src.recentLogs({ limit: opts.logLimit, level, search: search || null });
       if (mine !== seq) return;
       lines = got;
       error = null;
