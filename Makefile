@@ -78,3 +78,11 @@ bench:
 # Remove everything setup put under .tools/ (apt packages stay).
 clean-tools:
 	rm -rf .tools
+
+# The client presentation (French): docs/presentation/presentation.md -> presentation.pdf, 16:9
+# slides with the e2e screenshots and Mermaid diagrams, rendered offline by headless Chromium.
+# Installs Chromium and fonts from apt and marked/mermaid with npm ci when missing; also checks
+# that every Mermaid diagram of docs/ renders. Not part of `make test`.
+.PHONY: slides
+slides:
+	bash docs/presentation/build.sh
