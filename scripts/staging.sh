@@ -3,7 +3,8 @@
 # Staging deployment of the freshly built .deb, on this machine (`make staging`, which first runs
 # `make package`). Proves that the package installs and works on a clean system:
 #
-#  1. debootstrap a minimal Debian/Ubuntu root (the host's release and apt mirror) in .staging/;
+#  1. debootstrap a minimal Debian/Ubuntu root (the host's release and apt mirror) in .staging/
+#     (on a tmpfs mounted there when memory allows);
 #  2. install dist/energitech-cockpit_<version>_amd64.deb there with apt ALONE, so only its
 #     Depends can bring in libraries; check every installed binary resolves all its libraries and
 #     that `cockpit --version` prints the workspace version;
@@ -85,9 +86,10 @@ mounts_under_root() { findmnt -rn -o TARGET | awk -v r="$CHROOT" 'index($0, r "/
 # Stop what runs in the root, unmount, delete. Refuses to delete while anything is mounted.
 teardown() {
   [[ -d $STAGE ]] || return 0
-  local pids
+  local pids t0=$SECONDS
   pids="$(procs_in_root)"
   if [[ -n $pids ]]; then
+    say "stopping $(wc -w <<<"$pids") process(es) still running in the staging root"
     # shellcheck disable=SC2086  # one pid per word
     as_root kill -TERM $pids 2>/dev/null || true
     sleep 2
@@ -105,6 +107,7 @@ teardown() {
     printf '[staging] ERROR: still mounted, NOT deleting %s:\n%s\n' "$STAGE" "$(mounts_under_root)" >&2
     return 1
   fi
+  say "stopped and unmounted in $((SECONDS - t0)) s; deleting $STAGE ..."
   as_root rm -rf --one-file-system "$STAGE"
 }
 
@@ -198,6 +201,14 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 phase "debootstrap --variant=minbase $SUITE"
 as_root mkdir -p "$CHROOT"
+# In memory when there is room (about 1.2 GB used): much faster to fill, and gone with one umount.
+mem_avail_kb="$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)"
+if (( ${mem_avail_kb:-0} > 6 * 1024 * 1024 )); then
+  as_root mount -t tmpfs -o mode=0755,size=3g staging-root "$CHROOT"
+  say "staging root in memory (tmpfs, $(( mem_avail_kb / 1024 / 1024 )) GiB available)"
+else
+  say "staging root on disk (only $(( ${mem_avail_kb:-0} / 1024 )) MiB of memory available)"
+fi
 logged debootstrap as_root debootstrap --variant=minbase --components="$COMPONENTS" \
   --cache-dir="$CACHE/debootstrap" "$SUITE" "$CHROOT" "$MIRROR"
 
@@ -210,6 +221,8 @@ done
 as_root mount --bind "$CACHE/apt" "$CHROOT/var/cache/apt/archives"
 as_root mount --make-private "$CHROOT/var/cache/apt/archives"
 as_root cp -L /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+# A throw-away root: dpkg need not fsync every file it unpacks.
+echo force-unsafe-io | as_root tee "$CHROOT/etc/dpkg/dpkg.cfg.d/staging-unsafe-io" >/dev/null
 if [[ -n $HOST_SOURCES && -z ${STAGING_MIRROR:-} && -z ${STAGING_SUITE:-} ]]; then
   # Same suites as the host (updates, security): the package meets the libraries it was built against.
   if [[ $HOST_SOURCES == *.sources ]]; then
@@ -282,16 +295,24 @@ node -e '
   if (items.length !== 20 || scored < 10) { console.error(`fleet: ${items.length} turbines, ${scored} scored (expected 20, most scored)`); process.exit(1); }
   console.log(`[staging] fleet: ${items.length} turbines, ${scored} scored, top ${items[0].turbine_id} (${items[0].category}, ${items[0].risk_score})`);
 ' "$OUT/fleet.json" || die "the installed CLI does not see the demo park scored (target/staging/fleet.json)."
-if ! as_user cockpit health --help >/dev/null 2>&1; then
-  die "the installed cockpit has no 'health' command: this build cannot prove health is ok."
-fi
+as_user cockpit health --help >/dev/null 2>&1 \
+  || die "the installed cockpit has no 'health' command ('cockpit health --help' failed): this build cannot prove health is ok."
+model_version="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).model_version' \
+  "$CHROOT/usr/lib/energitech-cockpit/models/manifest.json")"
 health_rc=0
 as_user cockpit health --json >"$OUT/health.json" 2>"$OUT/health.err" || health_rc=$?
 node -e '
-  const h = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  if (h.status !== "ok") { console.error(JSON.stringify(h, null, 2)); process.exit(1); }
-  console.log(`[staging] health: ${h.status}`);
-' "$OUT/health.json" || { cat "$OUT/health.err" >&2; die "'cockpit health --json' does not report ok (exit $health_rc; target/staging/health.json)."; }
+  const [file, app, model] = process.argv.slice(1);
+  const h = JSON.parse(require("fs").readFileSync(file, "utf8"));
+  const bad = (h.checks ?? []).filter((c) => c.status !== "ok").map((c) => `${c.name}: ${c.status}: ${c.message}`);
+  const problems = [];
+  if (h.status !== "ok") problems.push(`status ${h.status}`, ...bad);
+  if (h.app_version !== app) problems.push(`app_version ${h.app_version}, expected ${app}`);
+  if (h.model_version !== model) problems.push(`model_version ${h.model_version}, expected ${model} (the installed manifest)`);
+  if (problems.length) { console.error(problems.join("\n")); process.exit(1); }
+  console.log(`[staging] health: ok (app ${h.app_version}, models ${h.model_version}, ${(h.checks ?? []).length} checks)`);
+' "$OUT/health.json" "$WORKSPACE_VERSION" "$model_version" \
+  || { cat "$OUT/health.err" >&2; die "'cockpit health --json' on the app's database is not ok (exit $health_rc; target/staging/health.json)."; }
 (( health_rc == 0 )) || die "'cockpit health --json' reported ok but exited $health_rc."
 
 phase "apt-get purge $PKG"
