@@ -49,10 +49,12 @@ lint: setup ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# What CI runs: setup, lint, the Rust tests (unit, black-box CLI, Tauri commands), the UI tests.
+# What CI runs: setup, lint, the Rust tests (unit, black-box CLI, Tauri commands), the UI tests,
+# then the end-to-end walks of the release app under Xvfb (`make e2e`).
 test: setup ui lint
 	cargo test --workspace
 	npm --prefix ui test
+	$(MAKE) --no-print-directory e2e
 
 # Retrain the models: simulated fleets -> features (through the CLI) -> ONNX + manifest + card.
 models: build

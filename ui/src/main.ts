@@ -80,8 +80,11 @@ async function loadInfo(): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
+  performance.mark("refresh-start");
   await Promise.all([loadFleet(), loadInfo()]);
+  performance.mark("refresh-data");
   renderAll();
+  performance.mark("refresh-rendered"); // read by tests/e2e/measure.mjs
 }
 
 // ---------------------------------------------------------------------------------------------

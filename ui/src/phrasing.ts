@@ -2,6 +2,7 @@
 // core (`Driver::phrase` in crates/cockpit-core/src/runs/drivers.rs), used by the CLI and the
 // work list CSV.
 import type { Driver } from "./api";
+import { numberFormat } from "./format";
 import type { Lang } from "./i18n";
 
 const INDICATORS: Record<string, [string, string]> = {
@@ -31,7 +32,7 @@ function unitText(unit: string, lang: Lang): string {
 
 /** Decimal numbers in phrases: one decimal, no grouping ("9.4" / "9,4"). */
 function num(v: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", {
+  return numberFormat(lang === "fr" ? "fr-FR" : "en-GB", {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
     useGrouping: false,

@@ -79,6 +79,12 @@ export class FakeElement extends FakeNode {
   set textContent(v: string) {
     this.replaceChildren(v);
   }
+  /** Set on a root to stand for the document: its descendants are connected. */
+  isRoot = false;
+  get isConnected(): boolean {
+    for (let p: FakeElement | null = this; p; p = p.parent) if (p.isRoot) return true;
+    return false;
+  }
   contains(n: FakeNode | null): boolean {
     for (let p: FakeNode | null = n; p; p = p.parent) if (p === this) return true;
     return false;

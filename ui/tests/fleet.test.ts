@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Category, FleetItem } from "../src/api";
 import { csvFileName, filterArgs, filterItems, NO_FILTER, sitesOf, sortByRisk } from "../src/fleet";
+import type { Ctx } from "../src/context";
 import { categoryText, detectLang, errorText, localeFor, t } from "../src/i18n";
+import { FIRST_ROWS, table } from "../src/views/fleet";
+import { fake, FakeElement, installFakeDom, settle } from "./fakedom";
 
 const item = (id: string, site: string, score: number | null, category: Category | null, indicator?: string): FleetItem => ({
   turbine_id: id,
@@ -72,5 +75,37 @@ describe("language", () => {
     expect(t("en", "shown", { n: 2, total: 20 })).toBe("Turbines shown: 2 of 20");
     expect(errorText("fr", { code: "no_run", message: "x" })).toBe("Aucune évaluation pour l'instant. x");
     expect(errorText("fr", { code: "weird", message: "raw" })).toBe("raw");
+  });
+});
+
+describe("the fleet table on a large fleet", () => {
+  const many = Array.from({ length: 450 }, (_, k) => item(`T${String(k).padStart(4, "0")}`, "Big", 90 - k / 10, "high"));
+  const ctx: Ctx = { lang: "en", locale: "en-GB", openTurbine: () => undefined, backToFleet: () => undefined };
+  const rowsOf = (t: HTMLElement) => fake(t).querySelectorAll('tr[data-testid="fleet-row"]');
+
+  it("shows the most urgent turbines at once and the rest soon after, in rank order", async () => {
+    installFakeDom();
+    const root = new FakeElement("main");
+    root.isRoot = true;
+    const t = table(ctx, many);
+    root.append(fake(t));
+    expect(rowsOf(t)).toHaveLength(FIRST_ROWS);
+    for (let k = 0; k < 5; k++) await settle();
+    const rows = rowsOf(t);
+    expect(rows).toHaveLength(450);
+    expect(rows.map((r) => r.getAttribute("data-turbine-id"))).toEqual(many.map((i) => i.turbine_id));
+    expect(rows[449].textContent.startsWith("450")).toBe(true);
+  });
+
+  it("stops filling a table that a newer render replaced", async () => {
+    installFakeDom();
+    const root = new FakeElement("main");
+    root.isRoot = true;
+    const t = table(ctx, many);
+    root.append(fake(t));
+    await settle(); // first chunk
+    root.replaceChildren();
+    for (let k = 0; k < 5; k++) await settle();
+    expect(rowsOf(t).length).toBeLessThan(450);
   });
 });
