@@ -61,6 +61,8 @@ pub fn models_dir(explicit: Option<&Path>) -> PathBuf {
     bundle_candidates()
         .into_iter()
         .find(|p| p.join("manifest.json").is_file())
+        // `/usr/lib/energitech-cockpit/models`, not `/usr/bin/../lib/...`, in messages.
+        .map(|p| p.canonicalize().unwrap_or(p))
         .unwrap_or(dev)
 }
 
