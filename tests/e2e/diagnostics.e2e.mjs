@@ -215,6 +215,11 @@ describe("Diagnostics tab", () => {
       assert.ok((await browser.$$('[data-testid="run-row"]').length) > 1, "the backfilled runs are in the journal");
       await browser.pause(300);
       await shot(browser, "diagnostics");
+      // The middle of the tab: run durations (plotters SVG), models and input drift.
+      await (await $t("run-durations")).scrollIntoView();
+      await browser.pause(300);
+      await shot(browser, "diagnostics-monitoring");
+      await browser.execute(() => window.scrollTo(0, 0));
     });
 
     it("filters the log lines by level and by a search typed by the user", async () => {
