@@ -17,6 +17,7 @@ use cockpit_core::schema;
 use cockpit_core::service::{self, Service, ServiceConfig};
 use cockpit_core::sim::{self, SimConfig};
 use cockpit_core::store::{self, Store};
+use cockpit_core::telemetry::{self, health, logging, metrics};
 use cockpit_core::triggers::DailySchedule;
 
 use crate::{Cli, Command};
@@ -53,6 +54,8 @@ pub enum CliError {
     Usage(String),
     #[error("cannot write JSON output: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Telemetry(#[from] telemetry::TelemetryError),
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +216,33 @@ pub struct WatchArgs {
     pub no_timer: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Inbox folder to check for a backlog [default: <data dir>/inbox, as `cockpit watch`]
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
+    /// A turbine whose latest SCADA record is older than this is stale
+    #[arg(long, default_value_t = telemetry::monitoring::FRESHNESS_THRESHOLD_HOURS, value_name = "HOURS")]
+    pub stale_hours: f64,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnosticsArgs {
+    /// Write a diagnostics bundle (.tar.gz: health, metrics, journals, logs) into this folder
+    /// instead of printing the diagnostics
+    #[arg(long, value_name = "DIR")]
+    pub bundle: Option<PathBuf>,
+    /// Inbox folder checked by the bundle's health report [default: <data dir>/inbox]
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Loads the models and the risk policy named by the global options.
 fn load_models(cli: &Cli) -> Result<(ModelSet, RiskPolicy), CliError> {
     let (policy, _) = config::load_policy(cli.policy.as_deref())?;
@@ -235,6 +265,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Demo(args) => return demo_cmd(&cli, args),
         Command::Schedule(args) => return schedule_cmd(&open_store(cli.db.as_deref())?, args),
         Command::Watch(args) => return watch_cmd(&cli, args),
+        Command::Health(args) => return health_cmd(&cli, args),
+        Command::Diagnostics(args) => return diagnostics_cmd(&cli, args),
         _ => {}
     }
     match cli.command {
@@ -254,6 +286,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         | Command::Backtest(_)
         | Command::Schedule(_)
         | Command::Watch(_)
+        | Command::Health(_)
+        | Command::Diagnostics(_)
         | Command::Demo(_) => unreachable!("handled above"),
     }
 }
@@ -607,7 +641,17 @@ fn fleet_cmd(store: &Store, args: &FleetArgs) -> Result<ExitCode, CliError> {
 }
 
 fn turbine_cmd(store: &Store, args: &TurbineArgs) -> Result<ExitCode, CliError> {
-    let d = queries::turbine(store, &args.id)?;
+    let started = std::time::Instant::now();
+    let result = queries::turbine(store, &args.id);
+    let op = metrics::Operation::finished(
+        metrics::OperationKind::TurbineRequest,
+        "turbine",
+        started,
+        result.as_ref().map(|_| ()).map_err(ToString::to_string),
+        Some(args.id.clone()),
+    );
+    metrics::record_quietly(store, &op);
+    let d = result?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(ExitCode::SUCCESS);
@@ -841,4 +885,207 @@ fn watch_cmd(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
     loop {
         std::thread::sleep(std::time::Duration::from_secs(3600));
     }
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf, CliError> {
+    Ok(match &cli.db {
+        Some(p) => p.clone(),
+        None => store::default_db_path()?,
+    })
+}
+
+fn inbox_path(explicit: Option<&Path>) -> Result<PathBuf, CliError> {
+    Ok(match explicit {
+        Some(p) => p.to_path_buf(),
+        None => store::default_data_dir()?.join("inbox"),
+    })
+}
+
+fn health_report(
+    cli: &Cli,
+    inbox: Option<&Path>,
+    stale_hours: f64,
+) -> Result<health::HealthReport, CliError> {
+    if !(stale_hours.is_finite() && stale_hours > 0.0) {
+        return Err(CliError::Usage(format!(
+            "--stale-hours must be a positive number of hours, found {stale_hours}"
+        )));
+    }
+    let mut cfg = health::HealthConfig::new(
+        &db_path(cli)?,
+        &config::models_dir(cli.models.as_deref()),
+        &inbox_path(inbox)?,
+        env!("CARGO_PKG_VERSION"),
+    );
+    cfg.freshness_hours = stale_hours;
+    Ok(health::run(&cfg))
+}
+
+/// `cockpit health`: exit 0 when ok, 1 when degraded, 2 when in error.
+fn health_cmd(cli: &Cli, args: &HealthArgs) -> Result<ExitCode, CliError> {
+    let report = health_report(cli, args.inbox.as_deref(), args.stale_hours)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "Health: {} (cockpit {}, models {}), checked {} in {} ms",
+            report.status.as_str(),
+            report.app_version,
+            report.model_version.as_deref().unwrap_or("not loaded"),
+            report.checked_at,
+            report.duration_ms
+        );
+        for c in &report.checks {
+            println!("  {:<9} {:<13} {}", c.status.as_str(), c.name, c.message);
+        }
+    }
+    Ok(ExitCode::from(report.status.exit_code()))
+}
+
+fn fmt_ms(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.0}")).unwrap_or_else(|| "-".into())
+}
+
+fn diagnostics_cmd(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
+    let db = db_path(cli)?;
+    let log_dir = logging::log_dir_for_db(&db);
+    let models_dir = config::models_dir(cli.models.as_deref());
+    let manifest = cockpit_core::model::Manifest::read(&models_dir).ok();
+    let now = telemetry::now();
+    if let Some(out) = &args.bundle {
+        let report = health_report(
+            cli,
+            args.inbox.as_deref(),
+            telemetry::monitoring::FRESHNESS_THRESHOLD_HOURS,
+        )?;
+        // The bundle is most needed when the database is in trouble: export what can be read.
+        let store = if db.is_file() {
+            Store::open(&db).ok()
+        } else {
+            None
+        };
+        let diagnostics = match &store {
+            Some(s) => telemetry::diagnostics(s, manifest.as_ref().map(|m| &m.raw), &log_dir, now)
+                .map_err(|e| e.to_string()),
+            None => Err("the database cannot be opened (see health.json)".to_string()),
+        };
+        let path = telemetry::bundle::export(
+            out,
+            &telemetry::bundle::BundleInput {
+                health: &report,
+                diagnostics: diagnostics.as_ref().map_err(Clone::clone),
+                store: store.as_ref(),
+                log_dir: &log_dir,
+                now,
+            },
+        )?;
+        if args.json {
+            println!("{}", serde_json::json!({ "path": path }));
+        } else {
+            println!("Diagnostics bundle written to {}", path.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = open_store(Some(&db))?;
+    let d = telemetry::diagnostics(&store, manifest.as_ref().map(|m| &m.raw), &log_dir, now)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Operations over the last {} days:",
+        metrics::METRICS_WINDOW_DAYS
+    );
+    println!(
+        "  {:<16} {:>6} {:>6} {:>6} {:>9} {:>9}",
+        "operation", "count", "ok", "failed", "mean ms", "p95 ms"
+    );
+    for m in &d.metrics {
+        println!(
+            "  {:<16} {:>6} {:>6} {:>6} {:>9} {:>9}",
+            m.operation,
+            m.count,
+            m.succeeded,
+            m.failed,
+            fmt_ms(m.mean_ms),
+            fmt_ms(m.p95_ms)
+        );
+    }
+    let errors: Vec<String> = d
+        .errors_by_day
+        .iter()
+        .filter(|e| e.errors > 0)
+        .map(|e| format!("{} {}", e.day, e.errors))
+        .collect();
+    println!(
+        "Errors per day (last {} days): {}",
+        metrics::ERROR_DAYS,
+        if errors.is_empty() {
+            "none".to_string()
+        } else {
+            errors.join(", ")
+        }
+    );
+    let a = &d.availability;
+    println!(
+        "Availability of the daily run: {} of {} slots on time and succeeded ({})",
+        a.on_time_ok,
+        a.scheduled,
+        a.ratio
+            .map(|r| format!("{:.0} %", r * 100.0))
+            .unwrap_or_else(|| "no slot yet".into())
+    );
+    println!(
+        "Alert level: {}{}",
+        if d.alert_level.unusual {
+            "UNUSUAL — "
+        } else {
+            ""
+        },
+        d.alert_level.message
+    );
+    let drifted: Vec<String> = d
+        .drift
+        .iter()
+        .filter(|f| f.status == "significant" || f.status == "moderate")
+        .map(|f| format!("{} {:.2} ({})", f.feature, f.psi.unwrap_or(0.0), f.status))
+        .collect();
+    let unknown = d.drift.iter().filter(|f| f.status == "unknown").count();
+    println!(
+        "Input drift (PSI vs training): {} features stable, {} drifting{}{}",
+        d.drift.iter().filter(|f| f.status == "stable").count(),
+        drifted.len(),
+        if unknown > 0 {
+            format!(", {unknown} unknown (too few values or no reference)")
+        } else {
+            String::new()
+        },
+        if drifted.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", drifted.join(", "))
+        }
+    );
+    let f = &d.freshness;
+    println!(
+        "Data freshness: {} turbines fresh, {} stale (no data for more than {:.0} h){}",
+        f.fresh,
+        f.stale.len(),
+        f.threshold_hours,
+        if f.stale.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ": {}",
+                f.stale
+                    .iter()
+                    .take(10)
+                    .map(|s| s.turbine_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    println!("Logs: {}", d.log_dir);
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,9 @@
 //! `cockpit` — the command-line front of EnergiTech Cockpit.
 //!
 //! Every sub-command is a thin call into `cockpit-core`; this crate only parses arguments,
-//! resolves the database path and prints results (text for people, `--json` for scripts).
+//! resolves the database path and prints results (text for people, `--json` for scripts). Logs
+//! go to standard error (warnings by default, `-v` for more) and to JSON-lines files in the
+//! `logs/` folder beside the database; standard output only carries the command's result.
 
 mod commands;
 
@@ -9,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cockpit_core::telemetry::logging;
 
 /// EnergiTech Cockpit: predictive maintenance of a wind-turbine fleet, from the terminal.
 #[derive(Debug, Parser)]
@@ -25,6 +28,10 @@ pub struct Cli {
     /// Risk policy file (TOML) [default: <config dir>/risk-policy.toml, else the built-in policy]
     #[arg(long, global = true, env = "COCKPIT_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
+
+    /// More log lines on standard error: -v info, -vv debug, -vvv trace (RUST_LOG wins)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     #[command(subcommand)]
     pub command: Command,
@@ -54,6 +61,59 @@ pub enum Command {
     Schedule(commands::ScheduleArgs),
     /// Run the triggers in the foreground: daily timer, inbox folder, models folder
     Watch(commands::WatchArgs),
+    /// Check that the cockpit works: database, models, ONNX Runtime, schedule, last run, errors,
+    /// data freshness, inbox (exit 0 ok, 1 degraded, 2 error)
+    Health(commands::HealthArgs),
+    /// Technical metrics, availability, alert level, input drift and data freshness; or export
+    /// a diagnostics bundle
+    Diagnostics(commands::DiagnosticsArgs),
+}
+
+impl Command {
+    /// The sub-command's name, for the logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Simulate(_) => "simulate",
+            Command::Ingest(_) => "ingest",
+            Command::Demo(_) => "demo",
+            Command::Features(_) => "features",
+            Command::Score(_) => "score",
+            Command::Fleet(_) => "fleet",
+            Command::Turbine(_) => "turbine",
+            Command::Runs(_) => "runs",
+            Command::Backtest(_) => "backtest",
+            Command::Schedule(_) => "schedule",
+            Command::Watch(_) => "watch",
+            Command::Health(_) => "health",
+            Command::Diagnostics(_) => "diagnostics",
+        }
+    }
+}
+
+/// Log files beside the database (not for `simulate`, which has none) and the console on
+/// standard error. Logging problems never stop a command.
+fn init_logging(cli: &Cli) -> Option<logging::LogGuard> {
+    use std::io::IsTerminal;
+    let dir = match &cli.command {
+        Command::Simulate(_) => None,
+        _ => cli
+            .db
+            .clone()
+            .or_else(|| cockpit_core::store::default_db_path().ok())
+            .map(|db| logging::log_dir_for_db(&db)),
+    };
+    let opts = logging::LogOptions {
+        dir,
+        console: Some(cli.verbose),
+        ansi: std::io::stderr().is_terminal(),
+    };
+    match logging::init(&opts) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("warning: logging is off: {e}");
+            None
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -65,11 +125,28 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
-    match commands::run(cli) {
-        Ok(code) => code,
+    let _logs = init_logging(&cli);
+    let name = cli.command.name();
+    let span = tracing::info_span!("command", command = name).entered();
+    let t0 = std::time::Instant::now();
+    let result = commands::run(cli);
+    let duration_ms = t0.elapsed().as_millis() as u64;
+    let code = match result {
+        Ok(code) => {
+            tracing::info!(duration_ms, outcome = "done", "command finished");
+            code
+        }
         Err(e) => {
+            tracing::error!(
+                duration_ms,
+                outcome = "failed",
+                error = %cockpit_core::telemetry::redact(&e.to_string()),
+                "command failed"
+            );
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
-    }
+    };
+    drop(span);
+    code
 }

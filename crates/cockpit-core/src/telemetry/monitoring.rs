@@ -22,7 +22,7 @@ pub const BAND_RUNS: usize = 30;
 /// Fewer previous runs than this: no band.
 pub const MIN_BAND_RUNS: usize = 7;
 /// Runs whose features feed the drift (days before the latest run's data watermark).
-pub const DRIFT_WINDOW_DAYS: i64 = 7;
+pub const DRIFT_WINDOW_DAYS: i64 = 30;
 /// Fewer values of a feature than this: its PSI is not computed.
 pub const MIN_DRIFT_SAMPLES: usize = 50;
 /// PSI below this: stable.
