@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs` and `src/diagnostics.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -21,6 +21,12 @@ const COMMANDS: &[&str] = &[
     "export_worklist_csv",
     "app_info",
     "app_status",
+    "health",
+    "diagnostics",
+    "run_durations_chart",
+    "recent_logs",
+    "open_log_folder",
+    "export_diagnostics_bundle",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

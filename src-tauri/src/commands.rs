@@ -1,6 +1,8 @@
 //! The commands the UI invokes (`invoke("fleet", {filter})` …). Each one is a thin call into
 //! `cockpit-core`; database work runs on a blocking thread, never on the window's thread, and
-//! every error reaches the UI as `{code, message}` ([`ApiError`]).
+//! every error reaches the UI as `{code, message}` ([`ApiError`]). Each command is timed and
+//! written to the operations journal ([`crate::diagnostics::timed`]): `turbine` as a
+//! single-turbine request, the others as UI commands (`app_status`, a start-up poll, is not).
 
 use std::sync::atomic::Ordering;
 
@@ -11,6 +13,7 @@ use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, Turbine
 use cockpit_core::runs::{RunRecord, Trigger};
 use cockpit_core::service;
 use cockpit_core::store::Store;
+use cockpit_core::telemetry::metrics::OperationKind;
 use cockpit_core::triggers::DailySchedule;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
@@ -94,15 +97,26 @@ pub async fn fleet<R: Runtime>(
     filter: Option<FleetFilterArgs>,
     lang: Option<String>,
 ) -> Result<FleetView, ApiError> {
-    let filter = filter.unwrap_or_default();
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-    with_store(&app, move |s| filter.apply(s, lang)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(handle, "fleet", OperationKind::UiCommand, async move {
+        let filter = filter.unwrap_or_default();
+        let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+        with_store(&app, move |s| filter.apply(s, lang)).await
+    })
+    .await
 }
 
 /// Identity, last measurements, latest prediction, drivers and risk history of a turbine.
 #[tauri::command]
 pub async fn turbine<R: Runtime>(app: AppHandle<R>, id: String) -> Result<TurbineDetail, ApiError> {
-    with_store(&app, move |s| Ok(queries::turbine(s, &id)?)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(
+        handle,
+        "turbine",
+        OperationKind::TurbineRequest,
+        async move { with_store(&app, move |s| Ok(queries::turbine(s, &id)?)).await },
+    )
+    .await
 }
 
 /// The run journal, newest first.
@@ -111,8 +125,12 @@ pub async fn runs<R: Runtime>(
     app: AppHandle<R>,
     limit: Option<usize>,
 ) -> Result<Vec<RunRecord>, ApiError> {
-    let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
-    with_store(&app, move |s| Ok(queries::journal(s, limit)?)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(handle, "runs", OperationKind::UiCommand, async move {
+        let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
+        with_store(&app, move |s| Ok(queries::journal(s, limit)?)).await
+    })
+    .await
 }
 
 /// Payload of [`RUN_PROGRESS_EVENT`].
@@ -137,57 +155,61 @@ impl Drop for ScoringFlag<'_> {
 /// [`RUN_PROGRESS_EVENT`] events.
 #[tauri::command]
 pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiError> {
-    app.state::<AppState>().ensure_ready()?;
-    let worker = app.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<AppState>();
-        if state.scoring.swap(true, Ordering::SeqCst) {
-            return Err(ApiError::new(
-                "run_in_progress",
-                "a scoring run is already in progress; its result will show when it ends",
-            ));
-        }
-        let _flag = ScoringFlag(&state.scoring);
-        let _ = worker.emit(
-            RUN_PROGRESS_EVENT,
-            RunProgress {
-                phase: "started",
-                run: None,
+    let handle = app.clone();
+    crate::diagnostics::timed(handle, "score_now", OperationKind::UiCommand, async move {
+        app.state::<AppState>().ensure_ready()?;
+        let worker = app.clone();
+        let result = tauri::async_runtime::spawn_blocking(move || {
+            let state = worker.state::<AppState>();
+            if state.scoring.swap(true, Ordering::SeqCst) {
+                return Err(ApiError::new(
+                    "run_in_progress",
+                    "a scoring run is already in progress; its result will show when it ends",
+                ));
+            }
+            let _flag = ScoringFlag(&state.scoring);
+            let _ = worker.emit(
+                RUN_PROGRESS_EVENT,
+                RunProgress {
+                    phase: "started",
+                    run: None,
+                    error: None,
+                },
+            );
+            // Right after start-up the service may still be loading the models: wait a little.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while state.with_service(|_| ()).is_none() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            state
+                .with_service(|s| s.score_now(Trigger::Manual))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "service",
+                        "the scoring service is not running (see the start-up messages); restart the cockpit",
+                    )
+                })?
+                .map_err(ApiError::from)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("the scoring task failed: {e}")))?;
+        let progress = match &result {
+            Ok(run) => RunProgress {
+                phase: "succeeded",
+                run: Some(run.clone()),
                 error: None,
             },
-        );
-        // Right after start-up the service may still be loading the models: wait a little.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while state.with_service(|_| ()).is_none() && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        state
-            .with_service(|s| s.score_now(Trigger::Manual))
-            .ok_or_else(|| {
-                ApiError::new(
-                    "service",
-                    "the scoring service is not running (see the start-up messages); restart the cockpit",
-                )
-            })?
-            .map_err(ApiError::from)
+            Err(e) if e.code == "run_in_progress" => return result,
+            Err(e) => RunProgress {
+                phase: "failed",
+                run: None,
+                error: Some(e.clone()),
+            },
+        };
+        let _ = app.emit(RUN_PROGRESS_EVENT, progress);
+        result
     })
     .await
-    .map_err(|e| ApiError::internal(format!("the scoring task failed: {e}")))?;
-    let progress = match &result {
-        Ok(run) => RunProgress {
-            phase: "succeeded",
-            run: Some(run.clone()),
-            error: None,
-        },
-        Err(e) if e.code == "run_in_progress" => return result,
-        Err(e) => RunProgress {
-            phase: "failed",
-            run: None,
-            error: Some(e.clone()),
-        },
-    };
-    let _ = app.emit(RUN_PROGRESS_EVENT, progress);
-    result
 }
 
 /// The daily run as the UI shows it.
@@ -221,7 +243,14 @@ fn schedule_view(store: &Store, s: &DailySchedule) -> Result<ScheduleView, ApiEr
 /// The daily scoring schedule (06:00, on, unless changed).
 #[tauri::command]
 pub async fn get_schedule<R: Runtime>(app: AppHandle<R>) -> Result<ScheduleView, ApiError> {
-    with_store(&app, |s| schedule_view(s, &service::schedule(s)?)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(
+        handle,
+        "get_schedule",
+        OperationKind::UiCommand,
+        async move { with_store(&app, |s| schedule_view(s, &service::schedule(s)?)).await },
+    )
+    .await
 }
 
 /// Changes the daily schedule; the timer picks it up within its next check.
@@ -231,16 +260,25 @@ pub async fn set_schedule<R: Runtime>(
     enabled: bool,
     time: String,
 ) -> Result<ScheduleView, ApiError> {
-    let (hour, minute) = DailySchedule::parse_time(&time)?;
-    let schedule = DailySchedule {
-        enabled,
-        hour,
-        minute,
-    };
-    with_store(&app, move |s| {
-        service::set_schedule(s, &schedule)?;
-        schedule_view(s, &schedule)
-    })
+    let handle = app.clone();
+    crate::diagnostics::timed(
+        handle,
+        "set_schedule",
+        OperationKind::UiCommand,
+        async move {
+            let (hour, minute) = DailySchedule::parse_time(&time)?;
+            let schedule = DailySchedule {
+                enabled,
+                hour,
+                minute,
+            };
+            with_store(&app, move |s| {
+                service::set_schedule(s, &schedule)?;
+                schedule_view(s, &schedule)
+            })
+            .await
+        },
+    )
     .await
 }
 
@@ -251,8 +289,12 @@ pub async fn risk_chart<R: Runtime>(
     id: String,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-    with_store(&app, move |s| Ok(charts::risk_chart(s, &id, lang)?)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(handle, "risk_chart", OperationKind::UiCommand, async move {
+        let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+        with_store(&app, move |s| Ok(charts::risk_chart(s, &id, lang)?)).await
+    })
+    .await
 }
 
 /// Trend of the signals behind a turbine's drivers (SVG text).
@@ -262,8 +304,17 @@ pub async fn signals_chart<R: Runtime>(
     id: String,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-    with_store(&app, move |s| Ok(charts::signals_chart(s, &id, lang)?)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(
+        handle,
+        "signals_chart",
+        OperationKind::UiCommand,
+        async move {
+            let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+            with_store(&app, move |s| Ok(charts::signals_chart(s, &id, lang)?)).await
+        },
+    )
+    .await
 }
 
 /// Turbines per category at every run (SVG text).
@@ -272,8 +323,17 @@ pub async fn fleet_trend_chart<R: Runtime>(
     app: AppHandle<R>,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-    with_store(&app, move |s| Ok(charts::fleet_trend_chart(s, lang)?)).await
+    let handle = app.clone();
+    crate::diagnostics::timed(
+        handle,
+        "fleet_trend_chart",
+        OperationKind::UiCommand,
+        async move {
+            let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+            with_store(&app, move |s| Ok(charts::fleet_trend_chart(s, lang)?)).await
+        },
+    )
+    .await
 }
 
 /// The filtered work list as CSV text (the UI offers it as a download).
@@ -283,13 +343,22 @@ pub async fn export_worklist_csv<R: Runtime>(
     filter: Option<FleetFilterArgs>,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let filter = filter.unwrap_or_default();
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-    with_store(&app, move |s| {
-        let view = filter.apply(s, lang)?;
-        worklist::worklist_csv(&view.items, lang)
-            .map_err(|e| ApiError::internal(format!("the CSV could not be written: {e}")))
-    })
+    let handle = app.clone();
+    crate::diagnostics::timed(
+        handle,
+        "export_worklist_csv",
+        OperationKind::UiCommand,
+        async move {
+            let filter = filter.unwrap_or_default();
+            let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+            with_store(&app, move |s| {
+                let view = filter.apply(s, lang)?;
+                worklist::worklist_csv(&view.items, lang)
+                    .map_err(|e| ApiError::internal(format!("the CSV could not be written: {e}")))
+            })
+            .await
+        },
+    )
     .await
 }
 
@@ -312,34 +381,38 @@ pub struct AppInfo {
 /// App version, model version and where things are.
 #[tauri::command]
 pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, ApiError> {
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        let status = state.try_with_service(|s| s.model_status());
-        let status = match status {
-            Some(s) => s,
-            None => Manifest::read(&state.paths.models)
-                .map(|m| m.model_version)
-                .map_err(|e| e.to_string()),
-        };
-        let (model_version, models_error) = match status {
-            Ok(v) => (Some(v), None),
-            Err(e) => (None, Some(e)),
-        };
-        let p = &state.paths;
-        Ok(AppInfo {
-            app_version: app.package_info().version.to_string(),
-            model_version,
-            models_error,
-            models_dir: p.models.display().to_string(),
-            data_dir: p.data_dir.display().to_string(),
-            database: p.db.display().to_string(),
-            inbox: p.inbox.display().to_string(),
-            phase: state.phase(),
+    let handle = app.clone();
+    crate::diagnostics::timed(handle, "app_info", OperationKind::UiCommand, async move {
+        let app = app.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let state = app.state::<AppState>();
+            let status = state.try_with_service(|s| s.model_status());
+            let status = match status {
+                Some(s) => s,
+                None => Manifest::read(&state.paths.models)
+                    .map(|m| m.model_version)
+                    .map_err(|e| e.to_string()),
+            };
+            let (model_version, models_error) = match status {
+                Ok(v) => (Some(v), None),
+                Err(e) => (None, Some(e)),
+            };
+            let p = &state.paths;
+            Ok(AppInfo {
+                app_version: app.package_info().version.to_string(),
+                model_version,
+                models_error,
+                models_dir: p.models.display().to_string(),
+                data_dir: p.data_dir.display().to_string(),
+                database: p.db.display().to_string(),
+                inbox: p.inbox.display().to_string(),
+                phase: state.phase(),
+            })
         })
+        .await
+        .map_err(|e| ApiError::internal(format!("the task failed: {e}")))?
     })
     .await
-    .map_err(|e| ApiError::internal(format!("the task failed: {e}")))?
 }
 
 /// Where the app is in its start-up (the UI asks once, then follows `app-status` events).

@@ -5,11 +5,15 @@
 //! * [`startup`]: first launch builds the demo park, then the daily timer and the inbox and
 //!   models watchers run for as long as the window is open;
 //! * [`state`]: paths, start-up phase, the running service;
-//! * [`worklist`]: the work list as CSV with the drivers phrased in words.
+//! * [`worklist`]: the work list as CSV with the drivers phrased in words;
+//! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
+//!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
+//!   every command.
 //!
 //! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
 pub mod commands;
+pub mod diagnostics;
 pub mod error;
 pub mod startup;
 pub mod state;
@@ -38,6 +42,12 @@ macro_rules! cockpit_handler {
             $crate::commands::export_worklist_csv,
             $crate::commands::app_info,
             $crate::commands::app_status,
+            $crate::diagnostics::health,
+            $crate::diagnostics::diagnostics,
+            $crate::diagnostics::run_durations_chart,
+            $crate::diagnostics::recent_logs,
+            $crate::diagnostics::open_log_folder,
+            $crate::diagnostics::export_diagnostics_bundle,
         ]
     };
 }
@@ -111,11 +121,21 @@ fn free_path(dir: &std::path::Path, name: &std::ffi::OsStr) -> std::path::PathBu
         .unwrap_or(first)
 }
 
+/// Holds the log files' writer (dropping it flushes the last lines).
+struct LogFiles(
+    #[allow(dead_code)] std::sync::Mutex<Option<cockpit_core::telemetry::logging::LogGuard>>,
+);
+
 /// Starts the desktop app.
 pub fn run() {
     let app = builder(tauri::Builder::default())
         .setup(|app| {
             let paths = state::Paths::resolve().map_err(|e| e.message)?;
+            // The log files' writer lives as long as the app.
+            app.manage(LogFiles(std::sync::Mutex::new(diagnostics::init_logging(
+                &paths,
+            ))));
+            tracing::info!(version = %app.package_info().version, "desktop app starting");
             app.manage(state::AppState::new(paths));
             main_window(app.handle())?;
             startup::spawn(app.handle().clone());

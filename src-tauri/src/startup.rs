@@ -48,10 +48,13 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                     // (loading the models takes a moment; "Score now" waits for it).
                     set_phase(&app, Phase::Ready);
                     eprintln!("[cockpit] ready in {} ms", t0.elapsed().as_millis());
+                    tracing::info!(duration_ms = t0.elapsed().as_millis() as u64, "app ready");
                     start_service(&app, policy);
+                    release_freed_memory();
                 }
                 Err(e) => {
                     eprintln!("[cockpit] start-up failed: {}", e.message);
+                    tracing::error!(code = e.code, error = %cockpit_core::telemetry::redact(&e.message), "start-up failed");
                     set_phase(
                         &app,
                         Phase::Failed {
@@ -177,6 +180,17 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: cockpit_core::risk::Ris
         }
         // The views still work without the triggers; "Score now" says why it cannot run.
         Err(e) => eprintln!("[cockpit] the triggers could not start: {e}"),
+    }
+}
+
+/// Hands the memory freed after start-up (the demo park's simulation and ingestion, the
+/// backfilled runs) back to the system: glibc otherwise keeps it in its arenas, and the app's
+/// resident memory would stay at its start-up peak.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

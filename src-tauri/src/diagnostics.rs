@@ -1,0 +1,345 @@
+//! The diagnostics tab's commands: health, metrics and monitoring, the run durations chart, the
+//! recent log lines, the log folder, the diagnostics bundle; the app's log files; and
+//! [`timed`], which writes every command to the operations journal.
+//!
+//! `health`, `recent_logs`, `open_log_folder` and `export_diagnostics_bundle` work even when
+//! start-up failed (that is when they are needed); `diagnostics` and `run_durations_chart` need
+//! the database, like the other views.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use cockpit_core::charts::Lang;
+use cockpit_core::model::Manifest;
+use cockpit_core::store::Store;
+use cockpit_core::telemetry::health::{self, HealthConfig, HealthReport};
+use cockpit_core::telemetry::logging::{self, LogLine, LogQuery};
+use cockpit_core::telemetry::metrics::{self, Operation, OperationKind};
+use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::error::ApiError;
+use crate::state::{AppState, Paths, Phase};
+
+impl From<TelemetryError> for ApiError {
+    fn from(e: TelemetryError) -> Self {
+        let code = match &e {
+            TelemetryError::Store(_) | TelemetryError::Sql(_) | TelemetryError::Query(_) => {
+                "database"
+            }
+            TelemetryError::ReadLogs { .. }
+            | TelemetryError::LogDir { .. }
+            | TelemetryError::LogFile { .. }
+            | TelemetryError::Filter { .. }
+            | TelemetryError::AlreadyInitialised => "logs",
+            TelemetryError::Bundle { .. } | TelemetryError::Json(_) => "bundle",
+            TelemetryError::Draw(_) => "chart",
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// The app's log folder: `logs/` beside the database.
+pub fn log_dir(paths: &Paths) -> PathBuf {
+    logging::log_dir_for_db(&paths.db)
+}
+
+/// Sets up the app's logs: JSON-lines files in [`log_dir`] and readable lines on standard
+/// error. The guard must live as long as the app.
+pub fn init_logging(paths: &Paths) -> Option<logging::LogGuard> {
+    let opts = logging::LogOptions {
+        dir: Some(log_dir(paths)),
+        console: Some(1),
+        ansi: false,
+    };
+    match logging::init(&opts) {
+        Ok(guard) => {
+            if let Some(e) = &guard.file_error {
+                eprintln!("[cockpit] log files are off: {e}");
+            }
+            Some(guard)
+        }
+        Err(e) => {
+            eprintln!("[cockpit] logging is off: {e}");
+            None
+        }
+    }
+}
+
+/// Runs a command, then writes it to the operations journal (on a blocking thread, not awaited:
+/// the answer never waits for the journal; a journal that cannot be written is only logged).
+pub async fn timed<R, T, F>(
+    app: AppHandle<R>,
+    name: &'static str,
+    kind: OperationKind,
+    command: F,
+) -> Result<T, ApiError>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, ApiError>>,
+{
+    let started = Instant::now();
+    let result = command.await;
+    let op = Operation::finished(
+        kind,
+        name,
+        started,
+        result.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+        None,
+    );
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        if state.phase() != Phase::Ready {
+            tracing::info!(
+                command = name,
+                duration_ms = op.duration_ms,
+                ok = op.ok,
+                "command before the database is ready"
+            );
+            return;
+        }
+        let _ = state.read(|store| {
+            metrics::record_quietly(store, &op);
+            Ok(())
+        });
+    });
+    result
+}
+
+fn now() -> i64 {
+    telemetry::now()
+}
+
+fn manifest(paths: &Paths) -> Option<serde_json::Value> {
+    Manifest::read(&paths.models).ok().map(|m| m.raw)
+}
+
+fn health_report<R: Runtime>(app: &AppHandle<R>) -> HealthReport {
+    let state = app.state::<AppState>();
+    let p = &state.paths;
+    let mut cfg = HealthConfig::new(
+        &p.db,
+        &p.models,
+        &p.inbox,
+        &app.package_info().version.to_string(),
+    );
+    // The models the service holds; while a run holds the service, the folder is checked.
+    cfg.models_in_service = state.try_with_service(|s| s.model_status());
+    health::run(&cfg)
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(format!("the diagnostics task failed: {e}")))?
+}
+
+/// The health report: `ok`, `degraded` or `error`, with every check.
+#[tauri::command]
+pub async fn health<R: Runtime>(app: AppHandle<R>) -> Result<HealthReport, ApiError> {
+    let handle = app.clone();
+    timed(handle, "health", OperationKind::UiCommand, async move {
+        blocking(move || Ok(health_report(&app))).await
+    })
+    .await
+}
+
+/// Metrics, availability, alert level, categories, drift and freshness.
+#[tauri::command]
+pub async fn diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<Diagnostics, ApiError> {
+    let handle = app.clone();
+    timed(
+        handle,
+        "diagnostics",
+        OperationKind::UiCommand,
+        async move {
+            blocking(move || {
+                let state = app.state::<AppState>();
+                let paths = state.paths.clone();
+                let manifest = manifest(&paths);
+                state.read(|store| {
+                    Ok(telemetry::diagnostics(
+                        store,
+                        manifest.as_ref(),
+                        &log_dir(&paths),
+                        now(),
+                    )?)
+                })
+            })
+            .await
+        },
+    )
+    .await
+}
+
+/// Duration of every fleet run of the last 30 days (SVG text).
+#[tauri::command]
+pub async fn run_durations_chart<R: Runtime>(
+    app: AppHandle<R>,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    let handle = app.clone();
+    timed(
+        handle,
+        "run_durations_chart",
+        OperationKind::UiCommand,
+        async move {
+            blocking(move || {
+                app.state::<AppState>()
+                    .read(|store| Ok(chart::run_durations_chart(store, now(), lang)?))
+            })
+            .await
+        },
+    )
+    .await
+}
+
+/// The most recent log lines, newest first; `level`: that level and the more severe ones.
+#[tauri::command]
+pub async fn recent_logs<R: Runtime>(
+    app: AppHandle<R>,
+    limit: Option<usize>,
+    level: Option<String>,
+    search: Option<String>,
+) -> Result<Vec<LogLine>, ApiError> {
+    let level = level.filter(|l| !l.trim().is_empty());
+    if let Some(l) = &level {
+        if !["error", "warn", "info", "debug"].contains(&l.trim().to_ascii_lowercase().as_str()) {
+            return Err(ApiError::new(
+                "invalid_level",
+                format!("unknown log level '{l}': use error, warn, info or debug"),
+            ));
+        }
+    }
+    let handle = app.clone();
+    timed(
+        handle,
+        "recent_logs",
+        OperationKind::UiCommand,
+        async move {
+            blocking(move || {
+                let dir = log_dir(&app.state::<AppState>().paths);
+                let query = LogQuery {
+                    limit,
+                    level,
+                    search,
+                };
+                Ok(logging::recent_logs(&dir, &query)?)
+            })
+            .await
+        },
+    )
+    .await
+}
+
+/// The program that opens a folder in the desktop's file manager.
+fn opener() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    }
+}
+
+fn open_folder(dir: &Path) -> Result<(), ApiError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        ApiError::new(
+            "open_folder",
+            format!("the log folder {} cannot be created: {e}", dir.display()),
+        )
+    })?;
+    let program = opener();
+    // The opener returns at once (it hands the folder to the file manager); reap it in the
+    // background so no zombie process is left.
+    let mut child = std::process::Command::new(program)
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            ApiError::new(
+                "open_folder",
+                format!(
+                    "cannot start `{program}` to open {} ({e}); open the folder by hand",
+                    dir.display()
+                ),
+            )
+        })?;
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
+/// Opens the log folder in the file manager.
+#[tauri::command]
+pub async fn open_log_folder<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiError> {
+    let handle = app.clone();
+    timed(handle, "open_log_folder", OperationKind::UiCommand, async move {
+        blocking(move || open_folder(&log_dir(&app.state::<AppState>().paths))).await
+    })
+    .await
+}
+
+/// Where the bundle was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundlePath {
+    pub path: String,
+}
+
+/// Writes the diagnostics bundle (.tar.gz) to the Downloads folder (the app's data folder if
+/// there is none).
+#[tauri::command]
+pub async fn export_diagnostics_bundle<R: Runtime>(
+    app: AppHandle<R>,
+) -> Result<BundlePath, ApiError> {
+    let handle = app.clone();
+    timed(
+        handle,
+        "export_diagnostics_bundle",
+        OperationKind::UiCommand,
+        async move {
+            blocking(move || {
+                let state = app.state::<AppState>();
+                let paths = state.paths.clone();
+                let report = health_report(&app);
+                let logs = log_dir(&paths);
+                let store = if paths.db.is_file() {
+                    Store::open(&paths.db).ok()
+                } else {
+                    None
+                };
+                let manifest = manifest(&paths);
+                let diagnostics = match &store {
+                    Some(s) => telemetry::diagnostics(s, manifest.as_ref(), &logs, now())
+                        .map_err(|e| e.to_string()),
+                    None => Err("the database cannot be opened (see health.json)".to_string()),
+                };
+                let out = dirs::download_dir().unwrap_or_else(|| paths.data_dir.clone());
+                let path = bundle::export(
+                    &out,
+                    &bundle::BundleInput {
+                        health: &report,
+                        diagnostics: diagnostics.as_ref().map_err(Clone::clone),
+                        store: store.as_ref(),
+                        log_dir: &logs,
+                        now: now(),
+                    },
+                )?;
+                Ok(BundlePath {
+                    path: path.display().to_string(),
+                })
+            })
+            .await
+        },
+    )
+    .await
+}
