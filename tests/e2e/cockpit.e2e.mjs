@@ -24,7 +24,7 @@ const DRIVER =
   (existsSync(join(ROOT, ".tools/bin/tauri-driver")) ? join(ROOT, ".tools/bin/tauri-driver") : "tauri-driver");
 const ORT = process.env.COCKPIT_ORT_LIB ?? join(ROOT, ".tools/onnxruntime/lib/libonnxruntime.so.1.31.1");
 const SHOTS = resolve(process.env.SCREENSHOTS ?? join(ROOT, "docs/screenshots"));
-const PORT = 4444;
+const PORT = Number(process.env.PORT ?? 4444); // WebKitWebDriver takes PORT + 1
 
 const children = [];
 let browser;
@@ -93,7 +93,7 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
       start("Xvfb", [":99", "-screen", "0", "1400x900x24", "-nolisten", "tcp"], env);
       await new Promise((r) => setTimeout(r, 1000));
     }
-    start(DRIVER, ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver"], env);
+    start(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1), "--native-driver", "/usr/bin/WebKitWebDriver"], env);
     await waitForPort(PORT, 15_000);
     browser = await remote({
       hostname: "127.0.0.1",

@@ -98,7 +98,7 @@ pub struct IngestArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Where to write the simulated CSV files [default: <data dir>/demo]
+    /// Where to write the simulated CSV files [default: demo/ beside the database]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the summary as JSON
@@ -462,9 +462,13 @@ fn print_ingest(report: &IngestReport) {
 
 fn demo_cmd(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, CliError> {
     let mut store = open_store(cli.db.as_deref())?;
-    let out = match &args.out {
-        Some(p) => p.clone(),
-        None => store::default_data_dir()?.join("demo"),
+    // The CSV files go beside the database (its folder's `demo/`), as in the desktop app.
+    let out = match (&args.out, &cli.db) {
+        (Some(p), _) => p.clone(),
+        (None, Some(db)) => db
+            .parent()
+            .map_or_else(|| PathBuf::from("demo"), |d| d.join("demo")),
+        (None, None) => store::default_data_dir()?.join("demo"),
     };
     let t0 = std::time::Instant::now();
     let report = demo::run_demo(&mut store, &out, now())?;

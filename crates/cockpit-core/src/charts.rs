@@ -24,6 +24,7 @@ use rusqlite::OptionalExtension;
 
 use crate::features::KEY_SIGNALS;
 use crate::risk::Category;
+use crate::runs::drivers::Basis;
 use crate::runs::queries::{self, HistoryPoint, QueryError};
 use crate::runs::Driver;
 use crate::schema::{self, SIGNALS};
@@ -425,8 +426,9 @@ pub fn signals_chart(store: &Store, turbine_id: &str, lang: Lang) -> Result<Stri
             .iter()
             .find(|d| driver_signal(&d.indicator) == Some(c))
             .filter(|d| KEY_SIGNALS.iter().any(|(s, _)| *s == d.indicator))
-            .map(|d| d.reference)
-            .filter(|r| r.is_finite());
+            // A trend's reference is a slope (0 °C per day), not a level on this axis.
+            .filter(|d| d.basis != Basis::Trend && d.reference.is_finite())
+            .map(|d| (d.reference, d.basis));
         series.push(SignalSeries {
             column: c,
             points: data,
@@ -443,8 +445,9 @@ pub struct SignalSeries<'a> {
     pub column: &'a str,
     /// Hourly means, oldest first.
     pub points: Vec<(i64, f64)>,
-    /// Normal value for the turbine's load over the last 24 hours, if known.
-    pub normal: Option<f64>,
+    /// Normal value over the last 24 hours, if known, and what it is normal for (the driver's
+    /// basis: this load, the site's other turbines, the turbine's usual level).
+    pub normal: Option<(f64, Basis)>,
 }
 
 /// Draws signal panels.
@@ -476,7 +479,11 @@ fn draw_signal_panel(
     to: i64,
     lang: Lang,
 ) -> Result<(), ChartError> {
-    let (column, data, reference) = (series.column, series.points.as_slice(), series.normal);
+    let (column, data) = (series.column, series.points.as_slice());
+    let (reference, basis) = match series.normal {
+        Some((r, b)) => (Some(r), b),
+        None => (None, Basis::Load),
+    };
     let x = day_range(from, to);
     let values = data.iter().map(|p| p.1).chain(reference);
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -545,7 +552,12 @@ fn draw_signal_panel(
         ))?;
         let label = format!(
             "{} {}",
-            lang.pick("normal for this load:", "normale pour cette charge :"),
+            match basis {
+                Basis::Site => lang.pick("site's other turbines:", "autres éoliennes du site :"),
+                Basis::Own => lang.pick("its usual level:", "son niveau habituel :"),
+                Basis::Load | Basis::Trend =>
+                    lang.pick("normal for this load:", "normale pour cette charge :"),
+            },
             format_number(r, 1, lang)
         );
         chart.plotting_area().draw(&Text::new(
@@ -779,7 +791,7 @@ mod tests {
                 SignalSeries {
                     column: "gearbox_oil_temp_c",
                     points: data,
-                    normal: Some(51.0),
+                    normal: Some((51.0, Basis::Load)),
                 },
                 SignalSeries {
                     column: "vibration_mm_s",
@@ -795,6 +807,18 @@ mod tests {
         assert!(svg.contains("Gearbox oil temperature (°C)"));
         assert!(svg.contains("normal for this load: 51.0"));
         assert!(svg.contains("no record in this period"));
+        let own = render_signals(
+            &[SignalSeries {
+                column: "gearbox_oil_temp_c",
+                points: (0..48).map(|h| (t0 + h * 3600, 55.0)).collect(),
+                normal: Some((50.7, Basis::Own)),
+            }],
+            t0,
+            t0 + 2 * DAY,
+            Lang::Fr,
+        )
+        .unwrap();
+        assert!(own.contains("son niveau habituel : 50,7"), "{own}");
     }
 
     #[test]

@@ -25,6 +25,16 @@ pub const DB_FILE_NAME: &str = "cockpit.db";
 /// Folder name of the cockpit inside the OS data directory.
 pub const APP_DIR_NAME: &str = "energitech-cockpit";
 
+/// What to do when the database cannot be opened, from SQLite's reason.
+fn open_hint(e: &rusqlite::Error) -> &'static str {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            "the file is damaged or is not a cockpit database: restore a backup, see docs/incidents/03-cockpit-partly-broken.md"
+        }
+        _ => "check that the folder exists and is writable",
+    }
+}
+
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,9 +43,7 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "cannot open the database {path}: {source} (check that the folder exists and is writable)"
-    )]
+    #[error("cannot open the database {path}: {source} ({})", open_hint(.source))]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
@@ -438,5 +446,15 @@ mod tests {
         drop(conn);
         let err = Store::open(&path).err().unwrap();
         assert!(err.to_string().contains("schema version 99"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_called_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cockpit.db");
+        std::fs::write(&path, vec![0x5au8; 8192]).unwrap();
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(err.contains("damaged"), "{err}");
+        assert!(!err.contains("writable"), "{err}");
     }
 }
