@@ -29,6 +29,14 @@ function dl(rows: [string, Node | string][]): HTMLElement {
   return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
+/** How a driver's value and reference read, by its basis (see `Driver.basis`). */
+const MEASURED_KEY = {
+  load: "measured",
+  site: "measuredSite",
+  own: "measuredOwn",
+  trend: "measuredTrend",
+} as const;
+
 function driverItem(ctx: Ctx, d: Driver): HTMLElement {
   const pts = contributionPoints(d);
   const measured =
@@ -36,7 +44,7 @@ function driverItem(ctx: Ctx, d: Driver): HTMLElement {
       ? null
       : d.reference === null || !Number.isFinite(d.reference)
         ? t(ctx.lang, "measuredNoNormal", { value: valueWithUnit(d.value, d.unit, ctx.lang) })
-        : t(ctx.lang, "measured", {
+        : t(ctx.lang, MEASURED_KEY[d.basis ?? "load"], {
             value: valueWithUnit(d.value, d.unit, ctx.lang),
             normal: valueWithUnit(d.reference, d.unit, ctx.lang),
           });
