@@ -1,26 +1,16 @@
 //! The commands through Tauri's IPC with the mock runtime (no display needed), over a small
 //! simulated park stored by the core, with the app's real capabilities (ACL).
 
+mod common;
+
 use std::path::Path;
-use std::time::Instant;
 
 use cockpit_core::features::N_FEATURES;
-use cockpit_core::ingest;
-use cockpit_core::mapping::Mapping;
 use cockpit_core::risk::Category;
-use cockpit_core::runs::{self, Driver, RunRequest, Trigger, TurbineOutcome};
-use cockpit_core::sim::{self, SimConfig};
-use cockpit_core::store::Store;
-use energitech_cockpit::state::{AppState, Paths};
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
-
-const DAY: i64 = 86_400;
-/// 2026-01-01.
-const START: i64 = 1_767_225_600;
+use cockpit_core::runs::{Driver, TurbineOutcome};
+use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
+use energitech_cockpit::state::AppState;
+use serde_json::json;
 
 fn driver(indicator: &str, value: f64, reference: f64, contribution: f64) -> Driver {
     Driver {
@@ -37,13 +27,7 @@ fn driver(indicator: &str, value: f64, reference: f64, contribution: f64) -> Dri
 /// A park of 4 simulated turbines with two fabricated runs (the real models are not needed to
 /// test the shell).
 fn build_db(db: &Path) {
-    let dir = db.parent().unwrap().join("sim");
-    let summary = sim::simulate(&SimConfig::new(4, 10, 7, START), &dir).unwrap();
-    let mut store = Store::open(db).unwrap();
-    let report = ingest::ingest_files(&mut store, &summary.files, &Mapping::canonical());
-    assert!(report.failed.is_empty());
-    let mut keys: Vec<(String, i64)> = store.turbine_keys().unwrap().into_iter().collect();
-    keys.sort();
+    let (mut store, keys) = simulated_park(db);
     let scores = [
         (0.72, 2.5, 88.0, Category::Critical),
         (0.05, 30.0, 12.0, Category::Low),
@@ -79,67 +63,16 @@ fn build_db(db: &Path) {
                 }
             })
             .collect();
-        let req = RunRequest {
-            trigger: Trigger::Backfill,
-            at: Some(at),
-            scheduled_for: None,
-        };
-        runs::commit_run(
-            &mut store,
-            &req,
-            at,
-            Instant::now(),
-            at,
-            "test-1",
-            &outcomes,
-        )
-        .unwrap();
+        commit_backfill(&mut store, at, &outcomes);
     }
 }
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-fn app(state: impl FnOnce(Paths) -> AppState) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cockpit.db");
-    build_db(&db);
-    let app = energitech_cockpit::builder(mock_builder())
-        .build(tauri::generate_context!())
-        .unwrap();
-    app.manage(state(Paths::for_db(&db)));
-    // "main": the window the capabilities grant the commands to.
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Fixture {
-        _dir: dir,
-        _app: app,
-        window,
-    }
+fn app(state: impl FnOnce(energitech_cockpit::state::Paths) -> AppState) -> Fixture {
+    common::app(build_db, state)
 }
 
 fn ready() -> Fixture {
     app(AppState::ready)
-}
-
-fn call(f: &Fixture, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &f.window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
 }
 
 #[test]

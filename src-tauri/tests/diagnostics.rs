@@ -2,37 +2,23 @@
 //! capabilities: health, diagnostics, run durations chart, recent logs, log folder, bundle; and
 //! the operations journal every command writes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use cockpit_core::features::N_FEATURES;
-use cockpit_core::ingest;
-use cockpit_core::mapping::Mapping;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::{self, RunRequest, Trigger, TurbineOutcome};
-use cockpit_core::sim::{self, SimConfig};
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::logging;
-use energitech_cockpit::state::{AppState, Paths};
+use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
+use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
-
-const DAY: i64 = 86_400;
-/// 2026-01-01.
-const START: i64 = 1_767_225_600;
 
 /// 4 simulated turbines (data from January 2026: stale today) with two fabricated backfill runs.
 fn build_db(db: &Path) {
-    let dir = db.parent().unwrap().join("sim");
-    let summary = sim::simulate(&SimConfig::new(4, 10, 7, START), &dir).unwrap();
-    let mut store = Store::open(db).unwrap();
-    let report = ingest::ingest_files(&mut store, &summary.files, &Mapping::canonical());
-    assert!(report.failed.is_empty());
-    let mut keys: Vec<(String, i64)> = store.turbine_keys().unwrap().into_iter().collect();
-    keys.sort();
+    let (mut store, keys) = simulated_park(db);
     for at in [START + 8 * DAY, START + 9 * DAY] {
         let outcomes: Vec<TurbineOutcome> = keys
             .iter()
@@ -50,68 +36,12 @@ fn build_db(db: &Path) {
                 features: vec![0.0; N_FEATURES],
             })
             .collect();
-        let req = RunRequest {
-            trigger: Trigger::Backfill,
-            at: Some(at),
-            scheduled_for: None,
-        };
-        runs::commit_run(
-            &mut store,
-            &req,
-            at,
-            Instant::now(),
-            at,
-            "test-1",
-            &outcomes,
-        )
-        .unwrap();
-    }
-}
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-impl Fixture {
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("cockpit.db")
+        commit_backfill(&mut store, at, &outcomes);
     }
 }
 
 fn ready() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cockpit.db");
-    build_db(&db);
-    let app = energitech_cockpit::builder(mock_builder())
-        .build(tauri::generate_context!())
-        .unwrap();
-    app.manage(AppState::ready(Paths::for_db(&db)));
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Fixture {
-        dir,
-        _app: app,
-        window,
-    }
-}
-
-fn call(f: &Fixture, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &f.window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
+    common::app(build_db, AppState::ready)
 }
 
 fn check<'a>(report: &'a Value, name: &str) -> &'a Value {

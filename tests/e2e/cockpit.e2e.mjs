@@ -2,120 +2,49 @@
 // demo park is built), fleet ranked, filter, turbine detail with drivers and trends, score now,
 // diagnostics, language switch. Screenshots of each view go to docs/screenshots/.
 //
-// Runs under Xvfb (started here when DISPLAY is unset) through tauri-driver (port 4444) and
-// WebKitWebDriver. Environment:
-//   COCKPIT_APP      the binary (default: target/release/energitech-cockpit)
-//   TAURI_DRIVER     tauri-driver (default: .tools/bin/tauri-driver, then PATH)
-//   COCKPIT_ORT_LIB  ONNX Runtime library (default: .tools/onnxruntime/lib/libonnxruntime.so.1.31.1)
-//   SCREENSHOTS      where to save screenshots (default: docs/screenshots)
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// Runs under Xvfb (started here when DISPLAY is unset) through tauri-driver and WebKitWebDriver;
+// environment variables in harness.mjs.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import {
+  APP,
+  appEnv,
+  display,
+  endSession,
+  fleetRows,
+  number,
+  session,
+  shot as saveShot,
+  startDriver,
+  stopDriver,
+} from "./harness.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const APP = resolve(process.env.COCKPIT_APP ?? join(ROOT, "target/release/energitech-cockpit"));
-const DRIVER =
-  process.env.TAURI_DRIVER ??
-  (existsSync(join(ROOT, ".tools/bin/tauri-driver")) ? join(ROOT, ".tools/bin/tauri-driver") : "tauri-driver");
-const ORT = process.env.COCKPIT_ORT_LIB ?? join(ROOT, ".tools/onnxruntime/lib/libonnxruntime.so.1.31.1");
-const SHOTS = resolve(process.env.SCREENSHOTS ?? join(ROOT, "docs/screenshots"));
-const PORT = Number(process.env.PORT ?? 4444); // WebKitWebDriver takes PORT + 1
-
-const children = [];
 let browser;
 let home;
-
-function start(cmd, args, env) {
-  const child = spawn(cmd, args, { env, stdio: ["ignore", "inherit", "inherit"] });
-  children.push(child);
-  return child;
-}
-
-async function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/status`);
-      if (r.ok || r.status === 404) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`nothing listens on port ${port} after ${ms} ms`);
-}
+let driver;
+let screen;
 
 const $t = (id) => browser.$(`[data-testid="${id}"]`);
 const $$t = (id) => browser.$$(`[data-testid="${id}"]`);
-
-async function shot(name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
-}
-
-async function rows() {
-  return browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="fleet-row"]')].map((r) => ({
-      id: r.getAttribute("data-turbine-id"),
-      category: r.getAttribute("data-category"),
-      score: r.querySelector('[data-testid="risk-score"]')?.textContent ?? "",
-    })),
-  );
-}
-
-const number = (text) => (/\d/.test(text) ? Number(text.replace(",", ".")) : -1);
+const shot = (name) => saveShot(browser, name);
+const rows = () => fleetRows(browser);
 
 describe("EnergiTech Cockpit, first launch to work list", () => {
   before(async () => {
     assert.ok(existsSync(APP), `${APP} is missing: build it with 'make app'`);
     home = mkdtempSync(join(tmpdir(), "cockpit-e2e-"));
-    const env = {
-      ...process.env,
-      // A fresh data directory: the app must build the demo park itself.
-      XDG_DATA_HOME: join(home, "data"),
-      XDG_CONFIG_HOME: join(home, "config"),
-      XDG_CACHE_HOME: join(home, "cache"),
-      // No user-dirs.dirs there: downloads go to $HOME/Downloads.
-      HOME: home,
-      COCKPIT_ORT_LIB: ORT,
-      LANG: "C.UTF-8",
-      LC_ALL: "",
-      NO_AT_BRIDGE: "1",
-    };
-    delete env.COCKPIT_DB;
-    if (!env.DISPLAY) {
-      env.DISPLAY = ":99";
-      start("Xvfb", [":99", "-screen", "0", "1400x900x24", "-nolisten", "tcp"], env);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    start(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1), "--native-driver", "/usr/bin/WebKitWebDriver"], env);
-    await waitForPort(PORT, 15_000);
-    browser = await remote({
-      hostname: "127.0.0.1",
-      port: PORT,
-      logLevel: "warn",
-      connectionRetryTimeout: 180_000,
-      capabilities: {
-        "wdio:enforceWebDriverClassic": true,
-        "tauri:options": { application: APP },
-      },
-    });
+    screen = await display();
+    driver = await startDriver(appEnv(home, { DISPLAY: screen.name }));
+    browser = await session();
   });
 
   after(async () => {
-    try {
-      await browser?.deleteSession();
-    } catch {
-      /* the app may already be gone */
-    }
-    // SIGTERM lets tauri-driver stop WebKitWebDriver and the app it started.
-    for (const c of children.reverse()) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
+    await endSession(browser);
+    await stopDriver(driver);
+    screen?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
   });
 

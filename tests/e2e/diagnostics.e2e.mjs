@@ -5,62 +5,29 @@
 //   2. a healthy start (the shipped models): banner, checks, run durations chart, drift table, log
 //      view with level filter and search, diagnostics bundle; screenshot docs/screenshots/diagnostics.png.
 //
-// Runs under Xvfb (started here when DISPLAY is unset) through tauri-driver (port 4444) and
-// WebKitWebDriver, like cockpit.e2e.mjs. Environment:
-//   COCKPIT_APP      the binary (default: target/release/energitech-cockpit)
-//   TAURI_DRIVER     tauri-driver (default: .tools/bin/tauri-driver, then PATH)
-//   COCKPIT_ORT_LIB  ONNX Runtime library (default: .tools/onnxruntime/lib/libonnxruntime.so.1.31.1)
-//   SCREENSHOTS      where to save screenshots (default: docs/screenshots)
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+// Runs under Xvfb (started here when DISPLAY is unset) through tauri-driver and WebKitWebDriver,
+// like cockpit.e2e.mjs; environment variables in harness.mjs.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import {
+  APP,
+  appEnv,
+  byTestId as by,
+  display,
+  endSession,
+  session,
+  shot,
+  startDriver,
+  stopDriver,
+} from "./harness.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const APP = resolve(process.env.COCKPIT_APP ?? join(ROOT, "target/release/energitech-cockpit"));
-const DRIVER =
-  process.env.TAURI_DRIVER ??
-  (existsSync(join(ROOT, ".tools/bin/tauri-driver")) ? join(ROOT, ".tools/bin/tauri-driver") : "tauri-driver");
-const ORT = process.env.COCKPIT_ORT_LIB ?? join(ROOT, ".tools/onnxruntime/lib/libonnxruntime.so.1.31.1");
-const SHOTS = resolve(process.env.SCREENSHOTS ?? join(ROOT, "docs/screenshots"));
-const PORT = 4444;
 /** First launch simulates the demo park (under a minute on a quiet machine). */
 const READY_MS = 240_000;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let xvfb = null;
-let display = process.env.DISPLAY;
-
-async function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/status`);
-      if (r.ok || r.status === 404) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(200);
-  }
-  throw new Error(`nothing listens on port ${port} after ${ms} ms`);
-}
-
-async function waitForPortFree(port, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/status`);
-    } catch {
-      return;
-    }
-    await sleep(200);
-  }
-}
+let screen;
 
 /**
  * The app on fresh XDG folders with `extra` environment: tauri-driver (which starts
@@ -68,57 +35,16 @@ async function waitForPortFree(port, ms) {
  */
 async function launch(extra = {}) {
   const home = mkdtempSync(join(tmpdir(), "cockpit-diag-e2e-"));
-  const env = {
-    ...process.env,
-    XDG_DATA_HOME: join(home, "data"),
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_CACHE_HOME: join(home, "cache"),
-    HOME: home,
-    COCKPIT_ORT_LIB: ORT,
-    LANG: "C.UTF-8",
-    LC_ALL: "",
-    NO_AT_BRIDGE: "1",
-    DISPLAY: display,
-    ...extra,
-  };
-  delete env.COCKPIT_DB;
-  if (!("COCKPIT_MODELS" in extra)) delete env.COCKPIT_MODELS;
-  const driver = spawn(DRIVER, ["--port", String(PORT), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  await waitForPort(PORT, 15_000);
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port: PORT,
-    logLevel: "warn",
-    connectionRetryTimeout: 180_000,
-    capabilities: {
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: APP },
-    },
-  });
+  const driver = await startDriver(appEnv(home, { DISPLAY: screen.name, ...extra }));
+  const browser = await session();
   return { home, driver, browser };
 }
 
-async function close(session) {
-  if (!session) return;
-  try {
-    await session.browser?.deleteSession();
-  } catch {
-    /* the app may already be gone */
-  }
-  // SIGTERM lets tauri-driver stop WebKitWebDriver and the app it started.
-  session.driver.kill("SIGTERM");
-  await waitForPortFree(PORT, 5000);
-  rmSync(session.home, { recursive: true, force: true });
-}
-
-const by = (browser) => (id) => browser.$(`[data-testid="${id}"]`);
-
-async function shot(browser, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+async function close(s) {
+  if (!s) return;
+  await endSession(s.browser);
+  await stopDriver(s.driver);
+  rmSync(s.home, { recursive: true, force: true });
 }
 
 /** Waits until start-up is over (fleet ranked, or said empty), then opens the Diagnostics tab. */
@@ -145,15 +71,11 @@ const checkStatus = (browser, name) =>
 describe("Diagnostics tab", () => {
   before(async () => {
     assert.ok(existsSync(APP), `${APP} is missing: build it with 'make app'`);
-    if (!display) {
-      display = ":99";
-      xvfb = spawn("Xvfb", [display, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "ignore" });
-      await sleep(1000);
-    }
+    screen = await display();
   });
 
   after(() => {
-    xvfb?.kill("SIGTERM");
+    screen?.stop();
   });
 
   describe("with the models folder empty", () => {

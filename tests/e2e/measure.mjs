@@ -4,46 +4,18 @@
 // 1,000-turbine database exists (`scripts/bench-scoring.sh 1000` builds
 // .bench/scoring/fleet-1000x30.db; or set COCKPIT_MEASURE_DB), the same on a copy of it.
 //
-//   node tests/e2e/measure.mjs            (same environment variables as cockpit.e2e.mjs)
-import { execFileSync, spawn } from "node:child_process";
+//   node tests/e2e/measure.mjs            (environment variables: see harness.mjs)
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const APP = resolve(process.env.COCKPIT_APP ?? join(ROOT, "target/release/energitech-cockpit"));
-const DRIVER =
-  process.env.TAURI_DRIVER ??
-  (existsSync(join(ROOT, ".tools/bin/tauri-driver")) ? join(ROOT, ".tools/bin/tauri-driver") : "tauri-driver");
-const ORT = process.env.COCKPIT_ORT_LIB ?? join(ROOT, ".tools/onnxruntime/lib/libonnxruntime.so.1.31.1");
-const PORT = Number(process.env.PORT ?? 4444);
+import { join } from "node:path";
+import { appEnv, display, ROOT, session, startDriver, stopDriver } from "./harness.mjs";
 
 const home = mkdtempSync(join(tmpdir(), "cockpit-measure-"));
-const env = {
-  ...process.env,
-  XDG_DATA_HOME: join(home, "data"),
-  XDG_CONFIG_HOME: join(home, "config"),
-  COCKPIT_ORT_LIB: ORT,
-  NO_AT_BRIDGE: "1",
-};
-delete env.COCKPIT_DB;
-const children = [];
-if (!env.DISPLAY) {
-  env.DISPLAY = ":98";
-  children.push(spawn("Xvfb", [":98", "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "ignore" }));
-  await new Promise((r) => setTimeout(r, 1000));
-}
+const screen = await display(":98");
+const env = appEnv(home, { DISPLAY: screen.name });
 const BIG_DB = process.env.COCKPIT_MEASURE_DB ?? join(ROOT, ".bench/scoring/fleet-1000x30.db");
-
-/** Starts tauri-driver with the app's environment (stopped with SIGTERM, never SIGKILL). */
-async function startDriver(appEnv) {
-  const d = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1)], { env: appEnv, stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, 1500));
-  return d;
-}
-let driver = await startDriver(env);
+let driver = await startDriver(env, { quiet: true });
 
 function processes() {
   const ps = execFileSync("ps", ["-eo", "pid,ppid,rss,comm"], { encoding: "utf8" }).trim().split("\n").slice(1);
@@ -79,17 +51,11 @@ function rssMiB() {
 
 async function launch(label) {
   const t0 = Date.now();
-  const b = await remote({
-    hostname: "127.0.0.1",
-    port: PORT,
-    logLevel: "error",
-    connectionRetryTimeout: 180_000,
-    capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application: APP } },
-  });
-  const session = Date.now() - t0;
+  const b = await session({ logLevel: "error" });
+  const sessionMs = Date.now() - t0;
   await b.$('[data-testid="fleet-row"]').then((e) => e.waitForExist({ timeout: 180_000, interval: 50 }));
   const populated = Date.now() - t0;
-  console.log(`${label}: window + WebDriver session ${session} ms, populated fleet view ${populated} ms after launch`);
+  console.log(`${label}: window + WebDriver session ${sessionMs} ms, populated fleet view ${populated} ms after launch`);
   const marks = await b.execute(() =>
     performance
       .getEntriesByType("mark")
@@ -133,12 +99,11 @@ try {
 
   if (existsSync(BIG_DB)) {
     await waitForAppsToExit();
-    driver.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1000));
+    await stopDriver(driver);
     const db = join(home, "big", "cockpit.db");
     execFileSync("mkdir", ["-p", join(home, "big")]);
     copyFileSync(BIG_DB, db);
-    driver = await startDriver({ ...env, COCKPIT_DB: db });
+    driver = await startDriver({ ...env, COCKPIT_DB: db }, { quiet: true });
     const t0 = Date.now();
     b = await launch("launch on a scored 1,000-turbine database");
     let n = 0;
@@ -156,8 +121,7 @@ try {
     console.log(`no 1,000-turbine database at ${BIG_DB}: run scripts/bench-scoring.sh 1000 first`);
   }
 } finally {
-  driver.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 500));
-  for (const c of children.reverse()) c.kill("SIGTERM");
+  await stopDriver(driver);
+  screen.stop();
   rmSync(home, { recursive: true, force: true });
 }

@@ -11,58 +11,28 @@
 //   WEBDRIVER_PORT  tauri-driver's port (required; the staging script picks a free one)
 //   COCKPIT_APP     the app as seen by tauri-driver (default: /usr/bin/energitech-cockpit)
 //   SCREENSHOTS     where to save screenshots (default: target/staging)
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import { endSession, fleetRows, number, ROOT, session, shot as saveShot } from "./harness.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const APP = process.env.COCKPIT_APP ?? "/usr/bin/energitech-cockpit";
 const PORT = Number(process.env.WEBDRIVER_PORT);
 const SHOTS = resolve(process.env.SCREENSHOTS ?? join(ROOT, "target/staging"));
 
 let browser;
 const $t = (id) => browser.$(`[data-testid="${id}"]`);
-
-async function shot(name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
-}
-
-async function rows() {
-  return browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="fleet-row"]')].map((r) => ({
-      id: r.getAttribute("data-turbine-id"),
-      score: r.querySelector('[data-testid="risk-score"]')?.textContent ?? "",
-    })),
-  );
-}
-
-const number = (text) => (/\d/.test(text) ? Number(text.replace(",", ".")) : -1);
+const shot = (name) => saveShot(browser, name, SHOTS);
+const rows = () => fleetRows(browser);
 
 describe("installed cockpit, staging smoke test", () => {
   before(async () => {
     assert.ok(Number.isInteger(PORT) && PORT > 0, "WEBDRIVER_PORT must name tauri-driver's port (scripts/staging.sh sets it)");
-    browser = await remote({
-      hostname: "127.0.0.1",
-      port: PORT,
-      logLevel: "warn",
-      connectionRetryTimeout: 180_000,
-      capabilities: {
-        "wdio:enforceWebDriverClassic": true,
-        "tauri:options": { application: APP },
-      },
-    });
+    browser = await session({ port: PORT, app: APP });
   });
 
   after(async () => {
-    try {
-      await browser?.deleteSession();
-    } catch {
-      /* the app may already be gone */
-    }
+    await endSession(browser);
   });
 
   it("builds and scores the demo park on first launch", async () => {
