@@ -168,9 +168,20 @@ describe("Diagnostics tab", () => {
           .concat(all)
           .map((l) => l.message.match(/[A-Za-z]{5,}/g)?.at(-1))
           .find(Boolean) ?? "cockpit";
-      const search = await $t("log-search");
-      await search.click();
-      await browser.keys(word.split(""));
+      // Typed as the element's keyboard input (WebDriver "send keys"): key-by-key actions lose
+      // the second of two equal letters ("command" -> "comand") when the machine is busy. The
+      // tab also reloads in place when the service reports something, which can land mid-typing:
+      // type again (at most three times) until the box holds the word.
+      let search;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        search = await $t("log-search");
+        await search.clearValue();
+        await search.click();
+        await search.addValue(word);
+        await browser.pause(400);
+        search = await $t("log-search");
+        if ((await search.getValue()) === word) break;
+      }
       const only = (got) => got.length > 0 && got.every((l) => l.text.toLowerCase().includes(word.toLowerCase()));
       await browser.waitUntil(async () => only(await lines()), { timeout: 10_000 }).catch(() => undefined);
       const got = await lines();
