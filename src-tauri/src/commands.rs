@@ -41,6 +41,27 @@ where
         .map_err(|e| ApiError::internal(format!("the database task failed: {e}")))?
 }
 
+/// Runs `f` with the read connection, timed into the operations journal as `name`.
+async fn timed_read<R, T, F>(
+    app: AppHandle<R>,
+    name: &'static str,
+    kind: OperationKind,
+    f: F,
+) -> Result<T, ApiError>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+{
+    crate::diagnostics::timed(
+        app.clone(),
+        name,
+        kind,
+        async move { with_store(&app, f).await },
+    )
+    .await
+}
+
 /// Filters of the fleet view and of the work list, as the UI sends them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -97,11 +118,10 @@ pub async fn fleet<R: Runtime>(
     filter: Option<FleetFilterArgs>,
     lang: Option<String>,
 ) -> Result<FleetView, ApiError> {
-    let handle = app.clone();
-    crate::diagnostics::timed(handle, "fleet", OperationKind::UiCommand, async move {
-        let filter = filter.unwrap_or_default();
-        let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-        with_store(&app, move |s| filter.apply(s, lang)).await
+    let filter = filter.unwrap_or_default();
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    timed_read(app, "fleet", OperationKind::UiCommand, move |s| {
+        filter.apply(s, lang)
     })
     .await
 }
@@ -109,13 +129,9 @@ pub async fn fleet<R: Runtime>(
 /// Identity, last measurements, latest prediction, drivers and risk history of a turbine.
 #[tauri::command]
 pub async fn turbine<R: Runtime>(app: AppHandle<R>, id: String) -> Result<TurbineDetail, ApiError> {
-    let handle = app.clone();
-    crate::diagnostics::timed(
-        handle,
-        "turbine",
-        OperationKind::TurbineRequest,
-        async move { with_store(&app, move |s| Ok(queries::turbine(s, &id)?)).await },
-    )
+    timed_read(app, "turbine", OperationKind::TurbineRequest, move |s| {
+        Ok(queries::turbine(s, &id)?)
+    })
     .await
 }
 
@@ -125,10 +141,9 @@ pub async fn runs<R: Runtime>(
     app: AppHandle<R>,
     limit: Option<usize>,
 ) -> Result<Vec<RunRecord>, ApiError> {
-    let handle = app.clone();
-    crate::diagnostics::timed(handle, "runs", OperationKind::UiCommand, async move {
-        let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
-        with_store(&app, move |s| Ok(queries::journal(s, limit)?)).await
+    let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
+    timed_read(app, "runs", OperationKind::UiCommand, move |s| {
+        Ok(queries::journal(s, limit)?)
     })
     .await
 }
@@ -289,10 +304,9 @@ pub async fn risk_chart<R: Runtime>(
     id: String,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let handle = app.clone();
-    crate::diagnostics::timed(handle, "risk_chart", OperationKind::UiCommand, async move {
-        let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-        with_store(&app, move |s| Ok(charts::risk_chart(s, &id, lang)?)).await
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    timed_read(app, "risk_chart", OperationKind::UiCommand, move |s| {
+        Ok(charts::risk_chart(s, &id, lang)?)
     })
     .await
 }
@@ -304,16 +318,10 @@ pub async fn signals_chart<R: Runtime>(
     id: String,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let handle = app.clone();
-    crate::diagnostics::timed(
-        handle,
-        "signals_chart",
-        OperationKind::UiCommand,
-        async move {
-            let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-            with_store(&app, move |s| Ok(charts::signals_chart(s, &id, lang)?)).await
-        },
-    )
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    timed_read(app, "signals_chart", OperationKind::UiCommand, move |s| {
+        Ok(charts::signals_chart(s, &id, lang)?)
+    })
     .await
 }
 
@@ -323,15 +331,12 @@ pub async fn fleet_trend_chart<R: Runtime>(
     app: AppHandle<R>,
     lang: Option<String>,
 ) -> Result<String, ApiError> {
-    let handle = app.clone();
-    crate::diagnostics::timed(
-        handle,
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    timed_read(
+        app,
         "fleet_trend_chart",
         OperationKind::UiCommand,
-        async move {
-            let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-            with_store(&app, move |s| Ok(charts::fleet_trend_chart(s, lang)?)).await
-        },
+        move |s| Ok(charts::fleet_trend_chart(s, lang)?),
     )
     .await
 }
