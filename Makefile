@@ -43,9 +43,11 @@ measure: app
 	npm --prefix tests/e2e ci --no-audit --no-fund
 	node tests/e2e/measure.mjs
 
-# actionlint on the CI workflows, rustfmt check, clippy with warnings as errors.
+# actionlint on the CI workflows, the core's layer order (ARCHITECTURE.md), rustfmt check,
+# clippy with warnings as errors.
 lint: setup ui
 	actionlint .github/workflows/*.yml
+	python3 scripts/check-layers.py
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 

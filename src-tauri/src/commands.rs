@@ -13,7 +13,7 @@ use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, Turbine
 use cockpit_core::runs::{RunRecord, Trigger};
 use cockpit_core::service;
 use cockpit_core::store::Store;
-use cockpit_core::telemetry::metrics::OperationKind;
+use cockpit_core::journal::OperationKind;
 use cockpit_core::triggers::DailySchedule;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};

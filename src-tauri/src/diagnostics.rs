@@ -10,18 +10,19 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cockpit_core::charts::Lang;
+use cockpit_core::lang::Lang;
 use cockpit_core::model::Manifest;
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::health::{self, HealthConfig, HealthReport};
 use cockpit_core::telemetry::logging::{self, LogLine, LogQuery};
-use cockpit_core::telemetry::metrics::{self, Operation, OperationKind};
-use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
+use cockpit_core::journal::{self, Operation, OperationKind};
+use cockpit_core::telemetry::{bundle, chart, Diagnostics, TelemetryError};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::ApiError;
 use crate::state::{AppState, Paths, Phase};
+use cockpit_core::clock::now;
 
 impl From<TelemetryError> for ApiError {
     fn from(e: TelemetryError) -> Self {
@@ -101,16 +102,13 @@ where
             return;
         }
         let _ = state.read(|store| {
-            metrics::record_quietly(store, &op);
+            journal::record_quietly(store, &op);
             Ok(())
         });
     });
     result
 }
 
-fn now() -> i64 {
-    telemetry::now()
-}
 
 fn manifest(paths: &Paths) -> Option<serde_json::Value> {
     Manifest::read(&paths.models).ok().map(|m| m.raw)

@@ -16,18 +16,13 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::error::ApiError;
 use crate::state::{AppState, Phase};
+use cockpit_core::clock::now;
 
 /// Event carrying the start-up [`Phase`].
 pub const APP_STATUS_EVENT: &str = "app-status";
 /// Event carrying what the service did (timer runs, inbox files, models swapped).
 pub const SERVICE_EVENT: &str = "service-event";
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 fn set_phase<R: Runtime>(app: &AppHandle<R>, phase: Phase) {
     let state = app.state::<AppState>();
@@ -54,7 +49,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                 }
                 Err(e) => {
                     eprintln!("[cockpit] start-up failed: {}", e.message);
-                    tracing::error!(code = e.code, error = %cockpit_core::telemetry::redact(&e.message), "start-up failed");
+                    tracing::error!(code = e.code, error = %cockpit_core::journal::redact(&e.message), "start-up failed");
                     set_phase(
                         &app,
                         Phase::Failed {

@@ -5,7 +5,7 @@
 //! English ones `,` and a decimal point; both start with a UTF-8 byte-order mark so spreadsheets
 //! read the accents right.
 
-use cockpit_core::charts::{format_number, Lang};
+use cockpit_core::lang::{format_number, Lang};
 use cockpit_core::risk::Category;
 use cockpit_core::runs::drivers::indicator_label;
 use cockpit_core::runs::queries::FleetItem;

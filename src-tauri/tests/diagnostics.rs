@@ -60,7 +60,7 @@ fn record_failed_run(db: &Path) {
         at: None,
         scheduled_for: None,
     };
-    let now = cockpit_core::telemetry::now();
+    let now = cockpit_core::clock::now();
     runs::record_failure(
         &store,
         &req,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use cockpit_core::config;
+use cockpit_core::journal;
 use cockpit_core::demo;
 use cockpit_core::features::{self, ExportOptions};
 use cockpit_core::ingest::{self, IngestReport};
@@ -21,6 +22,7 @@ use cockpit_core::telemetry::{self, health, logging, metrics};
 use cockpit_core::triggers::DailySchedule;
 
 use crate::{Cli, Command};
+use cockpit_core::clock::now;
 
 /// Errors that end a command with a message and exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -300,12 +302,6 @@ fn open_store(db: Option<&Path>) -> Result<Store, CliError> {
     Ok(Store::open(&path)?)
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 fn parse_time(flag: &str, value: &str) -> Result<i64, CliError> {
     schema::parse_timestamp(value).ok_or_else(|| {
@@ -647,14 +643,14 @@ fn fleet_cmd(store: &Store, args: &FleetArgs) -> Result<ExitCode, CliError> {
 fn turbine_cmd(store: &Store, args: &TurbineArgs) -> Result<ExitCode, CliError> {
     let started = std::time::Instant::now();
     let result = queries::turbine(store, &args.id);
-    let op = metrics::Operation::finished(
-        metrics::OperationKind::TurbineRequest,
+    let op = journal::Operation::finished(
+        journal::OperationKind::TurbineRequest,
         "turbine",
         started,
         result.as_ref().map(|_| ()).map_err(ToString::to_string),
         Some(args.id.clone()),
     );
-    metrics::record_quietly(store, &op);
+    journal::record_quietly(store, &op);
     let d = result?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&d)?);
@@ -955,7 +951,7 @@ fn diagnostics_cmd(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliErr
     let log_dir = logging::log_dir_for_db(&db);
     let models_dir = config::models_dir(cli.models.as_deref());
     let manifest = cockpit_core::model::Manifest::read(&models_dir).ok();
-    let now = telemetry::now();
+    let now = now();
     if let Some(out) = &args.bundle {
         let report = health_report(
             cli,

@@ -140,7 +140,7 @@ fn main() -> ExitCode {
             tracing::error!(
                 duration_ms,
                 outcome = "failed",
-                error = %cockpit_core::telemetry::redact(&e.to_string()),
+                error = %cockpit_core::journal::redact(&e.to_string()),
                 "command failed"
             );
             eprintln!("error: {e}");

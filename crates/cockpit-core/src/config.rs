@@ -12,6 +12,8 @@ pub const MODELS_ENV: &str = "COCKPIT_MODELS";
 pub const POLICY_ENV: &str = "COCKPIT_POLICY";
 /// Name of the cockpit's folder in the OS configuration and data directories.
 pub const APP_DIR_NAME: &str = crate::store::APP_DIR_NAME;
+/// File name of the model manifest in a models folder (how a models folder is recognised).
+pub const MANIFEST_FILE: &str = "manifest.json";
 /// File name of a user risk policy in the configuration folder.
 pub const POLICY_FILE: &str = "risk-policy.toml";
 
@@ -60,7 +62,7 @@ pub fn models_dir(explicit: Option<&Path>) -> PathBuf {
     let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
     bundle_candidates()
         .into_iter()
-        .find(|p| p.join("manifest.json").is_file())
+        .find(|p| p.join(MANIFEST_FILE).is_file())
         // `/usr/lib/energitech-cockpit/models`, not `/usr/bin/../lib/...`, in messages.
         .map(|p| p.canonicalize().unwrap_or(p))
         .unwrap_or(dev)
@@ -143,10 +145,10 @@ mod tests {
             std::fs::write(&exe, "").unwrap();
             let models = root.path().join(models);
             std::fs::create_dir_all(&models).unwrap();
-            std::fs::write(models.join(crate::model::MANIFEST_FILE), "{}").unwrap();
+            std::fs::write(models.join(MANIFEST_FILE), "{}").unwrap();
             let found: Vec<_> = installed_model_dirs(&exe)
                 .into_iter()
-                .filter(|p| p.join(crate::model::MANIFEST_FILE).is_file())
+                .filter(|p| p.join(MANIFEST_FILE).is_file())
                 .collect();
             assert_eq!(found.len(), 1, "{bin}: {found:?}");
             assert_eq!(

@@ -168,7 +168,7 @@ pub fn ingest_files(store: &mut Store, paths: &[PathBuf], mapping: &Mapping) -> 
         match ingest_source(store, src, mapping) {
             Ok(f) => {
                 tracing::info!(
-                    file = %crate::telemetry::file_name(&path),
+                    file = %crate::journal::file_name(&path),
                     kind,
                     rows = f.rows,
                     accepted = f.accepted,
@@ -208,18 +208,18 @@ fn record_file(
     started: std::time::Instant,
     result: Result<(), String>,
 ) {
-    let file = crate::telemetry::file_name(path);
+    let file = crate::journal::file_name(path);
     if let Err(e) = &result {
-        tracing::error!(file = %file, kind, error = %crate::telemetry::redact(e), "file not ingested");
+        tracing::error!(file = %file, kind, error = %crate::journal::redact(e), "file not ingested");
     }
-    let op = crate::telemetry::metrics::Operation::finished(
-        crate::telemetry::metrics::OperationKind::Ingestion,
+    let op = crate::journal::Operation::finished(
+        crate::journal::OperationKind::Ingestion,
         kind,
         started,
         result,
         Some(file),
     );
-    crate::telemetry::metrics::record_quietly(store, &op);
+    crate::journal::record_quietly(store, &op);
 }
 
 /// Ingests one file.

@@ -24,10 +24,13 @@
 //! | [`telemetry`] | observability: log files and console, operations journal and metrics, functional monitoring (alert band, drift, freshness), health report, diagnostics bundle |
 
 pub mod charts;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod features;
 pub mod ingest;
+pub mod journal;
+pub mod lang;
 pub mod mapping;
 pub mod model;
 pub mod risk;

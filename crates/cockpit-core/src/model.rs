@@ -57,7 +57,7 @@ pub const ORT_LIBRARY_FILE: &str = "libonnxruntime.1.31.1.dylib";
 /// Environment variable that points at the ONNX Runtime shared library.
 pub const ORT_LIB_ENV: &str = "COCKPIT_ORT_LIB";
 /// File name of the manifest inside the models folder.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub use crate::config::MANIFEST_FILE;
 /// Name of the failure classifier in the manifest and in error messages.
 pub const FAILURE_MODEL: &str = "failure_7d";
 /// Name of the days-to-failure regressor in the manifest and in error messages.
@@ -263,10 +263,10 @@ impl OrtRuntime {
         };
         let t0 = std::time::Instant::now();
         let runtime = Self::load(location).inspect_err(|e| {
-            tracing::error!(error = %crate::telemetry::redact(&e.to_string()), "ONNX Runtime not loaded");
+            tracing::error!(error = %crate::journal::redact(&e.to_string()), "ONNX Runtime not loaded");
         })?;
         tracing::info!(
-            library = %crate::telemetry::redact(&runtime.location.path.display().to_string()),
+            library = %crate::journal::redact(&runtime.location.path.display().to_string()),
             source = %runtime.location.source,
             duration_ms = t0.elapsed().as_millis() as u64,
             "ONNX Runtime loaded"
@@ -660,7 +660,7 @@ impl ModelSet {
             Err(e) => tracing::error!(
                 duration_ms = t0.elapsed().as_millis() as u64,
                 outcome = "refused",
-                error = %crate::telemetry::redact(&e.to_string()),
+                error = %crate::journal::redact(&e.to_string()),
                 "models not loaded"
             ),
         }

@@ -19,6 +19,7 @@ use crate::risk::RiskPolicy;
 use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
 use crate::store::{Store, StoreError};
 use crate::triggers::{DailySchedule, DailyTimer, InboxWatcher, ModelsWatcher, TriggerError};
+use crate::clock::now;
 
 /// Settings key of the daily schedule.
 pub const SCHEDULE_KEY: &str = "schedule";
@@ -62,9 +63,9 @@ struct Shared {
 impl Shared {
     fn emit(&self, kind: &'static str, ok: bool, message: String) {
         if ok {
-            tracing::info!(kind, message = %crate::telemetry::redact(&message), "service event");
+            tracing::info!(kind, message = %crate::journal::redact(&message), "service event");
         } else {
-            tracing::warn!(kind, message = %crate::telemetry::redact(&message), "service event");
+            tracing::warn!(kind, message = %crate::journal::redact(&message), "service event");
         }
         (self.listener)(Event {
             at: crate::schema::format_timestamp(now()),
@@ -75,12 +76,6 @@ impl Shared {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 fn load_models(dir: &Path) -> Result<ModelSet, ModelError> {
     let ort = OrtRuntime::init(None)?;
@@ -336,7 +331,7 @@ fn reload(shared: &Shared) -> Result<String, String> {
 
 fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<String, String> {
     let _span =
-        tracing::info_span!("inbox_file", file = %crate::telemetry::file_name(file)).entered();
+        tracing::info_span!("inbox_file", file = %crate::journal::file_name(file)).entered();
     let mut store = Store::open(&shared.db).map_err(|e| e.to_string())?;
     let report = ingest::ingest_files(&mut store, &[file.to_path_buf()], mapping);
     if let Some(f) = report.failed.first() {

@@ -757,7 +757,7 @@ impl InboxState {
             Ok(_) => tracing::info!(file = %name.to_string_lossy(), "inbox file handled"),
             Err(reason) => tracing::warn!(
                 file = %name.to_string_lossy(),
-                reason = %crate::telemetry::redact(reason),
+                reason = %crate::journal::redact(reason),
                 "inbox file rejected"
             ),
         }
@@ -766,7 +766,7 @@ impl InboxState {
             Err(reason) => self.file_away(path, &name, false, Some(reason)),
         };
         if let Err(problem) = filed {
-            tracing::warn!(problem = %crate::telemetry::redact(&problem), "inbox file not filed away");
+            tracing::warn!(problem = %crate::journal::redact(&problem), "inbox file not filed away");
             self.problems.push(problem);
             self.done.insert(path.to_path_buf(), (size, modified));
         }

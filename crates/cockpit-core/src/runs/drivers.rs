@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::charts::{format_number, Lang};
+use crate::lang::{format_number, Lang};
 use crate::features::stat::{MAX_24H, MEAN_24H, OWN_DEV, RESID_24H, SITE_DEV, SLOPE_7D, STD_24H};
 use crate::features::{feature_names, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 

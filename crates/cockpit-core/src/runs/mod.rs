@@ -25,6 +25,7 @@ use crate::model::{ModelError, ModelSet};
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::{Store, StoreError};
+use crate::clock::now;
 
 pub use drivers::Driver;
 
@@ -180,12 +181,6 @@ impl RunLock {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 /// Repairs in progress at `t`: turbine key → (failure time, component).
 fn repairs_at(store: &Store, t: i64) -> Result<HashMap<i64, (i64, String)>, RunError> {
@@ -304,7 +299,7 @@ pub fn score(
 ) -> Result<RunRecord, RunError> {
     let _span = tracing::info_span!("fleet_run", trigger = req.trigger.as_str()).entered();
     let _lock = RunLock::acquire(store).inspect_err(|e| {
-        tracing::warn!(error = %crate::telemetry::redact(&e.to_string()), "fleet run refused");
+        tracing::warn!(error = %crate::journal::redact(&e.to_string()), "fleet run refused");
     })?;
     let started = Instant::now();
     let started_at = now();
@@ -368,7 +363,7 @@ pub fn record_failure(
         trigger = req.trigger.as_str(),
         duration_ms = started.elapsed().as_millis() as u64,
         outcome = "failed",
-        error = %crate::telemetry::redact(error),
+        error = %crate::journal::redact(error),
         "fleet run failed"
     );
     store.conn().execute(

@@ -22,7 +22,8 @@ use flate2::Compression;
 use serde::Serialize;
 
 use super::health::HealthReport;
-use super::{logging, redact, Diagnostics, TelemetryError};
+use super::{logging, Diagnostics, TelemetryError};
+use crate::journal::redact;
 use crate::store::Store;
 
 /// Runs of the journal in the bundle.

@@ -6,7 +6,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::metrics::METRICS_WINDOW_DAYS;
 use super::TelemetryError;
-use crate::charts::{format_day, Lang, CHART_HEIGHT, CHART_WIDTH};
+use crate::charts::{CHART_HEIGHT, CHART_WIDTH};
+use crate::lang::{format_day, Lang};
 use crate::store::Store;
 
 const DAY: i64 = 86_400;
@@ -113,7 +114,7 @@ pub fn render(points: &[RunDuration], lang: Lang) -> Result<String, TelemetryErr
             .y_labels(6)
             .x_label_formatter(&|d| format_day((d * DAY as f64).round() as i64, lang))
             .y_label_formatter(&|v| {
-                crate::charts::format_number(*v, if top < 5.0 { 1 } else { 0 }, lang)
+                crate::lang::format_number(*v, if top < 5.0 { 1 } else { 0 }, lang)
             })
             .y_desc(pick(lang, "Run duration (s)", "Durée du calcul (s)"))
             .label_style(style(13, INK))
@@ -166,7 +167,7 @@ pub fn render(points: &[RunDuration], lang: Lang) -> Result<String, TelemetryErr
                 .map_err(draw_err)?
                 .label(format!(
                     "p95 {} s",
-                    crate::charts::format_number(p95, 1, lang)
+                    crate::lang::format_number(p95, 1, lang)
                 ))
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], INK.stroke_width(1)));
         }

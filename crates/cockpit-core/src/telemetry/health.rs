@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::metrics::{self, ON_TIME_TOLERANCE_SECS};
 use super::monitoring::{self, FRESHNESS_THRESHOLD_HOURS};
-use super::redact;
+use crate::journal::redact;
 use crate::features;
 use crate::model::{ModelSet, OrtRuntime};
 use crate::schema::format_timestamp;
@@ -123,7 +123,7 @@ impl HealthConfig {
             inbox: inbox.to_path_buf(),
             app_version: app_version.to_string(),
             models_in_service: None,
-            now: super::now(),
+            now: crate::clock::now(),
             freshness_hours: FRESHNESS_THRESHOLD_HOURS,
         }
     }

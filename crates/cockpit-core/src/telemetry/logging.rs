@@ -163,7 +163,7 @@ pub fn init(opts: &LogOptions) -> Result<LogGuard, TelemetryError> {
         .try_init()
         .map_err(|_| TelemetryError::AlreadyInitialised)?;
     if let Some(e) = &guard.file_error {
-        tracing::warn!(error = %super::redact(&e.to_string()), "log files disabled");
+        tracing::warn!(error = %crate::journal::redact(&e.to_string()), "log files disabled");
     }
     Ok(guard)
 }
@@ -202,7 +202,7 @@ impl CappedWriter {
 
 impl Write for CappedWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let day = super::now().div_euclid(DAY);
+        let day = crate::clock::now().div_euclid(DAY);
         if day != self.day {
             self.day = day;
             // A restart the same day continues the day's count from the file's size.

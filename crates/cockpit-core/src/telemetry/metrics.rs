@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::TelemetryError;
 use crate::store::Store;
+use crate::journal::OperationKind;
 use crate::triggers::DailySchedule;
 
 /// Days covered by the metrics and the availability.
@@ -31,97 +32,6 @@ const DAY: i64 = 86_400;
 
 /// The operation types of the journal, in display order.
 pub const OPERATION_TYPES: [&str; 4] = ["fleet_run", "turbine_request", "ingestion", "ui_command"];
-
-/// Kinds of rows of the `operations` table (fleet runs are in `runs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OperationKind {
-    TurbineRequest,
-    Ingestion,
-    UiCommand,
-}
-
-impl OperationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OperationKind::TurbineRequest => "turbine_request",
-            OperationKind::Ingestion => "ingestion",
-            OperationKind::UiCommand => "ui_command",
-        }
-    }
-}
-
-/// One finished operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Operation {
-    pub kind: OperationKind,
-    /// Command name, or the file kind of an ingestion.
-    pub name: String,
-    /// Unix seconds.
-    pub started_at: i64,
-    pub duration_ms: i64,
-    pub ok: bool,
-    pub error: Option<String>,
-    /// A short technical detail (file name, turbine id); never personal data.
-    pub detail: Option<String>,
-}
-
-impl Operation {
-    /// An operation that started `started` ago (now − elapsed) and ended now.
-    pub fn finished(
-        kind: OperationKind,
-        name: &str,
-        started: std::time::Instant,
-        result: Result<(), String>,
-        detail: Option<String>,
-    ) -> Operation {
-        let elapsed = started.elapsed();
-        Operation {
-            kind,
-            name: name.to_string(),
-            started_at: super::now() - elapsed.as_secs() as i64,
-            duration_ms: elapsed.as_millis() as i64,
-            ok: result.is_ok(),
-            error: result.err().map(|e| super::redact(&e)),
-            detail,
-        }
-    }
-}
-
-/// Writes an operation to the journal; returns its id.
-pub fn record(store: &Store, op: &Operation) -> Result<i64, TelemetryError> {
-    store.conn().execute(
-        "INSERT INTO operations (kind, name, started_at, duration_ms, ok, error, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            op.kind.as_str(),
-            op.name,
-            op.started_at,
-            op.duration_ms,
-            op.ok,
-            op.error,
-            op.detail
-        ],
-    )?;
-    Ok(store.conn().last_insert_rowid())
-}
-
-/// [`record`], logging instead of failing: a journal that cannot be written must not fail the
-/// operation it describes (the health check reports the database itself).
-pub fn record_quietly(store: &Store, op: &Operation) {
-    tracing::info!(
-        target: "cockpit_core::operations",
-        kind = op.kind.as_str(),
-        name = %op.name,
-        duration_ms = op.duration_ms,
-        ok = op.ok,
-        error = op.error.as_deref().unwrap_or(""),
-        "operation finished"
-    );
-    if let Err(e) = record(store, op) {
-        tracing::warn!(error = %super::redact(&e.to_string()), kind = op.kind.as_str(), "the operation could not be written to the journal");
-    }
-}
 
 /// Count, outcome and duration of one operation type.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -15,7 +15,7 @@
 //! The instrumentation itself (spans and events) sits in the modules it describes (`runs`,
 //! `ingest`, `model`, `service`, `triggers`); this module only sets up where it goes and reads
 //! back what was recorded. No personal data is logged: paths under the user's home folder are
-//! written `~/…` ([`redact`]), and nothing but equipment ids and technical facts is recorded.
+//! written `~/…` ([`crate::journal::redact`]), and nothing but equipment ids and technical facts is recorded.
 //! See `docs/observability.md`.
 
 pub mod bundle;
@@ -112,55 +112,3 @@ pub fn diagnostics(
     })
 }
 
-/// Current Unix time in seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// `text` with the user's home folder written `~`, for anything that goes to a log file (a home
-/// folder's name is usually the user's name).
-pub fn redact(text: &str) -> String {
-    match dirs::home_dir() {
-        Some(home) => redact_home(text, &home.display().to_string()),
-        None => text.to_string(),
-    }
-}
-
-fn redact_home(text: &str, home: &str) -> String {
-    let home = home.trim_end_matches('/');
-    if home.len() < 2 {
-        return text.to_string();
-    }
-    text.replace(home, "~")
-}
-
-/// The last component of a path (a file name), for logs that must not carry full paths.
-pub fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| redact(&path.display().to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn home_folders_are_redacted_and_roots_are_not() {
-        assert_eq!(
-            redact_home(
-                "cannot open /home/jdupont/.local/share/x.db",
-                "/home/jdupont"
-            ),
-            "cannot open ~/.local/share/x.db"
-        );
-        assert_eq!(redact_home("/etc/x", "/"), "/etc/x");
-        assert_eq!(
-            file_name(std::path::Path::new("/a/b/scada.csv")),
-            "scada.csv"
-        );
-    }
-}

@@ -1,0 +1,146 @@
+//! The operations journal: every ingestion, turbine request and app command leaves one row in
+//! the `operations` table (fleet runs are in `runs`), and its log line. This module also owns
+//! what may go into a log: paths under the user's home folder are written `~/…` ([`redact`]),
+//! files by their name only ([`file_name`]). The reports that read the journal back are in
+//! `telemetry`.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::store::Store;
+
+/// Kinds of rows of the `operations` table (fleet runs are in `runs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    TurbineRequest,
+    Ingestion,
+    UiCommand,
+}
+
+impl OperationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::TurbineRequest => "turbine_request",
+            OperationKind::Ingestion => "ingestion",
+            OperationKind::UiCommand => "ui_command",
+        }
+    }
+}
+
+/// One finished operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub kind: OperationKind,
+    /// Command name, or the file kind of an ingestion.
+    pub name: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    pub duration_ms: i64,
+    pub ok: bool,
+    pub error: Option<String>,
+    /// A short technical detail (file name, turbine id); never personal data.
+    pub detail: Option<String>,
+}
+
+impl Operation {
+    /// An operation that started `started` ago (now − elapsed) and ended now.
+    pub fn finished(
+        kind: OperationKind,
+        name: &str,
+        started: std::time::Instant,
+        result: Result<(), String>,
+        detail: Option<String>,
+    ) -> Operation {
+        let elapsed = started.elapsed();
+        Operation {
+            kind,
+            name: name.to_string(),
+            started_at: crate::clock::now() - elapsed.as_secs() as i64,
+            duration_ms: elapsed.as_millis() as i64,
+            ok: result.is_ok(),
+            error: result.err().map(|e| redact(&e)),
+            detail,
+        }
+    }
+}
+
+/// Writes an operation to the journal; returns its id.
+pub fn record(store: &Store, op: &Operation) -> Result<i64, rusqlite::Error> {
+    store.conn().execute(
+        "INSERT INTO operations (kind, name, started_at, duration_ms, ok, error, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            op.kind.as_str(),
+            op.name,
+            op.started_at,
+            op.duration_ms,
+            op.ok,
+            op.error,
+            op.detail
+        ],
+    )?;
+    Ok(store.conn().last_insert_rowid())
+}
+
+/// [`record`], logging instead of failing: a journal that cannot be written must not fail the
+/// operation it describes (the health check reports the database itself).
+pub fn record_quietly(store: &Store, op: &Operation) {
+    tracing::info!(
+        target: "cockpit_core::operations",
+        kind = op.kind.as_str(),
+        name = %op.name,
+        duration_ms = op.duration_ms,
+        ok = op.ok,
+        error = op.error.as_deref().unwrap_or(""),
+        "operation finished"
+    );
+    if let Err(e) = record(store, op) {
+        tracing::warn!(error = %redact(&e.to_string()), kind = op.kind.as_str(), "the operation could not be written to the journal");
+    }
+}
+
+/// `text` with the user's home folder written `~`, for anything that goes to a log file (a home
+/// folder's name is usually the user's name).
+pub fn redact(text: &str) -> String {
+    match dirs::home_dir() {
+        Some(home) => redact_home(text, &home.display().to_string()),
+        None => text.to_string(),
+    }
+}
+
+fn redact_home(text: &str, home: &str) -> String {
+    let home = home.trim_end_matches('/');
+    if home.len() < 2 {
+        return text.to_string();
+    }
+    text.replace(home, "~")
+}
+
+/// The last component of a path (a file name), for logs that must not carry full paths.
+pub fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| redact(&path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn home_folders_are_redacted_and_roots_are_not() {
+        assert_eq!(
+            redact_home(
+                "cannot open /home/jdupont/.local/share/x.db",
+                "/home/jdupont"
+            ),
+            "cannot open ~/.local/share/x.db"
+        );
+        assert_eq!(redact_home("/etc/x", "/"), "/etc/x");
+        assert_eq!(
+            file_name(std::path::Path::new("/a/b/scada.csv")),
+            "scada.csv"
+        );
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Checks that cockpit-core's modules only import from their own layer or the layers below.
+
+The layer order is written once, in ARCHITECTURE.md, in the fenced block tagged `layers`
+(bottom layer first, one `name: module module ...` line per layer). Every reference to another
+module of the crate (`use crate::x`, `crate::x::y` in code, `use crate::{x, y}`) is checked:
+
+* a module may use a module of a lower layer, or of its own layer placed before it on the line;
+* anything else (an upward import, or a module of the core that no layer names) fails, naming
+  the file, the line and both layers.
+
+Exit status 0 when the core is clean, 1 with one line per offence otherwise.
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORE = ROOT / "crates" / "cockpit-core" / "src"
+ARCH = ROOT / "ARCHITECTURE.md"
+
+
+def read_layers():
+    text = ARCH.read_text(encoding="utf-8")
+    m = re.search(r"```layers\n(.*?)```", text, re.S)
+    if not m:
+        sys.exit(f"{ARCH}: no ```layers block: write the layer order there")
+    order = {}  # module -> (layer index, position in layer, layer name)
+    for li, line in enumerate(l for l in m.group(1).splitlines() if l.strip()):
+        name, _, mods = line.partition(":")
+        for pi, mod in enumerate(mods.split()):
+            if mod in order:
+                sys.exit(f"{ARCH}: module '{mod}' is in two layers")
+            order[mod] = (li, pi, name.strip())
+    return order
+
+
+def module_of(path):
+    rel = path.relative_to(CORE)
+    first = rel.parts[0]
+    return first[:-3] if first.endswith(".rs") else first
+
+
+def strip_comments(line):
+    # Doc and line comments may name other modules freely ("see crate::x").
+    i = line.find("//")
+    return line if i < 0 else line[:i]
+
+
+def referenced(line):
+    mods = set(re.findall(r"\bcrate::([a-z_][a-z0-9_]*)", line))
+    for group in re.findall(r"\bcrate::\{([^}]*)", line):
+        mods.update(re.findall(r"(?:^|,)\s*([a-z_][a-z0-9_]*)", group))
+    mods.discard("self")
+    return mods
+
+
+def main():
+    order = read_layers()
+    problems = []
+    files = sorted(CORE.rglob("*.rs"))
+    for path in files:
+        if path.name == "lib.rs" and path.parent == CORE:
+            continue
+        me = module_of(path)
+        if me not in order:
+            problems.append(f"{path.relative_to(ROOT)}: module '{me}' is in no layer of ARCHITECTURE.md")
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        pending = ""
+        for no, raw in enumerate(lines, 1):
+            line = strip_comments(raw)
+            # `use crate::{a,\n b}` spans lines: gather it up to the `;`.
+            if pending or re.search(r"\bcrate::\{", line) and ";" not in line:
+                pending += " " + line
+                if ";" not in line:
+                    continue
+                line, pending = pending, ""
+            for other in referenced(line):
+                if other == me:
+                    continue
+                if other not in order:
+                    problems.append(f"{path.relative_to(ROOT)}:{no}: uses crate::{other}, which is in no layer")
+                    continue
+                mine, theirs = order[me], order[other]
+                if theirs[:2] > mine[:2]:
+                    where = "a layer above" if theirs[0] > mine[0] else "after it in the same layer"
+                    problems.append(
+                        f"{path.relative_to(ROOT)}:{no}: '{me}' ({mine[2]}) uses '{other}' ({theirs[2]}), "
+                        f"{where}: {raw.strip()}"
+                    )
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"layer check: {len(problems)} import(s) point up (order in ARCHITECTURE.md, ```layers block)")
+        return 1
+    print(f"layer check: {len(files)} files of cockpit-core import only downwards")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
