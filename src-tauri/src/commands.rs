@@ -6,8 +6,9 @@
 
 use std::sync::atomic::Ordering;
 
-use cockpit_core::charts::{self, Lang};
+use cockpit_core::charts;
 use cockpit_core::journal::OperationKind;
+use cockpit_core::lang::Lang;
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, TurbineDetail};

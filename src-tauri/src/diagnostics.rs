@@ -16,7 +16,7 @@ use cockpit_core::model::Manifest;
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::health::{self, HealthConfig, HealthReport};
 use cockpit_core::telemetry::logging::{self, LogLine, LogQuery};
-use cockpit_core::telemetry::{bundle, chart, Diagnostics, TelemetryError};
+use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 

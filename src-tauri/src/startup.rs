@@ -2,7 +2,7 @@
 //! park (simulated, ingested, 30 days of daily runs backfilled, scored), then the service starts
 //! the daily timer and the inbox and models watchers.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use cockpit_core::config;
 use cockpit_core::demo::{self, BACKFILL_DAYS};
