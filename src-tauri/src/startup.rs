@@ -23,7 +23,6 @@ pub const APP_STATUS_EVENT: &str = "app-status";
 /// Event carrying what the service did (timer runs, inbox files, models swapped).
 pub const SERVICE_EVENT: &str = "service-event";
 
-
 fn set_phase<R: Runtime>(app: &AppHandle<R>, phase: Phase) {
     let state = app.state::<AppState>();
     state.set_phase(phase.clone());

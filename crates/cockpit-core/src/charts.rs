@@ -640,7 +640,6 @@ mod tests {
         assert!(empty.contains("Aucun calcul"));
     }
 
-
     #[test]
     fn signals_follow_the_drivers() {
         let d = |indicator: &str| Driver {
