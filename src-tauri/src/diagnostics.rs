@@ -10,13 +10,13 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cockpit_core::journal::{self, Operation, OperationKind};
 use cockpit_core::lang::Lang;
 use cockpit_core::model::Manifest;
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::health::{self, HealthConfig, HealthReport};
 use cockpit_core::telemetry::logging::{self, LogLine, LogQuery};
-use cockpit_core::journal::{self, Operation, OperationKind};
-use cockpit_core::telemetry::{bundle, chart, Diagnostics, TelemetryError};
+use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -108,7 +108,6 @@ where
     });
     result
 }
-
 
 fn manifest(paths: &Paths) -> Option<serde_json::Value> {
     Manifest::read(&paths.models).ok().map(|m| m.raw)

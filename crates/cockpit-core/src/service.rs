@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::clock::now;
 use crate::features;
 use crate::ingest;
 use crate::mapping::Mapping;
@@ -19,7 +20,6 @@ use crate::risk::RiskPolicy;
 use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
 use crate::store::{Store, StoreError};
 use crate::triggers::{DailySchedule, DailyTimer, InboxWatcher, ModelsWatcher, TriggerError};
-use crate::clock::now;
 
 /// Settings key of the daily schedule.
 pub const SCHEDULE_KEY: &str = "schedule";
@@ -75,7 +75,6 @@ impl Shared {
         });
     }
 }
-
 
 fn load_models(dir: &Path) -> Result<ModelSet, ModelError> {
     let ort = OrtRuntime::init(None)?;

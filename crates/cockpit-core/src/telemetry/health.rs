@@ -23,8 +23,8 @@ use serde::Serialize;
 
 use super::metrics::{self, ON_TIME_TOLERANCE_SECS};
 use super::monitoring::{self, FRESHNESS_THRESHOLD_HOURS};
-use crate::journal::redact;
 use crate::features;
+use crate::journal::redact;
 use crate::model::{ModelSet, OrtRuntime};
 use crate::schema::format_timestamp;
 use crate::service;
