@@ -29,6 +29,3 @@ pub use signals::{
     driver_signal, render_signals, signal_series, signals_chart, signals_for, SignalSeries,
     MAX_SIGNALS, SIGNAL_DAYS, SIGNAL_PANEL_HEIGHT,
 };
-
-/// The charts' language (the desktop shell imports it from here).
-pub use crate::lang::Lang;
