@@ -307,7 +307,8 @@ pub async fn risk_chart<R: Runtime>(
 ) -> Result<String, ApiError> {
     let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     timed_read(app, "risk_chart", OperationKind::UiCommand, move |s| {
-        Ok(charts::risk_chart(s, &id, lang)?)
+        let (policy, _) = cockpit_core::config::load_policy(None)?;
+        Ok(charts::risk_chart(s, &id, &policy, lang)?)
     })
     .await
 }
