@@ -264,6 +264,7 @@ pub fn availability(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::journal::{record, Operation};
     use crate::runs::{self, RunRequest, Trigger};
     use std::time::Instant;
 
