@@ -172,3 +172,22 @@ fn drivers_stored_before_the_basis_existed_read_as_load() {
         "huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge"
     );
 }
+
+#[test]
+fn values_read_with_their_units_in_both_languages() {
+    let d = |unit: &str| Driver {
+        indicator: "gearbox_oil".into(),
+        feature: "f".into(),
+        value: 61.25,
+        reference: f64::NAN,
+        unit: unit.into(),
+        basis: Basis::Load,
+        contribution: 0.42,
+    };
+    assert_eq!(d("°C").value_text(61.26, Lang::Fr), "61,3 °C");
+    assert_eq!(d("% rated").value_text(8.2, Lang::En), "8.2 %");
+    assert_eq!(d("°C").value_text(f64::NAN, Lang::En), "–");
+    assert_eq!(d("°C/d").value_text(0.9, Lang::Fr), "0,9 °C/j");
+    assert_eq!(d("°").value_text(3.1, Lang::En), "3.1°");
+    assert_eq!(d("°C").points(), 42);
+}
