@@ -8,11 +8,13 @@ use std::sync::atomic::Ordering;
 
 use cockpit_core::charts;
 use cockpit_core::journal::OperationKind;
-use cockpit_core::lang::Lang;
+use cockpit_core::lang::{category_text, Lang};
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
-use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, TurbineDetail};
-use cockpit_core::runs::{RunRecord, Trigger};
+use cockpit_core::runs::queries::{
+    self, FleetFilter, FleetItem, FleetItemText, FleetView, NotScoredReason, SortKey, TurbineDetail,
+};
+use cockpit_core::runs::{CategoryCounts, Driver, RunRecord, Trigger};
 use cockpit_core::service;
 use cockpit_core::store::Store;
 use cockpit_core::triggers::DailySchedule;
@@ -82,8 +84,7 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 }
 
 impl FleetFilterArgs {
-    /// The core filter (the search is applied by [`worklist::matches_search`], which also knows
-    /// the drivers' names in words).
+    /// The core filter (the core's search rule, [`queries::matches_search`]).
     fn to_core(&self) -> Result<FleetFilter, ApiError> {
         let category = non_empty(&self.category)
             .map(|c| {
@@ -94,44 +95,171 @@ impl FleetFilterArgs {
         Ok(FleetFilter {
             category,
             site: non_empty(&self.site).map(str::to_string),
-            search: None,
+            search: non_empty(&self.search).map(str::to_string),
             sort,
-            limit: None,
+            limit: self.limit,
         })
     }
 
-    fn apply(&self, store: &Store, lang: Lang) -> Result<FleetView, ApiError> {
-        let mut view = queries::fleet(store, &self.to_core()?)?;
-        if let Some(q) = non_empty(&self.search) {
-            view.items.retain(|i| worklist::matches_search(i, q, lang));
-        }
-        if let Some(n) = self.limit {
-            view.items.truncate(n);
-        }
-        Ok(view)
+    /// The fleet view with this filter applied.
+    pub fn apply(&self, store: &Store) -> Result<FleetView, ApiError> {
+        Ok(queries::fleet(store, &self.to_core()?)?)
     }
 }
 
-/// The fleet ranked by risk (latest run), with the counts per category.
+/// The language the UI sends (`fr`, `en`…; English when absent).
+fn lang_of(lang: Option<&str>) -> Lang {
+    Lang::parse(lang.unwrap_or("en"))
+}
+
+/// A fleet row with its words in the UI's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct FleetRow {
+    #[serde(flatten)]
+    pub item: FleetItem,
+    /// Category, not-scored reason, drivers in words, and what a search matches.
+    pub text: FleetItemText,
+}
+
+/// The names of the categories in the UI's language (`none`: not scored).
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryLabels {
+    pub critical: &'static str,
+    pub high: &'static str,
+    pub moderate: &'static str,
+    pub low: &'static str,
+    pub none: &'static str,
+}
+
+impl CategoryLabels {
+    /// The labels in `lang`.
+    pub fn of(lang: Lang) -> CategoryLabels {
+        CategoryLabels {
+            critical: category_text(Some(Category::Critical), lang),
+            high: category_text(Some(Category::High), lang),
+            moderate: category_text(Some(Category::Moderate), lang),
+            low: category_text(Some(Category::Low), lang),
+            none: category_text(None, lang),
+        }
+    }
+}
+
+/// The fleet view as the UI receives it: rows already phrased.
+#[derive(Debug, Clone, Serialize)]
+pub struct FleetPage {
+    pub run: RunRecord,
+    pub counts: CategoryCounts,
+    pub items: Vec<FleetRow>,
+    pub labels: CategoryLabels,
+}
+
+impl FleetPage {
+    /// The view in words, in `lang`.
+    pub fn of(view: FleetView, lang: Lang) -> FleetPage {
+        FleetPage {
+            run: view.run,
+            counts: view.counts,
+            items: view
+                .items
+                .into_iter()
+                .map(|item| FleetRow {
+                    text: item.text(lang),
+                    item,
+                })
+                .collect(),
+            labels: CategoryLabels::of(lang),
+        }
+    }
+}
+
+/// The fleet ranked by risk (latest run), with the counts per category, in the UI's language.
 #[tauri::command]
 pub async fn fleet<R: Runtime>(
     app: AppHandle<R>,
     filter: Option<FleetFilterArgs>,
     lang: Option<String>,
-) -> Result<FleetView, ApiError> {
+) -> Result<FleetPage, ApiError> {
     let filter = filter.unwrap_or_default();
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    let lang = lang_of(lang.as_deref());
     timed_read(app, "fleet", OperationKind::UiCommand, move |s| {
-        filter.apply(s, lang)
+        Ok(FleetPage::of(filter.apply(s)?, lang))
     })
     .await
 }
 
+/// A driver in words: its sentence, its value and normal value with units, its contribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriverText {
+    pub phrase: String,
+    pub value: String,
+    /// The normal value, `None` when none could be established.
+    pub normal: Option<String>,
+    /// Contribution in probability points (rounded).
+    pub points: i64,
+}
+
+impl DriverText {
+    fn of(d: &Driver, lang: Lang) -> DriverText {
+        DriverText {
+            phrase: d.phrase(lang),
+            value: d.value_text(d.value, lang),
+            normal: d
+                .reference
+                .is_finite()
+                .then(|| d.value_text(d.reference, lang)),
+            points: d.points(),
+        }
+    }
+}
+
+/// The words of a turbine's detail.
+#[derive(Debug, Clone, Serialize)]
+pub struct DetailText {
+    /// The latest prediction's category, or "not scored".
+    pub category: String,
+    /// Why the latest prediction is not scored.
+    pub not_scored: Option<String>,
+    /// The drivers, in the order of `drivers`.
+    pub drivers: Vec<DriverText>,
+}
+
+/// A turbine's detail as the UI receives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TurbinePage {
+    #[serde(flatten)]
+    pub detail: TurbineDetail,
+    pub text: DetailText,
+}
+
+impl TurbinePage {
+    /// The detail in words, in `lang`.
+    pub fn of(detail: TurbineDetail, lang: Lang) -> TurbinePage {
+        let p = detail.prediction.as_ref();
+        let text = DetailText {
+            category: category_text(p.and_then(|p| p.category), lang).to_string(),
+            not_scored: p
+                .and_then(|p| p.not_scored_reason.as_deref())
+                .map(|r| NotScoredReason::parse(r).phrase(lang)),
+            drivers: detail
+                .drivers
+                .iter()
+                .map(|d| DriverText::of(d, lang))
+                .collect(),
+        };
+        TurbinePage { detail, text }
+    }
+}
+
 /// Identity, last measurements, latest prediction, drivers and risk history of a turbine.
 #[tauri::command]
-pub async fn turbine<R: Runtime>(app: AppHandle<R>, id: String) -> Result<TurbineDetail, ApiError> {
+pub async fn turbine<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    lang: Option<String>,
+) -> Result<TurbinePage, ApiError> {
+    let lang = lang_of(lang.as_deref());
     timed_read(app, "turbine", OperationKind::TurbineRequest, move |s| {
-        Ok(queries::turbine(s, &id)?)
+        Ok(TurbinePage::of(queries::turbine(s, &id)?, lang))
     })
     .await
 }
@@ -359,7 +487,7 @@ pub async fn export_worklist_csv<R: Runtime>(
             let filter = filter.unwrap_or_default();
             let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
             with_store(&app, move |s| {
-                let view = filter.apply(s, lang)?;
+                let view = filter.apply(s)?;
                 worklist::worklist_csv(&view.items, lang)
                     .map_err(|e| ApiError::internal(format!("the CSV could not be written: {e}")))
             })

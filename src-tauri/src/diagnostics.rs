@@ -20,6 +20,7 @@ use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::commands::CategoryLabels;
 use crate::error::ApiError;
 use crate::state::{AppState, Paths, Phase};
 use cockpit_core::clock::now;
@@ -113,7 +114,7 @@ fn manifest(paths: &Paths) -> Option<serde_json::Value> {
     Manifest::read(&paths.models).ok().map(|m| m.raw)
 }
 
-fn health_report<R: Runtime>(app: &AppHandle<R>) -> HealthReport {
+fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {
     let state = app.state::<AppState>();
     let p = &state.paths;
     let mut cfg = HealthConfig::new(
@@ -124,6 +125,7 @@ fn health_report<R: Runtime>(app: &AppHandle<R>) -> HealthReport {
     );
     // The models the service holds; while a run holds the service, the folder is checked.
     cfg.models_in_service = state.try_with_service(|s| s.model_status());
+    cfg.lang = lang;
     health::run(&cfg)
 }
 
@@ -135,19 +137,37 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("the diagnostics task failed: {e}")))?
 }
 
-/// The health report: `ok`, `degraded` or `error`, with every check.
+/// The health report: `ok`, `degraded` or `error`, with every check's message in the UI's
+/// language.
 #[tauri::command]
-pub async fn health<R: Runtime>(app: AppHandle<R>) -> Result<HealthReport, ApiError> {
+pub async fn health<R: Runtime>(
+    app: AppHandle<R>,
+    lang: Option<String>,
+) -> Result<HealthReport, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let handle = app.clone();
     timed(handle, "health", OperationKind::UiCommand, async move {
-        blocking(move || Ok(health_report(&app))).await
+        blocking(move || Ok(health_report(&app, lang))).await
     })
     .await
 }
 
+/// The diagnostics as the UI receives them: the core's report with the category names in the
+/// UI's language.
+#[derive(Debug, serde::Serialize)]
+pub struct DiagnosticsPage {
+    #[serde(flatten)]
+    pub report: Diagnostics,
+    pub labels: CategoryLabels,
+}
+
 /// Metrics, availability, alert level, categories, drift and freshness.
 #[tauri::command]
-pub async fn diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<Diagnostics, ApiError> {
+pub async fn diagnostics<R: Runtime>(
+    app: AppHandle<R>,
+    lang: Option<String>,
+) -> Result<DiagnosticsPage, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let handle = app.clone();
     timed(
         handle,
@@ -158,13 +178,17 @@ pub async fn diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<Diagnostics, A
                 let state = app.state::<AppState>();
                 let paths = state.paths.clone();
                 let manifest = manifest(&paths);
-                state.read(|store| {
+                let report = state.read(|store| {
                     Ok(telemetry::diagnostics(
                         store,
                         manifest.as_ref(),
                         &log_dir(&paths),
                         now(),
                     )?)
+                })?;
+                Ok(DiagnosticsPage {
+                    report,
+                    labels: CategoryLabels::of(lang),
                 })
             })
             .await
@@ -296,7 +320,7 @@ pub async fn export_diagnostics_bundle<R: Runtime>(
             blocking(move || {
                 let state = app.state::<AppState>();
                 let paths = state.paths.clone();
-                let report = health_report(&app);
+                let report = health_report(&app, Lang::En);
                 let logs = log_dir(&paths);
                 let store = if paths.db.is_file() {
                     Store::open(&paths.db).ok()

@@ -1,50 +1,15 @@
-//! The work list: the filtered fleet as CSV for the maintenance teams, with the drivers phrased
-//! in words (the same sentences as the UI, `ui/src/phrasing.ts`), in French or English.
+//! The work list: the filtered fleet as CSV for the maintenance teams, with the rows in the
+//! core's words ([`FleetItem::text`]: category, not-scored reason, drivers), in French or English.
 //!
 //! French files use `;` between fields and a decimal comma (what a French spreadsheet expects),
 //! English ones `,` and a decimal point; both start with a UTF-8 byte-order mark so spreadsheets
 //! read the accents right.
 
 use cockpit_core::lang::{format_number, Lang};
-use cockpit_core::risk::Category;
-use cockpit_core::runs::drivers::indicator_label;
 use cockpit_core::runs::queries::FleetItem;
-use cockpit_core::runs::Driver;
 
 /// Horizon of the days-to-failure estimate, for "> 30 days".
 const HORIZON_DAYS: f64 = cockpit_core::features::HORIZON_DAYS;
-
-/// A driver as a sentence a technician understands (the core's wording, as in the UI).
-pub fn phrase(d: &Driver, lang: Lang) -> String {
-    d.phrase(lang)
-}
-
-/// Name of a category in the language.
-pub fn category_text(c: Option<Category>, lang: Lang) -> &'static str {
-    match (c, lang) {
-        (Some(c), Lang::En) => c.as_str(),
-        (Some(c), Lang::Fr) => c.french(),
-        (None, Lang::En) => "not scored",
-        (None, Lang::Fr) => "non évaluée",
-    }
-}
-
-/// Whether an item matches the free-text search of the UI: turbine id, site, or the name of one
-/// of its drivers (indicator id or its words in the language), case-insensitive.
-pub fn matches_search(item: &FleetItem, search: &str, lang: Lang) -> bool {
-    let q = search.trim().to_lowercase();
-    if q.is_empty() {
-        return true;
-    }
-    item.turbine_id.to_lowercase().contains(&q)
-        || item.site.to_lowercase().contains(&q)
-        || item.drivers.iter().any(|d| {
-            d.indicator.contains(&q)
-                || indicator_label(&d.indicator, lang)
-                    .to_lowercase()
-                    .contains(&q)
-        })
-}
 
 /// Days to failure as the UI shows them ("> 30 days" at the model's horizon).
 pub fn days_text(item: &FleetItem, lang: Lang) -> String {
@@ -95,24 +60,16 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
     };
     w.write_record(header)?;
     for (rank, i) in items.iter().enumerate() {
-        let why = match (&i.not_scored_reason, i.drivers.is_empty()) {
-            (Some(r), _) => match lang {
-                Lang::En => format!("not scored: {r}"),
-                Lang::Fr => format!("non évaluée : {r}"),
-            },
-            (None, true) => String::new(),
-            (None, false) => i
-                .drivers
-                .iter()
-                .map(|d| phrase(d, lang))
-                .collect::<Vec<_>>()
-                .join("; "),
+        let text = i.text(lang);
+        let why = match &text.not_scored {
+            Some(r) => format!("{}{}{r}", text.category, lang.pick(": ", " : ")),
+            None => text.drivers.join("; "),
         };
         w.write_record([
             (rank + 1).to_string(),
             i.turbine_id.clone(),
             i.site.clone(),
-            category_text(i.category, lang).to_string(),
+            text.category,
             i.risk_score
                 .map(|s| format_number(s, 1, lang))
                 .unwrap_or_default(),
@@ -134,6 +91,12 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cockpit_core::risk::Category;
+    use cockpit_core::runs::Driver;
+
+    fn phrase(d: &Driver, lang: Lang) -> String {
+        d.phrase(lang)
+    }
 
     pub(crate) fn driver(indicator: &str, value: f64, reference: f64, unit: &str) -> Driver {
         Driver {

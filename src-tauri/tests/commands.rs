@@ -95,7 +95,7 @@ fn fleet_is_ranked_with_counts_and_filters() {
 
     let v = call(&f, "fleet", json!({"filter": {"category": "critique"}})).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
-    // Search on the driver's words, in the language asked.
+    // Search on the driver's words, in either language (the core's rule).
     let v = call(
         &f,
         "fleet",
@@ -107,6 +107,13 @@ fn fleet_is_ranked_with_counts_and_filters() {
         &f,
         "fleet",
         json!({"filter": {"search": "huile multi"}, "lang": "en"}),
+    )
+    .unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    let v = call(
+        &f,
+        "fleet",
+        json!({"filter": {"search": "transformateur"}, "lang": "fr"}),
     )
     .unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 0);

@@ -61,12 +61,35 @@ export interface FleetItem {
   scored_at: string;
   last_data: string | null;
   run_id: number;
+  /** The row in the core's words, in the language asked for. */
+  text: FleetItemText;
 }
+
+/** What a fleet row says, phrased by the core (`FleetItem::text`). */
+export interface FleetItemText {
+  category: string;
+  not_scored: string | null;
+  drivers: string[];
+  /** Everything a search matches in the row, lower case (the core's search rule). */
+  search: string;
+}
+
+/** Names of the categories in the language asked for (`none`: not scored). */
+export type CategoryLabels = Record<Category | "none", string>;
 
 export interface FleetView {
   run: RunRecord;
   counts: CategoryCounts;
   items: FleetItem[];
+  labels: CategoryLabels;
+}
+
+/** A driver in the core's words. */
+export interface DriverText {
+  phrase: string;
+  value: string;
+  normal: string | null;
+  points: number;
 }
 
 export interface HistoryPoint {
@@ -103,6 +126,8 @@ export interface TurbineDetail {
   } | null;
   drivers: Driver[];
   history: HistoryPoint[];
+  /** The detail in the core's words: category, not-scored reason, drivers (same order). */
+  text: { category: string; not_scored: string | null; drivers: DriverText[] };
 }
 
 export interface ScheduleView {
@@ -240,6 +265,8 @@ export interface DiagnosticsReport {
   drift: FeatureDrift[];
   freshness: { threshold_hours: number; stale: StaleTurbine[]; fresh: number };
   log_dir: string;
+  /** Names of the categories in the language asked for. */
+  labels: CategoryLabels;
 }
 
 export type LogLevel = "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
@@ -268,7 +295,7 @@ export function asApiError(e: unknown): ApiError {
 
 export const api = {
   fleet: (lang: string) => invoke<FleetView>("fleet", { filter: {}, lang }),
-  turbine: (id: string) => invoke<TurbineDetail>("turbine", { id }),
+  turbine: (id: string, lang: string) => invoke<TurbineDetail>("turbine", { id, lang }),
   runs: (limit: number) => invoke<RunRecord[]>("runs", { limit }),
   scoreNow: () => invoke<RunRecord>("score_now"),
   getSchedule: () => invoke<ScheduleView>("get_schedule"),
@@ -281,8 +308,8 @@ export const api = {
     invoke<string>("export_worklist_csv", { filter, lang }),
   appInfo: () => invoke<AppInfo>("app_info"),
   appStatus: () => invoke<Phase>("app_status"),
-  health: () => invoke<HealthReport>("health"),
-  diagnostics: () => invoke<DiagnosticsReport>("diagnostics"),
+  health: (lang: string) => invoke<HealthReport>("health", { lang }),
+  diagnostics: (lang: string) => invoke<DiagnosticsReport>("diagnostics", { lang }),
   runDurationsChart: (lang: string) => invoke<string>("run_durations_chart", { lang }),
   recentLogs: (q: LogQuery) =>
     invoke<LogLine[]>("recent_logs", { limit: q.limit, level: q.level, search: q.search }),

@@ -1,7 +1,6 @@
 // Filtering and ordering of the fleet table (pure: tested without a window).
 import type { Category, FleetItem } from "./api";
 import type { Lang } from "./i18n";
-import { indicatorLabel } from "./phrasing";
 
 export interface Filter {
   category: Category | "";
@@ -11,26 +10,15 @@ export interface Filter {
 
 export const NO_FILTER: Filter = { category: "", site: "", search: "" };
 
-/** Whether an item matches the search text: turbine id, site, or a driver (id or words). */
-export function matchesSearch(item: FleetItem, search: string, lang: Lang): boolean {
-  const q = search.trim().toLowerCase();
-  if (!q) return true;
-  return (
-    item.turbine_id.toLowerCase().includes(q) ||
-    item.site.toLowerCase().includes(q) ||
-    item.drivers.some(
-      (d) => d.indicator.includes(q) || indicatorLabel(d.indicator, lang).toLowerCase().includes(q),
-    )
-  );
-}
-
-/** The items that pass the filter (same rules as the work list export). */
-export function filterItems(items: FleetItem[], f: Filter, lang: Lang): FleetItem[] {
+/** The items that pass the filter (same rules as the work list export). The search is the
+ * core's rule: each row carries what it matches (`text.search`). */
+export function filterItems(items: FleetItem[], f: Filter): FleetItem[] {
+  const q = f.search.trim().toLowerCase();
   return items.filter(
     (i) =>
       (!f.category || i.category === f.category) &&
       (!f.site || i.site.toLowerCase() === f.site.trim().toLowerCase()) &&
-      matchesSearch(i, f.search, lang),
+      (!q || i.text.search.includes(q)),
   );
 }
 

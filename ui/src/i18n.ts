@@ -1,5 +1,4 @@
 // French and English texts. The language follows the OS (navigator.language) and can be switched.
-import type { Category } from "./api";
 
 export type Lang = "fr" | "en";
 
@@ -39,11 +38,6 @@ const EN = {
   preparingStarting: "Opening the database…",
   preparingNote: "This happens once, on first launch; it takes under a minute.",
   startupFailed: "The cockpit could not start",
-  critical: "critical",
-  high: "high",
-  moderate: "moderate",
-  low: "low",
-  notScored: "not scored",
   allCategories: "All categories",
   allSites: "All sites",
   category: "Category",
@@ -266,11 +260,6 @@ const FR: Record<Key, string> = {
   preparingStarting: "Ouverture de la base de données…",
   preparingNote: "Cela n'arrive qu'au premier lancement et prend moins d'une minute.",
   startupFailed: "Le cockpit n'a pas pu démarrer",
-  critical: "critique",
-  high: "élevé",
-  moderate: "modéré",
-  low: "faible",
-  notScored: "non évaluée",
   allCategories: "Toutes catégories",
   allSites: "Tous les sites",
   category: "Catégorie",
@@ -489,14 +478,12 @@ export function hasKey(key: string): key is Key {
   return key in EN;
 }
 
-export function categoryText(lang: Lang, c: Category | null): string {
-  return c ? t(lang, c) : t(lang, "notScored");
-}
-
-/** A known error code in words, else the core's message. */
+/** A known error code in words, followed in English by the core's message (which is in English:
+ * a French screen shows the French words of the code only). */
 export function errorText(lang: Lang, e: { code: string; message: string }): string {
   const key = `err_${e.code}` as Key;
-  return key in EN ? `${t(lang, key)} ${e.message}` : e.message;
+  if (!(key in EN)) return e.message;
+  return lang === "fr" ? t(lang, key) : `${t(lang, key)} ${e.message}`;
 }
 
 export function triggerText(lang: Lang, trigger: string): string {

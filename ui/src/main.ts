@@ -11,7 +11,6 @@ import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
 import { badge } from "./views/badge";
 import { formatDateTime, formatDays, formatPercent, formatScore } from "./format";
-import { phraseDriver } from "./phrasing";
 
 type Tab = "fleet" | "trend" | "diagnostics";
 
@@ -156,6 +155,11 @@ function switchLang(): void {
   state.runStatus = "";
   renderAll();
   document.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus();
+  // The fleet's words come from the core in the language asked for: fetch them again.
+  void loadFleet().then(() => {
+    renderAll();
+    document.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus();
+  });
 }
 
 function tabButton(tab: Tab, label: string): HTMLElement {
@@ -344,7 +348,7 @@ function renderFleet(): HTMLElement {
   const countSlot = h("div", {});
   const shownSlot = h("p", { class: "muted shown", "aria-live": "polite" });
   const fillTable = () => {
-    const visible = visibleItems(c, view, state.filter);
+    const visible = visibleItems(view, state.filter);
     tableSlot.replaceChildren(
       visible.length ? table(c, visible) : h("p", { class: "muted", "data-testid": "fleet-no-match" }, t(lang, "noMatch")),
     );
@@ -371,7 +375,7 @@ function renderFleet(): HTMLElement {
     "section",
     { class: "fleet-view", "aria-label": t(lang, "tabFleet") },
     countSlot,
-    filters(c, view.items, state.filter, {
+    filters(c, view, state.filter, {
       onFilter,
       onExportCsv: () => void exportCsv(),
       onPrint: () => printWorklist(),
@@ -403,7 +407,7 @@ function printWorklist(): void {
   const c = ctx();
   const view = state.fleet;
   if (!view) return;
-  const items = visibleItems(c, view, state.filter);
+  const items = visibleItems(view, state.filter);
   const sheet = document.getElementById("print")!;
   sheet.replaceChildren(
     h("h1", {}, `${t(c.lang, "worklistTitle")} — ${t(c.lang, "appTitle")}`),
@@ -431,11 +435,11 @@ function printWorklist(): void {
             {},
             h("td", {}, k + 1),
             h("td", {}, `${i.turbine_id} (${i.site})`),
-            h("td", {}, badge(c.lang, i.category)),
+            h("td", {}, badge(i.text.category, i.category)),
             h("td", {}, formatScore(i.risk_score, c.locale)),
             h("td", {}, formatPercent(i.p_fail_7d, c.locale)),
             h("td", {}, formatDays(i.ttf_days, i.ttf_censored, c.lang, c.locale)),
-            h("td", {}, i.scored && i.drivers.length ? h("ul", {}, i.drivers.map((d) => h("li", {}, phraseDriver(d, c.lang)))) : mainReason(c, i)),
+            h("td", {}, i.scored && i.text.drivers.length ? h("ul", {}, i.text.drivers.map((d) => h("li", {}, d))) : mainReason(c, i)),
             h("td", { class: "check" }, "☐"),
           ),
         ),
@@ -475,7 +479,7 @@ function renderDiagnosticsTab(panel: HTMLElement): void {
 function renderDetailTab(id: string): HTMLElement {
   const slot = h("div", { "aria-busy": "true" }, t(state.lang, "loading"));
   api
-    .turbine(id)
+    .turbine(id, state.lang)
     .then((d) => {
       slot.replaceChildren(renderDetail(ctx(), d));
       slot.removeAttribute("aria-busy");

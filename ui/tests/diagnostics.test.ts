@@ -73,6 +73,7 @@ function diagnostics(over: Partial<DiagnosticsReport> = {}): DiagnosticsReport {
     categories: [{ run: 31, as_of: "2026-11-28T00:00:00Z", critical: 1, high: 2, moderate: 3, low: 14 }],
     drift,
     freshness: { threshold_hours: 24, stale: [], fresh: 20 },
+    labels: { critical: "critical", high: "high", moderate: "moderate", low: "low", none: "not scored" },
     log_dir: "/home/op/.local/share/energitech-cockpit/logs",
     ...over,
   };

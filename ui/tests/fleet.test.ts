@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Category, FleetItem } from "../src/api";
 import { csvFileName, filterArgs, filterItems, NO_FILTER, sitesOf, sortByRisk } from "../src/fleet";
 import type { Ctx } from "../src/context";
-import { categoryText, detectLang, errorText, localeFor, t } from "../src/i18n";
+import { detectLang, errorText, localeFor, t } from "../src/i18n";
 import { FIRST_ROWS, table } from "../src/views/fleet";
 import { fake, FakeElement, installFakeDom, settle } from "./fakedom";
 
@@ -21,7 +21,18 @@ const item = (id: string, site: string, score: number | null, category: Category
   scored_at: "2026-11-27T23:50:00Z",
   last_data: "2026-11-27T23:50:00Z",
   run_id: 1,
+  // What the core sends (`FleetItem::text`): the search terms in both languages.
+  text: {
+    category: category ?? "not scored",
+    not_scored: score === null ? "no SCADA record in the last 24 h" : null,
+    drivers: indicator ? [`${indicator.replace(/_/g, " ")} 10.0 °C above normal for this load`] : [],
+    search: [id, site, category ?? "not scored", ...(indicator ? [indicator, indicator.replace(/_/g, " "), WORDS_FR[indicator]] : [])]
+      .join("\n")
+      .toLowerCase(),
+  },
 });
+
+const WORDS_FR: Record<string, string> = { gearbox_oil: "huile multiplicateur", generator_bearing: "roulement génératrice" };
 
 const fleet = [
   item("LYO-03", "Lyon", 12, "low"),
@@ -39,15 +50,15 @@ describe("fleet ordering", () => {
 
 describe("fleet filters", () => {
   it("filters by category and site", () => {
-    expect(filterItems(fleet, { ...NO_FILTER, category: "critical" }, "en").map((i) => i.turbine_id)).toEqual(["LYO-01", "VAL-01"]);
-    expect(filterItems(fleet, { ...NO_FILTER, site: "valence" }, "en")).toHaveLength(2);
-    expect(filterItems(fleet, { category: "critical", site: "Lyon", search: "" }, "en").map((i) => i.turbine_id)).toEqual(["LYO-01"]);
+    expect(filterItems(fleet, { ...NO_FILTER, category: "critical" }).map((i) => i.turbine_id)).toEqual(["LYO-01", "VAL-01"]);
+    expect(filterItems(fleet, { ...NO_FILTER, site: "valence" })).toHaveLength(2);
+    expect(filterItems(fleet, { category: "critical", site: "Lyon", search: "" }).map((i) => i.turbine_id)).toEqual(["LYO-01"]);
   });
-  it("searches ids, sites and drivers in words of the language", () => {
-    expect(filterItems(fleet, { ...NO_FILTER, search: " lyo-0 " }, "en")).toHaveLength(3);
-    expect(filterItems(fleet, { ...NO_FILTER, search: "gearbox" }, "en").map((i) => i.turbine_id)).toEqual(["LYO-01"]);
-    expect(filterItems(fleet, { ...NO_FILTER, search: "génératrice" }, "fr").map((i) => i.turbine_id)).toEqual(["LYO-02"]);
-    expect(filterItems(fleet, { ...NO_FILTER, search: "génératrice" }, "en")).toHaveLength(0);
+  it("searches what the core says each row matches (ids, sites, drivers in words)", () => {
+    expect(filterItems(fleet, { ...NO_FILTER, search: " lyo-0 " })).toHaveLength(3);
+    expect(filterItems(fleet, { ...NO_FILTER, search: "gearbox" }).map((i) => i.turbine_id)).toEqual(["LYO-01"]);
+    expect(filterItems(fleet, { ...NO_FILTER, search: "génératrice" }).map((i) => i.turbine_id)).toEqual(["LYO-02"]);
+    expect(filterItems(fleet, { ...NO_FILTER, search: "transformateur" })).toHaveLength(0);
   });
   it("lists sites and sends only the filters in use", () => {
     expect(sitesOf(fleet)).toEqual(["Lyon", "Valence"]);
@@ -69,11 +80,11 @@ describe("language", () => {
     expect(localeFor("en", "c")).toBe("en-GB");
     expect(localeFor("en", "C.UTF-8")).toBe("en-GB");
   });
-  it("names the categories in French and English", () => {
-    expect(["critical", "high", "moderate", "low"].map((c) => categoryText("fr", c as Category))).toEqual(["critique", "élevé", "modéré", "faible"]);
-    expect(categoryText("en", null)).toBe("not scored");
+  it("fills texts and words error codes", () => {
     expect(t("en", "shown", { n: 2, total: 20 })).toBe("Turbines shown: 2 of 20");
-    expect(errorText("fr", { code: "no_run", message: "x" })).toBe("Aucune évaluation pour l'instant. x");
+    // French shows the French words of a known code, never the core's English message.
+    expect(errorText("fr", { code: "no_run", message: "x" })).toBe("Aucune évaluation pour l'instant.");
+    expect(errorText("en", { code: "no_run", message: "x" })).toBe("No scoring run yet. x");
     expect(errorText("fr", { code: "weird", message: "raw" })).toBe("raw");
   });
 });

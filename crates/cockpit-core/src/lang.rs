@@ -10,8 +10,10 @@ use crate::schema::SIGNALS;
 /// A language of the user interface: every user-facing sentence of the core exists in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    /// English (the default, and the CLI's language).
     #[default]
     En,
+    /// French (the client's teams).
     Fr,
 }
 
@@ -40,6 +42,28 @@ pub fn category_label(c: Category, lang: Lang) -> &'static str {
         Lang::En => c.as_str(),
         Lang::Fr => c.french(),
     }
+}
+
+/// Name of a category in the language, or "not scored" / "non évaluée" for a turbine without
+/// one: the only place the UI, the shell and the work list take category words from.
+pub fn category_text(c: Option<Category>, lang: Lang) -> &'static str {
+    match c {
+        Some(c) => category_label(c, lang),
+        None => lang.pick("not scored", "non évaluée"),
+    }
+}
+
+/// What started a run, in words (`manual` → "manual" / "manuelle"); unknown triggers as they are.
+pub fn trigger_label(trigger: &str, lang: Lang) -> &str {
+    let (en, fr) = match trigger {
+        "manual" => ("manual", "manuelle"),
+        "timer" => ("daily", "quotidienne"),
+        "cli" => ("command line", "ligne de commande"),
+        "watch" => ("new data", "nouvelles données"),
+        "backfill" => ("history", "historique"),
+        other => return other,
+    };
+    lang.pick(en, fr)
 }
 
 /// Label of a signal column, with its unit.
@@ -131,5 +155,7 @@ mod tests {
         assert_eq!(format_day(1_767_225_600, Lang::En), "Jan 1");
         assert_eq!(Lang::parse("fr-FR"), Lang::Fr);
         assert_eq!(Lang::parse("en-GB"), Lang::En);
+        assert_eq!(category_text(Some(Category::High), Lang::Fr), "élevé");
+        assert_eq!(category_text(None, Lang::En), "not scored");
     }
 }

@@ -1,8 +1,7 @@
 import type { Category } from "../api";
 import { h } from "../dom";
-import { categoryText, type Lang } from "../i18n";
 
-/** The category, written and coloured (never colour alone). */
-export function badge(lang: Lang, c: Category | null): HTMLElement {
-  return h("span", { class: `badge badge-${c ?? "none"}`, "data-category": c ?? "none" }, categoryText(lang, c));
+/** The category, written (in the core's words, `label`) and coloured (never colour alone). */
+export function badge(label: string, c: Category | null): HTMLElement {
+  return h("span", { class: `badge badge-${c ?? "none"}`, "data-category": c ?? "none" }, label);
 }

@@ -1,11 +1,10 @@
 // One turbine: identity, last measurements, latest prediction, drivers in words, risk history
 // and the trend of the signals behind the drivers.
-import { api, asApiError, type Driver, type TurbineDetail } from "../api";
+import { api, asApiError, type Driver, type DriverText, type TurbineDetail } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
 import { formatDate, formatDateTime, formatDays, formatNumber, formatPercent, formatScore } from "../format";
 import { errorText, t } from "../i18n";
-import { contributionPoints, phraseDriver, valueWithUnit } from "../phrasing";
 import { badge } from "./badge";
 
 /** Signals shown under "last measurements": column, English, French, unit, decimals. */
@@ -37,21 +36,18 @@ const MEASURED_KEY = {
   trend: "measuredTrend",
 } as const;
 
-function driverItem(ctx: Ctx, d: Driver): HTMLElement {
-  const pts = contributionPoints(d);
+function driverItem(ctx: Ctx, d: Driver, text: DriverText): HTMLElement {
+  const pts = text.points;
   const measured =
     d.indicator === "power_curve" || d.indicator === "pitch"
       ? null
-      : d.reference === null || !Number.isFinite(d.reference)
-        ? t(ctx.lang, "measuredNoNormal", { value: valueWithUnit(d.value, d.unit, ctx.lang) })
-        : t(ctx.lang, MEASURED_KEY[d.basis ?? "load"], {
-            value: valueWithUnit(d.value, d.unit, ctx.lang),
-            normal: valueWithUnit(d.reference, d.unit, ctx.lang),
-          });
+      : text.normal === null
+        ? t(ctx.lang, "measuredNoNormal", { value: text.value })
+        : t(ctx.lang, MEASURED_KEY[d.basis ?? "load"], { value: text.value, normal: text.normal });
   return h(
     "li",
     { class: "driver", "data-indicator": d.indicator },
-    h("p", { class: "driver-phrase" }, phraseDriver(d, ctx.lang)),
+    h("p", { class: "driver-phrase" }, text.phrase),
     measured ? h("p", { class: "driver-values" }, measured) : null,
     h(
       "div",
@@ -88,7 +84,7 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
       { class: "detail-head" },
       h("button", { type: "button", class: "back", "data-testid": "back", onclick: () => ctx.backToFleet() }, `← ${t(lang, "back")}`),
       h("h2", { id: "detail-title", tabindex: -1 }, `${id.turbine_id} — ${id.site}`),
-      p ? badge(lang, p.category) : null,
+      p ? badge(d.text.category, p.category) : null,
     ),
     h(
       "div",
@@ -104,7 +100,7 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
               [t(lang, "daysToFailure"), formatDays(p.ttf_days, p.ttf_censored, lang, ctx.locale)],
               [t(lang, "scoredAt"), formatDateTime(p.scored_at, ctx.locale)],
             ])
-          : h("p", {}, p ? t(lang, "notScoredReason", { reason: p.not_scored_reason ?? "–" }) : t(lang, "noRun")),
+          : h("p", {}, p ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : t(lang, "noRun")),
       ),
       h(
         "section",
@@ -130,8 +126,8 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
       { class: "card drivers-card" },
       h("h3", {}, t(lang, "drivers")),
       d.drivers.length
-        ? h("ul", { class: "drivers", "data-testid": "drivers" }, d.drivers.map((x) => driverItem(ctx, x)))
-        : h("p", { "data-testid": "drivers", class: "muted" }, p && !p.scored ? t(lang, "notScoredReason", { reason: p.not_scored_reason ?? "–" }) : t(lang, "noDrivers")),
+        ? h("ul", { class: "drivers", "data-testid": "drivers" }, d.drivers.map((x, k) => driverItem(ctx, x, d.text.drivers[k])))
+        : h("p", { "data-testid": "drivers", class: "muted" }, p && !p.scored ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : t(lang, "noDrivers")),
     ),
     riskFig,
     sigFig,

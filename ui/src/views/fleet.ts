@@ -4,8 +4,7 @@ import type { Ctx } from "../context";
 import { h } from "../dom";
 import { filterItems, sitesOf, sortByRisk, type Filter } from "../fleet";
 import { formatDateTime, formatDays, formatPercent, formatScore } from "../format";
-import { categoryText, t } from "../i18n";
-import { phraseDriver } from "../phrasing";
+import { t } from "../i18n";
 import { badge } from "./badge";
 
 export interface FleetHandlers {
@@ -27,7 +26,7 @@ export function counters(ctx: Ctx, view: FleetView, filter: Filter, onFilter: (f
         onclick: () => onFilter({ ...filter, category: filter.category === cat ? "" : cat }),
       },
       h("span", { class: "counter-n" }, c[cat]),
-      h("span", { class: "counter-label" }, categoryText(ctx.lang, cat)),
+      h("span", { class: "counter-label" }, view.labels[cat]),
     ),
   );
   if (c.not_scored > 0) {
@@ -36,14 +35,15 @@ export function counters(ctx: Ctx, view: FleetView, filter: Filter, onFilter: (f
         "div",
         { class: "counter counter-none", "data-testid": "count-not-scored" },
         h("span", { class: "counter-n" }, c.not_scored),
-        h("span", { class: "counter-label" }, t(ctx.lang, "notScored")),
+        h("span", { class: "counter-label" }, view.labels.none),
       ),
     );
   }
   return h("div", { class: "counters", role: "group", "aria-label": t(ctx.lang, "category") }, cards);
 }
 
-export function filters(ctx: Ctx, items: FleetItem[], filter: Filter, handlers: FleetHandlers): HTMLElement {
+export function filters(ctx: Ctx, view: FleetView, filter: Filter, handlers: FleetHandlers): HTMLElement {
+  const items = view.items;
   const category = h(
     "select",
     {
@@ -53,7 +53,7 @@ export function filters(ctx: Ctx, items: FleetItem[], filter: Filter, handlers: 
         handlers.onFilter({ ...filter, category: (e.target as HTMLSelectElement).value as Filter["category"] }),
     },
     h("option", { value: "" }, t(ctx.lang, "allCategories")),
-    CATEGORIES.map((c) => h("option", { value: c, selected: filter.category === c }, categoryText(ctx.lang, c))),
+    CATEGORIES.map((c) => h("option", { value: c, selected: filter.category === c }, view.labels[c])),
   );
   const site = h(
     "select",
@@ -91,8 +91,8 @@ export function filters(ctx: Ctx, items: FleetItem[], filter: Filter, handlers: 
 
 /** The main driver in words, or why the turbine was not scored. */
 export function mainReason(ctx: Ctx, i: FleetItem): string {
-  if (!i.scored) return t(ctx.lang, "notScoredReason", { reason: i.not_scored_reason ?? "–" });
-  return i.drivers.length ? phraseDriver(i.drivers[0], ctx.lang) : "–";
+  if (!i.scored) return t(ctx.lang, "notScoredReason", { reason: i.text.not_scored ?? "–" });
+  return i.text.drivers[0] ?? "–";
 }
 
 function row(ctx: Ctx, i: FleetItem, rank: number): HTMLTableRowElement {
@@ -123,7 +123,7 @@ function row(ctx: Ctx, i: FleetItem, rank: number): HTMLTableRowElement {
     },
     h("td", { class: "num rank" }, rank),
     h("th", { scope: "row", class: "turbine-id" }, i.turbine_id, h("span", { class: "site" }, i.site)),
-    h("td", {}, badge(ctx.lang, i.category)),
+    h("td", {}, badge(i.text.category, i.category)),
     h("td", { class: "num", "data-testid": "risk-score" }, formatScore(i.risk_score, ctx.locale)),
     h("td", { class: "num" }, formatPercent(i.p_fail_7d, ctx.locale)),
     h("td", { class: "num" }, formatDays(i.ttf_days, i.ttf_censored, ctx.lang, ctx.locale)),
@@ -172,6 +172,6 @@ function appendInChunks(ctx: Ctx, body: HTMLElement, items: FleetItem[], from: n
 }
 
 /** The visible rows for a fleet view and filter, highest risk first. */
-export function visibleItems(ctx: Ctx, view: FleetView, filter: Filter): FleetItem[] {
-  return sortByRisk(filterItems(view.items, filter, ctx.lang));
+export function visibleItems(view: FleetView, filter: Filter): FleetItem[] {
+  return sortByRisk(filterItems(view.items, filter));
 }

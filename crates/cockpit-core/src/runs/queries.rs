@@ -1,11 +1,14 @@
 //! Read side of the runs: the fleet ranking of the latest run, a turbine's detail and risk
-//! history, the run journal.
+//! history, the run journal; and what a fleet row says in words ([`FleetItem::text`]) and which
+//! search texts it matches ([`matches_search`]) — the one rule the CLI, the shell, the work list
+//! and the UI use.
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{CategoryCounts, Driver, RunError, RunRecord};
 use crate::features::feature_names;
+use crate::lang::{category_text, Lang};
 use crate::risk::Category;
 use crate::schema::{self, SIGNALS};
 use crate::store::Store;
@@ -184,18 +187,13 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
         })
     })?;
     let mut items: Vec<FleetItem> = rows.collect::<Result<_, _>>()?;
-    let search = filter.search.as_ref().map(|s| s.trim().to_lowercase());
     items.retain(|i| {
         filter.category.is_none_or(|c| i.category == Some(c))
             && filter
                 .site
                 .as_ref()
                 .is_none_or(|s| i.site.eq_ignore_ascii_case(s.trim()))
-            && search.as_ref().is_none_or(|s| {
-                i.turbine_id.to_lowercase().contains(s)
-                    || i.site.to_lowercase().contains(s)
-                    || i.drivers.iter().any(|d| d.indicator.contains(s.as_str()))
-            })
+            && filter.search.as_ref().is_none_or(|s| matches_search(i, s))
     });
     let key = |i: &FleetItem| -> (bool, f64) {
         let v = match filter.sort.unwrap_or(SortKey::Score) {
@@ -219,6 +217,165 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
         run,
         items,
     })
+}
+
+/// What a fleet row says, in one language: the text the UI shows and the work list writes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FleetItemText {
+    /// The category's name, or "not scored".
+    pub category: String,
+    /// Why the turbine was not scored, when it was not.
+    pub not_scored: Option<String>,
+    /// The drivers as sentences, main driver first.
+    pub drivers: Vec<String>,
+    /// Everything a search matches in this row, lower case, one term a line (see
+    /// [`search_text`]): the UI filters on it without knowing the rule.
+    pub search: String,
+}
+
+impl FleetItem {
+    /// The row in words, in `lang`.
+    pub fn text(&self, lang: Lang) -> FleetItemText {
+        FleetItemText {
+            category: category_text(self.category, lang).to_string(),
+            not_scored: self
+                .not_scored_reason
+                .as_deref()
+                .map(|r| NotScoredReason::parse(r).phrase(lang)),
+            drivers: self.drivers.iter().map(|d| d.phrase(lang)).collect(),
+            search: search_text(self),
+        }
+    }
+}
+
+/// What a search matches in a fleet row, lower case, one term a line: the turbine id, the site,
+/// the category's name in both languages, and each driver's indicator id and its words in both
+/// languages.
+pub fn search_text(item: &FleetItem) -> String {
+    let mut terms = vec![item.turbine_id.to_lowercase(), item.site.to_lowercase()];
+    for lang in [Lang::En, Lang::Fr] {
+        terms.push(category_text(item.category, lang).to_lowercase());
+    }
+    for d in &item.drivers {
+        terms.push(d.indicator.to_lowercase());
+        for lang in [Lang::En, Lang::Fr] {
+            terms.push(super::drivers::indicator_label(&d.indicator, lang).to_lowercase());
+        }
+    }
+    terms.join("\n")
+}
+
+/// Whether a fleet row matches a free-text search (case-insensitive, surrounding spaces ignored;
+/// an empty search matches everything): the one search rule of the cockpit.
+pub fn matches_search(item: &FleetItem, search: &str) -> bool {
+    let q = search.trim().to_lowercase();
+    q.is_empty() || search_text(item).contains(&q)
+}
+
+/// Why a turbine was not scored. Runs store the English sentence; this reads it back so that
+/// it can be phrased in either language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotScoredReason {
+    /// Under repair since a time (`YYYY-MM-DDTHH:MM:SSZ`), for a component, per the logbook.
+    UnderRepair {
+        /// Start of the repair.
+        since: String,
+        /// The component under repair.
+        component: String,
+    },
+    /// No SCADA record at all before the scoring time.
+    NoRecord,
+    /// No record in the last 24 hours.
+    NoRecentRecord {
+        /// Time of the last record.
+        last: String,
+    },
+    /// Too few records in the last 24 hours.
+    LowCoverage {
+        /// Percent of records present.
+        present: String,
+        /// Percent needed.
+        needed: String,
+    },
+    /// A sentence this version does not know, shown as it is.
+    Other(String),
+}
+
+/// Fragments of the English not-scored sentences (see [`NotScoredReason`]).
+pub const NOT_SCORED_ENGLISH: &[&str] = &[
+    "under repair since",
+    "no SCADA record",
+    "of the last 24 h of records present",
+    "not scored",
+];
+
+impl NotScoredReason {
+    /// Reads a stored reason (the English sentence written by the run).
+    pub fn parse(text: &str) -> NotScoredReason {
+        let t = text.trim();
+        if let Some(rest) = t.strip_prefix("under repair since ") {
+            if let Some((since, tail)) = rest.split_once(" (") {
+                if let Some(component) = tail.strip_suffix(", logbook)") {
+                    return NotScoredReason::UnderRepair {
+                        since: since.into(),
+                        component: component.into(),
+                    };
+                }
+            }
+        }
+        if t == "no SCADA record before this time" {
+            return NotScoredReason::NoRecord;
+        }
+        if let Some(last) = t
+            .strip_prefix("no SCADA record in the last 24 h (last record ")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            return NotScoredReason::NoRecentRecord { last: last.into() };
+        }
+        if let Some((present, needed)) = t
+            .strip_prefix("only ")
+            .and_then(|r| r.split_once(" % of the last 24 h of records present (at least "))
+            .and_then(|(p, n)| Some((p, n.strip_suffix(" % needed)")?)))
+        {
+            return NotScoredReason::LowCoverage {
+                present: present.into(),
+                needed: needed.into(),
+            };
+        }
+        NotScoredReason::Other(t.into())
+    }
+
+    /// The reason in words.
+    pub fn phrase(&self, lang: Lang) -> String {
+        use NotScoredReason::*;
+        match (self, lang) {
+            (UnderRepair { since, component }, Lang::En) => {
+                format!("under repair since {since} ({component}, logbook)")
+            }
+            (UnderRepair { since, component }, Lang::Fr) => {
+                format!("en réparation depuis {since} ({component}, registre de maintenance)")
+            }
+            (NoRecord, _) => lang
+                .pick(
+                    "no SCADA record before this time",
+                    "aucun enregistrement SCADA avant cette date",
+                )
+                .into(),
+            (NoRecentRecord { last }, Lang::En) => {
+                format!("no SCADA record in the last 24 h (last record {last})")
+            }
+            (NoRecentRecord { last }, Lang::Fr) => format!(
+                "aucun enregistrement SCADA dans les dernières 24 h (dernier enregistrement {last})"
+            ),
+            (LowCoverage { present, needed }, Lang::En) => format!(
+                "only {present} % of the last 24 h of records present (at least {needed} % needed)"
+            ),
+            (LowCoverage { present, needed }, Lang::Fr) => format!(
+                "seulement {present} % des enregistrements des dernières 24 h présents (au moins {needed} % nécessaires)"
+            ),
+            (Other(t), _) => t.clone(),
+        }
+    }
 }
 
 /// Identity of a turbine.
@@ -447,3 +604,6 @@ pub fn history_window(
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+#[cfg(test)]
+mod tests;

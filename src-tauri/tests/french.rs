@@ -1,0 +1,185 @@
+//! French is complete: with the UI in French, none of the core's English messages reaches what
+//! the user reads (fleet rows, turbine detail, health checks, category names, the work list).
+//! The list of English messages is the core's own catalogue (driver sentences, not-scored
+//! reasons, health check messages).
+
+mod common;
+
+use std::path::Path;
+
+use cockpit_core::features::N_FEATURES;
+use cockpit_core::risk::Category;
+use cockpit_core::runs::drivers::Basis;
+use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
+use cockpit_core::runs::queries::NOT_SCORED_ENGLISH;
+use cockpit_core::runs::{Driver, TurbineOutcome};
+use cockpit_core::telemetry::health;
+use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
+use energitech_cockpit::state::AppState;
+use serde_json::{json, Value};
+
+fn driver(indicator: &str, value: f64, reference: f64, unit: &str, basis: Basis) -> Driver {
+    Driver {
+        indicator: indicator.into(),
+        feature: format!("{indicator}_resid_24h"),
+        value,
+        reference,
+        unit: unit.into(),
+        basis,
+        contribution: 0.2,
+    }
+}
+
+/// Four turbines: one with a driver of every kind, one under repair, one without recent data.
+fn build_db(db: &Path) {
+    let (mut store, keys) = simulated_park(db);
+    let at = START + 8 * DAY;
+    let outcomes: Vec<TurbineOutcome> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, (id, key))| {
+            let reason = match i {
+                1 => Some("under repair since 2026-11-20T08:00:00Z (gearbox, logbook)".to_string()),
+                2 => Some(
+                    "no SCADA record in the last 24 h (last record 2026-11-25T10:00:00Z)"
+                        .to_string(),
+                ),
+                3 => Some(
+                    "only 40 % of the last 24 h of records present (at least 60 % needed)"
+                        .to_string(),
+                ),
+                _ => None,
+            };
+            let scored = reason.is_none();
+            TurbineOutcome {
+                turbine_key: *key,
+                turbine_id: id.clone(),
+                scored,
+                reason,
+                p_fail_7d: scored.then_some(0.7),
+                ttf_days: scored.then_some(3.0),
+                risk_score: scored.then_some(88.0),
+                category: scored.then_some(Category::Critical),
+                drivers: if scored {
+                    vec![
+                        driver("gearbox_oil", 61.2, 51.8, "°C", Basis::Load),
+                        driver("converter", 40.0, 45.5, "°C", Basis::Site),
+                        driver("generator_bearing", 50.0, 47.0, "°C", Basis::Own),
+                        driver("gearbox_bearing", 0.9, 0.0, "°C/d", Basis::Trend),
+                        driver("vibration", 4.2, f64::NAN, "mm/s", Basis::Load),
+                        driver("power_curve", 8.2, 0.0, "% rated", Basis::Load),
+                        driver("pitch", 3.1, 0.4, "°", Basis::Load),
+                    ]
+                } else {
+                    Vec::new()
+                },
+                last_record: Some(at),
+                features: vec![0.0; N_FEATURES],
+            }
+        })
+        .collect();
+    commit_backfill(&mut store, at, &outcomes);
+}
+
+/// The core's English messages (fragments distinctive enough to spot in a French text).
+fn english() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = ENGLISH_FRAGMENTS.to_vec();
+    all.extend_from_slice(NOT_SCORED_ENGLISH);
+    all.extend(health::english_fragments());
+    all.extend(["critical", "moderate", "not scored"]);
+    all
+}
+
+/// Every string under `v`.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+fn assert_french(what: &str, texts: &[String]) {
+    assert!(!texts.is_empty(), "{what}: nothing to check");
+    for t in texts {
+        // Search terms hold both languages on purpose (a search in either finds the row).
+        for e in english() {
+            assert!(
+                !t.contains(e),
+                "{what}: English \"{e}\" in a French text: {t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_french_screen_shows_no_english_message_of_the_core() {
+    let f: Fixture = common::app(build_db, AppState::ready);
+    let fr = json!({"lang": "fr"});
+
+    let fleet = call(&f, "fleet", fr.clone()).unwrap();
+    let mut shown = Vec::new();
+    for item in fleet["items"].as_array().unwrap() {
+        let text = &item["text"];
+        strings(&text["category"], &mut shown);
+        strings(&text["not_scored"], &mut shown);
+        strings(&text["drivers"], &mut shown);
+    }
+    strings(&fleet["labels"], &mut shown);
+    assert!(
+        shown.iter().any(|t| t.contains("au-dessus de la normale")),
+        "{shown:?}"
+    );
+    assert!(
+        shown.iter().any(|t| t.starts_with("en réparation depuis")),
+        "{shown:?}"
+    );
+    assert_french("fleet", &shown);
+
+    let first = fleet["items"][0]["turbine_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let detail = call(&f, "turbine", json!({"id": first, "lang": "fr"})).unwrap();
+    let mut shown = Vec::new();
+    strings(&detail["text"], &mut shown);
+    assert_french("detail", &shown);
+
+    let report = call(&f, "health", fr.clone()).unwrap();
+    let mut shown = Vec::new();
+    for c in report["checks"].as_array().unwrap() {
+        strings(&c["message"], &mut shown);
+    }
+    assert_french("health", &shown);
+
+    let d = call(&f, "diagnostics", fr.clone()).unwrap();
+    let mut shown = Vec::new();
+    strings(&d["labels"], &mut shown);
+    assert_french("diagnostics", &shown);
+
+    let csv = call(&f, "export_worklist_csv", fr).unwrap();
+    let csv = csv.as_str().unwrap().to_string();
+    assert!(csv.contains("critique"), "{csv}");
+    assert_french("work list", &[csv]);
+}
+
+#[test]
+fn english_stays_english_and_searches_find_both_languages() {
+    let f: Fixture = common::app(build_db, AppState::ready);
+    let fleet = call(&f, "fleet", json!({"lang": "en"})).unwrap();
+    let drivers = fleet["items"][0]["text"]["drivers"].as_array().unwrap();
+    assert_eq!(
+        drivers[0].as_str().unwrap(),
+        "gearbox oil 9.4 °C above normal for this load"
+    );
+    for q in [
+        "huile multiplicateur",
+        "gearbox oil",
+        "critique",
+        "critical",
+    ] {
+        let v = call(&f, "fleet", json!({"filter": {"search": q}, "lang": "en"})).unwrap();
+        assert_eq!(v["items"].as_array().unwrap().len(), 1, "{q}");
+    }
+}

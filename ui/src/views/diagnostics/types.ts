@@ -1,0 +1,82 @@
+// The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
+// the loading of every command at once.
+import { asApiError, type ApiError, type AppInfo, type DiagnosticsReport, type HealthReport, type LogLevel, type LogLine, type LogQuery, type RunRecord } from "../../api";
+import { type Tone } from "../../health";
+import { type Key, type Lang } from "../../i18n";
+
+/** The commands this tab uses (`api` in the app, a mock in tests). */
+export interface DiagnosticsSource {
+  health(lang: string): Promise<HealthReport>;
+  diagnostics(lang: string): Promise<DiagnosticsReport>;
+  appInfo(): Promise<AppInfo>;
+  runs(limit: number): Promise<RunRecord[]>;
+  runDurationsChart(lang: string): Promise<string>;
+  recentLogs(q: LogQuery): Promise<LogLine[]>;
+  openLogFolder(): Promise<null>;
+  exportDiagnosticsBundle(): Promise<{ path: string }>;
+}
+
+/** What was loaded; null where the command failed (its error is in `errors`). */
+export interface Loaded {
+  health: HealthReport | null;
+  diagnostics: DiagnosticsReport | null;
+  info: AppInfo | null;
+  runs: RunRecord[] | null;
+  errors: { key: Key; error: ApiError }[];
+}
+
+export interface LogFilter {
+  level: LogLevel | "";
+  search: string;
+}
+
+export interface Options {
+  /** The clock (for "2 hours ago"). */
+  now?: () => Date;
+  /** Delay before the logs are queried again while the user types. */
+  debounceMs?: number;
+  /** Most log lines fetched. */
+  logLimit?: number;
+  /** The log filter, kept between visits of the tab. */
+  logFilter?: LogFilter;
+}
+
+export interface DiagnosticsPanel {
+  element: HTMLElement;
+  lang: Lang;
+  /** Queries every command again and updates the tab in place. */
+  reload(): Promise<void>;
+  /** The first load. */
+  ready: Promise<void>;
+}
+
+export const RUNS_SHOWN = 100;
+export const DRIFT_TOP = 10;
+export const RECENT_RUNS = 7;
+export const ICON: Record<Tone, string> = { ok: "✓", degraded: "!", error: "✕", unknown: "?" };
+
+/** The filter of the log view, for this session. */
+export const rememberedFilter: LogFilter = { level: "", search: "" };
+
+/** Every command at once; each may fail without the others. */
+export async function loadDiagnostics(src: DiagnosticsSource, lang: string): Promise<Loaded> {
+  const [health, diagnostics, info, runs] = await Promise.allSettled([
+    src.health(lang),
+    src.diagnostics(lang),
+    src.appInfo(),
+    src.runs(RUNS_SHOWN),
+  ]);
+  const errors: Loaded["errors"] = [];
+  const value = <T>(r: PromiseSettledResult<T>, key: Key): T | null => {
+    if (r.status === "fulfilled") return r.value;
+    errors.push({ key, error: asApiError(r.reason) });
+    return null;
+  };
+  return {
+    health: value(health, "failHealth"),
+    diagnostics: value(diagnostics, "failDiagnostics"),
+    info: value(info, "failInfo"),
+    runs: value(runs, "failRuns"),
+    errors,
+  };
+}
