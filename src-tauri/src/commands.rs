@@ -6,14 +6,15 @@
 
 use std::sync::atomic::Ordering;
 
-use cockpit_core::charts::{self, Lang};
+use cockpit_core::charts;
+use cockpit_core::journal::OperationKind;
+use cockpit_core::lang::Lang;
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, TurbineDetail};
 use cockpit_core::runs::{RunRecord, Trigger};
 use cockpit_core::service;
 use cockpit_core::store::Store;
-use cockpit_core::journal::OperationKind;
 use cockpit_core::triggers::DailySchedule;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
@@ -306,7 +307,8 @@ pub async fn risk_chart<R: Runtime>(
 ) -> Result<String, ApiError> {
     let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     timed_read(app, "risk_chart", OperationKind::UiCommand, move |s| {
-        Ok(charts::risk_chart(s, &id, lang)?)
+        let (policy, _) = cockpit_core::config::load_policy(None)?;
+        Ok(charts::risk_chart(s, &id, &policy, lang)?)
     })
     .await
 }

@@ -2,7 +2,7 @@
 //! park (simulated, ingested, 30 days of daily runs backfilled, scored), then the service starts
 //! the daily timer and the inbox and models watchers.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use cockpit_core::config;
 use cockpit_core::demo::{self, BACKFILL_DAYS};
@@ -22,7 +22,6 @@ use cockpit_core::clock::now;
 pub const APP_STATUS_EVENT: &str = "app-status";
 /// Event carrying what the service did (timer runs, inbox files, models swapped).
 pub const SERVICE_EVENT: &str = "service-event";
-
 
 fn set_phase<R: Runtime>(app: &AppHandle<R>, phase: Phase) {
     let state = app.state::<AppState>();

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 use cockpit_core::config;
-use cockpit_core::journal;
 use cockpit_core::demo;
 use cockpit_core::features::{self, ExportOptions};
 use cockpit_core::ingest::{self, IngestReport};
+use cockpit_core::journal;
 use cockpit_core::mapping::Mapping;
 use cockpit_core::model::{ModelError, ModelSet, OrtRuntime};
 use cockpit_core::risk::{Category, RiskError, RiskPolicy};
@@ -301,7 +301,6 @@ fn open_store(db: Option<&Path>) -> Result<Store, CliError> {
     };
     Ok(Store::open(&path)?)
 }
-
 
 fn parse_time(flag: &str, value: &str) -> Result<i64, CliError> {
     schema::parse_timestamp(value).ok_or_else(|| {

@@ -119,7 +119,6 @@ pub fn format_day(unix: i64, lang: Lang) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

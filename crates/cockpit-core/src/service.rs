@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::features;
+use crate::clock::now;
 use crate::ingest;
 use crate::mapping::Mapping;
 use crate::model::{ModelError, ModelSet, OrtRuntime};
@@ -19,7 +19,6 @@ use crate::risk::RiskPolicy;
 use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
 use crate::store::{Store, StoreError};
 use crate::triggers::{DailySchedule, DailyTimer, InboxWatcher, ModelsWatcher, TriggerError};
-use crate::clock::now;
 
 /// Settings key of the daily schedule.
 pub const SCHEDULE_KEY: &str = "schedule";
@@ -76,12 +75,8 @@ impl Shared {
     }
 }
 
-
 fn load_models(dir: &Path) -> Result<ModelSet, ModelError> {
-    let ort = OrtRuntime::init(None)?;
-    let names = features::feature_names();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    ModelSet::load(dir, &refs, ort)
+    ModelSet::load_for_scoring(dir, OrtRuntime::init(None)?)
 }
 
 /// Reads the persisted daily schedule (the default, 06:00 enabled, when none is stored).

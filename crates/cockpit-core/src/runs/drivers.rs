@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lang::{format_number, Lang};
 use crate::features::stat::{MAX_24H, MEAN_24H, OWN_DEV, RESID_24H, SITE_DEV, SLOPE_7D, STD_24H};
 use crate::features::{feature_names, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
+use crate::lang::{format_number, Lang};
 
 /// Number of statistics per key signal (see `features`).
 const PER_SIGNAL: usize = SIGNAL_STATS.len();

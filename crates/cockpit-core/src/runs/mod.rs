@@ -20,12 +20,12 @@ use ndarray::Array2;
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::clock::now;
 use crate::features::{self, FeatureError, FeatureMatrix, History, N_FEATURES};
 use crate::model::{ModelError, ModelSet};
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::{Store, StoreError};
-use crate::clock::now;
 
 pub use drivers::Driver;
 
@@ -180,7 +180,6 @@ impl RunLock {
         }
     }
 }
-
 
 /// Repairs in progress at `t`: turbine key → (failure time, component).
 fn repairs_at(store: &Store, t: i64) -> Result<HashMap<i64, (i64, String)>, RunError> {

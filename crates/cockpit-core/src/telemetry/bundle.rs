@@ -154,7 +154,7 @@ pub fn export(out_dir: &Path, input: &BundleInput<'_>) -> Result<PathBuf, Teleme
     let gz = tar.into_inner().map_err(io_err(&path))?;
     let mut file = gz.finish().map_err(io_err(&path))?;
     file.flush().map_err(io_err(&path))?;
-    tracing::info!(file = %super::file_name(&path), "diagnostics bundle written");
+    tracing::info!(file = %crate::journal::file_name(&path), "diagnostics bundle written");
     Ok(path)
 }
 

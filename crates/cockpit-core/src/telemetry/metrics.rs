@@ -17,8 +17,8 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::TelemetryError;
-use crate::store::Store;
 use crate::journal::OperationKind;
+use crate::store::Store;
 use crate::triggers::DailySchedule;
 
 /// Days covered by the metrics and the availability.
@@ -264,6 +264,7 @@ pub fn availability(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::journal::{record, Operation};
     use crate::runs::{self, RunRequest, Trigger};
     use std::time::Instant;
 

@@ -111,4 +111,3 @@ pub fn diagnostics(
         log_dir: log_dir.display().to_string(),
     })
 }
-
