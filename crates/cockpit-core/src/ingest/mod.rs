@@ -1,0 +1,32 @@
+//! Ingestion: streams CSV files (SCADA records, turbine registry, maintenance logbook — told apart
+//! by their header) into the database, validating every row against the data contract.
+//!
+//! A row that breaks the contract is quarantined with its file, line and reason; the valid rows of
+//! the same file are stored. Re-ingesting a file adds nothing: readings are keyed on
+//! (turbine, timestamp), logbook entries on (turbine, component, failure time), registry entries
+//! on the turbine id. Files are read in a streaming fashion — a parser thread validates batches of
+//! rows while the calling thread writes them — so memory does not grow with the file size.
+//!
+//! | file | owns |
+//! |---|---|
+//! | `files` | the entry points [`ingest_files`] (dependency order, operations journal) and [`ingest_file`] |
+//! | `sniff` | opening a file: text or binary, delimiter, header → kind of file and column positions |
+//! | `rows` | the row rules: each record checked against the data contract |
+//! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
+//! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
+//! | `report` | the per-file and overall reports returned to the caller |
+//! | `error` | [`IngestError`], the file-level failures |
+
+mod error;
+mod files;
+mod pipeline;
+mod report;
+mod rows;
+mod sniff;
+#[cfg(test)]
+mod test_support;
+mod write;
+
+pub use error::IngestError;
+pub use files::{ingest_file, ingest_files};
+pub use report::{FileFailure, FileReport, IngestReport, ReasonCount};

@@ -1,0 +1,204 @@
+//! The streaming pipeline of one file: a parser thread reads and validates batches of rows while
+//! the calling thread writes them, so memory does not grow with the file size.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::time::Instant;
+
+use rusqlite::params;
+
+use crate::mapping::Mapping;
+use crate::schema::{FileKind, SIGNALS};
+use crate::store::Store;
+
+use super::rows::{check_logbook, check_reading, check_registry, Row};
+use super::sniff::Source;
+use super::write::write_all;
+use super::{FileReport, IngestError};
+
+/// Rows per batch handed from the parser thread to the writer.
+const BATCH_ROWS: usize = 8192;
+/// Batches in flight between parser and writer (bounds memory).
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// A row rejected by validation.
+pub(super) struct Rejected {
+    /// Line number in the file.
+    pub(super) line: u64,
+    /// Reason code.
+    pub(super) reason: &'static str,
+    /// Message, starting with the line number.
+    pub(super) message: String,
+    /// The line as read (cut at 4 KiB).
+    pub(super) raw: String,
+}
+
+/// Rows handed from the parser thread to the writer.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Valid rows, to store.
+    pub(super) rows: Vec<Row>,
+    /// Rejected rows, to quarantine.
+    pub(super) rejected: Vec<Rejected>,
+    /// Records read.
+    pub(super) read: u64,
+    /// Readings earlier than the previous one of the same turbine.
+    pub(super) out_of_order: u64,
+}
+
+/// Ingests an opened file: records the ingestion, runs the parser and the writer, returns the counts.
+pub(super) fn ingest_source(
+    store: &mut Store,
+    src: Source,
+    mapping: &Mapping,
+) -> Result<FileReport, IngestError> {
+    let started = Instant::now();
+    let started_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let path = src.path.clone();
+    let file_name = std::fs::canonicalize(&path)
+        .unwrap_or_else(|_| path.clone())
+        .display()
+        .to_string();
+    let kind = src.kind;
+    let db_err = |source| IngestError::Database {
+        path: path.clone(),
+        source,
+    };
+    let turbines = store.turbine_keys()?;
+    let conn = store.conn_mut();
+    conn.execute(
+        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0)",
+        params![file_name, kind.as_str(), mapping.name, started_at],
+    )
+    .map_err(db_err)?;
+    let ingestion_id = conn.last_insert_rowid();
+
+    let (tx, rx) = sync_channel::<Result<Batch, IngestError>>(BATCHES_IN_FLIGHT);
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        kind: kind.as_str(),
+        mapping: mapping.name.clone(),
+        rows: 0,
+        accepted: 0,
+        quarantined: 0,
+        duplicates: 0,
+        out_of_order: 0,
+        reasons: BTreeMap::new(),
+        duration_ms: 0,
+    };
+    let outcome = std::thread::scope(|scope| {
+        let parser_mapping = mapping.clone();
+        scope.spawn(move || parse_all(src, &parser_mapping, &turbines, &tx));
+        // `write_all` owns the receiver: on a write error it is dropped, which stops the parser.
+        write_all(conn, rx, &file_name, ingestion_id, &mut report)
+    });
+    outcome?;
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    conn.execute(
+        "UPDATE ingestions SET duration_ms = ?2, rows = ?3, accepted = ?4, quarantined = ?5, duplicates = ?6, out_of_order = ?7 WHERE id = ?1",
+        params![
+            ingestion_id,
+            report.duration_ms as i64,
+            report.rows as i64,
+            report.accepted as i64,
+            report.quarantined as i64,
+            report.duplicates as i64,
+            report.out_of_order as i64
+        ],
+    )
+    .map_err(db_err)?;
+    Ok(report)
+}
+
+/// Parser thread: reads records, validates them and sends batches to the writer.
+fn parse_all(
+    mut src: Source,
+    mapping: &Mapping,
+    turbines: &HashMap<String, i64>,
+    tx: &SyncSender<Result<Batch, IngestError>>,
+) {
+    let mut record = csv::ByteRecord::new();
+    let mut batch = Batch::default();
+    let mut last_ts: HashMap<i64, i64> = HashMap::new();
+    let signal_scale: Vec<f64> = SIGNALS.iter().map(|s| mapping.scale(s.name)).collect();
+    loop {
+        let line_hint = src.reader.position().line();
+        match src.reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                // The csv reader reports only I/O and UTF-8 problems here; I/O ends the file.
+                let message = e.to_string();
+                let _ = tx.send(Err(IngestError::Csv {
+                    path: src.path.clone(),
+                    line: line_hint,
+                    message,
+                }));
+                return;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line_hint);
+        batch.read += 1;
+        let checked = if record.len() != src.header_len {
+            Err((
+                "wrong_field_count",
+                format!(
+                    "has {} field{}, the header has {} (truncated or malformed line)",
+                    record.len(),
+                    if record.len() == 1 { "" } else { "s" },
+                    src.header_len
+                ),
+            ))
+        } else {
+            match src.kind {
+                FileKind::Scada => {
+                    check_reading(&record, &src.columns, mapping, &signal_scale, turbines)
+                }
+                FileKind::Registry => check_registry(&record, &src.columns, mapping),
+                FileKind::Logbook => check_logbook(&record, &src.columns, mapping, turbines),
+            }
+        };
+        match checked {
+            Ok(row) => {
+                if let Row::Reading(r) = &row {
+                    let last = last_ts.entry(r.turbine).or_insert(i64::MIN);
+                    if r.ts < *last {
+                        batch.out_of_order += 1;
+                    } else {
+                        *last = r.ts;
+                    }
+                }
+                batch.rows.push(row);
+            }
+            Err((reason, message)) => batch.rejected.push(Rejected {
+                line,
+                reason,
+                message: format!("line {line}: {message}"),
+                raw: raw_line(&record, src.delimiter),
+            }),
+        }
+        if batch.rows.len() + batch.rejected.len() >= BATCH_ROWS
+            && tx.send(Ok(std::mem::take(&mut batch))).is_err()
+        {
+            return;
+        }
+    }
+    let _ = tx.send(Ok(batch));
+}
+
+/// The record as a line of text, for the quarantine table.
+fn raw_line(record: &csv::ByteRecord, delimiter: u8) -> String {
+    let mut out = Vec::new();
+    for (i, f) in record.iter().enumerate() {
+        if i > 0 {
+            out.push(delimiter);
+        }
+        out.extend_from_slice(f);
+    }
+    out.truncate(4096);
+    String::from_utf8_lossy(&out).into_owned()
+}

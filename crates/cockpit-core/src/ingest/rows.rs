@@ -1,0 +1,470 @@
+//! The row rules: each record of a SCADA, registry or logbook file checked against the data
+//! contract, giving a row ready to store or a reason code and a message.
+
+use std::collections::HashMap;
+
+use crate::mapping::Mapping;
+use crate::schema::{self, Status, SIGNALS};
+
+/// Longest turbine id accepted.
+const MAX_ID_LEN: usize = 64;
+
+/// A validated SCADA record.
+pub(super) struct Reading {
+    /// Database key of the turbine.
+    pub(super) turbine: i64,
+    /// Unix seconds (UTC).
+    pub(super) ts: i64,
+    /// The signals, in [`SIGNALS`] order, converted to canonical units.
+    pub(super) values: [Option<f64>; SIGNALS.len()],
+    /// Status code ([`Status::code`]).
+    pub(super) status: Option<i64>,
+}
+
+/// A validated turbine registry entry.
+pub(super) struct RegistryRow {
+    pub(super) turbine_id: String,
+    pub(super) site: String,
+    pub(super) model: String,
+    pub(super) rated_power_kw: f64,
+    pub(super) latitude: f64,
+    pub(super) longitude: f64,
+    /// `YYYY-MM-DD`.
+    pub(super) commissioning_date: String,
+}
+
+/// A validated logbook entry.
+pub(super) struct LogbookRow {
+    /// Database key of the turbine.
+    pub(super) turbine: i64,
+    /// Canonical component name.
+    pub(super) component: &'static str,
+    pub(super) failure_time: i64,
+    pub(super) back_in_service_time: Option<i64>,
+    pub(super) action: String,
+}
+
+/// A validated row of any kind of file.
+pub(super) enum Row {
+    Reading(Reading),
+    Registry(RegistryRow),
+    Logbook(LogbookRow),
+}
+
+/// Result of validating one row: the row, or a reason code and a message.
+pub(super) type Checked = Result<Row, (&'static str, String)>;
+
+/// Field `col` (index into the kind's canonical columns) of a record, trimmed; `None` when the
+/// column is absent from the file.
+fn field<'r>(
+    record: &'r csv::ByteRecord,
+    columns: &[Option<usize>],
+    col: usize,
+) -> Option<&'r [u8]> {
+    columns[col]
+        .and_then(|i| record.get(i))
+        .map(|f| f.trim_ascii())
+}
+
+/// An empty field or one of the usual "no value" spellings (NaN, NA, N/A, null).
+fn is_missing(f: &[u8]) -> bool {
+    f.is_empty()
+        || f.eq_ignore_ascii_case(b"nan")
+        || f.eq_ignore_ascii_case(b"na")
+        || f.eq_ignore_ascii_case(b"n/a")
+        || f.eq_ignore_ascii_case(b"null")
+}
+
+/// The field as UTF-8 text.
+fn text<'r>(f: &'r [u8], what: &str) -> Result<&'r str, (&'static str, String)> {
+    std::str::from_utf8(f).map_err(|_| {
+        (
+            "unparsable_value",
+            format!("{what} is not valid UTF-8 text"),
+        )
+    })
+}
+
+/// The field as shown in a message (cut at 40 characters).
+fn shown(f: &[u8]) -> String {
+    let s = String::from_utf8_lossy(f);
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.into_owned()
+    }
+}
+
+/// A finite number, with a decimal comma when the mapping says so.
+fn parse_number(f: &[u8], decimal_comma: bool) -> Option<f64> {
+    let s = std::str::from_utf8(f).ok()?;
+    let v = if decimal_comma && s.contains(',') {
+        s.replace(',', ".").parse::<f64>().ok()?
+    } else {
+        s.parse::<f64>().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// A non-empty turbine id of letters, digits, `-`, `_` or `.`.
+fn check_turbine_id(f: Option<&[u8]>) -> Result<&str, (&'static str, String)> {
+    let f = f.unwrap_or_default();
+    if is_missing(f) {
+        return Err(("missing_value", "turbine_id is empty".to_string()));
+    }
+    let id = text(f, "turbine_id")?;
+    if id.len() > MAX_ID_LEN
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err((
+            "invalid_turbine_id",
+            format!(
+                "turbine_id '{}' must be 1–{MAX_ID_LEN} letters, digits, '-', '_' or '.'",
+                shown(f)
+            ),
+        ));
+    }
+    Ok(id)
+}
+
+/// The database key of a registered turbine.
+fn known_turbine(id: &str, turbines: &HashMap<String, i64>) -> Result<i64, (&'static str, String)> {
+    turbines.get(id).copied().ok_or_else(|| {
+        (
+            "unknown_turbine",
+            format!("turbine '{id}' is not in the registry (ingest its turbines.csv entry first)"),
+        )
+    })
+}
+
+/// A timestamp field, `None` when empty and not required.
+fn check_time(
+    f: Option<&[u8]>,
+    what: &str,
+    required: bool,
+) -> Result<Option<i64>, (&'static str, String)> {
+    let f = f.unwrap_or_default();
+    if is_missing(f) {
+        return if required {
+            Err(("missing_value", format!("{what} is empty")))
+        } else {
+            Ok(None)
+        };
+    }
+    let parsed = std::str::from_utf8(f)
+        .ok()
+        .and_then(schema::parse_timestamp);
+    match parsed {
+        Some(t) => Ok(Some(t)),
+        None => Err((
+            "bad_timestamp",
+            format!(
+                "{what} '{}' is not a valid date and time (expected e.g. 2026-05-01T00:10:00Z)",
+                shown(f)
+            ),
+        )),
+    }
+}
+
+/// Checks a SCADA record (canonical order: timestamp, turbine_id, [`SIGNALS`]..., status).
+pub(super) fn check_reading(
+    record: &csv::ByteRecord,
+    columns: &[Option<usize>],
+    mapping: &Mapping,
+    scale: &[f64],
+    turbines: &HashMap<String, i64>,
+) -> Checked {
+    // Canonical SCADA column order: timestamp, turbine_id, SIGNALS..., status.
+    let ts = check_time(field(record, columns, 0), "timestamp", true)?.unwrap_or_default();
+    let id = check_turbine_id(field(record, columns, 1))?;
+    let turbine = known_turbine(id, turbines)?;
+    let mut values = [None; SIGNALS.len()];
+    for (i, sig) in SIGNALS.iter().enumerate() {
+        let Some(f) = field(record, columns, i + 2) else {
+            continue;
+        };
+        if is_missing(f) {
+            if sig.required {
+                return Err((
+                    "missing_value",
+                    format!("{} is empty (it is required)", sig.name),
+                ));
+            }
+            continue;
+        }
+        let v = parse_number(f, mapping.decimal_comma).ok_or_else(|| {
+            (
+                "unparsable_value",
+                format!("{} = '{}' is not a number", sig.name, shown(f)),
+            )
+        })? * scale[i];
+        if v < sig.min || v > sig.max {
+            return Err((
+                "out_of_range",
+                format!(
+                    "{} = {} {} is outside the valid range {} to {} {}",
+                    sig.name, v, sig.unit, sig.min, sig.max, sig.unit
+                ),
+            ));
+        }
+        values[i] = Some(v);
+    }
+    let status = match field(record, columns, SIGNALS.len() + 2) {
+        None => None,
+        Some(f) if is_missing(f) => None,
+        Some(f) => {
+            let s = std::str::from_utf8(f).unwrap_or_default();
+            let parsed = Status::parse(s).or_else(|| {
+                s.parse::<i64>()
+                    .ok()
+                    .and_then(|c| Status::ALL.into_iter().find(|st| st.code() == c))
+            });
+            Some(
+                parsed
+                    .ok_or_else(|| {
+                        (
+                            "unparsable_value",
+                            format!(
+                                "status '{}' is not one of running, fault, maintenance, stopped",
+                                shown(f)
+                            ),
+                        )
+                    })?
+                    .code(),
+            )
+        }
+    };
+    Ok(Row::Reading(Reading {
+        turbine,
+        ts,
+        values,
+        status,
+    }))
+}
+
+/// Checks a turbine registry record.
+pub(super) fn check_registry(
+    record: &csv::ByteRecord,
+    columns: &[Option<usize>],
+    mapping: &Mapping,
+) -> Checked {
+    // Canonical registry order: turbine_id, site, model, rated_power_kw, latitude, longitude,
+    // commissioning_date.
+    let turbine_id = check_turbine_id(field(record, columns, 0))?.to_string();
+    let required_text = |col: usize, what: &str| -> Result<String, (&'static str, String)> {
+        let f = field(record, columns, col).unwrap_or_default();
+        if is_missing(f) {
+            return Err(("missing_value", format!("{what} is empty")));
+        }
+        Ok(text(f, what)?.to_string())
+    };
+    let number = |col: usize,
+                  what: &str,
+                  min: f64,
+                  max: f64,
+                  unit: &str|
+     -> Result<f64, (&'static str, String)> {
+        let f = field(record, columns, col).unwrap_or_default();
+        if is_missing(f) {
+            return Err(("missing_value", format!("{what} is empty")));
+        }
+        let v = parse_number(f, mapping.decimal_comma).ok_or_else(|| {
+            (
+                "unparsable_value",
+                format!("{what} = '{}' is not a number", shown(f)),
+            )
+        })?;
+        if v < min || v > max {
+            return Err((
+                "out_of_range",
+                format!("{what} = {v}{unit} is outside the valid range {min} to {max}{unit}"),
+            ));
+        }
+        Ok(v)
+    };
+    let site = required_text(1, "site")?;
+    let model = required_text(2, "model")?;
+    let rated_power_kw = number(3, "rated_power_kw", 1.0, 20_000.0, " kW")?;
+    let latitude = number(4, "latitude", -90.0, 90.0, "°")?;
+    let longitude = number(5, "longitude", -180.0, 180.0, "°")?;
+    let day =
+        check_time(field(record, columns, 6), "commissioning_date", true)?.unwrap_or_default();
+    let (y, m, d) = schema::civil_from_days(day.div_euclid(86_400));
+    Ok(Row::Registry(RegistryRow {
+        turbine_id,
+        site,
+        model,
+        rated_power_kw,
+        latitude,
+        longitude,
+        commissioning_date: format!("{y:04}-{m:02}-{d:02}"),
+    }))
+}
+
+/// Checks a logbook record.
+pub(super) fn check_logbook(
+    record: &csv::ByteRecord,
+    columns: &[Option<usize>],
+    mapping: &Mapping,
+    turbines: &HashMap<String, i64>,
+) -> Checked {
+    // Canonical logbook order: turbine_id, component, failure_time, back_in_service_time, action.
+    let id = check_turbine_id(field(record, columns, 0))?;
+    let turbine = known_turbine(id, turbines)?;
+    let cf = field(record, columns, 1).unwrap_or_default();
+    if is_missing(cf) {
+        return Err(("missing_value", "component is empty".to_string()));
+    }
+    let component = std::str::from_utf8(cf)
+        .ok()
+        .and_then(|c| mapping.component(c))
+        .ok_or_else(|| {
+            (
+                "unknown_component",
+                format!(
+                    "component '{}' is not one of {}",
+                    shown(cf),
+                    schema::Component::ALL.map(|c| c.as_str()).join(", ")
+                ),
+            )
+        })?;
+    let failure_time =
+        check_time(field(record, columns, 2), "failure_time", true)?.unwrap_or_default();
+    let back = check_time(field(record, columns, 3), "back_in_service_time", false)?;
+    if let Some(b) = back {
+        if b < failure_time {
+            return Err((
+                "invalid_interval",
+                format!(
+                    "back_in_service_time {} is before failure_time {}",
+                    schema::format_timestamp(b),
+                    schema::format_timestamp(failure_time)
+                ),
+            ));
+        }
+    }
+    let action = match field(record, columns, 4) {
+        Some(f) => text(f, "action")?.to_string(),
+        None => String::new(),
+    };
+    Ok(Row::Logbook(LogbookRow {
+        turbine,
+        component: component.as_str(),
+        failure_time,
+        back_in_service_time: back,
+        action,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::ingest_file;
+    use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+    use crate::mapping::Mapping;
+    use crate::store::Store;
+
+    #[test]
+    fn each_validation_rule_quarantines_with_its_reason_and_keeps_valid_rows() {
+        let (dir, mut store) = setup();
+        let rows = [
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"), // ok
+            scada_row("2026-05-01T00:10:00Z", "T1", "", "1200"),    // missing required
+            scada_row("2026-05-01T00:20:00Z", "T1", "abc", "1200"), // unparsable
+            scada_row("2026-05-01T00:30:00Z", "T1", "75", "1200"),  // out of range
+            scada_row("2026-02-30T00:40:00Z", "T1", "7", "1200"),   // bad timestamp
+            scada_row("2026-05-01T00:50:00Z", "T9", "7", "1200"),   // unknown turbine
+            scada_row("2026-05-01T00:50:00Z", "T 1", "7", "1200"),  // invalid id
+            "2026-05-01T01:00:00Z,T1,7".to_string(),                // wrong field count
+            scada_row("2026-05-01T01:10:00Z", "T2", "NaN", "1200"), // NaN in required
+            scada_row("2026-05-01T01:20:00Z", "T2", "inf", "1200"), // infinite
+            scada_row("2026-05-01T01:30:00Z", "T2", "8.25", "-20"), // ok
+        ];
+        let body = format!("{}\n{}\n", scada_header(), rows.join("\n"));
+        let p = write(dir.path(), "scada.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!(r.kind, "scada");
+        assert_eq!((r.rows, r.accepted, r.quarantined), (11, 2, 9));
+        let reasons: Vec<(&str, u64)> = r
+            .reasons
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.count))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                ("bad_timestamp", 1),
+                ("invalid_turbine_id", 1),
+                ("missing_value", 2),
+                ("out_of_range", 1),
+                ("unknown_turbine", 1),
+                ("unparsable_value", 2),
+                ("wrong_field_count", 1),
+            ]
+        );
+        assert!(r.reasons["out_of_range"]
+            .example
+            .contains("line 5: wind_speed_ms = 75 m/s is outside the valid range 0 to 60 m/s"));
+        assert!(r.reasons["unknown_turbine"]
+            .example
+            .contains("turbine 'T9' is not in the registry"));
+        let q = store.quarantined(None).unwrap();
+        assert_eq!(q.len(), 9);
+        assert_eq!(q[0].line, 3);
+        assert!(q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,,"));
+        assert_eq!(store.counts().unwrap().readings, 2);
+    }
+
+    #[test]
+    fn logbook_rules() {
+        let (dir, mut store) = setup();
+        let body = "turbine_id,component,failure_time,back_in_service_time,action\n\
+            T1,gearbox_bearing,2026-05-03T10:00:00Z,2026-05-06T12:00:00Z,replaced HSS bearing\n\
+            T1,blade,2026-05-03T10:00:00Z,,\n\
+            T2,converter,2026-05-03T10:00:00Z,2026-05-01T00:00:00Z,reset\n\
+            T2,\"Generator Winding\",2026-05-09T10:00:00Z,,\"rewound, stator\"\n";
+        let p = write(dir.path(), "logbook.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!(r.kind, "logbook");
+        assert_eq!((r.accepted, r.quarantined), (2, 2));
+        assert!(r.reasons.contains_key("unknown_component"));
+        assert!(r.reasons["invalid_interval"]
+            .example
+            .contains("is before failure_time"));
+        let action: String = store
+            .conn()
+            .query_row(
+                "SELECT action FROM logbook WHERE component = 'generator_winding'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(action, "rewound, stator");
+        // The repair is completed later: the same entry is updated, not duplicated.
+        let body2 = "turbine_id,component,failure_time,back_in_service_time,action\n\
+            T2,generator_winding,2026-05-09T10:00:00Z,2026-05-15T08:00:00Z,rewound stator\n";
+        let p2 = write(dir.path(), "logbook2.csv", body2.as_bytes());
+        let r = ingest_file(&mut store, &p2, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.duplicates), (1, 0));
+        assert_eq!(store.counts().unwrap().logbook, 2);
+    }
+
+    #[test]
+    fn registry_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let body = "turbine_id,site,model,rated_power_kw,latitude,longitude,commissioning_date\n\
+            A1,Lyon,M,2300,45.7,4.9,2015-03-01\n\
+            A2,Lyon,M,2300,145.7,4.9,2015-03-01\n\
+            A3,,M,2300,45.7,4.9,2015-03-01\n\
+            A4,Lyon,M,lots,45.7,4.9,2015-03-01\n\
+            A5,Lyon,M,2300,45.7,4.9,someday\n";
+        let p = write(dir.path(), "reg.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.kind, r.accepted, r.quarantined), ("registry", 1, 4));
+        assert!(r.reasons["out_of_range"]
+            .example
+            .contains("latitude = 145.7°"));
+    }
+}
