@@ -6,8 +6,9 @@
 
 use std::sync::atomic::Ordering;
 
-use cockpit_core::charts::{self, Lang};
+use cockpit_core::charts;
 use cockpit_core::journal::OperationKind;
+use cockpit_core::lang::Lang;
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, FleetView, SortKey, TurbineDetail};
@@ -306,7 +307,8 @@ pub async fn risk_chart<R: Runtime>(
 ) -> Result<String, ApiError> {
     let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     timed_read(app, "risk_chart", OperationKind::UiCommand, move |s| {
-        Ok(charts::risk_chart(s, &id, lang)?)
+        let (policy, _) = cockpit_core::config::load_policy(None)?;
+        Ok(charts::risk_chart(s, &id, &policy, lang)?)
     })
     .await
 }

@@ -16,7 +16,7 @@ use cockpit_core::model::Manifest;
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::health::{self, HealthConfig, HealthReport};
 use cockpit_core::telemetry::logging::{self, LogLine, LogQuery};
-use cockpit_core::telemetry::{bundle, chart, Diagnostics, TelemetryError};
+use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -234,55 +234,44 @@ pub async fn recent_logs<R: Runtime>(
     .await
 }
 
-/// The program that opens a folder in the desktop's file manager.
-fn opener() -> &'static str {
-    if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    }
-}
-
-fn open_folder(dir: &Path) -> Result<(), ApiError> {
+/// Opens `dir` (created if missing) in the desktop's file manager, through the opener plugin.
+fn open_folder<R: Runtime>(app: &AppHandle<R>, dir: &Path) -> Result<(), ApiError> {
+    use tauri_plugin_opener::OpenerExt;
     std::fs::create_dir_all(dir).map_err(|e| {
         ApiError::new(
             "open_folder",
             format!("the log folder {} cannot be created: {e}", dir.display()),
         )
     })?;
-    let program = opener();
-    // The opener returns at once (it hands the folder to the file manager); reap it in the
-    // background so no zombie process is left.
-    let mut child = std::process::Command::new(program)
-        .arg(dir)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            ApiError::new(
-                "open_folder",
-                format!(
-                    "cannot start `{program}` to open {} ({e}); open the folder by hand",
-                    dir.display()
-                ),
-            )
-        })?;
-    std::thread::spawn(move || {
-        let _ = child.wait();
-    });
-    Ok(())
+    let cannot = |why: String| {
+        ApiError::new(
+            "open_folder",
+            format!(
+                "the folder {} cannot be opened in the file manager ({why}); open it by hand",
+                dir.display()
+            ),
+        )
+    };
+    let path = dir
+        .to_str()
+        .ok_or_else(|| cannot("the path is not valid UTF-8".to_string()))?;
+    app.opener()
+        .open_path(path, None::<&str>)
+        .map_err(|e| cannot(e.to_string()))
 }
 
 /// Opens the log folder in the file manager.
 #[tauri::command]
 pub async fn open_log_folder<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiError> {
     let handle = app.clone();
-    timed(handle, "open_log_folder", OperationKind::UiCommand, async move {
-        blocking(move || open_folder(&log_dir(&app.state::<AppState>().paths))).await
-    })
+    timed(
+        handle,
+        "open_log_folder",
+        OperationKind::UiCommand,
+        async move {
+            blocking(move || open_folder(&app, &log_dir(&app.state::<AppState>().paths))).await
+        },
+    )
     .await
 }
 

@@ -52,9 +52,17 @@ macro_rules! cockpit_handler {
     };
 }
 
-/// The app's builder with its commands registered (tests build on it with a mock runtime).
+/// The app's builder with its commands and plugins registered (tests build on it with a mock
+/// runtime). The opener plugin opens the log folder from Rust only: no link-click script is
+/// injected and the UI is granted none of its commands (see `capabilities/default.json`).
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(cockpit_handler!())
+    builder
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
+        .invoke_handler(cockpit_handler!())
 }
 
 /// Creates the main window from `tauri.conf.json` (`create: false` there), with a download

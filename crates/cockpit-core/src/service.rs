@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::clock::now;
-use crate::features;
 use crate::ingest;
 use crate::mapping::Mapping;
 use crate::model::{ModelError, ModelSet, OrtRuntime};
@@ -77,10 +76,7 @@ impl Shared {
 }
 
 fn load_models(dir: &Path) -> Result<ModelSet, ModelError> {
-    let ort = OrtRuntime::init(None)?;
-    let names = features::feature_names();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    ModelSet::load(dir, &refs, ort)
+    ModelSet::load_for_scoring(dir, OrtRuntime::init(None)?)
 }
 
 /// Reads the persisted daily schedule (the default, 06:00 enabled, when none is stored).

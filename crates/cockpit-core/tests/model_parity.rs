@@ -1,11 +1,15 @@
 //! Parity of the shipped models: the Rust runtime must reproduce, to 1e-5, the scores the
-//! training pipeline computed in Python for the rows of `models/parity.csv`.
+//! training pipeline computed in Python for the rows of `models/parity.csv`; and the tiny test
+//! fixture (`tests/fixtures/models`, with `expected.csv`) must reproduce its own, NaN rows
+//! included, whatever the batch size or memory layout. The parity-file reader lives here: only
+//! these tests read parity files.
 
 use std::path::{Path, PathBuf};
 
 use cockpit_core::model::{
-    read_parity_csv, Manifest, ModelSet, OrtRuntime, ORT_LIBRARY_FILE, ORT_LIB_ENV,
+    Manifest, ModelSet, OrtRuntime, Prediction, ORT_LIBRARY_FILE, ORT_LIB_ENV,
 };
+use ndarray::Array2;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -71,4 +75,181 @@ fn shipped_models_reproduce_python_scores() {
         manifest.model_version,
         bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
     );
+}
+
+#[test]
+fn shipped_models_load_for_scoring() {
+    let dir = workspace().join("models");
+    let models = ModelSet::load_for_scoring(&dir, ort()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        models.manifest().feature_names,
+        cockpit_core::features::feature_names(),
+        "the shipped models take the cockpit's own features"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parity files
+// ---------------------------------------------------------------------------------------------
+
+/// A parity file written by the training pipeline (`models/parity.csv`): feature columns, then
+/// `expected_p_fail_7d` and `expected_ttf_days`, as computed by Python; empty field = NaN.
+#[derive(Debug, Clone)]
+struct ParityTable {
+    /// The feature columns' names, in order.
+    feature_names: Vec<String>,
+    /// The feature values, one row per line (NaN for an empty field).
+    rows: Array2<f32>,
+    /// The scores Python computed for each row.
+    expected: Vec<Prediction>,
+}
+
+/// Reads a parity file (see [`ParityTable`]).
+fn read_parity_csv(path: &Path) -> Result<ParityTable, String> {
+    let invalid = |reason: String| format!("parity file {} is invalid: {reason}", path.display());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| invalid(e.to_string()))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| invalid(e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let n = header.len();
+    if n < 3 || header[n - 2] != "expected_p_fail_7d" || header[n - 1] != "expected_ttf_days" {
+        return Err(invalid(
+            "the header must be the feature names then expected_p_fail_7d, expected_ttf_days"
+                .into(),
+        ));
+    }
+    let n_features = n - 2;
+    let parse = |field: &str, line: u64| -> Result<f64, String> {
+        let field = field.trim();
+        if field.is_empty() || field.eq_ignore_ascii_case("nan") {
+            return Ok(f64::NAN);
+        }
+        field
+            .parse::<f64>()
+            .map_err(|_| invalid(format!("line {line}: '{field}' is not a number")))
+    };
+    let mut values = Vec::new();
+    let mut expected = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| invalid(e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != n {
+            return Err(invalid(format!(
+                "line {line}: {} fields, the header has {n}",
+                record.len()
+            )));
+        }
+        for field in record.iter().take(n_features) {
+            // Parse as f32 directly: the pipeline writes f32 inputs in their shortest form.
+            let field = field.trim();
+            let v = if field.is_empty() || field.eq_ignore_ascii_case("nan") {
+                f32::NAN
+            } else {
+                field
+                    .parse::<f32>()
+                    .map_err(|_| invalid(format!("line {line}: '{field}' is not a number")))?
+            };
+            values.push(v);
+        }
+        expected.push(Prediction {
+            p_fail_7d: parse(&record[n_features], line)?,
+            ttf_days: parse(&record[n_features + 1], line)?,
+        });
+    }
+    let rows = Array2::from_shape_vec((expected.len(), n_features), values)
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok(ParityTable {
+        feature_names: header[..n_features].to_vec(),
+        rows,
+        expected,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The test fixture (`tests/fixtures/models`, made by `make_fixture.py`)
+// ---------------------------------------------------------------------------------------------
+
+/// The fixture folder made by `tests/fixtures/models/make_fixture.py`.
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models")
+}
+
+const FIXTURE_FEATURES: [&str; 3] = ["gearbox_oil_temp_c", "vibration_rms_mm_s", "power_kw"];
+
+/// [`ModelSet::load`] of the fixture folder with its feature names.
+fn load_fixture() -> ModelSet {
+    ModelSet::load(&fixture_dir(), &FIXTURE_FEATURES, ort()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn close_within(a: f64, b: f64, tol: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || (a - b).abs() <= tol
+}
+
+fn assert_matches(got: &[Prediction], want: &[Prediction], tol: f64) {
+    assert_eq!(got.len(), want.len());
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            close_within(g.p_fail_7d, w.p_fail_7d, tol),
+            "row {i}: p_fail_7d {} vs Python {}",
+            g.p_fail_7d,
+            w.p_fail_7d
+        );
+        assert!(
+            close_within(g.ttf_days, w.ttf_days, tol),
+            "row {i}: ttf_days {} vs Python {}",
+            g.ttf_days,
+            w.ttf_days
+        );
+    }
+}
+
+#[test]
+fn fixture_predictions_match_python_including_nan_rows() {
+    let mut models = load_fixture();
+    let parity = read_parity_csv(&fixture_dir().join("expected.csv")).expect("expected.csv");
+    assert_eq!(parity.feature_names, FIXTURE_FEATURES);
+    assert!(
+        parity.rows.iter().any(|v| v.is_nan()),
+        "the fixture must exercise NaN inputs"
+    );
+    assert!(
+        parity
+            .rows
+            .rows()
+            .into_iter()
+            .any(|r| r.iter().all(|v| v.is_nan())),
+        "the fixture must hold an all-NaN row"
+    );
+    let got = models.predict(parity.rows.view()).expect("predict");
+    assert_matches(&got, &parity.expected, 1e-5);
+    // Both ends of the clip are exercised and respected.
+    assert!(got.iter().any(|p| p.ttf_days == 2.5) && got.iter().any(|p| p.ttf_days == 30.0));
+    assert!(got.iter().all(|p| (0.0..=1.0).contains(&p.p_fail_7d)));
+}
+
+#[test]
+fn batch_equals_row_by_row_and_layout_does_not_matter() {
+    let mut models = load_fixture();
+    let parity = read_parity_csv(&fixture_dir().join("expected.csv")).expect("expected.csv");
+    let batch = models.predict(parity.rows.view()).expect("batch");
+    for (i, row) in parity.rows.rows().into_iter().enumerate() {
+        let one = models
+            .predict(row.insert_axis(ndarray::Axis(0)))
+            .expect("one row");
+        assert_matches(&one, &batch[i..=i], 0.0);
+    }
+    // A column-major copy is a non-contiguous view for ndarray's row-major default.
+    let fortran = parity.rows.t().as_standard_layout().into_owned();
+    let again = models.predict(fortran.t()).expect("transposed view");
+    assert_matches(&again, &batch, 0.0);
+    assert!(models
+        .predict(Array2::<f32>::zeros((0, 3)).view())
+        .expect("empty")
+        .is_empty());
 }

@@ -23,7 +23,6 @@ use serde::Serialize;
 
 use super::metrics::{self, ON_TIME_TOLERANCE_SECS};
 use super::monitoring::{self, FRESHNESS_THRESHOLD_HOURS};
-use crate::features;
 use crate::journal::redact;
 use crate::model::{ModelSet, OrtRuntime};
 use crate::schema::format_timestamp;
@@ -292,28 +291,24 @@ fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, Check) {
                 "the models cannot be loaded without ONNX Runtime (see the onnx_runtime check)",
             ),
         ),
-        (None, Ok(rt)) => {
-            let names = features::feature_names();
-            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            match ModelSet::load(&cfg.models_dir, &refs, rt) {
-                Ok(m) => {
-                    let v = m.manifest().model_version.clone();
-                    (
-                        Some(v.clone()),
-                        check(
-                            "models",
-                            Status::Ok,
-                            format!(
-                                "models {v} loaded from {} (checksums, {} features and tensors verified)",
-                                cfg.models_dir.display(),
-                                names.len()
-                            ),
+        (None, Ok(rt)) => match ModelSet::load_for_scoring(&cfg.models_dir, rt) {
+            Ok(m) => {
+                let v = m.manifest().model_version.clone();
+                (
+                    Some(v.clone()),
+                    check(
+                        "models",
+                        Status::Ok,
+                        format!(
+                            "models {v} loaded from {} (checksums, {} features and tensors verified)",
+                            cfg.models_dir.display(),
+                            m.manifest().feature_names.len()
                         ),
-                    )
-                }
-                Err(e) => (None, check("models", Status::Error, e.to_string())),
+                    ),
+                )
             }
-        }
+            Err(e) => (None, check("models", Status::Error, e.to_string())),
+        },
     };
     (version, models, ort_check)
 }

@@ -1,0 +1,25 @@
+//! The charts' error: what can go wrong while reading chart data or drawing an SVG.
+
+use plotters::prelude::DrawingAreaErrorKind;
+
+use crate::runs::queries::QueryError;
+
+/// Errors of the charts.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The turbine or run data behind the chart could not be read.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// A chart query failed in SQLite.
+    #[error("database error while reading chart data: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The plotting backend failed, or the chart was asked for something it cannot draw.
+    #[error("the chart could not be drawn: {0}")]
+    Draw(String),
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Draw(e.to_string())
+    }
+}

@@ -1,0 +1,486 @@
+//! The model set: the two verified models ([`ModelSet`]) and their ONNX Runtime sessions, loaded
+//! with [`LoadOptions`]; the checks a models folder must pass before it is used (or swapped in
+//! by the service): manifest, feature list, checksums, tensor names and shapes; and batch
+//! inference ([`ModelSet::predict`], one run per model for the whole batch).
+
+use std::path::{Path, PathBuf};
+
+use ndarray::ArrayView2;
+use ort::session::Session;
+use ort::value::{TensorElementType, TensorRef, ValueType};
+
+use super::manifest::{check_features, read_verified, Manifest, FAILURE_MODEL, TTF_MODEL};
+use super::{ModelError, OrtRuntime};
+
+/// Scores of one row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prediction {
+    /// Probability that the turbine fails within 7 days (class `class_index` of `failure_7d`).
+    pub p_fail_7d: f64,
+    /// Estimated days to failure, after `output_transform` and `clip`.
+    pub ttf_days: f64,
+}
+
+/// How the ONNX Runtime sessions run.
+///
+/// Worker threads never busy-wait between runs (ONNX Runtime's default spinning costs a lot
+/// when the machine is busy, and the cockpit scores in the background of a desktop app).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Threads used inside one model run; 0 = ONNX Runtime's default (one per physical core).
+    pub intra_threads: usize,
+}
+
+/// The two verified models and their manifest, ready to score.
+#[derive(Debug)]
+pub struct ModelSet {
+    dir: PathBuf,
+    manifest: Manifest,
+    failure: Session,
+    ttf: Session,
+}
+
+impl ModelSet {
+    /// Loads the models folder `dir`: reads the manifest, checks that `expected_features` (the
+    /// cockpit's feature list) equals the manifest's `feature_names`, checks both files'
+    /// SHA-256, loads both models (from the verified bytes) and checks their input and output
+    /// tensors against the manifest.
+    pub fn load(
+        dir: &Path,
+        expected_features: &[&str],
+        ort: &OrtRuntime,
+    ) -> Result<ModelSet, ModelError> {
+        let t0 = std::time::Instant::now();
+        let result = Self::load_with(dir, expected_features, ort, &LoadOptions::default());
+        match &result {
+            Ok(m) => tracing::info!(
+                model_version = %m.manifest().model_version,
+                features = m.manifest().feature_names.len(),
+                duration_ms = t0.elapsed().as_millis() as u64,
+                outcome = "loaded",
+                "models loaded"
+            ),
+            Err(e) => tracing::error!(
+                duration_ms = t0.elapsed().as_millis() as u64,
+                outcome = "refused",
+                error = %crate::journal::redact(&e.to_string()),
+                "models not loaded"
+            ),
+        }
+        result
+    }
+
+    /// Loads the models folder `dir` for scoring by this cockpit: [`ModelSet::load`] with the
+    /// cockpit's own feature list, [`crate::features::feature_names`]. Models trained on other
+    /// features are refused ([`ModelError::FeatureMismatch`]).
+    pub fn load_for_scoring(dir: &Path, ort: &OrtRuntime) -> Result<ModelSet, ModelError> {
+        let names = crate::features::feature_names();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        Self::load(dir, &refs, ort)
+    }
+
+    /// [`ModelSet::load`] with explicit session options.
+    pub fn load_with(
+        dir: &Path,
+        expected_features: &[&str],
+        ort: &OrtRuntime,
+        options: &LoadOptions,
+    ) -> Result<ModelSet, ModelError> {
+        let manifest = Manifest::read(dir)?;
+        check_features(expected_features, &manifest.feature_names)?;
+        let n_features = manifest.feature_names.len();
+        let specs = &manifest.models;
+        let failure_bytes = read_verified(
+            dir,
+            FAILURE_MODEL,
+            &specs.failure_7d.file,
+            &specs.failure_7d.sha256,
+        )?;
+        let ttf_bytes = read_verified(
+            dir,
+            TTF_MODEL,
+            &specs.days_to_failure.file,
+            &specs.days_to_failure.sha256,
+        )?;
+
+        let failure = open_session(
+            ort,
+            FAILURE_MODEL,
+            &dir.join(&specs.failure_7d.file),
+            &failure_bytes,
+            options,
+        )?;
+        check_input(&failure, FAILURE_MODEL, &specs.failure_7d.input, n_features)?;
+        check_output(
+            &failure,
+            FAILURE_MODEL,
+            &specs.failure_7d.output,
+            OutputKind::Probabilities,
+        )?;
+
+        let ttf = open_session(
+            ort,
+            TTF_MODEL,
+            &dir.join(&specs.days_to_failure.file),
+            &ttf_bytes,
+            options,
+        )?;
+        check_input(&ttf, TTF_MODEL, &specs.days_to_failure.input, n_features)?;
+        check_output(
+            &ttf,
+            TTF_MODEL,
+            &specs.days_to_failure.output,
+            OutputKind::Regression,
+        )?;
+
+        Ok(ModelSet {
+            dir: dir.to_path_buf(),
+            manifest,
+            failure,
+            ttf,
+        })
+    }
+
+    /// The manifest the models were loaded with.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The models folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Scores a batch: one row per snapshot, columns in `manifest().feature_names` order, NaN
+    /// for a missing value. One run of each model for the whole batch.
+    pub fn predict(&mut self, rows: ArrayView2<f32>) -> Result<Vec<Prediction>, ModelError> {
+        let n_features = self.manifest.feature_names.len();
+        if rows.ncols() != n_features {
+            return Err(ModelError::InputColumns {
+                expected: n_features,
+                found: rows.ncols(),
+            });
+        }
+        let n = rows.nrows();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let input = rows.as_standard_layout();
+        let specs = &self.manifest.models;
+
+        let cls = &specs.failure_7d;
+        let probabilities = run_model(
+            &mut self.failure,
+            FAILURE_MODEL,
+            &cls.input,
+            &cls.output,
+            &input,
+        )?;
+        let (shape, data) = probabilities;
+        if shape != [n as i64, 2] {
+            return Err(ModelError::UnexpectedOutputShape {
+                model: FAILURE_MODEL.into(),
+                expected: format!("[{n}, 2]"),
+                found: format!("{shape:?}"),
+            });
+        }
+        let reg = &specs.days_to_failure;
+        let (shape, raw) = run_model(&mut self.ttf, TTF_MODEL, &reg.input, &reg.output, &input)?;
+        if shape != [n as i64, 1] && shape != [n as i64] {
+            return Err(ModelError::UnexpectedOutputShape {
+                model: TTF_MODEL.into(),
+                expected: format!("[{n}, 1] or [{n}]"),
+                found: format!("{shape:?}"),
+            });
+        }
+        Ok((0..n)
+            .map(|i| {
+                let mut ttf = reg.output_transform.apply(f64::from(raw[i]));
+                if let Some([lo, hi]) = reg.clip {
+                    ttf = ttf.clamp(lo, hi);
+                }
+                Prediction {
+                    p_fail_7d: f64::from(data[i * 2 + cls.class_index]),
+                    ttf_days: ttf,
+                }
+            })
+            .collect())
+    }
+}
+
+fn open_session(
+    ort: &OrtRuntime,
+    model: &str,
+    path: &Path,
+    bytes: &[u8],
+    options: &LoadOptions,
+) -> Result<Session, ModelError> {
+    let invalid = |reason: String| ModelError::ModelInvalid {
+        model: model.into(),
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut builder = Session::builder(ort.environment())
+        .map_err(|e| invalid(e.to_string()))?
+        .with_intra_op_spinning(false)
+        .map_err(|e| invalid(e.to_string()))?;
+    if options.intra_threads > 0 {
+        builder = builder
+            .with_intra_threads(options.intra_threads)
+            .map_err(|e| invalid(e.to_string()))?;
+    }
+    builder
+        .commit_from_memory(bytes)
+        .map_err(|e| invalid(e.to_string()))
+}
+
+fn describe_type(t: &ValueType) -> String {
+    match t {
+        ValueType::Tensor { ty, shape, .. } => format!("{ty:?} tensor {shape:?}"),
+        other => format!("{other:?}"),
+    }
+}
+
+fn check_input(
+    session: &Session,
+    model: &str,
+    name: &str,
+    n_features: usize,
+) -> Result<(), ModelError> {
+    let mismatch = |reason: String| ModelError::ModelInterface {
+        model: model.into(),
+        reason,
+    };
+    let inputs = session.inputs();
+    if inputs.len() != 1 || inputs[0].name() != name {
+        let names: Vec<&str> = inputs.iter().map(|i| i.name()).collect();
+        return Err(mismatch(format!(
+            "the manifest names input '{name}', the model takes {names:?}"
+        )));
+    }
+    let dtype = inputs[0].dtype();
+    let ok = match dtype {
+        ValueType::Tensor {
+            ty: TensorElementType::Float32,
+            shape,
+            ..
+        } => shape.len() == 2 && (shape[1] == -1 || shape[1] == n_features as i64) && shape[0] <= 0,
+        _ => false,
+    };
+    if !ok {
+        return Err(mismatch(format!(
+            "input '{name}' should be a Float32 tensor [N, {n_features}], the model has {}",
+            describe_type(dtype)
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum OutputKind {
+    Probabilities,
+    Regression,
+}
+
+fn check_output(
+    session: &Session,
+    model: &str,
+    name: &str,
+    kind: OutputKind,
+) -> Result<(), ModelError> {
+    let mismatch = |reason: String| ModelError::ModelInterface {
+        model: model.into(),
+        reason,
+    };
+    let Some(output) = session.outputs().iter().find(|o| o.name() == name) else {
+        let names: Vec<&str> = session.outputs().iter().map(|o| o.name()).collect();
+        return Err(mismatch(format!(
+            "the manifest names output '{name}', the model has {names:?}"
+        )));
+    };
+    let dtype = output.dtype();
+    let (ok, wanted) = match (dtype, kind) {
+        (
+            ValueType::Tensor {
+                ty: TensorElementType::Float32,
+                shape,
+                ..
+            },
+            OutputKind::Probabilities,
+        ) => (
+            shape.len() == 2 && (shape[1] == 2 || shape[1] == -1),
+            "[N, 2]",
+        ),
+        (
+            ValueType::Tensor {
+                ty: TensorElementType::Float32,
+                shape,
+                ..
+            },
+            OutputKind::Regression,
+        ) => (
+            shape.len() == 1 || (shape.len() == 2 && (shape[1] == 1 || shape[1] == -1)),
+            "[N, 1] or [N]",
+        ),
+        (_, OutputKind::Probabilities) => (false, "[N, 2]"),
+        (_, OutputKind::Regression) => (false, "[N, 1] or [N]"),
+    };
+    if !ok {
+        return Err(mismatch(format!(
+            "output '{name}' should be a Float32 tensor {wanted}, the model has {}",
+            describe_type(dtype)
+        )));
+    }
+    Ok(())
+}
+
+/// One run of `session` on `input`; returns the shape and the values of output `output`.
+fn run_model(
+    session: &mut Session,
+    model: &str,
+    input_name: &str,
+    output: &str,
+    input: &ndarray::CowArray<'_, f32, ndarray::Ix2>,
+) -> Result<(Vec<i64>, Vec<f32>), ModelError> {
+    let failed = |message: String| ModelError::Inference {
+        model: model.into(),
+        message,
+    };
+    let tensor = TensorRef::from_array_view(input).map_err(|e| failed(e.to_string()))?;
+    let outputs = session
+        .run(ort::inputs![input_name => tensor])
+        .map_err(|e| failed(e.to_string()))?;
+    let value = outputs
+        .get(output)
+        .ok_or_else(|| failed(format!("the model returned no output '{output}'")))?;
+    let (shape, data) = value
+        .try_extract_tensor::<f32>()
+        .map_err(|e| failed(format!("output '{output}': {e}")))?;
+    Ok((shape.to_vec(), data.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array2;
+
+    use super::*;
+    use crate::model::manifest::sha256_hex;
+    use crate::model::test_support::*;
+    use crate::model::OutputTransform;
+
+    #[test]
+    fn manifest_is_exposed() {
+        let models = load_fixture(&fixture_dir()).expect("load");
+        let m = models.manifest();
+        assert_eq!(m.model_version, "fixture-1");
+        assert_eq!(m.feature_names, FIXTURE_FEATURES);
+        assert_eq!(m.horizon_days, 7.0);
+        assert_eq!(m.created_at, "2024-06-07T00:00:00Z");
+        assert_eq!(
+            m.models.days_to_failure.output_transform,
+            OutputTransform::Expm1
+        );
+        assert_eq!(m.models.days_to_failure.clip, Some([2.5, 30.0]));
+        assert_eq!(m.raw["suggested_thresholds"]["p_fail_7d"], 0.5);
+        assert!(m.raw.get("training_data").is_some());
+        assert_eq!(models.dir(), fixture_dir());
+    }
+    #[test]
+    fn manifest_that_names_other_tensors_is_refused() {
+        let tmp = fixture_copy();
+        edit_manifest(tmp.path(), |v| {
+            v["models"]["failure_7d"]["output"] = "probs".into()
+        });
+        match load_fixture(tmp.path()) {
+            Err(e @ ModelError::ModelInterface { .. }) => {
+                assert!(e.to_string().contains("probabilities"), "{e}")
+            }
+            other => panic!("expected ModelInterface, got {other:?}"),
+        }
+        let tmp = fixture_copy();
+        edit_manifest(tmp.path(), |v| {
+            v["models"]["days_to_failure"]["input"] = "X".into()
+        });
+        assert!(matches!(
+            load_fixture(tmp.path()),
+            Err(ModelError::ModelInterface { .. })
+        ));
+    }
+    #[test]
+    fn file_that_is_not_onnx_is_model_invalid() {
+        let tmp = fixture_copy();
+        let junk = b"this is not an ONNX model";
+        std::fs::write(tmp.path().join("failure_7d.onnx"), junk).expect("write");
+        edit_manifest(tmp.path(), |v| {
+            v["models"]["failure_7d"]["sha256"] = sha256_hex(junk).into()
+        });
+        assert!(matches!(
+            load_fixture(tmp.path()),
+            Err(ModelError::ModelInvalid { .. })
+        ));
+    }
+    #[test]
+    fn output_of_the_wrong_shape_is_detected_at_inference() {
+        let tmp = fixture_copy();
+        let odd = std::fs::read(tmp.path().join("odd_shape.onnx")).expect("read");
+        std::fs::write(tmp.path().join("failure_7d.onnx"), &odd).expect("write");
+        edit_manifest(tmp.path(), |v| {
+            v["models"]["failure_7d"]["sha256"] = sha256_hex(&odd).into()
+        });
+        let mut models =
+            load_fixture(tmp.path()).expect("declared shape [N, ?] passes the load checks");
+        match models.predict(Array2::<f32>::zeros((4, 3)).view()) {
+            Err(ModelError::UnexpectedOutputShape {
+                model,
+                expected,
+                found,
+            }) => {
+                assert_eq!(model, FAILURE_MODEL);
+                assert_eq!(expected, "[4, 2]");
+                assert_eq!(found, "[4, 3]");
+            }
+            other => panic!("expected UnexpectedOutputShape, got {other:?}"),
+        }
+    }
+    #[test]
+    fn wrong_column_count_is_refused_before_inference() {
+        let mut models = load_fixture(&fixture_dir()).expect("load");
+        let err = models
+            .predict(Array2::<f32>::zeros((2, 4)).view())
+            .expect_err("4 columns");
+        assert!(
+            matches!(
+                err,
+                ModelError::InputColumns {
+                    expected: 3,
+                    found: 4
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    #[test]
+    fn model_set_can_move_between_threads() {
+        fn assert_send<T: Send>() {}
+        assert_send::<ModelSet>();
+        fn assert_sync<T: Sync>() {}
+        assert_sync::<OrtRuntime>();
+    }
+
+    #[test]
+    fn load_for_scoring_checks_the_cockpits_own_features() {
+        let err = ModelSet::load_for_scoring(&fixture_dir(), test_ort())
+            .expect_err("the fixture has 3 features, not the cockpit's");
+        match err {
+            ModelError::FeatureMismatch {
+                expected_count,
+                found_count,
+                ..
+            } => {
+                assert_eq!(expected_count, crate::features::feature_names().len());
+                assert_eq!(found_count, FIXTURE_FEATURES.len());
+            }
+            other => panic!("expected FeatureMismatch, got {other:?}"),
+        }
+    }
+}
