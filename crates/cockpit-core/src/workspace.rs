@@ -24,7 +24,6 @@ use serde::Serialize;
 use crate::clock::now;
 use crate::config;
 use crate::demo::{self, DemoError, DemoReport};
-use crate::features;
 use crate::model::{ModelError, ModelSet, OrtRuntime};
 use crate::risk::RiskPolicy;
 use crate::runs::queries::{self, QueryError};
@@ -175,10 +174,7 @@ impl Workspace {
     /// Loads and verifies the models of [`Workspace::models`] for scoring (ONNX Runtime is
     /// loaded on first use).
     pub fn load_models(&self) -> Result<ModelSet, ModelError> {
-        let ort = OrtRuntime::init(None)?;
-        let names = features::feature_names();
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        ModelSet::load(&self.models, &refs, ort)
+        ModelSet::load_for_scoring(&self.models, OrtRuntime::init(None)?)
     }
 
     /// Prepares the demo park in `store` (the workspace's database): simulates it into
