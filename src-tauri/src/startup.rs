@@ -5,18 +5,16 @@
 use std::time::Instant;
 
 use cockpit_core::config;
-use cockpit_core::demo::{self, BACKFILL_DAYS};
-use cockpit_core::features;
+use cockpit_core::journal::redact;
 use cockpit_core::mapping::Mapping;
-use cockpit_core::model::{ModelSet, OrtRuntime};
-use cockpit_core::runs::{self, RunRequest, Trigger};
+use cockpit_core::risk::RiskPolicy;
+use cockpit_core::runs::Trigger;
 use cockpit_core::service::{Service, ServiceConfig};
-use cockpit_core::store::Store;
+use cockpit_core::workspace::{DemoMode, WorkspaceError};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::error::ApiError;
 use crate::state::{AppState, Phase};
-use cockpit_core::clock::now;
 
 /// Event carrying the start-up [`Phase`].
 pub const APP_STATUS_EVENT: &str = "app-status";
@@ -41,14 +39,12 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                     // The views only need the database: show them now, then start the triggers
                     // (loading the models takes a moment; "Score now" waits for it).
                     set_phase(&app, Phase::Ready);
-                    eprintln!("[cockpit] ready in {} ms", t0.elapsed().as_millis());
                     tracing::info!(duration_ms = t0.elapsed().as_millis() as u64, "app ready");
                     start_service(&app, policy);
                     release_freed_memory();
                 }
                 Err(e) => {
-                    eprintln!("[cockpit] start-up failed: {}", e.message);
-                    tracing::error!(code = e.code, error = %cockpit_core::journal::redact(&e.message), "start-up failed");
+                    tracing::error!(code = e.code, error = %redact(&e.message), "start-up failed");
                     set_phase(
                         &app,
                         Phase::Failed {
@@ -60,93 +56,62 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             }
         });
     if let Err(e) = spawned {
-        eprintln!("[cockpit] cannot start the start-up thread: {e}");
+        tracing::error!(error = %e, "cannot start the start-up thread");
     }
 }
 
-/// Whether a table has a row (EXISTS, not `counts()`: counting every reading of a large fleet
-/// takes a while).
-fn exists(store: &Store, table: &str) -> Result<bool, ApiError> {
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
-    Ok(store
-        .conn()
-        .query_row(&sql, [], |r| r.get(0))
-        .map_err(cockpit_core::store::StoreError::from)?)
+/// The workspace's error as the views show it (the code of the module that failed).
+fn api_error(e: WorkspaceError) -> ApiError {
+    match e {
+        WorkspaceError::Store(e) => e.into(),
+        WorkspaceError::Demo(e) => e.into(),
+        WorkspaceError::Model(e) => e.into(),
+        WorkspaceError::Run(e) => e.into(),
+        WorkspaceError::Query(e) => e.into(),
+    }
 }
 
-fn load_models(dir: &std::path::Path) -> Result<ModelSet, ApiError> {
-    let ort = OrtRuntime::init(None)?;
-    let names = features::feature_names();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    Ok(ModelSet::load(dir, &refs, ort)?)
-}
-
-/// Opens the database and, on first launch, builds and scores the demo park. Returns the risk
-/// policy in force.
-fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<cockpit_core::risk::RiskPolicy, ApiError> {
+/// Opens the database and, on first launch, builds and scores the demo park
+/// ([`Workspace::prepare_demo`](cockpit_core::workspace::Workspace::prepare_demo), as
+/// `cockpit demo` does). Returns the risk policy in force.
+fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
     let paths = app.state::<AppState>().paths.clone();
-    eprintln!(
-        "[cockpit] database {}, models {}",
-        paths.db.display(),
-        paths.models.display()
+    tracing::info!(
+        db = %paths.db.display(),
+        models = %paths.models.display(),
+        "opening the workspace"
     );
     let (policy, _) = config::load_policy(None)?;
-    let mut store = Store::open(&paths.db)?;
-    let has_turbines = exists(&store, "turbines")?;
-    if !has_turbines {
-        let t = Instant::now();
-        set_phase(
-            app,
-            Phase::PreparingDemo {
-                step: "simulating".into(),
-            },
-        );
-        demo::run_demo(&mut store, &paths.demo, now())?;
-        eprintln!(
-            "[cockpit] demo park simulated and ingested in {} ms",
-            t.elapsed().as_millis()
-        );
-    }
-    let has_run = runs::queries::latest_run(&store)?.is_some();
-    if !has_run && exists(&store, "readings")? {
-        let t = Instant::now();
-        set_phase(
-            app,
-            Phase::PreparingDemo {
-                step: "scoring".into(),
-            },
-        );
-        match load_models(&paths.models) {
-            Ok(mut models) => {
-                runs::backfill_daily(&mut store, &mut models, &policy, BACKFILL_DAYS)?;
-                runs::score(
-                    &mut store,
-                    &mut models,
-                    &policy,
-                    RunRequest {
-                        trigger: Trigger::Backfill,
-                        at: None,
-                        scheduled_for: None,
-                    },
-                )?;
-                eprintln!(
-                    "[cockpit] {BACKFILL_DAYS} days backfilled and scored in {} ms",
-                    t.elapsed().as_millis()
-                );
-            }
-            // No models yet: the cockpit still opens (the fleet says why nothing is ranked, and
-            // the models watcher scores as soon as valid models land in the folder).
-            Err(e) => eprintln!(
-                "[cockpit] the demo park cannot be scored yet: {}",
-                e.message
-            ),
-        }
+    let mut store = paths.open_store()?;
+    let prepared = paths.prepare_demo(
+        &mut store,
+        &policy,
+        DemoMode::IfMissing,
+        Trigger::Backfill,
+        |step| {
+            set_phase(
+                app,
+                Phase::PreparingDemo {
+                    step: step.as_str().into(),
+                },
+            )
+        },
+    );
+    match prepared {
+        Ok(_) => {}
+        // No models yet: the cockpit still opens (the fleet says why nothing is ranked, and
+        // the models watcher scores as soon as valid models land in the folder).
+        Err(WorkspaceError::Model(e)) => tracing::warn!(
+            error = %redact(&e.to_string()),
+            "the demo park cannot be scored yet"
+        ),
+        Err(e) => return Err(api_error(e)),
     }
     Ok(policy)
 }
 
 /// Starts the daily timer and the inbox and models watchers.
-fn start_service<R: Runtime>(app: &AppHandle<R>, policy: cockpit_core::risk::RiskPolicy) {
+fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
     let paths = app.state::<AppState>().paths.clone();
     let t = Instant::now();
     let emitter = app.clone();
@@ -167,13 +132,16 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: cockpit_core::risk::Ris
     match service {
         Ok(s) => {
             app.state::<AppState>().set_service(s);
-            eprintln!(
-                "[cockpit] triggers started in {} ms",
-                t.elapsed().as_millis()
+            tracing::info!(
+                duration_ms = t.elapsed().as_millis() as u64,
+                "triggers started"
             );
         }
         // The views still work without the triggers; "Score now" says why it cannot run.
-        Err(e) => eprintln!("[cockpit] the triggers could not start: {e}"),
+        Err(e) => tracing::error!(
+            error = %redact(&e.to_string()),
+            "the triggers could not start"
+        ),
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use cockpit_core::service::Service;
 use cockpit_core::store::{self, Store};
+use cockpit_core::workspace::Workspace;
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -14,19 +15,12 @@ use crate::error::ApiError;
 /// Environment variable that points the app at another database (tests, a second park).
 pub const DB_ENV: &str = "COCKPIT_DB";
 
-/// Where the app keeps its things.
+/// Where the app keeps its things: the [`Workspace`] of its database (its folder holds the
+/// inbox, the demo files and the logs), with the models folder in use. Its paths read as fields
+/// (`paths.db`, `paths.inbox`, …) through the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Paths {
-    /// `$XDG_DATA_HOME/energitech-cockpit` (or the database's folder with `COCKPIT_DB`).
-    pub data_dir: PathBuf,
-    pub db: PathBuf,
-    /// CSV files dropped here are ingested, then the fleet is rescored.
-    pub inbox: PathBuf,
-    /// Where the demo park's CSV files are written on first launch.
-    pub demo: PathBuf,
-    /// The models folder in use.
-    pub models: PathBuf,
-}
+#[serde(transparent)]
+pub struct Paths(pub Workspace);
 
 impl Paths {
     /// The database given by `COCKPIT_DB`, else the OS data directory.
@@ -38,22 +32,22 @@ impl Paths {
         Ok(Paths::for_db(&db))
     }
 
-    /// The paths of a database: its folder holds the inbox and the demo files.
+    /// The paths of a database: its workspace, with the models folder spelt out in full
+    /// (`/usr/lib/…`, not `/usr/bin/../lib/…`) for the about box and messages.
     pub fn for_db(db: &Path) -> Paths {
-        let data_dir = db
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        Paths {
-            inbox: data_dir.join("inbox"),
-            demo: data_dir.join("demo"),
-            models: {
-                let m = cockpit_core::config::models_dir(None);
-                std::fs::canonicalize(&m).unwrap_or(m)
-            },
-            db: db.to_path_buf(),
-            data_dir,
+        let mut ws = Workspace::for_db(db);
+        if let Ok(models) = std::fs::canonicalize(&ws.models) {
+            ws.models = models;
         }
+        Paths(ws)
+    }
+}
+
+impl std::ops::Deref for Paths {
+    type Target = Workspace;
+
+    fn deref(&self) -> &Workspace {
+        &self.0
     }
 }
 

@@ -69,7 +69,8 @@ pub fn ort_lib() -> PathBuf {
 }
 
 /// A `cockpit --db <db>` command with a clean environment for the cockpit variables (the shipped
-/// models, the built-in risk policy, the ONNX Runtime library of the workspace).
+/// models, the built-in risk policy, the ONNX Runtime library of the workspace) and no
+/// `RUST_LOG` (which would add log lines to standard error).
 pub fn cockpit_cmd(db: &Path) -> Command {
     let mut cmd = Command::new(cockpit_bin());
     cmd.arg("--db")
@@ -77,6 +78,8 @@ pub fn cockpit_cmd(db: &Path) -> Command {
         .env_remove("COCKPIT_DB")
         .env_remove("COCKPIT_MODELS")
         .env_remove("COCKPIT_POLICY")
+        .env_remove("RUST_LOG")
+        .env_remove("COCKPIT_LOG")
         .env("COCKPIT_ORT_LIB", ort_lib())
         .env("XDG_CONFIG_HOME", db.with_extension("config"));
     cmd

@@ -1,6 +1,6 @@
 //! Black-box tests of the triggers through the CLI: the schedule setting, the inbox folder of
-//! `cockpit watch` (ingest then rescore, processed/ and rejected/ with a reason), and a models
-//! folder swapped while the cockpit runs.
+//! `cockpit watch` (ingest then rescore, processed/ and rejected/ with a reason; by default the
+//! inbox beside the database), and a models folder swapped while the cockpit runs.
 
 use std::fs;
 use std::path::Path;
@@ -120,6 +120,59 @@ fn inbox_files_are_ingested_rescored_and_filed() {
                 .any(|r| r["trigger"] == "watch" && r["status"] == "succeeded")
         })
     });
+}
+
+#[test]
+fn watch_uses_the_inbox_beside_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let park = dir.path().join("park");
+    let db = park.join("c.db");
+    let sim = dir.path().join("sim");
+    simulate(&db, &sim, 2, 3, 8);
+    assert_eq!(
+        cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code,
+        0
+    );
+    let log = dir.path().join("watch.log");
+    let _w = Watcher(
+        cockpit_cmd(&db)
+            .args(["watch", "--no-timer"])
+            // Were the default data folder watched instead, it would be this one, not ours.
+            .env("XDG_DATA_HOME", dir.path().join("xdg"))
+            .stdout(fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let inbox = park.join("inbox");
+    wait_for(
+        "the inbox beside the database",
+        Duration::from_secs(30),
+        || inbox.join("processed").is_dir(),
+    );
+    assert!(
+        fs::read_to_string(&log)
+            .unwrap()
+            .contains(&format!("Watching inbox {}", inbox.display())),
+        "{}",
+        fs::read_to_string(&log).unwrap()
+    );
+    fs::copy(sim.join("scada.csv"), inbox.join("scada.csv.part")).unwrap();
+    fs::rename(inbox.join("scada.csv.part"), inbox.join("scada.csv")).unwrap();
+    wait_for(
+        "the SCADA file to be processed",
+        Duration::from_secs(60),
+        || {
+            files_in(&inbox.join("processed"))
+                .iter()
+                .any(|f| f.ends_with("scada.csv"))
+        },
+    );
+    assert!(count(&db, "readings") > 2 * 3 * 140);
+    assert!(
+        !dir.path().join("xdg").exists(),
+        "the default data folder is left alone"
+    );
 }
 
 #[test]

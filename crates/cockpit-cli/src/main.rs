@@ -1,9 +1,11 @@
 //! `cockpit` — the command-line front of EnergiTech Cockpit.
 //!
 //! Every sub-command is a thin call into `cockpit-core`; this crate only parses arguments,
-//! resolves the database path and prints results (text for people, `--json` for scripts). Logs
-//! go to standard error (warnings by default, `-v` for more) and to JSON-lines files in the
-//! `logs/` folder beside the database; standard output only carries the command's result.
+//! resolves the database's workspace and prints results (text for people, `--json` for
+//! scripts). Standard output only carries the command's result; a failure is said once, on
+//! standard error, as `error: <message>` (exit code 2). The structured log lines go to the
+//! JSON-lines files in the `logs/` folder beside the database, and to standard error too only
+//! with `-v` (or `RUST_LOG`).
 
 mod commands;
 
@@ -29,7 +31,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "COCKPIT_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// More log lines on standard error: -v info, -vv debug, -vvv trace (RUST_LOG wins)
+    /// Also show the log lines on standard error: -v info, -vv debug, -vvv trace (RUST_LOG
+    /// wins); they always go to the log files beside the database
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -43,7 +46,8 @@ pub enum Command {
     Simulate(commands::SimulateArgs),
     /// Ingest SCADA, turbine registry and logbook CSV files (recognised by their header)
     Ingest(commands::IngestArgs),
-    /// Simulate EnergiTech's Lyon demo park (20 turbines, 180 days) and ingest it
+    /// Build EnergiTech's Lyon demo park (20 turbines, 180 days): simulate, ingest, backfill 30
+    /// days of daily runs and score it
     Demo(commands::DemoArgs),
     /// Export the training table: features of every turbine at regular snapshots, with labels
     Features(commands::FeaturesArgs),
@@ -59,7 +63,7 @@ pub enum Command {
     Backtest(commands::BacktestArgs),
     /// Show or change the daily scoring schedule
     Schedule(commands::ScheduleArgs),
-    /// Run the triggers in the foreground: daily timer, inbox folder, models folder
+    /// Run the triggers in the foreground: daily timer, the database's inbox folder, models folder
     Watch(commands::WatchArgs),
     /// Check that the cockpit works: database, models, ONNX Runtime, schedule, last run, errors,
     /// data freshness, inbox (exit 0 ok, 1 degraded, 2 error)
@@ -90,25 +94,28 @@ impl Command {
     }
 }
 
-/// Log files beside the database (not for `simulate`, which has none) and the console on
-/// standard error. Logging problems never stop a command.
+/// Log files beside the database (not for `simulate`, which has none); the log lines on
+/// standard error only with `-v` or `RUST_LOG`, so that without them a failure reads once, as
+/// the `error:` line. Logging problems never stop a command.
 fn init_logging(cli: &Cli) -> Option<logging::LogGuard> {
     use std::io::IsTerminal;
     let dir = match &cli.command {
         Command::Simulate(_) => None,
-        _ => cli
-            .db
-            .clone()
-            .or_else(|| cockpit_core::store::default_db_path().ok())
-            .map(|db| logging::log_dir_for_db(&db)),
+        _ => commands::workspace(cli).ok().map(|ws| ws.logs),
     };
+    let rust_log = std::env::var_os("RUST_LOG").is_some_and(|v| !v.is_empty());
     let opts = logging::LogOptions {
         dir,
-        console: Some(cli.verbose),
+        console: (cli.verbose > 0 || rust_log).then_some(cli.verbose),
         ansi: std::io::stderr().is_terminal(),
     };
     match logging::init(&opts) {
-        Ok(guard) => Some(guard),
+        Ok(guard) => {
+            if let (Some(e), None) = (&guard.file_error, opts.console) {
+                eprintln!("warning: no log files: {e}");
+            }
+            Some(guard)
+        }
         Err(e) => {
             eprintln!("warning: logging is off: {e}");
             None
@@ -129,7 +136,7 @@ fn main() -> ExitCode {
     let name = cli.command.name();
     let span = tracing::info_span!("command", command = name).entered();
     let t0 = std::time::Instant::now();
-    let result = commands::run(cli);
+    let result = commands::run(&cli);
     let duration_ms = t0.elapsed().as_millis() as u64;
     let code = match result {
         Ok(code) => {

@@ -17,6 +17,7 @@
 //! | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
 //! | [`runs`] | scoring runs (atomic), drivers, fleet/turbine/journal queries, backtest |
 //! | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
+//! | [`workspace`] | what a database path implies: its inbox, demo files, logs and scoring lock; loading the models; preparing the demo park |
 //! | [`config`] | where the models, the risk policy and the configuration folder are |
 //! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
 //! | [`charts`] | risk and fleet trend charts rendered as SVG with plotters |
@@ -41,3 +42,4 @@ pub mod sim;
 pub mod store;
 pub mod telemetry;
 pub mod triggers;
+pub mod workspace;

@@ -28,7 +28,7 @@ use tracing_subscriber::{EnvFilter, Layer};
 use super::TelemetryError;
 
 /// Name of the log folder beside the database.
-pub const LOG_DIR_NAME: &str = "logs";
+pub const LOG_DIR_NAME: &str = crate::workspace::LOG_DIR_NAME;
 /// Log files are `cockpit.YYYY-MM-DD.jsonl`.
 pub const LOG_FILE_PREFIX: &str = "cockpit";
 /// Extension of the log files (JSON lines).
@@ -46,12 +46,10 @@ pub const MAX_RECENT_LINES: usize = 5000;
 
 const DAY: i64 = 86_400;
 
-/// The log folder of a database: `logs/` in the database's folder.
+/// The log folder of a database: `logs/` in the database's folder (its
+/// [`Workspace::logs`](crate::workspace::Workspace::logs)).
 pub fn log_dir_for_db(db: &Path) -> PathBuf {
-    db.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join(LOG_DIR_NAME)
+    crate::workspace::Workspace::for_db(db).logs
 }
 
 /// What to set up.

@@ -1,0 +1,68 @@
+//! `cockpit backtest`: daily runs replayed over the stored history against the failure logbook.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use cockpit_core::runs::backtest;
+
+use super::common::{fmt_opt, load_models, open_store, parse_opt_time};
+use super::CliError;
+use crate::Cli;
+
+/// Arguments of `cockpit backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// First day replayed [default: 7 days after the first record]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day replayed [default: the latest record]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Replays the runs and prints each failure, whether it was caught, and the overall figures.
+pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
+    let store = open_store(cli)?;
+    let from = parse_opt_time("--from", args.from.as_deref())?;
+    let to = parse_opt_time("--to", args.to.as_deref())?;
+    let (mut models, policy) = load_models(cli)?;
+    let r = backtest::backtest(&store, &mut models, &policy, from, to)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pct = |v: Option<f64>| {
+        v.map(|x| format!("{:.0} %", x * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    println!(
+        "Backtest of {} daily runs from {} to {} over {} turbines ({} turbine-days scored)",
+        r.days, r.first_day, r.last_day, r.turbines, r.scored_snapshots
+    );
+    println!(
+        "{:<12} {:<18} {:<21} {:<21} {:>6}  caught",
+        "turbine", "component", "failure", "first flagged", "lead d"
+    );
+    for f in &r.failures {
+        println!(
+            "{:<12} {:<18} {:<21} {:<21} {:>6}  {}",
+            f.turbine_id,
+            f.component,
+            f.failure_time,
+            f.first_flagged.as_deref().unwrap_or("-"),
+            fmt_opt(f.lead_days, 1),
+            if f.caught { "yes" } else { "no" }
+        );
+    }
+    println!(
+        "Recall (failures flagged high/critical within 7 days before): {}; precision of high/critical: {}; false alarms per turbine-month: {}; median lead time: {} days",
+        pct(r.recall),
+        pct(r.precision),
+        fmt_opt(r.false_alarms_per_turbine_month, 2),
+        fmt_opt(r.median_lead_days, 1)
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,46 @@
+//! The CLI's error: anything that ends a command with `error: <message>` and exit code 2.
+
+use std::path::PathBuf;
+
+use cockpit_core::{
+    demo, features, mapping, model, risk, runs, service, sim, store, telemetry, workspace,
+};
+
+/// Errors that end a command with a message and exit code 2. The messages are the core's own
+/// (transparent), written for the person at the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Workspace(#[from] workspace::WorkspaceError),
+    #[error(transparent)]
+    Mapping(#[from] mapping::MappingError),
+    #[error(transparent)]
+    Sim(#[from] sim::SimError),
+    #[error(transparent)]
+    Demo(#[from] demo::DemoError),
+    #[error(transparent)]
+    Features(#[from] features::FeatureError),
+    #[error(transparent)]
+    Model(#[from] model::ModelError),
+    #[error(transparent)]
+    Risk(#[from] risk::RiskError),
+    #[error(transparent)]
+    Run(#[from] runs::RunError),
+    #[error(transparent)]
+    Query(#[from] runs::queries::QueryError),
+    #[error(transparent)]
+    Service(#[from] service::ServiceError),
+    #[error("cannot create {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write JSON output: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Telemetry(#[from] telemetry::TelemetryError),
+}

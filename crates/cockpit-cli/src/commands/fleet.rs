@@ -1,0 +1,91 @@
+//! `cockpit fleet`: the fleet ranked by risk, from the latest run.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use cockpit_core::features;
+use cockpit_core::risk::Category;
+use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
+
+use super::common::{fmt_opt, open_store};
+use super::CliError;
+use crate::Cli;
+
+/// Arguments of `cockpit fleet`.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Only this category (critical, high, moderate, low — or in French)
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// Only this site
+    #[arg(long, value_name = "S")]
+    pub site: Option<String>,
+    /// Order: score (highest first), p_fail (highest first) or ttf (shortest first)
+    #[arg(long, default_value = "score", value_name = "KEY")]
+    pub sort: String,
+    /// At most N turbines
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Prints the ranked fleet.
+pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
+    let store = open_store(cli)?;
+    let category = args
+        .category
+        .as_deref()
+        .map(|c| Category::parse(c).ok_or_else(|| QueryError::UnknownCategory(c.to_string())))
+        .transpose()?;
+    let filter = FleetFilter {
+        category,
+        site: args.site.clone(),
+        search: None,
+        sort: Some(SortKey::parse(&args.sort)?),
+        limit: args.limit,
+    };
+    let view = queries::fleet(&store, &filter)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&view.items)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = view.counts;
+    println!(
+        "Fleet as of {} (run #{}): critical {}, high {}, moderate {}, low {}, not scored {}",
+        view.run.as_of.as_deref().unwrap_or("-"),
+        view.run.id,
+        c.critical,
+        c.high,
+        c.moderate,
+        c.low,
+        c.not_scored
+    );
+    println!(
+        "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  main driver",
+        "turbine", "site", "category", "score", "p(7d)", "ttf (d)"
+    );
+    for i in &view.items {
+        let ttf = match i.ttf_days {
+            Some(_) if i.ttf_censored => format!("> {:.0}", features::HORIZON_DAYS),
+            v => fmt_opt(v, 1),
+        };
+        let driver = match (&i.not_scored_reason, i.drivers.first()) {
+            (Some(r), _) => format!("not scored: {r}"),
+            (None, Some(d)) => d.describe(),
+            (None, None) => "-".into(),
+        };
+        println!(
+            "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
+            i.turbine_id,
+            i.site,
+            i.category.map(Category::as_str).unwrap_or("-"),
+            fmt_opt(i.risk_score, 1),
+            fmt_opt(i.p_fail_7d, 3),
+            ttf,
+            driver
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,75 @@
+//! The sub-commands, one file each: its arguments, its call into the core and its printing.
+//!
+//! | file | sub-command |
+//! |---|---|
+//! | [`simulate`] | `cockpit simulate`: a seeded fleet as canonical CSV files |
+//! | [`ingest`] | `cockpit ingest`: CSV files into the database, with quarantine |
+//! | [`demo`] | `cockpit demo`: the Lyon demo park simulated, ingested, backfilled and scored |
+//! | [`features`] | `cockpit features`: the training table |
+//! | [`score`] | `cockpit score`: one scoring run of the fleet |
+//! | [`fleet`] | `cockpit fleet`: the fleet ranked by risk |
+//! | [`turbine`] | `cockpit turbine`: one turbine in detail |
+//! | [`runs`] | `cockpit runs`: the run journal |
+//! | [`backtest`] | `cockpit backtest`: daily runs replayed against the logbook |
+//! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
+//! | [`watch`] | `cockpit watch`: the triggers in the foreground |
+//! | [`health`] | `cockpit health`: the health report and its exit code |
+//! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
+//!
+//! Shared: [`error`] (the CLI's error, [`CliError`]) and [`common`] (workspace, database,
+//! models, time options, formatting).
+
+mod backtest;
+mod common;
+mod demo;
+mod diagnostics;
+mod error;
+mod features;
+mod fleet;
+mod health;
+mod ingest;
+mod runs;
+mod schedule;
+mod score;
+mod simulate;
+mod turbine;
+mod watch;
+
+use std::process::ExitCode;
+
+pub use backtest::BacktestArgs;
+pub use common::workspace;
+pub use demo::DemoArgs;
+pub use diagnostics::DiagnosticsArgs;
+pub use error::CliError;
+pub use features::FeaturesArgs;
+pub use fleet::FleetArgs;
+pub use health::HealthArgs;
+pub use ingest::IngestArgs;
+pub use runs::RunsArgs;
+pub use schedule::ScheduleArgs;
+pub use score::ScoreArgs;
+pub use simulate::SimulateArgs;
+pub use turbine::TurbineArgs;
+pub use watch::WatchArgs;
+
+use crate::{Cli, Command};
+
+/// Runs the parsed command line.
+pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Simulate(args) => simulate::run(args),
+        Command::Ingest(args) => ingest::run(cli, args),
+        Command::Demo(args) => demo::run(cli, args),
+        Command::Features(args) => features::run(cli, args),
+        Command::Score(args) => score::run(cli, args),
+        Command::Fleet(args) => fleet::run(cli, args),
+        Command::Turbine(args) => turbine::run(cli, args),
+        Command::Runs(args) => runs::run(cli, args),
+        Command::Backtest(args) => backtest::run(cli, args),
+        Command::Schedule(args) => schedule::run(cli, args),
+        Command::Watch(args) => watch::run(cli, args),
+        Command::Health(args) => health::run(cli, args),
+        Command::Diagnostics(args) => diagnostics::run(cli, args),
+    }
+}

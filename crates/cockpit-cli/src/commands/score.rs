@@ -1,0 +1,54 @@
+//! `cockpit score`: one scoring run of the whole fleet, recorded in the run journal.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use cockpit_core::clock::now;
+use cockpit_core::runs::{self, RunRequest, Trigger};
+
+use super::common::{load_models, open_store, parse_opt_time, print_run};
+use super::CliError;
+use crate::Cli;
+
+/// Arguments of `cockpit score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Score as of this time (YYYY-MM-DD[THH:MM[:SS]Z]) instead of the latest data
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub at: Option<String>,
+    /// Print the run as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Scores the fleet and prints the run.
+pub fn run(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
+    let mut store = open_store(cli)?;
+    let req = RunRequest {
+        trigger: Trigger::Cli,
+        at: parse_opt_time("--at", args.at.as_deref())?,
+        scheduled_for: None,
+    };
+    let (mut models, policy) = match load_models(cli) {
+        Ok(m) => m,
+        Err(e) => {
+            // A run that cannot even load its models is still a failed run of the journal.
+            runs::record_failure(
+                &store,
+                &req,
+                now(),
+                std::time::Instant::now(),
+                None,
+                &e.to_string(),
+            )?;
+            return Err(e);
+        }
+    };
+    let run = runs::score(&mut store, &mut models, &policy, req)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&run)?);
+    } else {
+        print_run(&run);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,102 @@
+//! `cockpit turbine`: one turbine's identity, last measurements, latest prediction, drivers
+//! and risk history; the request is timed into the operations journal.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use cockpit_core::features;
+use cockpit_core::journal;
+use cockpit_core::risk::Category;
+use cockpit_core::runs::queries;
+
+use super::common::{fmt_opt, open_store};
+use super::CliError;
+use crate::Cli;
+
+/// Arguments of `cockpit turbine`.
+#[derive(Debug, Args)]
+pub struct TurbineArgs {
+    /// Turbine id, e.g. LYO-07
+    pub id: String,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Prints the turbine's details.
+pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
+    let store = open_store(cli)?;
+    let started = std::time::Instant::now();
+    let result = queries::turbine(&store, &args.id);
+    let op = journal::Operation::finished(
+        journal::OperationKind::TurbineRequest,
+        "turbine",
+        started,
+        result.as_ref().map(|_| ()).map_err(ToString::to_string),
+        Some(args.id.clone()),
+    );
+    journal::record_quietly(&store, &op);
+    let d = result?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = &d.identity;
+    println!(
+        "{} — site {}, {} ({:.0} kW), commissioned {}, at {:.4}, {:.4}",
+        id.turbine_id,
+        id.site,
+        id.model,
+        id.rated_power_kw,
+        id.commissioning_date,
+        id.latitude,
+        id.longitude
+    );
+    if !d.last_measurements.is_empty() {
+        let parts: Vec<String> = d
+            .last_measurements
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                )
+            })
+            .collect();
+        println!("Last measurements: {}", parts.join(", "));
+    }
+    match &d.prediction {
+        Some(p) if p.scored => println!(
+            "Latest prediction (run #{}, as of {}): {} — score {}, p(failure ≤ 7 d) = {}, days to failure {}",
+            p.run_id,
+            p.scored_at,
+            p.category.map(Category::as_str).unwrap_or("-"),
+            fmt_opt(p.risk_score, 1),
+            fmt_opt(p.p_fail_7d, 3),
+            if p.ttf_censored { format!("> {:.0}", features::HORIZON_DAYS) } else { fmt_opt(p.ttf_days, 1) }
+        ),
+        Some(p) => println!(
+            "Latest run #{} (as of {}): not scored — {}",
+            p.run_id,
+            p.scored_at,
+            p.not_scored_reason.as_deref().unwrap_or("-")
+        ),
+        None => println!("No prediction yet: run `cockpit score`."),
+    }
+    for dr in &d.drivers {
+        println!("  driver: {}", dr.describe());
+    }
+    println!("Risk history ({} runs):", d.history.len());
+    for h in d.history.iter().rev().take(15) {
+        println!(
+            "  {}  {:<9} {:>5}  p={}",
+            h.as_of,
+            h.category.map(Category::as_str).unwrap_or("-"),
+            fmt_opt(h.risk_score, 1),
+            fmt_opt(h.p_fail_7d, 3)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
