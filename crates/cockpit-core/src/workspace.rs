@@ -36,9 +36,6 @@ pub const INBOX_DIR_NAME: &str = "inbox";
 pub const DEMO_DIR_NAME: &str = "demo";
 /// Name of the log folder beside the database.
 pub const LOG_DIR_NAME: &str = "logs";
-/// Suffix added to the database's file name to make the scoring lock's (the scoring runs take
-/// an exclusive lock on `<db>.scoring.lock`).
-pub const LOCK_SUFFIX: &str = ".scoring.lock";
 
 /// Errors of the workspace: each wraps the error of the module that failed, with its message.
 #[derive(Debug, thiserror::Error)]
@@ -131,14 +128,12 @@ impl Workspace {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let mut lock = db.as_os_str().to_owned();
-        lock.push(LOCK_SUFFIX);
         Workspace {
             db: db.to_path_buf(),
             inbox: data_dir.join(INBOX_DIR_NAME),
             demo: data_dir.join(DEMO_DIR_NAME),
             logs: data_dir.join(LOG_DIR_NAME),
-            lock: PathBuf::from(lock),
+            lock: crate::runs::lock_path(db),
             models: config::models_dir(None),
             data_dir,
         }

@@ -13,7 +13,7 @@ pub mod queries;
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ndarray::Array2;
@@ -150,7 +150,14 @@ pub struct TurbineOutcome {
     pub features: Vec<f32>,
 }
 
-/// The single-flight guard: an exclusive lock on `<db>.scoring.lock`, released on drop.
+/// The scoring runs' lock file of the database `db`: `<db>.scoring.lock`, beside it.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut lock = db.as_os_str().to_owned();
+    lock.push(".scoring.lock");
+    PathBuf::from(lock)
+}
+
+/// The single-flight guard: an exclusive lock on [`lock_path`], released on drop.
 pub struct RunLock {
     _file: Option<File>,
 }
@@ -161,9 +168,7 @@ impl RunLock {
         if store.path().as_os_str() == ":memory:" {
             return Ok(RunLock { _file: None });
         }
-        let mut lock = store.path().as_os_str().to_owned();
-        lock.push(".scoring.lock");
-        let lock = PathBuf::from(lock);
+        let lock = lock_path(store.path());
         let file = File::options()
             .create(true)
             .truncate(false)
