@@ -8,8 +8,8 @@
 //! * `ingestion` — one file given to the ingestion (CLI, inbox, demo), failed files included;
 //! * `ui_command` — every other command of the desktop app.
 //!
-//! The last three are rows of the `operations` table, written by [`record`]. Metrics cover the
-//! last [`METRICS_WINDOW_DAYS`] days; p95 is the nearest-rank 95th percentile.
+//! The last three are rows of the `operations` table, written by [`crate::journal::record`].
+//! Metrics cover the last [`METRICS_WINDOW_DAYS`] days; p95 is the nearest-rank 95th percentile.
 
 use std::collections::{BTreeMap, BTreeSet};
 
