@@ -21,10 +21,13 @@ pub const PARK_TOML: &str = include_str!("../../../data/demo/park.toml");
 /// Errors of the demo park.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
+    /// The park definition (`park.toml`) does not parse, or its `end` is not `"today"` or a date.
     #[error("the demo park definition is invalid: {0}")]
     Definition(String),
+    /// The simulator could not generate the park's CSV files.
     #[error("simulating the demo park failed: {0}")]
     Simulate(#[from] SimError),
+    /// Ingesting the generated files failed; holds the first failed file's error.
     #[error("ingesting the demo park failed: {0}")]
     Ingest(String),
 }
@@ -33,14 +36,23 @@ pub enum DemoError {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoPark {
+    /// Site name written in the registry, e.g. `Lyon`.
     pub name: String,
+    /// Short site code used in turbine ids (`<CODE>-<NN>`), e.g. `LYO`.
     pub code: String,
+    /// Number of turbines in the park.
     pub turbines: usize,
+    /// Length of the simulated period, in days (ending at `end`).
     pub days: u32,
+    /// Seed of the simulator: the same seed rebuilds the same files byte for byte.
     pub seed: u64,
+    /// Turbine model, e.g. `SWT-2.3-93`.
     pub model: String,
+    /// Rated (nameplate) power of one turbine, in kW.
     pub rated_power_kw: f64,
+    /// Latitude of the site centre, in decimal degrees (north positive).
     pub latitude: f64,
+    /// Longitude of the site centre, in decimal degrees (east positive).
     pub longitude: f64,
     /// `"today"` or a date `YYYY-MM-DD`: the simulated period ends at midnight UTC of that day.
     pub end: String,
@@ -49,11 +61,17 @@ pub struct DemoPark {
 /// What `run_demo` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoReport {
+    /// The park definition that was simulated.
     pub park: DemoPark,
+    /// Directory the simulated CSV files were written to.
     pub out_dir: PathBuf,
+    /// Start of the simulated period (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub start: String,
+    /// End of the simulated period, midnight UTC (`YYYY-MM-DDTHH:MM:SSZ`).
     pub end: String,
+    /// What the simulator wrote (files, row and failure counts).
     pub simulation: SimSummary,
+    /// What ingesting the simulated files stored, quarantined or skipped.
     pub ingestion: IngestReport,
 }
 

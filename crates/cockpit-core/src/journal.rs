@@ -13,12 +13,16 @@ use crate::store::Store;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
+    /// A request for one turbine's detail (the `turbine` command or the app's turbine view).
     TurbineRequest,
+    /// The ingestion of one file into the store.
     Ingestion,
+    /// Any other command of the desktop app (fleet view, run list, score now, …).
     UiCommand,
 }
 
 impl OperationKind {
+    /// The value stored in the `kind` column of `operations` (`turbine_request`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             OperationKind::TurbineRequest => "turbine_request",
@@ -31,13 +35,17 @@ impl OperationKind {
 /// One finished operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
+    /// What kind of operation it was.
     pub kind: OperationKind,
     /// Command name, or the file kind of an ingestion.
     pub name: String,
     /// Unix seconds.
     pub started_at: i64,
+    /// How long it took, in milliseconds.
     pub duration_ms: i64,
+    /// Whether it succeeded.
     pub ok: bool,
+    /// Why it failed (home paths redacted to `~/…`); `None` when it succeeded.
     pub error: Option<String>,
     /// A short technical detail (file name, turbine id); never personal data.
     pub detail: Option<String>,

@@ -26,17 +26,38 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// Errors raised while loading a mapping.
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
+    /// The name is neither an existing file nor a built-in mapping.
     #[error("unknown mapping '{name}': it is neither a file nor one of the built-in mappings ({available})")]
-    Unknown { name: String, available: String },
+    Unknown {
+        /// The name or path that was asked for.
+        name: String,
+        /// The built-in mapping names, comma-separated.
+        available: String,
+    },
+    /// The mapping file exists but could not be read.
     #[error("cannot read mapping file {path}: {source}")]
     Read {
+        /// The mapping file.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The text is not valid TOML, or has a key the mapping format does not know.
     #[error("mapping {origin} is not valid TOML or has an unexpected key: {message}")]
-    Syntax { origin: String, message: String },
+    Syntax {
+        /// The mapping, by quoted built-in name or by file path.
+        origin: String,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// The TOML parses but names an unknown column or signal, or a bad value.
     #[error("mapping {origin}: {problem}")]
-    Invalid { origin: String, problem: String },
+    Invalid {
+        /// The mapping, by quoted built-in name or by file path.
+        origin: String,
+        /// What is wrong, naming the offending key.
+        problem: String,
+    },
 }
 
 #[derive(Debug, Deserialize)]

@@ -28,14 +28,19 @@ const TIMER_WAIT: Duration = Duration::from_secs(600);
 /// Errors of the service.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    /// The database could not be opened or queried.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The models could not be loaded or run.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// A fleet run failed.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// A trigger (daily timer, inbox or models watcher) could not be started.
     #[error(transparent)]
     Trigger(#[from] TriggerError),
+    /// No model set is loaded, so nothing can be scored; holds why loading failed.
     #[error("the models are not loaded: {0}")]
     NoModels(String),
 }
@@ -43,9 +48,13 @@ pub enum ServiceError {
 /// Something the service did, for the console or the app's status line.
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
+    /// When it happened (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub at: String,
+    /// What it concerns: `"models"`, `"run"` or `"ingest"`.
     pub kind: &'static str,
+    /// Whether it succeeded.
     pub ok: bool,
+    /// Human-readable summary (may contain local paths).
     pub message: String,
 }
 
@@ -112,8 +121,11 @@ pub struct Service {
 
 /// What to start.
 pub struct ServiceConfig {
+    /// Path of the SQLite database.
     pub db: PathBuf,
+    /// Folder of the ONNX models and their manifest.
     pub models_dir: PathBuf,
+    /// Risk policy (tier thresholds) applied to every run.
     pub policy: RiskPolicy,
     /// Inbox folder to watch (none: no inbox).
     pub inbox: Option<PathBuf>,

@@ -38,24 +38,36 @@ fn open_hint(e: &rusqlite::Error) -> &'static str {
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The folder that should hold the database could not be created.
     #[error("cannot create the database folder {path}: {source}")]
     CreateDir {
+        /// The folder that could not be created.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// SQLite could not open the file, or it is damaged or not a cockpit database.
     #[error("cannot open the database {path}: {source} ({})", open_hint(.source))]
     Open {
+        /// The database file.
         path: PathBuf,
+        /// The underlying SQLite error.
         source: rusqlite::Error,
     },
+    /// The database's schema version is newer than this build knows (a newer cockpit wrote it).
     #[error("the database {path} was written by a newer cockpit (schema version {found}, this build knows up to {known}); upgrade the cockpit")]
     TooNew {
+        /// The database file.
         path: PathBuf,
+        /// Schema version found in the file (`PRAGMA user_version`).
         found: i64,
+        /// Highest schema version this build can migrate to.
         known: i64,
     },
+    /// The OS reports no per-user data directory, so no default database path exists.
     #[error("no data folder could be determined for this user; pass --db PATH or set COCKPIT_DB")]
     NoDataDir,
+    /// Any other SQLite error.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -391,19 +403,28 @@ impl Store {
 /// Row counts of the main tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct StoreCounts {
+    /// Registered turbines.
     pub turbines: i64,
+    /// Stored 10-minute SCADA readings.
     pub readings: i64,
+    /// Logbook (failure) entries.
     pub logbook: i64,
+    /// Rows kept in quarantine.
     pub quarantine: i64,
 }
 
 /// A rejected input row, as kept in the `quarantine` table.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QuarantinedRow {
+    /// Path of the source file, as it was when ingested (canonical when it could be resolved).
     pub file: String,
+    /// Line number in that file, 1-based (the header is line 1).
     pub line: i64,
+    /// Reason code, e.g. `missing_value`, `out_of_range`, `unknown_turbine`.
     pub reason: String,
+    /// Human-readable explanation, starting with `line N:`.
     pub message: String,
+    /// The raw text of the row, as read.
     pub raw: String,
 }
 

@@ -20,12 +20,16 @@ const LOOKBACK_DAYS: i64 = 30;
 /// One failure of the logbook and how the replayed runs saw it coming.
 #[derive(Debug, Clone, Serialize)]
 pub struct FailureReplay {
+    /// The turbine's id, e.g. `LYO-07`.
     pub turbine_id: String,
+    /// Failed component, as written in the logbook.
     pub component: String,
+    /// When it failed (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub failure_time: String,
     /// First daily run, within the 30 days before the failure (and after the previous repair),
     /// that rated the turbine high or critical.
     pub first_flagged: Option<String>,
+    /// Days from `first_flagged` to the failure, one decimal; `None` when never flagged.
     pub lead_days: Option<f64>,
     /// Flagged high or critical at least once in the 7 days before the failure.
     pub caught: bool,
@@ -34,9 +38,13 @@ pub struct FailureReplay {
 /// Figures of a backtest.
 #[derive(Debug, Clone, Serialize)]
 pub struct BacktestReport {
+    /// Scoring time of the first replayed run (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub first_day: String,
+    /// Scoring time of the last replayed run; empty when no run was replayed.
     pub last_day: String,
+    /// Number of daily runs replayed.
     pub days: i64,
+    /// Turbines in the fleet (as of the last replayed day).
     pub turbines: usize,
     /// Turbine-days scored.
     pub scored_snapshots: u64,
@@ -44,13 +52,17 @@ pub struct BacktestReport {
     pub flagged_snapshots: u64,
     /// Flagged turbine-days followed by a failure within 7 days.
     pub true_alarms: u64,
+    /// Flagged turbine-days not followed by a failure within 7 days.
     pub false_alarms: u64,
     /// Share of failures flagged in the 7 days before them.
     pub recall: Option<f64>,
     /// Share of flagged turbine-days followed by a failure within 7 days.
     pub precision: Option<f64>,
+    /// False alarms per turbine and 30 scored days; `None` when nothing was scored.
     pub false_alarms_per_turbine_month: Option<f64>,
+    /// Median lead time, in days, of the caught failures; `None` when none was caught.
     pub median_lead_days: Option<f64>,
+    /// Every logbook failure in the replayed period, oldest first.
     pub failures: Vec<FailureReplay>,
 }
 

@@ -49,6 +49,7 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// The value stored in the `trigger` column of `runs` (`manual`, `timer`, `cli`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Trigger::Manual => "manual",
@@ -63,21 +64,33 @@ impl Trigger {
 /// Errors of a scoring run.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// Another process (or thread) holds the scoring lock of this database.
     #[error("a scoring run is already in progress on this database ({lock}); wait for it to finish and try again")]
-    InProgress { lock: PathBuf },
+    InProgress {
+        /// The lock file (`<db>.scoring.lock`).
+        lock: PathBuf,
+    },
+    /// The lock file beside the database could not be created or locked.
     #[error("cannot take the scoring lock {lock}: {source}")]
     Lock {
+        /// The lock file (`<db>.scoring.lock`).
         lock: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// No turbine has SCADA readings, so there is nothing to score.
     #[error("nothing to score: the database holds no turbine with SCADA readings; ingest data first (cockpit ingest or cockpit demo)")]
     NoData,
+    /// The feature history could not be loaded or computed.
     #[error("features could not be computed: {0}")]
     Features(#[from] FeatureError),
+    /// The models failed to load or to run.
     #[error("the models could not score the fleet: {0}")]
     Model(#[from] ModelError),
+    /// The database could not be opened or read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Writing the run or its predictions failed.
     #[error("database error while saving the run: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -85,10 +98,15 @@ pub enum RunError {
 /// Counts of a run by outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct CategoryCounts {
+    /// Turbines in the critical tier.
     pub critical: i64,
+    /// Turbines in the high tier.
     pub high: i64,
+    /// Turbines in the moderate tier.
     pub moderate: i64,
+    /// Turbines in the low tier.
     pub low: i64,
+    /// Turbines that were not scored (not enough recent data, or under repair).
     pub not_scored: i64,
 }
 
@@ -107,25 +125,38 @@ impl CategoryCounts {
 /// A run as recorded in the journal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunRecord {
+    /// Run id (row id in `runs`).
     pub id: i64,
+    /// What started it: `manual`, `timer`, `cli`, `watch` or `backfill`.
     pub trigger: String,
+    /// When it started (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub started_at: String,
+    /// When it ended (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub ended_at: String,
+    /// Wall-clock duration, in milliseconds.
     pub duration_ms: i64,
+    /// `succeeded` or `failed`.
     pub status: String,
     /// Data watermark: the features were computed from records before this time.
     pub as_of: Option<String>,
+    /// The timer slot it served (`YYYY-MM-DDTHH:MM:SSZ`); `None` for runs not started by the timer.
     pub scheduled_for: Option<String>,
+    /// Version of the model set used; `None` when the models could not be loaded.
     pub model_version: Option<String>,
+    /// Turbines evaluated (scored or not); 0 for a failed run.
     pub turbines: i64,
+    /// Turbines per risk tier, plus those not scored.
     pub counts: CategoryCounts,
+    /// Errors met by the run: 0 when it succeeded, 1 when it failed.
     pub error_count: i64,
+    /// Why the run failed; `None` when it succeeded.
     pub error: Option<String>,
 }
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]
 pub struct RunRequest {
+    /// What started the run.
     pub trigger: Trigger,
     /// Score as of this time (default: the latest data).
     pub at: Option<i64>,
@@ -136,16 +167,29 @@ pub struct RunRequest {
 /// One turbine's outcome in a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TurbineOutcome {
+    /// The turbine's row id in the `turbines` table.
     pub turbine_key: i64,
+    /// The turbine's id as in the data, e.g. `LYO-01`.
     pub turbine_id: String,
+    /// Whether the models scored it; when `false`, `reason` says why.
     pub scored: bool,
+    /// Why it was not scored (under repair, missing or too few recent records); `None` when scored.
     pub reason: Option<String>,
+    /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
+    /// Estimated days to failure; `None` when not scored.
     pub ttf_days: Option<f64>,
+    /// Risk score, 0–100 (one decimal); `None` when not scored.
     pub risk_score: Option<f64>,
+    /// Risk tier given by the policy; `None` when not scored.
     pub category: Option<Category>,
+    /// The indicators that push its risk up, strongest first; empty when not scored.
     pub drivers: Vec<Driver>,
+    /// Time of its latest SCADA record before the scoring time (Unix seconds); `None` if it
+    /// has none.
     pub last_record: Option<i64>,
+    /// The feature row it was evaluated on (NaN where a feature could not be computed); not
+    /// serialised.
     #[serde(skip)]
     pub features: Vec<f32>,
 }

@@ -51,9 +51,11 @@ pub const MAX_FAILURE_RATE: f64 = 100.0;
 /// Latest accepted start (2200-01-01).
 const MAX_START: i64 = 7_258_118_400;
 
-/// File names written by [`simulate`].
+/// File name of the 10-minute SCADA records written by [`simulate`].
 pub const SCADA_FILE: &str = "scada.csv";
+/// File name of the turbine registry written by [`simulate`].
 pub const REGISTRY_FILE: &str = "turbines.csv";
+/// File name of the failure logbook (failures and repairs) written by [`simulate`].
 pub const LOGBOOK_FILE: &str = "logbook.csv";
 
 /// A single wind farm to simulate instead of a generated fleet.
@@ -63,12 +65,15 @@ pub struct SiteSpec {
     pub name: String,
     /// Short code used in turbine ids (`<CODE>-<NN>`): letters, digits and `_`, e.g. `LYO`.
     pub code: String,
-    /// Site centre; the turbines are laid out a few kilometres around it.
+    /// Latitude of the site centre, in decimal degrees (−85 to 85, north positive); the turbines
+    /// are laid out a few kilometres around it.
     pub latitude: f64,
+    /// Longitude of the site centre, in decimal degrees (−180 to 180, east positive).
     pub longitude: f64,
     /// Turbine model, e.g. `SWT-2.3-93`. Known models (SWT-2.3-93, V90-2.0, MM92, N100-2.5) use
     /// their nominal speeds; others get generic values scaled to the rated power.
     pub model: String,
+    /// Rated (nameplate) power of one turbine, in kW (100 to 15 000).
     pub rated_power_kw: f64,
 }
 
@@ -212,6 +217,7 @@ impl SiteSpec {
 /// What [`simulate`] wrote.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimSummary {
+    /// Turbines simulated (rows of `turbines.csv`).
     pub turbines: usize,
     /// Records in `scada.csv` (communication gaps excluded).
     pub scada_rows: u64,
@@ -226,12 +232,25 @@ pub struct SimSummary {
 /// Why a simulation could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
+    /// A setting is out of range; the message names it and its accepted values.
     #[error("{0}")]
     InvalidConfig(String),
+    /// The output directory could not be created.
     #[error("cannot create the output directory {}: {source} (check the path and its permissions)", path.display())]
-    CreateDir { path: PathBuf, source: io::Error },
+    CreateDir {
+        /// The directory that could not be created.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+    /// An output file could not be created or written.
     #[error("cannot write {}: {source} (check free disk space and write permission)", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file being written.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
 }
 
 /// Simulates the fleet of `cfg` and writes `scada.csv`, `turbines.csv` and `logbook.csv` into

@@ -33,11 +33,13 @@ pub const BUNDLE_OPERATIONS: usize = 2000;
 
 /// What goes into a bundle.
 pub struct BundleInput<'a> {
+    /// The health report, written as `health.json`.
     pub health: &'a HealthReport,
     /// The diagnostics, or why they could not be computed.
     pub diagnostics: Result<&'a Diagnostics, String>,
     /// The database, to export the journals from (`None` when it cannot be opened).
     pub store: Option<&'a Store>,
+    /// The log folder whose files are copied into `logs/`.
     pub log_dir: &'a Path,
     /// Unix seconds, for the file name.
     pub now: i64,

@@ -20,8 +20,11 @@ const FAILED: RGBColor = RGBColor(0xb4, 0x23, 0x18);
 /// One fleet run: start (Unix seconds), duration, success.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunDuration {
+    /// When the run started, Unix seconds (UTC).
     pub started_at: i64,
+    /// How long it took, in milliseconds.
     pub duration_ms: i64,
+    /// Whether it succeeded (failed runs are drawn as red crosses).
     pub succeeded: bool,
 }
 

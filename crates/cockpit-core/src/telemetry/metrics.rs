@@ -8,8 +8,8 @@
 //! * `ingestion` — one file given to the ingestion (CLI, inbox, demo), failed files included;
 //! * `ui_command` — every other command of the desktop app.
 //!
-//! The last three are rows of the `operations` table, written by [`record`]. Metrics cover the
-//! last [`METRICS_WINDOW_DAYS`] days; p95 is the nearest-rank 95th percentile.
+//! The last three are rows of the `operations` table, written by [`crate::journal::record`].
+//! Metrics cover the last [`METRICS_WINDOW_DAYS`] days; p95 is the nearest-rank 95th percentile.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,10 +38,16 @@ pub const OPERATION_TYPES: [&str; 4] = ["fleet_run", "turbine_request", "ingesti
 pub struct OperationMetrics {
     /// `fleet_run`, `turbine_request`, `ingestion` or `ui_command`.
     pub operation: &'static str,
+    /// Operations of this type in the window.
     pub count: i64,
+    /// Of those, how many succeeded.
     pub succeeded: i64,
+    /// Of those, how many failed.
     pub failed: i64,
+    /// Mean duration, in milliseconds; `None` when there was no operation.
     pub mean_ms: Option<f64>,
+    /// 95th-percentile duration (nearest rank), in milliseconds; `None` when there was no
+    /// operation.
     pub p95_ms: Option<f64>,
 }
 
@@ -139,6 +145,7 @@ pub fn last_error_since(
 pub struct DayErrors {
     /// `YYYY-MM-DD` (UTC).
     pub day: String,
+    /// Failed runs plus failed operations that started that day.
     pub errors: i64,
 }
 
@@ -186,9 +193,13 @@ pub struct Availability {
 /// A timer run of the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimerRun {
+    /// Run id (row id in `runs`).
     pub id: i64,
+    /// The daily slot it served, Unix seconds (its start time when no slot was recorded).
     pub slot: i64,
+    /// When it started, Unix seconds.
     pub started_at: i64,
+    /// Whether it succeeded.
     pub succeeded: bool,
 }
 

@@ -34,37 +34,64 @@ use crate::store::{Store, StoreError};
 /// Errors of the telemetry module.
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
+    /// The log folder could not be created.
     #[error(
         "cannot create the log folder {path}: {source}; check that the data folder is writable"
     )]
     LogDir {
+        /// The log folder.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The daily-rolled log file writer could not be started.
     #[error("cannot start the log file writer in {path}: {message}")]
-    LogFile { path: PathBuf, message: String },
+    LogFile {
+        /// The log folder.
+        path: PathBuf,
+        /// What the file appender reported.
+        message: String,
+    },
+    /// A global `tracing` subscriber is already installed in this process.
     #[error("logging is already set up in this process")]
     AlreadyInitialised,
+    /// The log filter from the environment (`COCKPIT_LOG` or `RUST_LOG`) does not parse.
     #[error("invalid log filter '{filter}': {message} (e.g. COCKPIT_LOG=info or RUST_LOG=cockpit_core=debug)")]
-    Filter { filter: String, message: String },
+    Filter {
+        /// The filter text as given.
+        filter: String,
+        /// Why it does not parse.
+        message: String,
+    },
+    /// The log folder, or one of its files, could not be read.
     #[error("cannot read the log folder {path}: {source}")]
     ReadLogs {
+        /// The folder or log file that could not be read.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The diagnostics bundle could not be written.
     #[error("cannot write the diagnostics bundle {path}: {source}; check that the folder exists and is writable")]
     Bundle {
+        /// The bundle file (`.tar.gz`).
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The diagnostics could not be serialised to JSON.
     #[error("cannot encode the diagnostics as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The run durations chart could not be rendered; holds the renderer's message.
     #[error("the chart could not be drawn: {0}")]
     Draw(String),
+    /// The database could not be opened or read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A query over the runs failed.
     #[error(transparent)]
     Query(#[from] crate::runs::queries::QueryError),
+    /// Reading the operations or runs journal failed.
     #[error("database error while reading the journals: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -76,13 +103,17 @@ pub struct Diagnostics {
     pub metrics: Vec<metrics::OperationMetrics>,
     /// Failures per UTC day, the last [`metrics::ERROR_DAYS`] days, oldest first.
     pub errors_by_day: Vec<metrics::DayErrors>,
+    /// Share of the daily timer runs, over the metrics window, that ran on time and succeeded.
     pub availability: metrics::Availability,
+    /// Whether the latest run's critical + high count is unusual against the recent runs.
     pub alert_level: monitoring::AlertLevel,
     /// Recent runs' counts per category, oldest first.
     pub categories: Vec<monitoring::CategoryPoint>,
     /// Drift per model input, most drifted first.
     pub drift: Vec<monitoring::FeatureDrift>,
+    /// Turbines whose latest record is older than [`monitoring::FRESHNESS_THRESHOLD_HOURS`].
     pub freshness: monitoring::Freshness,
+    /// The log folder, as a displayable path.
     pub log_dir: String,
 }
 

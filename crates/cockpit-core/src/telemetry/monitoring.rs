@@ -39,13 +39,19 @@ const DAY: i64 = 86_400;
 /// Counts per category of one run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CategoryPoint {
+    /// Run id (row id in `runs`).
     pub run: i64,
     /// Data watermark of the run (RFC 3339, UTC).
     pub as_of: String,
+    /// Turbines rated critical.
     pub critical: i64,
+    /// Turbines rated high.
     pub high: i64,
+    /// Turbines rated moderate.
     pub moderate: i64,
+    /// Turbines rated low.
     pub low: i64,
+    /// `as_of` as Unix seconds; not serialised.
     #[serde(skip)]
     pub as_of_unix: i64,
 }
@@ -81,9 +87,15 @@ pub fn categories(store: &Store, limit: usize) -> Result<Vec<CategoryPoint>, Tel
 pub struct AlertLevel {
     /// critical + high of the latest run.
     pub latest: Option<i64>,
+    /// Lower edge of the normal band of critical + high (mean − max(3σ, 1) of up to
+    /// [`BAND_RUNS`] earlier runs, at least 0); `None` with fewer than [`MIN_BAND_RUNS`] earlier
+    /// runs.
     pub band_low: Option<f64>,
+    /// Upper edge of the normal band (mean + max(3σ, 1)); `None` when `band_low` is.
     pub band_high: Option<f64>,
+    /// Whether the latest run's critical + high falls outside the band.
     pub unusual: bool,
+    /// One readable sentence: the value, the band and what to check when it is unusual.
     pub message: String,
 }
 
@@ -151,7 +163,10 @@ pub fn alert_level(points: &[CategoryPoint]) -> AlertLevel {
 /// Drift of one model input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeatureDrift {
+    /// Name of the model input, as in the model manifest.
     pub feature: String,
+    /// Population stability index of recent values against the manifest's reference bins;
+    /// `None` when `status` is `unknown`.
     pub psi: Option<f64>,
     /// `stable` (< 0.1), `moderate` (0.1–0.25), `significant` (≥ 0.25) or `unknown` (no
     /// reference, or fewer than [`MIN_DRIFT_SAMPLES`] values).
@@ -281,6 +296,7 @@ pub fn drift(store: &Store, manifest: &Value) -> Result<Vec<FeatureDrift>, Telem
 /// A turbine whose data are late.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StaleTurbine {
+    /// The turbine's id, e.g. `LYO-07`.
     pub turbine_id: String,
     /// Latest SCADA record (RFC 3339), `None` if it never sent one.
     pub last_data: Option<String>,
@@ -291,6 +307,7 @@ pub struct StaleTurbine {
 /// Data freshness of the fleet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Freshness {
+    /// Age, in hours, above which a turbine's data count as stale.
     pub threshold_hours: f64,
     /// Stale turbines, the oldest data first (never-seen turbines first of all).
     pub stale: Vec<StaleTurbine>,
