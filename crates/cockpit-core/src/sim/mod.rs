@@ -16,6 +16,7 @@
 //!   relevant signals, with fault and repair downtime;
 //! * communication gaps, missing values, stuck sensors and spikes.
 
+mod artefacts;
 mod fleet;
 mod num;
 mod rng;
