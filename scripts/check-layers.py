@@ -7,7 +7,9 @@ module of the crate (`use crate::x`, `crate::x::y` in code, `use crate::{x, y}`)
 
 * a module may use a module of a lower layer, or of its own layer placed before it on the line;
 * anything else (an upward import, or a module of the core that no layer names) fails, naming
-  the file, the line and both layers.
+  the file, the line and both layers;
+* the "uses" column of ARCHITECTURE.md's module table must list exactly the modules each module
+  imports (a row reading "(every module ...)" is not compared), so the table stays true.
 
 Exit status 0 when the core is clean, 1 with one line per offence otherwise.
 """
@@ -35,6 +37,18 @@ def read_layers():
     return order
 
 
+def read_table():
+    """module -> set of modules its "uses" cell lists (None when the cell is not a list)."""
+    uses = {}
+    for line in ARCH.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or not re.fullmatch(r"`[a-z_]+`", cells[0]):
+            continue
+        cell = cells[3]
+        uses[cells[0].strip("`")] = None if cell.startswith("(") else set(re.findall(r"`([a-z_]+)`", cell))
+    return uses
+
+
 def module_of(path):
     rel = path.relative_to(CORE)
     first = rel.parts[0]
@@ -58,6 +72,7 @@ def referenced(line):
 def main():
     order = read_layers()
     problems = []
+    imports = {}
     files = sorted(CORE.rglob("*.rs"))
     for path in files:
         if path.name == "lib.rs" and path.parent == CORE:
@@ -79,6 +94,7 @@ def main():
             for other in referenced(line):
                 if other == me:
                     continue
+                imports.setdefault(me, set()).add(other)
                 if other not in order:
                     problems.append(f"{path.relative_to(ROOT)}:{no}: uses crate::{other}, which is in no layer")
                     continue
@@ -89,10 +105,23 @@ def main():
                         f"{path.relative_to(ROOT)}:{no}: '{me}' ({mine[2]}) uses '{other}' ({theirs[2]}), "
                         f"{where}: {raw.strip()}"
                     )
+    table = read_table()
+    for mod in sorted(set(order) | set(imports)):
+        if not (CORE / f"{mod}.rs").exists() and not (CORE / mod).is_dir():
+            continue
+        if mod not in table:
+            problems.append(f"ARCHITECTURE.md: module '{mod}' has no row in the module table")
+        elif table[mod] is not None and table[mod] != imports.get(mod, set()):
+            real = imports.get(mod, set())
+            problems.append(
+                f"ARCHITECTURE.md: the row of '{mod}' says it uses {sorted(table[mod]) or '—'}, "
+                f"the code uses {sorted(real) or 'nothing'} (missing: {sorted(real - table[mod])}, "
+                f"not used: {sorted(table[mod] - real)})"
+            )
     for p in problems:
         print(p)
     if problems:
-        print(f"layer check: {len(problems)} import(s) point up (order in ARCHITECTURE.md, ```layers block)")
+        print(f"layer check: {len(problems)} problem(s) (layer order and module table in ARCHITECTURE.md)")
         return 1
     print(f"layer check: {len(files)} files of cockpit-core import only downwards")
     return 0
