@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::error::ApiError;
+use cockpit_core::errors::ErrorCode;
 use crate::state::{AppState, Phase};
 use crate::worklist;
 
@@ -307,7 +308,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
             let state = worker.state::<AppState>();
             if state.scoring.swap(true, Ordering::SeqCst) {
                 return Err(ApiError::new(
-                    "run_in_progress",
+                    ErrorCode::RunInProgress,
                     "a scoring run is already in progress; its result will show when it ends",
                 ));
             }
@@ -329,7 +330,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
                 .with_service(|s| s.score_now(Trigger::Manual))
                 .ok_or_else(|| {
                     ApiError::new(
-                        "service",
+                        ErrorCode::Service,
                         "the scoring service is not running (see the start-up messages); restart the cockpit",
                     )
                 })?
@@ -343,7 +344,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
                 run: Some(run.clone()),
                 error: None,
             },
-            Err(e) if e.code == "run_in_progress" => return result,
+            Err(e) if e.code == ErrorCode::RunInProgress => return result,
             Err(e) => RunProgress {
                 phase: "failed",
                 run: None,

@@ -48,7 +48,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                 }
                 Err(e) => {
                     eprintln!("[cockpit] start-up failed: {}", e.message);
-                    tracing::error!(code = e.code, error = %cockpit_core::journal::redact(&e.message), "start-up failed");
+                    tracing::error!(code = e.code.as_str(), error = %cockpit_core::journal::redact(&e.message), "start-up failed");
                     set_phase(
                         &app,
                         Phase::Failed {
