@@ -1,7 +1,7 @@
 //! The commands the UI invokes (`invoke("fleet", {filter})` …). Each one is a thin call into
 //! `cockpit-core`; database work runs on a blocking thread, never on the window's thread, and
-//! every error reaches the UI as `{code, message}` ([`ApiError`]). Each command is timed and
-//! written to the operations journal ([`crate::diagnostics::timed`]): `turbine` as a
+//! every error reaches the UI as `{code, message, summary_en, summary_fr}` ([`ApiError`]).
+//! Each command is timed and written to the operations journal ([`crate::diagnostics::timed`]): `turbine` as a
 //! single-turbine request, the others as UI commands (`app_status`, a start-up poll, is not).
 
 use std::sync::atomic::Ordering;
@@ -22,9 +22,9 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::error::ApiError;
-use cockpit_core::errors::ErrorCode;
 use crate::state::{AppState, Phase};
 use crate::worklist;
+use cockpit_core::errors::ErrorCode;
 
 /// Event sent while "Score now" runs: `started`, then `succeeded` (with the run) or `failed`.
 pub const RUN_PROGRESS_EVENT: &str = "run-progress";

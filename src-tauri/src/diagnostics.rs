@@ -22,9 +22,9 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::commands::CategoryLabels;
 use crate::error::ApiError;
-use cockpit_core::errors::ErrorCode;
 use crate::state::{AppState, Paths, Phase};
 use cockpit_core::clock::now;
+use cockpit_core::errors::ErrorCode;
 
 /// The app's log folder: `logs/` beside the database.
 pub fn log_dir(paths: &Paths) -> PathBuf {

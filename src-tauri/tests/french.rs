@@ -202,7 +202,12 @@ fn an_error_reaches_a_french_screen_with_its_code_and_french_words() {
     assert!(e["message"].as_str().unwrap().contains("NOPE-1"), "{e}");
     assert_french("error summary", &[e["summary_fr"].as_str().unwrap().into()]);
 
-    let e = call(&f, "fleet", json!({"filter": {"category": "urgent"}, "lang": "fr"})).unwrap_err();
+    let e = call(
+        &f,
+        "fleet",
+        json!({"filter": {"category": "urgent"}, "lang": "fr"}),
+    )
+    .unwrap_err();
     assert_eq!(e["code"], "unknown_category");
     assert_eq!(e["summary_fr"], "Catégorie de risque inconnue.");
 }
