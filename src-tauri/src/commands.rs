@@ -1,7 +1,7 @@
 //! The commands the UI invokes (`invoke("fleet", {filter})` …). Each one is a thin call into
 //! `cockpit-core`; database work runs on a blocking thread, never on the window's thread, and
-//! every error reaches the UI as `{code, message}` ([`ApiError`]). Each command is timed and
-//! written to the operations journal ([`crate::diagnostics::timed`]): `turbine` as a
+//! every error reaches the UI as `{code, message, summary_en, summary_fr}` ([`ApiError`]).
+//! Each command is timed and written to the operations journal ([`crate::diagnostics::timed`]): `turbine` as a
 //! single-turbine request, the others as UI commands (`app_status`, a start-up poll, is not).
 
 use std::sync::atomic::Ordering;
@@ -24,6 +24,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use crate::error::ApiError;
 use crate::state::{AppState, Phase};
 use crate::worklist;
+use cockpit_core::errors::ErrorCode;
 
 /// Event sent while "Score now" runs: `started`, then `succeeded` (with the run) or `failed`.
 pub const RUN_PROGRESS_EVENT: &str = "run-progress";
@@ -307,7 +308,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
             let state = worker.state::<AppState>();
             if state.scoring.swap(true, Ordering::SeqCst) {
                 return Err(ApiError::new(
-                    "run_in_progress",
+                    ErrorCode::RunInProgress,
                     "a scoring run is already in progress; its result will show when it ends",
                 ));
             }
@@ -329,7 +330,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
                 .with_service(|s| s.score_now(Trigger::Manual))
                 .ok_or_else(|| {
                     ApiError::new(
-                        "service",
+                        ErrorCode::Service,
                         "the scoring service is not running (see the start-up messages); restart the cockpit",
                     )
                 })?
@@ -343,7 +344,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
                 run: Some(run.clone()),
                 error: None,
             },
-            Err(e) if e.code == "run_in_progress" => return result,
+            Err(e) if e.code == ErrorCode::RunInProgress => return result,
             Err(e) => RunProgress {
                 phase: "failed",
                 run: None,

@@ -16,7 +16,7 @@ use cockpit_core::model::Manifest;
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::health::{self, HealthConfig, HealthReport};
 use cockpit_core::telemetry::logging::{self, LogLine, LogQuery};
-use cockpit_core::telemetry::{self, bundle, chart, Diagnostics, TelemetryError};
+use cockpit_core::telemetry::{self, bundle, chart, Diagnostics};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -24,24 +24,7 @@ use crate::commands::CategoryLabels;
 use crate::error::ApiError;
 use crate::state::{AppState, Paths, Phase};
 use cockpit_core::clock::now;
-
-impl From<TelemetryError> for ApiError {
-    fn from(e: TelemetryError) -> Self {
-        let code = match &e {
-            TelemetryError::Store(_) | TelemetryError::Sql(_) | TelemetryError::Query(_) => {
-                "database"
-            }
-            TelemetryError::ReadLogs { .. }
-            | TelemetryError::LogDir { .. }
-            | TelemetryError::LogFile { .. }
-            | TelemetryError::Filter { .. }
-            | TelemetryError::AlreadyInitialised => "logs",
-            TelemetryError::Bundle { .. } | TelemetryError::Json(_) => "bundle",
-            TelemetryError::Draw(_) => "chart",
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
+use cockpit_core::errors::ErrorCode;
 
 /// The app's log folder: `logs/` beside the database.
 pub fn log_dir(paths: &Paths) -> PathBuf {
@@ -232,7 +215,7 @@ pub async fn recent_logs<R: Runtime>(
     if let Some(l) = &level {
         if !["error", "warn", "info", "debug"].contains(&l.trim().to_ascii_lowercase().as_str()) {
             return Err(ApiError::new(
-                "invalid_level",
+                ErrorCode::InvalidLevel,
                 format!("unknown log level '{l}': use error, warn, info or debug"),
             ));
         }
@@ -263,13 +246,13 @@ fn open_folder<R: Runtime>(app: &AppHandle<R>, dir: &Path) -> Result<(), ApiErro
     use tauri_plugin_opener::OpenerExt;
     std::fs::create_dir_all(dir).map_err(|e| {
         ApiError::new(
-            "open_folder",
+            ErrorCode::OpenFolder,
             format!("the log folder {} cannot be created: {e}", dir.display()),
         )
     })?;
     let cannot = |why: String| {
         ApiError::new(
-            "open_folder",
+            ErrorCode::OpenFolder,
             format!(
                 "the folder {} cannot be opened in the file manager ({why}); open it by hand",
                 dir.display()

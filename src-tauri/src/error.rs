@@ -1,17 +1,14 @@
-//! The error every command returns to the UI: `{code, message}`.
+//! The error every command returns to the UI: `{code, message, summary_en, summary_fr}`.
 //!
-//! `code` is stable (the UI translates the known ones and tests match on them); `message` is the
-//! core's English sentence telling a maintenance engineer what to do.
+//! `code` is stable ([`ErrorCode`]: the UI and the tests match on it); `summary_en`/`summary_fr`
+//! say what it means in plain words (the core's words, the UI shows the one in its language);
+//! `message` is the core's technical English sentence telling a maintenance engineer what to do.
+//! Every core error converts through one mapping: its [`Coded::code`] and its text.
 
-use cockpit_core::charts::ChartError;
-use cockpit_core::demo::DemoError;
-use cockpit_core::model::ModelError;
-use cockpit_core::risk::RiskError;
-use cockpit_core::runs::queries::QueryError;
-use cockpit_core::runs::RunError;
-use cockpit_core::service::ServiceError;
-use cockpit_core::store::StoreError;
-use cockpit_core::triggers::TriggerError;
+use std::fmt::Display;
+
+use cockpit_core::errors::{Coded, ErrorCode};
+use cockpit_core::lang::Lang;
 use serde::Serialize;
 
 /// An error as the UI receives it.
@@ -19,133 +16,65 @@ use serde::Serialize;
 #[error("{code}: {message}")]
 pub struct ApiError {
     /// Stable identifier of the kind of error, e.g. `no_run`, `unknown_turbine`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// What happened and what to do, in English.
     pub message: String,
+    /// What the code means, in English.
+    summary_en: &'static str,
+    /// What the code means, in French.
+    summary_fr: &'static str,
 }
 
 impl ApiError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> ApiError {
+    /// An error of kind `code` with the technical `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code,
             message: message.into(),
+            summary_en: code.summary(Lang::En),
+            summary_fr: code.summary(Lang::Fr),
         }
+    }
+
+    /// What the code means, in `lang`.
+    pub fn summary(&self, lang: Lang) -> &'static str {
+        lang.pick(self.summary_en, self.summary_fr)
     }
 
     /// The app is still creating the demo park.
     pub fn preparing() -> ApiError {
         ApiError::new(
-            "preparing",
+            ErrorCode::Preparing,
             "the cockpit is still preparing its database (demo park); try again in a moment",
         )
     }
 
     /// A failure that is not the user's to fix (a thread that died, a lock poisoned).
     pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new("internal", message)
+        ApiError::new(ErrorCode::Internal, message)
     }
-}
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        let code = match &e {
-            StoreError::TooNew { .. } => "database_too_new",
-            StoreError::NoDataDir => "no_data_dir",
-            StoreError::CreateDir { .. } | StoreError::Open { .. } => "database_open",
-            StoreError::Sql(_) => "database",
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-impl From<RunError> for ApiError {
-    fn from(e: RunError) -> Self {
-        let code = match &e {
-            RunError::InProgress { .. } => "run_in_progress",
-            RunError::NoData => "no_data",
-            RunError::Model(_) => "models",
-            RunError::Features(_) => "features",
-            RunError::Store(_) | RunError::Sql(_) | RunError::Lock { .. } => "database",
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-impl From<QueryError> for ApiError {
-    fn from(e: QueryError) -> Self {
-        match e {
-            QueryError::NoRun => ApiError::new("no_run", e.to_string()),
-            QueryError::UnknownTurbine { .. } => ApiError::new("unknown_turbine", e.to_string()),
-            QueryError::UnknownCategory(_) => ApiError::new("unknown_category", e.to_string()),
-            QueryError::UnknownSort(_) => ApiError::new("unknown_sort", e.to_string()),
-            QueryError::Run(r) => r.into(),
-            QueryError::Sql(_) => ApiError::new("database", e.to_string()),
-        }
-    }
-}
-
-impl From<ChartError> for ApiError {
-    fn from(e: ChartError) -> Self {
-        match e {
-            ChartError::Query(q) => q.into(),
-            ChartError::Sql(_) => ApiError::new("database", e.to_string()),
-            ChartError::Draw(_) => ApiError::new("chart", e.to_string()),
-        }
-    }
-}
-
-impl From<ModelError> for ApiError {
-    fn from(e: ModelError) -> Self {
-        ApiError::new("models", e.to_string())
-    }
-}
-
-impl From<RiskError> for ApiError {
-    fn from(e: RiskError) -> Self {
-        ApiError::new("risk_policy", e.to_string())
-    }
-}
-
-impl From<DemoError> for ApiError {
-    fn from(e: DemoError) -> Self {
-        ApiError::new("demo", e.to_string())
-    }
-}
-
-impl From<TriggerError> for ApiError {
-    fn from(e: TriggerError) -> Self {
-        let code = match &e {
-            TriggerError::BadTime(_) => "invalid_time",
-            _ => "triggers",
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-impl From<ServiceError> for ApiError {
-    fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::Store(s) => s.into(),
-            ServiceError::Model(m) => m.into(),
-            ServiceError::Run(r) => r.into(),
-            ServiceError::Trigger(t) => t.into(),
-            ServiceError::NoModels(_) => ApiError::new("models", e.to_string()),
-        }
-    }
-}
-
-impl From<tauri::Error> for ApiError {
-    fn from(e: tauri::Error) -> Self {
+    /// An internal failure from any error (e.g. `tauri::Error`), by its text.
+    pub fn internal_from(e: impl Display) -> ApiError {
         ApiError::internal(e.to_string())
+    }
+}
+
+/// The one mapping from a core error to what the UI receives.
+impl<E: Coded + Display> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError::new(e.code(), e.to_string())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cockpit_core::runs::queries::QueryError;
+    use cockpit_core::runs::RunError;
 
     #[test]
-    fn errors_serialize_as_code_and_message() {
+    fn errors_serialize_as_code_message_and_summaries() {
         let e: ApiError = QueryError::NoRun.into();
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["code"], "no_run");
@@ -153,7 +82,10 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("no scoring run yet"));
+        assert_eq!(json["summary_en"], "No scoring run yet.");
+        assert_eq!(json["summary_fr"], "Aucune évaluation pour l'instant.");
         let e: ApiError = QueryError::Run(RunError::NoData).into();
-        assert_eq!(e.code, "no_data");
+        assert_eq!(e.code.as_str(), "no_data");
+        assert_eq!(e.summary(Lang::Fr), ErrorCode::NoData.summary(Lang::Fr));
     }
 }

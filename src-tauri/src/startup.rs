@@ -44,7 +44,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                     release_freed_memory();
                 }
                 Err(e) => {
-                    tracing::error!(code = e.code, error = %redact(&e.message), "start-up failed");
+                    tracing::error!(code = e.code.as_str(), error = %redact(&e.message), "start-up failed");
                     set_phase(
                         &app,
                         Phase::Failed {

@@ -11,6 +11,7 @@ use cockpit_core::workspace::Workspace;
 use serde::Serialize;
 
 use crate::error::ApiError;
+use cockpit_core::errors::ErrorCode;
 
 /// Environment variable that points the app at another database (tests, a second park).
 pub const DB_ENV: &str = "COCKPIT_DB";
@@ -108,14 +109,14 @@ impl AppState {
     pub fn ensure_ready(&self) -> Result<(), ApiError> {
         match self.phase() {
             Phase::Ready => Ok(()),
-            Phase::Failed { code, message } => Err(ApiError {
-                code: match code.as_str() {
-                    "demo" => "demo",
-                    "models" => "models",
-                    _ => "startup",
+            Phase::Failed { code, message } => Err(ApiError::new(
+                match code.as_str() {
+                    "demo" => ErrorCode::Demo,
+                    "models" => ErrorCode::Models,
+                    _ => ErrorCode::Startup,
                 },
                 message,
-            }),
+            )),
             Phase::Starting | Phase::PreparingDemo { .. } => Err(ApiError::preparing()),
         }
     }
@@ -131,7 +132,7 @@ impl AppState {
             .as_ref()
             .ok_or_else(|| ApiError::internal("no database connection"))?;
         let result = f(store);
-        if matches!(&result, Err(e) if e.code == "database") {
+        if matches!(&result, Err(e) if e.code == ErrorCode::Database) {
             *guard = None;
         }
         result

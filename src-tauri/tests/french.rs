@@ -7,7 +7,9 @@ mod common;
 
 use std::path::Path;
 
+use cockpit_core::errors::ErrorCode;
 use cockpit_core::features::N_FEATURES;
+use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::drivers::Basis;
 use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
@@ -182,4 +184,30 @@ fn english_stays_english_and_searches_find_both_languages() {
         let v = call(&f, "fleet", json!({"filter": {"search": q}, "lang": "en"})).unwrap();
         assert_eq!(v["items"].as_array().unwrap().len(), 1, "{q}");
     }
+}
+
+#[test]
+fn an_error_reaches_a_french_screen_with_its_code_and_french_words() {
+    let f: Fixture = common::app(build_db, AppState::ready);
+    let e = call(&f, "turbine", json!({"id": "NOPE-1", "lang": "fr"})).unwrap_err();
+    assert_eq!(e["code"], "unknown_turbine");
+    assert_eq!(
+        e["summary_fr"],
+        ErrorCode::UnknownTurbine.summary(Lang::Fr),
+        "{e}"
+    );
+    assert_eq!(e["summary_fr"], "Éolienne inconnue.");
+    assert_eq!(e["summary_en"], "Unknown turbine.");
+    // The technical detail stays the core's message.
+    assert!(e["message"].as_str().unwrap().contains("NOPE-1"), "{e}");
+    assert_french("error summary", &[e["summary_fr"].as_str().unwrap().into()]);
+
+    let e = call(
+        &f,
+        "fleet",
+        json!({"filter": {"category": "urgent"}, "lang": "fr"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "unknown_category");
+    assert_eq!(e["summary_fr"], "Catégorie de risque inconnue.");
 }

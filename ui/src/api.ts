@@ -155,8 +155,13 @@ export interface AppInfo {
 }
 
 export interface ApiError {
+  /** Stable code (`no_run`, `unknown_turbine`, …). */
   code: string;
+  /** The core's technical message, in English. */
   message: string;
+  /** What the code means, in English and in French (the core's words). */
+  summary_en?: string;
+  summary_fr?: string;
 }
 
 export interface RunProgress {
@@ -285,10 +290,14 @@ export interface LogQuery {
   search: string | null;
 }
 
-/** Any thrown value as `{code, message}`. */
+/** Any thrown value as `{code, message, summary_en?, summary_fr?}`. */
 export function asApiError(e: unknown): ApiError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    return { code: String((e as ApiError).code), message: String((e as ApiError).message) };
+    const a = e as ApiError;
+    const out: ApiError = { code: String(a.code), message: String(a.message) };
+    if (typeof a.summary_en === "string") out.summary_en = a.summary_en;
+    if (typeof a.summary_fr === "string") out.summary_fr = a.summary_fr;
+    return out;
   }
   return { code: "internal", message: String(e) };
 }

@@ -119,12 +119,6 @@ const EN = {
   trig_backfill: "history",
   st_succeeded: "succeeded",
   st_failed: "failed",
-  err_preparing: "The cockpit is still preparing its data.",
-  err_no_run: "No scoring run yet.",
-  err_models: "The models are not available.",
-  err_run_in_progress: "A scoring run is already in progress.",
-  err_unknown_turbine: "Unknown turbine.",
-  err_invalid_time: "Time of day not valid: use HH:MM.",
   // Diagnostics tab
   hs_ok: "OK",
   hs_degraded: "degraded",
@@ -341,12 +335,6 @@ const FR: Record<Key, string> = {
   trig_backfill: "historique",
   st_succeeded: "réussie",
   st_failed: "échouée",
-  err_preparing: "Le cockpit prépare encore ses données.",
-  err_no_run: "Aucune évaluation pour l'instant.",
-  err_models: "Les modèles ne sont pas disponibles.",
-  err_run_in_progress: "Une évaluation est déjà en cours.",
-  err_unknown_turbine: "Éolienne inconnue.",
-  err_invalid_time: "Heure non valide : utilisez HH:MM.",
   // Onglet Diagnostic
   hs_ok: "OK",
   hs_degraded: "dégradé",
@@ -478,12 +466,26 @@ export function hasKey(key: string): key is Key {
   return key in EN;
 }
 
-/** A known error code in words, followed in English by the core's message (which is in English:
- * a French screen shows the French words of the code only). */
-export function errorText(lang: Lang, e: { code: string; message: string }): string {
-  const key = `err_${e.code}` as Key;
-  if (!(key in EN)) return e.message;
-  return lang === "fr" ? t(lang, key) : `${t(lang, key)} ${e.message}`;
+/** An error as received from the shell: its stable code, the core's technical (English) message
+ * and the core's plain-words summary of the code in each language. */
+export interface ErrorLike {
+  code: string;
+  message: string;
+  summary_en?: string;
+  summary_fr?: string;
+}
+
+/** An error in words: the core's summary in the UI's language, and the core's technical message
+ * as a secondary detail ("" when there is no summary: the message is then all there is). */
+export function errorWords(lang: Lang, e: ErrorLike): { summary: string; detail: string } {
+  const summary = (lang === "fr" ? e.summary_fr : e.summary_en) ?? "";
+  if (!summary) return { summary: e.message, detail: "" };
+  return { summary, detail: e.message === summary ? "" : e.message };
+}
+
+/** The error's summary in the UI's language (the message when the error carries none). */
+export function errorText(lang: Lang, e: ErrorLike): string {
+  return errorWords(lang, e).summary;
 }
 
 export function triggerText(lang: Lang, trigger: string): string {

@@ -5,7 +5,8 @@ import { api, asApiError, events, type ApiError, type AppInfo, type FleetView, t
 import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
 import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
-import { detectLang, errorText, localeFor, t, triggerText, type Lang } from "./i18n";
+import { errorBlock } from "./errors";
+import { detectLang, errorText, errorWords, localeFor, t, triggerText, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
@@ -101,12 +102,14 @@ function runLine(): string {
   });
 }
 
-function setRunStatus(text: string, kind: "info" | "ok" | "error" = "info"): void {
+/** `detail`: an error's technical message, shown as the status line's tooltip. */
+function setRunStatus(text: string, kind: "info" | "ok" | "error" = "info", detail = ""): void {
   state.runStatus = text;
   const el = document.querySelector<HTMLElement>('[data-testid="run-status"]');
   if (el) {
     el.textContent = text || runLine();
     el.dataset.kind = text ? kind : "info";
+    el.title = detail;
   }
 }
 
@@ -119,7 +122,7 @@ async function scoreNow(): Promise<void> {
     await api.scoreNow();
   } catch (e) {
     const err = asApiError(e);
-    if (err.code === "run_in_progress") setRunStatus(errorText(state.lang, err), "error");
+    if (err.code === "run_in_progress") setRunStatus(errorText(state.lang, err), "error", err.message);
   } finally {
     state.scoring = false;
     renderHeader();
@@ -139,7 +142,7 @@ function onRunProgress(p: RunProgress): void {
       ),
     );
   } else if (p.phase === "failed") {
-    setRunStatus(t(lang, "runFailed", { message: p.error ? errorText(lang, p.error) : "" }), "error");
+    setRunStatus(t(lang, "runFailed", { message: p.error ? errorText(lang, p.error) : "" }), "error", p.error?.message ?? "");
     if (state.tab === "diagnostics") renderMain();
   }
 }
@@ -274,7 +277,9 @@ function scheduleForm(): HTMLElement {
             ? t(lang, "scheduleSaved", { date: formatDateTime(s.nextRun, ctx().locale) })
             : t(lang, "scheduleOff");
         } catch (err) {
-          msg.textContent = errorText(lang, asApiError(err));
+          const { summary, detail } = errorWords(lang, asApiError(err));
+          msg.textContent = summary;
+          msg.title = detail;
         }
       },
     },
@@ -398,7 +403,8 @@ async function exportCsv(): Promise<void> {
     a.remove();
     window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
   } catch (e) {
-    setRunStatus(errorText(lang, asApiError(e)), "error");
+    const err = asApiError(e);
+    setRunStatus(errorText(lang, err), "error", err.message);
   }
 }
 
@@ -455,7 +461,7 @@ function renderTrend(): HTMLElement {
   api
     .fleetTrendChart(lang)
     .then((svg) => slot.replaceChildren(svgImage(svg, t(lang, "fleetTrendAlt"), "fleet-trend-chart")))
-    .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(lang, asApiError(e)))));
+    .catch((e) => slot.replaceChildren(errorBlock(lang, asApiError(e))));
   return h(
     "section",
     { class: "trend" },
@@ -485,7 +491,7 @@ function renderDetailTab(id: string): HTMLElement {
       slot.removeAttribute("aria-busy");
       (document.getElementById("detail-title") as HTMLElement | null)?.focus();
     })
-    .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(state.lang, asApiError(e)))));
+    .catch((e) => slot.replaceChildren(errorBlock(state.lang, asApiError(e))));
   return slot;
 }
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type {
+  ApiError,
   AppInfo,
   DiagnosticsReport,
   FeatureDrift,
@@ -251,7 +252,7 @@ describe("drift table", () => {
 });
 
 /** A source answering with the fixtures; `fail` names the commands that reject. */
-function source(fail: Partial<Record<keyof DiagnosticsSource, { code: string; message: string }>> = {}) {
+function source(fail: Partial<Record<keyof DiagnosticsSource, ApiError>> = {}) {
   const queries: LogQuery[] = [];
   const answer = <T>(name: keyof DiagnosticsSource, v: T): Promise<T> => (fail[name] ? Promise.reject(fail[name]) : Promise.resolve(v));
   const src: DiagnosticsSource = {
@@ -319,7 +320,7 @@ describe("diagnostics tab", () => {
   it("says so when the health check itself fails (French)", async () => {
     const { src } = source({
       health: { code: "internal", message: "the health task failed" },
-      runDurationsChart: { code: "no_run", message: "" },
+      runDurationsChart: { code: "no_run", message: "no scoring run yet", summary_en: "No scoring run yet.", summary_fr: "Aucune évaluation pour l'instant." },
       recentLogs: { code: "internal", message: "log folder not readable" },
     });
     const panel = createDiagnostics(ctxOf("fr"), src, opts());
@@ -331,7 +332,10 @@ describe("diagnostics tab", () => {
     expect(b.textContent).toContain("Impossible de dire si le cockpit fonctionne");
     expect(b.textContent).toContain("Application 0.1.0 · modèles 1.0.0");
     expect(root.querySelector('[data-testid="diagnostics-errors"]')!.textContent).toContain("Vérification de l'état : the health task failed");
-    expect(root.querySelector('[data-testid="run-durations"]')!.textContent).toContain("Aucune évaluation pour l'instant.");
+    const durations = root.querySelector('[data-testid="run-durations"]')!;
+    // The core's French summary first, its technical message as a secondary detail.
+    expect(durations.textContent).toContain("Aucune évaluation pour l'instant.");
+    expect(durations.querySelector('small[class="error-detail"]')!.textContent).toBe("no scoring run yet");
     expect(root.querySelector('[data-testid="log-view"]')!.textContent).toContain("log folder not readable");
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Category, FleetItem } from "../src/api";
 import { csvFileName, filterArgs, filterItems, NO_FILTER, sitesOf, sortByRisk } from "../src/fleet";
 import type { Ctx } from "../src/context";
-import { detectLang, errorText, localeFor, t } from "../src/i18n";
+import { detectLang, errorText, errorWords, localeFor, t } from "../src/i18n";
 import { FIRST_ROWS, table } from "../src/views/fleet";
 import { fake, FakeElement, installFakeDom, settle } from "./fakedom";
 
@@ -80,12 +80,16 @@ describe("language", () => {
     expect(localeFor("en", "c")).toBe("en-GB");
     expect(localeFor("en", "C.UTF-8")).toBe("en-GB");
   });
-  it("fills texts and words error codes", () => {
+  it("fills texts and shows the core's error summary in the UI's language", () => {
     expect(t("en", "shown", { n: 2, total: 20 })).toBe("Turbines shown: 2 of 20");
-    // French shows the French words of a known code, never the core's English message.
-    expect(errorText("fr", { code: "no_run", message: "x" })).toBe("Aucune évaluation pour l'instant.");
-    expect(errorText("en", { code: "no_run", message: "x" })).toBe("No scoring run yet. x");
+    const noRun = { code: "no_run", message: "x", summary_en: "No scoring run yet.", summary_fr: "Aucune évaluation pour l'instant." };
+    // The words come from the core; the technical message is only a secondary detail.
+    expect(errorText("fr", noRun)).toBe("Aucune évaluation pour l'instant.");
+    expect(errorText("en", noRun)).toBe("No scoring run yet.");
+    expect(errorWords("fr", noRun)).toEqual({ summary: "Aucune évaluation pour l'instant.", detail: "x" });
+    // An error without summary (not from the shell) shows its message.
     expect(errorText("fr", { code: "weird", message: "raw" })).toBe("raw");
+    expect(errorWords("en", { code: "weird", message: "raw" })).toEqual({ summary: "raw", detail: "" });
   });
 });
 

@@ -23,11 +23,13 @@
 //! | [`charts`] | risk and fleet trend charts rendered as SVG with plotters |
 //! | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
 //! | [`telemetry`] | observability: log files and console, operations journal and metrics, functional monitoring (alert band, drift, freshness), health report, diagnostics bundle |
+//! | [`errors`] | the stable error codes the fronts receive, which code each core error has, and their plain-words summary in French and English |
 
 pub mod charts;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod errors;
 pub mod features;
 pub mod ingest;
 pub mod journal;

@@ -75,7 +75,8 @@ pub fn app(build_db: fn(&Path), state: impl FnOnce(Paths) -> AppState) -> Fixtur
     Fixture { dir, app, window }
 }
 
-/// Invokes a command as the UI does; `Err` carries the `{code, message}` the UI would get.
+/// Invokes a command as the UI does; `Err` carries the `{code, message, summary_en, summary_fr}`
+/// the UI would get.
 pub fn call(f: &Fixture, cmd: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
         &f.window,

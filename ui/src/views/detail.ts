@@ -4,7 +4,8 @@ import { api, asApiError, type Driver, type DriverText, type TurbineDetail } fro
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
 import { formatDate, formatDateTime, formatDays, formatNumber, formatPercent, formatScore } from "../format";
-import { errorText, t } from "../i18n";
+import { errorBlock } from "../errors";
+import { t } from "../i18n";
 import { badge } from "./badge";
 
 /** Signals shown under "last measurements": column, English, French, unit, decimals. */
@@ -135,7 +136,7 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
   const fill = (slot: HTMLElement, load: Promise<string>, alt: string, testid: string) =>
     load
       .then((svg) => slot.replaceChildren(svgImage(svg, alt, testid)))
-      .catch((e) => slot.replaceChildren(h("p", { class: "error" }, errorText(lang, asApiError(e)))));
+      .catch((e) => slot.replaceChildren(errorBlock(lang, asApiError(e))));
   void fill(riskSlot, api.riskChart(id.turbine_id, lang), t(lang, "riskHistoryAlt", { id: id.turbine_id }), "risk-chart");
   void fill(sigSlot, api.signalsChart(id.turbine_id, lang), t(lang, "signalsAlt", { id: id.turbine_id }), "signals-chart");
   return root;

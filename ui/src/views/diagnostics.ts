@@ -12,7 +12,8 @@ import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
 import { banner } from "../health";
-import { errorText, t } from "../i18n";
+import { errorBlock } from "../errors";
+import { t } from "../i18n";
 import { actionsBar } from "./diagnostics/actions";
 import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFreshness } from "./diagnostics/cards";
 import { logView } from "./diagnostics/logs";
@@ -87,7 +88,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
         ? data.runs.length
           ? renderJournal(ctx, data.runs, data.diagnostics?.labels ?? null)
           : h("div", {}, renderJournal(ctx, [], data.diagnostics?.labels ?? null), h("p", { class: "muted" }, t(lang, "journalEmpty")))
-        : h("p", { class: "error", "data-testid": "run-journal" }, errorText(lang, data.errors.find((e) => e.key === "failRuns")!.error)),
+        : errorBlock(lang, data.errors.find((e) => e.key === "failRuns")!.error, { "data-testid": "run-journal" }),
     );
     element.removeAttribute("aria-busy");
     if (focused) element.querySelector<HTMLElement>(`[data-testid="${focused}"]`)?.focus();
@@ -97,7 +98,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     src
       .runDurationsChart(lang)
       .then((svg) => chartSlot.replaceChildren(svgImage(svg, t(lang, "runDurationsAlt"), "run-durations-chart")))
-      .catch((e) => chartSlot.replaceChildren(h("p", { class: "error", role: "alert" }, errorText(lang, asApiError(e)))));
+      .catch((e) => chartSlot.replaceChildren(errorBlock(lang, asApiError(e), { role: "alert" })));
 
   const reload = async () => {
     await Promise.all([loadDiagnostics(src, lang).then(paint), loadChart(), logs.reload()]);

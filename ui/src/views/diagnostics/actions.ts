@@ -1,14 +1,20 @@
 // The diagnostics actions: open the log folder, export a diagnostics bundle.
 import { asApiError } from "../../api";
 import { h } from "../../dom";
-import { errorText, t, type Lang } from "../../i18n";
+import { errorWords, t, type Lang } from "../../i18n";
 import { type DiagnosticsSource } from "./types";
 
 export function actionsBar(lang: Lang, src: DiagnosticsSource): HTMLElement {
   const status = h("p", { class: "action-status", role: "status", "aria-live": "polite", "data-testid": "diag-action-status" });
-  const say = (text: string, kind: "info" | "ok" | "error") => {
+  // `detail`: an error's technical message, as the status line's tooltip.
+  const say = (text: string, kind: "info" | "ok" | "error", detail = "") => {
     status.textContent = text;
     status.setAttribute("data-kind", kind);
+    status.setAttribute("title", detail);
+  };
+  const fail = (e: unknown) => {
+    const { summary, detail } = errorWords(lang, asApiError(e));
+    say(summary, "error", detail);
   };
   const open = h(
     "button",
@@ -20,7 +26,7 @@ export function actionsBar(lang: Lang, src: DiagnosticsSource): HTMLElement {
           await src.openLogFolder();
           say(t(lang, "folderOpened"), "ok");
         } catch (e) {
-          say(errorText(lang, asApiError(e)), "error");
+          fail(e);
         }
       },
     },
@@ -41,7 +47,7 @@ export function actionsBar(lang: Lang, src: DiagnosticsSource): HTMLElement {
           const r = await src.exportDiagnosticsBundle();
           say(t(lang, "bundleSaved", { path: r.path }), "ok");
         } catch (e) {
-          say(errorText(lang, asApiError(e)), "error");
+          fail(e);
         } finally {
           exportBtn.disabled = false;
           exportBtn.setAttribute("aria-busy", "false");

@@ -5,7 +5,7 @@ import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { formatDateTime, formatNumber } from "../../format";
 import { capitalize, checkLabel, statusLabel, type Banner, type Tone } from "../../health";
-import { errorText, t, type Lang } from "../../i18n";
+import { errorWords, t, type Lang } from "../../i18n";
 import { ICON, RECENT_RUNS, type Loaded } from "./types";
 
 export function toneIcon(tone: Tone): HTMLElement {
@@ -82,7 +82,10 @@ export function renderErrors(lang: Lang, errors: Loaded["errors"]): HTMLElement 
     h(
       "ul",
       {},
-      errors.map((e) => h("li", { "data-code": e.error.code }, t(lang, e.key, { message: errorText(lang, e.error) }))),
+      errors.map((e) => {
+        const { summary, detail } = errorWords(lang, e.error);
+        return h("li", { "data-code": e.error.code }, t(lang, e.key, { message: summary }), detail ? h("small", { class: "error-detail" }, detail) : null);
+      }),
     ),
   );
 }

@@ -3,7 +3,8 @@ import { asApiError, type ApiError, type LogLevel, type LogLine } from "../../ap
 import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { capitalize, FILTER_LEVELS, filterLogs, levelFilterLabel, levelWord } from "../../health";
-import { errorText, t } from "../../i18n";
+import { errorBlock } from "../../errors";
+import { t } from "../../i18n";
 import { type DiagnosticsSource, type LogFilter, type Options } from "./types";
 
 export interface LogView {
@@ -58,7 +59,7 @@ export function logView(ctx: Ctx, src: DiagnosticsSource, filter: LogFilter, opt
   const paint = () => {
     const visible = filterLogs(lines, filter.level, filter.search);
     list.replaceChildren(...visible.map((l) => logLine(ctx, l)));
-    errorSlot.replaceChildren(error ? h("p", { class: "error", role: "alert" }, errorText(lang, error)) : "");
+    errorSlot.replaceChildren(error ? errorBlock(lang, error, { role: "alert" }) : "");
     shown.textContent = !loaded
       ? t(lang, "loading")
       : visible.length

@@ -1,0 +1,472 @@
+//! The stable error codes the fronts receive, and the one place that says which code each core
+//! error has ([`Coded`]) and what it means in plain words, in French and English
+//! ([`ErrorCode::summary`]). The fronts keep the core's technical English message as a detail.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::charts::ChartError;
+use crate::demo::DemoError;
+use crate::features::FeatureError;
+use crate::ingest::IngestError;
+use crate::lang::Lang;
+use crate::mapping::MappingError;
+use crate::model::ModelError;
+use crate::risk::RiskError;
+use crate::runs::queries::QueryError;
+use crate::runs::RunError;
+use crate::service::ServiceError;
+use crate::sim::SimError;
+use crate::store::StoreError;
+use crate::telemetry::TelemetryError;
+use crate::triggers::TriggerError;
+
+/// Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
+/// `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The app is still creating its database (demo park).
+    Preparing,
+    /// The app's start-up failed for another reason than the demo park or the models.
+    Startup,
+    /// A failure that is not the user's to fix (a task that died, a lock poisoned).
+    Internal,
+    /// The scoring service is not running.
+    Service,
+    /// A database read or write failed.
+    Database,
+    /// The database (or its folder) cannot be opened or created.
+    DatabaseOpen,
+    /// The database was written by a newer cockpit.
+    DatabaseTooNew,
+    /// No data folder could be determined for this user.
+    NoDataDir,
+    /// No scoring run has been made yet.
+    NoRun,
+    /// The database holds nothing to score.
+    NoData,
+    /// A scoring run is already in progress.
+    RunInProgress,
+    /// The turbine asked for does not exist.
+    UnknownTurbine,
+    /// The risk category asked for does not exist.
+    UnknownCategory,
+    /// The sort key asked for does not exist.
+    UnknownSort,
+    /// The models are missing, invalid or failed while scoring.
+    Models,
+    /// The model inputs could not be computed.
+    Features,
+    /// The risk policy cannot be read or is not valid.
+    RiskPolicy,
+    /// A chart could not be drawn.
+    Chart,
+    /// The demo park could not be prepared.
+    Demo,
+    /// A fleet simulation failed.
+    Simulation,
+    /// A data file could not be ingested.
+    Ingest,
+    /// A column mapping cannot be used.
+    Mapping,
+    /// A time of day is not `HH:MM`.
+    InvalidTime,
+    /// A scoring trigger (schedule, folder watcher) failed.
+    Triggers,
+    /// The log files could not be set up or read.
+    Logs,
+    /// The diagnostics bundle could not be written.
+    Bundle,
+    /// A log level that is not error, warn, info or debug.
+    InvalidLevel,
+    /// A folder could not be created or opened in the file manager.
+    OpenFolder,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 28] = [
+        ErrorCode::Preparing,
+        ErrorCode::Startup,
+        ErrorCode::Internal,
+        ErrorCode::Service,
+        ErrorCode::Database,
+        ErrorCode::DatabaseOpen,
+        ErrorCode::DatabaseTooNew,
+        ErrorCode::NoDataDir,
+        ErrorCode::NoRun,
+        ErrorCode::NoData,
+        ErrorCode::RunInProgress,
+        ErrorCode::UnknownTurbine,
+        ErrorCode::UnknownCategory,
+        ErrorCode::UnknownSort,
+        ErrorCode::Models,
+        ErrorCode::Features,
+        ErrorCode::RiskPolicy,
+        ErrorCode::Chart,
+        ErrorCode::Demo,
+        ErrorCode::Simulation,
+        ErrorCode::Ingest,
+        ErrorCode::Mapping,
+        ErrorCode::InvalidTime,
+        ErrorCode::Triggers,
+        ErrorCode::Logs,
+        ErrorCode::Bundle,
+        ErrorCode::InvalidLevel,
+        ErrorCode::OpenFolder,
+    ];
+
+    /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Preparing => "preparing",
+            ErrorCode::Startup => "startup",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Service => "service",
+            ErrorCode::Database => "database",
+            ErrorCode::DatabaseOpen => "database_open",
+            ErrorCode::DatabaseTooNew => "database_too_new",
+            ErrorCode::NoDataDir => "no_data_dir",
+            ErrorCode::NoRun => "no_run",
+            ErrorCode::NoData => "no_data",
+            ErrorCode::RunInProgress => "run_in_progress",
+            ErrorCode::UnknownTurbine => "unknown_turbine",
+            ErrorCode::UnknownCategory => "unknown_category",
+            ErrorCode::UnknownSort => "unknown_sort",
+            ErrorCode::Models => "models",
+            ErrorCode::Features => "features",
+            ErrorCode::RiskPolicy => "risk_policy",
+            ErrorCode::Chart => "chart",
+            ErrorCode::Demo => "demo",
+            ErrorCode::Simulation => "simulation",
+            ErrorCode::Ingest => "ingest",
+            ErrorCode::Mapping => "mapping",
+            ErrorCode::InvalidTime => "invalid_time",
+            ErrorCode::Triggers => "triggers",
+            ErrorCode::Logs => "logs",
+            ErrorCode::Bundle => "bundle",
+            ErrorCode::InvalidLevel => "invalid_level",
+            ErrorCode::OpenFolder => "open_folder",
+        }
+    }
+
+    /// The code whose [`as_str`](Self::as_str) is `code`, if any.
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// What the error means, in one plain sentence in `lang` (the only source of these words:
+    /// the UI shows what it receives).
+    pub fn summary(self, lang: Lang) -> &'static str {
+        let (en, fr) = match self {
+            ErrorCode::Preparing => (
+                "The cockpit is still preparing its data.",
+                "Le cockpit prépare encore ses données.",
+            ),
+            ErrorCode::Startup => (
+                "The cockpit could not start properly.",
+                "Le cockpit n'a pas pu démarrer correctement.",
+            ),
+            ErrorCode::Internal => (
+                "An unexpected internal failure occurred.",
+                "Une défaillance interne inattendue s'est produite.",
+            ),
+            ErrorCode::Service => (
+                "The scoring service is not running.",
+                "Le service d'évaluation n'est pas en marche.",
+            ),
+            ErrorCode::Database => (
+                "The database could not be read or written.",
+                "La base de données n'a pas pu être lue ou écrite.",
+            ),
+            ErrorCode::DatabaseOpen => (
+                "The database cannot be opened.",
+                "La base de données ne peut pas être ouverte.",
+            ),
+            ErrorCode::DatabaseTooNew => (
+                "The database was written by a newer version of the cockpit.",
+                "La base de données a été écrite par une version plus récente du cockpit.",
+            ),
+            ErrorCode::NoDataDir => (
+                "No data folder could be found for this user.",
+                "Aucun dossier de données n'a pu être déterminé pour cet utilisateur.",
+            ),
+            ErrorCode::NoRun => ("No scoring run yet.", "Aucune évaluation pour l'instant."),
+            ErrorCode::NoData => (
+                "There is no turbine data to score yet.",
+                "Il n'y a pas encore de données d'éoliennes à évaluer.",
+            ),
+            ErrorCode::RunInProgress => (
+                "A scoring run is already in progress.",
+                "Une évaluation est déjà en cours.",
+            ),
+            ErrorCode::UnknownTurbine => ("Unknown turbine.", "Éolienne inconnue."),
+            ErrorCode::UnknownCategory => {
+                ("Unknown risk category.", "Catégorie de risque inconnue.")
+            }
+            ErrorCode::UnknownSort => ("Unknown sort order.", "Ordre de tri inconnu."),
+            ErrorCode::Models => (
+                "The models are not available.",
+                "Les modèles ne sont pas disponibles.",
+            ),
+            ErrorCode::Features => (
+                "The model inputs could not be computed.",
+                "Les entrées des modèles n'ont pas pu être calculées.",
+            ),
+            ErrorCode::RiskPolicy => (
+                "The risk policy cannot be read or is not valid.",
+                "La politique de risque est illisible ou non valide.",
+            ),
+            ErrorCode::Chart => (
+                "The chart could not be drawn.",
+                "Le graphique n'a pas pu être tracé.",
+            ),
+            ErrorCode::Demo => (
+                "The demo park could not be prepared.",
+                "Le parc de démonstration n'a pas pu être préparé.",
+            ),
+            ErrorCode::Simulation => (
+                "The simulation could not be completed.",
+                "La simulation n'a pas pu aboutir.",
+            ),
+            ErrorCode::Ingest => (
+                "The data file could not be imported.",
+                "Le fichier de données n'a pas pu être importé.",
+            ),
+            ErrorCode::Mapping => (
+                "The column mapping cannot be used.",
+                "La correspondance de colonnes est inutilisable.",
+            ),
+            ErrorCode::InvalidTime => (
+                "Time of day not valid: use HH:MM.",
+                "Heure non valide : utilisez HH:MM.",
+            ),
+            ErrorCode::Triggers => (
+                "A scoring trigger (schedule or watched folder) failed.",
+                "Un déclencheur d'évaluation (horaire ou dossier surveillé) a échoué.",
+            ),
+            ErrorCode::Logs => (
+                "The log files could not be read or set up.",
+                "Les fichiers journaux n'ont pas pu être lus ou mis en place.",
+            ),
+            ErrorCode::Bundle => (
+                "The diagnostics bundle could not be written.",
+                "Le paquet de diagnostic n'a pas pu être écrit.",
+            ),
+            ErrorCode::InvalidLevel => ("Unknown log level.", "Niveau de journal inconnu."),
+            ErrorCode::OpenFolder => (
+                "The folder could not be opened.",
+                "Le dossier n'a pas pu être ouvert.",
+            ),
+        };
+        lang.pick(en, fr)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error that knows its stable [`ErrorCode`]: every core error that reaches a front.
+pub trait Coded {
+    /// The stable code of this error (nested errors give their inner error's code).
+    fn code(&self) -> ErrorCode;
+}
+
+impl Coded for StoreError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::NoDataDir => ErrorCode::NoDataDir,
+            StoreError::CreateDir { .. } | StoreError::Open { .. } => ErrorCode::DatabaseOpen,
+            StoreError::Sql(_) => ErrorCode::Database,
+        }
+    }
+}
+
+impl Coded for RunError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RunError::InProgress { .. } => ErrorCode::RunInProgress,
+            RunError::NoData => ErrorCode::NoData,
+            RunError::Model(_) => ErrorCode::Models,
+            RunError::Features(_) => ErrorCode::Features,
+            RunError::Store(_) | RunError::Sql(_) | RunError::Lock { .. } => ErrorCode::Database,
+        }
+    }
+}
+
+impl Coded for QueryError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            QueryError::NoRun => ErrorCode::NoRun,
+            QueryError::UnknownTurbine { .. } => ErrorCode::UnknownTurbine,
+            QueryError::UnknownCategory(_) => ErrorCode::UnknownCategory,
+            QueryError::UnknownSort(_) => ErrorCode::UnknownSort,
+            QueryError::Run(r) => r.code(),
+            QueryError::Sql(_) => ErrorCode::Database,
+        }
+    }
+}
+
+impl Coded for ChartError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ChartError::Query(q) => q.code(),
+            ChartError::Sql(_) => ErrorCode::Database,
+            ChartError::Draw(_) => ErrorCode::Chart,
+        }
+    }
+}
+
+impl Coded for ModelError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Models
+    }
+}
+
+impl Coded for FeatureError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            FeatureError::NoData => ErrorCode::NoData,
+            FeatureError::BadInterval(_) | FeatureError::Write(_) | FeatureError::Csv(_) => {
+                ErrorCode::Features
+            }
+            FeatureError::Store(s) => s.code(),
+            FeatureError::Sql(_) => ErrorCode::Database,
+        }
+    }
+}
+
+impl Coded for RiskError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::RiskPolicy
+    }
+}
+
+impl Coded for DemoError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Demo
+    }
+}
+
+impl Coded for SimError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Simulation
+    }
+}
+
+impl Coded for TriggerError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            TriggerError::BadTime(_) => ErrorCode::InvalidTime,
+            TriggerError::Watch { .. } | TriggerError::Io { .. } | TriggerError::Thread(_) => {
+                ErrorCode::Triggers
+            }
+        }
+    }
+}
+
+impl Coded for ServiceError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ServiceError::Store(s) => s.code(),
+            ServiceError::Model(m) => m.code(),
+            ServiceError::Run(r) => r.code(),
+            ServiceError::Trigger(t) => t.code(),
+            ServiceError::NoModels(_) => ErrorCode::Models,
+        }
+    }
+}
+
+impl Coded for IngestError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            IngestError::Store(s) => s.code(),
+            IngestError::Database { .. } => ErrorCode::Database,
+            _ => ErrorCode::Ingest,
+        }
+    }
+}
+
+impl Coded for MappingError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Mapping
+    }
+}
+
+impl Coded for TelemetryError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            TelemetryError::Store(s) => s.code(),
+            TelemetryError::Query(q) => q.code(),
+            TelemetryError::Sql(_) => ErrorCode::Database,
+            TelemetryError::ReadLogs { .. }
+            | TelemetryError::LogDir { .. }
+            | TelemetryError::LogFile { .. }
+            | TelemetryError::Filter { .. }
+            | TelemetryError::AlreadyInitialised => ErrorCode::Logs,
+            TelemetryError::Bundle { .. } | TelemetryError::Json(_) => ErrorCode::Bundle,
+            TelemetryError::Draw(_) => ErrorCode::Chart,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_summary_in_both_languages() {
+        for lang in [Lang::En, Lang::Fr] {
+            let mut seen = HashSet::new();
+            for code in ErrorCode::ALL {
+                let s = code.summary(lang);
+                assert!(!s.trim().is_empty(), "{code} has no summary in {lang:?}");
+                assert!(seen.insert(s), "{code} shares its {lang:?} summary: {s}");
+            }
+        }
+        for code in ErrorCode::ALL {
+            assert_ne!(code.summary(Lang::En), code.summary(Lang::Fr), "{code}");
+        }
+    }
+
+    #[test]
+    fn codes_serialize_as_their_stable_string_and_parse_back() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code} is listed twice");
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("weird"), None);
+    }
+
+    #[test]
+    fn nested_errors_give_their_inner_code() {
+        assert_eq!(QueryError::NoRun.code().as_str(), "no_run");
+        assert_eq!(QueryError::Run(RunError::NoData).code().as_str(), "no_data");
+        assert_eq!(
+            ChartError::Query(QueryError::UnknownSort("x".into())).code(),
+            ErrorCode::UnknownSort
+        );
+        assert_eq!(
+            ServiceError::Trigger(TriggerError::BadTime("25:00".into())).code(),
+            ErrorCode::InvalidTime
+        );
+        assert_eq!(
+            ServiceError::Store(StoreError::NoDataDir).code().as_str(),
+            "no_data_dir"
+        );
+        assert_eq!(
+            TelemetryError::Query(QueryError::NoRun).code(),
+            ErrorCode::NoRun
+        );
+    }
+}
