@@ -1,29 +1,34 @@
 //! # cockpit-core
 //!
-//! The headless domain library of EnergiTech Cockpit. It knows nothing about windows or web
-//! views: the `cockpit` command and the desktop shell are thin fronts over it.
+//! The headless domain library of EnergiTech Cockpit. It knows nothing about windows, terminals
+//! or web views: the `cockpit` command and the desktop shell are thin fronts that parse, call
+//! and display. Every rule and every user-facing sentence (in French and English) lives here.
 //!
-//! One module per concern:
+//! The modules sit in layers that only point down (the order is written in `ARCHITECTURE.md`
+//! and checked by `make lint`):
 //!
-//! | module | owns |
-//! |---|---|
-//! | [`schema`] | the data contract: canonical SCADA columns, units and ranges, registry and logbook |
-//! | [`sim`] | the seeded, physically plausible fleet simulator |
-//! | [`mapping`] | column mappings that turn foreign exports into the canonical schema |
-//! | [`ingest`] | streaming, validating ingestion of CSV files with quarantine of bad rows |
-//! | [`store`] | the SQLite database: connection settings, migrations, queries |
-//! | [`features`] | the model inputs, computed once for training export and scoring alike |
-//! | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
-//! | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
-//! | [`runs`] | scoring runs (atomic), drivers, fleet/turbine/journal queries, backtest |
-//! | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
-//! | [`workspace`] | what a database path implies: its inbox, demo files, logs and scoring lock; loading the models; preparing the demo park |
-//! | [`config`] | where the models, the risk policy and the configuration folder are |
-//! | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
-//! | [`charts`] | risk and fleet trend charts rendered as SVG with plotters |
-//! | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
-//! | [`telemetry`] | observability: log files and console, operations journal and metrics, functional monitoring (alert band, drift, freshness), health report, diagnostics bundle |
-//! | [`errors`] | the stable error codes the fronts receive, which code each core error has, and their plain-words summary in French and English |
+//! | layer | module | owns |
+//! |---|---|---|
+//! | vocabulary | [`schema`] | the data contract: canonical SCADA columns, units and ranges, registry and logbook, timestamps |
+//! | | [`clock`] | the wall clock |
+//! | | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
+//! | | [`lang`] | French and English: category, signal and trigger words, numbers, days |
+//! | infrastructure | [`store`] | the SQLite database: connection settings, migrations, queries |
+//! | | [`config`] | where the models, the risk policy and the configuration folder are |
+//! | | [`journal`] | the operations journal and what may be written to a log |
+//! | domain | [`sim`] | the seeded, physically plausible fleet simulator |
+//! | | [`mapping`] | column mappings that turn foreign exports into the canonical schema |
+//! | | [`ingest`] | streaming, validating ingestion of CSV files with quarantine of bad rows |
+//! | | [`features`] | the model inputs, computed once for training export and scoring alike |
+//! | | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
+//! | | [`runs`] | scoring runs (atomic), drivers and their sentences, fleet/turbine/journal queries and search, backtest |
+//! | | [`charts`] | risk, signal and fleet trend charts rendered as SVG with plotters |
+//! | | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
+//! | orchestration | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
+//! | | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
+//! | | [`workspace`] | what a database path implies: inbox, demo files, logs, scoring lock; loading the models; preparing the demo park |
+//! | reports | [`telemetry`] | observability: log files and console, metrics, functional monitoring, health report, diagnostics bundle |
+//! | | [`errors`] | the stable code of every core error and its summary in French and English |
 
 pub mod charts;
 pub mod clock;
