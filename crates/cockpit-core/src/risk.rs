@@ -24,22 +24,35 @@ pub const DEFAULT_POLICY_TOML: &str = include_str!("../../../data/risk-policy.to
 /// Errors of the risk policy.
 #[derive(Debug, thiserror::Error)]
 pub enum RiskError {
+    /// The policy file cannot be read.
     #[error("cannot read the risk policy {path}: {source}")]
     Read {
+        /// The policy file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The policy text is not valid TOML, lacks a field, or its thresholds are out of order.
     #[error("the risk policy {origin} is not valid: {message}")]
-    Invalid { origin: String, message: String },
+    Invalid {
+        /// Where the text came from: the file path, or `default` for the built-in policy.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Priority category of a turbine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
+    /// Risk level below the moderate probability threshold (score under 25).
     Low,
+    /// From the moderate to the high threshold (score 25 to 49.9).
     Moderate,
+    /// From the high to the critical threshold (score 50 to 74.9).
     High,
+    /// At or above the critical threshold (score 75 to 100).
     Critical,
 }
 
@@ -92,8 +105,11 @@ impl fmt::Display for Category {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProbabilityThresholds {
+    /// Probability (0–1, exclusive) from which a turbine is moderate; below `high`.
     pub moderate: f64,
+    /// Probability from which a turbine is high; between `moderate` and `critical`.
     pub high: f64,
+    /// Probability from which a turbine is critical; below 1.
     pub critical: f64,
 }
 
@@ -101,8 +117,12 @@ pub struct ProbabilityThresholds {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DaysThresholds {
+    /// Days to failure at or under which the estimate alone makes a turbine moderate; below
+    /// `horizon`.
     pub moderate: f64,
+    /// Days at or under which it makes it high; between `critical` and `moderate`.
     pub high: f64,
+    /// Days at or under which it makes it critical; above 0.
     pub critical: f64,
     /// Beyond this many days the estimate adds no risk (the regressor's horizon).
     pub horizon: f64,
@@ -112,7 +132,9 @@ pub struct DaysThresholds {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskPolicy {
+    /// Thresholds on the probability of failure within 7 days (`[probability]`).
     pub probability: ProbabilityThresholds,
+    /// Thresholds on the estimated days to failure (`[days_to_failure]`).
     pub days_to_failure: DaysThresholds,
 }
 
@@ -121,6 +143,7 @@ pub struct RiskPolicy {
 pub struct Assessment {
     /// 0–100, one decimal.
     pub score: f64,
+    /// The category of the risk level; always agrees with `score`.
     pub category: Category,
     /// Which output decided: `probability` or `days_to_failure`.
     pub decided_by: &'static str,

@@ -9,44 +9,76 @@ use crate::store::StoreError;
 pub enum IngestError {
     /// The file does not exist.
     #[error("{path}: file not found")]
-    NotFound { path: PathBuf },
+    NotFound {
+        /// The path given.
+        path: PathBuf,
+    },
     /// The file (or folder) cannot be read.
     #[error("{path}: cannot read the file: {source}")]
     Unreadable {
+        /// The file or folder.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     /// No header line.
     #[error("{path}: the file is empty (no header line)")]
-    Empty { path: PathBuf },
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
     /// Binary data or text that is not UTF-8.
     #[error("{path}: this is not a CSV text file ({why})")]
-    NotText { path: PathBuf, why: String },
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away: a zero byte or invalid UTF-8, with its byte offset.
+        why: String,
+    },
     /// The header matches no kind of file.
     #[error("{path}: the header does not look like a SCADA, turbine registry or logbook export ({why}); if the file comes from another system, pass a column mapping with --mapping")]
-    UnknownKind { path: PathBuf, why: String },
+    UnknownKind {
+        /// The file.
+        path: PathBuf,
+        /// Why no kind fits: a single column, or the header names found and those each kind needs.
+        why: String,
+    },
     /// The header lacks required columns of its kind.
     #[error("{path}: missing required column{plural} {columns} for a {kind} file{hint}", plural = if columns.contains(',') { "s" } else { "" })]
     MissingColumns {
+        /// The file.
         path: PathBuf,
+        /// The kind the header was recognised as: `scada`, `registry` or `logbook`.
         kind: &'static str,
+        /// The missing columns, comma-separated.
         columns: String,
+        /// Extra advice appended to the message (empty when there is none).
         hint: String,
     },
     /// The header names a column twice.
     #[error("{path}: the header names column '{column}' twice")]
-    DuplicateColumn { path: PathBuf, column: String },
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The repeated column name.
+        column: String,
+    },
     /// A line cannot be read (I/O or CSV error).
     #[error("{path}: cannot read line {line}: {message}")]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// 1-based line number in the file.
         line: u64,
+        /// The reader's description of the problem.
         message: String,
     },
     /// Storing rows failed.
     #[error("{path}: database error while storing rows: {source}")]
     Database {
+        /// The file whose rows were being stored.
         path: PathBuf,
+        /// The SQLite error.
         source: rusqlite::Error,
     },
     /// The database could not be queried.

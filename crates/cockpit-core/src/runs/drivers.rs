@@ -59,6 +59,8 @@ pub struct Driver {
     /// established.
     #[serde(deserialize_with = "nan_from_null")]
     pub reference: f64,
+    /// Unit of `value` and `reference`: `°C` or `mm/s` for key signals (`…/d` for a trend),
+    /// `% rated` for the power curve, `°` for the pitch.
     pub unit: String,
     /// What the value is compared with (key signals only; `load` for the others).
     #[serde(default)]

@@ -51,12 +51,16 @@ pub const PROBE_KEY: &str = "health_probe";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Working.
     Ok,
+    /// Working, but something needs attention.
     Degraded,
+    /// Not working: scores are missing or wrong until it is fixed.
     Error,
 }
 
 impl Status {
+    /// Lowercase English name: `ok`, `degraded` or `error` (as serialized).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -81,6 +85,7 @@ pub struct Check {
     /// `database`, `models`, `onnx_runtime`, `schedule`, `last_run`, `errors_24h`,
     /// `freshness` or `inbox`.
     pub name: &'static str,
+    /// Outcome of the check.
     pub status: Status,
     /// What was found and, when not ok, what to do.
     pub message: String,
@@ -97,12 +102,15 @@ fn check(name: &'static str, status: Status, message: impl Into<String>) -> Chec
 /// The health report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HealthReport {
+    /// The worst status of the checks.
     pub status: Status,
     /// RFC 3339 (UTC).
     pub checked_at: String,
+    /// Version of the CLI or the app that ran the checks.
     pub app_version: String,
     /// Version of the models loaded (or in service), `None` when none are.
     pub model_version: Option<String>,
+    /// The eight checks, in the order of the table above.
     pub checks: Vec<Check>,
     /// How long the checks took.
     pub duration_ms: u64,
@@ -111,8 +119,11 @@ pub struct HealthReport {
 /// What to check.
 #[derive(Debug, Clone)]
 pub struct HealthConfig {
+    /// The SQLite database file.
     pub db: PathBuf,
+    /// The models folder (manifest and ONNX files).
     pub models_dir: PathBuf,
+    /// The inbox folder watched for CSV exports.
     pub inbox: PathBuf,
     /// Version of the CLI or the app.
     pub app_version: String,
@@ -121,6 +132,7 @@ pub struct HealthConfig {
     pub models_in_service: Option<Result<String, String>>,
     /// Unix seconds.
     pub now: i64,
+    /// Hours without data after which a turbine is stale (default 24).
     pub freshness_hours: f64,
     /// Language of the checks' messages.
     pub lang: Lang,
