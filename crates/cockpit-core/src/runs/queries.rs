@@ -64,6 +64,7 @@ pub struct FleetFilter {
 
 /// One turbine in the fleet view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FleetItem {
     pub turbine_id: String,
     pub site: String,
@@ -221,6 +222,7 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
 
 /// What a fleet row says, in one language: the text the UI shows and the work list writes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FleetItemText {
     /// The category's name, or "not scored".
     pub category: String,
@@ -380,6 +382,7 @@ impl NotScoredReason {
 
 /// Identity of a turbine.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
     pub turbine_id: String,
     pub site: String,
@@ -392,6 +395,7 @@ pub struct Identity {
 
 /// One point of a turbine's risk history (one per run).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryPoint {
     pub run_id: i64,
     pub as_of: String,
@@ -404,6 +408,7 @@ pub struct HistoryPoint {
 
 /// The latest prediction of a turbine, with the feature values it used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LatestPrediction {
     pub run_id: i64,
     pub scored_at: String,
@@ -415,14 +420,17 @@ pub struct LatestPrediction {
     pub ttf_days: Option<f64>,
     pub ttf_censored: bool,
     /// Feature name → value (`null` for NaN), in model order.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, number | null>"))]
     pub features: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Everything about one turbine.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TurbineDetail {
     pub identity: Identity,
     /// The latest stored record: timestamp and each signal (absent values omitted).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, number | string | null>"))]
     pub last_measurements: serde_json::Map<String, serde_json::Value>,
     pub prediction: Option<LatestPrediction>,
     pub drivers: Vec<Driver>,
