@@ -162,15 +162,65 @@ export type FleetRow = {
 /**
  * Category, not-scored reason, drivers in words, and what a search matches.
  */
-text: FleetItemText, turbine_id: string, site: string, model: string, scored: boolean, not_scored_reason: string | null, risk_score: number | null, category: Category | null, p_fail_7d: number | null, ttf_days: number | null, 
+text: FleetItemText, 
+/**
+ * The turbine's id as in the data, e.g. `LYO-01`.
+ */
+turbine_id: string, 
+/**
+ * Its site.
+ */
+site: string, 
+/**
+ * Its turbine model (from the registry).
+ */
+model: string, 
+/**
+ * Whether the run scored it; when `false`, `not_scored_reason` says why.
+ */
+scored: boolean, 
+/**
+ * Why it was not scored, as the English sentence the run stored ([`NotScoredReason`]);
+ * `None` when scored.
+ */
+not_scored_reason: string | null, 
+/**
+ * Risk score, 0–100; `None` when not scored.
+ */
+risk_score: number | null, 
+/**
+ * Risk tier; `None` when not scored.
+ */
+category: Category | null, 
+/**
+ * Probability of failure within 7 days, 0–1; `None` when not scored.
+ */
+p_fail_7d: number | null, 
+/**
+ * Estimated days to failure; `None` when not scored.
+ */
+ttf_days: number | null, 
 /**
  * The days-to-failure estimate is at the model's horizon: show "> N days".
  */
-ttf_censored: boolean, drivers: Array<Driver>, 
+ttf_censored: boolean, 
+/**
+ * The indicators that push its risk up, strongest first; empty when not scored.
+ */
+drivers: Array<Driver>, 
 /**
  * Data watermark of the run (when the prediction holds).
  */
-scored_at: string, last_data: string | null, run_id: number, };
+scored_at: string, 
+/**
+ * Its latest SCADA record before the run's watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC);
+ * `None` if it has none.
+ */
+last_data: string | null, 
+/**
+ * The run the row comes from (row id in `runs`).
+ */
+run_id: number, };
 
 /**
  * The fleet view as the UI receives it: rows already phrased.
@@ -197,12 +247,77 @@ sort?: string, limit?: number, };
 /**
  * Identity of a turbine.
  */
-export type Identity = { turbine_id: string, site: string, model: string, rated_power_kw: number, latitude: number, longitude: number, commissioning_date: string, };
+export type Identity = { 
+/**
+ * The turbine's id as in the data, e.g. `LYO-01`.
+ */
+turbine_id: string, 
+/**
+ * Its site.
+ */
+site: string, 
+/**
+ * Its turbine model.
+ */
+model: string, 
+/**
+ * Rated power, in kW.
+ */
+rated_power_kw: number, 
+/**
+ * Latitude, in degrees (−90 to 90).
+ */
+latitude: number, 
+/**
+ * Longitude, in degrees (−180 to 180).
+ */
+longitude: number, 
+/**
+ * Commissioning date, `YYYY-MM-DD`.
+ */
+commissioning_date: string, };
 
 /**
  * The latest prediction of a turbine, with the feature values it used.
  */
-export type LatestPrediction = { run_id: number, scored_at: string, scored: boolean, not_scored_reason: string | null, risk_score: number | null, category: Category | null, p_fail_7d: number | null, ttf_days: number | null, ttf_censored: boolean, 
+export type LatestPrediction = { 
+/**
+ * The latest successful run (row id in `runs`).
+ */
+run_id: number, 
+/**
+ * That run's data watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC; empty if it has none).
+ */
+scored_at: string, 
+/**
+ * Whether the run scored the turbine; when `false`, `not_scored_reason` says why.
+ */
+scored: boolean, 
+/**
+ * Why it was not scored, as the English sentence the run stored ([`NotScoredReason`]);
+ * `None` when scored.
+ */
+not_scored_reason: string | null, 
+/**
+ * Risk score, 0–100; `None` when not scored.
+ */
+risk_score: number | null, 
+/**
+ * Risk tier; `None` when not scored.
+ */
+category: Category | null, 
+/**
+ * Probability of failure within 7 days, 0–1; `None` when not scored.
+ */
+p_fail_7d: number | null, 
+/**
+ * Estimated days to failure; `None` when not scored.
+ */
+ttf_days: number | null, 
+/**
+ * The days-to-failure estimate is at the model's horizon: show "> N days".
+ */
+ttf_censored: boolean, 
 /**
  * Feature name → value (`null` for NaN), in model order.
  */
@@ -211,7 +326,35 @@ features: Record<string, number | null>, };
 /**
  * One point of a turbine's risk history (one per run).
  */
-export type HistoryPoint = { run_id: number, as_of: string, scored: boolean, risk_score: number | null, category: Category | null, p_fail_7d: number | null, ttf_days: number | null, };
+export type HistoryPoint = { 
+/**
+ * The run (row id in `runs`).
+ */
+run_id: number, 
+/**
+ * The run's data watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+ */
+as_of: string, 
+/**
+ * Whether the run scored the turbine.
+ */
+scored: boolean, 
+/**
+ * Risk score, 0–100; `None` when not scored.
+ */
+risk_score: number | null, 
+/**
+ * Risk tier; `None` when not scored.
+ */
+category: Category | null, 
+/**
+ * Probability of failure within 7 days, 0–1; `None` when not scored.
+ */
+p_fail_7d: number | null, 
+/**
+ * Estimated days to failure; `None` when not scored.
+ */
+ttf_days: number | null, };
 
 /**
  * A driver in words: its sentence, its value and normal value with units, its contribution.
@@ -246,11 +389,28 @@ drivers: Array<DriverText>, };
 /**
  * A turbine's detail as the UI receives it.
  */
-export type TurbinePage = { text: DetailText, identity: Identity, 
+export type TurbinePage = { text: DetailText, 
+/**
+ * Who the turbine is.
+ */
+identity: Identity, 
 /**
  * The latest stored record: timestamp and each signal (absent values omitted).
  */
-last_measurements: Record<string, number | string | null>, prediction: LatestPrediction | null, drivers: Array<Driver>, history: Array<HistoryPoint>, };
+last_measurements: Record<string, number | string | null>, 
+/**
+ * Its prediction in the latest successful run; `None` without a run or when that run did
+ * not include it.
+ */
+prediction: LatestPrediction | null, 
+/**
+ * The drivers of that prediction, strongest first; empty when there is none.
+ */
+drivers: Array<Driver>, 
+/**
+ * Its risk history: one point per successful run, oldest first.
+ */
+history: Array<HistoryPoint>, };
 
 /**
  * The daily run as the UI shows it.
