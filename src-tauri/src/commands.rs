@@ -67,7 +67,8 @@ where
 }
 
 /// Filters of the fleet view and of the work list, as the UI sends them.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ts_rs::TS)]
+#[ts(optional_fields)]
 #[serde(default, rename_all = "camelCase")]
 pub struct FleetFilterArgs {
     /// `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
@@ -114,7 +115,7 @@ fn lang_of(lang: Option<&str>) -> Lang {
 }
 
 /// A fleet row with its words in the UI's language.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FleetRow {
     #[serde(flatten)]
     pub item: FleetItem,
@@ -123,7 +124,7 @@ pub struct FleetRow {
 }
 
 /// The names of the categories in the UI's language (`none`: not scored).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CategoryLabels {
     pub critical: &'static str,
     pub high: &'static str,
@@ -146,7 +147,7 @@ impl CategoryLabels {
 }
 
 /// The fleet view as the UI receives it: rows already phrased.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FleetPage {
     pub run: RunRecord,
     pub counts: CategoryCounts,
@@ -189,7 +190,7 @@ pub async fn fleet<R: Runtime>(
 }
 
 /// A driver in words: its sentence, its value and normal value with units, its contribution.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DriverText {
     pub phrase: String,
     pub value: String,
@@ -214,7 +215,7 @@ impl DriverText {
 }
 
 /// The words of a turbine's detail.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DetailText {
     /// The latest prediction's category, or "not scored".
     pub category: String,
@@ -225,7 +226,7 @@ pub struct DetailText {
 }
 
 /// A turbine's detail as the UI receives it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TurbinePage {
     #[serde(flatten)]
     pub detail: TurbineDetail,
@@ -279,11 +280,13 @@ pub async fn runs<R: Runtime>(
 }
 
 /// Payload of [`RUN_PROGRESS_EVENT`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RunProgress {
     /// `started`, `succeeded` or `failed`.
+    #[ts(type = "\"started\" | \"succeeded\" | \"failed\"")]
     pub phase: &'static str,
     pub run: Option<RunRecord>,
+    #[ts(type = "ApiError | null")]
     pub error: Option<ApiError>,
 }
 
@@ -358,7 +361,7 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
 }
 
 /// The daily run as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleView {
     pub enabled: bool,
@@ -499,7 +502,7 @@ pub async fn export_worklist_csv<R: Runtime>(
 }
 
 /// Versions and folders, for the diagnostics tab.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub app_version: String,

@@ -137,7 +137,7 @@ pub async fn health<R: Runtime>(
 
 /// The diagnostics as the UI receives them: the core's report with the category names in the
 /// UI's language.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
 pub struct DiagnosticsPage {
     #[serde(flatten)]
     pub report: Diagnostics,
@@ -283,7 +283,7 @@ pub async fn open_log_folder<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiErr
 }
 
 /// Where the bundle was written.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BundlePath {
     pub path: String,
 }

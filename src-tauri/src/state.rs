@@ -53,7 +53,7 @@ impl std::ops::Deref for Paths {
 }
 
 /// Where the app is in its start-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
     /// Opening the database and starting the triggers.

@@ -33,7 +33,7 @@ function health(over: Partial<Record<string, HealthCheck["status"]>> = {}, messa
   const checks = ALL_CHECKS.map((name) => ({ name, status: over[name] ?? "ok", message: messages[name] ?? `${name} fine` }));
   const rank = { ok: 0, degraded: 1, error: 2 } as const;
   const status = checks.reduce<HealthReport["status"]>((w, c) => (rank[c.status] > rank[w] ? c.status : w), "ok");
-  return { status, checked_at: "2026-11-28T09:59:00Z", app_version: "0.1.0", model_version: "1.0.0", checks };
+  return { status, checked_at: "2026-11-28T09:59:00Z", app_version: "0.1.0", model_version: "1.0.0", checks, duration_ms: 12 };
 }
 
 function run(id: number, status: "succeeded" | "failed", ended: string): RunRecord {

@@ -17,7 +17,7 @@ const item = (id: string, site: string, score: number | null, category: Category
   p_fail_7d: score === null ? null : score / 100,
   ttf_days: 30,
   ttf_censored: true,
-  drivers: indicator ? [{ indicator, feature: "f", value: 60, reference: 50, unit: "°C", contribution: 0.3 }] : [],
+  drivers: indicator ? [{ indicator, feature: "f", value: 60, reference: 50, unit: "°C", basis: "load", contribution: 0.3 }] : [],
   scored_at: "2026-11-27T23:50:00Z",
   last_data: "2026-11-27T23:50:00Z",
   run_id: 1,

@@ -44,6 +44,7 @@ pub enum RiskError {
 
 /// Priority category of a turbine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// Risk level below the moderate probability threshold (score under 25).

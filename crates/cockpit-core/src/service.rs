@@ -47,6 +47,8 @@ pub enum ServiceError {
 
 /// Something the service did, for the console or the app's status line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ServiceEvent"))]
 pub struct Event {
     /// When it happened (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub at: String,

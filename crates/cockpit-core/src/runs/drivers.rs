@@ -21,6 +21,7 @@ pub const MAX_DRIVERS: usize = 3;
 /// What a key-signal driver is compared with: the deviation of the group that stands out most
 /// (in units of its usual spread across the fleet scored in the same run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The healthy-turbine law for this load and weather (`resid_24h`).
@@ -46,6 +47,7 @@ impl Basis {
 
 /// One indicator that pushes a prediction's risk up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Driver {
     /// Indicator id: a key signal's short name (`gearbox_oil`, …), `power_curve` or `pitch`.
     pub indicator: String,
@@ -58,6 +60,7 @@ pub struct Driver {
     /// usual level, a flat trend, or the fleet); NaN (JSON `null`) when it could not be
     /// established.
     #[serde(deserialize_with = "nan_from_null")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub reference: f64,
     /// Unit of `value` and `reference`: `°C` or `mm/s` for key signals (`…/d` for a trend),
     /// `% rated` for the power curve, `°` for the pitch.

@@ -97,6 +97,7 @@ pub enum RunError {
 
 /// Counts of a run by outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryCounts {
     /// Turbines in the critical tier.
     pub critical: i64,
@@ -124,6 +125,7 @@ impl CategoryCounts {
 
 /// A run as recorded in the journal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunRecord {
     /// Run id (row id in `runs`).
     pub id: i64,

@@ -16,16 +16,27 @@ use crate::store::Store;
 /// Errors of the queries.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
+    /// No successful scoring run is in the journal yet.
     #[error("no scoring run yet: run `cockpit score` (or `cockpit demo`) first")]
     NoRun,
+    /// No turbine of the registry has this id.
     #[error("unknown turbine '{id}'; known turbines: {known}")]
-    UnknownTurbine { id: String, known: String },
+    UnknownTurbine {
+        /// The id asked for.
+        id: String,
+        /// The first known ids, comma-separated: at most five, then `…` when there are more.
+        known: String,
+    },
+    /// The category filter names no category (English or French).
     #[error("unknown category '{0}': use critical, high, moderate or low (critique, élevé, modéré, faible)")]
     UnknownCategory(String),
+    /// The sort key is not `score`, `p_fail` or `ttf` (or one of their aliases).
     #[error("unknown sort key '{0}': use score, p_fail or ttf")]
     UnknownSort(String),
+    /// A run could not be read.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// The database query failed.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -42,6 +53,8 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// Reads a sort key, case-insensitive, surrounding blanks ignored: `score` (or `risk`),
+    /// `p_fail` (or `p`, `probability`), `ttf` (or `days`).
     pub fn parse(text: &str) -> Result<SortKey, QueryError> {
         match text.trim().to_ascii_lowercase().as_str() {
             "score" | "risk" => Ok(SortKey::Score),
@@ -55,39 +68,63 @@ impl SortKey {
 /// Filters of the fleet view.
 #[derive(Debug, Clone, Default)]
 pub struct FleetFilter {
+    /// Only the turbines in this category; `None`: every category, not-scored turbines included.
     pub category: Option<Category>,
+    /// Only the turbines of this site (case-insensitive, surrounding blanks ignored); `None`: all.
     pub site: Option<String>,
+    /// Only the rows a free-text search matches ([`matches_search`]); `None`: all.
     pub search: Option<String>,
+    /// Order of the rows; `None`: [`SortKey::Score`]. Rows without the key come last, then by
+    /// turbine id.
     pub sort: Option<SortKey>,
+    /// At most this many rows (after filtering and sorting); `None`: all.
     pub limit: Option<usize>,
 }
 
 /// One turbine in the fleet view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FleetItem {
+    /// The turbine's id as in the data, e.g. `LYO-01`.
     pub turbine_id: String,
+    /// Its site.
     pub site: String,
+    /// Its turbine model (from the registry).
     pub model: String,
+    /// Whether the run scored it; when `false`, `not_scored_reason` says why.
     pub scored: bool,
+    /// Why it was not scored, as the English sentence the run stored ([`NotScoredReason`]);
+    /// `None` when scored.
     pub not_scored_reason: Option<String>,
+    /// Risk score, 0–100; `None` when not scored.
     pub risk_score: Option<f64>,
+    /// Risk tier; `None` when not scored.
     pub category: Option<Category>,
+    /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
+    /// Estimated days to failure; `None` when not scored.
     pub ttf_days: Option<f64>,
     /// The days-to-failure estimate is at the model's horizon: show "> N days".
     pub ttf_censored: bool,
+    /// The indicators that push its risk up, strongest first; empty when not scored.
     pub drivers: Vec<Driver>,
     /// Data watermark of the run (when the prediction holds).
     pub scored_at: String,
+    /// Its latest SCADA record before the run's watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC);
+    /// `None` if it has none.
     pub last_data: Option<String>,
+    /// The run the row comes from (row id in `runs`).
     pub run_id: i64,
 }
 
 /// The fleet view: the latest run's predictions with its filters applied.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetView {
+    /// The latest successful run.
     pub run: RunRecord,
+    /// That run's counts per category, over the whole fleet (before the filters).
     pub counts: CategoryCounts,
+    /// The rows that pass the filters, in the filter's order.
     pub items: Vec<FleetItem>,
 }
 
@@ -221,6 +258,7 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
 
 /// What a fleet row says, in one language: the text the UI shows and the work list writes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FleetItemText {
     /// The category's name, or "not scored".
     pub category: String,
@@ -380,52 +418,87 @@ impl NotScoredReason {
 
 /// Identity of a turbine.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
+    /// The turbine's id as in the data, e.g. `LYO-01`.
     pub turbine_id: String,
+    /// Its site.
     pub site: String,
+    /// Its turbine model.
     pub model: String,
+    /// Rated power, in kW.
     pub rated_power_kw: f64,
+    /// Latitude, in degrees (−90 to 90).
     pub latitude: f64,
+    /// Longitude, in degrees (−180 to 180).
     pub longitude: f64,
+    /// Commissioning date, `YYYY-MM-DD`.
     pub commissioning_date: String,
 }
 
 /// One point of a turbine's risk history (one per run).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryPoint {
+    /// The run (row id in `runs`).
     pub run_id: i64,
+    /// The run's data watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub as_of: String,
+    /// Whether the run scored the turbine.
     pub scored: bool,
+    /// Risk score, 0–100; `None` when not scored.
     pub risk_score: Option<f64>,
+    /// Risk tier; `None` when not scored.
     pub category: Option<Category>,
+    /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
+    /// Estimated days to failure; `None` when not scored.
     pub ttf_days: Option<f64>,
 }
 
 /// The latest prediction of a turbine, with the feature values it used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LatestPrediction {
+    /// The latest successful run (row id in `runs`).
     pub run_id: i64,
+    /// That run's data watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC; empty if it has none).
     pub scored_at: String,
+    /// Whether the run scored the turbine; when `false`, `not_scored_reason` says why.
     pub scored: bool,
+    /// Why it was not scored, as the English sentence the run stored ([`NotScoredReason`]);
+    /// `None` when scored.
     pub not_scored_reason: Option<String>,
+    /// Risk score, 0–100; `None` when not scored.
     pub risk_score: Option<f64>,
+    /// Risk tier; `None` when not scored.
     pub category: Option<Category>,
+    /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
+    /// Estimated days to failure; `None` when not scored.
     pub ttf_days: Option<f64>,
+    /// The days-to-failure estimate is at the model's horizon: show "> N days".
     pub ttf_censored: bool,
     /// Feature name → value (`null` for NaN), in model order.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, number | null>"))]
     pub features: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Everything about one turbine.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TurbineDetail {
+    /// Who the turbine is.
     pub identity: Identity,
     /// The latest stored record: timestamp and each signal (absent values omitted).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, number | string | null>"))]
     pub last_measurements: serde_json::Map<String, serde_json::Value>,
+    /// Its prediction in the latest successful run; `None` without a run or when that run did
+    /// not include it.
     pub prediction: Option<LatestPrediction>,
+    /// The drivers of that prediction, strongest first; empty when there is none.
     pub drivers: Vec<Driver>,
+    /// Its risk history: one point per successful run, oldest first.
     pub history: Vec<HistoryPoint>,
 }
 

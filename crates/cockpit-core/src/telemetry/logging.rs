@@ -241,10 +241,15 @@ impl Write for CappedWriter {
 
 /// A log line as the diagnostics tab shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogLine {
     /// RFC 3339 timestamp (UTC).
     pub ts: String,
     /// `ERROR`, `WARN`, `INFO`, `DEBUG` or `TRACE`.
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"ERROR\" | \"WARN\" | \"INFO\" | \"DEBUG\" | \"TRACE\"")
+    )]
     pub level: String,
     /// The module that logged it, e.g. `cockpit_core::runs`.
     pub target: String,

@@ -35,6 +35,7 @@ pub const OPERATION_TYPES: [&str; 4] = ["fleet_run", "turbine_request", "ingesti
 
 /// Count, outcome and duration of one operation type.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OperationMetrics {
     /// `fleet_run`, `turbine_request`, `ingestion` or `ui_command`.
     pub operation: &'static str,
@@ -142,6 +143,7 @@ pub fn last_error_since(
 
 /// Failures of one UTC day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayErrors {
     /// `YYYY-MM-DD` (UTC).
     pub day: String,
@@ -181,6 +183,7 @@ pub fn errors_by_day(store: &Store, now: i64, days: i64) -> Result<Vec<DayErrors
 
 /// Share of the daily runs that ran on time and succeeded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Availability {
     /// Daily slots in the window.
     pub scheduled: i64,

@@ -98,6 +98,7 @@ pub enum TelemetryError {
 
 /// Everything the diagnostics tab and `cockpit diagnostics` show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnostics {
     /// Per operation type, over the last [`metrics::METRICS_WINDOW_DAYS`] days.
     pub metrics: Vec<metrics::OperationMetrics>,

@@ -38,6 +38,7 @@ const DAY: i64 = 86_400;
 
 /// Counts per category of one run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryPoint {
     /// Run id (row id in `runs`).
     pub run: i64,
@@ -84,6 +85,7 @@ pub fn categories(store: &Store, limit: usize) -> Result<Vec<CategoryPoint>, Tel
 
 /// The "unusual alert level" signal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AlertLevel {
     /// critical + high of the latest run.
     pub latest: Option<i64>,
@@ -162,6 +164,7 @@ pub fn alert_level(points: &[CategoryPoint]) -> AlertLevel {
 
 /// Drift of one model input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FeatureDrift {
     /// Name of the model input, as in the model manifest.
     pub feature: String,
@@ -170,6 +173,10 @@ pub struct FeatureDrift {
     pub psi: Option<f64>,
     /// `stable` (< 0.1), `moderate` (0.1–0.25), `significant` (≥ 0.25) or `unknown` (no
     /// reference, or fewer than [`MIN_DRIFT_SAMPLES`] values).
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"stable\" | \"moderate\" | \"significant\" | \"unknown\"")
+    )]
     pub status: &'static str,
 }
 
@@ -295,6 +302,7 @@ pub fn drift(store: &Store, manifest: &Value) -> Result<Vec<FeatureDrift>, Telem
 
 /// A turbine whose data are late.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StaleTurbine {
     /// The turbine's id, e.g. `LYO-07`.
     pub turbine_id: String,
@@ -306,6 +314,7 @@ pub struct StaleTurbine {
 
 /// Data freshness of the fleet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Freshness {
     /// Age, in hours, above which a turbine's data count as stale.
     pub threshold_hours: f64,

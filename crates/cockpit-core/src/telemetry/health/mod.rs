@@ -49,6 +49,7 @@ pub const PROBE_KEY: &str = "health_probe";
 
 /// Status of a check and of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Working.
@@ -81,6 +82,7 @@ impl Status {
 
 /// One check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// `database`, `models`, `onnx_runtime`, `schedule`, `last_run`, `errors_24h`,
     /// `freshness` or `inbox`.
@@ -101,6 +103,7 @@ fn check(name: &'static str, status: Status, message: impl Into<String>) -> Chec
 
 /// The health report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HealthReport {
     /// The worst status of the checks.
     pub status: Status,
