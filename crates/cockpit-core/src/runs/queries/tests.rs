@@ -1,6 +1,8 @@
 //! Tests of the fleet search rule and of the not-scored reasons in both languages.
 
 use super::*;
+use crate::lang::Lang;
+use crate::risk::Category;
 
 fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> FleetItem {
     FleetItem {

@@ -1,0 +1,109 @@
+//! Why a turbine was not scored, read back from the stored sentence and phrased in either language.
+
+use crate::lang::Lang;
+
+/// Why a turbine was not scored. Runs store the English sentence; this reads it back so that
+/// it can be phrased in either language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotScoredReason {
+    /// Under repair since a time (`YYYY-MM-DDTHH:MM:SSZ`), for a component, per the logbook.
+    UnderRepair {
+        /// Start of the repair.
+        since: String,
+        /// The component under repair.
+        component: String,
+    },
+    /// No SCADA record at all before the scoring time.
+    NoRecord,
+    /// No record in the last 24 hours.
+    NoRecentRecord {
+        /// Time of the last record.
+        last: String,
+    },
+    /// Too few records in the last 24 hours.
+    LowCoverage {
+        /// Percent of records present.
+        present: String,
+        /// Percent needed.
+        needed: String,
+    },
+    /// A sentence this version does not know, shown as it is.
+    Other(String),
+}
+
+/// Fragments of the English not-scored sentences (see [`NotScoredReason`]).
+pub const NOT_SCORED_ENGLISH: &[&str] = &[
+    "under repair since",
+    "no SCADA record",
+    "of the last 24 h of records present",
+    "not scored",
+];
+
+impl NotScoredReason {
+    /// Reads a stored reason (the English sentence written by the run).
+    pub fn parse(text: &str) -> NotScoredReason {
+        let t = text.trim();
+        if let Some(rest) = t.strip_prefix("under repair since ") {
+            if let Some((since, tail)) = rest.split_once(" (") {
+                if let Some(component) = tail.strip_suffix(", logbook)") {
+                    return NotScoredReason::UnderRepair {
+                        since: since.into(),
+                        component: component.into(),
+                    };
+                }
+            }
+        }
+        if t == "no SCADA record before this time" {
+            return NotScoredReason::NoRecord;
+        }
+        if let Some(last) = t
+            .strip_prefix("no SCADA record in the last 24 h (last record ")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            return NotScoredReason::NoRecentRecord { last: last.into() };
+        }
+        if let Some((present, needed)) = t
+            .strip_prefix("only ")
+            .and_then(|r| r.split_once(" % of the last 24 h of records present (at least "))
+            .and_then(|(p, n)| Some((p, n.strip_suffix(" % needed)")?)))
+        {
+            return NotScoredReason::LowCoverage {
+                present: present.into(),
+                needed: needed.into(),
+            };
+        }
+        NotScoredReason::Other(t.into())
+    }
+
+    /// The reason in words.
+    pub fn phrase(&self, lang: Lang) -> String {
+        use NotScoredReason::*;
+        match (self, lang) {
+            (UnderRepair { since, component }, Lang::En) => {
+                format!("under repair since {since} ({component}, logbook)")
+            }
+            (UnderRepair { since, component }, Lang::Fr) => {
+                format!("en réparation depuis {since} ({component}, registre de maintenance)")
+            }
+            (NoRecord, _) => lang
+                .pick(
+                    "no SCADA record before this time",
+                    "aucun enregistrement SCADA avant cette date",
+                )
+                .into(),
+            (NoRecentRecord { last }, Lang::En) => {
+                format!("no SCADA record in the last 24 h (last record {last})")
+            }
+            (NoRecentRecord { last }, Lang::Fr) => format!(
+                "aucun enregistrement SCADA dans les dernières 24 h (dernier enregistrement {last})"
+            ),
+            (LowCoverage { present, needed }, Lang::En) => format!(
+                "only {present} % of the last 24 h of records present (at least {needed} % needed)"
+            ),
+            (LowCoverage { present, needed }, Lang::Fr) => format!(
+                "seulement {present} % des enregistrements des dernières 24 h présents (au moins {needed} % nécessaires)"
+            ),
+            (Other(t), _) => t.clone(),
+        }
+    }
+}
