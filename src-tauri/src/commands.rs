@@ -8,7 +8,10 @@ use std::sync::atomic::Ordering;
 
 use cockpit_core::charts;
 use cockpit_core::journal::OperationKind;
-use cockpit_core::lang::{category_text, Lang};
+use cockpit_core::lang::{
+    category_text, measurement_text, run_status_label, signal_name, trigger_label, Lang,
+    MEASUREMENTS,
+};
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{
@@ -144,10 +147,40 @@ impl CategoryLabels {
     }
 }
 
+/// A run's trigger and status in the UI's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunText {
+    /// What started the run ("daily", "manuelle", …).
+    pub trigger: String,
+    /// How it ended ("succeeded", "échouée", …).
+    pub status: String,
+}
+
+impl RunText {
+    /// The run's words in `lang`.
+    pub fn of(run: &RunRecord, lang: Lang) -> RunText {
+        RunText {
+            trigger: trigger_label(&run.trigger, lang).to_string(),
+            status: run_status_label(&run.status, lang).to_string(),
+        }
+    }
+}
+
+/// A run of the journal as the UI receives it: the record and its words.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRow {
+    #[serde(flatten)]
+    pub run: RunRecord,
+    /// Trigger and status in the UI's language.
+    pub text: RunText,
+}
+
 /// The fleet view as the UI receives it: rows already phrased.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetPage {
     pub run: RunRecord,
+    /// The run's trigger and status in the UI's language.
+    pub run_text: RunText,
     pub counts: CategoryCounts,
     pub items: Vec<FleetRow>,
     pub labels: CategoryLabels,
@@ -157,6 +190,7 @@ impl FleetPage {
     /// The view in words, in `lang`.
     pub fn of(view: FleetView, lang: Lang) -> FleetPage {
         FleetPage {
+            run_text: RunText::of(&view.run, lang),
             run: view.run,
             counts: view.counts,
             items: view
@@ -212,9 +246,22 @@ impl DriverText {
     }
 }
 
+/// One of the last measurements in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasurementText {
+    /// The signal column (`gearbox_oil_temp_c`, …).
+    pub column: &'static str,
+    /// Name of the signal ("Gearbox oil temperature").
+    pub label: String,
+    /// Value with its unit ("61.2 °C").
+    pub value: String,
+}
+
 /// The words of a turbine's detail.
 #[derive(Debug, Clone, Serialize)]
 pub struct DetailText {
+    /// The last measurements present, in the order of the core's `lang::MEASUREMENTS`.
+    pub measurements: Vec<MeasurementText>,
     /// The latest prediction's category, or "not scored".
     pub category: String,
     /// Why the latest prediction is not scored.
@@ -236,6 +283,17 @@ impl TurbinePage {
     pub fn of(detail: TurbineDetail, lang: Lang) -> TurbinePage {
         let p = detail.prediction.as_ref();
         let text = DetailText {
+            measurements: MEASUREMENTS
+                .iter()
+                .filter_map(|&(column, digits)| {
+                    let v = detail.last_measurements.get(column)?.as_f64()?;
+                    Some(MeasurementText {
+                        column,
+                        label: signal_name(column, lang).to_string(),
+                        value: measurement_text(column, v, digits, lang),
+                    })
+                })
+                .collect(),
             category: category_text(p.and_then(|p| p.category), lang).to_string(),
             not_scored: p
                 .and_then(|p| p.not_scored_reason.as_deref())
@@ -264,15 +322,23 @@ pub async fn turbine<R: Runtime>(
     .await
 }
 
-/// The run journal, newest first.
+/// The run journal, newest first, with each run's trigger and status in the UI's language.
 #[tauri::command]
 pub async fn runs<R: Runtime>(
     app: AppHandle<R>,
     limit: Option<usize>,
-) -> Result<Vec<RunRecord>, ApiError> {
+    lang: Option<String>,
+) -> Result<Vec<RunRow>, ApiError> {
     let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
+    let lang = lang_of(lang.as_deref());
     timed_read(app, "runs", OperationKind::UiCommand, move |s| {
-        Ok(queries::journal(s, limit)?)
+        Ok(queries::journal(s, limit)?
+            .into_iter()
+            .map(|run| RunRow {
+                text: RunText::of(&run, lang),
+                run,
+            })
+            .collect())
     })
     .await
 }

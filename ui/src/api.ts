@@ -46,6 +46,17 @@ export interface RunRecord {
   error: string | null;
 }
 
+/** A run's trigger and status, phrased by the core (`lang::trigger_label`, `run_status_label`). */
+export interface RunText {
+  trigger: string;
+  status: string;
+}
+
+/** A run of the journal with its words in the language asked for. */
+export interface RunRow extends RunRecord {
+  text: RunText;
+}
+
 export interface FleetItem {
   turbine_id: string;
   site: string;
@@ -79,6 +90,7 @@ export type CategoryLabels = Record<Category | "none", string>;
 
 export interface FleetView {
   run: RunRecord;
+  run_text: RunText;
   counts: CategoryCounts;
   items: FleetItem[];
   labels: CategoryLabels;
@@ -126,8 +138,14 @@ export interface TurbineDetail {
   } | null;
   drivers: Driver[];
   history: HistoryPoint[];
-  /** The detail in the core's words: category, not-scored reason, drivers (same order). */
-  text: { category: string; not_scored: string | null; drivers: DriverText[] };
+  /** The detail in the core's words: last measurements (label and value with unit), category,
+   * not-scored reason, drivers (same order). */
+  text: {
+    measurements: { column: string; label: string; value: string }[];
+    category: string;
+    not_scored: string | null;
+    drivers: DriverText[];
+  };
 }
 
 export interface ScheduleView {
@@ -296,7 +314,7 @@ export function asApiError(e: unknown): ApiError {
 export const api = {
   fleet: (lang: string) => invoke<FleetView>("fleet", { filter: {}, lang }),
   turbine: (id: string, lang: string) => invoke<TurbineDetail>("turbine", { id, lang }),
-  runs: (limit: number) => invoke<RunRecord[]>("runs", { limit }),
+  runs: (limit: number, lang: string) => invoke<RunRow[]>("runs", { limit, lang }),
   scoreNow: () => invoke<RunRecord>("score_now"),
   getSchedule: () => invoke<ScheduleView>("get_schedule"),
   setSchedule: (enabled: boolean, time: string) =>

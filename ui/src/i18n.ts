@@ -112,13 +112,6 @@ const EN = {
   csvSaved: "Work list saved to {path}",
   csvFailed: "The work list could not be saved.",
   printedOn: "Printed on {date}",
-  trig_manual: "manual",
-  trig_timer: "daily",
-  trig_cli: "command line",
-  trig_watch: "new data",
-  trig_backfill: "history",
-  st_succeeded: "succeeded",
-  st_failed: "failed",
   err_preparing: "The cockpit is still preparing its data.",
   err_no_run: "No scoring run yet.",
   err_models: "The models are not available.",
@@ -334,13 +327,6 @@ const FR: Record<Key, string> = {
   csvSaved: "Liste de travaux enregistrée dans {path}",
   csvFailed: "La liste de travaux n'a pas pu être enregistrée.",
   printedOn: "Imprimée le {date}",
-  trig_manual: "manuelle",
-  trig_timer: "quotidienne",
-  trig_cli: "ligne de commande",
-  trig_watch: "nouvelles données",
-  trig_backfill: "historique",
-  st_succeeded: "réussie",
-  st_failed: "échouée",
   err_preparing: "Le cockpit prépare encore ses données.",
   err_no_run: "Aucune évaluation pour l'instant.",
   err_models: "Les modèles ne sont pas disponibles.",
@@ -484,14 +470,4 @@ export function errorText(lang: Lang, e: { code: string; message: string }): str
   const key = `err_${e.code}` as Key;
   if (!(key in EN)) return e.message;
   return lang === "fr" ? t(lang, key) : `${t(lang, key)} ${e.message}`;
-}
-
-export function triggerText(lang: Lang, trigger: string): string {
-  const key = `trig_${trigger}` as Key;
-  return key in EN ? t(lang, key) : trigger;
-}
-
-export function statusText(lang: Lang, status: string): string {
-  const key = `st_${status}` as Key;
-  return key in EN ? t(lang, key) : status;
 }
