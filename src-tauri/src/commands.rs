@@ -8,10 +8,7 @@ use std::sync::atomic::Ordering;
 
 use cockpit_core::charts;
 use cockpit_core::journal::OperationKind;
-use cockpit_core::lang::{
-    category_text, measurement_text, run_status_label, signal_name, trigger_label, Lang,
-    MEASUREMENTS,
-};
+use cockpit_core::lang::{category_text, Lang};
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{
@@ -25,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::error::ApiError;
+use crate::phrased::{MeasurementText, RunRow, RunText};
 use crate::state::{AppState, Phase};
 use crate::worklist;
 
@@ -147,34 +145,6 @@ impl CategoryLabels {
     }
 }
 
-/// A run's trigger and status in the UI's language.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunText {
-    /// What started the run ("daily", "manuelle", …).
-    pub trigger: String,
-    /// How it ended ("succeeded", "échouée", …).
-    pub status: String,
-}
-
-impl RunText {
-    /// The run's words in `lang`.
-    pub fn of(run: &RunRecord, lang: Lang) -> RunText {
-        RunText {
-            trigger: trigger_label(&run.trigger, lang).to_string(),
-            status: run_status_label(&run.status, lang).to_string(),
-        }
-    }
-}
-
-/// A run of the journal as the UI receives it: the record and its words.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunRow {
-    #[serde(flatten)]
-    pub run: RunRecord,
-    /// Trigger and status in the UI's language.
-    pub text: RunText,
-}
-
 /// The fleet view as the UI receives it: rows already phrased.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetPage {
@@ -246,17 +216,6 @@ impl DriverText {
     }
 }
 
-/// One of the last measurements in words.
-#[derive(Debug, Clone, Serialize)]
-pub struct MeasurementText {
-    /// The signal column (`gearbox_oil_temp_c`, …).
-    pub column: &'static str,
-    /// Name of the signal ("Gearbox oil temperature").
-    pub label: String,
-    /// Value with its unit ("61.2 °C").
-    pub value: String,
-}
-
 /// The words of a turbine's detail.
 #[derive(Debug, Clone, Serialize)]
 pub struct DetailText {
@@ -283,17 +242,7 @@ impl TurbinePage {
     pub fn of(detail: TurbineDetail, lang: Lang) -> TurbinePage {
         let p = detail.prediction.as_ref();
         let text = DetailText {
-            measurements: MEASUREMENTS
-                .iter()
-                .filter_map(|&(column, digits)| {
-                    let v = detail.last_measurements.get(column)?.as_f64()?;
-                    Some(MeasurementText {
-                        column,
-                        label: signal_name(column, lang).to_string(),
-                        value: measurement_text(column, v, digits, lang),
-                    })
-                })
-                .collect(),
+            measurements: MeasurementText::all(&detail.last_measurements, lang),
             category: category_text(p.and_then(|p| p.category), lang).to_string(),
             not_scored: p
                 .and_then(|p| p.not_scored_reason.as_deref())
