@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::error::ApiError;
+use crate::phrased::{MeasurementText, RunRow, RunText};
 use crate::state::{AppState, Phase};
 use crate::worklist;
 use cockpit_core::errors::ErrorCode;
@@ -150,6 +151,8 @@ impl CategoryLabels {
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FleetPage {
     pub run: RunRecord,
+    /// The run's trigger and status in the UI's language.
+    pub run_text: RunText,
     pub counts: CategoryCounts,
     pub items: Vec<FleetRow>,
     pub labels: CategoryLabels,
@@ -159,6 +162,7 @@ impl FleetPage {
     /// The view in words, in `lang`.
     pub fn of(view: FleetView, lang: Lang) -> FleetPage {
         FleetPage {
+            run_text: RunText::of(&view.run, lang),
             run: view.run,
             counts: view.counts,
             items: view
@@ -217,6 +221,8 @@ impl DriverText {
 /// The words of a turbine's detail.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DetailText {
+    /// The last measurements present, in the order of the core's `lang::MEASUREMENTS`.
+    pub measurements: Vec<MeasurementText>,
     /// The latest prediction's category, or "not scored".
     pub category: String,
     /// Why the latest prediction is not scored.
@@ -238,6 +244,7 @@ impl TurbinePage {
     pub fn of(detail: TurbineDetail, lang: Lang) -> TurbinePage {
         let p = detail.prediction.as_ref();
         let text = DetailText {
+            measurements: MeasurementText::all(&detail.last_measurements, lang),
             category: category_text(p.and_then(|p| p.category), lang).to_string(),
             not_scored: p
                 .and_then(|p| p.not_scored_reason.as_deref())
@@ -266,15 +273,23 @@ pub async fn turbine<R: Runtime>(
     .await
 }
 
-/// The run journal, newest first.
+/// The run journal, newest first, with each run's trigger and status in the UI's language.
 #[tauri::command]
 pub async fn runs<R: Runtime>(
     app: AppHandle<R>,
     limit: Option<usize>,
-) -> Result<Vec<RunRecord>, ApiError> {
+    lang: Option<String>,
+) -> Result<Vec<RunRow>, ApiError> {
     let limit = limit.unwrap_or(50).clamp(1, MAX_RUNS);
+    let lang = lang_of(lang.as_deref());
     timed_read(app, "runs", OperationKind::UiCommand, move |s| {
-        Ok(queries::journal(s, limit)?)
+        Ok(queries::journal(s, limit)?
+            .into_iter()
+            .map(|run| RunRow {
+                text: RunText::of(&run, lang),
+                run,
+            })
+            .collect())
     })
     .await
 }

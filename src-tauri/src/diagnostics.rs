@@ -135,8 +135,8 @@ pub async fn health<R: Runtime>(
     .await
 }
 
-/// The diagnostics as the UI receives them: the core's report with the category names in the
-/// UI's language.
+/// The diagnostics as the UI receives them: the core's report (its alert level message in the
+/// UI's language) with the category names in the UI's language.
 #[derive(Debug, serde::Serialize, ts_rs::TS)]
 pub struct DiagnosticsPage {
     #[serde(flatten)]
@@ -167,6 +167,7 @@ pub async fn diagnostics<R: Runtime>(
                         manifest.as_ref(),
                         &log_dir(&paths),
                         now(),
+                        lang,
                     )?)
                 })?;
                 Ok(DiagnosticsPage {
@@ -312,7 +313,7 @@ pub async fn export_diagnostics_bundle<R: Runtime>(
                 };
                 let manifest = manifest(&paths);
                 let diagnostics = match &store {
-                    Some(s) => telemetry::diagnostics(s, manifest.as_ref(), &logs, now())
+                    Some(s) => telemetry::diagnostics(s, manifest.as_ref(), &logs, now(), Lang::En)
                         .map_err(|e| e.to_string()),
                     None => Err("the database cannot be opened (see health.json)".to_string()),
                 };

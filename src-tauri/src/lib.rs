@@ -6,6 +6,8 @@
 //!   models watchers run for as long as the window is open;
 //! * [`state`]: paths, start-up phase, the running service;
 //! * [`worklist`]: the work list as CSV with the drivers phrased in words;
+//! * [`phrased`]: a run's trigger and status and a turbine's last measurements in the UI's
+//!   language, in the core's words;
 //! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
 //!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
 //!   every command.
@@ -15,6 +17,7 @@
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
+pub mod phrased;
 pub mod startup;
 pub mod state;
 pub mod worklist;

@@ -59,6 +59,7 @@ fn bindings() -> Bindings {
         RunProgress, ScheduleView, TurbinePage,
     };
     use energitech_cockpit::diagnostics::{BundlePath, DiagnosticsPage};
+    use energitech_cockpit::phrased::{MeasurementText, RunRow, RunText};
     use energitech_cockpit::state::Phase;
 
     let cfg = config();
@@ -68,6 +69,8 @@ fn bindings() -> Bindings {
     b.add::<CategoryLabels>(&cfg);
     b.add::<CategoryCounts>(&cfg);
     b.add::<RunRecord>(&cfg);
+    b.add::<RunText>(&cfg);
+    b.add::<RunRow>(&cfg);
     b.add::<Basis>(&cfg);
     b.add::<Driver>(&cfg);
     b.add::<FleetItemText>(&cfg);
@@ -79,6 +82,7 @@ fn bindings() -> Bindings {
     b.add::<LatestPrediction>(&cfg);
     b.add::<HistoryPoint>(&cfg);
     b.add::<DriverText>(&cfg);
+    b.add::<MeasurementText>(&cfg);
     b.add::<DetailText>(&cfg);
     b.add::<TurbinePage>(&cfg);
     // Schedule, start-up, runs and service events.

@@ -136,6 +136,18 @@ fn turbine_detail_and_unknown_turbine() {
     assert_eq!(d["history"].as_array().unwrap().len(), 2);
     assert_eq!(d["drivers"].as_array().unwrap().len(), 2);
     assert!(d["last_measurements"]["gearbox_oil_temp_c"].is_number());
+    let oil = d["text"]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["column"] == "gearbox_oil_temp_c")
+        .unwrap();
+    assert_eq!(oil["label"], "Gearbox oil temperature");
+    assert!(oil["value"].as_str().unwrap().ends_with(" °C"), "{oil}");
+    let fr = call(&f, "turbine", json!({"id": top, "lang": "fr"})).unwrap();
+    let wind = &fr["text"]["measurements"][0];
+    assert_eq!(wind["label"], "Vitesse du vent");
+    assert!(wind["value"].as_str().unwrap().ends_with(" m/s"), "{wind}");
 
     let e = call(&f, "turbine", json!({"id": "NOPE-1"})).unwrap_err();
     assert_eq!(e["code"], "unknown_turbine");
@@ -168,6 +180,12 @@ fn runs_worklist_and_app_info() {
     let runs = call(&f, "runs", json!({"limit": 1})).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 1);
     assert_eq!(runs[0]["id"], 2);
+    assert_eq!(runs[0]["text"]["status"], "succeeded");
+    let runs = call(&f, "runs", json!({"limit": 1, "lang": "fr"})).unwrap();
+    assert_eq!(runs[0]["text"]["status"], "réussie");
+    assert_eq!(runs[0]["text"]["trigger"], "historique");
+    let fleet = call(&f, "fleet", json!({"lang": "fr"})).unwrap();
+    assert_eq!(fleet["run_text"]["trigger"], "historique");
 
     let csv = call(
         &f,

@@ -1,7 +1,8 @@
 //! French is complete: with the UI in French, none of the core's English messages reaches what
-//! the user reads (fleet rows, turbine detail, health checks, category names, the work list).
+//! the user reads (fleet rows, turbine detail, run journal, health checks, diagnostics, category
+//! names, the work list).
 //! The list of English messages is the core's own catalogue (driver sentences, not-scored
-//! reasons, health check messages).
+//! reasons, health check messages, the alert level).
 
 mod common;
 
@@ -15,7 +16,7 @@ use cockpit_core::runs::drivers::Basis;
 use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
 use cockpit_core::runs::queries::NOT_SCORED_ENGLISH;
 use cockpit_core::runs::{Driver, TurbineOutcome};
-use cockpit_core::telemetry::health;
+use cockpit_core::telemetry::{health, monitoring};
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};
@@ -88,7 +89,15 @@ fn english() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = ENGLISH_FRAGMENTS.to_vec();
     all.extend_from_slice(NOT_SCORED_ENGLISH);
     all.extend(health::english_fragments());
-    all.extend(["critical", "moderate", "not scored"]);
+    all.extend_from_slice(monitoring::ALERT_ENGLISH);
+    all.extend([
+        "critical",
+        "moderate",
+        "not scored",
+        "succeeded",
+        "history",
+        "temperature",
+    ]);
     all
 }
 
@@ -129,6 +138,7 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
         strings(&text["drivers"], &mut shown);
     }
     strings(&fleet["labels"], &mut shown);
+    strings(&fleet["run_text"], &mut shown);
     assert!(
         shown.iter().any(|t| t.contains("au-dessus de la normale")),
         "{shown:?}"
@@ -146,7 +156,21 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
     let detail = call(&f, "turbine", json!({"id": first, "lang": "fr"})).unwrap();
     let mut shown = Vec::new();
     strings(&detail["text"], &mut shown);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t == "Température huile multiplicateur"),
+        "{shown:?}"
+    );
     assert_french("detail", &shown);
+
+    let runs = call(&f, "runs", json!({"limit": 10, "lang": "fr"})).unwrap();
+    let mut shown = Vec::new();
+    for r in runs.as_array().unwrap() {
+        strings(&r["text"], &mut shown);
+    }
+    assert!(shown.iter().any(|t| t == "réussie"), "{shown:?}");
+    assert_french("run journal", &shown);
 
     let report = call(&f, "health", fr.clone()).unwrap();
     let mut shown = Vec::new();
@@ -158,6 +182,13 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
     let d = call(&f, "diagnostics", fr.clone()).unwrap();
     let mut shown = Vec::new();
     strings(&d["labels"], &mut shown);
+    strings(&d["alert_level"]["message"], &mut shown);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t.starts_with("critiques + élevées = ")),
+        "{shown:?}"
+    );
     assert_french("diagnostics", &shown);
 
     let csv = call(&f, "export_worklist_csv", fr).unwrap();

@@ -183,6 +183,7 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
         .collect();
     assert_eq!(ttfs.len(), 3);
     assert!(ttfs.windows(2).all(|w| w[0] <= w[1]), "{ttfs:?}");
+    search_finds_what_the_app_finds(&db, items);
 
     // The turbine detail carries the features the prediction used and one history point per run.
     let id = top["turbine_id"].as_str().unwrap();
@@ -204,6 +205,59 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
         runs[0]["id"].as_i64() > runs[1]["id"].as_i64(),
         "newest first"
     );
+}
+
+/// Turbine ids of a `fleet --json` answer, sorted.
+fn ids(v: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["turbine_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// `fleet --search` applies the app's search rule: a site name (any case) finds that site's
+/// turbines only; a French driver word finds the turbines with that driver.
+fn search_finds_what_the_app_finds(db: &Path, items: &[Value]) {
+    let site = items[0]["site"].as_str().unwrap();
+    let run = cockpit(db, &["fleet", "--json", "--search", &site.to_uppercase()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = Value::Array(items.to_vec());
+    let same_site: Vec<Value> = items
+        .iter()
+        .filter(|i| i["site"] == site)
+        .cloned()
+        .collect();
+    assert_eq!(ids(&run.json()), ids(&Value::Array(same_site)), "{site}");
+
+    // "huile" is in the French words of the gearbox oil and the hydraulic oil drivers.
+    let oily: Vec<Value> = items
+        .iter()
+        .filter(|i| {
+            i["drivers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["indicator"] == "gearbox_oil" || d["indicator"] == "hydraulic_oil")
+        })
+        .cloned()
+        .collect();
+    assert!(
+        oily.iter().any(|i| i["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["indicator"] == "gearbox_oil")),
+        "the simulated fleet has a gearbox oil driver: {all}"
+    );
+    let run = cockpit(db, &["fleet", "--json", "--search", "huile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(ids(&run.json()), ids(&Value::Array(oily)));
+    let run = cockpit(db, &["fleet", "--json", "--search", "no such turbine"]);
+    assert_eq!(run.json(), Value::Array(Vec::new()));
 }
 
 #[test]

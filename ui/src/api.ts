@@ -21,6 +21,7 @@ import type {
   Phase,
   RunProgress,
   RunRecord,
+  RunRow,
   ScheduleView,
   ServiceEvent,
   Status,
@@ -87,7 +88,7 @@ export function asApiError(e: unknown): ApiError {
 export const api = {
   fleet: (lang: string) => invoke<FleetView>("fleet", { filter: {}, lang }),
   turbine: (id: string, lang: string) => invoke<TurbineDetail>("turbine", { id, lang }),
-  runs: (limit: number) => invoke<RunRecord[]>("runs", { limit }),
+  runs: (limit: number, lang: string) => invoke<RunRow[]>("runs", { limit, lang }),
   scoreNow: () => invoke<RunRecord>("score_now"),
   getSchedule: () => invoke<ScheduleView>("get_schedule"),
   setSchedule: (enabled: boolean, time: string) =>

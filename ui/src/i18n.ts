@@ -112,13 +112,6 @@ const EN = {
   csvSaved: "Work list saved to {path}",
   csvFailed: "The work list could not be saved.",
   printedOn: "Printed on {date}",
-  trig_manual: "manual",
-  trig_timer: "daily",
-  trig_cli: "command line",
-  trig_watch: "new data",
-  trig_backfill: "history",
-  st_succeeded: "succeeded",
-  st_failed: "failed",
   // Diagnostics tab
   hs_ok: "OK",
   hs_degraded: "degraded",
@@ -328,13 +321,6 @@ const FR: Record<Key, string> = {
   csvSaved: "Liste de travaux enregistrée dans {path}",
   csvFailed: "La liste de travaux n'a pas pu être enregistrée.",
   printedOn: "Imprimée le {date}",
-  trig_manual: "manuelle",
-  trig_timer: "quotidienne",
-  trig_cli: "ligne de commande",
-  trig_watch: "nouvelles données",
-  trig_backfill: "historique",
-  st_succeeded: "réussie",
-  st_failed: "échouée",
   // Onglet Diagnostic
   hs_ok: "OK",
   hs_degraded: "dégradé",
@@ -486,14 +472,4 @@ export function errorWords(lang: Lang, e: ErrorLike): { summary: string; detail:
 /** The error's summary in the UI's language (the message when the error carries none). */
 export function errorText(lang: Lang, e: ErrorLike): string {
   return errorWords(lang, e).summary;
-}
-
-export function triggerText(lang: Lang, trigger: string): string {
-  const key = `trig_${trigger}` as Key;
-  return key in EN ? t(lang, key) : trigger;
-}
-
-export function statusText(lang: Lang, status: string): string {
-  const key = `st_${status}` as Key;
-  return key in EN ? t(lang, key) : status;
 }

@@ -6,7 +6,7 @@ import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
 import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
 import { errorBlock } from "./errors";
-import { detectLang, errorText, errorWords, localeFor, t, triggerText, type Lang } from "./i18n";
+import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
@@ -92,11 +92,12 @@ async function refresh(): Promise<void> {
 
 function runLine(): string {
   const c = ctx();
-  const r = state.fleet?.run;
-  if (!r) return "";
+  const f = state.fleet;
+  if (!f) return "";
+  const r = f.run;
   return t(c.lang, "runLine", {
     id: r.id,
-    trigger: triggerText(c.lang, r.trigger),
+    trigger: f.run_text.trigger,
     date: formatDateTime(r.as_of, c.locale),
     model: r.model_version ?? "–",
   });

@@ -8,7 +8,7 @@ import type {
   HealthReport,
   LogLine,
   LogQuery,
-  RunRecord,
+  RunRow,
 } from "../src/api";
 import type { Ctx } from "../src/context";
 import { banner, checkLabel, driftLabel, filterLogs, formatAgo, sortDrift, statusLabel } from "../src/health";
@@ -36,10 +36,11 @@ function health(over: Partial<Record<string, HealthCheck["status"]>> = {}, messa
   return { status, checked_at: "2026-11-28T09:59:00Z", app_version: "0.1.0", model_version: "1.0.0", checks, duration_ms: 12 };
 }
 
-function run(id: number, status: "succeeded" | "failed", ended: string): RunRecord {
+function run(id: number, status: "succeeded" | "failed", ended: string): RunRow {
   return {
     id,
     trigger: "timer",
+    text: { trigger: "daily", status },
     started_at: ended,
     ended_at: ended,
     duration_ms: 850,
@@ -294,6 +295,9 @@ describe("diagnostics tab", () => {
     }
     expect(root.querySelector('[data-testid="diagnostics-errors"]')).toBeNull();
     expect(root.querySelectorAll('[data-testid="run-row"]')).toHaveLength(1);
+    // The journal shows the trigger and status as the shell phrased them.
+    expect(root.querySelector('[data-testid="run-row"]')!.textContent).toContain("daily");
+    expect(root.querySelector('[data-testid="run-row"]')!.textContent).toContain("succeeded");
     expect(root.querySelectorAll('[data-testid="log-line"]')).toHaveLength(5);
     expect(root.querySelectorAll('[data-testid="errors-by-day"] li')).toHaveLength(14);
     expect(plain(root.querySelector('[data-testid="ops-metrics"]')!.textContent)).toContain("Fleet scoring runs31301812 ms1.5 s");

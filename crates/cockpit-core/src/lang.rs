@@ -66,8 +66,20 @@ pub fn trigger_label(trigger: &str, lang: Lang) -> &str {
     lang.pick(en, fr)
 }
 
-/// Label of a signal column, with its unit.
-pub fn signal_label(column: &str, lang: Lang) -> String {
+/// How a run ended, in words (`succeeded` → "succeeded" / "réussie"); unknown statuses as
+/// they are.
+pub fn run_status_label(status: &str, lang: Lang) -> &str {
+    let (en, fr) = match status {
+        "succeeded" => ("succeeded", "réussie"),
+        "failed" => ("failed", "échouée"),
+        other => return other,
+    };
+    lang.pick(en, fr)
+}
+
+/// Name of a signal column, without its unit (`gearbox_oil_temp_c` → "Gearbox oil
+/// temperature" / "Température huile multiplicateur"); unknown columns as they are.
+pub fn signal_name(column: &str, lang: Lang) -> &str {
     let (en, fr) = match column {
         "gearbox_oil_temp_c" => (
             "Gearbox oil temperature",
@@ -92,21 +104,64 @@ pub fn signal_label(column: &str, lang: Lang) -> String {
         "power_kw" => ("Power output", "Puissance produite"),
         "pitch_deg" => ("Blade pitch angle", "Angle de pas des pales"),
         "wind_speed_ms" => ("Wind speed", "Vitesse du vent"),
-        other => (other, other),
+        "rotor_rpm" => ("Rotor speed", "Vitesse rotor"),
+        "ambient_temp_c" => ("Ambient temperature", "Température extérieure"),
+        other => return other,
     };
+    lang.pick(en, fr)
+}
+
+/// Unit of a signal column in the language (`rpm` is "tr/min" in French); empty when unknown.
+fn signal_unit(column: &str, lang: Lang) -> &'static str {
     let unit = SIGNALS
         .iter()
         .find(|s| s.name == column)
         .map(|s| s.unit)
         .unwrap_or("");
-    let name = match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    };
+    if unit == "rpm" {
+        lang.pick("rpm", "tr/min")
+    } else {
+        unit
+    }
+}
+
+/// Label of a signal column, with its unit ("Gearbox oil temperature (°C)").
+pub fn signal_label(column: &str, lang: Lang) -> String {
+    let name = signal_name(column, lang);
+    let unit = signal_unit(column, lang);
     if unit.is_empty() {
         name.to_string()
     } else {
         format!("{name} ({unit})")
+    }
+}
+
+/// The signals a turbine's "last measurements" show, in order, with the decimals of their
+/// values.
+pub const MEASUREMENTS: &[(&str, usize)] = &[
+    ("wind_speed_ms", 1),
+    ("power_kw", 0),
+    ("rotor_rpm", 1),
+    ("pitch_deg", 1),
+    ("ambient_temp_c", 1),
+    ("gearbox_oil_temp_c", 1),
+    ("gearbox_bearing_temp_c", 1),
+    ("generator_bearing_temp_c", 1),
+    ("generator_winding_temp_c", 1),
+    ("hydraulic_oil_temp_c", 1),
+    ("converter_temp_c", 1),
+    ("transformer_temp_c", 1),
+    ("vibration_mm_s", 2),
+];
+
+/// A measured value of a signal with its unit: "61.2 °C", "1450 kW", "3.5°" / "61,2 °C",
+/// "12,1 tr/min". `digits`: decimals (see [`MEASUREMENTS`]).
+pub fn measurement_text(column: &str, value: f64, digits: usize, lang: Lang) -> String {
+    let v = format_number(value, digits, lang);
+    match signal_unit(column, lang) {
+        "" => v,
+        "°" => format!("{v}°"),
+        unit => format!("{v} {unit}"),
     }
 }
 
@@ -157,5 +212,31 @@ mod tests {
         assert_eq!(Lang::parse("en-GB"), Lang::En);
         assert_eq!(category_text(Some(Category::High), Lang::Fr), "élevé");
         assert_eq!(category_text(None, Lang::En), "not scored");
+    }
+
+    #[test]
+    fn signals_runs_and_measurements_in_words() {
+        assert_eq!(
+            signal_label("gearbox_oil_temp_c", Lang::En),
+            "Gearbox oil temperature (°C)"
+        );
+        assert_eq!(
+            signal_label("rotor_rpm", Lang::Fr),
+            "Vitesse rotor (tr/min)"
+        );
+        assert_eq!(signal_name("mystery", Lang::Fr), "mystery");
+        assert_eq!(run_status_label("failed", Lang::Fr), "échouée");
+        assert_eq!(run_status_label("running", Lang::Fr), "running");
+        assert_eq!(trigger_label("timer", Lang::Fr), "quotidienne");
+        assert_eq!(
+            measurement_text("gearbox_oil_temp_c", 61.24, 1, Lang::Fr),
+            "61,2 °C"
+        );
+        assert_eq!(measurement_text("pitch_deg", 3.5, 1, Lang::En), "3.5°");
+        assert_eq!(measurement_text("power_kw", 1450.4, 0, Lang::En), "1450 kW");
+        for (column, _) in MEASUREMENTS {
+            assert!(crate::schema::signal_index(column).is_some(), "{column}");
+            assert_ne!(signal_name(column, Lang::Fr), *column, "{column}");
+        }
     }
 }

@@ -96,6 +96,80 @@ error_count: number,
 error: string | null, };
 
 /**
+ * A run's trigger and status in the UI's language.
+ */
+export type RunText = { 
+/**
+ * What started the run ("daily", "manuelle", …).
+ */
+trigger: string, 
+/**
+ * How it ended ("succeeded", "échouée", …).
+ */
+status: string, };
+
+/**
+ * A run of the journal as the UI receives it: the record and its words.
+ */
+export type RunRow = { 
+/**
+ * Trigger and status in the UI's language.
+ */
+text: RunText, 
+/**
+ * Run id (row id in `runs`).
+ */
+id: number, 
+/**
+ * What started it: `manual`, `timer`, `cli`, `watch` or `backfill`.
+ */
+trigger: string, 
+/**
+ * When it started (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+ */
+started_at: string, 
+/**
+ * When it ended (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+ */
+ended_at: string, 
+/**
+ * Wall-clock duration, in milliseconds.
+ */
+duration_ms: number, 
+/**
+ * `succeeded` or `failed`.
+ */
+status: string, 
+/**
+ * Data watermark: the features were computed from records before this time.
+ */
+as_of: string | null, 
+/**
+ * The timer slot it served (`YYYY-MM-DDTHH:MM:SSZ`); `None` for runs not started by the timer.
+ */
+scheduled_for: string | null, 
+/**
+ * Version of the model set used; `None` when the models could not be loaded.
+ */
+model_version: string | null, 
+/**
+ * Turbines evaluated (scored or not); 0 for a failed run.
+ */
+turbines: number, 
+/**
+ * Turbines per risk tier, plus those not scored.
+ */
+counts: CategoryCounts, 
+/**
+ * Errors met by the run: 0 when it succeeded, 1 when it failed.
+ */
+error_count: number, 
+/**
+ * Why the run failed; `None` when it succeeded.
+ */
+error: string | null, };
+
+/**
  * What a key-signal driver is compared with: the deviation of the group that stands out most
  * (in units of its usual spread across the fleet scored in the same run).
  */
@@ -123,7 +197,12 @@ value: number,
  * usual level, a flat trend, or the fleet); NaN (JSON `null`) when it could not be
  * established.
  */
-reference: number | null, unit: string, 
+reference: number | null, 
+/**
+ * Unit of `value` and `reference`: `°C` or `mm/s` for key signals (`…/d` for a trend),
+ * `% rated` for the power curve, `°` for the pitch.
+ */
+unit: string, 
 /**
  * What the value is compared with (key signals only; `load` for the others).
  */
@@ -225,7 +304,11 @@ run_id: number, };
 /**
  * The fleet view as the UI receives it: rows already phrased.
  */
-export type FleetPage = { run: RunRecord, counts: CategoryCounts, items: Array<FleetRow>, labels: CategoryLabels, };
+export type FleetPage = { run: RunRecord, 
+/**
+ * The run's trigger and status in the UI's language.
+ */
+run_text: RunText, counts: CategoryCounts, items: Array<FleetRow>, labels: CategoryLabels, };
 
 /**
  * Filters of the fleet view and of the work list, as the UI sends them.
@@ -370,9 +453,30 @@ normal: string | null,
 points: number, };
 
 /**
+ * One of the last measurements in words.
+ */
+export type MeasurementText = { 
+/**
+ * The signal column (`gearbox_oil_temp_c`, …).
+ */
+column: string, 
+/**
+ * Name of the signal ("Gearbox oil temperature").
+ */
+label: string, 
+/**
+ * Value with its unit ("61.2 °C").
+ */
+value: string, };
+
+/**
  * The words of a turbine's detail.
  */
 export type DetailText = { 
+/**
+ * The last measurements present, in the order of the core's `lang::MEASUREMENTS`.
+ */
+measurements: Array<MeasurementText>, 
 /**
  * The latest prediction's category, or "not scored".
  */
@@ -490,7 +594,11 @@ export type Check = {
  * `database`, `models`, `onnx_runtime`, `schedule`, `last_run`, `errors_24h`,
  * `freshness` or `inbox`.
  */
-name: string, status: Status, 
+name: string, 
+/**
+ * Outcome of the check.
+ */
+status: Status, 
 /**
  * What was found and, when not ok, what to do.
  */
@@ -499,15 +607,27 @@ message: string, };
 /**
  * The health report.
  */
-export type HealthReport = { status: Status, 
+export type HealthReport = { 
+/**
+ * The worst status of the checks.
+ */
+status: Status, 
 /**
  * RFC 3339 (UTC).
  */
-checked_at: string, app_version: string, 
+checked_at: string, 
+/**
+ * Version of the CLI or the app that ran the checks.
+ */
+app_version: string, 
 /**
  * Version of the models loaded (or in service), `None` when none are.
  */
-model_version: string | null, checks: Array<Check>, 
+model_version: string | null, 
+/**
+ * The eight checks, in the order of the table above.
+ */
+checks: Array<Check>, 
 /**
  * How long the checks took.
  */
@@ -683,8 +803,8 @@ stale: Array<StaleTurbine>,
 fresh: number, };
 
 /**
- * The diagnostics as the UI receives them: the core's report with the category names in the
- * UI's language.
+ * The diagnostics as the UI receives them: the core's report (its alert level message in the
+ * UI's language) with the category names in the UI's language.
  */
 export type DiagnosticsPage = { labels: CategoryLabels, 
 /**

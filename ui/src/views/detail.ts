@@ -8,23 +8,6 @@ import { errorBlock } from "../errors";
 import { t } from "../i18n";
 import { badge } from "./badge";
 
-/** Signals shown under "last measurements": column, English, French, unit, decimals. */
-const MEASUREMENTS: [string, string, string, string, number][] = [
-  ["wind_speed_ms", "Wind speed", "Vitesse du vent", "m/s", 1],
-  ["power_kw", "Power", "Puissance", "kW", 0],
-  ["rotor_rpm", "Rotor speed", "Vitesse rotor", "rpm", 1],
-  ["pitch_deg", "Blade pitch", "Pas des pales", "°", 1],
-  ["ambient_temp_c", "Ambient temperature", "Température extérieure", "°C", 1],
-  ["gearbox_oil_temp_c", "Gearbox oil", "Huile multiplicateur", "°C", 1],
-  ["gearbox_bearing_temp_c", "Gearbox bearing", "Roulement multiplicateur", "°C", 1],
-  ["generator_bearing_temp_c", "Generator bearing", "Roulement génératrice", "°C", 1],
-  ["generator_winding_temp_c", "Generator winding", "Bobinage génératrice", "°C", 1],
-  ["hydraulic_oil_temp_c", "Hydraulic oil", "Huile hydraulique", "°C", 1],
-  ["converter_temp_c", "Converter", "Convertisseur", "°C", 1],
-  ["transformer_temp_c", "Transformer", "Transformateur", "°C", 1],
-  ["vibration_mm_s", "Vibration", "Vibrations", "mm/s", 2],
-];
-
 function dl(rows: [string, Node | string][]): HTMLElement {
   return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
@@ -68,13 +51,7 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
   const id = d.identity;
   const p = d.prediction;
   const lang = ctx.lang;
-  const measurements = MEASUREMENTS.filter(([k]) => typeof d.last_measurements[k] === "number").map(
-    ([k, en, fr, unit, digits]): [string, string] => {
-      const v = formatNumber(d.last_measurements[k] as number, ctx.locale, digits);
-      const u = unit === "rpm" && lang === "fr" ? "tr/min" : unit;
-      return [lang === "fr" ? fr : en, u === "°" ? `${v}°` : `${v} ${u}`];
-    },
-  );
+  const measurements = d.text.measurements.map((m): [string, string] => [m.label, m.value]);
   const [riskFig, riskSlot] = chartFigure(t(lang, "riskHistory"), "risk-trend");
   const [sigFig, sigSlot] = chartFigure(t(lang, "signalsTrend"), "signals-trend");
   const root = h(

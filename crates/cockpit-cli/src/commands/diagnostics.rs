@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use cockpit_core::clock::now;
+use cockpit_core::lang::Lang;
 use cockpit_core::model::Manifest;
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::{self, metrics, monitoring, Diagnostics};
@@ -47,8 +48,14 @@ pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
             None
         };
         let diagnostics = match &store {
-            Some(s) => telemetry::diagnostics(s, manifest.as_ref().map(|m| &m.raw), &ws.logs, now)
-                .map_err(|e| e.to_string()),
+            Some(s) => telemetry::diagnostics(
+                s,
+                manifest.as_ref().map(|m| &m.raw),
+                &ws.logs,
+                now,
+                Lang::En,
+            )
+            .map_err(|e| e.to_string()),
             None => Err("the database cannot be opened (see health.json)".to_string()),
         };
         let path = telemetry::bundle::export(
@@ -69,7 +76,13 @@ pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     let store = ws.open_store()?;
-    let d = telemetry::diagnostics(&store, manifest.as_ref().map(|m| &m.raw), &ws.logs, now)?;
+    let d = telemetry::diagnostics(
+        &store,
+        manifest.as_ref().map(|m| &m.raw),
+        &ws.logs,
+        now,
+        Lang::En,
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&d)?);
     } else {

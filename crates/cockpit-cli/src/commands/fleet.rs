@@ -20,6 +20,10 @@ pub struct FleetArgs {
     /// Only this site
     #[arg(long, value_name = "S")]
     pub site: Option<String>,
+    /// Only turbines matching TEXT (case-insensitive): turbine id, site, category or a driver,
+    /// in English or French (`huile` finds gearbox oil) — the app's search rule
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
     /// Order: score (highest first), p_fail (highest first) or ttf (shortest first)
     #[arg(long, default_value = "score", value_name = "KEY")]
     pub sort: String,
@@ -42,7 +46,7 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
     let filter = FleetFilter {
         category,
         site: args.site.clone(),
-        search: None,
+        search: args.search.clone(),
         sort: Some(SortKey::parse(&args.sort)?),
         limit: args.limit,
     };

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::lang::Lang;
 use crate::store::{Store, StoreError};
 
 /// Errors of the telemetry module.
@@ -119,18 +120,20 @@ pub struct Diagnostics {
 }
 
 /// Computes the diagnostics at `now`. `manifest` is the model manifest as read
-/// (`Manifest::raw`); without it every feature's drift is `unknown`.
+/// (`Manifest::raw`); without it every feature's drift is `unknown`. `lang`: the language of
+/// the alert level's message.
 pub fn diagnostics(
     store: &Store,
     manifest: Option<&serde_json::Value>,
     log_dir: &Path,
     now: i64,
+    lang: Lang,
 ) -> Result<Diagnostics, TelemetryError> {
     const DAY: i64 = 86_400;
     let since = now - metrics::METRICS_WINDOW_DAYS * DAY;
     let schedule = crate::service::schedule(store)?;
     let categories = monitoring::categories(store, monitoring::CATEGORY_RUNS)?;
-    let alert_level = monitoring::alert_level(&categories);
+    let alert_level = monitoring::alert_level(&categories, lang);
     let null = serde_json::Value::Null;
     Ok(Diagnostics {
         metrics: metrics::operation_metrics(store, since)?,

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::TelemetryError;
 use crate::features::feature_names;
+use crate::lang::{format_number, Lang};
 use crate::schema;
 use crate::store::Store;
 
@@ -101,15 +102,18 @@ pub struct AlertLevel {
     pub message: String,
 }
 
-/// critical + high of the latest point against the band of the points before it.
-pub fn alert_level(points: &[CategoryPoint]) -> AlertLevel {
+/// critical + high of the latest point against the band of the points before it, the message
+/// in `lang`.
+pub fn alert_level(points: &[CategoryPoint], lang: Lang) -> AlertLevel {
     let Some((last, before)) = points.split_last() else {
         return AlertLevel {
             latest: None,
             band_low: None,
             band_high: None,
             unusual: false,
-            message: "no scoring run yet".into(),
+            message: lang
+                .pick("no scoring run yet", "aucune évaluation pour l'instant")
+                .into(),
         };
     };
     let latest = last.critical + last.high;
@@ -119,38 +123,48 @@ pub fn alert_level(points: &[CategoryPoint]) -> AlertLevel {
         .take(BAND_RUNS)
         .map(|p| (p.critical + p.high) as f64)
         .collect();
-    if history.len() < MIN_BAND_RUNS {
+    let runs = history.len();
+    if runs < MIN_BAND_RUNS {
         return AlertLevel {
             latest: Some(latest),
             band_low: None,
             band_high: None,
             unusual: false,
-            message: format!(
-                "critical + high = {latest}; not enough history for a normal band ({} earlier runs, {MIN_BAND_RUNS} needed)",
-                history.len()
+            message: say(
+                lang,
+                format!(
+                    "critical + high = {latest}; not enough history for a normal band ({runs} earlier runs, {MIN_BAND_RUNS} needed)"
+                ),
+                format!(
+                    "critiques + élevées = {latest} ; pas assez d'historique pour une bande normale ({runs} évaluations antérieures, {MIN_BAND_RUNS} nécessaires)"
+                ),
             ),
         };
     }
-    let n = history.len() as f64;
+    let n = runs as f64;
     let mean = history.iter().sum::<f64>() / n;
     let std = (history.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
     let half = (3.0 * std).max(1.0);
     let (low, high) = ((mean - half).max(0.0), mean + half);
+    let (lo, hi) = (format_number(low, 1, lang), format_number(high, 1, lang));
     let v = latest as f64;
     let (unusual, message) = if v > high {
-        (true, format!(
-            "critical + high = {latest}, above the normal band {low:.1}–{high:.1} of the previous {} runs: check the fleet view and whether new data or new models explain it",
-            history.len()
+        (true, say(
+            lang,
+            format!("critical + high = {latest}, above the normal band {lo}–{hi} of the previous {runs} runs: check the fleet view and whether new data or new models explain it"),
+            format!("critiques + élevées = {latest}, au-dessus de la bande normale {lo}–{hi} des {runs} évaluations précédentes : vérifiez la vue du parc et si de nouvelles données ou de nouveaux modèles l'expliquent"),
         ))
     } else if v < low {
-        (true, format!(
-            "critical + high = {latest}, below the normal band {low:.1}–{high:.1} of the previous {} runs: check that data still arrive for every turbine and that the models did not change",
-            history.len()
+        (true, say(
+            lang,
+            format!("critical + high = {latest}, below the normal band {lo}–{hi} of the previous {runs} runs: check that data still arrive for every turbine and that the models did not change"),
+            format!("critiques + élevées = {latest}, en dessous de la bande normale {lo}–{hi} des {runs} évaluations précédentes : vérifiez que des données arrivent encore pour chaque éolienne et que les modèles n'ont pas changé"),
         ))
     } else {
-        (false, format!(
-            "critical + high = {latest}, within the normal band {low:.1}–{high:.1} of the previous {} runs",
-            history.len()
+        (false, say(
+            lang,
+            format!("critical + high = {latest}, within the normal band {lo}–{hi} of the previous {runs} runs"),
+            format!("critiques + élevées = {latest}, dans la bande normale {lo}–{hi} des {runs} évaluations précédentes"),
         ))
     };
     AlertLevel {
@@ -161,6 +175,26 @@ pub fn alert_level(points: &[CategoryPoint]) -> AlertLevel {
         message,
     }
 }
+
+/// The same message in English and in French: `lang` picks one.
+fn say(lang: Lang, en: String, fr: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+/// Fragments of [`alert_level`]'s English messages: none may show in a French screen.
+pub const ALERT_ENGLISH: &[&str] = &[
+    "no scoring run yet",
+    "critical + high",
+    "not enough history",
+    "earlier runs",
+    "the normal band",
+    "previous",
+    "check the fleet view",
+    "check that data still arrive",
+];
 
 /// Drift of one model input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -382,21 +416,21 @@ mod tests {
 
     #[test]
     fn the_alert_level_leaves_its_band_only_when_unusual() {
-        assert!(alert_level(&[]).latest.is_none());
+        assert!(alert_level(&[], Lang::En).latest.is_none());
         let few: Vec<CategoryPoint> = (0..5).map(|i| point(i, 3)).collect();
-        let a = alert_level(&few);
+        let a = alert_level(&few, Lang::En);
         assert_eq!((a.latest, a.band_low, a.unusual), (Some(3), None, false));
         assert!(a.message.contains("not enough history"), "{}", a.message);
 
         let mut history: Vec<CategoryPoint> = (0..20).map(|i| point(i, 3 + (i % 3) - 1)).collect();
         history.push(point(20, 3));
-        let a = alert_level(&history);
+        let a = alert_level(&history, Lang::En);
         assert!(!a.unusual, "{}", a.message);
         let (lo, hi) = (a.band_low.unwrap(), a.band_high.unwrap());
         assert!(lo < 3.0 && hi > 3.0 && hi < 6.0, "{lo} {hi}");
         history.pop();
         history.push(point(20, 9));
-        let a = alert_level(&history);
+        let a = alert_level(&history, Lang::En);
         assert!(
             a.unusual && a.message.contains("above the normal band"),
             "{}",
@@ -404,8 +438,38 @@ mod tests {
         );
         history.pop();
         history.push(point(20, 0));
-        let a = alert_level(&history);
+        let a = alert_level(&history, Lang::En);
         assert!(a.unusual && a.message.contains("below"), "{}", a.message);
+    }
+
+    #[test]
+    fn the_alert_level_speaks_french_without_english() {
+        let mut history: Vec<CategoryPoint> = (0..20).map(|i| point(i, 3 + (i % 3) - 1)).collect();
+        let mut cases = vec![Vec::new(), history[..4].to_vec()];
+        for last in [3, 9, 0] {
+            history.push(point(20, last));
+            cases.push(history.clone());
+            history.pop();
+        }
+        for points in cases {
+            let fr = alert_level(&points, Lang::Fr);
+            let en = alert_level(&points, Lang::En);
+            assert_eq!((fr.latest, fr.unusual), (en.latest, en.unusual));
+            for e in ALERT_ENGLISH {
+                assert!(!fr.message.contains(e), "{e} in {}", fr.message);
+            }
+            assert!(
+                ALERT_ENGLISH.iter().any(|e| en.message.contains(e)),
+                "{}",
+                en.message
+            );
+        }
+        history.push(point(20, 9));
+        let fr = alert_level(&history, Lang::Fr).message;
+        assert!(
+            fr.contains("au-dessus de la bande normale") && fr.contains(','),
+            "{fr}"
+        );
     }
 
     #[test]

@@ -1,11 +1,11 @@
 // The diagnostics cards below: operations and errors per day, models and input drift, versions and
 // folders, the run journal.
-import type { Category, CategoryLabels, DiagnosticsReport, FeatureDrift, RunRecord } from "../../api";
+import type { Category, CategoryLabels, DiagnosticsReport, FeatureDrift, RunRow } from "../../api";
 import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "../../format";
 import { capitalize, driftCounts, driftLabel, operationLabel, sortDrift } from "../../health";
-import { statusText, t, triggerText } from "../../i18n";
+import { t } from "../../i18n";
 import { card, statusPill, unavailable } from "./cards";
 import { DRIFT_TOP, type Loaded } from "./types";
 
@@ -200,7 +200,7 @@ export function renderFacts(ctx: Ctx, data: Loaded, actions: HTMLElement): HTMLE
 
 /** The run journal; the category columns are named in the core's words (`labels`, from the
  * diagnostics command; the category ids when it failed). */
-export function renderJournal(ctx: Ctx, runs: RunRecord[], labels: CategoryLabels | null): HTMLElement {
+export function renderJournal(ctx: Ctx, runs: RunRow[], labels: CategoryLabels | null): HTMLElement {
   const lang = ctx.lang;
   const cat = (c: Category) => (labels ? capitalize(labels[c]) : c);
   return h(
@@ -237,9 +237,9 @@ export function renderJournal(ctx: Ctx, runs: RunRecord[], labels: CategoryLabel
           "tr",
           { "data-testid": "run-row", "data-run-id": r.id, class: r.status === "failed" ? "failed" : "" },
           h("td", { class: "num" }, r.id),
-          h("td", {}, triggerText(lang, r.trigger)),
+          h("td", {}, r.text.trigger),
           h("td", {}, formatDateTime(r.started_at, ctx.locale)),
-          h("td", {}, statusText(lang, r.status)),
+          h("td", {}, r.text.status),
           h("td", { class: "num" }, formatDuration(r.duration_ms, ctx.locale)),
           h("td", {}, formatDateTime(r.as_of, ctx.locale)),
           h("td", { class: "num" }, r.turbines),

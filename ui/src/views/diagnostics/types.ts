@@ -1,6 +1,6 @@
 // The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
 // the loading of every command at once.
-import { asApiError, type ApiError, type AppInfo, type DiagnosticsReport, type HealthReport, type LogLevel, type LogLine, type LogQuery, type RunRecord } from "../../api";
+import { asApiError, type ApiError, type AppInfo, type DiagnosticsReport, type HealthReport, type LogLevel, type LogLine, type LogQuery, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
 
@@ -9,7 +9,7 @@ export interface DiagnosticsSource {
   health(lang: string): Promise<HealthReport>;
   diagnostics(lang: string): Promise<DiagnosticsReport>;
   appInfo(): Promise<AppInfo>;
-  runs(limit: number): Promise<RunRecord[]>;
+  runs(limit: number, lang: string): Promise<RunRow[]>;
   runDurationsChart(lang: string): Promise<string>;
   recentLogs(q: LogQuery): Promise<LogLine[]>;
   openLogFolder(): Promise<null>;
@@ -21,7 +21,7 @@ export interface Loaded {
   health: HealthReport | null;
   diagnostics: DiagnosticsReport | null;
   info: AppInfo | null;
-  runs: RunRecord[] | null;
+  runs: RunRow[] | null;
   errors: { key: Key; error: ApiError }[];
 }
 
@@ -64,7 +64,7 @@ export async function loadDiagnostics(src: DiagnosticsSource, lang: string): Pro
     src.health(lang),
     src.diagnostics(lang),
     src.appInfo(),
-    src.runs(RUNS_SHOWN),
+    src.runs(RUNS_SHOWN, lang),
   ]);
   const errors: Loaded["errors"] = [];
   const value = <T>(r: PromiseSettledResult<T>, key: Key): T | null => {
