@@ -30,6 +30,8 @@
 //! | reports | [`telemetry`] | observability: log files and console, metrics, functional monitoring, health report, diagnostics bundle |
 //! | | [`errors`] | the stable code of every core error and its summary in French and English |
 
+#![deny(missing_docs)]
+
 pub mod charts;
 pub mod clock;
 pub mod config;
