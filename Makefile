@@ -48,6 +48,7 @@ measure: app
 lint: setup ui
 	actionlint .github/workflows/*.yml
 	python3 scripts/check-layers.py
+	python3 scripts/check-layers.py --self-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 

@@ -22,6 +22,14 @@ CORE = ROOT / "crates" / "cockpit-core" / "src"
 ARCH = ROOT / "ARCHITECTURE.md"
 
 
+def use_root(root):
+    """Points the check at another checkout (the self-test's copy)."""
+    global ROOT, CORE, ARCH
+    ROOT = pathlib.Path(root)
+    CORE = ROOT / "crates" / "cockpit-core" / "src"
+    ARCH = ROOT / "ARCHITECTURE.md"
+
+
 def read_layers():
     text = ARCH.read_text(encoding="utf-8")
     m = re.search(r"```layers\n(.*?)```", text, re.S)
@@ -67,6 +75,37 @@ def referenced(line):
         mods.update(re.findall(r"(?:^|,)\s*([a-z_][a-z0-9_]*)", group))
     mods.discard("self")
     return mods
+
+
+def problems_of_tree():
+    """The problems of the checkout at ROOT, as lines."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = main()
+    return rc, out.getvalue()
+
+
+def self_test():
+    """Plants an upward import and a wrong table row in a copy of the tree: both must be named."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(CORE, pathlib.Path(tmp) / "crates" / "cockpit-core" / "src")
+        shutil.copy(ARCH, pathlib.Path(tmp) / "ARCHITECTURE.md")
+        use_root(tmp)
+        rc, text = problems_of_tree()
+        assert rc == 0, "the tree must be clean before the self-test:\n" + text
+        with open(CORE / "clock.rs", "a", encoding="utf-8") as f:
+            f.write("\nfn planted() { let _ = crate::telemetry::diagnostics; }\n")
+        rc, text = problems_of_tree()
+        assert rc == 1 and "'clock' (vocabulary) uses 'telemetry' (reports), a layer above" in text, text
+        assert "the row of 'clock' says it uses" in text, text
+    print("layer check self-test: an upward import and a stale table row are both caught")
+    return 0
 
 
 def main():
@@ -128,4 +167,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(self_test() if sys.argv[1:] == ["--self-test"] else main())
