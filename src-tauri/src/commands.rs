@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::error::ApiError;
-use crate::phrased::{MeasurementText, RunRow, RunText};
+use crate::phrased::{CategoryLabels, MeasurementText, RunRow, RunText};
 use crate::state::{AppState, Phase};
 use crate::worklist;
 use cockpit_core::errors::ErrorCode;
@@ -122,29 +122,6 @@ pub struct FleetRow {
     pub item: FleetItem,
     /// Category, not-scored reason, drivers in words, and what a search matches.
     pub text: FleetItemText,
-}
-
-/// The names of the categories in the UI's language (`none`: not scored).
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct CategoryLabels {
-    pub critical: &'static str,
-    pub high: &'static str,
-    pub moderate: &'static str,
-    pub low: &'static str,
-    pub none: &'static str,
-}
-
-impl CategoryLabels {
-    /// The labels in `lang`.
-    pub fn of(lang: Lang) -> CategoryLabels {
-        CategoryLabels {
-            critical: category_text(Some(Category::Critical), lang),
-            high: category_text(Some(Category::High), lang),
-            moderate: category_text(Some(Category::Moderate), lang),
-            low: category_text(Some(Category::Low), lang),
-            none: category_text(None, lang),
-        }
-    }
 }
 
 /// The fleet view as the UI receives it: rows already phrased.

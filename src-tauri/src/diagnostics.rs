@@ -20,8 +20,8 @@ use cockpit_core::telemetry::{self, bundle, chart, Diagnostics};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::commands::CategoryLabels;
 use crate::error::ApiError;
+use crate::phrased::CategoryLabels;
 use crate::state::{AppState, Paths, Phase};
 use cockpit_core::clock::now;
 use cockpit_core::errors::ErrorCode;

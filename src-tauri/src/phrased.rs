@@ -1,11 +1,37 @@
 //! Words the shell adds to what the core returns, all phrased by the core (`cockpit_core::lang`)
-//! in the UI's language: a run's trigger and status, a turbine's last measurements.
+//! in the UI's language: the category names, a run's trigger and status, a turbine's last
+//! measurements.
 
 use cockpit_core::lang::{
-    measurement_text, run_status_label, signal_name, trigger_label, Lang, MEASUREMENTS,
+    category_text, measurement_text, run_status_label, signal_name, trigger_label, Lang,
+    MEASUREMENTS,
 };
+use cockpit_core::risk::Category;
 use cockpit_core::runs::RunRecord;
 use serde::Serialize;
+
+/// The names of the categories in the UI's language (`none`: not scored).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct CategoryLabels {
+    pub critical: &'static str,
+    pub high: &'static str,
+    pub moderate: &'static str,
+    pub low: &'static str,
+    pub none: &'static str,
+}
+
+impl CategoryLabels {
+    /// The labels in `lang`.
+    pub fn of(lang: Lang) -> CategoryLabels {
+        CategoryLabels {
+            critical: category_text(Some(Category::Critical), lang),
+            high: category_text(Some(Category::High), lang),
+            moderate: category_text(Some(Category::Moderate), lang),
+            low: category_text(Some(Category::Low), lang),
+            none: category_text(None, lang),
+        }
+    }
+}
 
 /// A run's trigger and status in the UI's language.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

@@ -55,11 +55,11 @@ fn bindings() -> Bindings {
         AlertLevel, CategoryPoint, FeatureDrift, Freshness, StaleTurbine,
     };
     use energitech_cockpit::commands::{
-        AppInfo, CategoryLabels, DetailText, DriverText, FleetFilterArgs, FleetPage, FleetRow,
-        RunProgress, ScheduleView, TurbinePage,
+        AppInfo, DetailText, DriverText, FleetFilterArgs, FleetPage, FleetRow, RunProgress,
+        ScheduleView, TurbinePage,
     };
     use energitech_cockpit::diagnostics::{BundlePath, DiagnosticsPage};
-    use energitech_cockpit::phrased::{MeasurementText, RunRow, RunText};
+    use energitech_cockpit::phrased::{CategoryLabels, MeasurementText, RunRow, RunText};
     use energitech_cockpit::state::Phase;
 
     let cfg = config();

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | `files` | the entry points [`ingest_files`] (dependency order, operations journal) and [`ingest_file`] |
 //! | `sniff` | opening a file: text or binary, delimiter, header → kind of file and column positions |
-//! | `rows` | the row rules: each record checked against the data contract |
+//! | `rows` | the row rules: each record checked against the data contract; the batches of checked and rejected rows |
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
 //! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
 //! | `report` | the per-file and overall reports returned to the caller |

@@ -11,7 +11,7 @@ use crate::mapping::Mapping;
 use crate::schema::{FileKind, SIGNALS};
 use crate::store::Store;
 
-use super::rows::{check_logbook, check_reading, check_registry, Row};
+use super::rows::{check_logbook, check_reading, check_registry, Batch, Rejected, Row};
 use super::sniff::Source;
 use super::write::write_all;
 use super::{FileReport, IngestError};
@@ -20,31 +20,6 @@ use super::{FileReport, IngestError};
 const BATCH_ROWS: usize = 8192;
 /// Batches in flight between parser and writer (bounds memory).
 const BATCHES_IN_FLIGHT: usize = 4;
-
-/// A row rejected by validation.
-pub(super) struct Rejected {
-    /// Line number in the file.
-    pub(super) line: u64,
-    /// Reason code.
-    pub(super) reason: &'static str,
-    /// Message, starting with the line number.
-    pub(super) message: String,
-    /// The line as read (cut at 4 KiB).
-    pub(super) raw: String,
-}
-
-/// Rows handed from the parser thread to the writer.
-#[derive(Default)]
-pub(super) struct Batch {
-    /// Valid rows, to store.
-    pub(super) rows: Vec<Row>,
-    /// Rejected rows, to quarantine.
-    pub(super) rejected: Vec<Rejected>,
-    /// Records read.
-    pub(super) read: u64,
-    /// Readings earlier than the previous one of the same turbine.
-    pub(super) out_of_order: u64,
-}
 
 /// Ingests an opened file: records the ingestion, runs the parser and the writer, returns the counts.
 pub(super) fn ingest_source(

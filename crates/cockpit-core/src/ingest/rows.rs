@@ -358,6 +358,31 @@ pub(super) fn check_logbook(
     }))
 }
 
+/// A row rejected by validation.
+pub(super) struct Rejected {
+    /// Line number in the file.
+    pub(super) line: u64,
+    /// Reason code.
+    pub(super) reason: &'static str,
+    /// Message, starting with the line number.
+    pub(super) message: String,
+    /// The line as read (cut at 4 KiB).
+    pub(super) raw: String,
+}
+
+/// Rows handed from the parser thread to the writer.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Valid rows, to store.
+    pub(super) rows: Vec<Row>,
+    /// Rejected rows, to quarantine.
+    pub(super) rejected: Vec<Rejected>,
+    /// Records read.
+    pub(super) read: u64,
+    /// Readings earlier than the previous one of the same turbine.
+    pub(super) out_of_order: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ingest::ingest_file;

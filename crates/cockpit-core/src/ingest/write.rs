@@ -8,8 +8,7 @@ use rusqlite::{params, Connection, Statement};
 
 use crate::schema::SIGNALS;
 
-use super::pipeline::Batch;
-use super::rows::{Reading, Row};
+use super::rows::{Batch, Reading, Row};
 use super::{FileReport, IngestError, ReasonCount};
 
 /// Writer (calling thread): stores batches, one transaction each.

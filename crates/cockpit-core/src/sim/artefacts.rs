@@ -2,10 +2,10 @@
 //! laid over the physical signals so that ingestion and features meet what real SCADA exports
 //! contain.
 
-use super::rng::{domain, SimRng};
-use super::turbine::{
+use super::channels::{
     AMB, CONV, DIR, GBB, GEN, GENB, HYD, NAC, N_SIGNALS, OIL, PITCH, ROTOR, TRAFO, VIB, WDG, WIND,
 };
+use super::rng::{domain, SimRng};
 
 /// Signals that can freeze (with relative weights): anemometer, vane, temperatures, vibration.
 const STUCKABLE: [(usize, f64); 12] = [

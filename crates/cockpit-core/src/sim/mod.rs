@@ -17,6 +17,7 @@
 //! * communication gaps, missing values, stuck sensors and spikes.
 
 mod artefacts;
+mod channels;
 mod fleet;
 mod num;
 mod rng;

@@ -3,8 +3,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::channels;
 use super::fleet::{downtime_range, Failure, FleetPlan, Precursor, STEPS_PER_DAY};
-use super::turbine::{self, power_curve, StormControl};
+use super::turbine::{power_curve, StormControl};
 use super::*;
 use crate::schema::{self, Component, Status, SIGNALS};
 
@@ -141,24 +142,24 @@ fn mean(xs: impl IntoIterator<Item = f64>) -> f64 {
 #[test]
 fn signal_indices_match_the_schema() {
     let expected = [
-        (turbine::WIND, "wind_speed_ms"),
-        (turbine::DIR, "wind_dir_deg"),
-        (turbine::POWER, "power_kw"),
-        (turbine::ROTOR, "rotor_rpm"),
-        (turbine::GEN, "generator_rpm"),
-        (turbine::PITCH, "pitch_deg"),
-        (turbine::AMB, "ambient_temp_c"),
-        (turbine::NAC, "nacelle_temp_c"),
-        (turbine::OIL, "gearbox_oil_temp_c"),
-        (turbine::GBB, "gearbox_bearing_temp_c"),
-        (turbine::GENB, "generator_bearing_temp_c"),
-        (turbine::WDG, "generator_winding_temp_c"),
-        (turbine::HYD, "hydraulic_oil_temp_c"),
-        (turbine::CONV, "converter_temp_c"),
-        (turbine::TRAFO, "transformer_temp_c"),
-        (turbine::VIB, "vibration_mm_s"),
+        (channels::WIND, "wind_speed_ms"),
+        (channels::DIR, "wind_dir_deg"),
+        (channels::POWER, "power_kw"),
+        (channels::ROTOR, "rotor_rpm"),
+        (channels::GEN, "generator_rpm"),
+        (channels::PITCH, "pitch_deg"),
+        (channels::AMB, "ambient_temp_c"),
+        (channels::NAC, "nacelle_temp_c"),
+        (channels::OIL, "gearbox_oil_temp_c"),
+        (channels::GBB, "gearbox_bearing_temp_c"),
+        (channels::GENB, "generator_bearing_temp_c"),
+        (channels::WDG, "generator_winding_temp_c"),
+        (channels::HYD, "hydraulic_oil_temp_c"),
+        (channels::CONV, "converter_temp_c"),
+        (channels::TRAFO, "transformer_temp_c"),
+        (channels::VIB, "vibration_mm_s"),
     ];
-    assert_eq!(SIGNALS.len(), turbine::N_SIGNALS);
+    assert_eq!(SIGNALS.len(), channels::N_SIGNALS);
     for (i, name) in expected {
         assert_eq!(schema::signal_index(name), Some(i), "{name}");
     }
@@ -258,11 +259,11 @@ fn files_follow_the_data_contract_with_gaps_and_sensor_faults() {
     assert!(missing > 100 && missing < rows.len() / 50, "{missing}");
     let mut longest_frozen = 0;
     for s in [
-        turbine::GBB,
-        turbine::WDG,
-        turbine::NAC,
-        turbine::OIL,
-        turbine::CONV,
+        channels::GBB,
+        channels::WDG,
+        channels::NAC,
+        channels::OIL,
+        channels::CONV,
     ] {
         let mut run = 0;
         for w in rows.windows(2) {
