@@ -430,8 +430,8 @@ pub async fn risk_chart<R: Runtime>(
     lang: Option<String>,
 ) -> Result<String, ApiError> {
     let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    let policy = app.state::<AppState>().policy();
     timed_read(app, "risk_chart", OperationKind::UiCommand, move |s| {
-        let (policy, _) = cockpit_core::config::load_policy(None)?;
         Ok(charts::risk_chart(s, &id, &policy, lang)?)
     })
     .await

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
 
+use cockpit_core::risk::RiskPolicy;
 use cockpit_core::service::Service;
 use cockpit_core::store::{self, Store};
 use cockpit_core::workspace::Workspace;
@@ -77,6 +78,8 @@ pub struct AppState {
     reader: Mutex<Option<Store>>,
     /// A "score now" is in progress in this app.
     pub scoring: AtomicBool,
+    /// The risk policy in force, set once at start-up (the one the service scores with).
+    policy: OnceLock<RiskPolicy>,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             service: Mutex::new(None),
             reader: Mutex::new(None),
             scoring: AtomicBool::new(false),
+            policy: OnceLock::new(),
         }
     }
 
@@ -151,6 +155,17 @@ impl AppState {
             Err(TryLockError::WouldBlock) => return None,
         };
         guard.as_ref().map(f)
+    }
+
+    /// Records the risk policy in force (start-up; later calls keep the first).
+    pub fn set_policy(&self, policy: RiskPolicy) {
+        let _ = self.policy.set(policy);
+    }
+
+    /// The risk policy in force: the one loaded at start-up, or the built-in one before that
+    /// (tests start ready without a start-up).
+    pub fn policy(&self) -> RiskPolicy {
+        self.policy.get().cloned().unwrap_or_default()
     }
 
     /// Installs the started service.
