@@ -12,9 +12,9 @@ use cockpit_core::lang::{category_text, Lang};
 use cockpit_core::model::Manifest;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{
-    self, FleetFilter, FleetItem, FleetItemText, FleetView, NotScoredReason, SortKey, TurbineDetail,
+    self, FleetFilter, FleetItem, FleetItemText, FleetView, SortKey, TurbineDetail,
 };
-use cockpit_core::runs::{CategoryCounts, Driver, RunRecord, Trigger};
+use cockpit_core::runs::{CategoryCounts, Driver, NotScoredReason, RunRecord, Trigger};
 use cockpit_core::service;
 use cockpit_core::store::Store;
 use cockpit_core::triggers::DailySchedule;
@@ -225,7 +225,7 @@ impl TurbinePage {
             category: category_text(p.and_then(|p| p.category), lang).to_string(),
             not_scored: p
                 .and_then(|p| p.not_scored_reason.as_deref())
-                .map(|r| NotScoredReason::parse(r).phrase(lang)),
+                .map(|r| NotScoredReason::phrase_stored(r, lang)),
             drivers: detail
                 .drivers
                 .iter()

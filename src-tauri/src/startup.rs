@@ -40,7 +40,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                     // (loading the models takes a moment; "Score now" waits for it).
                     set_phase(&app, Phase::Ready);
                     tracing::info!(duration_ms = t0.elapsed().as_millis() as u64, "app ready");
-                    app.state::<AppState>().set_policy(policy.clone());
+                    app.state::<AppState>().set_policy(policy);
                     start_service(&app, policy);
                     release_freed_memory();
                 }

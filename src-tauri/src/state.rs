@@ -165,7 +165,7 @@ impl AppState {
     /// The risk policy in force: the one loaded at start-up, or the built-in one before that
     /// (tests start ready without a start-up).
     pub fn policy(&self) -> RiskPolicy {
-        self.policy.get().cloned().unwrap_or_default()
+        self.policy.get().copied().unwrap_or_default()
     }
 
     /// Installs the started service.

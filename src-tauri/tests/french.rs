@@ -14,7 +14,7 @@ use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::drivers::Basis;
 use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
-use cockpit_core::runs::queries::NOT_SCORED_ENGLISH;
+use cockpit_core::runs::NOT_SCORED_ENGLISH;
 use cockpit_core::runs::{Driver, TurbineOutcome};
 use cockpit_core::telemetry::{health, monitoring};
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};

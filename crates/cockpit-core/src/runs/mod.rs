@@ -3,6 +3,14 @@
 //! whole or not at all. Also the queries over runs (fleet ranking, turbine detail, run journal)
 //! and the backtest.
 //!
+//! | file | owns |
+//! |---|---|
+//! | `mod.rs` | the run itself: evaluate, commit, the single-flight lock, the run record |
+//! | `drivers` | the indicators that push a turbine's risk up, and their sentences |
+//! | `reasons` | why a turbine was not scored, stored in English and phrased in either language |
+//! | `queries` | the read side: journal, fleet ranking and search, turbine detail |
+//! | `backtest` | replaying past days to measure the models |
+//!
 //! A failed run leaves earlier results untouched and is itself recorded with its error. Runs are
 //! single-flight across processes: a lock file beside the database refuses a second run while one
 //! is in progress.
@@ -10,6 +18,7 @@
 pub mod backtest;
 pub mod drivers;
 pub mod queries;
+mod reasons;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -22,12 +31,14 @@ use serde::Serialize;
 
 use crate::clock::now;
 use crate::features::{self, FeatureError, FeatureMatrix, History, N_FEATURES};
+use crate::lang::Lang;
 use crate::model::{ModelError, ModelSet};
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::{Store, StoreError};
 
 pub use drivers::Driver;
+pub use reasons::{NotScoredReason, NOT_SCORED_ENGLISH};
 
 /// Share of the last 24 hours' records a turbine needs to be scored.
 pub const MIN_COVERAGE_24H: f32 = 0.5;
@@ -259,26 +270,25 @@ pub fn evaluate(
     for (i, (t, row)) in matrix.turbines.iter().zip(&matrix.rows).enumerate() {
         let last = last_records.get(i).copied().flatten();
         let reason = if let Some((since, component)) = repairs.get(&t.key) {
-            Some(format!(
-                "under repair since {} ({component}, logbook)",
-                schema::format_timestamp(*since)
-            ))
+            Some(NotScoredReason::UnderRepair {
+                since: schema::format_timestamp(*since),
+                component: component.clone(),
+            })
         } else if row[coverage].is_nan() || row[coverage] < MIN_COVERAGE_24H {
             Some(match last {
-                None => "no SCADA record before this time".to_string(),
-                Some(l) if matrix.at - l > 86_400 => format!(
-                    "no SCADA record in the last 24 h (last record {})",
-                    schema::format_timestamp(l)
-                ),
-                Some(_) => format!(
-                    "only {:.0} % of the last 24 h of records present (at least {:.0} % needed)",
-                    row[coverage] * 100.0,
-                    MIN_COVERAGE_24H * 100.0
-                ),
+                None => NotScoredReason::NoRecord,
+                Some(l) if matrix.at - l > 86_400 => NotScoredReason::NoRecentRecord {
+                    last: schema::format_timestamp(l),
+                },
+                Some(_) => NotScoredReason::LowCoverage {
+                    present: format!("{:.0}", row[coverage] * 100.0),
+                    needed: format!("{:.0}", MIN_COVERAGE_24H * 100.0),
+                },
             })
         } else {
             None
-        };
+        }
+        .map(|r| r.phrase(Lang::En));
         if reason.is_none() {
             to_score.push(i);
         }

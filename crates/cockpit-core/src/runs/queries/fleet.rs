@@ -3,10 +3,11 @@
 use serde::Serialize;
 
 use super::super::{CategoryCounts, Driver, RunRecord};
-use super::{latest_run, NotScoredReason};
+use super::latest_run;
 use super::{parse_drivers, ts, QueryError, TTF_HORIZON};
 use crate::lang::{category_text, Lang};
 use crate::risk::Category;
+use crate::runs::NotScoredReason;
 use crate::store::Store;
 
 /// Sort order of the fleet view.
@@ -183,7 +184,7 @@ impl FleetItem {
             not_scored: self
                 .not_scored_reason
                 .as_deref()
-                .map(|r| NotScoredReason::parse(r).phrase(lang)),
+                .map(|r| NotScoredReason::phrase_stored(r, lang)),
             drivers: self.drivers.iter().map(|d| d.phrase(lang)).collect(),
             search: search_text(self),
         }

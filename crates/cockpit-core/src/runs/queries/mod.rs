@@ -7,17 +7,14 @@
 //! |---|---|
 //! | `journal.rs` | one run, the latest successful run, the run journal |
 //! | `fleet.rs` | the fleet view and its filters and sort, a row's words ([`FleetItem::text`]), [`search_text`] and [`matches_search`] |
-//! | `reasons.rs` | [`NotScoredReason`]: why a turbine was not scored, in either language |
 //! | `turbine.rs` | a turbine's detail and risk history |
 
 mod fleet;
 mod journal;
-mod reasons;
 mod turbine;
 
 pub use fleet::*;
 pub use journal::*;
-pub use reasons::*;
 pub use turbine::*;
 
 use rusqlite::Row;

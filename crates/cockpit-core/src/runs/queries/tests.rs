@@ -1,7 +1,6 @@
 //! Tests of the fleet search rule and of the not-scored reasons in both languages.
 
 use super::*;
-use crate::lang::Lang;
 use crate::risk::Category;
 
 fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> FleetItem {
@@ -59,25 +58,4 @@ fn a_search_matches_ids_sites_categories_and_drivers_in_both_languages() {
     }
     let none = item("VAL-01", "Valence", None, &[]);
     assert!(matches_search(&none, "non évaluée"));
-}
-
-#[test]
-fn not_scored_reasons_read_back_and_phrase_in_both_languages() {
-    for stored in [
-        "under repair since 2026-11-20T08:00:00Z (gearbox, logbook)",
-        "no SCADA record before this time",
-        "no SCADA record in the last 24 h (last record 2026-11-25T10:00:00Z)",
-        "only 40 % of the last 24 h of records present (at least 60 % needed)",
-    ] {
-        let r = NotScoredReason::parse(stored);
-        assert!(!matches!(r, NotScoredReason::Other(_)), "{stored}");
-        assert_eq!(r.phrase(Lang::En), stored);
-        let fr = r.phrase(Lang::Fr);
-        assert!(NOT_SCORED_ENGLISH.iter().all(|e| !fr.contains(e)), "{fr}");
-    }
-    assert_eq!(
-        NotScoredReason::parse("only 40 % of the last 24 h of records present (at least 60 % needed)")
-            .phrase(Lang::Fr),
-        "seulement 40 % des enregistrements des dernières 24 h présents (au moins 60 % nécessaires)"
-    );
 }

@@ -1,9 +1,10 @@
-//! Why a turbine was not scored, read back from the stored sentence and phrased in either language.
+//! Why a turbine was not scored: built by the run, stored as its English sentence (the one
+//! source of that wording), read back and phrased in either language.
 
 use crate::lang::Lang;
 
-/// Why a turbine was not scored. Runs store the English sentence; this reads it back so that
-/// it can be phrased in either language.
+/// Why a turbine was not scored. Runs store `phrase(Lang::En)`; [`NotScoredReason::parse`] reads
+/// it back (its exact inverse, tested) so that it can be phrased in either language.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NotScoredReason {
     /// Under repair since a time (`YYYY-MM-DDTHH:MM:SSZ`), for a component, per the logbook.
@@ -75,6 +76,11 @@ impl NotScoredReason {
         NotScoredReason::Other(t.into())
     }
 
+    /// A stored reason in words, in `lang`.
+    pub fn phrase_stored(stored: &str, lang: Lang) -> String {
+        NotScoredReason::parse(stored).phrase(lang)
+    }
+
     /// The reason in words.
     pub fn phrase(&self, lang: Lang) -> String {
         use NotScoredReason::*;
@@ -105,5 +111,44 @@ impl NotScoredReason {
             ),
             (Other(t), _) => t.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_run_stores_reads_back_and_phrases_in_both_languages() {
+        for reason in [
+            NotScoredReason::UnderRepair {
+                since: "2026-11-20T08:00:00Z".into(),
+                component: "gearbox".into(),
+            },
+            NotScoredReason::NoRecord,
+            NotScoredReason::NoRecentRecord {
+                last: "2026-11-25T10:00:00Z".into(),
+            },
+            NotScoredReason::LowCoverage {
+                present: "40".into(),
+                needed: "60".into(),
+            },
+        ] {
+            let stored = reason.phrase(Lang::En);
+            assert_eq!(NotScoredReason::parse(&stored), reason, "{stored}");
+            let fr = reason.phrase(Lang::Fr);
+            assert!(NOT_SCORED_ENGLISH.iter().all(|e| !fr.contains(e)), "{fr}");
+        }
+        assert_eq!(
+            NotScoredReason::phrase_stored(
+                "only 40 % of the last 24 h of records present (at least 60 % needed)",
+                Lang::Fr
+            ),
+            "seulement 40 % des enregistrements des dernières 24 h présents (au moins 60 % nécessaires)"
+        );
+        assert_eq!(
+            NotScoredReason::phrase_stored("an older sentence", Lang::Fr),
+            "an older sentence"
+        );
     }
 }
