@@ -204,6 +204,8 @@ pub struct DetailText {
     pub category: String,
     /// Why the latest prediction is not scored.
     pub not_scored: Option<String>,
+    /// The latest prediction's days to failure in words ("12.3 days", "> 30 j").
+    pub days: Option<String>,
     /// The drivers, in the order of `drivers`.
     pub drivers: Vec<DriverText>,
 }
@@ -226,6 +228,7 @@ impl TurbinePage {
             not_scored: p
                 .and_then(|p| p.not_scored_reason.as_deref())
                 .map(|r| NotScoredReason::phrase_stored(r, lang)),
+            days: p.and_then(|p| p.days_text(lang)),
             drivers: detail
                 .drivers
                 .iter()

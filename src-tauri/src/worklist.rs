@@ -6,20 +6,14 @@
 //! read the accents right.
 
 use cockpit_core::lang::{format_number, Lang};
-use cockpit_core::runs::queries::FleetItem;
+use cockpit_core::runs::queries::{FleetItem, FleetItemText};
 
-/// Horizon of the days-to-failure estimate, for "> 30 days".
-const HORIZON_DAYS: f64 = cockpit_core::features::HORIZON_DAYS;
-
-/// Days to failure as the UI shows them ("> 30 days" at the model's horizon).
-pub fn days_text(item: &FleetItem, lang: Lang) -> String {
+/// Days to failure in a work-list cell: a plain number a spreadsheet can sort, or the core's
+/// words at the model's horizon ("> 30 days"); empty without an estimate.
+fn days_cell(item: &FleetItem, text: &FleetItemText, lang: Lang) -> String {
     match item.ttf_days {
-        Some(_) if item.ttf_censored => match lang {
-            Lang::En => format!("> {HORIZON_DAYS:.0} days"),
-            Lang::Fr => format!("> {HORIZON_DAYS:.0} j"),
-        },
-        Some(d) => format_number(d, 1, lang),
-        None => String::new(),
+        Some(d) if !item.ttf_censored => format_number(d, 1, lang),
+        _ => text.days.clone().unwrap_or_default(),
     }
 }
 
@@ -65,6 +59,7 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             Some(r) => format!("{}{}{r}", text.category, lang.pick(": ", " : ")),
             None => text.drivers.join("; "),
         };
+        let days = days_cell(i, &text, lang);
         w.write_record([
             (rank + 1).to_string(),
             i.turbine_id.clone(),
@@ -76,7 +71,7 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             i.p_fail_7d
                 .map(|p| format_number(p * 100.0, 1, lang))
                 .unwrap_or_default(),
-            days_text(i, lang),
+            days,
             why,
             i.last_data.clone().unwrap_or_default(),
             i.scored_at.clone(),

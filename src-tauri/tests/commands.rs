@@ -144,7 +144,16 @@ fn turbine_detail_and_unknown_turbine() {
         .unwrap();
     assert_eq!(oil["label"], "Gearbox oil temperature");
     assert!(oil["value"].as_str().unwrap().ends_with(" °C"), "{oil}");
+    assert_eq!(d["text"]["days"], "2.5 days");
+    let low = fleet["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["category"] == "low")
+        .unwrap();
+    assert_eq!(low["text"]["days"], "> 30 days", "at the model's horizon");
     let fr = call(&f, "turbine", json!({"id": top, "lang": "fr"})).unwrap();
+    assert_eq!(fr["text"]["days"], "2,5 j");
     let wind = &fr["text"]["measurements"][0];
     assert_eq!(wind["label"], "Vitesse du vent");
     assert!(wind["value"].as_str().unwrap().ends_with(" m/s"), "{wind}");

@@ -45,20 +45,6 @@ export function formatScore(s: number | null, locale: string): string {
   return s === null || !Number.isFinite(s) ? "–" : formatNumber(s, locale, 1);
 }
 
-/** Days to failure: "12.3 days" / "12,3 j", or "> 30 days" / "> 30 j" at the model's horizon. */
-export function formatDays(
-  days: number | null,
-  censored: boolean,
-  lang: "fr" | "en",
-  locale: string,
-  horizon = 30,
-): string {
-  if (days === null || !Number.isFinite(days)) return "–";
-  const unit = lang === "fr" ? "j" : "days";
-  if (censored) return `> ${horizon} ${unit}`;
-  return `${formatNumber(days, locale, 1)} ${lang === "fr" ? "j" : days === 1 ? "day" : "days"}`;
-}
-
 /** An ISO timestamp (UTC) as a local date and time. */
 export function formatDateTime(iso: string | null, locale: string, timeZone?: string): string {
   if (!iso) return "–";

@@ -11,7 +11,7 @@ import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
 import { badge } from "./views/badge";
-import { formatDateTime, formatDays, formatPercent, formatScore } from "./format";
+import { formatDateTime, formatPercent, formatScore } from "./format";
 
 type Tab = "fleet" | "trend" | "diagnostics";
 
@@ -445,7 +445,7 @@ function printWorklist(): void {
             h("td", {}, badge(i.text.category, i.category)),
             h("td", {}, formatScore(i.risk_score, c.locale)),
             h("td", {}, formatPercent(i.p_fail_7d, c.locale)),
-            h("td", {}, formatDays(i.ttf_days, i.ttf_censored, c.lang, c.locale)),
+            h("td", {}, i.text.days ?? "–"),
             h("td", {}, i.scored && i.text.drivers.length ? h("ul", {}, i.text.drivers.map((d) => h("li", {}, d))) : mainReason(c, i)),
             h("td", { class: "check" }, "☐"),
           ),

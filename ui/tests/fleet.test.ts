@@ -26,6 +26,7 @@ const item = (id: string, site: string, score: number | null, category: Category
     category: category ?? "not scored",
     not_scored: score === null ? "no SCADA record in the last 24 h" : null,
     drivers: indicator ? [`${indicator.replace(/_/g, " ")} 10.0 °C above normal for this load`] : [],
+    days: "> 30 days",
     search: [id, site, category ?? "not scored", ...(indicator ? [indicator, indicator.replace(/_/g, " "), WORDS_FR[indicator]] : [])]
       .join("\n")
       .toLowerCase(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDays, formatDuration, formatNumber, formatPercent, formatScore } from "../src/format";
+import { formatDateTime, formatDuration, formatNumber, formatPercent, formatScore } from "../src/format";
 
 // Intl puts narrow no-break spaces in French output; compare on plain spaces.
 const plain = (s: string) => s.replace(/[\u202f\u00a0]/g, " ");
@@ -20,18 +20,6 @@ describe("numbers follow the locale", () => {
     expect(formatScore(null, "en-GB")).toBe("–");
     expect(formatDuration(850, "en-GB")).toBe("850 ms");
     expect(formatDuration(12_400, "fr-FR")).toBe("12,4 s");
-  });
-});
-
-describe("days to failure", () => {
-  it("says '> 30 days' at the model's horizon", () => {
-    expect(formatDays(30, true, "en", "en-GB")).toBe("> 30 days");
-    expect(formatDays(29.8, true, "fr", "fr-FR")).toBe("> 30 j");
-  });
-  it("shows the estimate otherwise", () => {
-    expect(formatDays(4.26, false, "en", "en-GB")).toBe("4.3 days");
-    expect(formatDays(4.26, false, "fr", "fr-FR")).toBe("4,3 j");
-    expect(formatDays(null, false, "fr", "fr-FR")).toBe("–");
   });
 });
 

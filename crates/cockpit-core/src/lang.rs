@@ -53,6 +53,27 @@ pub fn category_text(c: Option<Category>, lang: Lang) -> &'static str {
     }
 }
 
+/// Days to failure in words: "12.3 days" / "12,3 j" ("1.0 day"), or "> 30 days" / "> 30 j"
+/// when the estimate sits at the model's `horizon` (`censored`); `None` when there is no estimate.
+pub fn days_to_failure(
+    days: Option<f64>,
+    censored: bool,
+    horizon: f64,
+    lang: Lang,
+) -> Option<String> {
+    let d = days.filter(|d| d.is_finite())?;
+    let unit = |n: f64| match lang {
+        Lang::Fr => "j",
+        Lang::En if n == 1.0 => "day",
+        Lang::En => "days",
+    };
+    Some(if censored {
+        format!("> {} {}", format_number(horizon, 0, lang), unit(horizon))
+    } else {
+        format!("{} {}", format_number(d, 1, lang), unit(d))
+    })
+}
+
 /// What started a run, in words (`manual` → "manual" / "manuelle"); unknown triggers as they are.
 pub fn trigger_label(trigger: &str, lang: Lang) -> &str {
     let (en, fr) = match trigger {
@@ -238,5 +259,31 @@ mod tests {
             assert!(crate::schema::signal_index(column).is_some(), "{column}");
             assert_ne!(signal_name(column, Lang::Fr), *column, "{column}");
         }
+    }
+
+    #[test]
+    fn days_to_failure_say_more_than_the_horizon_when_censored() {
+        assert_eq!(
+            days_to_failure(Some(30.0), true, 30.0, Lang::En).unwrap(),
+            "> 30 days"
+        );
+        assert_eq!(
+            days_to_failure(Some(29.8), true, 30.0, Lang::Fr).unwrap(),
+            "> 30 j"
+        );
+        assert_eq!(
+            days_to_failure(Some(4.26), false, 30.0, Lang::En).unwrap(),
+            "4.3 days"
+        );
+        assert_eq!(
+            days_to_failure(Some(4.26), false, 30.0, Lang::Fr).unwrap(),
+            "4,3 j"
+        );
+        assert_eq!(
+            days_to_failure(Some(1.0), false, 30.0, Lang::En).unwrap(),
+            "1.0 day"
+        );
+        assert_eq!(days_to_failure(None, false, 30.0, Lang::Fr), None);
+        assert_eq!(days_to_failure(Some(f64::NAN), false, 30.0, Lang::En), None);
     }
 }

@@ -229,6 +229,10 @@ not_scored: string | null,
  */
 drivers: Array<string>, 
 /**
+ * Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
+ */
+days: string | null, 
+/**
  * Everything a search matches in this row, lower case, one term a line (see
  * [`search_text`]): the UI filters on it without knowing the rule.
  */
@@ -485,6 +489,10 @@ category: string,
  * Why the latest prediction is not scored.
  */
 not_scored: string | null, 
+/**
+ * The latest prediction's days to failure in words ("12.3 days", "> 30 j").
+ */
+days: string | null, 
 /**
  * The drivers, in the order of `drivers`.
  */

@@ -3,7 +3,7 @@
 import { api, asApiError, type Driver, type DriverText, type TurbineDetail } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
-import { formatDate, formatDateTime, formatDays, formatNumber, formatPercent, formatScore } from "../format";
+import { formatDate, formatDateTime, formatNumber, formatPercent, formatScore } from "../format";
 import { errorBlock } from "../errors";
 import { t } from "../i18n";
 import { badge } from "./badge";
@@ -75,7 +75,7 @@ export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
           ? dl([
               [t(lang, "riskScore"), formatScore(p.risk_score, ctx.locale)],
               [t(lang, "pFailLong"), formatPercent(p.p_fail_7d, ctx.locale)],
-              [t(lang, "daysToFailure"), formatDays(p.ttf_days, p.ttf_censored, lang, ctx.locale)],
+              [t(lang, "daysToFailure"), d.text.days ?? "–"],
               [t(lang, "scoredAt"), formatDateTime(p.scored_at, ctx.locale)],
             ])
           : h("p", {}, p ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : t(lang, "noRun")),

@@ -3,7 +3,7 @@ import { CATEGORIES, type FleetItem, type FleetView } from "../api";
 import type { Ctx } from "../context";
 import { h } from "../dom";
 import { filterItems, sitesOf, sortByRisk, type Filter } from "../fleet";
-import { formatDateTime, formatDays, formatPercent, formatScore } from "../format";
+import { formatDateTime, formatPercent, formatScore } from "../format";
 import { t } from "../i18n";
 import { badge } from "./badge";
 
@@ -126,7 +126,7 @@ function row(ctx: Ctx, i: FleetItem, rank: number): HTMLTableRowElement {
     h("td", {}, badge(i.text.category, i.category)),
     h("td", { class: "num", "data-testid": "risk-score" }, formatScore(i.risk_score, ctx.locale)),
     h("td", { class: "num" }, formatPercent(i.p_fail_7d, ctx.locale)),
-    h("td", { class: "num" }, formatDays(i.ttf_days, i.ttf_censored, ctx.lang, ctx.locale)),
+    h("td", { class: "num" }, i.text.days ?? "–"),
     h("td", { class: "reason" }, mainReason(ctx, i)),
     h("td", { class: "when" }, formatDateTime(i.last_data, ctx.locale)),
   );

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::super::{CategoryCounts, Driver, RunRecord};
 use super::latest_run;
 use super::{parse_drivers, ts, QueryError, TTF_HORIZON};
-use crate::lang::{category_text, Lang};
+use crate::lang::{category_text, days_to_failure, Lang};
 use crate::risk::Category;
 use crate::runs::NotScoredReason;
 use crate::store::Store;
@@ -171,6 +171,8 @@ pub struct FleetItemText {
     pub not_scored: Option<String>,
     /// The drivers as sentences, main driver first.
     pub drivers: Vec<String>,
+    /// Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
+    pub days: Option<String>,
     /// Everything a search matches in this row, lower case, one term a line (see
     /// [`search_text`]): the UI filters on it without knowing the rule.
     pub search: String,
@@ -186,6 +188,7 @@ impl FleetItem {
                 .as_deref()
                 .map(|r| NotScoredReason::phrase_stored(r, lang)),
             drivers: self.drivers.iter().map(|d| d.phrase(lang)).collect(),
+            days: days_to_failure(self.ttf_days, self.ttf_censored, TTF_HORIZON, lang),
             search: search_text(self),
         }
     }

@@ -7,6 +7,7 @@ use super::super::Driver;
 use super::latest_run;
 use super::{parse_drivers, ts, QueryError, TTF_HORIZON};
 use crate::features::feature_names;
+use crate::lang::{days_to_failure, Lang};
 use crate::risk::Category;
 use crate::schema::{self, SIGNALS};
 use crate::store::Store;
@@ -77,6 +78,13 @@ pub struct LatestPrediction {
     /// Feature name → value (`null` for NaN), in model order.
     #[cfg_attr(feature = "ts", ts(type = "Record<string, number | null>"))]
     pub features: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LatestPrediction {
+    /// Days to failure in words, in `lang` ("12.3 days", "> 30 j"); `None` without an estimate.
+    pub fn days_text(&self, lang: Lang) -> Option<String> {
+        days_to_failure(self.ttf_days, self.ttf_censored, TTF_HORIZON, lang)
+    }
 }
 
 /// Everything about one turbine.
