@@ -523,7 +523,7 @@ pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, ApiError
             let status = state.try_with_service(|s| s.model_status());
             let status = match status {
                 Some(s) => s,
-                None => Manifest::read(&state.paths.models)
+                None => Manifest::read(&state.workspace.models)
                     .map(|m| m.model_version)
                     .map_err(|e| e.to_string()),
             };
@@ -531,7 +531,7 @@ pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, ApiError
                 Ok(v) => (Some(v), None),
                 Err(e) => (None, Some(e)),
             };
-            let p = &state.paths;
+            let p = &state.workspace;
             Ok(AppInfo {
                 app_version: app.package_info().version.to_string(),
                 model_version,

@@ -7,7 +7,7 @@
 //! the database, like the other views.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use cockpit_core::journal::{self, Operation, OperationKind};
@@ -22,20 +22,16 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::ApiError;
 use crate::phrased::CategoryLabels;
-use crate::state::{AppState, Paths, Phase};
+use crate::state::{AppState, Phase};
 use cockpit_core::clock::now;
 use cockpit_core::errors::ErrorCode;
+use cockpit_core::workspace::Workspace;
 
-/// The app's log folder: `logs/` beside the database.
-pub fn log_dir(paths: &Paths) -> PathBuf {
-    logging::log_dir_for_db(&paths.db)
-}
-
-/// Sets up the app's logs: JSON-lines files in [`log_dir`] and readable lines on standard
+/// Sets up the app's logs: JSON-lines files in the workspace's `logs/` and readable lines on standard
 /// error. The guard must live as long as the app.
-pub fn init_logging(paths: &Paths) -> Option<logging::LogGuard> {
+pub fn init_logging(workspace: &Workspace) -> Option<logging::LogGuard> {
     let opts = logging::LogOptions {
-        dir: Some(log_dir(paths)),
+        dir: Some(workspace.logs.clone()),
         console: Some(1),
         ansi: false,
     };
@@ -93,13 +89,13 @@ where
     result
 }
 
-fn manifest(paths: &Paths) -> Option<serde_json::Value> {
-    Manifest::read(&paths.models).ok().map(|m| m.raw)
+fn manifest(workspace: &Workspace) -> Option<serde_json::Value> {
+    Manifest::read(&workspace.models).ok().map(|m| m.raw)
 }
 
 fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {
     let state = app.state::<AppState>();
-    let p = &state.paths;
+    let p = &state.workspace;
     let mut cfg = HealthConfig::new(
         &p.db,
         &p.models,
@@ -159,13 +155,13 @@ pub async fn diagnostics<R: Runtime>(
         async move {
             blocking(move || {
                 let state = app.state::<AppState>();
-                let paths = state.paths.clone();
+                let paths = state.workspace.clone();
                 let manifest = manifest(&paths);
                 let report = state.read(|store| {
                     Ok(telemetry::diagnostics(
                         store,
                         manifest.as_ref(),
-                        &log_dir(&paths),
+                        &paths.logs,
                         now(),
                         lang,
                     )?)
@@ -228,7 +224,7 @@ pub async fn recent_logs<R: Runtime>(
         OperationKind::UiCommand,
         async move {
             blocking(move || {
-                let dir = log_dir(&app.state::<AppState>().paths);
+                let dir = app.state::<AppState>().workspace.logs.clone();
                 let query = LogQuery {
                     limit,
                     level,
@@ -277,7 +273,7 @@ pub async fn open_log_folder<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiErr
         "open_log_folder",
         OperationKind::UiCommand,
         async move {
-            blocking(move || open_folder(&app, &log_dir(&app.state::<AppState>().paths))).await
+            blocking(move || open_folder(&app, &app.state::<AppState>().workspace.logs)).await
         },
     )
     .await
@@ -303,9 +299,9 @@ pub async fn export_diagnostics_bundle<R: Runtime>(
         async move {
             blocking(move || {
                 let state = app.state::<AppState>();
-                let paths = state.paths.clone();
+                let paths = state.workspace.clone();
                 let report = health_report(&app, Lang::En);
-                let logs = log_dir(&paths);
+                let logs = paths.logs.clone();
                 let store = if paths.db.is_file() {
                     Store::open(&paths.db).ok()
                 } else {

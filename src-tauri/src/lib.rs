@@ -4,7 +4,7 @@
 //!   list, app info), each a thin call into the core, errors as `{code, message}` ([`error`]);
 //! * [`startup`]: first launch builds the demo park, then the daily timer and the inbox and
 //!   models watchers run for as long as the window is open;
-//! * [`state`]: paths, start-up phase, the running service;
+//! * [`state`]: the workspace, start-up phase, the running service;
 //! * [`worklist`]: the work list as CSV with the drivers phrased in words;
 //! * [`phrased`]: a run's trigger and status and a turbine's last measurements in the UI's
 //!   language, in the core's words;
@@ -141,13 +141,13 @@ struct LogFiles(
 pub fn run() {
     let app = builder(tauri::Builder::default())
         .setup(|app| {
-            let paths = state::Paths::resolve().map_err(|e| e.message)?;
+            let workspace = state::resolve_workspace().map_err(|e| e.message)?;
             // The log files' writer lives as long as the app.
             app.manage(LogFiles(std::sync::Mutex::new(diagnostics::init_logging(
-                &paths,
+                &workspace,
             ))));
             tracing::info!(version = %app.package_info().version, "desktop app starting");
-            app.manage(state::AppState::new(paths));
+            app.manage(state::AppState::new(workspace));
             main_window(app.handle())?;
             startup::spawn(app.handle().clone());
             Ok(())

@@ -76,7 +76,7 @@ fn api_error(e: WorkspaceError) -> ApiError {
 /// ([`Workspace::prepare_demo`](cockpit_core::workspace::Workspace::prepare_demo), as
 /// `cockpit demo` does). Returns the risk policy in force.
 fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
-    let paths = app.state::<AppState>().paths.clone();
+    let paths = app.state::<AppState>().workspace.clone();
     tracing::info!(
         db = %paths.db.display(),
         models = %paths.models.display(),
@@ -113,7 +113,7 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
 
 /// Starts the daily timer and the inbox and models watchers.
 fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
-    let paths = app.state::<AppState>().paths.clone();
+    let paths = app.state::<AppState>().workspace.clone();
     let t = Instant::now();
     let emitter = app.clone();
     let service = Service::start(

@@ -1,7 +1,7 @@
 //! What the running app holds: where its data is, whether it is ready, the running service
 //! (daily timer, inbox and models watchers) and a read connection for the views.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
 
@@ -17,40 +17,14 @@ use cockpit_core::errors::ErrorCode;
 /// Environment variable that points the app at another database (tests, a second park).
 pub const DB_ENV: &str = "COCKPIT_DB";
 
-/// Where the app keeps its things: the [`Workspace`] of its database (its folder holds the
-/// inbox, the demo files and the logs), with the models folder in use. Its paths read as fields
-/// (`paths.db`, `paths.inbox`, …) through the workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Paths(pub Workspace);
-
-impl Paths {
-    /// The database given by `COCKPIT_DB`, else the OS data directory.
-    pub fn resolve() -> Result<Paths, ApiError> {
-        let db = match std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
-            Some(p) => std::path::absolute(PathBuf::from(&p)).unwrap_or_else(|_| PathBuf::from(p)),
-            None => store::default_db_path()?,
-        };
-        Ok(Paths::for_db(&db))
-    }
-
-    /// The paths of a database: its workspace, with the models folder spelt out in full
-    /// (`/usr/lib/…`, not `/usr/bin/../lib/…`) for the about box and messages.
-    pub fn for_db(db: &Path) -> Paths {
-        let mut ws = Workspace::for_db(db);
-        if let Ok(models) = std::fs::canonicalize(&ws.models) {
-            ws.models = models;
-        }
-        Paths(ws)
-    }
-}
-
-impl std::ops::Deref for Paths {
-    type Target = Workspace;
-
-    fn deref(&self) -> &Workspace {
-        &self.0
-    }
+/// The app's [`Workspace`]: the database given by `COCKPIT_DB`, else the OS data directory's;
+/// its folder holds the inbox, the demo files and the logs.
+pub fn resolve_workspace() -> Result<Workspace, ApiError> {
+    let db = match std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => std::path::absolute(PathBuf::from(&p)).unwrap_or_else(|_| PathBuf::from(p)),
+        None => store::default_db_path()?,
+    };
+    Ok(Workspace::for_db(&db))
 }
 
 /// Where the app is in its start-up.
@@ -69,7 +43,8 @@ pub enum Phase {
 
 /// The state shared by every command.
 pub struct AppState {
-    pub paths: Paths,
+    /// Where the app keeps its things (database, inbox, demo files, logs, models).
+    pub workspace: Workspace,
     phase: Mutex<Phase>,
     /// The running service; `None` until start-up finished (or in tests). Held for the whole of
     /// a "score now" (the service is not `Sync`: its folder watchers are not).
@@ -83,9 +58,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(paths: Paths) -> AppState {
+    pub fn new(workspace: Workspace) -> AppState {
         AppState {
-            paths,
+            workspace,
             phase: Mutex::new(Phase::Starting),
             service: Mutex::new(None),
             reader: Mutex::new(None),
@@ -95,8 +70,8 @@ impl AppState {
     }
 
     /// A state that is ready at once, over an existing database (tests).
-    pub fn ready(paths: Paths) -> AppState {
-        let s = AppState::new(paths);
+    pub fn ready(workspace: Workspace) -> AppState {
+        let s = AppState::new(workspace);
         s.set_phase(Phase::Ready);
         s
     }
@@ -130,7 +105,7 @@ impl AppState {
         self.ensure_ready()?;
         let mut guard = lock(&self.reader);
         if guard.is_none() {
-            *guard = Some(Store::open(&self.paths.db)?);
+            *guard = Some(Store::open(&self.workspace.db)?);
         }
         let store = guard
             .as_ref()

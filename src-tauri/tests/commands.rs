@@ -67,7 +67,7 @@ fn build_db(db: &Path) {
     }
 }
 
-fn app(state: impl FnOnce(energitech_cockpit::state::Paths) -> AppState) -> Fixture {
+fn app(state: impl FnOnce(cockpit_core::workspace::Workspace) -> AppState) -> Fixture {
     common::app(build_db, state)
 }
 

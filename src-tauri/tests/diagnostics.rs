@@ -222,7 +222,7 @@ fn run_durations_chart_shows_recent_fleet_runs() {
 #[test]
 fn recent_logs_read_the_app_log_files_newest_first() {
     let f = ready();
-    let dir = logging::log_dir_for_db(&f.db());
+    let dir = cockpit_core::workspace::Workspace::for_db(&f.db()).logs;
     let guard = logging::init(&logging::LogOptions {
         dir: Some(dir.clone()),
         console: None,
@@ -271,7 +271,7 @@ fn the_bundle_is_written_and_the_log_folder_is_created_to_be_opened() {
     assert_eq!(path.parent().unwrap(), expected_dir);
     std::fs::remove_file(&path).unwrap();
 
-    let logs = logging::log_dir_for_db(&f.db());
+    let logs = cockpit_core::workspace::Workspace::for_db(&f.db()).logs;
     match call(&f, "open_log_folder", json!({})) {
         Ok(v) => assert!(v.is_null()),
         // No file manager on a headless machine: a clear error, not a hang.

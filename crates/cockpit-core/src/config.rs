@@ -50,8 +50,8 @@ fn installed_model_dirs(exe: &Path) -> Vec<PathBuf> {
 }
 
 /// The models folder: `explicit`, else `COCKPIT_MODELS`, else the installed bundle, else the
-/// source tree's `models/`. An explicit or environment path is returned even if absent, so the
-/// error names the folder the user asked for.
+/// source tree's `models/`, written in full (no `..`). An explicit or environment path is
+/// returned as given, even if absent, so the error names the folder the user asked for.
 pub fn models_dir(explicit: Option<&Path>) -> PathBuf {
     if let Some(p) = explicit {
         return p.to_path_buf();
@@ -59,13 +59,12 @@ pub fn models_dir(explicit: Option<&Path>) -> PathBuf {
     if let Some(p) = std::env::var_os(MODELS_ENV).filter(|v| !v.is_empty()) {
         return PathBuf::from(p);
     }
-    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    bundle_candidates()
+    let found = bundle_candidates()
         .into_iter()
         .find(|p| p.join(MANIFEST_FILE).is_file())
-        // `/usr/lib/energitech-cockpit/models`, not `/usr/bin/../lib/...`, in messages.
-        .map(|p| p.canonicalize().unwrap_or(p))
-        .unwrap_or(dev)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"));
+    // `/usr/lib/energitech-cockpit/models`, not `/usr/bin/../lib/...`, in messages.
+    found.canonicalize().unwrap_or(found)
 }
 
 /// Where the risk policy in force comes from.

@@ -13,7 +13,8 @@ use cockpit_core::mapping::Mapping;
 use cockpit_core::runs::{self, RunRequest, Trigger, TurbineOutcome};
 use cockpit_core::sim::{self, SimConfig};
 use cockpit_core::store::Store;
-use energitech_cockpit::state::{AppState, Paths};
+use cockpit_core::workspace::Workspace;
+use energitech_cockpit::state::AppState;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
@@ -60,14 +61,14 @@ impl Fixture {
 }
 
 /// The app over a database `build_db` fills, in the state `state` makes of its paths.
-pub fn app(build_db: fn(&Path), state: impl FnOnce(Paths) -> AppState) -> Fixture {
+pub fn app(build_db: fn(&Path), state: impl FnOnce(Workspace) -> AppState) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cockpit.db");
     build_db(&db);
     let app = energitech_cockpit::builder(mock_builder())
         .build(tauri::generate_context!())
         .unwrap();
-    app.manage(state(Paths::for_db(&db)));
+    app.manage(state(Workspace::for_db(&db)));
     // "main": the window the capabilities grant the commands to.
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()

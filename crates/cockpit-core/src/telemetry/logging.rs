@@ -46,12 +46,6 @@ pub const MAX_RECENT_LINES: usize = 5000;
 
 const DAY: i64 = 86_400;
 
-/// The log folder of a database: `logs/` in the database's folder (its
-/// [`Workspace::logs`](crate::workspace::Workspace::logs)).
-pub fn log_dir_for_db(db: &Path) -> PathBuf {
-    crate::workspace::Workspace::for_db(db).logs
-}
-
 /// What to set up.
 #[derive(Debug, Clone, Default)]
 pub struct LogOptions {
