@@ -295,7 +295,8 @@ impl Coded for RunError {
             RunError::NoData => ErrorCode::NoData,
             RunError::Model(_) => ErrorCode::Models,
             RunError::Features(_) => ErrorCode::Features,
-            RunError::Store(_) | RunError::Sql(_) | RunError::Lock { .. } => ErrorCode::Database,
+            RunError::Store(s) => s.code(),
+            RunError::Sql(_) | RunError::Lock { .. } => ErrorCode::Database,
         }
     }
 }
