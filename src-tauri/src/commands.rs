@@ -281,7 +281,6 @@ pub struct RunProgress {
     #[ts(type = "\"started\" | \"succeeded\" | \"failed\"")]
     pub phase: &'static str,
     pub run: Option<RunRecord>,
-    #[ts(type = "ApiError | null")]
     pub error: Option<ApiError>,
 }
 

@@ -12,7 +12,7 @@ use cockpit_core::lang::Lang;
 use serde::Serialize;
 
 /// An error as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{code}: {message}")]
 pub struct ApiError {
     /// Stable identifier of the kind of error, e.g. `no_run`, `unknown_turbine`.

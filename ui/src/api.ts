@@ -1,52 +1,32 @@
 // Typed wrappers over the desktop shell's commands (src-tauri/src/commands.rs) and events.
 // The types they carry are generated from the Rust types into ./generated/types.ts (see
-// src-tauri/tests/bindings.rs); only `ApiError` and the wrappers' own argument shapes are
-// written here.
+// src-tauri/tests/bindings.rs); only the wrappers' own argument shapes are written here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  ApiError,
   AppInfo,
   BundlePath,
   Category,
-  Check,
-  CategoryPoint,
   DiagnosticsPage,
+  ErrorCode,
   FeatureDrift,
   FleetFilterArgs,
   FleetPage,
-  FleetRow,
   HealthReport,
   LogLine,
-  OperationMetrics,
   Phase,
   RunProgress,
   RunRecord,
   RunRow,
   ScheduleView,
   ServiceEvent,
-  Status,
   TurbinePage,
 } from "./generated/types";
 
 export type * from "./generated/types";
 
-// The UI's names for the shell's types.
-/** The fleet view with its rows phrased (`FleetPage`). */
-export type FleetView = FleetPage;
-/** A fleet row with its words (`FleetRow`). */
-export type FleetItem = FleetRow;
-/** A turbine's detail with its words (`TurbinePage`). */
-export type TurbineDetail = TurbinePage;
-/** The diagnostics with the category names (`DiagnosticsPage`). */
-export type DiagnosticsReport = DiagnosticsPage;
-/** Status of the health report and of each check. */
-export type HealthStatus = Status;
-/** One health check. */
-export type HealthCheck = Check;
-/** Count, outcome and duration of one operation type. */
-export type OperationMetric = OperationMetrics;
-/** Counts per category of one run. */
-export type RunCategories = CategoryPoint;
+// Shorthands for the union types the UI names.
 /** Drift status of a model input. */
 export type DriftStatus = FeatureDrift["status"];
 /** Level of a log line. */
@@ -54,16 +34,6 @@ export type LogLevel = LogLine["level"];
 
 /** Every category, most urgent first. */
 export const CATEGORIES: Category[] = ["critical", "high", "moderate", "low"];
-
-export interface ApiError {
-  /** Stable code (`no_run`, `unknown_turbine`, …). */
-  code: string;
-  /** The core's technical message, in English. */
-  message: string;
-  /** What the code means, in English and in French (the core's words). */
-  summary_en?: string;
-  summary_fr?: string;
-}
 
 /** Arguments of `recent_logs`. */
 export interface LogQuery {
@@ -76,18 +46,21 @@ export interface LogQuery {
 /** Any thrown value as `{code, message, summary_en?, summary_fr?}`. */
 export function asApiError(e: unknown): ApiError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    const a = e as ApiError;
-    const out: ApiError = { code: String(a.code), message: String(a.message) };
-    if (typeof a.summary_en === "string") out.summary_en = a.summary_en;
-    if (typeof a.summary_fr === "string") out.summary_fr = a.summary_fr;
-    return out;
+    const a = e as Partial<Record<keyof ApiError, unknown>>;
+    return {
+      code: String(a.code) as ErrorCode,
+      message: String(a.message),
+      summary_en: typeof a.summary_en === "string" ? a.summary_en : "",
+      summary_fr: typeof a.summary_fr === "string" ? a.summary_fr : "",
+    };
   }
-  return { code: "internal", message: String(e) };
+  // Not from the shell (no summary): the message is all there is.
+  return { code: "internal", message: String(e), summary_en: "", summary_fr: "" };
 }
 
 export const api = {
-  fleet: (lang: string) => invoke<FleetView>("fleet", { filter: {}, lang }),
-  turbine: (id: string, lang: string) => invoke<TurbineDetail>("turbine", { id, lang }),
+  fleet: (lang: string) => invoke<FleetPage>("fleet", { filter: {}, lang }),
+  turbine: (id: string, lang: string) => invoke<TurbinePage>("turbine", { id, lang }),
   runs: (limit: number, lang: string) => invoke<RunRow[]>("runs", { limit, lang }),
   scoreNow: () => invoke<RunRecord>("score_now"),
   getSchedule: () => invoke<ScheduleView>("get_schedule"),
@@ -101,7 +74,7 @@ export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   appStatus: () => invoke<Phase>("app_status"),
   health: (lang: string) => invoke<HealthReport>("health", { lang }),
-  diagnostics: (lang: string) => invoke<DiagnosticsReport>("diagnostics", { lang }),
+  diagnostics: (lang: string) => invoke<DiagnosticsPage>("diagnostics", { lang }),
   runDurationsChart: (lang: string) => invoke<string>("run_durations_chart", { lang }),
   recentLogs: (q: LogQuery) =>
     invoke<LogLine[]>("recent_logs", { limit: q.limit, level: q.level, search: q.search }),

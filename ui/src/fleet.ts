@@ -1,5 +1,5 @@
 // Filtering and ordering of the fleet table (pure: tested without a window).
-import type { Category, FleetItem } from "./api";
+import type { Category, FleetRow } from "./api";
 import type { Lang } from "./i18n";
 
 export interface Filter {
@@ -12,7 +12,7 @@ export const NO_FILTER: Filter = { category: "", site: "", search: "" };
 
 /** The items that pass the filter (same rules as the work list export). The search is the
  * core's rule: each row carries what it matches (`text.search`). */
-export function filterItems(items: FleetItem[], f: Filter): FleetItem[] {
+export function filterItems(items: FleetRow[], f: Filter): FleetRow[] {
   const q = f.search.trim().toLowerCase();
   return items.filter(
     (i) =>
@@ -23,7 +23,7 @@ export function filterItems(items: FleetItem[], f: Filter): FleetItem[] {
 }
 
 /** Highest risk first; turbines not scored last; ties by turbine id. */
-export function sortByRisk(items: FleetItem[]): FleetItem[] {
+export function sortByRisk(items: FleetRow[]): FleetRow[] {
   return [...items].sort((a, b) => {
     const sa = a.risk_score;
     const sb = b.risk_score;
@@ -35,7 +35,7 @@ export function sortByRisk(items: FleetItem[]): FleetItem[] {
 }
 
 /** Sites of the fleet, sorted. */
-export function sitesOf(items: FleetItem[]): string[] {
+export function sitesOf(items: FleetRow[]): string[] {
   return [...new Set(items.map((i) => i.site))].sort((a, b) => a.localeCompare(b));
 }
 

@@ -3,12 +3,12 @@
 // of checks and statuses, log filtering and drift ordering. No DOM here (unit-tested).
 import type {
   AlertLevel,
-  DiagnosticsReport,
+  DiagnosticsPage,
   DriftStatus,
   FeatureDrift,
-  HealthCheck,
+  Check,
   HealthReport,
-  HealthStatus,
+  Status,
   LogLevel,
   LogLine,
   RunRecord,
@@ -17,7 +17,7 @@ import { formatNumber } from "./format";
 import { hasKey, t, type Key, type Lang } from "./i18n";
 
 /** A status, or `unknown` when the command that would tell failed. */
-export type Tone = HealthStatus | "unknown";
+export type Tone = Status | "unknown";
 
 export type Question = "running" | "computations" | "alert";
 
@@ -29,7 +29,7 @@ export interface BannerLine {
 
 export interface Banner {
   /** The cockpit's health (`error` when even the health check failed). */
-  status: HealthStatus;
+  status: Status;
   title: string;
   lines: BannerLine[];
 }
@@ -96,7 +96,7 @@ export function formatAgo(iso: string | null, now: Date, lang: Lang, locale: str
 }
 
 /** "models (error), database (degraded)": the checks that are not ok. */
-export function problems(lang: Lang, checks: HealthCheck[]): string {
+export function problems(lang: Lang, checks: Check[]): string {
   return checks
     .filter((c) => c.status !== "ok")
     .map((c) => `${checkLabel(lang, c.name)} (${statusLabel(lang, c.status)})`)
@@ -184,10 +184,10 @@ export function banner(
   locale: string,
   now: Date,
   health: HealthReport | null,
-  diagnostics: DiagnosticsReport | null,
+  diagnostics: DiagnosticsPage | null,
   runs: RunRecord[] | null,
 ): Banner {
-  const status: HealthStatus = health ? health.status : "error";
+  const status: Status = health ? health.status : "error";
   return {
     status,
     title: health ? t(lang, "healthTitle", { status: statusLabel(lang, health.status) }) : t(lang, "healthUnknown"),

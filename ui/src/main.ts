@@ -1,7 +1,7 @@
 // The cockpit's window: header (tabs, Score now, language), the fleet, a turbine's detail, the
 // fleet trend and diagnostics. State lives here; views are rebuilt from it.
 import "./style.css";
-import { api, asApiError, events, type ApiError, type AppInfo, type FleetView, type Phase, type RunProgress } from "./api";
+import { api, asApiError, events, type ApiError, type AppInfo, type FleetPage, type Phase, type RunProgress } from "./api";
 import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
 import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
@@ -28,7 +28,7 @@ const state = {
   lang: (stored === "fr" || stored === "en" ? stored : detectLang(osLocale)) as Lang,
   phase: { phase: "starting" } as Phase,
   tab: "fleet" as Tab,
-  fleet: null as FleetView | null,
+  fleet: null as FleetPage | null,
   fleetError: null as ApiError | null,
   filter: { ...NO_FILTER } as Filter,
   detailId: null as string | null,

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type {
   ApiError,
   AppInfo,
-  DiagnosticsReport,
+  DiagnosticsPage,
   FeatureDrift,
-  HealthCheck,
+  Check,
   HealthReport,
   LogLine,
   LogQuery,
@@ -29,7 +29,7 @@ const ctxOf = (lang: Lang): Ctx => ({
 
 const ALL_CHECKS = ["database", "models", "onnx_runtime", "schedule", "last_run", "errors_24h", "freshness", "inbox"];
 
-function health(over: Partial<Record<string, HealthCheck["status"]>> = {}, messages: Record<string, string> = {}): HealthReport {
+function health(over: Partial<Record<string, Check["status"]>> = {}, messages: Record<string, string> = {}): HealthReport {
   const checks = ALL_CHECKS.map((name) => ({ name, status: over[name] ?? "ok", message: messages[name] ?? `${name} fine` }));
   const rank = { ok: 0, degraded: 1, error: 2 } as const;
   const status = checks.reduce<HealthReport["status"]>((w, c) => (rank[c.status] > rank[w] ? c.status : w), "ok");
@@ -63,7 +63,7 @@ const drift: FeatureDrift[] = [
   { feature: "rotor_rpm_mean_24h", psi: 0.04, status: "stable" },
 ];
 
-function diagnostics(over: Partial<DiagnosticsReport> = {}): DiagnosticsReport {
+function diagnostics(over: Partial<DiagnosticsPage> = {}): DiagnosticsPage {
   return {
     metrics: [
       { operation: "fleet_run", count: 31, succeeded: 30, failed: 1, mean_ms: 812.4, p95_ms: 1450 },
@@ -306,7 +306,7 @@ describe("diagnostics tab", () => {
   });
 
   it("shows a clear error when the diagnostics command fails, and the banner from the rest", async () => {
-    const { src } = source({ diagnostics: { code: "database", message: "database is locked" } });
+    const { src } = source({ diagnostics: { code: "database", message: "database is locked", summary_en: "", summary_fr: "" } });
     const panel = createDiagnostics(ctxOf("en"), src, opts());
     await panel.ready;
     const root = fake(panel.element);
@@ -323,9 +323,9 @@ describe("diagnostics tab", () => {
 
   it("says so when the health check itself fails (French)", async () => {
     const { src } = source({
-      health: { code: "internal", message: "the health task failed" },
+      health: { code: "internal", message: "the health task failed", summary_en: "", summary_fr: "" },
       runDurationsChart: { code: "no_run", message: "no scoring run yet", summary_en: "No scoring run yet.", summary_fr: "Aucune évaluation pour l'instant." },
-      recentLogs: { code: "internal", message: "log folder not readable" },
+      recentLogs: { code: "internal", message: "log folder not readable", summary_en: "", summary_fr: "" },
     });
     const panel = createDiagnostics(ctxOf("fr"), src, opts());
     await panel.ready;
@@ -378,7 +378,7 @@ describe("diagnostics tab", () => {
     expect(root.querySelector('[data-testid="diag-action-status"]')!.textContent).toBe(
       "Diagnostics bundle saved to /home/op/Downloads/cockpit-diagnostics.zip",
     );
-    const bad = source({ openLogFolder: { code: "internal", message: "no file manager" } });
+    const bad = source({ openLogFolder: { code: "internal", message: "no file manager", summary_en: "", summary_fr: "" } });
     const p2 = createDiagnostics(ctxOf("en"), bad.src, opts());
     await p2.ready;
     const r2 = fake(p2.element);

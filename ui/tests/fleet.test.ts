@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Category, FleetItem } from "../src/api";
+import type { Category, FleetRow } from "../src/api";
 import { csvFileName, filterArgs, filterItems, NO_FILTER, sitesOf, sortByRisk } from "../src/fleet";
 import type { Ctx } from "../src/context";
 import { detectLang, errorText, errorWords, localeFor, t } from "../src/i18n";
 import { FIRST_ROWS, table } from "../src/views/fleet";
 import { fake, FakeElement, installFakeDom, settle } from "./fakedom";
 
-const item = (id: string, site: string, score: number | null, category: Category | null, indicator?: string): FleetItem => ({
+const item = (id: string, site: string, score: number | null, category: Category | null, indicator?: string): FleetRow => ({
   turbine_id: id,
   site,
   model: "V2",
@@ -21,7 +21,7 @@ const item = (id: string, site: string, score: number | null, category: Category
   scored_at: "2026-11-27T23:50:00Z",
   last_data: "2026-11-27T23:50:00Z",
   run_id: 1,
-  // What the core sends (`FleetItem::text`): the search terms in both languages.
+  // What the core sends (`FleetRow::text`): the search terms in both languages.
   text: {
     category: category ?? "not scored",
     not_scored: score === null ? "no SCADA record in the last 24 h" : null,

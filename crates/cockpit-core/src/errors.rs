@@ -25,6 +25,7 @@ use crate::triggers::TriggerError;
 /// Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
 /// `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The app is still creating its database (demo park).

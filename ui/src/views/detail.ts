@@ -1,6 +1,6 @@
 // One turbine: identity, last measurements, latest prediction, drivers in words, risk history
 // and the trend of the signals behind the drivers.
-import { api, asApiError, type Driver, type DriverText, type TurbineDetail } from "../api";
+import { api, asApiError, type Driver, type DriverText, type TurbinePage } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
 import { formatDate, formatDateTime, formatNumber, formatPercent, formatScore } from "../format";
@@ -47,7 +47,7 @@ function chartFigure(title: string, testid: string): [HTMLElement, HTMLElement] 
   return [h("figure", { class: "card chart-card", "data-testid": testid }, h("h3", {}, title), slot), slot];
 }
 
-export function renderDetail(ctx: Ctx, d: TurbineDetail): HTMLElement {
+export function renderDetail(ctx: Ctx, d: TurbinePage): HTMLElement {
   const id = d.identity;
   const p = d.prediction;
   const lang = ctx.lang;

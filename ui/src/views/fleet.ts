@@ -1,5 +1,5 @@
 // The fleet: counters per category, filters, and the table of every turbine, highest risk first.
-import { CATEGORIES, type FleetItem, type FleetView } from "../api";
+import { CATEGORIES, type FleetRow, type FleetPage } from "../api";
 import type { Ctx } from "../context";
 import { h } from "../dom";
 import { filterItems, sitesOf, sortByRisk, type Filter } from "../fleet";
@@ -13,7 +13,7 @@ export interface FleetHandlers {
   onPrint(): void;
 }
 
-export function counters(ctx: Ctx, view: FleetView, filter: Filter, onFilter: (f: Filter) => void): HTMLElement {
+export function counters(ctx: Ctx, view: FleetPage, filter: Filter, onFilter: (f: Filter) => void): HTMLElement {
   const c = view.counts;
   const cards: HTMLElement[] = CATEGORIES.map((cat) =>
     h(
@@ -42,7 +42,7 @@ export function counters(ctx: Ctx, view: FleetView, filter: Filter, onFilter: (f
   return h("div", { class: "counters", role: "group", "aria-label": t(ctx.lang, "category") }, cards);
 }
 
-export function filters(ctx: Ctx, view: FleetView, filter: Filter, handlers: FleetHandlers): HTMLElement {
+export function filters(ctx: Ctx, view: FleetPage, filter: Filter, handlers: FleetHandlers): HTMLElement {
   const items = view.items;
   const category = h(
     "select",
@@ -90,12 +90,12 @@ export function filters(ctx: Ctx, view: FleetView, filter: Filter, handlers: Fle
 }
 
 /** The main driver in words, or why the turbine was not scored. */
-export function mainReason(ctx: Ctx, i: FleetItem): string {
+export function mainReason(ctx: Ctx, i: FleetRow): string {
   if (!i.scored) return t(ctx.lang, "notScoredReason", { reason: i.text.not_scored ?? "–" });
   return i.text.drivers[0] ?? "–";
 }
 
-function row(ctx: Ctx, i: FleetItem, rank: number): HTMLTableRowElement {
+function row(ctx: Ctx, i: FleetRow, rank: number): HTMLTableRowElement {
   const open = () => ctx.openTurbine(i.turbine_id);
   return h(
     "tr",
@@ -132,7 +132,7 @@ function row(ctx: Ctx, i: FleetItem, rank: number): HTMLTableRowElement {
   );
 }
 
-export function table(ctx: Ctx, items: FleetItem[], testid = "fleet-table"): HTMLElement {
+export function table(ctx: Ctx, items: FleetRow[], testid = "fleet-table"): HTMLElement {
   const head = h(
     "thead",
     {},
@@ -160,7 +160,7 @@ export function table(ctx: Ctx, items: FleetItem[], testid = "fleet-table"): HTM
 export const FIRST_ROWS = 100;
 const CHUNK_ROWS = 200;
 
-function appendInChunks(ctx: Ctx, body: HTMLElement, items: FleetItem[], from: number): void {
+function appendInChunks(ctx: Ctx, body: HTMLElement, items: FleetRow[], from: number): void {
   if (from >= items.length) return;
   setTimeout(() => {
     // A newer render replaced this table (filter, language, refresh): stop.
@@ -172,6 +172,6 @@ function appendInChunks(ctx: Ctx, body: HTMLElement, items: FleetItem[], from: n
 }
 
 /** The visible rows for a fleet view and filter, highest risk first. */
-export function visibleItems(view: FleetView, filter: Filter): FleetItem[] {
+export function visibleItems(view: FleetPage, filter: Filter): FleetRow[] {
   return sortByRisk(filterItems(view.items, filter));
 }

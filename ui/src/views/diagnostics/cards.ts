@@ -1,6 +1,6 @@
 // The diagnostics cards at the top: status banner, health checks, the errors of the commands, the
 // fleet alert level and data freshness; and the small pieces every card uses.
-import { type AppInfo, type DiagnosticsReport, type HealthReport } from "../../api";
+import { type AppInfo, type DiagnosticsPage, type HealthReport } from "../../api";
 import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { formatDateTime, formatNumber } from "../../format";
@@ -90,7 +90,7 @@ export function renderErrors(lang: Lang, errors: Loaded["errors"]): HTMLElement 
   );
 }
 
-export function renderAlertLevel(ctx: Ctx, b: Banner, d: DiagnosticsReport | null): HTMLElement {
+export function renderAlertLevel(ctx: Ctx, b: Banner, d: DiagnosticsPage | null): HTMLElement {
   const lang = ctx.lang;
   const line = b.lines.find((l) => l.question === "alert")!;
   if (!d) return card(t(lang, "alertLevelTitle"), "alert-level", unavailable(lang));
@@ -139,7 +139,7 @@ export function renderAlertLevel(ctx: Ctx, b: Banner, d: DiagnosticsReport | nul
   return el;
 }
 
-export function renderFreshness(ctx: Ctx, d: DiagnosticsReport | null): HTMLElement {
+export function renderFreshness(ctx: Ctx, d: DiagnosticsPage | null): HTMLElement {
   const lang = ctx.lang;
   if (!d) return card(t(lang, "staleTitle"), "stale-turbines", unavailable(lang));
   const f = d.freshness;

@@ -1,6 +1,6 @@
 // The diagnostics cards below: operations and errors per day, models and input drift, versions and
 // folders, the run journal.
-import type { Category, CategoryLabels, DiagnosticsReport, FeatureDrift, RunRow } from "../../api";
+import type { Category, CategoryLabels, DiagnosticsPage, FeatureDrift, RunRow } from "../../api";
 import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "../../format";
@@ -13,7 +13,7 @@ export function ms(v: number | null, locale: string): string {
   return v === null || !Number.isFinite(v) ? "–" : formatDuration(Math.round(v), locale);
 }
 
-export function renderOps(ctx: Ctx, d: DiagnosticsReport | null): HTMLElement {
+export function renderOps(ctx: Ctx, d: DiagnosticsPage | null): HTMLElement {
   const lang = ctx.lang;
   if (!d) return card(t(lang, "opsTitle"), "ops-metrics", unavailable(lang));
   const a = d.availability;
@@ -66,7 +66,7 @@ export function dayLabel(day: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(d);
 }
 
-export function renderErrorsByDay(ctx: Ctx, d: DiagnosticsReport | null): HTMLElement {
+export function renderErrorsByDay(ctx: Ctx, d: DiagnosticsPage | null): HTMLElement {
   const lang = ctx.lang;
   if (!d) return card(t(lang, "errorsByDayTitle"), "errors-by-day", unavailable(lang));
   const days = d.errors_by_day;

@@ -1,13 +1,13 @@
 // The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
 // the loading of every command at once.
-import { asApiError, type ApiError, type AppInfo, type DiagnosticsReport, type HealthReport, type LogLevel, type LogLine, type LogQuery, type RunRow } from "../../api";
+import { asApiError, type ApiError, type AppInfo, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
 export interface DiagnosticsSource {
   health(lang: string): Promise<HealthReport>;
-  diagnostics(lang: string): Promise<DiagnosticsReport>;
+  diagnostics(lang: string): Promise<DiagnosticsPage>;
   appInfo(): Promise<AppInfo>;
   runs(limit: number, lang: string): Promise<RunRow[]>;
   runDurationsChart(lang: string): Promise<string>;
@@ -19,7 +19,7 @@ export interface DiagnosticsSource {
 /** What was loaded; null where the command failed (its error is in `errors`). */
 export interface Loaded {
   health: HealthReport | null;
-  diagnostics: DiagnosticsReport | null;
+  diagnostics: DiagnosticsPage | null;
   info: AppInfo | null;
   runs: RunRow[] | null;
   errors: { key: Key; error: ApiError }[];
