@@ -28,7 +28,7 @@ impl Lang {
     }
 
     /// `en` or `fr`, whichever is this language.
-    pub fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
+    pub fn pick<T>(self, en: T, fr: T) -> T {
         match self {
             Lang::En => en,
             Lang::Fr => fr,

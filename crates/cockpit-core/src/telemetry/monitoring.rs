@@ -130,9 +130,7 @@ pub fn alert_level(points: &[CategoryPoint], lang: Lang) -> AlertLevel {
             band_low: None,
             band_high: None,
             unusual: false,
-            message: say(
-                lang,
-                format!(
+            message: lang.pick(format!(
                     "critical + high = {latest}; not enough history for a normal band ({runs} earlier runs, {MIN_BAND_RUNS} needed)"
                 ),
                 format!(
@@ -149,21 +147,15 @@ pub fn alert_level(points: &[CategoryPoint], lang: Lang) -> AlertLevel {
     let (lo, hi) = (format_number(low, 1, lang), format_number(high, 1, lang));
     let v = latest as f64;
     let (unusual, message) = if v > high {
-        (true, say(
-            lang,
-            format!("critical + high = {latest}, above the normal band {lo}–{hi} of the previous {runs} runs: check the fleet view and whether new data or new models explain it"),
+        (true, lang.pick(format!("critical + high = {latest}, above the normal band {lo}–{hi} of the previous {runs} runs: check the fleet view and whether new data or new models explain it"),
             format!("critiques + élevées = {latest}, au-dessus de la bande normale {lo}–{hi} des {runs} évaluations précédentes : vérifiez la vue du parc et si de nouvelles données ou de nouveaux modèles l'expliquent"),
         ))
     } else if v < low {
-        (true, say(
-            lang,
-            format!("critical + high = {latest}, below the normal band {lo}–{hi} of the previous {runs} runs: check that data still arrive for every turbine and that the models did not change"),
+        (true, lang.pick(format!("critical + high = {latest}, below the normal band {lo}–{hi} of the previous {runs} runs: check that data still arrive for every turbine and that the models did not change"),
             format!("critiques + élevées = {latest}, en dessous de la bande normale {lo}–{hi} des {runs} évaluations précédentes : vérifiez que des données arrivent encore pour chaque éolienne et que les modèles n'ont pas changé"),
         ))
     } else {
-        (false, say(
-            lang,
-            format!("critical + high = {latest}, within the normal band {lo}–{hi} of the previous {runs} runs"),
+        (false, lang.pick(format!("critical + high = {latest}, within the normal band {lo}–{hi} of the previous {runs} runs"),
             format!("critiques + élevées = {latest}, dans la bande normale {lo}–{hi} des {runs} évaluations précédentes"),
         ))
     };
@@ -173,14 +165,6 @@ pub fn alert_level(points: &[CategoryPoint], lang: Lang) -> AlertLevel {
         band_high: Some(high),
         unusual,
         message,
-    }
-}
-
-/// The same message in English and in French: `lang` picks one.
-fn say(lang: Lang, en: String, fr: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
     }
 }
 

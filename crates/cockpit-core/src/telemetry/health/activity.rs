@@ -2,7 +2,7 @@
 //! (the latest scoring run), `errors_24h` (failures of the last day) and `freshness` (turbines
 //! sending data).
 
-use super::{check, say, Check, Status, ERRORS_24H_ERROR};
+use super::{check, Check, Status, ERRORS_24H_ERROR};
 use crate::lang::{trigger_label, Lang};
 use crate::schema::format_timestamp;
 use crate::service;
@@ -18,9 +18,7 @@ pub(super) fn schedule(store: &Store, now: i64, lang: Lang) -> Result<Check, Tel
         return Ok(check(
             "schedule",
             Status::Ok,
-            say(
-                lang,
-                format!("the daily run is off (time kept: {time}); turn it on with `cockpit schedule --on`"),
+            lang.pick(format!("the daily run is off (time kept: {time}); turn it on with `cockpit schedule --on`"),
                 format!("l'évaluation quotidienne est désactivée (heure conservée : {time}) ; activez-la avec `cockpit schedule --on`"),
             ),
         ));
@@ -34,9 +32,7 @@ pub(super) fn schedule(store: &Store, now: i64, lang: Lang) -> Result<Check, Tel
         return Ok(check(
             "schedule",
             Status::Ok,
-            say(
-                lang,
-                format!("no daily run was due yet on this database; next at {next}"),
+            lang.pick(format!("no daily run was due yet on this database; next at {next}"),
                 format!("aucune évaluation quotidienne n'était encore prévue sur cette base ; prochaine à {next}"),
             ),
         ));
@@ -48,9 +44,7 @@ pub(super) fn schedule(store: &Store, now: i64, lang: Lang) -> Result<Check, Tel
         return Ok(check(
             "schedule",
             Status::Ok,
-            say(
-                lang,
-                format!("the daily run due at {slot_text} ran on time; next at {next}"),
+            lang.pick(format!("the daily run due at {slot_text} ran on time; next at {next}"),
                 format!("l'évaluation quotidienne prévue à {slot_text} a eu lieu à l'heure ; prochaine à {next}"),
             ),
         ));
@@ -59,9 +53,7 @@ pub(super) fn schedule(store: &Store, now: i64, lang: Lang) -> Result<Check, Tel
         Some(r) if !r.succeeded => check(
             "schedule",
             Status::Degraded,
-            say(
-                lang,
-                format!("the daily run due at {slot_text} ran (run #{}) but failed: see the last_run check", r.id),
+            lang.pick(format!("the daily run due at {slot_text} ran (run #{}) but failed: see the last_run check", r.id),
                 format!("l'évaluation quotidienne prévue à {slot_text} a eu lieu (évaluation n° {}) mais a échoué : voir le contrôle last_run", r.id),
             ),
         ),
@@ -70,9 +62,7 @@ pub(super) fn schedule(store: &Store, now: i64, lang: Lang) -> Result<Check, Tel
             check(
                 "schedule",
                 Status::Degraded,
-                say(
-                    lang,
-                    format!(
+                lang.pick(format!(
                         "the daily run due at {slot_text} started {late} min late (run #{}, more than {tolerance} min): was the computer off or asleep, or the cockpit closed?",
                         r.id
                     ),
@@ -86,9 +76,7 @@ pub(super) fn schedule(store: &Store, now: i64, lang: Lang) -> Result<Check, Tel
         None => check(
             "schedule",
             Status::Degraded,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "the daily run due at {slot_text} has not run: keep the desktop app or `cockpit watch` running (it catches up at start), or turn the daily run off with `cockpit schedule --off`"
                 ),
                 format!(
@@ -117,9 +105,7 @@ pub(super) fn last_run(store: &Store, lang: Lang) -> Result<Check, TelemetryErro
         return Ok(check(
             "last_run",
             Status::Error,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "run #{} ({trigger}, {}) failed: {}; the fleet view still shows the last successful run",
                     run.id,
                     run.started_at,
@@ -139,9 +125,7 @@ pub(super) fn last_run(store: &Store, lang: Lang) -> Result<Check, TelemetryErro
         return Ok(check(
             "last_run",
             Status::Degraded,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "run #{} ({}) succeeded but scored none of its {} turbines (no recent data or all under repair): check the data freshness",
                     run.id, run.started_at, run.turbines
                 ),
@@ -155,9 +139,7 @@ pub(super) fn last_run(store: &Store, lang: Lang) -> Result<Check, TelemetryErro
     Ok(check(
         "last_run",
         Status::Ok,
-        say(
-            lang,
-            format!(
+        lang.pick(format!(
                 "run #{} ({trigger}, {}) succeeded in {} ms: {} critical, {} high, {} moderate, {} low, {} not scored",
                 run.id, run.started_at, run.duration_ms, c.critical, c.high, c.moderate, c.low, c.not_scored
             ),
@@ -205,9 +187,7 @@ pub(super) fn errors_24h(store: &Store, now: i64, lang: Lang) -> Result<Check, T
     Ok(check(
         "errors_24h",
         status,
-        say(
-            lang,
-            format!(
+        lang.pick(format!(
                 "{n} failure(s) in the last 24 h{}; see the run journal and the logs",
                 last(false)
             ),
@@ -242,8 +222,7 @@ pub(super) fn freshness(
         return Ok(check(
             "freshness",
             Status::Ok,
-            say(
-                lang,
+            lang.pick(
                 format!("all {total} turbines sent data in the last {hours:.0} h"),
                 format!(
                     "les {total} éoliennes ont envoyé des données dans les dernières {hours:.0} h"
@@ -265,9 +244,7 @@ pub(super) fn freshness(
     Ok(check(
         "freshness",
         Status::Degraded,
-        say(
-            lang,
-            format!(
+        lang.pick(format!(
                 "{stale} of {total} turbines have no data for more than {hours:.0} h: {shown}{more}; their risk cannot be scored; check the SCADA export and the inbox"
             ),
             format!(

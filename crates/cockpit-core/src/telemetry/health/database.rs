@@ -1,6 +1,6 @@
 //! The `database` check: the file exists, opens, takes a write and is intact.
 
-use super::{check, say, Check, HealthConfig, Status, PROBE_KEY};
+use super::{check, Check, HealthConfig, Status, PROBE_KEY};
 use crate::schema::format_timestamp;
 use crate::store::Store;
 
@@ -12,9 +12,7 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         checks.push(check(
             "database",
             Status::Error,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "no database at {}: run `cockpit demo` or `cockpit ingest`, start the app, or pass --db",
                     path.display()
                 ),
@@ -32,8 +30,7 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
             checks.push(check(
                 "database",
                 Status::Error,
-                say(
-                    lang,
+                lang.pick(
                     e.to_string(),
                     format!(
                         "la base de données {} ne peut pas être ouverte ({e})",
@@ -49,9 +46,7 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         checks.push(check(
             "database",
             Status::Error,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "the database {} is read-only ({e}): runs and ingestion cannot be saved; check the file's and folder's permissions and owner, that the disk is not full and not mounted read-only",
                     path.display()
                 ),
@@ -78,9 +73,7 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
             check(
                 "database",
                 Status::Ok,
-                say(
-                    lang,
-                    format!(
+                lang.pick(format!(
                         "{} is writable and intact (schema version {version})",
                         path.display()
                     ),
@@ -94,9 +87,7 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         Some(m) => check(
             "database",
             Status::Error,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "the database {} is damaged ({m}): restore it from a backup, or move it away and rebuild it with `cockpit ingest`",
                     path.display()
                 ),

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::{check, say, Check, Status, INBOX_BACKLOG_SECS};
+use super::{check, Check, Status, INBOX_BACKLOG_SECS};
 use crate::lang::Lang;
 
 /// CSV files waiting at the top of the inbox, with their age.
@@ -15,8 +15,7 @@ pub(super) fn inbox(dir: &Path, lang: Lang) -> Check {
             return check(
                 "inbox",
                 Status::Ok,
-                say(
-                    lang,
+                lang.pick(
                     format!("no inbox folder at {shown} (nothing waiting)"),
                     format!("aucun dossier d'arrivée à {shown} (rien en attente)"),
                 ),
@@ -26,8 +25,7 @@ pub(super) fn inbox(dir: &Path, lang: Lang) -> Check {
             return check(
                 "inbox",
                 Status::Error,
-                say(
-                    lang,
+                lang.pick(
                     format!("the inbox {shown} cannot be read ({e}): check its permissions"),
                     format!(
                     "le dossier d'arrivée {shown} ne peut pas être lu ({e}) : vérifiez ses droits"
@@ -59,9 +57,7 @@ pub(super) fn inbox(dir: &Path, lang: Lang) -> Check {
         return check(
             "inbox",
             Status::Degraded,
-            say(
-                lang,
-                format!(
+            lang.pick(format!(
                     "{old} CSV file(s) have waited more than {minutes} min in {shown}: start the desktop app or `cockpit watch` to ingest them, or look in the logs for why they are not taken"
                 ),
                 format!(
@@ -74,8 +70,7 @@ pub(super) fn inbox(dir: &Path, lang: Lang) -> Check {
         return check(
             "inbox",
             Status::Ok,
-            say(
-                lang,
+            lang.pick(
                 format!("{waiting} CSV file(s) just arrived in {shown}"),
                 format!("{waiting} fichier(s) CSV viennent d'arriver dans {shown}"),
             ),
@@ -84,8 +79,7 @@ pub(super) fn inbox(dir: &Path, lang: Lang) -> Check {
     check(
         "inbox",
         Status::Ok,
-        say(
-            lang,
+        lang.pick(
             format!("the inbox {shown} is empty"),
             format!("le dossier d'arrivée {shown} est vide"),
         ),

@@ -221,21 +221,12 @@ fn guard(
         check(
             name,
             Status::Error,
-            say(
-                lang,
+            lang.pick(
                 format!("cannot be checked: {e}; see the database check"),
                 format!("ne peut pas être contrôlé ({e}) ; voir le contrôle database"),
             ),
         )
     })
-}
-
-/// The same message in English and in French: `lang` picks one.
-fn say(lang: Lang, en: String, fr: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
 }
 
 /// Fragments of the health checks' English messages: none may show in a French screen.

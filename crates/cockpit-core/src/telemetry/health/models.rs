@@ -1,7 +1,7 @@
 //! The `models` and `onnx_runtime` checks: the runtime library loads, and the models in service
 //! (or in the models folder) load and match their manifest.
 
-use super::{check, say, Check, HealthConfig, Status};
+use super::{check, Check, HealthConfig, Status};
 use crate::model::{ModelSet, OrtRuntime};
 
 /// The models' version (when loaded), the `models` check and the `onnx_runtime` check.
@@ -14,8 +14,7 @@ pub(super) fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, 
             check(
                 "onnx_runtime",
                 Status::Ok,
-                say(
-                    lang,
+                lang.pick(
                     format!("ONNX Runtime loaded from {path} ({source})"),
                     format!("ONNX Runtime chargé depuis {path} ({source})"),
                 ),
@@ -24,8 +23,7 @@ pub(super) fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, 
         Err(e) => check(
             "onnx_runtime",
             Status::Error,
-            say(
-                lang,
+            lang.pick(
                 e.to_string(),
                 format!("ONNX Runtime ne peut pas être chargé ({e})"),
             ),
@@ -38,9 +36,7 @@ pub(super) fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, 
             check(
                 "models",
                 Status::Ok,
-                say(
-                    lang,
-                    format!("models {v} in service (from {dir})"),
+                lang.pick(format!("models {v} in service (from {dir})"),
                     format!("modèles {v} en service (depuis {dir})"),
                 ),
             ),
@@ -50,9 +46,7 @@ pub(super) fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, 
             check(
                 "models",
                 Status::Error,
-                say(
-                    lang,
-                    format!("no models in service: {e}"),
+                lang.pick(format!("no models in service: {e}"),
                     format!("aucun modèle en service ({e})"),
                 ),
             ),
@@ -78,9 +72,7 @@ pub(super) fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, 
                         check(
                             "models",
                             Status::Ok,
-                            say(
-                                lang,
-                                format!("models {v} loaded from {dir} (checksums, {n} features and tensors verified)"),
+                            lang.pick(format!("models {v} loaded from {dir} (checksums, {n} features and tensors verified)"),
                                 format!("modèles {v} chargés depuis {dir} (sommes de contrôle, {n} variables et tenseurs vérifiés)"),
                             ),
                         ),
@@ -91,9 +83,7 @@ pub(super) fn models_and_runtime(cfg: &HealthConfig) -> (Option<String>, Check, 
                     check(
                         "models",
                         Status::Error,
-                        say(
-                            lang,
-                            e.to_string(),
+                        lang.pick(e.to_string(),
                             format!("les modèles ne peuvent pas être chargés ({e})"),
                         ),
                     ),
