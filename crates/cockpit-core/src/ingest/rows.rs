@@ -291,7 +291,6 @@ pub(super) fn check_registry(
     let longitude = number(5, "longitude", -180.0, 180.0, "°")?;
     let day =
         check_time(field(record, columns, 6), "commissioning_date", true)?.unwrap_or_default();
-    let (y, m, d) = schema::civil_from_days(day.div_euclid(86_400));
     Ok(Row::Registry(RegistryRow {
         turbine_id,
         site,
@@ -299,7 +298,7 @@ pub(super) fn check_registry(
         rated_power_kw,
         latitude,
         longitude,
-        commissioning_date: format!("{y:04}-{m:02}-{d:02}"),
+        commissioning_date: schema::format_date(day),
     }))
 }
 

@@ -17,6 +17,4 @@ mod time;
 
 pub use codes::{Component, FileKind, Status, LOGBOOK_COLUMNS, REGISTRY_COLUMNS};
 pub use signals::{scada_columns, signal_index, Signal, RECORD_SECONDS, SIGNALS};
-pub use time::{
-    civil_from_days, days_from_civil, format_timestamp, parse_timestamp, write_timestamp,
-};
+pub use time::{format_date, format_timestamp, parse_timestamp, write_timestamp};

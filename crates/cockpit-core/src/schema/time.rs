@@ -3,16 +3,12 @@
 //!
 //! Two functions sit on a measured hot path and stay hand-written: [`parse_timestamp`] reads the
 //! timestamp of every row ingestion stores, [`write_timestamp`] writes the timestamp of every row
-//! the simulator produces (see the `simulate` bench). Their tests compare them with `chrono` on
-//! the same inputs. The calendar helpers called once per day or per file ([`civil_from_days`],
-//! [`days_from_civil`]) use `chrono`.
-
-use chrono::{Datelike, NaiveDate};
+//! the simulator produces (see the `simulate` bench). Their calendar arithmetic is private, and
+//! their tests compare them with `chrono` on the same inputs. Calendar work off the hot path
+//! uses `chrono` where it happens (e.g. the simulator's day of the year).
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
-/// 1970-01-01 as a `chrono` day number (0001-01-01 is day 1).
-const UNIX_EPOCH_FROM_CE: i64 = 719_163;
 
 /// Writes `secs` (Unix seconds, UTC) as the canonical timestamp `YYYY-MM-DDTHH:MM:SSZ`.
 ///
@@ -48,6 +44,14 @@ pub fn format_timestamp(secs: i64) -> String {
     let mut v = Vec::with_capacity(20);
     write_timestamp(&mut v, secs);
     String::from_utf8(v).unwrap_or_default()
+}
+
+/// The canonical date `YYYY-MM-DD` of the UTC day holding `secs` (Unix seconds): the date part
+/// of [`format_timestamp`].
+pub fn format_date(secs: i64) -> String {
+    let mut text = format_timestamp(secs);
+    text.truncate(10);
+    text
 }
 
 /// Parses a timestamp into Unix seconds (UTC).
@@ -121,38 +125,6 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         _ => return None,
     };
     Some(days * DAY + hh * 3600 + mi * 60 + ss - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-///
-/// A date `chrono` cannot represent (an impossible day, or beyond ±262,000 years) is counted by
-/// the same arithmetic as the timestamp parser, as it always was.
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let date = match (i32::try_from(y), u32::try_from(m), u32::try_from(d)) {
-        (Ok(y), Ok(m), Ok(d)) => NaiveDate::from_ymd_opt(y, m, d),
-        _ => None,
-    };
-    match date {
-        Some(date) => i64::from(date.num_days_from_ce()) - UNIX_EPOCH_FROM_CE,
-        None => fast::days_from_civil(y, m, d),
-    }
-}
-
-/// Proleptic Gregorian date `(year, month, day)` of a day count since 1970-01-01.
-///
-/// Beyond `chrono`'s range (±262,000 years) the same arithmetic as the timestamp writer answers.
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    z.checked_add(UNIX_EPOCH_FROM_CE)
-        .and_then(|ce| i32::try_from(ce).ok())
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .map(|date| {
-            (
-                i64::from(date.year()),
-                i64::from(date.month()),
-                i64::from(date.day()),
-            )
-        })
-        .unwrap_or_else(|| fast::civil_from_days(z))
 }
 
 /// The calendar arithmetic of the hot path: plain integer arithmetic, no range checks, no

@@ -3,6 +3,8 @@
 
 use std::f64::consts::TAU;
 
+use chrono::Datelike;
+
 use crate::schema;
 
 use super::fleet::{SitePlan, STEPS_PER_DAY};
@@ -102,8 +104,8 @@ impl SiteWeather {
             let sod = t.rem_euclid(86_400) as f64;
             if day != current_day {
                 current_day = day;
-                let (y, _, _) = schema::civil_from_days(day);
-                day_of_year = (day - schema::days_from_civil(y, 1, 1)) as f64;
+                day_of_year =
+                    chrono::DateTime::from_timestamp(t, 0).map_or(0.0, |d| f64::from(d.ordinal0()));
             }
             // 1 in mid-January (mid-July in the southern hemisphere): winter.
             let mut winter = (TAU * (day_of_year + sod / 86_400.0 - 15.0) / 365.25).cos();

@@ -162,10 +162,8 @@ pub fn init(opts: &LogOptions) -> Result<LogGuard, TelemetryError> {
 
 /// Path of the log file of a UTC day (days since 1970-01-01).
 fn day_file(dir: &Path, day: i64) -> PathBuf {
-    let (y, m, d) = crate::schema::civil_from_days(day);
-    dir.join(format!(
-        "{LOG_FILE_PREFIX}.{y:04}-{m:02}-{d:02}.{LOG_FILE_SUFFIX}"
-    ))
+    let date = crate::schema::format_date(day * DAY);
+    dir.join(format!("{LOG_FILE_PREFIX}.{date}.{LOG_FILE_SUFFIX}"))
 }
 
 /// The rolling appender with a daily size cap: once the day's file reaches the cap, one warning

@@ -152,8 +152,7 @@ pub struct DayErrors {
 }
 
 fn day_text(day: i64) -> String {
-    let (y, m, d) = crate::schema::civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::schema::format_date(day * DAY)
 }
 
 /// Failed runs and failed operations per UTC day over the `days` days ending today, oldest
