@@ -66,28 +66,41 @@ fn schedule_is_persisted_and_validated() {
     assert!(run.stderr.contains("25:00"), "{}", run.stderr);
 }
 
+/// `cockpit --db X watch` watches the inbox beside X (as the app does): files dropped there are
+/// ingested, the fleet is rescored, and each file is filed under processed/ or rejected/.
 #[test]
-fn inbox_files_are_ingested_rescored_and_filed() {
+fn inbox_files_beside_the_database_are_ingested_rescored_and_filed() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let park = dir.path().join("park");
+    let db = park.join("c.db");
     let sim = dir.path().join("sim");
     simulate(&db, &sim, 3, 10, 4);
     assert_eq!(
         cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code,
         0
     );
-    let inbox = dir.path().join("inbox");
+    let log = dir.path().join("watch.log");
     let _w = Watcher(
         cockpit_cmd(&db)
-            .args(["watch", "--no-timer", "--inbox", inbox.to_str().unwrap()])
-            .stdout(Stdio::null())
+            .args(["watch", "--no-timer"])
+            // Were the default data folder watched instead, it would be this one, not ours.
+            .env("XDG_DATA_HOME", dir.path().join("xdg"))
+            .stdout(fs::File::create(&log).unwrap())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
     );
-    wait_for("the inbox folder", Duration::from_secs(30), || {
-        inbox.join("processed").is_dir()
-    });
+    let inbox = park.join("inbox");
+    wait_for(
+        "the inbox beside the database",
+        Duration::from_secs(30),
+        || inbox.join("processed").is_dir(),
+    );
+    let said = fs::read_to_string(&log).unwrap();
+    assert!(
+        said.contains(&format!("Watching inbox {}", inbox.display())),
+        "{said}"
+    );
     // Copy under a temporary name, then rename: the way a careful export lands.
     fs::copy(sim.join("scada.csv"), inbox.join("scada.csv.part")).unwrap();
     fs::rename(inbox.join("scada.csv.part"), inbox.join("scada.csv")).unwrap();
@@ -120,55 +133,6 @@ fn inbox_files_are_ingested_rescored_and_filed() {
                 .any(|r| r["trigger"] == "watch" && r["status"] == "succeeded")
         })
     });
-}
-
-#[test]
-fn watch_uses_the_inbox_beside_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let park = dir.path().join("park");
-    let db = park.join("c.db");
-    let sim = dir.path().join("sim");
-    simulate(&db, &sim, 2, 3, 8);
-    assert_eq!(
-        cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code,
-        0
-    );
-    let log = dir.path().join("watch.log");
-    let _w = Watcher(
-        cockpit_cmd(&db)
-            .args(["watch", "--no-timer"])
-            // Were the default data folder watched instead, it would be this one, not ours.
-            .env("XDG_DATA_HOME", dir.path().join("xdg"))
-            .stdout(fs::File::create(&log).unwrap())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let inbox = park.join("inbox");
-    wait_for(
-        "the inbox beside the database",
-        Duration::from_secs(30),
-        || inbox.join("processed").is_dir(),
-    );
-    assert!(
-        fs::read_to_string(&log)
-            .unwrap()
-            .contains(&format!("Watching inbox {}", inbox.display())),
-        "{}",
-        fs::read_to_string(&log).unwrap()
-    );
-    fs::copy(sim.join("scada.csv"), inbox.join("scada.csv.part")).unwrap();
-    fs::rename(inbox.join("scada.csv.part"), inbox.join("scada.csv")).unwrap();
-    wait_for(
-        "the SCADA file to be processed",
-        Duration::from_secs(60),
-        || {
-            files_in(&inbox.join("processed"))
-                .iter()
-                .any(|f| f.ends_with("scada.csv"))
-        },
-    );
-    assert!(count(&db, "readings") > 2 * 3 * 140);
     assert!(
         !dir.path().join("xdg").exists(),
         "the default data folder is left alone"
