@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `signals` | the SCADA record: its length, the numeric [`SIGNALS`] with units and valid ranges, the column order |
 //! | `codes` | the coded values: [`Status`], [`Component`], the kinds of file and the registry and logbook columns |
-//! | `time` | canonical timestamps (hand-written fast parser and writer, checked against `chrono`) and calendar days |
+//! | `time` | canonical timestamps and dates (hand-written fast parser and writer, tested against `chrono`) |
 
 mod codes;
 mod signals;
