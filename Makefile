@@ -9,7 +9,7 @@ export COCKPIT_ORT_LIB := $(CURDIR)/.tools/onnxruntime/lib/libonnxruntime.so.1.3
 # rustup's ~/.cargo/bin goes last, for shells (CI, sudo) that never sourced ~/.cargo/env.
 export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.tools/venv/bin:$(PATH):$(HOME)/.cargo/bin
 
-.PHONY: setup ui build app run e2e measure lint test bench models clean-tools package staging
+.PHONY: setup ui build app run e2e measure lint test bench models clean-tools package staging realdata
 
 # Install or check apt packages, Rust components, ONNX Runtime, tauri-driver, tools venv, ui/ deps.
 # Always runs: every step checks first, so a warm run takes well under a second.
@@ -62,6 +62,12 @@ test: setup ui lint
 # Retrain the models: simulated fleets -> features (through the CLI) -> ONNX + manifest + card.
 models: build
 	bash models/training/run.sh --cockpit target/release/cockpit
+
+# The cockpit on a real farm: ENGIE's La Haute Borne open data (openoa 3.2 wheel from PyPI)
+# ingested with --mapping engie, two years of daily runs replayed, docs/real-data.md rewritten
+# from the figures. Not part of `make test` (docs/real-data.md).
+realdata: setup build
+	bash scripts/realdata.sh --cockpit target/release/cockpit
 
 # Linux packages (.deb, .rpm) with the CLI, ONNX Runtime and the models, in dist/ with SHA256SUMS
 # and dependency lists. Not part of `make test` (docs/ci-cd.md).

@@ -494,3 +494,73 @@ fn backtest_reports_each_failure_and_the_alarm_rates() {
     assert!(r["false_alarms_per_turbine_month"].is_number());
     assert_eq!(count(&db, "runs"), 0, "a backtest writes nothing");
 }
+
+#[test]
+fn replay_keeps_one_run_per_day_and_explains_every_alert() {
+    let (_dir, db) = fleet("10", "60", "31");
+    let run = cockpit(
+        &db,
+        &[
+            "replay",
+            "--from",
+            "2026-02-10",
+            "--to",
+            "2026-03-20",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r: Value = run.json();
+    assert_eq!(
+        r["runs"].as_i64(),
+        Some(39),
+        "one run per day, both ends included"
+    );
+    assert_eq!(
+        count(&db, "runs"),
+        39,
+        "the replayed runs are in the journal"
+    );
+    assert_eq!(r["turbine_days"].as_i64(), Some(390));
+    let by_category: i64 = r["by_category"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    let not_scored: i64 = r["not_scored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["turbine_days"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        by_category + not_scored,
+        390,
+        "every turbine-day is counted once"
+    );
+    for e in r["episodes"].as_array().unwrap() {
+        assert!(
+            !e["drivers"].as_array().unwrap().is_empty(),
+            "an alert without a reason: {e}"
+        );
+        assert!(e["days"].as_i64().unwrap() >= 1);
+    }
+    // Days that already have a run are left as they are.
+    let again = cockpit(
+        &db,
+        &[
+            "replay",
+            "--from",
+            "2026-03-15",
+            "--to",
+            "2026-03-25",
+            "--json",
+        ],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let a: Value = again.json();
+    assert_eq!(a["skipped_days"].as_i64(), Some(6));
+    assert_eq!(a["runs"].as_i64(), Some(5));
+    assert_eq!(count(&db, "runs"), 44);
+}

@@ -61,6 +61,9 @@ pub enum Command {
     Runs(commands::RunsArgs),
     /// Replay daily runs over the stored history against the failure logbook
     Backtest(commands::BacktestArgs),
+    /// Replay one daily run per day over the stored history, keep them in the run journal, and
+    /// summarise what they said: categories, reasons not scored, alert episodes and their drivers
+    Replay(commands::ReplayArgs),
     /// Show or change the daily scoring schedule
     Schedule(commands::ScheduleArgs),
     /// Run the triggers in the foreground: daily timer, the database's inbox folder, models folder
@@ -86,6 +89,7 @@ impl Command {
             Command::Turbine(_) => "turbine",
             Command::Runs(_) => "runs",
             Command::Backtest(_) => "backtest",
+            Command::Replay(_) => "replay",
             Command::Schedule(_) => "schedule",
             Command::Watch(_) => "watch",
             Command::Health(_) => "health",

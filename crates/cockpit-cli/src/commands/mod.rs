@@ -11,6 +11,7 @@
 //! | [`turbine`] | `cockpit turbine`: one turbine in detail |
 //! | [`runs`] | `cockpit runs`: the run journal |
 //! | [`backtest`] | `cockpit backtest`: daily runs replayed against the logbook |
+//! | [`replay`] | `cockpit replay`: daily runs replayed into the journal, with what they said |
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
@@ -28,6 +29,7 @@ mod features;
 mod fleet;
 mod health;
 mod ingest;
+mod replay;
 mod runs;
 mod schedule;
 mod score;
@@ -46,6 +48,7 @@ pub use features::FeaturesArgs;
 pub use fleet::FleetArgs;
 pub use health::HealthArgs;
 pub use ingest::IngestArgs;
+pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
 pub use schedule::ScheduleArgs;
 pub use score::ScoreArgs;
@@ -67,6 +70,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Turbine(args) => turbine::run(cli, args),
         Command::Runs(args) => runs::run(cli, args),
         Command::Backtest(args) => backtest::run(cli, args),
+        Command::Replay(args) => replay::run(cli, args),
         Command::Schedule(args) => schedule::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
         Command::Health(args) => health::run(cli, args),

@@ -9,7 +9,8 @@
 //! | `drivers` | the indicators that push a turbine's risk up, and their sentences |
 //! | `reasons` | why a turbine was not scored, stored in English and phrased in either language |
 //! | `queries` | the read side: journal, fleet ranking and search, turbine detail |
-//! | `backtest` | replaying past days to measure the models |
+//! | `backtest` | replaying past days to measure the models (nothing written) |
+//! | `replay` | replaying past days as committed daily runs, with what they said (episodes, shares) |
 //!
 //! A failed run leaves earlier results untouched and is itself recorded with its error. Runs are
 //! single-flight across processes: a lock file beside the database refuses a second run while one
@@ -19,6 +20,7 @@ pub mod backtest;
 pub mod drivers;
 pub mod queries;
 mod reasons;
+pub mod replay;
 
 use std::collections::HashMap;
 use std::fs::File;
