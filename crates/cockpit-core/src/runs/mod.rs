@@ -244,10 +244,19 @@ impl RunLock {
 }
 
 /// Repairs in progress at `t`: turbine key → (failure time, component).
+///
+/// An entry without a back-in-service time (EDP's real logbook has no such column) does not
+/// keep the turbine under repair forever: that repair ends at the turbine's first producing
+/// SCADA record (power > 0) after the failure.
 fn repairs_at(store: &Store, t: i64) -> Result<HashMap<i64, (i64, String)>, RunError> {
     let mut stmt = store.conn().prepare(
-        "SELECT turbine, failure_time, component FROM logbook
-         WHERE failure_time <= ?1 AND (back_in_service_time IS NULL OR back_in_service_time > ?1)",
+        "SELECT l.turbine, l.failure_time, l.component FROM logbook l
+         WHERE l.failure_time <= ?1
+           AND (l.back_in_service_time > ?1
+                OR (l.back_in_service_time IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM readings r
+                    WHERE r.turbine = l.turbine AND r.ts > l.failure_time AND r.ts <= ?1
+                      AND r.power_kw > 0)))",
     )?;
     let rows = stmt.query_map([t], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
     Ok(rows.collect::<Result<_, _>>()?)
