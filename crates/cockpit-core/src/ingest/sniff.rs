@@ -27,8 +27,9 @@ pub(super) struct Source {
     pub(super) columns: Vec<Option<usize>>,
     /// Fields in the header line (every record must have as many).
     pub(super) header_len: usize,
-    /// Optional canonical columns of the kind the file lacks, as `canonical ('Foreign')` when the
-    /// mapping renames them: those values stay empty.
+    /// Optional canonical columns of the kind the file lacks, as `canonical (expected as
+    /// 'Foreign')` when the mapping renames them: those values stay empty (a registry column the
+    /// mapping gives a default value is not listed).
     pub(super) absent: Vec<String>,
 }
 
@@ -138,7 +139,9 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
     let absent = kind_columns(kind, mapping)
         .iter()
         .zip(&columns)
-        .filter(|(_, idx)| idx.is_none())
+        .filter(|((c, _), idx)| {
+            idx.is_none() && !(kind == FileKind::Registry && mapping.registry_default(c).is_some())
+        })
         .map(|((c, _), _)| shown_column(mapping, kind, c))
         .collect();
     Ok(Source {
