@@ -520,6 +520,37 @@ fn la_haute_borne_excerpt_ingests_with_the_engie_mapping_in_utc() {
         warning[0]
     );
 
+    // A file without the mapping's time column: the error names both names and the file.
+    let no_time: String = fs::read_to_string(&scada)
+        .unwrap()
+        .lines()
+        .take(4)
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(1);
+            f.join(",") + "\n"
+        })
+        .collect();
+    let no_time_path = dir.path().join("no_time.csv");
+    fs::write(&no_time_path, no_time).unwrap();
+    let run = cockpit(
+        &db,
+        &[
+            "ingest",
+            "--mapping",
+            "engie",
+            no_time_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "no_time.csv: missing required column timestamp (expected as 'Date_time') for a scada file (mapping 'engie')"
+        ),
+        "{}",
+        run.stderr
+    );
+
     let run = cockpit(
         &db,
         &["ingest", "--json", "--mapping", "engie", &assets, &scada],

@@ -144,7 +144,7 @@ fn parse_all(
                     turbines,
                     &mut clock,
                 ),
-                FileKind::Registry => check_registry(&record, &src.columns, mapping, &mut clock),
+                FileKind::Registry => check_registry(&record, &src.columns, mapping),
                 FileKind::Logbook => {
                     check_logbook(&record, &src.columns, mapping, turbines, &mut clock)
                 }

@@ -249,7 +249,6 @@ pub(super) fn check_registry(
     record: &csv::ByteRecord,
     columns: &[Option<usize>],
     mapping: &Mapping,
-    clock: &mut LocalTime,
 ) -> Checked {
     // Canonical registry order: turbine_id, site, model, rated_power_kw, latitude, longitude,
     // commissioning_date.
@@ -296,7 +295,9 @@ pub(super) fn check_registry(
     let rated_power_kw = number(3, "rated_power_kw", 1.0, 20_000.0, " kW")?;
     let latitude = number(4, "latitude", -90.0, 90.0, "°")?;
     let longitude = number(5, "longitude", -180.0, 180.0, "°")?;
-    // The commissioning date may be unknown (absent or empty): stored as empty text.
+    // The commissioning date may be unknown (absent or empty): stored as empty text. It is a
+    // calendar date, not an instant: the mapping's time zone does not move it to another day.
+    let mut clock = LocalTime::new(None);
     let commissioning_date = match field(record, columns, 6) {
         Some(f) => clock
             .parse(f, "commissioning_date", false, None)?
@@ -679,5 +680,21 @@ mod tests {
         assert!(r.reasons["out_of_range"]
             .example
             .contains("latitude = 145.7°"));
+        // A commissioning date is a calendar day: a mapping's time zone does not shift it.
+        let paris = Mapping::parse("name = 'p'\ntimezone = 'Europe/Paris'", "test").unwrap();
+        let body = "turbine_id,site,model,rated_power_kw,latitude,longitude,commissioning_date\n\
+            B1,Lyon,M,2300,45.7,4.9,2015-03-01\n";
+        let p = write(dir.path(), "reg2.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &paris).unwrap();
+        assert_eq!(r.accepted, 1);
+        let day: String = store
+            .conn()
+            .query_row(
+                "SELECT commissioning_date FROM turbines WHERE turbine_id = 'B1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(day, "2015-03-01");
     }
 }
