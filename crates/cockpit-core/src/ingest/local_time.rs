@@ -93,7 +93,7 @@ impl LocalTime {
             AmbiguousOffset::Gap { before, after } => Err((
                 "nonexistent_local_time",
                 format!(
-                    "{what} '{}' does not exist in {name}: the clocks jump that hour (UTC{} to UTC{}); write it with its offset",
+                    "{what} '{}' does not exist in {name}: the clocks go forward from UTC{} to UTC{} at that hour (a logger error, or write the time with its offset)",
                     super::rows::shown(f),
                     before,
                     after
