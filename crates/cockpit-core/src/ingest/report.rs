@@ -108,9 +108,8 @@ pub struct IngestReport {
     pub out_of_order: u64,
     /// Quarantined rows by reason code, over all files.
     pub reasons: BTreeMap<String, u64>,
-    /// Out-of-range values cleared in stored records, over all files.
-    pub cleared: u64,
-    /// Cleared values by signal, over all files.
+    /// Out-of-range values cleared in stored records, by signal, over all files (the per-file
+    /// reports carry the total and an example of each).
     pub cleared_values: BTreeMap<String, u64>,
     /// One report per file processed.
     pub files: Vec<FileReport>,
@@ -128,7 +127,6 @@ impl IngestReport {
         for (code, r) in &f.reasons {
             *self.reasons.entry(code.clone()).or_default() += r.count;
         }
-        self.cleared += f.cleared;
         for (signal, r) in &f.cleared_values {
             *self.cleared_values.entry(signal.clone()).or_default() += r.count;
         }
