@@ -188,27 +188,54 @@ fn garbage_values_are_quarantined_with_their_line() {
 }
 
 #[test]
-fn out_of_range_values_are_quarantined() {
+fn out_of_range_values_cost_one_value_not_the_record() {
     let fleet = Fleet::new();
     let mut rows = fleet.rows.clone();
     rows[7] = fleet.with_field(7, "gearbox_oil_temp_c", "999");
     rows[8] = fleet.with_field(8, "wind_speed_ms", "-3");
+    rows[9] = fleet.with_field(9, "generator_rpm", "-0.01");
     let p = fleet.write("range.csv", fleet.csv(&rows));
     let (code, j, _) = fleet.ingest_json(&p, &[]);
     assert_eq!(code, 0);
-    assert_eq!(j["reasons"]["out_of_range"], 2);
-    let ex = j["files"][0]["reasons"]["out_of_range"]["example"]
+    assert_eq!(n(&j, "quarantined"), 0);
+    assert_eq!(n(&j["files"][0], "cleared"), 2);
+    assert_eq!(j["cleared_values"]["gearbox_oil_temp_c"], 1);
+    assert_eq!(j["cleared_values"]["wind_speed_ms"], 1);
+    assert_eq!(n(&j["files"][0], "standstill_zeroed"), 1);
+    let ex = j["files"][0]["cleared_values"]["gearbox_oil_temp_c"]["example"]
         .as_str()
         .unwrap();
     assert_eq!(
         ex,
         "line 9: gearbox_oil_temp_c = 999 °C is outside the valid range -50 to 130 °C"
     );
-    assert_eq!(count(&fleet.db, "readings"), rows.len() as i64 - 2);
+    assert_eq!(count(&fleet.db, "readings"), rows.len() as i64);
+    let conn = rusqlite::Connection::open(&fleet.db).unwrap();
+    let fields: Vec<&str> = rows[7].split(',').collect();
+    let (ts, id) = (
+        fields[fleet.column("timestamp")],
+        fields[fleet.column("turbine_id")],
+    );
+    let (oil, winding, wind): (Option<f64>, Option<f64>, Option<f64>) = conn
+        .query_row(
+            "SELECT gearbox_oil_temp_c, generator_winding_temp_c, wind_speed_ms
+             FROM readings r JOIN turbines t ON t.id = r.turbine
+             WHERE t.turbine_id = ?2 AND r.ts = unixepoch(?1)",
+            [ts, id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(oil, None, "the bad value is cleared");
+    assert!(
+        winding.is_some() && wind.is_some(),
+        "the record's other values are kept"
+    );
 
     let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
     assert!(
-        run.stdout.contains("quarantined       2 × out_of_range"),
+        run.stdout.contains(
+            "cleared           1 × gearbox_oil_temp_c (value out of range, record kept): e.g. line 9:"
+        ),
         "{}",
         run.stdout
     );
@@ -318,7 +345,13 @@ fn edp_semicolon_export_goes_through_its_mapping() {
     let run = cockpit(&fleet.db, &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let j = run.json();
-    assert_eq!((n(&j, "accepted"), n(&j, "quarantined")), (2 + 24 + 2, 0));
+    // The logbook is in EDP's real layout: Turbine_ID;Component;Timestamp;Remarks, no
+    // Back_In_Service column.
+    assert_eq!((n(&j, "accepted"), n(&j, "quarantined")), (2 + 24 + 5, 0));
+    assert_eq!(
+        j["files"][1]["absent_columns"],
+        serde_json::json!(["back_in_service_time (expected as 'Back_In_Service')"])
+    );
     let kinds: Vec<&str> = j["files"]
         .as_array()
         .unwrap()
@@ -348,6 +381,40 @@ fn edp_semicolon_export_goes_through_its_mapping() {
         )
         .unwrap();
     assert_eq!(comp, "generator_winding");
+    let components: Vec<String> = conn
+        .prepare("SELECT component || '/' || ifnull(back_in_service_time, '-') FROM logbook ORDER BY component")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        components,
+        [
+            "gearbox_bearing/-",
+            "generator_bearing/-",
+            "generator_winding/-",
+            "pitch_hydraulic/-",
+            "transformer/-"
+        ]
+    );
+
+    // A component EDP's logbook might carry that the mapping does not know: quarantined with
+    // the list of the known ones.
+    let blade = fleet.write(
+        "blades.csv",
+        "Turbine_ID;Component;Timestamp;Remarks\nT01;BLADE;2016-02-01T10:00:00+00:00;Crack\n",
+    );
+    let (code, j, _) = fleet.ingest_json(&blade, &["--mapping", "edp"]);
+    assert_eq!(code, 0);
+    assert_eq!(j["reasons"]["unknown_component"], 1);
+    let ex = j["files"][0]["reasons"]["unknown_component"]["example"]
+        .as_str()
+        .unwrap();
+    assert!(
+        ex.starts_with("line 2: component 'BLADE' is not one of the known components: CONVERTER, GEARBOX, GENERATOR, GENERATOR_BEARING, HYDRAULIC_GROUP, TRANSFORMER, gearbox_bearing"),
+        "{ex}"
+    );
 
     // The same export without its mapping: the missing columns are named.
     let run = cockpit(&fleet.db, &["ingest", &files[1]]);
@@ -414,4 +481,254 @@ fn arbitrary_bytes_never_crash_the_ingester() {
         );
         assert!(!run.stderr.contains("panicked"), "fuzz{i}: {}", run.stderr);
     }
+}
+
+/// The committed excerpt of ENGIE's La Haute Borne open data (see data/samples/engie/README.md).
+fn engie_samples() -> (String, String) {
+    let dir = workspace_root().join("data/samples/engie");
+    (
+        dir.join("la-haute-borne_asset_table.csv")
+            .display()
+            .to_string(),
+        dir.join("la-haute-borne-excerpt.csv").display().to_string(),
+    )
+}
+
+/// Unix seconds of a UTC time, computed by SQLite (independent of the cockpit's parser).
+fn utc(conn: &rusqlite::Connection, text: &str) -> i64 {
+    conn.query_row("SELECT unixepoch(?1)", [text], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn la_haute_borne_excerpt_ingests_with_the_engie_mapping_in_utc() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cockpit.db");
+    let (assets, scada) = engie_samples();
+    // The SCADA file first, without its registry: every row is quarantined, and one line says so.
+    let run = cockpit(&db, &["ingest", "--mapping", "engie", &scada]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warning: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("all 200 rows were quarantined"))
+        .collect();
+    assert_eq!(warning.len(), 1, "{}", run.stderr);
+    assert!(
+        warning[0].contains("nothing was stored; top reasons: unknown_turbine × 200"),
+        "{}",
+        warning[0]
+    );
+
+    // A file without the mapping's time column: the error names both names and the file.
+    let no_time: String = fs::read_to_string(&scada)
+        .unwrap()
+        .lines()
+        .take(4)
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(1);
+            f.join(",") + "\n"
+        })
+        .collect();
+    let no_time_path = dir.path().join("no_time.csv");
+    fs::write(&no_time_path, no_time).unwrap();
+    let run = cockpit(
+        &db,
+        &[
+            "ingest",
+            "--mapping",
+            "engie",
+            no_time_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "no_time.csv: missing required column timestamp (expected as 'Date_time') for a scada file (mapping 'engie')"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    let run = cockpit(
+        &db,
+        &["ingest", "--json", "--mapping", "engie", &assets, &scada],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    let reg = &j["files"][0];
+    assert_eq!((n(reg, "accepted"), n(reg, "quarantined")), (4, 0));
+    let f = &j["files"][1];
+    // 200 real rows: the 24 that repeat a (turbine, time) are the export's own artefact of the
+    // spring change (the missing 02:xx hour written as a second 03:xx+02:00).
+    assert_eq!(
+        (
+            n(f, "rows"),
+            n(f, "accepted"),
+            n(f, "duplicates"),
+            n(f, "quarantined")
+        ),
+        (200, 176, 24, 0)
+    );
+    // Real sensor faults cost one value each: -273.2 °C outdoors, pitch far below -10°.
+    assert_eq!(f["cleared_values"]["ambient_temp_c"]["count"], 3);
+    assert_eq!(f["cleared_values"]["pitch_deg"]["count"], 3);
+    assert!(f["cleared_values"]["ambient_temp_c"]["example"]
+        .as_str()
+        .unwrap()
+        .contains("ambient_temp_c = -273.20001 °C is outside the valid range -50 to 60 °C"));
+    let absent = f["absent_columns"].as_array().unwrap();
+    assert!(absent.contains(&serde_json::json!(
+        "gearbox_oil_temp_c (expected as 'Gost_avg')"
+    )));
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let site: String = conn
+        .query_row(
+            "SELECT site FROM turbines WHERE turbine_id = 'R80711'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(site, "La Haute Borne");
+    let ts_of = |sql_filter: &str| -> Vec<i64> {
+        conn.prepare(&format!(
+            "SELECT ts FROM readings r JOIN turbines t ON t.id = r.turbine
+             WHERE t.turbine_id = 'R80711' AND {sql_filter} ORDER BY ts"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    // Spring 2014: 01:50+01:00 is 00:50Z, the next record 03:00+02:00 is 01:00Z — ten minutes on.
+    let spring =
+        ts_of("ts BETWEEN unixepoch('2014-03-30 00:40:00') AND unixepoch('2014-03-30 01:10:00')");
+    assert_eq!(
+        spring,
+        [
+            utc(&conn, "2014-03-30 00:40:00"),
+            utc(&conn, "2014-03-30 00:50:00"),
+            utc(&conn, "2014-03-30 01:00:00"),
+            utc(&conn, "2014-03-30 01:10:00")
+        ]
+    );
+    // Autumn 2014: 01:50+02:00 is 23:50Z the day before, 02:00+01:00 is 01:00Z.
+    let autumn =
+        ts_of("ts BETWEEN unixepoch('2014-10-25 23:40:00') AND unixepoch('2014-10-26 01:10:00')");
+    assert_eq!(
+        autumn,
+        [
+            utc(&conn, "2014-10-25 23:40:00"),
+            utc(&conn, "2014-10-25 23:50:00"),
+            utc(&conn, "2014-10-26 01:00:00"),
+            utc(&conn, "2014-10-26 01:10:00")
+        ]
+    );
+}
+
+#[test]
+fn local_times_without_offset_follow_the_time_zone_through_both_dst_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cockpit.db");
+    let (assets, _) = engie_samples();
+    let run = cockpit(&db, &["ingest", "--mapping", "engie", &assets]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A logger writing Paris wall-clock time, second-less: autumn 2014 from 01:00 to 03:00 with
+    // the 02:xx hour twice (summer, then winter), for two turbines interleaved; then spring
+    // 2015 with a record in the hour that does not exist.
+    let mut body = String::from("Wind_turbine_name;Date_time;P_avg;Ws_avg\n");
+    let mut autumn_local = Vec::new();
+    for h in ["01", "02", "02", "03"] {
+        for m in ["00", "10", "20", "30", "40", "50"] {
+            autumn_local.push(format!("2014-10-26 {h}:{m}"));
+        }
+    }
+    for t in &autumn_local {
+        for id in ["R80711", "R80721"] {
+            body.push_str(&format!("{id};{t};500;7\n"));
+        }
+    }
+    body.push_str("R80711;2015-03-29 01:50;500;7\nR80711;2015-03-29 02:30;500;7\nR80711;2015-03-29 03:00;500;7\n");
+    let p = dir.path().join("local.csv");
+    fs::write(&p, body).unwrap();
+    let p = p.to_str().unwrap();
+    let mapping = dir.path().join("local.toml");
+    fs::write(
+        &mapping,
+        "name = \"local\"\ndelimiter = \";\"\n[scada]\ntimestamp = \"Date_time\"\nturbine_id = \"Wind_turbine_name\"\npower_kw = \"P_avg\"\nwind_speed_ms = \"Ws_avg\"\n",
+    )
+    .unwrap();
+    let mapping = mapping.to_str().unwrap();
+    let run = cockpit(
+        &db,
+        &[
+            "ingest",
+            "--json",
+            "--mapping",
+            mapping,
+            "--timezone",
+            "Europe/Paris",
+            p,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(
+        (n(&j, "accepted"), n(&j, "duplicates"), n(&j, "quarantined")),
+        (2 * 24 + 2, 0, 1)
+    );
+    let ex = j["files"][0]["reasons"]["nonexistent_local_time"]["example"]
+        .as_str()
+        .unwrap();
+    assert!(
+        ex.starts_with("line 51: timestamp '2015-03-29 02:30' does not exist in Europe/Paris"),
+        "{ex}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let start = utc(&conn, "2014-10-25 23:00:00");
+    for id in ["R80711", "R80721"] {
+        let ts: Vec<i64> = conn
+            .prepare(
+                "SELECT ts FROM readings r JOIN turbines t ON t.id = r.turbine
+                 WHERE t.turbine_id = ?1 AND ts < unixepoch('2015-01-01') ORDER BY ts",
+            )
+            .unwrap()
+            .query_map([id], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected: Vec<i64> = (0..24).map(|k| start + 600 * k).collect();
+        assert_eq!(ts, expected, "{id}: 24 records ten minutes apart in UTC");
+    }
+
+    // Without a time zone the same wall-clock times are read as UTC: the repeated hour collides.
+    let db2 = dir.path().join("utc.db");
+    let run = cockpit(&db2, &["ingest", "--mapping", "engie", &assets]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = cockpit(&db2, &["ingest", "--json", "--mapping", mapping, p]);
+    let j = run.json();
+    assert_eq!(n(&j, "duplicates"), 2 * 6);
+
+    // A time zone that does not exist is refused before anything is read.
+    let run = cockpit(
+        &db2,
+        &[
+            "ingest",
+            "--mapping",
+            mapping,
+            "--timezone",
+            "Europe/Lyon",
+            p,
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("timezone 'Europe/Lyon' is not an IANA time zone name"),
+        "{}",
+        run.stderr
+    );
 }

@@ -3,8 +3,9 @@
 //! mapping file, not a code change.
 //!
 //! A mapping names, for each canonical column, the foreign column that carries it; it may also
-//! set the delimiter, the decimal separator, a scale factor per signal and aliases for component
-//! names in a logbook. The mappings shipped in `data/mappings/` are built into the binary and can
+//! set the delimiter, the decimal separator, the local time zone of timestamps written without an
+//! offset, a scale factor per signal, default values for registry columns the export lacks and
+//! aliases for component names in a logbook. The mappings shipped in `data/mappings/` are built into the binary and can
 //! be referred to by name (`--mapping edp`); any other file is referred to by its path.
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../data/mappings/canonical.toml"),
     ),
     ("edp", include_str!("../../../data/mappings/edp.toml")),
+    ("engie", include_str!("../../../data/mappings/engie.toml")),
 ];
 
 /// Errors raised while loading a mapping.
@@ -68,12 +70,15 @@ struct RawMapping {
     description: String,
     delimiter: Option<String>,
     decimal: Option<String>,
+    timezone: Option<String>,
     #[serde(default)]
     scada: BTreeMap<String, String>,
     #[serde(default)]
     scale: BTreeMap<String, f64>,
     #[serde(default)]
     registry: BTreeMap<String, String>,
+    #[serde(default)]
+    registry_defaults: BTreeMap<String, String>,
     #[serde(default)]
     logbook: BTreeMap<String, String>,
     #[serde(default)]
@@ -91,9 +96,13 @@ pub struct Mapping {
     pub delimiter: Option<u8>,
     /// Decimal separator is a comma (`12,5`).
     pub decimal_comma: bool,
+    /// IANA time zone (`Europe/Paris`) of timestamps written without an offset; `None` reads
+    /// them as UTC. Timestamps with `Z` or an offset are always taken as written.
+    pub timezone: Option<String>,
     scada: BTreeMap<String, String>,
     scale: BTreeMap<String, f64>,
     registry: BTreeMap<String, String>,
+    registry_defaults: BTreeMap<String, String>,
     logbook: BTreeMap<String, String>,
     components: BTreeMap<String, Component>,
 }
@@ -129,9 +138,11 @@ impl Mapping {
             description: "Canonical column names".into(),
             delimiter: None,
             decimal_comma: false,
+            timezone: None,
             scada: BTreeMap::new(),
             scale: BTreeMap::new(),
             registry: BTreeMap::new(),
+            registry_defaults: BTreeMap::new(),
             logbook: BTreeMap::new(),
             components: BTreeMap::new(),
         }
@@ -151,6 +162,15 @@ impl Mapping {
         check_keys(&raw.scada, &scada_cols, "[scada]").map_err(invalid)?;
         check_keys(&raw.registry, REGISTRY_COLUMNS, "[registry]").map_err(invalid)?;
         check_keys(&raw.logbook, LOGBOOK_COLUMNS, "[logbook]").map_err(invalid)?;
+        check_keys(
+            &raw.registry_defaults,
+            &REGISTRY_COLUMNS[1..],
+            "[registry_defaults]",
+        )
+        .map_err(invalid)?;
+        if let Some(tz) = &raw.timezone {
+            check_timezone(tz).map_err(invalid)?;
+        }
         for (k, v) in &raw.scale {
             if schema::signal_index(k).is_none() {
                 return Err(invalid(format!(
@@ -198,9 +218,11 @@ impl Mapping {
             description: raw.description,
             delimiter,
             decimal_comma,
+            timezone: raw.timezone,
             scada: raw.scada,
             scale: raw.scale,
             registry: raw.registry,
+            registry_defaults: raw.registry_defaults,
             logbook: raw.logbook,
             components,
         })
@@ -220,6 +242,34 @@ impl Mapping {
             .unwrap_or(canonical)
     }
 
+    /// Replaces the mapping's time zone (the CLI's `--timezone`, the app's choice): an IANA name
+    /// such as `Europe/Paris`, or `UTC`.
+    pub fn set_timezone(&mut self, name: &str) -> Result<(), MappingError> {
+        check_timezone(name).map_err(|problem| MappingError::Invalid {
+            origin: format!("'{}'", self.name),
+            problem,
+        })?;
+        self.timezone = Some(name.to_string());
+        Ok(())
+    }
+
+    /// The value a registry column takes when the file has no such column (`[registry_defaults]`).
+    pub fn registry_default(&self, canonical: &str) -> Option<&str> {
+        self.registry_defaults.get(canonical).map(String::as_str)
+    }
+
+    /// The foreign names of the logbook components this mapping knows, then the canonical
+    /// names, for a message listing what a logbook may say.
+    pub fn known_components(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .components
+            .keys()
+            .map(|k| k.to_ascii_uppercase())
+            .collect();
+        names.extend(Component::ALL.map(|c| c.as_str().to_string()));
+        names
+    }
+
     /// Scale factor applied to a signal after parsing (1 when none is declared).
     pub fn scale(&self, signal: &str) -> f64 {
         self.scale.get(signal).copied().unwrap_or(1.0)
@@ -233,6 +283,13 @@ impl Mapping {
             .copied()
             .or_else(|| Component::parse(text))
     }
+}
+
+/// An IANA time zone name the bundled time-zone database knows.
+fn check_timezone(name: &str) -> Result<(), String> {
+    jiff::tz::TimeZone::get(name).map(|_| ()).map_err(|_| {
+        format!("timezone '{name}' is not an IANA time zone name (e.g. Europe/Paris, UTC)")
+    })
 }
 
 fn check_keys(
@@ -303,6 +360,14 @@ mod tests {
                 "'blade', which is not one of",
             ),
             ("name = 'x'\n[scale]\npower_kw = 0.0", "non-zero"),
+            (
+                "name = 'x'\ntimezone = 'Europe/Lyon'",
+                "timezone 'Europe/Lyon' is not an IANA time zone name",
+            ),
+            (
+                "name = 'x'\n[registry_defaults]\nturbine_id = 'T1'",
+                "'turbine_id', which is not a canonical column",
+            ),
             ("name = 'x'\ncolour = 'red'", "unknown field"),
             ("name = ", "not valid TOML"),
         ];

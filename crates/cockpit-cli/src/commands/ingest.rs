@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use cockpit_core::ingest::{self, IngestReport};
+use cockpit_core::lang::Lang;
 use cockpit_core::mapping::Mapping;
 
 use super::common::open_store;
@@ -18,9 +19,13 @@ pub struct IngestArgs {
     /// CSV files: SCADA records, turbine registry and/or maintenance logbook
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Column mapping: a built-in name (canonical, edp) or a TOML file
+    /// Column mapping: a built-in name (canonical, edp, engie) or a TOML file
     #[arg(long, value_name = "M")]
     pub mapping: Option<String>,
+    /// Time zone of timestamps written without an offset (IANA name, e.g. Europe/Paris);
+    /// overrides the mapping's. Timestamps with Z or an offset are taken as written.
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
     /// Print the summary as one JSON object
     #[arg(long)]
     pub json: bool,
@@ -29,10 +34,13 @@ pub struct IngestArgs {
 /// Ingests the files; exit code 2 when a file could not be ingested at all.
 pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode, CliError> {
     let mut store = open_store(cli)?;
-    let mapping = match &args.mapping {
+    let mut mapping = match &args.mapping {
         Some(m) => Mapping::load(m)?,
         None => Mapping::canonical(),
     };
+    if let Some(tz) = &args.timezone {
+        mapping.set_timezone(tz)?;
+    }
     let report = ingest::ingest_files(&mut store, &args.files, &mapping);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -70,6 +78,27 @@ fn print_report(report: &IngestReport) {
         );
         for (code, r) in &f.reasons {
             println!("  quarantined {:>7} × {code}: e.g. {}", r.count, r.example);
+        }
+        for (signal, r) in &f.cleared_values {
+            println!(
+                "  cleared     {:>7} × {signal} (value out of range, record kept): e.g. {}",
+                r.count, r.example
+            );
+        }
+        if f.standstill_zeroed > 0 {
+            println!(
+                "  note: {} speeds slightly below zero at standstill were read as 0",
+                f.standstill_zeroed
+            );
+        }
+        if !f.absent_columns.is_empty() {
+            println!(
+                "  not in the file (left empty): {}",
+                f.absent_columns.join(", ")
+            );
+        }
+        if let Some(line) = f.all_quarantined(Lang::En) {
+            eprintln!("warning: {line}");
         }
         if f.duplicates > 0 {
             println!(

@@ -11,7 +11,8 @@
 //! |---|---|
 //! | `files` | the entry points [`ingest_files`] (dependency order, operations journal) and [`ingest_file`] |
 //! | `sniff` | opening a file: text or binary, delimiter, header → kind of file and column positions |
-//! | `rows` | the row rules: each record checked against the data contract; the batches of checked and rejected rows |
+//! | `rows` | the row rules: each record checked against the data contract (one bad value costs one value); the batches of checked and rejected rows |
+//! | `local_time` | timestamps to UTC: offsets as written, the mapping's time zone otherwise, daylight-saving time's repeated and missing hours |
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
 //! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
 //! | `report` | the per-file and overall reports returned to the caller |
@@ -19,6 +20,7 @@
 
 mod error;
 mod files;
+mod local_time;
 mod pipeline;
 mod report;
 mod rows;

@@ -11,6 +11,7 @@ use crate::mapping::Mapping;
 use crate::schema::{FileKind, SIGNALS};
 use crate::store::Store;
 
+use super::local_time::LocalTime;
 use super::rows::{check_logbook, check_reading, check_registry, Batch, Rejected, Row};
 use super::sniff::Source;
 use super::write::write_all;
@@ -64,6 +65,10 @@ pub(super) fn ingest_source(
         out_of_order: 0,
         reasons: BTreeMap::new(),
         duration_ms: 0,
+        absent_columns: src.absent.clone(),
+        cleared: 0,
+        cleared_values: BTreeMap::new(),
+        standstill_zeroed: 0,
     };
     let outcome = std::thread::scope(|scope| {
         let parser_mapping = mapping.clone();
@@ -100,6 +105,7 @@ fn parse_all(
     let mut batch = Batch::default();
     let mut last_ts: HashMap<i64, i64> = HashMap::new();
     let signal_scale: Vec<f64> = SIGNALS.iter().map(|s| mapping.scale(s.name)).collect();
+    let mut clock = LocalTime::new(mapping.timezone.as_deref());
     loop {
         let line_hint = src.reader.position().line();
         match src.reader.read_byte_record(&mut record) {
@@ -130,16 +136,29 @@ fn parse_all(
             ))
         } else {
             match src.kind {
-                FileKind::Scada => {
-                    check_reading(&record, &src.columns, mapping, &signal_scale, turbines)
-                }
+                FileKind::Scada => check_reading(
+                    &record,
+                    &src.columns,
+                    mapping,
+                    &signal_scale,
+                    turbines,
+                    &mut clock,
+                ),
                 FileKind::Registry => check_registry(&record, &src.columns, mapping),
-                FileKind::Logbook => check_logbook(&record, &src.columns, mapping, turbines),
+                FileKind::Logbook => {
+                    check_logbook(&record, &src.columns, mapping, turbines, &mut clock)
+                }
             }
         };
         match checked {
-            Ok(row) => {
-                if let Row::Reading(r) = &row {
+            Ok(mut row) => {
+                if let Row::Reading(r) = &mut row {
+                    batch.standstill_zeroed += r.standstill_zeroed;
+                    batch.cleared.extend(
+                        r.cleared
+                            .drain(..)
+                            .map(|(signal, message)| (signal, format!("line {line}: {message}"))),
+                    );
                     let last = last_ts.entry(r.turbine).or_insert(i64::MIN);
                     if r.ts < *last {
                         batch.out_of_order += 1;

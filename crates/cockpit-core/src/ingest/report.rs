@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::lang::Lang;
+
 /// How one reason for rejecting rows was met in a file.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ReasonCount {
@@ -36,6 +38,52 @@ pub struct FileReport {
     pub reasons: BTreeMap<String, ReasonCount>,
     /// Time taken, in milliseconds.
     pub duration_ms: u64,
+    /// Optional columns the file lacks, as `canonical` or `canonical (expected as 'Foreign')`
+    /// when the mapping renames them: those values stay empty (e.g. every temperature but the
+    /// outdoor one in ENGIE's 7-signal export).
+    pub absent_columns: Vec<String>,
+    /// Values cleared (stored empty) in stored records because they were out of range; the
+    /// records' other values were kept.
+    pub cleared: u64,
+    /// Cleared values by signal, with the message of the first one (line, value, valid range).
+    pub cleared_values: BTreeMap<String, ReasonCount>,
+    /// Speeds slightly below zero at standstill, within the schema's standstill tolerance, read
+    /// as 0.
+    pub standstill_zeroed: u64,
+}
+
+impl FileReport {
+    /// One line when every row of the file was quarantined (nothing stored), with the top three
+    /// reasons; `None` otherwise.
+    pub fn all_quarantined(&self, lang: Lang) -> Option<String> {
+        if self.rows == 0 || self.quarantined < self.rows {
+            return None;
+        }
+        let mut reasons: Vec<(&String, u64)> =
+            self.reasons.iter().map(|(k, r)| (k, r.count)).collect();
+        reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let top = reasons
+            .iter()
+            .take(3)
+            .map(|(k, n)| format!("{k} × {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let example = reasons
+            .first()
+            .and_then(|(k, _)| self.reasons.get(*k))
+            .map(|r| r.example.as_str())
+            .unwrap_or_default();
+        Some(lang.pick(
+            format!(
+                "{}: all {} rows were quarantined, nothing was stored; top reasons: {top} (e.g. {example})",
+                self.file, self.rows
+            ),
+            format!(
+                "{} : les {} lignes ont toutes été mises en quarantaine, rien n'a été enregistré ; principales raisons : {top} (p. ex. {example})",
+                self.file, self.rows
+            ),
+        ))
+    }
 }
 
 /// A file that could not be processed, with the message naming the problem.
@@ -60,6 +108,9 @@ pub struct IngestReport {
     pub out_of_order: u64,
     /// Quarantined rows by reason code, over all files.
     pub reasons: BTreeMap<String, u64>,
+    /// Out-of-range values cleared in stored records, by signal, over all files (the per-file
+    /// reports carry the total and an example of each).
+    pub cleared_values: BTreeMap<String, u64>,
     /// One report per file processed.
     pub files: Vec<FileReport>,
     /// Files that could not be processed at all.
@@ -75,6 +126,9 @@ impl IngestReport {
         self.out_of_order += f.out_of_order;
         for (code, r) in &f.reasons {
             *self.reasons.entry(code.clone()).or_default() += r.count;
+        }
+        for (signal, r) in &f.cleared_values {
+            *self.cleared_values.entry(signal.clone()).or_default() += r.count;
         }
         self.files.push(f);
     }

@@ -1,10 +1,18 @@
 //! The row rules: each record of a SCADA, registry or logbook file checked against the data
 //! contract, giving a row ready to store or a reason code and a message.
+//!
+//! One bad value costs one value: a signal outside its valid range is cleared (stored empty) and
+//! counted with its reason, the record's other signals are kept — even when the cleared signal
+//! is a required one (wind speed, power). Only a bad key (timestamp, turbine), an empty required
+//! signal, or a field that is not a number quarantines the whole record. A speed slightly below
+//! zero at standstill, within [`schema::standstill_tolerance`], is read as 0.
 
 use std::collections::HashMap;
 
 use crate::mapping::Mapping;
 use crate::schema::{self, Status, SIGNALS};
+
+use super::local_time::LocalTime;
 
 /// Longest turbine id accepted.
 const MAX_ID_LEN: usize = 64;
@@ -19,6 +27,10 @@ pub(super) struct Reading {
     pub(super) values: [Option<f64>; SIGNALS.len()],
     /// Status code ([`Status::code`]).
     pub(super) status: Option<i64>,
+    /// Values cleared because they were out of range: the signal and the message.
+    pub(super) cleared: Vec<(&'static str, String)>,
+    /// Values slightly below zero at standstill, read as 0.
+    pub(super) standstill_zeroed: u64,
 }
 
 /// A validated turbine registry entry.
@@ -67,7 +79,7 @@ fn field<'r>(
 }
 
 /// An empty field or one of the usual "no value" spellings (NaN, NA, N/A, null).
-fn is_missing(f: &[u8]) -> bool {
+pub(super) fn is_missing(f: &[u8]) -> bool {
     f.is_empty()
         || f.eq_ignore_ascii_case(b"nan")
         || f.eq_ignore_ascii_case(b"na")
@@ -86,7 +98,7 @@ fn text<'r>(f: &'r [u8], what: &str) -> Result<&'r str, (&'static str, String)> 
 }
 
 /// The field as shown in a message (cut at 40 characters).
-fn shown(f: &[u8]) -> String {
+pub(super) fn shown(f: &[u8]) -> String {
     let s = String::from_utf8_lossy(f);
     if s.chars().count() > 40 {
         format!("{}…", s.chars().take(40).collect::<String>())
@@ -139,35 +151,6 @@ fn known_turbine(id: &str, turbines: &HashMap<String, i64>) -> Result<i64, (&'st
     })
 }
 
-/// A timestamp field, `None` when empty and not required.
-fn check_time(
-    f: Option<&[u8]>,
-    what: &str,
-    required: bool,
-) -> Result<Option<i64>, (&'static str, String)> {
-    let f = f.unwrap_or_default();
-    if is_missing(f) {
-        return if required {
-            Err(("missing_value", format!("{what} is empty")))
-        } else {
-            Ok(None)
-        };
-    }
-    let parsed = std::str::from_utf8(f)
-        .ok()
-        .and_then(schema::parse_timestamp);
-    match parsed {
-        Some(t) => Ok(Some(t)),
-        None => Err((
-            "bad_timestamp",
-            format!(
-                "{what} '{}' is not a valid date and time (expected e.g. 2026-05-01T00:10:00Z)",
-                shown(f)
-            ),
-        )),
-    }
-}
-
 /// Checks a SCADA record (canonical order: timestamp, turbine_id, [`SIGNALS`]..., status).
 pub(super) fn check_reading(
     record: &csv::ByteRecord,
@@ -175,12 +158,21 @@ pub(super) fn check_reading(
     mapping: &Mapping,
     scale: &[f64],
     turbines: &HashMap<String, i64>,
+    clock: &mut LocalTime,
 ) -> Checked {
     // Canonical SCADA column order: timestamp, turbine_id, SIGNALS..., status.
-    let ts = check_time(field(record, columns, 0), "timestamp", true)?.unwrap_or_default();
+    let ts_field = field(record, columns, 0).unwrap_or_default();
+    if is_missing(ts_field) {
+        return Err(("missing_value", "timestamp is empty".to_string()));
+    }
     let id = check_turbine_id(field(record, columns, 1))?;
     let turbine = known_turbine(id, turbines)?;
+    let ts = clock
+        .parse(ts_field, "timestamp", true, Some(turbine))?
+        .unwrap_or_default();
     let mut values = [None; SIGNALS.len()];
+    let mut cleared = Vec::new();
+    let mut standstill_zeroed = 0;
     for (i, sig) in SIGNALS.iter().enumerate() {
         let Some(f) = field(record, columns, i + 2) else {
             continue;
@@ -200,14 +192,20 @@ pub(super) fn check_reading(
                 format!("{} = '{}' is not a number", sig.name, shown(f)),
             )
         })? * scale[i];
+        if v < sig.min && v >= sig.min - schema::standstill_tolerance(sig.name) {
+            standstill_zeroed += 1;
+            values[i] = Some(sig.min);
+            continue;
+        }
         if v < sig.min || v > sig.max {
-            return Err((
-                "out_of_range",
+            cleared.push((
+                sig.name,
                 format!(
                     "{} = {} {} is outside the valid range {} to {} {}",
                     sig.name, v, sig.unit, sig.min, sig.max, sig.unit
                 ),
             ));
+            continue;
         }
         values[i] = Some(v);
     }
@@ -241,6 +239,8 @@ pub(super) fn check_reading(
         ts,
         values,
         status,
+        cleared,
+        standstill_zeroed,
     }))
 }
 
@@ -253,7 +253,13 @@ pub(super) fn check_registry(
     // Canonical registry order: turbine_id, site, model, rated_power_kw, latitude, longitude,
     // commissioning_date.
     let turbine_id = check_turbine_id(field(record, columns, 0))?.to_string();
+    // A column the file lacks takes the mapping's default value, if it has one.
     let required_text = |col: usize, what: &str| -> Result<String, (&'static str, String)> {
+        if columns[col].is_none() {
+            if let Some(default) = mapping.registry_default(what) {
+                return Ok(default.to_string());
+            }
+        }
         let f = field(record, columns, col).unwrap_or_default();
         if is_missing(f) {
             return Err(("missing_value", format!("{what} is empty")));
@@ -289,8 +295,21 @@ pub(super) fn check_registry(
     let rated_power_kw = number(3, "rated_power_kw", 1.0, 20_000.0, " kW")?;
     let latitude = number(4, "latitude", -90.0, 90.0, "°")?;
     let longitude = number(5, "longitude", -180.0, 180.0, "°")?;
-    let day =
-        check_time(field(record, columns, 6), "commissioning_date", true)?.unwrap_or_default();
+    // The commissioning date may be unknown (absent or empty): stored as empty text. It is a
+    // calendar date, not an instant: the mapping's time zone does not move it to another day.
+    let mut clock = LocalTime::new(None);
+    let commissioning_date = match field(record, columns, 6) {
+        Some(f) => clock
+            .parse(f, "commissioning_date", false, None)?
+            .map(schema::format_date),
+        None => mapping
+            .registry_default("commissioning_date")
+            .map(|d| clock.parse(d.as_bytes(), "commissioning_date", false, None))
+            .transpose()?
+            .flatten()
+            .map(schema::format_date),
+    }
+    .unwrap_or_default();
     Ok(Row::Registry(RegistryRow {
         turbine_id,
         site,
@@ -298,7 +317,7 @@ pub(super) fn check_registry(
         rated_power_kw,
         latitude,
         longitude,
-        commissioning_date: schema::format_date(day),
+        commissioning_date,
     }))
 }
 
@@ -308,6 +327,7 @@ pub(super) fn check_logbook(
     columns: &[Option<usize>],
     mapping: &Mapping,
     turbines: &HashMap<String, i64>,
+    clock: &mut LocalTime,
 ) -> Checked {
     // Canonical logbook order: turbine_id, component, failure_time, back_in_service_time, action.
     let id = check_turbine_id(field(record, columns, 0))?;
@@ -323,15 +343,26 @@ pub(super) fn check_logbook(
             (
                 "unknown_component",
                 format!(
-                    "component '{}' is not one of {}",
+                    "component '{}' is not one of the known components: {}",
                     shown(cf),
-                    schema::Component::ALL.map(|c| c.as_str()).join(", ")
+                    mapping.known_components().join(", ")
                 ),
             )
         })?;
-    let failure_time =
-        check_time(field(record, columns, 2), "failure_time", true)?.unwrap_or_default();
-    let back = check_time(field(record, columns, 3), "back_in_service_time", false)?;
+    let failure_time = clock
+        .parse(
+            field(record, columns, 2).unwrap_or_default(),
+            "failure_time",
+            true,
+            None,
+        )?
+        .unwrap_or_default();
+    let back = clock.parse(
+        field(record, columns, 3).unwrap_or_default(),
+        "back_in_service_time",
+        false,
+        None,
+    )?;
     if let Some(b) = back {
         if b < failure_time {
             return Err((
@@ -380,13 +411,19 @@ pub(super) struct Batch {
     pub(super) read: u64,
     /// Readings earlier than the previous one of the same turbine.
     pub(super) out_of_order: u64,
+    /// Values cleared in stored records: signal and message (starting with the line number).
+    pub(super) cleared: Vec<(&'static str, String)>,
+    /// Values slightly below zero at standstill, read as 0.
+    pub(super) standstill_zeroed: u64,
 }
 
 #[cfg(test)]
 mod tests {
     use crate::ingest::ingest_file;
     use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+    use crate::lang::Lang;
     use crate::mapping::Mapping;
+    use crate::schema;
     use crate::store::Store;
 
     #[test]
@@ -396,7 +433,7 @@ mod tests {
             scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"), // ok
             scada_row("2026-05-01T00:10:00Z", "T1", "", "1200"),    // missing required
             scada_row("2026-05-01T00:20:00Z", "T1", "abc", "1200"), // unparsable
-            scada_row("2026-05-01T00:30:00Z", "T1", "75", "1200"),  // out of range
+            scada_row("2026-05-01T00:30:00Z", "T1", "75", "1200"),  // out of range: cleared
             scada_row("2026-02-30T00:40:00Z", "T1", "7", "1200"),   // bad timestamp
             scada_row("2026-05-01T00:50:00Z", "T9", "7", "1200"),   // unknown turbine
             scada_row("2026-05-01T00:50:00Z", "T 1", "7", "1200"),  // invalid id
@@ -409,7 +446,7 @@ mod tests {
         let p = write(dir.path(), "scada.csv", body.as_bytes());
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
         assert_eq!(r.kind, "scada");
-        assert_eq!((r.rows, r.accepted, r.quarantined), (11, 2, 9));
+        assert_eq!((r.rows, r.accepted, r.quarantined), (11, 3, 8));
         let reasons: Vec<(&str, u64)> = r
             .reasons
             .iter()
@@ -421,23 +458,170 @@ mod tests {
                 ("bad_timestamp", 1),
                 ("invalid_turbine_id", 1),
                 ("missing_value", 2),
-                ("out_of_range", 1),
                 ("unknown_turbine", 1),
                 ("unparsable_value", 2),
                 ("wrong_field_count", 1),
             ]
         );
-        assert!(r.reasons["out_of_range"]
-            .example
-            .contains("line 5: wind_speed_ms = 75 m/s is outside the valid range 0 to 60 m/s"));
+        assert_eq!(r.cleared, 1);
+        assert_eq!(
+            r.cleared_values["wind_speed_ms"].example,
+            "line 5: wind_speed_ms = 75 m/s is outside the valid range 0 to 60 m/s"
+        );
         assert!(r.reasons["unknown_turbine"]
             .example
             .contains("turbine 'T9' is not in the registry"));
         let q = store.quarantined(None).unwrap();
-        assert_eq!(q.len(), 9);
+        assert_eq!(q.len(), 8);
         assert_eq!(q[0].line, 3);
         assert!(q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,,"));
-        assert_eq!(store.counts().unwrap().readings, 2);
+        assert_eq!(store.counts().unwrap().readings, 3);
+    }
+
+    /// A canonical SCADA line of T1 at `ts` with the given signals set (the others empty).
+    fn line_with(ts: &str, set: &[(&str, &str)]) -> String {
+        let cols = schema::scada_columns();
+        let mut fields = vec![String::new(); cols.len()];
+        fields[0] = ts.to_string();
+        fields[1] = "T1".to_string();
+        for (name, v) in set {
+            fields[cols.iter().position(|c| c == name).unwrap()] = v.to_string();
+        }
+        fields.join(",")
+    }
+
+    #[test]
+    fn one_bad_value_costs_one_value_and_standstill_negatives_read_as_zero() {
+        let (dir, mut store) = setup();
+        let rows = [
+            // A 276 °C spike on the gearbox oil: that value goes, the winding and power stay.
+            line_with(
+                "2026-05-01T00:00:00Z",
+                &[
+                    ("wind_speed_ms", "7.5"),
+                    ("power_kw", "1200"),
+                    ("gearbox_oil_temp_c", "276"),
+                    ("generator_winding_temp_c", "81.5"),
+                ],
+            ),
+            // Standstill: -0.01 rpm and -0.1 m/s mean "not turning"; the temperatures are kept.
+            line_with(
+                "2026-05-01T00:10:00Z",
+                &[
+                    ("wind_speed_ms", "-0.1"),
+                    ("power_kw", "-3"),
+                    ("generator_rpm", "-0.01"),
+                    ("rotor_rpm", "-0.2"),
+                    ("gearbox_oil_temp_c", "35"),
+                ],
+            ),
+            // Beyond the tolerance a negative speed is out of range: cleared, record kept.
+            line_with(
+                "2026-05-01T00:20:00Z",
+                &[
+                    ("wind_speed_ms", "6"),
+                    ("power_kw", "900"),
+                    ("generator_rpm", "-250"),
+                    ("gearbox_oil_temp_c", "40"),
+                ],
+            ),
+            // A required signal out of range is cleared too: the record is not lost.
+            line_with(
+                "2026-05-01T00:30:00Z",
+                &[
+                    ("wind_speed_ms", "6"),
+                    ("power_kw", "99999"),
+                    ("gearbox_oil_temp_c", "41"),
+                ],
+            ),
+        ];
+        let body = format!("{}\n{}\n", scada_header(), rows.join("\n"));
+        let p = write(dir.path(), "spikes.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (4, 0));
+        assert_eq!((r.cleared, r.standstill_zeroed), (3, 3));
+        let cleared: Vec<(&str, u64)> = r
+            .cleared_values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.count))
+            .collect();
+        assert_eq!(
+            cleared,
+            [
+                ("gearbox_oil_temp_c", 1),
+                ("generator_rpm", 1),
+                ("power_kw", 1)
+            ]
+        );
+        assert_eq!(
+            r.cleared_values["gearbox_oil_temp_c"].example,
+            "line 2: gearbox_oil_temp_c = 276 °C is outside the valid range -50 to 130 °C"
+        );
+        assert!(r.cleared_values["generator_rpm"]
+            .example
+            .starts_with("line 4: generator_rpm = -250 rpm"));
+        let stored = |ts: &str, col: &str| -> Option<f64> {
+            store
+                .conn()
+                .query_row(
+                    &format!("SELECT {col} FROM readings WHERE ts = ?1"),
+                    [schema::parse_timestamp(ts).unwrap()],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(stored("2026-05-01T00:00:00Z", "gearbox_oil_temp_c"), None);
+        assert_eq!(
+            stored("2026-05-01T00:00:00Z", "generator_winding_temp_c"),
+            Some(81.5)
+        );
+        assert_eq!(stored("2026-05-01T00:10:00Z", "generator_rpm"), Some(0.0));
+        assert_eq!(stored("2026-05-01T00:10:00Z", "rotor_rpm"), Some(0.0));
+        assert_eq!(stored("2026-05-01T00:10:00Z", "wind_speed_ms"), Some(0.0));
+        assert_eq!(stored("2026-05-01T00:10:00Z", "power_kw"), Some(-3.0));
+        assert_eq!(stored("2026-05-01T00:20:00Z", "generator_rpm"), None);
+        assert_eq!(
+            stored("2026-05-01T00:20:00Z", "gearbox_oil_temp_c"),
+            Some(40.0)
+        );
+        assert_eq!(stored("2026-05-01T00:30:00Z", "power_kw"), None);
+        assert_eq!(
+            stored("2026-05-01T00:30:00Z", "gearbox_oil_temp_c"),
+            Some(41.0)
+        );
+    }
+
+    #[test]
+    fn a_file_whose_every_row_is_quarantined_says_so_in_one_line() {
+        let (dir, mut store) = setup();
+        let rows = [
+            scada_row("2026-05-01T00:00:00Z", "T9", "7", "1200"),
+            scada_row("2026-05-01T00:10:00Z", "T9", "7", "1200"),
+            scada_row("someday", "T1", "7", "1200"),
+        ];
+        let body = format!("{}\n{}\n", scada_header(), rows.join("\n"));
+        let p = write(dir.path(), "nothing.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        let line = r.all_quarantined(Lang::En).unwrap();
+        assert!(
+            line.contains("nothing.csv: all 3 rows were quarantined, nothing was stored; top reasons: unknown_turbine × 2, bad_timestamp × 1 (e.g. line 2: turbine 'T9' is not in the registry"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+        assert!(r
+            .all_quarantined(Lang::Fr)
+            .unwrap()
+            .contains("les 3 lignes ont toutes été mises en quarantaine"));
+        // One good row and the file is not "all quarantined".
+        let body = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            rows[0],
+            scada_row("2026-05-01T00:20:00Z", "T1", "7", "1200")
+        );
+        let p = write(dir.path(), "some.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!(r.all_quarantined(Lang::En), None);
     }
 
     #[test]
@@ -452,7 +636,13 @@ mod tests {
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
         assert_eq!(r.kind, "logbook");
         assert_eq!((r.accepted, r.quarantined), (2, 2));
-        assert!(r.reasons.contains_key("unknown_component"));
+        assert!(
+            r.reasons["unknown_component"].example.contains(
+                "line 3: component 'blade' is not one of the known components: gearbox_bearing, generator_bearing"
+            ),
+            "{}",
+            r.reasons["unknown_component"].example
+        );
         assert!(r.reasons["invalid_interval"]
             .example
             .contains("is before failure_time"));
@@ -490,5 +680,21 @@ mod tests {
         assert!(r.reasons["out_of_range"]
             .example
             .contains("latitude = 145.7°"));
+        // A commissioning date is a calendar day: a mapping's time zone does not shift it.
+        let paris = Mapping::parse("name = 'p'\ntimezone = 'Europe/Paris'", "test").unwrap();
+        let body = "turbine_id,site,model,rated_power_kw,latitude,longitude,commissioning_date\n\
+            B1,Lyon,M,2300,45.7,4.9,2015-03-01\n";
+        let p = write(dir.path(), "reg2.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &paris).unwrap();
+        assert_eq!(r.accepted, 1);
+        let day: String = store
+            .conn()
+            .query_row(
+                "SELECT commissioning_date FROM turbines WHERE turbine_id = 'B1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(day, "2015-03-01");
     }
 }

@@ -27,6 +27,10 @@ pub(super) struct Source {
     pub(super) columns: Vec<Option<usize>>,
     /// Fields in the header line (every record must have as many).
     pub(super) header_len: usize,
+    /// Optional canonical columns of the kind the file lacks, as `canonical (expected as
+    /// 'Foreign')` when the mapping renames them: those values stay empty (a registry column the
+    /// mapping gives a default value is not listed).
+    pub(super) absent: Vec<String>,
 }
 
 /// Opens `path`, checks it is CSV text and resolves its header (kind and column positions).
@@ -132,6 +136,14 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
         })
         .collect();
     let (kind, columns) = resolve_header(&pathbuf, &names, mapping, delimiter)?;
+    let absent = kind_columns(kind, mapping)
+        .iter()
+        .zip(&columns)
+        .filter(|((c, _), idx)| {
+            idx.is_none() && !(kind == FileKind::Registry && mapping.registry_default(c).is_some())
+        })
+        .map(|((c, _), _)| shown_column(mapping, kind, c))
+        .collect();
     Ok(Source {
         path: pathbuf,
         kind,
@@ -139,6 +151,7 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
         delimiter,
         columns,
         header_len: names.len(),
+        absent,
     })
 }
 
@@ -151,8 +164,21 @@ fn detect_delimiter(header: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
-/// Canonical columns of a kind, with whether each is required.
-fn kind_columns(kind: FileKind) -> Vec<(&'static str, bool)> {
+/// A canonical column as named in messages: `canonical (expected as 'Foreign')` when the mapping
+/// renames it.
+fn shown_column(mapping: &Mapping, kind: FileKind, canonical: &str) -> String {
+    let src = mapping.source_column(kind, canonical);
+    if src == canonical {
+        canonical.to_string()
+    } else {
+        format!("{canonical} (expected as '{src}')")
+    }
+}
+
+/// Canonical columns of a kind, with whether each is required. A registry column the mapping
+/// gives a default value is not required, nor is the commissioning date; a mapped signal the file
+/// lacks stays empty.
+fn kind_columns(kind: FileKind, mapping: &Mapping) -> Vec<(&'static str, bool)> {
     match kind {
         FileKind::Scada => {
             let mut v = vec![("timestamp", true), ("turbine_id", true)];
@@ -160,7 +186,13 @@ fn kind_columns(kind: FileKind) -> Vec<(&'static str, bool)> {
             v.push(("status", false));
             v
         }
-        FileKind::Registry => REGISTRY_COLUMNS.iter().map(|c| (*c, true)).collect(),
+        FileKind::Registry => REGISTRY_COLUMNS
+            .iter()
+            .map(|c| {
+                let optional = *c == "commissioning_date" || mapping.registry_default(c).is_some();
+                (*c, !optional)
+            })
+            .collect(),
         FileKind::Logbook => LOGBOOK_COLUMNS
             .iter()
             .map(|c| (*c, !matches!(*c, "back_in_service_time" | "action")))
@@ -188,7 +220,7 @@ fn resolve_header(
     // a tie); failing that, the one with the largest share of its required columns, if at least
     // two are present, so the error can name what is missing.
     let score = |kind: FileKind| {
-        let cols = kind_columns(kind);
+        let cols = kind_columns(kind, mapping);
         let found = |c: &str| find(mapping.source_column(kind, c)).is_some();
         let required = cols.iter().filter(|(_, r)| *r).count();
         let present = cols.iter().filter(|(c, r)| *r && found(c)).count();
@@ -233,7 +265,7 @@ fn resolve_header(
             why,
         });
     };
-    let cols = kind_columns(kind);
+    let cols = kind_columns(kind, mapping);
     let columns: Vec<Option<usize>> = cols
         .iter()
         .map(|(c, _)| find(mapping.source_column(kind, c)))
@@ -242,14 +274,7 @@ fn resolve_header(
         .iter()
         .zip(&columns)
         .filter(|((_, required), idx)| *required && idx.is_none())
-        .map(|((c, _), _)| {
-            let src = mapping.source_column(kind, c);
-            if src == *c {
-                c.to_string()
-            } else {
-                format!("{c} (expected as '{src}')")
-            }
-        })
+        .map(|((c, _), _)| shown_column(mapping, kind, c))
         .collect();
     if !missing.is_empty() {
         return Err(IngestError::MissingColumns {
@@ -350,6 +375,144 @@ mod tests {
         let p = write(dir.path(), "bom.csv", body.as_bytes());
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
         assert_eq!((r.accepted, r.quarantined), (1, 0));
+    }
+
+    /// ENGIE's full export naming: `_avg/_min/_max/_std` of about 30 variables. No real file of
+    /// it is available offline: this header is constructed from ENGIE's published variable list.
+    fn engie_full_header() -> Vec<String> {
+        let vars = [
+            "Ba", "Bb", "Bc", "Cm", "Cosphi", "Db1t", "Db2t", "DCs", "Ds", "Dst", "Gb1t", "Gb2t",
+            "Git", "Gost", "Na_c", "Nf", "Nu", "Ot", "P", "Pas", "Q", "Rbt", "Rm", "Rs", "Rt", "S",
+            "Va", "Va1", "Va2", "Wa", "Wa_c", "Ws", "Ws1", "Ws2", "Ya", "Yt",
+        ];
+        let mut h = vec!["Wind_turbine_name".to_string(), "Date_time".to_string()];
+        for v in vars {
+            for s in ["avg", "min", "max", "std"] {
+                h.push(format!("{v}_{s}"));
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn engie_mapping_resolves_every_mapped_column_of_the_full_naming() {
+        let m = Mapping::load("engie").unwrap();
+        let names = engie_full_header();
+        let (kind, columns) = resolve_header(Path::new("full.csv"), &names, &m, b',').unwrap();
+        assert_eq!(kind, FileKind::Scada);
+        let cols = schema::scada_columns();
+        let found: Vec<(&str, &str)> = cols
+            .iter()
+            .zip(&columns)
+            .filter_map(|(c, i)| i.map(|i| (*c, names[i].as_str())))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("timestamp", "Date_time"),
+                ("turbine_id", "Wind_turbine_name"),
+                ("wind_speed_ms", "Ws_avg"),
+                ("wind_dir_deg", "Wa_avg"),
+                ("power_kw", "P_avg"),
+                ("rotor_rpm", "Rs_avg"),
+                ("generator_rpm", "Ds_avg"),
+                ("pitch_deg", "Ba_avg"),
+                ("ambient_temp_c", "Ot_avg"),
+                ("nacelle_temp_c", "Yt_avg"),
+                ("gearbox_oil_temp_c", "Gost_avg"),
+                ("gearbox_bearing_temp_c", "Gb1t_avg"),
+                ("generator_bearing_temp_c", "Db1t_avg"),
+                ("generator_winding_temp_c", "Dst_avg"),
+            ]
+        );
+    }
+
+    #[test]
+    fn engie_exports_ingest_and_name_what_they_lack() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let m = Mapping::load("engie").unwrap();
+        // ENGIE's asset table: no site, no commissioning date.
+        let assets = "Wind_turbine_name,Latitude,Longitude,elevation_m,Rated_power,Hub_height_m,Rotor_diameter_m,Manufacturer,Model\n\
+            R80711,48.4569,5.5847,411,2050,80,82,Senvion,MM82\n";
+        let p = write(dir.path(), "assets.csv", assets.as_bytes());
+        let r = ingest_file(&mut store, &p, &m).unwrap();
+        assert_eq!((r.kind, r.accepted, r.quarantined), ("registry", 1, 0));
+        let (site, model, day): (String, String, String) = store
+            .conn()
+            .query_row(
+                "SELECT site, model, commissioning_date FROM turbines WHERE turbine_id = 'R80711'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (site.as_str(), model.as_str(), day.as_str()),
+            ("La Haute Borne", "MM82", "")
+        );
+
+        // The full naming: one record, every mapped signal stored.
+        let names = engie_full_header();
+        let values: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| match n.as_str() {
+                "Wind_turbine_name" => "R80711".to_string(),
+                "Date_time" => "2017-06-01T12:00:00+02:00".to_string(),
+                "Wa_avg" => "200".to_string(),
+                _ => format!("{}", 10 + i % 7),
+            })
+            .collect();
+        let body = format!("{}\n{}\n", names.join(","), values.join(","));
+        let p = write(dir.path(), "full.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &m).unwrap();
+        assert_eq!((r.accepted, r.quarantined, r.cleared), (1, 0, 0));
+        assert_eq!(
+            r.absent_columns,
+            [
+                "hydraulic_oil_temp_c",
+                "converter_temp_c",
+                "transformer_temp_c",
+                "vibration_mm_s",
+                "status"
+            ]
+        );
+        let filled: i64 = store
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {} FROM readings WHERE ts = ?1",
+                    SIGNALS
+                        .iter()
+                        .map(|s| format!("({} IS NOT NULL)", s.name))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ),
+                [schema::parse_timestamp("2017-06-01T10:00:00Z").unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(filled, 12, "the 12 signals ENGIE's full export carries");
+
+        // The 7-signal open-data export: the mapped columns it lacks are named, not an error.
+        let body = "Wind_turbine_name,Date_time,Ba_avg,P_avg,Ws_avg,Va_avg,Ot_avg,Ya_avg,Wa_avg\n\
+            R80711,2014-01-01T01:00:00+01:00,-1.0,642.78003,7.12,0.66,4.69,181.34,182.00999\n";
+        let p = write(dir.path(), "seven.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &m).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (1, 0));
+        assert!(r
+            .absent_columns
+            .contains(&"gearbox_oil_temp_c (expected as 'Gost_avg')".to_string()));
+        assert_eq!(r.absent_columns.len(), 12, "{:?}", r.absent_columns);
+
+        // A key column the file lacks names the mapping's column, the canonical one and the file.
+        let body = "Wind_turbine_name,Ba_avg,P_avg,Ws_avg\nR80711,-1,600,7\n";
+        let p = write(dir.path(), "notime.csv", body.as_bytes());
+        let err = ingest_file(&mut store, &p, &m).unwrap_err().to_string();
+        assert!(
+            err.contains("notime.csv: missing required column timestamp (expected as 'Date_time') for a scada file (mapping 'engie')"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -35,6 +35,18 @@ pub(super) fn write_all(
         let batch = received?;
         report.rows += batch.read;
         report.out_of_order += batch.out_of_order;
+        report.standstill_zeroed += batch.standstill_zeroed;
+        for (signal, message) in batch.cleared {
+            report.cleared += 1;
+            report
+                .cleared_values
+                .entry(signal.to_string())
+                .or_insert_with(|| ReasonCount {
+                    count: 0,
+                    example: message,
+                })
+                .count += 1;
+        }
         let tx = conn.transaction().map_err(db_err)?;
         {
             let mut reading_stmt = tx.prepare_cached(&insert_reading).map_err(db_err)?;

@@ -246,10 +246,19 @@ impl RunLock {
 }
 
 /// Repairs in progress at `t`: turbine key → (failure time, component).
+///
+/// An entry without a back-in-service time (EDP's real logbook has no such column) does not
+/// keep the turbine under repair forever: that repair ends at the turbine's first producing
+/// SCADA record (power > 0) after the failure.
 fn repairs_at(store: &Store, t: i64) -> Result<HashMap<i64, (i64, String)>, RunError> {
     let mut stmt = store.conn().prepare(
-        "SELECT turbine, failure_time, component FROM logbook
-         WHERE failure_time <= ?1 AND (back_in_service_time IS NULL OR back_in_service_time > ?1)",
+        "SELECT l.turbine, l.failure_time, l.component FROM logbook l
+         WHERE l.failure_time <= ?1
+           AND (l.back_in_service_time > ?1
+                OR (l.back_in_service_time IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM readings r
+                    WHERE r.turbine = l.turbine AND r.ts > l.failure_time AND r.ts <= ?1
+                      AND r.power_kw > 0)))",
     )?;
     let rows = stmt.query_map([t], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -557,4 +566,48 @@ pub fn backfill_daily(
         "daily runs backfilled"
     );
     Ok(added)
+}
+
+#[cfg(test)]
+mod repair_tests {
+    use super::*;
+
+    #[test]
+    fn a_repair_without_back_in_service_ends_at_the_first_producing_record() {
+        let store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        c.execute_batch(
+            "INSERT INTO turbines (id, turbine_id, site, model, rated_power_kw, latitude, longitude, commissioning_date)
+             VALUES (1, 'T01', 's', 'm', 2000, 41.7, -8.8, ''), (2, 'T06', 's', 'm', 2000, 41.7, -8.8, '');
+             -- EDP's real logbook: no back-in-service time.
+             INSERT INTO logbook (turbine, component, failure_time, back_in_service_time, action)
+             VALUES (1, 'gearbox_bearing', 1000, NULL, 'Gearbox pump damaged'),
+                    (2, 'generator_winding', 1000, 5000, 'Generator replaced');
+             -- T01 stopped (power 0, then consuming), then producing again at 4000.
+             INSERT INTO readings (turbine, ts, power_kw) VALUES
+                (1, 400, 900), (1, 2000, 0), (1, 3000, -5), (1, 4000, 350), (1, 4600, 800);",
+        )
+        .unwrap();
+        let at = |t: i64| {
+            let mut v: Vec<(i64, i64)> = repairs_at(&store, t)
+                .unwrap()
+                .into_iter()
+                .map(|(k, (since, _))| (k, since))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(at(900), vec![], "before the failure");
+        assert_eq!(
+            at(3500),
+            vec![(1, 1000), (2, 1000)],
+            "stopped since the failure"
+        );
+        assert_eq!(
+            at(4000),
+            vec![(2, 1000)],
+            "T01 produces again at 4000: its repair is over"
+        );
+        assert_eq!(at(6000), vec![], "T06 is back in service at 5000");
+    }
 }

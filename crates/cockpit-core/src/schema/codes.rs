@@ -59,7 +59,8 @@ impl fmt::Display for Status {
     }
 }
 
-/// Columns of the turbine registry file (`turbines.csv`), all required.
+/// Columns of the turbine registry file (`turbines.csv`). All are required but
+/// `commissioning_date`, which may be absent or empty (unknown: ENGIE's asset table has none).
 pub const REGISTRY_COLUMNS: &[&str] = &[
     "turbine_id",
     "site",

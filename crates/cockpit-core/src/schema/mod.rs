@@ -16,5 +16,10 @@ mod signals;
 mod time;
 
 pub use codes::{Component, FileKind, Status, LOGBOOK_COLUMNS, REGISTRY_COLUMNS};
-pub use signals::{scada_columns, signal_index, Signal, RECORD_SECONDS, SIGNALS};
-pub use time::{format_date, format_timestamp, parse_timestamp, write_timestamp};
+pub use signals::{
+    scada_columns, signal_index, standstill_tolerance, Signal, RECORD_SECONDS, SIGNALS,
+    STANDSTILL_TOLERANCES,
+};
+pub use time::{
+    format_date, format_timestamp, parse_timestamp, parse_timestamp_parts, write_timestamp,
+};

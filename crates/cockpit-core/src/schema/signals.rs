@@ -155,6 +155,27 @@ pub const SIGNALS: &[Signal] = &[
     },
 ];
 
+/// Standstill tolerances, next to the ranges of [`SIGNALS`]: a signal listed here whose value lies
+/// below its `min` by at most the tolerance is read as `min` (0), not as an invalid value. A
+/// turbine at standstill reports small, physically meaningless negatives on its speeds
+/// (La Haute Borne's generator speed reads -0.01 rpm; anemometers drift a few hundredths below
+/// zero in calm air); those mean "not turning" and must not cost the record anything. Beyond the
+/// tolerance the value is out of range. Power is not listed: its range already admits the
+/// negative consumption of a stopped turbine.
+pub const STANDSTILL_TOLERANCES: &[(&str, f64)] = &[
+    ("wind_speed_ms", 0.2),
+    ("rotor_rpm", 0.5),
+    ("generator_rpm", 10.0),
+];
+
+/// The standstill tolerance of a signal (0 when it has none), see [`STANDSTILL_TOLERANCES`].
+pub fn standstill_tolerance(name: &str) -> f64 {
+    STANDSTILL_TOLERANCES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(0.0, |(_, t)| *t)
+}
+
 /// Index of a signal in [`SIGNALS`], by canonical name.
 pub fn signal_index(name: &str) -> Option<usize> {
     SIGNALS.iter().position(|s| s.name == name)
@@ -183,5 +204,14 @@ mod tests {
             assert!(s.min < s.max, "{}", s.name);
         }
         assert_eq!(signal_index("power_kw"), Some(2));
+        for (name, tol) in STANDSTILL_TOLERANCES {
+            let s = &SIGNALS[signal_index(name).unwrap()];
+            assert_eq!(
+                s.min, 0.0,
+                "{name}: a standstill tolerance reads values as 0"
+            );
+            assert!(*tol > 0.0 && *tol < s.max / 10.0, "{name}");
+        }
+        assert_eq!(standstill_tolerance("ambient_temp_c"), 0.0);
     }
 }

@@ -61,6 +61,14 @@ pub fn format_date(secs: i64) -> String {
 /// (midnight UTC). Returns `None` for anything else, including impossible dates. Fractions of a
 /// second are dropped; a leap second (`:60`) counts as the first second of the next minute.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
+    parse_timestamp_parts(text).map(|(secs, _)| secs)
+}
+
+/// Parses a timestamp like [`parse_timestamp`], also telling whether the text placed it in time
+/// itself (`Z` or a `±HH:MM` offset: `true`) or is a wall-clock reading without a zone (`false`,
+/// the seconds are then that wall-clock time read as UTC, for a caller that knows the export's
+/// local time zone to correct). A bare date counts as a wall-clock reading.
+pub fn parse_timestamp_parts(text: &str) -> Option<(i64, bool)> {
     let b = text.trim().as_bytes();
     let num = |s: &[u8]| -> Option<i64> {
         if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
@@ -77,7 +85,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     }
     let days = fast::days_from_civil(y, mo, d);
     if b.len() == 10 {
-        return Some(days * DAY);
+        return Some((days * DAY, false));
     }
     if b[10] != b'T' && b[10] != b' ' && b[10] != b't' {
         return None;
@@ -108,7 +116,8 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     }
     let tz = &rest[i..];
     let offset = match tz {
-        [] | [b'Z'] | [b'z'] => 0,
+        [] => return Some((days * DAY + hh * 3600 + mi * 60 + ss, false)),
+        [b'Z'] | [b'z'] => 0,
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
             let oh = num(&[*h1, *h2])?;
             let om = num(&[*m1, *m2])?;
@@ -124,7 +133,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    Some(days * DAY + hh * 3600 + mi * 60 + ss - offset)
+    Some((days * DAY + hh * 3600 + mi * 60 + ss - offset, true))
 }
 
 /// The calendar arithmetic of the hot path: plain integer arithmetic, no range checks, no

@@ -182,3 +182,24 @@ fn the_hot_path_calendar_agrees_with_chrono() {
         }
     }
 }
+
+#[test]
+fn parts_tell_an_offset_from_a_wall_clock_reading() {
+    let t = parse_timestamp("2014-01-01T00:00:00Z").unwrap();
+    // La Haute Borne's own shapes: winter and summer offsets, with and without seconds.
+    assert_eq!(
+        parse_timestamp_parts("2014-01-01T01:00:00+01:00"),
+        Some((t, true))
+    );
+    assert_eq!(
+        parse_timestamp_parts("2014-01-01T01:00+01:00"),
+        Some((t, true))
+    );
+    assert_eq!(
+        parse_timestamp_parts("2014-07-01T02:00:00+02:00"),
+        parse_timestamp("2014-07-01T00:00:00Z").map(|s| (s, true))
+    );
+    assert_eq!(parse_timestamp_parts("2014-01-01 00:00"), Some((t, false)));
+    assert_eq!(parse_timestamp_parts("2014-01-01"), Some((t, false)));
+    assert_eq!(parse_timestamp_parts("2014-01-01 00:00Z"), Some((t, true)));
+}
