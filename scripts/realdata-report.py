@@ -3,8 +3,11 @@
 summary (ingest.json), the replayed daily runs (replay.json), the diagnostics (diagnostics.json)
 and the model manifest. Every figure comes from those files; nothing is typed in by hand.
 Usage: realdata-report.py WORK_DIR MANIFEST > docs/real-data.md"""
+import csv
 import json
 import sys
+from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -54,23 +57,46 @@ def main() -> None:
     else:
         w("No record was quarantined.")
         w("")
-    cleared = ingest.get("cleared") or ingest.get("cleared_values") or {}
-    if isinstance(cleared, dict) and cleared:
-        total = sum(v if isinstance(v, int) else v.get("count", 0) for v in cleared.values())
-        w(f"Single values set empty, the rest of their record kept ({total:,} in all):")
-        w("")
-        for r, v in sorted(cleared.items(), key=lambda x: -(x[1] if isinstance(x[1], int) else x[1].get("count", 0))):
-            if isinstance(v, int):
-                w(f"- `{r}`: {v:,}")
-            else:
-                ex = v.get("example")
-                w(f"- `{r}`: {v.get('count', 0):,}" + (f" — e.g. {ex}" if ex else ""))
-        w("")
-    for extra in ("absent_columns", "missing_columns", "not_in_file"):
-        cols = ingest.get(extra)
-        if cols:
-            w(f"Mapped columns not in this export: {', '.join(f'`{c}`' for c in cols)}.")
+    for f in ingest.get("files", []):
+        cleared = f.get("cleared_values") or {}
+        if cleared:
+            total = sum(v["count"] for v in cleared.values())
+            w(f"In `{Path(f['file']).name}`, single values set empty, the rest of their record kept "
+              f"({total:,} in all):")
             w("")
+            for sig, v in sorted(cleared.items(), key=lambda x: -x[1]["count"]):
+                w(f"- `{sig}`: {v['count']:,} — e.g. {v['example']}")
+            w("")
+        if f.get("standstill_zeroed"):
+            w(f"Small negatives at standstill read as 0: {f['standstill_zeroed']:,}.")
+            w("")
+        if f.get("absent_columns"):
+            w(f"Columns the `engie` mapping knows that `{Path(f['file']).name}` does not have: "
+              f"{', '.join(c.split(' ')[0] for c in f['absent_columns'])}.")
+            w("")
+
+    raw = work / "data" / "la-haute-borne-data-2014-2015.csv"
+    if raw.exists():
+        seen, dup_days, empty = set(), Counter(), 0
+        with raw.open(newline="") as fh:
+            rows = csv.reader(fh)
+            header = next(rows)
+            ti, di = header.index("Wind_turbine_name"), header.index("Date_time")
+            for row in rows:
+                if all(v == "" for i, v in enumerate(row) if i not in (ti, di)):
+                    empty += 1
+                key = (row[ti], datetime.fromisoformat(row[di]).astimezone(timezone.utc))
+                if key in seen:
+                    dup_days[row[di][:10]] += 1
+                seen.add(key)
+        w("Read straight from the CSV, to explain those figures:")
+        w("")
+        w(f"- records with a time and a turbine but no value at all: {empty:,};")
+        if dup_days:
+            days = ", ".join(f"{d} ({n})" for d, n in sorted(dup_days.items()))
+            w(f"- the same turbine and instant written twice, by local date: {days} — the export repeats")
+            w("  records around its clock changes; the cockpit keeps the first and counts the others as duplicates.")
+        w("")
 
     # --- Scoring ---------------------------------------------------------------------------
     scored = sum(replay["by_category"].values())
