@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs` and `src/diagnostics.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs` and `src/import.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "recent_logs",
     "open_log_folder",
     "export_diagnostics_bundle",
+    "mappings",
+    "import_files",
+    "quarantine",
+    "export_quarantine_csv",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

@@ -8,6 +8,8 @@
 //! * [`worklist`]: the work list as CSV with the drivers phrased in words;
 //! * [`phrased`]: a run's trigger and status and a turbine's last measurements in the UI's
 //!   language, in the core's words;
+//! * [`import`]: "Import files…" (the mappings to choose from, the import in the background
+//!   with progress events, then a rescoring run) and the quarantine (a page, the CSV export);
 //! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
 //!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
 //!   every command.
@@ -17,6 +19,7 @@
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
+pub mod import;
 pub mod phrased;
 pub mod startup;
 pub mod state;
@@ -51,15 +54,21 @@ macro_rules! cockpit_handler {
             $crate::diagnostics::recent_logs,
             $crate::diagnostics::open_log_folder,
             $crate::diagnostics::export_diagnostics_bundle,
+            $crate::import::mappings,
+            $crate::import::import_files,
+            $crate::import::quarantine,
+            $crate::import::export_quarantine_csv,
         ]
     };
 }
 
 /// The app's builder with its commands and plugins registered (tests build on it with a mock
 /// runtime). The opener plugin opens the log folder from Rust only: no link-click script is
-/// injected and the UI is granted none of its commands (see `capabilities/default.json`).
+/// injected and the UI is granted none of its commands (see `capabilities/default.json`). The
+/// dialog plugin gives the UI the native "open files" and "save as" pickers only.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .plugin(
             tauri_plugin_opener::Builder::new()
                 .open_js_links_on_click(false)

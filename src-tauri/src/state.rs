@@ -53,6 +53,8 @@ pub struct AppState {
     reader: Mutex<Option<Store>>,
     /// A "score now" is in progress in this app.
     pub scoring: AtomicBool,
+    /// An "Import files…" is in progress in this app.
+    pub importing: AtomicBool,
     /// The risk policy in force, set once at start-up (the one the service scores with).
     policy: OnceLock<RiskPolicy>,
 }
@@ -65,6 +67,7 @@ impl AppState {
             service: Mutex::new(None),
             reader: Mutex::new(None),
             scoring: AtomicBool::new(false),
+            importing: AtomicBool::new(false),
             policy: OnceLock::new(),
         }
     }

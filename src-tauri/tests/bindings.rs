@@ -44,11 +44,16 @@ impl Bindings {
 /// Every type the UI receives from the shell's commands and events (and the filter it sends).
 fn bindings() -> Bindings {
     use cockpit_core::errors::ErrorCode;
+    use cockpit_core::ingest::{
+        FileFailure, FileReport, IngestProgress, IngestReport, QuarantineCount, QuarantinePage,
+        ReasonCount,
+    };
     use cockpit_core::risk::Category;
     use cockpit_core::runs::drivers::Basis;
     use cockpit_core::runs::queries::{FleetItemText, HistoryPoint, Identity, LatestPrediction};
     use cockpit_core::runs::{CategoryCounts, Driver, RunRecord};
     use cockpit_core::service::Event;
+    use cockpit_core::store::QuarantinedRow;
     use cockpit_core::telemetry::health::{Check, HealthReport, Status};
     use cockpit_core::telemetry::logging::LogLine;
     use cockpit_core::telemetry::metrics::{Availability, DayErrors, OperationMetrics};
@@ -61,6 +66,7 @@ fn bindings() -> Bindings {
     };
     use energitech_cockpit::diagnostics::{BundlePath, DiagnosticsPage};
     use energitech_cockpit::error::ApiError;
+    use energitech_cockpit::import::{ImportOutcome, MappingChoice, QuarantineArgs, QuarantineCsv};
     use energitech_cockpit::phrased::{CategoryLabels, MeasurementText, RunRow, RunText};
     use energitech_cockpit::state::Phase;
 
@@ -110,6 +116,19 @@ fn bindings() -> Bindings {
     b.add::<DiagnosticsPage>(&cfg);
     b.add::<LogLine>(&cfg);
     b.add::<BundlePath>(&cfg);
+    // Import files… and the quarantine.
+    b.add::<MappingChoice>(&cfg);
+    b.add::<ReasonCount>(&cfg);
+    b.add::<FileReport>(&cfg);
+    b.add::<FileFailure>(&cfg);
+    b.add::<IngestReport>(&cfg);
+    b.add::<IngestProgress>(&cfg);
+    b.add::<ImportOutcome>(&cfg);
+    b.add::<QuarantinedRow>(&cfg);
+    b.add::<QuarantineCount>(&cfg);
+    b.add::<QuarantinePage>(&cfg);
+    b.add::<QuarantineArgs>(&cfg);
+    b.add::<QuarantineCsv>(&cfg);
     b
 }
 

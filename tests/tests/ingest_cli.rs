@@ -732,3 +732,51 @@ fn local_times_without_offset_follow_the_time_zone_through_both_dst_changes() {
         run.stderr
     );
 }
+
+#[test]
+fn the_quarantine_is_exported_as_csv_with_every_line_and_its_raw_text_quoted() {
+    let fleet = Fleet::new();
+    let rows = vec![
+        fleet.rows[0].clone(),
+        fleet.with_field(1, "turbine_id", "ZZ-404"),
+        fleet.with_field(2, "timestamp", "yesterday"),
+        // A field with a quote and the delimiter inside: quoted in the file, kept as read.
+        fleet.with_field(3, "turbine_id", "\"ZZ \"\"north\"\", 2\""),
+    ];
+    let p = fleet.write("scada.csv", fleet.csv(&rows));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(n(&j, "quarantined"), 3);
+    let out = fleet.root.join("quarantine.csv");
+    let run = cockpit(
+        &fleet.db,
+        &["diagnostics", "--quarantine-csv", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("3 quarantined lines written to"),
+        "{}",
+        run.stdout
+    );
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("file,line,reason,message,raw\n"), "{text}");
+    // Every line is there: 3 records, each naming the file; the raw text holds commas so it is
+    // quoted, and the quote inside it is doubled.
+    assert_eq!(text.matches("scada.csv").count(), 3, "{text}");
+    assert!(
+        text.contains("ZZ-404") && text.contains("yesterday"),
+        "{text}"
+    );
+    assert!(text.contains("ZZ \"\"north\"\", 2"), "{text}");
+    for line in text.lines().skip(1) {
+        assert!(line.ends_with('"'), "the raw text is quoted: {line}");
+    }
+
+    // A folder that does not exist: the message names the file, exit code 2.
+    let run = cockpit(
+        &fleet.db,
+        &["diagnostics", "--quarantine-csv", "/no/such/folder/q.csv"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("q.csv"), "{}", run.stderr);
+}

@@ -3,6 +3,7 @@
 // src-tauri/tests/bindings.rs); only the wrappers' own argument shapes are written here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ApiError,
   AppInfo,
@@ -14,8 +15,14 @@ import type {
   FleetFilterArgs,
   FleetPage,
   HealthReport,
+  ImportOutcome,
+  IngestProgress,
   LogLine,
+  MappingChoice,
   Phase,
+  QuarantineArgs,
+  QuarantineCsv,
+  QuarantinePage,
   RunProgress,
   RunRecord,
   RunRow,
@@ -80,6 +87,25 @@ export const api = {
     invoke<LogLine[]>("recent_logs", { limit: q.limit, level: q.level, search: q.search }),
   openLogFolder: () => invoke<null>("open_log_folder"),
   exportDiagnosticsBundle: () => invoke<BundlePath>("export_diagnostics_bundle"),
+  mappings: () => invoke<MappingChoice[]>("mappings"),
+  /** Imports the files (paths) with a built-in mapping's name or a TOML file's path. */
+  importFiles: (paths: string[], mapping: string) => invoke<ImportOutcome>("import_files", { paths, mapping }),
+  quarantine: (query: QuarantineArgs) => invoke<QuarantinePage>("quarantine", { query }),
+  /** Asks where to save (native dialog), then writes every quarantined line there; null if cancelled. */
+  exportQuarantineCsv: async (): Promise<QuarantineCsv | null> => {
+    const path = await save({ defaultPath: "quarantine.csv", filters: [{ name: "CSV", extensions: ["csv"] }] });
+    return path ? invoke<QuarantineCsv>("export_quarantine_csv", { path }) : null;
+  },
+  /** The native "open files" dialog for CSV exports; null if cancelled. */
+  pickDataFiles: async (): Promise<string[] | null> => {
+    const picked = await open({ multiple: true, directory: false, filters: [{ name: "CSV", extensions: ["csv", "txt"] }, { name: "*", extensions: ["*"] }] });
+    return picked === null ? null : Array.isArray(picked) ? picked : [picked];
+  },
+  /** The native "open file" dialog for a TOML mapping; null if cancelled. */
+  pickMappingFile: async (): Promise<string | null> => {
+    const picked = await open({ multiple: false, directory: false, filters: [{ name: "TOML", extensions: ["toml"] }] });
+    return typeof picked === "string" ? picked : null;
+  },
 };
 
 export const events = {
@@ -89,6 +115,8 @@ export const events = {
     listen<RunProgress>("run-progress", (e) => f(e.payload)),
   service: (f: (p: ServiceEvent) => void): Promise<UnlistenFn> =>
     listen<ServiceEvent>("service-event", (e) => f(e.payload)),
+  importProgress: (f: (p: IngestProgress) => void): Promise<UnlistenFn> =>
+    listen<IngestProgress>("import-progress", (e) => f(e.payload)),
   download: (f: (p: { path: string | null; success: boolean }) => void): Promise<UnlistenFn> =>
     listen<{ path: string | null; success: boolean }>("download-finished", (e) => f(e.payload)),
 };

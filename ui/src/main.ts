@@ -1,4 +1,4 @@
-// The cockpit's window: header (tabs, Score now, language), the fleet, a turbine's detail, the
+// The cockpit's window: header (tabs, Score now, Import files…, language), the import dialog, the fleet, a turbine's detail, the
 // fleet trend and diagnostics. State lives here; views are rebuilt from it.
 import "./style.css";
 import { api, asApiError, events, type ApiError, type AppInfo, type FleetPage, type Phase, type RunProgress } from "./api";
@@ -9,6 +9,7 @@ import { errorBlock } from "./errors";
 import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
+import { createImportDialog, type ImportSource } from "./views/import";
 import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
 import { badge } from "./views/badge";
 import { formatDateTime, formatPercent, formatScore } from "./format";
@@ -157,6 +158,7 @@ function switchLang(): void {
   }
   document.documentElement.lang = state.lang;
   state.runStatus = "";
+  document.getElementById("import-slot")?.replaceChildren();
   renderAll();
   document.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus();
   // The fleet's words come from the core in the language asked for: fetch them again.
@@ -235,6 +237,18 @@ function renderHeader(): void {
         "button",
         {
           type: "button",
+          "data-testid": "import-files",
+          disabled: !ready,
+          "aria-expanded": importOpen() ? "true" : "false",
+          "aria-controls": "import-slot",
+          onclick: openImport,
+        },
+        t(lang, "importFiles"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
           "data-testid": "lang-switch",
           lang: lang === "fr" ? "en" : "fr",
           "aria-label": t(lang, "langSwitchLabel"),
@@ -301,6 +315,45 @@ function scheduleForm(): HTMLElement {
     for (const el of [enabled, time]) el.disabled = true;
   }
   return form;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import files…
+
+const importSource: ImportSource = {
+  mappings: api.mappings,
+  pickDataFiles: api.pickDataFiles,
+  pickMappingFile: api.pickMappingFile,
+  importFiles: api.importFiles,
+  onProgress: (f) => events.importProgress(f),
+};
+
+function importOpen(): boolean {
+  return !!document.getElementById("import-slot")?.firstElementChild;
+}
+
+/** Opens the import dialog above the panel (it stays open while the views refresh). */
+function openImport(): void {
+  const slot = document.getElementById("import-slot");
+  if (!slot) return;
+  if (!slot.firstElementChild) {
+    const dialog = createImportDialog(
+      ctx(),
+      importSource,
+      () => {
+        // The rescoring run (if any) is in; the fleet and diagnostics show the new data.
+        void refresh();
+      },
+      () => {
+        slot.replaceChildren();
+        renderHeader();
+        document.querySelector<HTMLElement>('[data-testid="import-files"]')?.focus();
+      },
+    );
+    slot.replaceChildren(dialog.element);
+    renderHeader();
+  }
+  slot.querySelector<HTMLElement>('[data-testid="import-choose"]')?.focus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,6 +590,7 @@ async function start(): Promise<void> {
   app.replaceChildren(
     h("a", { class: "skip", href: "#panel" }, "↓"),
     h("div", { id: "header" }),
+    h("div", { id: "import-slot" }),
     h("main", { id: "panel", role: "tabpanel", tabindex: -1 }),
     h("section", { id: "print", class: "print-only", "aria-hidden": "true" }),
   );

@@ -8,6 +8,9 @@ import type {
   HealthReport,
   LogLine,
   LogQuery,
+  QuarantineArgs,
+  QuarantinedRow,
+  QuarantinePage,
   RunRow,
 } from "../src/api";
 import type { Ctx } from "../src/context";
@@ -252,9 +255,44 @@ describe("drift table", () => {
   });
 });
 
+/** 120 quarantined lines: 100 of an unknown turbine in scada.csv, 20 bad timestamps in old.csv. */
+const QUARANTINED: QuarantinedRow[] = [
+  ...Array.from({ length: 100 }, (_, i) => ({
+    file: "/data/exports/scada.csv",
+    line: i + 2,
+    reason: "unknown_turbine",
+    message: `line ${i + 2}: turbine 'ZZ-${i}' is not in the registry`,
+    raw: `2026-01-01T00:00:00Z,ZZ-${i},"7,5",1200`,
+  })),
+  ...Array.from({ length: 20 }, (_, i) => ({
+    file: "/data/exports/old.csv",
+    line: i + 2,
+    reason: "bad_timestamp",
+    message: `line ${i + 2}: timestamp 'yesterday' is not ISO 8601`,
+    raw: `yesterday,T1,7.5,1200`,
+  })),
+];
+
+/** What the shell answers for `q` over QUARANTINED (same filter and paging rules). */
+function quarantinePage(q: QuarantineArgs): QuarantinePage {
+  const matching = QUARANTINED.filter((r) => (!q.file || r.file === q.file) && (!q.reason || r.reason === q.reason));
+  const offset = q.offset ?? 0;
+  const count = (key: "file" | "reason") =>
+    [...new Set(QUARANTINED.map((r) => r[key]))].sort().map((name) => ({ name, count: QUARANTINED.filter((r) => r[key] === name).length }));
+  return {
+    rows: matching.slice(offset, offset + (q.limit ?? 100)),
+    matching: matching.length,
+    total: QUARANTINED.length,
+    files: count("file"),
+    reasons: count("reason"),
+    offset,
+  };
+}
+
 /** A source answering with the fixtures; `fail` names the commands that reject. */
 function source(fail: Partial<Record<keyof DiagnosticsSource, ApiError>> = {}) {
   const queries: LogQuery[] = [];
+  const quarantineQueries: QuarantineArgs[] = [];
   const answer = <T>(name: keyof DiagnosticsSource, v: T): Promise<T> => (fail[name] ? Promise.reject(fail[name]) : Promise.resolve(v));
   const src: DiagnosticsSource = {
     health: () => answer("health", health({ models: "error" }, { models: "no manifest.json in /tmp/empty" })),
@@ -268,8 +306,13 @@ function source(fail: Partial<Record<keyof DiagnosticsSource, ApiError>> = {}) {
     },
     openLogFolder: () => answer("openLogFolder", null),
     exportDiagnosticsBundle: () => answer("exportDiagnosticsBundle", { path: "/home/op/Downloads/cockpit-diagnostics.zip" }),
+    quarantine: (q) => {
+      quarantineQueries.push(q);
+      return answer("quarantine", quarantinePage(q));
+    },
+    exportQuarantineCsv: () => answer("exportQuarantineCsv", { path: "/home/op/quarantine.csv", lines: QUARANTINED.length }),
   };
-  return { src, queries };
+  return { src, queries, quarantineQueries };
 }
 
 describe("diagnostics tab", () => {
@@ -412,5 +455,82 @@ describe("diagnostics tab", () => {
       "LYO-0726 Nov 2026, 10:0048 h ago",
       "LYO-12never–",
     ]);
+  });
+});
+
+describe("quarantine in diagnostics", () => {
+  beforeAll(installFakeDom);
+  const opts = () => ({ now: () => NOW, debounceMs: 5, logFilter: { level: "" as const, search: "" } });
+  const rows = (root: ReturnType<typeof fake>) => root.querySelectorAll('[data-testid="quarantine-row"]');
+
+  it("shows a page of lines with file, line, reason and raw text, and pages through the rest", async () => {
+    const { src, quarantineQueries } = source();
+    const panel = createDiagnostics(ctxOf("en"), src, opts());
+    await panel.ready;
+    const root = fake(panel.element);
+    expect(rows(root)).toHaveLength(50);
+    const first = rows(root)[0];
+    expect(first.textContent).toContain("scada.csv");
+    expect(first.textContent).toContain("unknown_turbine");
+    expect(first.textContent).toContain('2026-01-01T00:00:00Z,ZZ-0,"7,5",1200');
+    expect(root.querySelector('[data-testid="quarantine-shown"]')!.textContent).toBe("Lines 1–50 of 120");
+    expect(root.querySelector('[data-testid="quarantine-prev"]')!.disabled).toBe(true);
+    await root.querySelector('[data-testid="quarantine-next"]')!.fire("click");
+    await settle();
+    expect(quarantineQueries.at(-1)).toMatchObject({ offset: 50, limit: 50 });
+    await root.querySelector('[data-testid="quarantine-next"]')!.fire("click");
+    await settle();
+    expect(root.querySelector('[data-testid="quarantine-shown"]')!.textContent).toBe("Lines 101–120 of 120");
+    expect(rows(root)).toHaveLength(20);
+    expect(root.querySelector('[data-testid="quarantine-next"]')!.disabled).toBe(true);
+  });
+
+  it("filters by file and by reason, and says when nothing matches", async () => {
+    const { src, quarantineQueries } = source();
+    const panel = createDiagnostics(ctxOf("fr"), src, opts());
+    await panel.ready;
+    const root = fake(panel.element);
+    const file = root.querySelector('[data-testid="quarantine-file"]')!;
+    // Every file is offered by its name with its count.
+    expect(file.textContent).toContain("old.csv (20)");
+    expect(file.textContent).toContain("scada.csv (100)");
+    file.value = "/data/exports/old.csv";
+    await file.fire("change");
+    expect(quarantineQueries.at(-1)).toMatchObject({ file: "/data/exports/old.csv", offset: 0 });
+    expect(rows(root)).toHaveLength(20);
+    expect(rows(root).every((r) => r.getAttribute("data-reason") === "bad_timestamp")).toBe(true);
+    expect(root.querySelector('[data-testid="quarantine-shown"]')!.textContent).toBe("Lignes 1 à 20 sur 20");
+    const reason = root.querySelector('[data-testid="quarantine-reason"]')!;
+    reason.value = "unknown_turbine";
+    await reason.fire("change");
+    expect(rows(root)).toHaveLength(0);
+    expect(root.querySelector('[data-testid="quarantine-shown"]')!.textContent).toBe(
+      "Aucune ligne en quarantaine ne correspond à ces filtres.",
+    );
+  });
+
+  it("exports every line as CSV and says where, or why not", async () => {
+    const { src } = source();
+    const panel = createDiagnostics(ctxOf("en"), src, opts());
+    await panel.ready;
+    const root = fake(panel.element);
+    await root.querySelector('[data-testid="quarantine-export"]')!.fire("click");
+    expect(root.querySelector('[data-testid="quarantine-status"]')!.textContent).toBe("120 quarantined lines saved to /home/op/quarantine.csv");
+    const bad = source({
+      exportQuarantineCsv: {
+        code: "quarantine_export",
+        message: "/ro/q.csv: cannot write the quarantined lines as CSV: Permission denied",
+        summary_en: "The quarantined lines could not be exported.",
+        summary_fr: "",
+      },
+    });
+    const p2 = createDiagnostics(ctxOf("en"), bad.src, opts());
+    await p2.ready;
+    const r2 = fake(p2.element);
+    await r2.querySelector('[data-testid="quarantine-export"]')!.fire("click");
+    const st = r2.querySelector('[data-testid="quarantine-status"]')!;
+    expect(st.textContent).toBe("The quarantined lines could not be exported.");
+    expect(st.getAttribute("data-kind")).toBe("error");
+    expect(st.getAttribute("title")).toContain("Permission denied");
   });
 });

@@ -84,11 +84,13 @@ pub enum ErrorCode {
     InvalidLevel,
     /// A folder could not be created or opened in the file manager.
     OpenFolder,
+    /// The quarantined lines could not be written to a CSV file.
+    QuarantineExport,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -117,6 +119,7 @@ impl ErrorCode {
         ErrorCode::Bundle,
         ErrorCode::InvalidLevel,
         ErrorCode::OpenFolder,
+        ErrorCode::QuarantineExport,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -150,6 +153,7 @@ impl ErrorCode {
             ErrorCode::Bundle => "bundle",
             ErrorCode::InvalidLevel => "invalid_level",
             ErrorCode::OpenFolder => "open_folder",
+            ErrorCode::QuarantineExport => "quarantine_export",
         }
     }
 
@@ -260,6 +264,10 @@ impl ErrorCode {
             ErrorCode::OpenFolder => (
                 "The folder could not be opened.",
                 "Le dossier n'a pas pu être ouvert.",
+            ),
+            ErrorCode::QuarantineExport => (
+                "The quarantined lines could not be exported.",
+                "Les lignes en quarantaine n'ont pas pu être exportées.",
             ),
         };
         lang.pick(en, fr)
@@ -390,6 +398,7 @@ impl Coded for IngestError {
         match self {
             IngestError::Store(s) => s.code(),
             IngestError::Database { .. } => ErrorCode::Database,
+            IngestError::Export { .. } => ErrorCode::QuarantineExport,
             _ => ErrorCode::Ingest,
         }
     }

@@ -415,6 +415,7 @@ pub struct StoreCounts {
 
 /// A rejected input row, as kept in the `quarantine` table.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarantinedRow {
     /// Path of the source file, as it was when ingested (canonical when it could be resolved).
     pub file: String,

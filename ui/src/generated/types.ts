@@ -561,7 +561,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export";
 
 /**
  * An error as the UI receives it.
@@ -898,3 +898,252 @@ message: string, };
  * Where the bundle was written.
  */
 export type BundlePath = { path: string, };
+
+/**
+ * A built-in mapping the user can choose.
+ */
+export type MappingChoice = { 
+/**
+ * Its name (`canonical`, `edp`, …), what `import_files` takes.
+ */
+name: string, 
+/**
+ * What export it reads, from the mapping file.
+ */
+description: string, };
+
+/**
+ * How one reason for rejecting rows was met in a file.
+ */
+export type ReasonCount = { 
+/**
+ * Rows rejected for this reason.
+ */
+count: number, 
+/**
+ * The message of the first such row (with its line number).
+ */
+example: string, 
+/**
+ * The raw text of that first row, as read from the file.
+ */
+example_line: string, };
+
+/**
+ * Outcome of ingesting one file.
+ */
+export type FileReport = { 
+/**
+ * The file, as given.
+ */
+file: string, 
+/**
+ * `scada`, `registry` or `logbook`.
+ */
+kind: string, 
+/**
+ * Name of the column mapping used.
+ */
+mapping: string, 
+/**
+ * Data rows read (header excluded).
+ */
+rows: number, 
+/**
+ * Rows stored (new or updated).
+ */
+accepted: number, 
+/**
+ * Rows rejected and kept in the quarantine table.
+ */
+quarantined: number, 
+/**
+ * Rows already stored with the same key (kept as they were).
+ */
+duplicates: number, 
+/**
+ * Rows whose timestamp is earlier than the previous row of the same turbine (stored anyway).
+ */
+out_of_order: number, 
+/**
+ * Quarantine reasons, by reason code.
+ */
+reasons: { [key in string]: ReasonCount }, 
+/**
+ * Time taken, in milliseconds.
+ */
+duration_ms: number, };
+
+/**
+ * A file that could not be processed, with the message naming the problem.
+ */
+export type FileFailure = { 
+/**
+ * The file, as given.
+ */
+file: string, 
+/**
+ * Why it could not be processed.
+ */
+error: string, };
+
+/**
+ * Outcome of one `ingest` call over several files.
+ */
+export type IngestReport = { 
+/**
+ * Rows stored, over all files.
+ */
+accepted: number, 
+/**
+ * Rows quarantined, over all files.
+ */
+quarantined: number, 
+/**
+ * Rows already stored, over all files.
+ */
+duplicates: number, 
+/**
+ * Readings out of time order, over all files.
+ */
+out_of_order: number, 
+/**
+ * Quarantined rows by reason code, over all files.
+ */
+reasons: { [key in string]: number }, 
+/**
+ * One report per file processed.
+ */
+files: Array<FileReport>, 
+/**
+ * Files that could not be processed at all.
+ */
+failed: Array<FileFailure>, };
+
+/**
+ * How far an ingestion of several files is, for a progress bar: bytes read over the bytes of
+ * every file that could be opened. `bytes_read` never decreases and ends at `bytes_total`.
+ */
+export type IngestProgress = { 
+/**
+ * The file being read, as given.
+ */
+file: string, 
+/**
+ * Its rank among the files being read (0-based, in processing order).
+ */
+file_index: number, 
+/**
+ * How many files are being read (those that could be opened).
+ */
+files: number, 
+/**
+ * Bytes read so far, over all files.
+ */
+bytes_read: number, 
+/**
+ * Bytes of all files together.
+ */
+bytes_total: number, };
+
+/**
+ * What an import did: the ingestion report, then the rescoring run (or why there was none).
+ */
+export type ImportOutcome = { report: IngestReport, 
+/**
+ * The run that rescored the fleet; `None` when nothing new was stored or the run failed.
+ */
+run: RunRecord | null, 
+/**
+ * Why the fleet could not be rescored, when it could not.
+ */
+rescore_error: ApiError | null, };
+
+/**
+ * A rejected input row, as kept in the `quarantine` table.
+ */
+export type QuarantinedRow = { 
+/**
+ * Path of the source file, as it was when ingested (canonical when it could be resolved).
+ */
+file: string, 
+/**
+ * Line number in that file, 1-based (the header is line 1).
+ */
+line: number, 
+/**
+ * Reason code, e.g. `missing_value`, `out_of_range`, `unknown_turbine`.
+ */
+reason: string, 
+/**
+ * Human-readable explanation, starting with `line N:`.
+ */
+message: string, 
+/**
+ * The raw text of the row, as read.
+ */
+raw: string, };
+
+/**
+ * How many lines a file or a reason holds.
+ */
+export type QuarantineCount = { 
+/**
+ * The file (as stored) or the reason code.
+ */
+name: string, 
+/**
+ * Quarantined lines.
+ */
+count: number, };
+
+/**
+ * A page of quarantined lines, with what the filters can choose from.
+ */
+export type QuarantinePage = { 
+/**
+ * The lines of this page, by file then line.
+ */
+rows: Array<QuarantinedRow>, 
+/**
+ * Lines matching the filters, over all pages.
+ */
+matching: number, 
+/**
+ * Lines in quarantine, whatever the filters.
+ */
+total: number, 
+/**
+ * Every file with quarantined lines, by name.
+ */
+files: Array<QuarantineCount>, 
+/**
+ * Every reason code met, by name.
+ */
+reasons: Array<QuarantineCount>, 
+/**
+ * The first line of this page among the matching ones (0-based).
+ */
+offset: number, };
+
+/**
+ * The filters of the quarantine table, as the UI sends them.
+ */
+export type QuarantineArgs = { 
+/**
+ * Only this file (as listed in the page's `files`); empty or absent: all.
+ */
+file?: string, 
+/**
+ * Only this reason code; empty or absent: all.
+ */
+reason?: string, offset?: number, 
+/**
+ * Lines per page (at most 1000; 100 when absent).
+ */
+limit?: number, };
+
+/**
+ * Where the quarantine CSV was written and how many lines it holds.
+ */
+export type QuarantineCsv = { path: string, lines: number, };

@@ -1,13 +1,13 @@
 // Diagnostics: a status banner answering "is the cockpit running? are the risk computations going
 // well? is the fleet's alert level unusual?", the health checks, the fleet alert level, data
 // freshness, operations and errors per day, run durations, models and input drift, recent log
-// lines, versions and folders (with the log folder and a diagnostics bundle for support), and the
-// run journal. Each command can fail on its own: what succeeded is shown, what failed is said.
+// lines, the quarantined input lines (with their CSV export), versions and folders (with the log
+// folder and a diagnostics bundle for support), and the run journal. Each command can fail on its own: what succeeded is shown, what failed is said.
 //
 // This file is the tab itself; its pieces live in `diagnostics/`: `types.ts` (commands, loading),
 // `cards.ts` (banner, checks, alert level, freshness), `operations.ts` (operations, errors per
-// day, models and drift, facts, run journal), `logs.ts` (log lines), `actions.ts` (log folder,
-// bundle).
+// day, models and drift, facts, run journal), `logs.ts` (log lines), `quarantine.ts` (quarantined
+// lines), `actions.ts` (log folder, bundle).
 import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
@@ -17,6 +17,7 @@ import { t } from "../i18n";
 import { actionsBar } from "./diagnostics/actions";
 import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFreshness } from "./diagnostics/cards";
 import { logView } from "./diagnostics/logs";
+import { quarantineView } from "./diagnostics/quarantine";
 import { renderErrorsByDay, renderFacts, renderJournal, renderModels, renderOps } from "./diagnostics/operations";
 import { loadDiagnostics, rememberedFilter, type DiagnosticsPanel, type DiagnosticsSource, type Loaded, type Options } from "./diagnostics/types";
 
@@ -51,6 +52,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     debounceMs: opts.debounceMs ?? 250,
     logLimit: opts.logLimit ?? 500,
   });
+  const quarantine = quarantineView(ctx, src);
   const element = h(
     "section",
     { class: "diagnostics", "data-testid": "diagnostics", "aria-busy": "true" },
@@ -65,6 +67,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     ),
     modelsSlot,
     logs.element,
+    quarantine.element,
     factsSlot,
     h("section", { class: "card" }, h("h3", {}, t(lang, "runJournal")), journalSlot),
   );
@@ -101,7 +104,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       .catch((e) => chartSlot.replaceChildren(errorBlock(lang, asApiError(e), { role: "alert" })));
 
   const reload = async () => {
-    await Promise.all([loadDiagnostics(src, lang).then(paint), loadChart(), logs.reload()]);
+    await Promise.all([loadDiagnostics(src, lang).then(paint), loadChart(), logs.reload(), quarantine.reload()]);
   };
   return { element, lang, reload, ready: reload() };
 }

@@ -1,5 +1,6 @@
 //! `cockpit diagnostics`: technical metrics, availability of the daily run, alert level, input
-//! drift and data freshness; or a diagnostics bundle (.tar.gz) for support.
+//! drift and data freshness; or a diagnostics bundle (.tar.gz) for support; or every quarantined
+//! line as CSV (`--quarantine-csv`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,10 @@ pub struct DiagnosticsArgs {
     /// instead of printing the diagnostics
     #[arg(long, value_name = "DIR")]
     pub bundle: Option<PathBuf>,
+    /// Write every quarantined input line (file, line, reason, message, raw text) to this CSV
+    /// file instead of printing the diagnostics
+    #[arg(long, value_name = "PATH", conflicts_with = "bundle")]
+    pub quarantine_csv: Option<PathBuf>,
     /// Inbox folder checked by the bundle's health report [default: inbox/ beside the database]
     #[arg(long, value_name = "DIR")]
     pub inbox: Option<PathBuf>,
@@ -33,6 +38,20 @@ pub struct DiagnosticsArgs {
 /// Prints the diagnostics, or writes the bundle and prints its path.
 pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
     let ws = workspace(cli)?;
+    if let Some(path) = &args.quarantine_csv {
+        let store = ws.open_store()?;
+        let lines = cockpit_core::ingest::export_quarantine_csv(&store, path)?;
+        if args.json {
+            println!("{}", serde_json::json!({ "path": path, "lines": lines }));
+        } else {
+            println!(
+                "{lines} quarantined line{} written to {}",
+                if lines == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let manifest = Manifest::read(&ws.models).ok();
     let now = now();
     if let Some(out) = &args.bundle {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use cockpit_core::{
-    demo, features, mapping, model, risk, runs, service, sim, store, telemetry, workspace,
+    demo, features, ingest, mapping, model, risk, runs, service, sim, store, telemetry, workspace,
 };
 
 /// Errors that end a command with a message and exit code 2. The messages are the core's own
@@ -43,4 +43,6 @@ pub enum CliError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Telemetry(#[from] telemetry::TelemetryError),
+    #[error(transparent)]
+    Ingest(#[from] ingest::IngestError),
 }

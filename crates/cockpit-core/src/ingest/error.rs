@@ -81,6 +81,14 @@ pub enum IngestError {
         /// The SQLite error.
         source: rusqlite::Error,
     },
+    /// The quarantined lines could not be written to the CSV file chosen.
+    #[error("{path}: cannot write the quarantined lines as CSV: {message}; choose a file in a folder you can write to")]
+    Export {
+        /// The CSV file asked for.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// The database could not be queried.
     #[error(transparent)]
     Store(#[from] StoreError),

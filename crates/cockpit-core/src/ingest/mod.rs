@@ -9,19 +9,21 @@
 //!
 //! | file | owns |
 //! |---|---|
-//! | `files` | the entry points [`ingest_files`] (dependency order, operations journal) and [`ingest_file`] |
+//! | `files` | the entry points [`ingest_files`] (dependency order, operations journal; [`ingest_files_with_progress`] tells the bytes read) and [`ingest_file`] |
 //! | `sniff` | opening a file: text or binary, delimiter, header → kind of file and column positions |
 //! | `rows` | the row rules: each record checked against the data contract (one bad value costs one value); the batches of checked and rejected rows |
 //! | `local_time` | timestamps to UTC: offsets as written, the mapping's time zone otherwise, daylight-saving time's repeated and missing hours |
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
 //! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
-//! | `report` | the per-file and overall reports returned to the caller |
+//! | `report` | the per-file and overall reports returned to the caller, the progress of an ingestion |
+//! | `quarantine` | the quarantine read back: a filtered page of lines, every line as CSV |
 //! | `error` | [`IngestError`], the file-level failures |
 
 mod error;
 mod files;
 mod local_time;
 mod pipeline;
+mod quarantine;
 mod report;
 mod rows;
 mod sniff;
@@ -30,5 +32,9 @@ mod test_support;
 mod write;
 
 pub use error::IngestError;
-pub use files::{ingest_file, ingest_files};
-pub use report::{FileFailure, FileReport, IngestReport, ReasonCount};
+pub use files::{ingest_file, ingest_files, ingest_files_with_progress};
+pub use quarantine::{
+    export_quarantine_csv, quarantine_page, write_quarantine_csv, QuarantineCount,
+    QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,
+};
+pub use report::{FileFailure, FileReport, IngestProgress, IngestReport, ReasonCount};

@@ -2,6 +2,7 @@
 //! the calling thread writes them, so memory does not grow with the file size.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::time::Instant;
 
@@ -23,10 +24,13 @@ const BATCH_ROWS: usize = 8192;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Ingests an opened file: records the ingestion, runs the parser and the writer, returns the counts.
+/// `progress` is called on the calling thread after each stored batch with the bytes of the file
+/// read so far (never decreasing).
 pub(super) fn ingest_source(
     store: &mut Store,
     src: Source,
     mapping: &Mapping,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<FileReport, IngestError> {
     let started = Instant::now();
     let started_at = std::time::SystemTime::now()
@@ -70,11 +74,16 @@ pub(super) fn ingest_source(
         cleared_values: BTreeMap::new(),
         standstill_zeroed: 0,
     };
+    // Bytes read by the parser when it sent its latest batch.
+    let bytes_read = AtomicU64::new(0);
     let outcome = std::thread::scope(|scope| {
         let parser_mapping = mapping.clone();
-        scope.spawn(move || parse_all(src, &parser_mapping, &turbines, &tx));
+        let parser_bytes = &bytes_read;
+        scope.spawn(move || parse_all(src, &parser_mapping, &turbines, &tx, parser_bytes));
         // `write_all` owns the receiver: on a write error it is dropped, which stops the parser.
-        write_all(conn, rx, &file_name, ingestion_id, &mut report)
+        write_all(conn, rx, &file_name, ingestion_id, &mut report, &mut || {
+            progress(bytes_read.load(Ordering::Acquire))
+        })
     });
     outcome?;
     report.duration_ms = started.elapsed().as_millis() as u64;
@@ -100,6 +109,7 @@ fn parse_all(
     mapping: &Mapping,
     turbines: &HashMap<String, i64>,
     tx: &SyncSender<Result<Batch, IngestError>>,
+    bytes_read: &AtomicU64,
 ) {
     let mut record = csv::ByteRecord::new();
     let mut batch = Batch::default();
@@ -175,12 +185,14 @@ fn parse_all(
                 raw: raw_line(&record, src.delimiter),
             }),
         }
-        if batch.rows.len() + batch.rejected.len() >= BATCH_ROWS
-            && tx.send(Ok(std::mem::take(&mut batch))).is_err()
-        {
-            return;
+        if batch.rows.len() + batch.rejected.len() >= BATCH_ROWS {
+            bytes_read.store(src.reader.position().byte(), Ordering::Release);
+            if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
+                return;
+            }
         }
     }
+    bytes_read.store(src.reader.position().byte(), Ordering::Release);
     let _ = tx.send(Ok(batch));
 }
 

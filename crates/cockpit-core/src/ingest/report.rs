@@ -8,15 +8,19 @@ use crate::lang::Lang;
 
 /// How one reason for rejecting rows was met in a file.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReasonCount {
     /// Rows rejected for this reason.
     pub count: u64,
     /// The message of the first such row (with its line number).
     pub example: String,
+    /// The raw text of that first row, as read from the file.
+    pub example_line: String,
 }
 
 /// Outcome of ingesting one file.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileReport {
     /// The file, as given.
     pub file: String,
@@ -88,6 +92,7 @@ impl FileReport {
 
 /// A file that could not be processed, with the message naming the problem.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileFailure {
     /// The file, as given.
     pub file: String,
@@ -95,8 +100,26 @@ pub struct FileFailure {
     pub error: String,
 }
 
+/// How far an ingestion of several files is, for a progress bar: bytes read over the bytes of
+/// every file that could be opened. `bytes_read` never decreases and ends at `bytes_total`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IngestProgress {
+    /// The file being read, as given.
+    pub file: String,
+    /// Its rank among the files being read (0-based, in processing order).
+    pub file_index: usize,
+    /// How many files are being read (those that could be opened).
+    pub files: usize,
+    /// Bytes read so far, over all files.
+    pub bytes_read: u64,
+    /// Bytes of all files together.
+    pub bytes_total: u64,
+}
+
 /// Outcome of one `ingest` call over several files.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IngestReport {
     /// Rows stored, over all files.
     pub accepted: u64,

@@ -11,13 +11,14 @@ use crate::schema::SIGNALS;
 use super::rows::{Batch, Reading, Row};
 use super::{FileReport, IngestError, ReasonCount};
 
-/// Writer (calling thread): stores batches, one transaction each.
+/// Writer (calling thread): stores batches, one transaction each; `stored` is called after each.
 pub(super) fn write_all(
     conn: &mut Connection,
     rx: Receiver<Result<Batch, IngestError>>,
     file_name: &str,
     ingestion_id: i64,
     report: &mut FileReport,
+    stored: &mut dyn FnMut(),
 ) -> Result<(), IngestError> {
     let path = PathBuf::from(&report.file);
     let db_err = |source| IngestError::Database {
@@ -125,11 +126,13 @@ pub(super) fn write_all(
                     .or_insert_with(|| ReasonCount {
                         count: 0,
                         example: q.message.clone(),
+                        example_line: q.raw.clone(),
                     })
                     .count += 1;
             }
         }
         tx.commit().map_err(db_err)?;
+        stored();
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 // The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
 // the loading of every command at once.
-import { asApiError, type ApiError, type AppInfo, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type RunRow } from "../../api";
+import { asApiError, type ApiError, type AppInfo, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
 
@@ -14,6 +14,9 @@ export interface DiagnosticsSource {
   recentLogs(q: LogQuery): Promise<LogLine[]>;
   openLogFolder(): Promise<null>;
   exportDiagnosticsBundle(): Promise<{ path: string }>;
+  quarantine(query: QuarantineArgs): Promise<QuarantinePage>;
+  /** Asks where to save, then writes every quarantined line; null when the user cancelled. */
+  exportQuarantineCsv(): Promise<QuarantineCsv | null>;
 }
 
 /** What was loaded; null where the command failed (its error is in `errors`). */
