@@ -164,11 +164,12 @@ fn parse_all(
             Ok(mut row) => {
                 if let Row::Reading(r) = &mut row {
                     batch.standstill_zeroed += r.standstill_zeroed;
-                    batch.cleared.extend(
-                        r.cleared
-                            .drain(..)
-                            .map(|(signal, message)| (signal, format!("line {line}: {message}"))),
-                    );
+                    if !r.cleared.is_empty() {
+                        let raw = raw_line(&record, src.delimiter);
+                        batch.cleared.extend(r.cleared.drain(..).map(|(signal, message)| {
+                            (signal, format!("line {line}: {message}"), raw.clone())
+                        }));
+                    }
                     let last = last_ts.entry(r.turbine).or_insert(i64::MIN);
                     if r.ts < *last {
                         batch.out_of_order += 1;

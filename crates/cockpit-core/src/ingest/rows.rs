@@ -411,8 +411,9 @@ pub(super) struct Batch {
     pub(super) read: u64,
     /// Readings earlier than the previous one of the same turbine.
     pub(super) out_of_order: u64,
-    /// Values cleared in stored records: signal and message (starting with the line number).
-    pub(super) cleared: Vec<(&'static str, String)>,
+    /// Values cleared in stored records: signal, message (starting with the line number) and the
+    /// record's raw text.
+    pub(super) cleared: Vec<(&'static str, String, String)>,
     /// Values slightly below zero at standstill, read as 0.
     pub(super) standstill_zeroed: u64,
 }

@@ -37,7 +37,7 @@ pub(super) fn write_all(
         report.rows += batch.read;
         report.out_of_order += batch.out_of_order;
         report.standstill_zeroed += batch.standstill_zeroed;
-        for (signal, message) in batch.cleared {
+        for (signal, message, raw) in batch.cleared {
             report.cleared += 1;
             report
                 .cleared_values
@@ -45,6 +45,7 @@ pub(super) fn write_all(
                 .or_insert_with(|| ReasonCount {
                     count: 0,
                     example: message,
+                    example_line: raw,
                 })
                 .count += 1;
         }
