@@ -62,11 +62,12 @@ ABSENT_SETS = {
 # so the split remains leakage-free); copy 0 keeps every family (no full-information row is
 # lost); each other copy gets, per turbine (an export lacks a family for its whole period, not
 # on some days), one absence pattern drawn from "patterns" with the given weights,
-# independently of the labels: a named set of ABSENT_SETS, "none" (everything present) or "random" (each family
-# absent with probability "random_absent_probability", at least one). Seeded: the same
-# configuration gives the same patterns. The validation rows (hyper-parameters, calibration
-# method, suggested thresholds) keep every family, so the threshold policy means what it meant;
-# the evaluation fleet measures each absent set apart (model card, "Missing signal families").
+# independently of the labels: a named set of ABSENT_SETS, "none" (everything present) or
+# "random" (each family absent with probability "random_absent_probability", at least one).
+# Seeded: the same configuration gives the same patterns. The validation rows
+# (hyper-parameters, calibration method, suggested thresholds) keep every family, so the
+# threshold policy means what it meant; the evaluation fleet measures each absent set apart
+# (model card, "Missing signal families").
 FAMILY_DROPOUT = {
     "copies": 2,
     "patterns": {"engie_full": 0.25, "edp": 0.15, "no_temperatures": 0.20, "random": 0.40},
