@@ -4,7 +4,7 @@ the same configuration, simulator and pinned packages give the same models and m
 # Version of the model pair written to models/manifest.json. Bump the minor version when
 # retraining with new data or hyper-parameters, the major version when the feature list or
 # the meaning of an output changes (the Rust side must then be updated too).
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 
 # Labels look this far ahead; the regressor's output is clipped to [0, HORIZON_DAYS].
 HORIZON_DAYS = 30.0
@@ -40,6 +40,43 @@ RANDOM_STATE = 20_251
 # same order on every machine (retraining reproduces the same trees), and OpenMP's busy-waiting
 # threads made fits ~10x slower on a 2-core machine busy with anything else (cargo, tests).
 N_THREADS = 1
+
+# Signal families: the 8 key signals of the feature catalogue (crates/cockpit-core/src/features/
+# catalogue.rs, KEY_SIGNALS); each owns the 9 features `<family>_<stat>`. Real exports lack
+# whole families for their whole period, and the features of an absent family are empty (NaN).
+FAMILIES = ["gearbox_oil", "gearbox_bearing", "generator_bearing", "generator_winding",
+            "hydraulic_oil", "converter", "transformer", "vibration"]
+# Family sets absent on real exports, trained on and evaluated by name.
+ABSENT_SETS = {
+    # ENGIE La Haute Borne, full export: gearbox and generator temperatures, nothing on
+    # hydraulics, converter, transformer, no vibration.
+    "engie_full": ["hydraulic_oil", "converter", "transformer", "vibration"],
+    # EDP's open data: every temperature, no vibration.
+    "edp": ["vibration"],
+    # ENGIE's 7-signal open data: power, wind, pitch, ambient only (power curve and pitch).
+    "no_temperatures": list(FAMILIES),
+}
+# Training with whole families absent, so that an absent family does not push the risk up or
+# down by itself. Augmentation by duplication: every booster-training and calibration row
+# appears FAMILY_DROPOUT["copies"] times (a copy stays on its source row's side of the split,
+# so the split remains leakage-free); copy 0 keeps every family (no full-information row is
+# lost); each other copy gets, per turbine (an export lacks a family for its whole period, not
+# on some days), one absence pattern drawn from "patterns" with the given weights,
+# independently of the labels: a named set of ABSENT_SETS, "none" (everything present) or
+# "random" (each family absent with probability "random_absent_probability", at least one).
+# Seeded: the same configuration gives the same patterns. The validation rows
+# (hyper-parameters, calibration method, suggested thresholds) keep every family, so the
+# threshold policy means what it meant; the evaluation fleet measures each absent set apart
+# (model card, "Missing signal families").
+FAMILY_DROPOUT = {
+    "copies": 2,
+    "patterns": {"engie_full": 0.25, "edp": 0.15, "no_temperatures": 0.20, "random": 0.40},
+    "random_absent_probability": 0.5,
+    "seed": RANDOM_STATE + 7,
+}
+# Evaluation with families removed (evaluation fleet, every turbine alike): each family alone,
+# then every set of ABSENT_SETS. A turbine-day counts as healthy for the "does not push by
+# itself" check when no failure follows within HORIZON_DAYS.
 
 # Hyper-parameter grids, searched on the validation rows of the training fleets only.
 # max_iter is the upper bound: the number of iterations is picked from the staged scores.

@@ -214,3 +214,91 @@ def regression_rows(table: Table, horizon: float) -> np.ndarray:
 
 def regression_target(table: Table, horizon: float) -> np.ndarray:
     return np.minimum(table.ttf, horizon)
+
+
+# --------------------------------------------------------------------------- absent families
+
+def family_columns(names: list[str], families: list[str]) -> dict[str, np.ndarray]:
+    """Column indices of each signal family's features (`<family>_<stat>`), checked against the
+    table: every family must own the same, non-zero number of columns."""
+    out = {}
+    for fam in families:
+        cols = np.array([j for j, n in enumerate(names) if n.startswith(fam + "_")], dtype=np.int64)
+        if len(cols) == 0:
+            raise PipelineError(f"signal family '{fam}' (config.FAMILIES) has no feature column; "
+                                f"the feature table's names start with {names[:3]}...")
+        out[fam] = cols
+    sizes = {len(c) for c in out.values()}
+    if len(sizes) != 1:
+        raise PipelineError(f"signal families own different numbers of feature columns: "
+                            f"{ {f: len(c) for f, c in out.items()} }")
+    return out
+
+
+def without_families(X: np.ndarray, cols: dict[str, np.ndarray], absent) -> np.ndarray:
+    """A copy of X with every feature of the `absent` families set to NaN (what the Rust feature
+    code writes for a signal the export does not have)."""
+    X = X.copy()
+    for fam in absent:
+        X[:, cols[fam]] = np.nan
+    return X
+
+
+def draw_patterns(units: list[str], families: list[str], named: dict, cfg: dict) -> dict:
+    """Per turbine unit and per copy 1..copies-1, the families it lacks in that copy, drawn with
+    cfg's seed from cfg["patterns"] (see config.FAMILY_DROPOUT). Units are drawn in sorted
+    order, so the result depends on the set of units only. Returns {(unit, copy): (pattern name,
+    absent families)}."""
+    names = list(cfg["patterns"])
+    w = np.array([cfg["patterns"][n] for n in names], dtype=np.float64)
+    if (w < 0).any() or w.sum() <= 0:
+        raise PipelineError("config.FAMILY_DROPOUT['patterns'] needs non-negative weights")
+    for n in names:
+        if n not in named and n not in ("none", "random"):
+            raise PipelineError(f"absence pattern '{n}' is neither in config.ABSENT_SETS nor "
+                                f"'none' or 'random'")
+    w = w / w.sum()
+    rng = np.random.RandomState(cfg["seed"])
+    q = cfg["random_absent_probability"]
+    out = {}
+    for u in sorted(units):
+        for k in range(1, int(cfg["copies"])):
+            name = names[rng.choice(len(names), p=w)]
+            if name == "random":
+                absent = []
+                while not absent:  # at least one family absent
+                    absent = [f for f in families if rng.random_sample() < q]
+            elif name == "none":
+                absent = []
+            else:
+                absent = list(named[name])
+            out[(u, k)] = (name, absent)
+    return out
+
+
+def augment_families(table: Table, rows: np.ndarray, cols: dict[str, np.ndarray],
+                     named: dict, cfg: dict) -> tuple[Table, np.ndarray, dict]:
+    """Rows `rows` (bool mask) of `table`, each repeated cfg["copies"] times: copy 0 unchanged,
+    copy k with the families drawn for its turbine by draw_patterns set to NaN. Returns the
+    augmented table, the index of each augmented row's source row in `table` (so that split
+    masks and labels carry over) and the share of augmented rows per pattern."""
+    idx = np.flatnonzero(rows)
+    units = table.unit
+    patterns = draw_patterns(np.unique(units[idx]).tolist(), list(cols), named, cfg)
+    parts_X, parts_src, counts = [table.X[idx]], [idx], {"all present (copy 0)": len(idx)}
+    for k in range(1, int(cfg["copies"])):
+        Xk = table.X[idx].copy()
+        for u in np.unique(units[idx]):
+            name, absent = patterns[(str(u), k)]
+            m = units[idx] == u
+            for fam in absent:
+                Xk[np.ix_(m, cols[fam])] = np.nan
+            counts[name] = counts.get(name, 0) + int(m.sum())
+        parts_X.append(Xk)
+        parts_src.append(idx)
+    src = np.concatenate(parts_src)
+    aug = table.subset(src)
+    aug.X = np.concatenate(parts_X)
+    total = len(src)
+    shares = {n: round(c / total, 4) for n, c in counts.items()}
+    return aug, src, shares

@@ -234,3 +234,53 @@ def step_days(every: str) -> float:
 
 def utc_now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def absence_report(name: str, absent: list[str], t: Table, p: np.ndarray, days: np.ndarray,
+                   p_full: np.ndarray, days_full: np.ndarray, healthy: np.ndarray,
+                   thresholds: dict, ev: dict, step: float) -> dict:
+    """Figures of the evaluation fleet scored with the `absent` families' features empty (p,
+    days), against the same rows with every family (p_full, days_full): ranking quality,
+    event-level recall and false alert-days at the suggested thresholds, and how far the
+    absence alone moves the predicted risk of healthy turbine-days (`healthy`: no failure
+    within the horizon)."""
+    k = t.known_fail()
+    yk = t.y_fail[k].astype(np.int64)
+    ty = turbine_years(t.subset(k), step)
+    pt, dt_ = thresholds["probability"], thresholds["days_to_failure"]
+    high = p >= pt["high"]
+    either = high | (days <= dt_["high"])
+    crit = p >= pt["critical"]
+    s = probability_scores(yk, p[k])
+
+    def false_days(alert):
+        fp = int((alert[k] & (yk == 0)).sum())
+        return r(fp * step / ty, 2) if ty else None
+
+    e_high = event_recall(t, high, C.MIN_LEAD_DAYS, C.HORIZON_DAYS, ev)
+    e_either = event_recall(t, either, C.MIN_LEAD_DAYS, C.HORIZON_DAYS, ev)
+    e_crit = event_recall(t, crit, C.MIN_LEAD_DAYS, C.HORIZON_DAYS, ev)
+    either_full = (p_full >= pt["high"]) | (days_full <= dt_["high"])
+    return {
+        "name": name,
+        "absent": list(absent),
+        "roc_auc": r(s["roc_auc"]),
+        "pr_auc": r(s["pr_auc"]),
+        "event_recall_high": e_high["recall"],
+        "event_recall_high_either_output": e_either["recall"],
+        "event_recall_critical": e_crit["recall"],
+        "failures": e_high["failures"],
+        "chance_rate_high": e_high["chance_rate"],
+        "false_alert_days_per_turbine_year_high": false_days(high),
+        "false_alert_days_per_turbine_year_high_either_output": false_days(either),
+        "by_component_high": e_high["by_component"],
+        "healthy_rows": int(healthy.sum()),
+        "healthy_mean_p": r(p[healthy].mean(), 5),
+        "healthy_mean_p_shift": r((p[healthy] - p_full[healthy]).mean(), 5),
+        "healthy_mean_abs_p_shift": r(np.abs(p[healthy] - p_full[healthy]).mean(), 5),
+        "healthy_mean_days_shift": r((days[healthy] - days_full[healthy]).mean(), 3),
+        "healthy_high_share_either_output": r(either[healthy].mean()),
+        "healthy_high_share_change_either_output": r(either[healthy].mean()
+                                                     - either_full[healthy].mean()),
+        "all_rows_mean_p_shift": r((p - p_full).mean(), 5),
+    }

@@ -185,26 +185,41 @@ def main(argv=None) -> int:
     known = train_all.known_fail()
     X32 = train_all.X32
     y = np.nan_to_num(train_all.y_fail).astype(np.int64)
-    fit_c, cal_c, val_c = sp.fit & known, sp.cal & known, sp.val & known
-    for name, m in [("fit", fit_c), ("calibration", cal_c), ("validation", val_c)]:
-        if y[m].sum() == 0 or y[m].sum() == m.sum():
+    val_c = sp.val & known
+    # Whole signal families absent (config.FAMILY_DROPOUT): the booster-training and
+    # calibration rows, duplicated with per-turbine absence patterns. Each augmented row keeps
+    # its source row's split side, labels and targets (src: index of the source row).
+    fam_cols = D.family_columns(names, C.FAMILIES)
+    aug, src, aug_shares = D.augment_families(train_all, sp.fit | sp.cal, fam_cols,
+                                              C.ABSENT_SETS, C.FAMILY_DROPOUT)
+    Xa32 = aug.X32
+    ya = y[src]
+    fit_a, cal_a = sp.fit[src], sp.cal[src]
+    fit_c, cal_c = fit_a & known[src], cal_a & known[src]
+    log(f"family dropout: {len(aug)} booster/calibration rows from {int((sp.fit | sp.cal).sum())} "
+        f"({C.FAMILY_DROPOUT['copies']} copies); pattern shares {aug_shares}")
+    for name, yy, m in [("fit", ya, fit_c), ("calibration", ya, cal_c), ("validation", y, val_c)]:
+        if yy[m].sum() == 0 or yy[m].sum() == m.sum():
             raise PipelineError(f"the {name} rows of the classifier hold a single class")
 
     # ---------------------------------------------------------------- classifier
     log("classifier: hyper-parameter search (validation PR-AUC)")
-    cs = T.tune_classifier(X32[fit_c], y[fit_c], X32[val_c], y[val_c])
+    cs = T.tune_classifier(Xa32[fit_c], ya[fit_c], X32[val_c], y[val_c])
     log(f"  chosen {cs.params}, {cs.n_iter} iterations")
-    booster = T.fit_booster(X32[fit_c], y[fit_c], cs.params, cs.n_iter)
+    booster = T.fit_booster(Xa32[fit_c], ya[fit_c], cs.params, cs.n_iter)
     raw_val = booster.predict_proba(X32[val_c])[:, 1]
 
     ev_known = ev_t.known_fail()
     ev_X32 = ev_t.X32
-    check_X = np.concatenate([X32[sp.val], ev_X32])  # the "test" rows: validation + evaluation
+    # The "test" rows: validation + evaluation, and the evaluation rows with named family sets
+    # absent (whole families of NaN take other branches than scattered gaps).
+    check_X = np.concatenate([X32[sp.val], ev_X32] + [
+        D.without_families(ev_X32, fam_cols, fams) for fams in C.ABSENT_SETS.values()])
     calib = {"uncalibrated_validation": {k: E.r(v, 5) for k, v in
                                          T.probability_scores(y[val_c], raw_val).items()}}
     candidates = []
     for method in C.CALIBRATION_METHODS:
-        cal = T.calibrate(booster, X32[cal_c], y[cal_c], method)
+        cal = T.calibrate(booster, Xa32[cal_c], ya[cal_c], method)
         p_val = cal.predict_proba(X32[val_c])[:, 1]
         scores = T.probability_scores(y[val_c], p_val)
         onx = T.export_classifier(cal, names)
@@ -226,11 +241,11 @@ def main(argv=None) -> int:
     # ---------------------------------------------------------------- regressor
     reg_rows = D.regression_rows(train_all, C.HORIZON_DAYS)
     ttf = D.regression_target(train_all, C.HORIZON_DAYS)
-    fit_r, val_r = sp.fit & reg_rows, sp.val & reg_rows
+    fit_r, val_r = fit_a & reg_rows[src], sp.val & reg_rows
     log("regressor: hyper-parameter search (validation bucket-balanced MAE in days)")
-    rs = T.tune_regressor(X32[fit_r], ttf[fit_r], X32[val_r], ttf[val_r])
+    rs = T.tune_regressor(Xa32[fit_r], ttf[src][fit_r], X32[val_r], ttf[val_r])
     log(f"  chosen {rs.params}, {rs.n_iter} iterations")
-    reg = T.fit_regressor(X32[fit_r], ttf[fit_r], rs.params, rs.n_iter)
+    reg = T.fit_regressor(Xa32[fit_r], ttf[src][fit_r], rs.params, rs.n_iter)
     reg_onnx = T.export_regressor(reg, names)
     reg_diff = T.regressor_parity(reg, reg_onnx, check_X)
     log(f"  ONNX max |diff|: raw {reg_diff['raw_max_abs_diff']:.2e}, "
@@ -311,6 +326,22 @@ def main(argv=None) -> int:
     evaluation["logbook_crosscheck"] = E.logbook_crosscheck(
         ev_t, evs, F.read_logbook(eval_fleet.logbook), eval_fleet.seed, C.START_DATE,
         eval_fleet.days, C.MIN_LEAD_DAYS)
+    # Whole families removed on every turbine of the evaluation fleet: each family alone, then
+    # the named sets of real exports (config.ABSENT_SETS).
+    healthy = D.regression_rows(ev_t, C.HORIZON_DAYS) & (ev_t.ttf >= C.HORIZON_DAYS - 1e-6)
+    scenarios = [("all present", [])] + [(f, [f]) for f in C.FAMILIES] + \
+        [(n, list(v)) for n, v in C.ABSENT_SETS.items()]
+    absence_rows = []
+    for sc_name, absent in scenarios:
+        Xs = D.without_families(ev_X32, fam_cols, absent)
+        ps = T.onnx_proba(cls_sess, Xs)
+        ds = T.from_target(T.onnx_raw_regression(reg_sess, Xs))
+        absence_rows.append(E.absence_report(sc_name, absent, ev_t, ps, ds, p_ev, d_ev, healthy,
+                                             thresholds, evs, step))
+        a = absence_rows[-1]
+        log(f"  absent {sc_name}: PR-AUC {a['pr_auc']}, warned (high) {a['event_recall_high']}, "
+            f"false alert-days/turbine-year {a['false_alert_days_per_turbine_year_high']}, "
+            f"healthy mean p shift {a['healthy_mean_p_shift']:+}")
     summ = eval_fleet.simulate_summary
     if "failures" in summ and "failures_without_precursor" in summ and summ["failures"]:
         evaluation["failures"] = summ["failures"]
@@ -430,6 +461,18 @@ def main(argv=None) -> int:
                          "regressor_fit": int(fit_r.sum()), "regressor_validation":
                              int(val_r.sum())},
             },
+            "family_dropout": {
+                "families": {f: [names[j] for j in fam_cols[f]] for f in C.FAMILIES},
+                "absent_sets": C.ABSENT_SETS,
+                "copies": C.FAMILY_DROPOUT["copies"],
+                "patterns": C.FAMILY_DROPOUT["patterns"],
+                "random_absent_probability": C.FAMILY_DROPOUT["random_absent_probability"],
+                "seed": C.FAMILY_DROPOUT["seed"],
+                "applied_to": "booster-training and calibration rows; copy 0 keeps every "
+                              "family; one pattern per turbine and copy",
+                "augmented_rows": {"fit": int(fit_a.sum()), "calibration": int(cal_a.sum())},
+                "pattern_shares": aug_shares,
+            },
             "classifier": {
                 "estimator": "HistGradientBoostingClassifier",
                 "params": {**cs.params, "max_iter": cs.n_iter, "early_stopping": False,
@@ -462,6 +505,18 @@ def main(argv=None) -> int:
         "metrics": {
             "eval_fleet": evaluation,
             "validation": validation,
+            "missing_families": {
+                "fleet": "evaluation fleet, every turbine with the named families' features "
+                         "empty (NaN) for the whole period",
+                "healthy_rows": "turbine-days with no failure within the horizon "
+                                f"({C.HORIZON_DAYS:g} days)",
+                "rules": {"high": f"p >= {thresholds['probability']['high']}",
+                          "high_either_output": f"p >= {thresholds['probability']['high']} or "
+                                                f"days <= {thresholds['days_to_failure']['high']}",
+                          "critical": f"p >= {thresholds['probability']['critical']}",
+                          "lead_window_days": [C.MIN_LEAD_DAYS, C.HORIZON_DAYS]},
+                "scenarios": absence_rows,
+            },
             "targets": targets,
         },
         "suggested_thresholds": thresholds,
@@ -485,6 +540,11 @@ def main(argv=None) -> int:
             "3-6 before the snapshot) that a slow drift already contaminates; a longer baseline "
             "that ends a week before the snapshot would show early drifts better (a change for "
             "the Rust feature code).",
+            "Absent signal families are simulated by emptying their features on simulated "
+            "turbines that have them: a real export without a family may also differ in how the "
+            "families it has behave (sensor placement, turbine type). With every temperature "
+            "absent only the power-curve and pitch features remain, and most temperature-led "
+            "failures can no longer be warned of (see 'Missing signal families').",
             "Probabilities are calibrated on the simulated failure rate (~2.5 per turbine-year); "
             "a fleet with a different rate needs recalibration.",
         ],
@@ -494,7 +554,12 @@ def main(argv=None) -> int:
 
     # parity fixture: evaluation rows, outputs of the exported graphs through onnxruntime
     idx = R.pick_parity_rows(ev_t.X, p_ev, C.PARITY_ROWS, C.RANDOM_STATE)
-    px = ev_X32[idx]
+    px = ev_X32[idx].copy()
+    # Every fourth row with a real export's families absent (cycling through ABSENT_SETS), so
+    # the Rust parity test also covers whole families of NaN.
+    absent_sets = list(C.ABSENT_SETS.values())
+    for n, i in enumerate(range(1, len(px), 4)):
+        px[i:i + 1] = D.without_families(px[i:i + 1], fam_cols, absent_sets[n % len(absent_sets)])
     parity = R.parity_csv(names, px, T.onnx_proba(cls_sess, px),
                           T.from_target(T.onnx_raw_regression(reg_sess, px)))
 
