@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use cockpit_core::errors::ErrorCode;
 use cockpit_core::ingest::{self, IngestReport, QuarantinePage, QuarantineQuery};
 use cockpit_core::journal::OperationKind;
+use cockpit_core::lang::Lang;
 use cockpit_core::mapping::{self, Mapping};
 use cockpit_core::runs::{RunRecord, Trigger};
 use cockpit_core::store::Store;
@@ -63,6 +64,9 @@ pub struct ImportOutcome {
     pub run: Option<RunRecord>,
     /// Why the fleet could not be rescored, when it could not.
     pub rescore_error: Option<ApiError>,
+    /// One line, in the UI's language, for each file whose every row was quarantined (with the
+    /// top reasons): the core's sentence.
+    pub notes: Vec<String>,
 }
 
 /// Clears the "importing" flag however the import ends.
@@ -83,7 +87,9 @@ pub async fn import_files<R: Runtime>(
     app: AppHandle<R>,
     paths: Vec<String>,
     mapping: Option<String>,
+    lang: Option<String>,
 ) -> Result<ImportOutcome, ApiError> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let handle = app.clone();
     timed(
         handle,
@@ -103,9 +109,11 @@ pub async fn import_files<R: Runtime>(
                 None => Mapping::canonical(),
             };
             let worker = app.clone();
-            tauri::async_runtime::spawn_blocking(move || import_blocking(&worker, &paths, &mapping))
-                .await
-                .map_err(|e| ApiError::internal(format!("the import task failed: {e}")))?
+            tauri::async_runtime::spawn_blocking(move || {
+                import_blocking(&worker, &paths, &mapping, lang)
+            })
+            .await
+            .map_err(|e| ApiError::internal(format!("the import task failed: {e}")))?
         },
     )
     .await
@@ -115,6 +123,7 @@ fn import_blocking<R: Runtime>(
     app: &AppHandle<R>,
     paths: &[String],
     mapping: &Mapping,
+    lang: Lang,
 ) -> Result<ImportOutcome, ApiError> {
     let state = app.state::<AppState>();
     if state.importing.swap(true, Ordering::SeqCst) {
@@ -150,10 +159,16 @@ fn import_blocking<R: Runtime>(
             ),
         }
     };
+    let notes = report
+        .files
+        .iter()
+        .filter_map(|f| f.all_quarantined(lang))
+        .collect();
     Ok(ImportOutcome {
         report,
         run,
         rescore_error,
+        notes,
     })
 }
 

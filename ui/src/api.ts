@@ -89,7 +89,8 @@ export const api = {
   exportDiagnosticsBundle: () => invoke<BundlePath>("export_diagnostics_bundle"),
   mappings: () => invoke<MappingChoice[]>("mappings"),
   /** Imports the files (paths) with a built-in mapping's name or a TOML file's path. */
-  importFiles: (paths: string[], mapping: string) => invoke<ImportOutcome>("import_files", { paths, mapping }),
+  importFiles: (paths: string[], mapping: string, lang: string) =>
+    invoke<ImportOutcome>("import_files", { paths, mapping, lang }),
   quarantine: (query: QuarantineArgs) => invoke<QuarantinePage>("quarantine", { query }),
   /** Asks where to save (native dialog), then writes every quarantined line there; null if cancelled. */
   exportQuarantineCsv: async (): Promise<QuarantineCsv | null> => {

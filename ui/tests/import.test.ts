@@ -26,6 +26,7 @@ const OUTCOME: ImportOutcome = {
     duplicates: 0,
     out_of_order: 0,
     reasons: { out_of_range: 113 },
+    cleared_values: { generator_rpm: 2 },
     files: [
       {
         file: "/data/turbines.csv",
@@ -38,6 +39,10 @@ const OUTCOME: ImportOutcome = {
         out_of_order: 0,
         reasons: {},
         duration_ms: 3,
+        absent_columns: [],
+        cleared: 0,
+        cleared_values: {},
+        standstill_zeroed: 0,
       },
       {
         file: "/data/scada-2017.csv",
@@ -56,6 +61,16 @@ const OUTCOME: ImportOutcome = {
           },
         },
         duration_ms: 412,
+        absent_columns: ["vibration_mm_s", "status"],
+        cleared: 2,
+        cleared_values: {
+          generator_rpm: {
+            count: 2,
+            example: "line 77: generator_rpm = -25 rpm is outside the valid range 0 to 3000 rpm",
+            example_line: "R80711;2017-01-01T12:30:00+01:00;-25;3.4",
+          },
+        },
+        standstill_zeroed: 113,
       },
     ],
     failed: [{ file: "/data/notes.txt", error: "/data/notes.txt: the header does not look like a SCADA, turbine registry or logbook export" }],
@@ -76,6 +91,7 @@ const OUTCOME: ImportOutcome = {
     error: null,
   },
   rescore_error: null,
+  notes: [],
 };
 
 /** A source whose import sends `steps` progress events, then answers `outcome` (or rejects). */
@@ -193,10 +209,29 @@ describe("import dialog", () => {
     expect(reason.textContent).toContain("generator_rpm = -0.01 rpm is outside the valid range");
     expect(reason.querySelector("pre")!.textContent).toBe("R80711;2017-01-01T09:20:00+01:00;-0.01;3.2");
     expect(summary.querySelector('[data-testid="import-failed"]')!.textContent).toContain("does not look like a SCADA");
+    // One bad value costs one value: the cleared ones are listed, the standstill zeros and the
+    // mapping's columns this file lacks are said.
+    expect(files[1].querySelector('[data-testid="import-cleared"]')!.textContent).toContain("generator_rpm × 2");
+    expect(plain(files[1].textContent)).toContain("113 small negative speeds at standstill read as 0");
+    expect(files[1].querySelector('[data-testid="import-absent"]')!.textContent).toContain("vibration_mm_s, status");
+    expect(files[0].querySelector('[data-testid="import-cleared"]')).toBeNull();
+    expect(summary.querySelector('[data-testid="import-notes"]')).toBeNull();
     expect(summary.querySelector('[data-testid="import-rescore"]')!.textContent).toBe("Fleet rescored: run #42, 0 critical, 1 high.");
     // Done: the bar is hidden and the dialog can import again.
     expect(root.querySelector('[data-testid="import-progress"]')!.hasAttribute("hidden")).toBe(true);
     expect(root.querySelector('[data-testid="import-start"]')!.disabled).toBe(false);
+  });
+
+  it("says in one line when every row of a file was quarantined", async () => {
+    const note = "/data/x.csv: all 3 rows were quarantined, nothing was stored; top reasons: unknown_turbine × 3 (e.g. line 2: …)";
+    const { src } = source({ outcome: { ...OUTCOME, notes: [note] } });
+    const d = createImportDialog(ctxOf("en"), src, () => undefined, () => undefined);
+    await d.ready;
+    const root = fake(d.element);
+    await root.querySelector('[data-testid="import-choose"]')!.fire("click");
+    await root.querySelector('[data-testid="import-start"]')!.fire("click");
+    await settle();
+    expect(root.querySelector('[data-testid="import-notes"]')!.textContent).toContain("all 3 rows were quarantined");
   });
 
   it("says why the fleet was not rescored, or that nothing new came in", async () => {

@@ -972,7 +972,27 @@ reasons: { [key in string]: ReasonCount },
 /**
  * Time taken, in milliseconds.
  */
-duration_ms: number, };
+duration_ms: number, 
+/**
+ * Optional columns the file lacks, as `canonical` or `canonical (expected as 'Foreign')`
+ * when the mapping renames them: those values stay empty (e.g. every temperature but the
+ * outdoor one in ENGIE's 7-signal export).
+ */
+absent_columns: Array<string>, 
+/**
+ * Values cleared (stored empty) in stored records because they were out of range; the
+ * records' other values were kept.
+ */
+cleared: number, 
+/**
+ * Cleared values by signal, with the message of the first one (line, value, valid range).
+ */
+cleared_values: { [key in string]: ReasonCount }, 
+/**
+ * Speeds slightly below zero at standstill, within the schema's standstill tolerance, read
+ * as 0.
+ */
+standstill_zeroed: number, };
 
 /**
  * A file that could not be processed, with the message naming the problem.
@@ -1011,6 +1031,11 @@ out_of_order: number,
  * Quarantined rows by reason code, over all files.
  */
 reasons: { [key in string]: number }, 
+/**
+ * Out-of-range values cleared in stored records, by signal, over all files (the per-file
+ * reports carry the total and an example of each).
+ */
+cleared_values: { [key in string]: number }, 
 /**
  * One report per file processed.
  */
@@ -1057,7 +1082,12 @@ run: RunRecord | null,
 /**
  * Why the fleet could not be rescored, when it could not.
  */
-rescore_error: ApiError | null, };
+rescore_error: ApiError | null, 
+/**
+ * One line, in the UI's language, for each file whose every row was quarantined (with the
+ * top reasons): the core's sentence.
+ */
+notes: Array<string>, };
 
 /**
  * A rejected input row, as kept in the `quarantine` table.

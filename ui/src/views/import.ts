@@ -13,7 +13,7 @@ export interface ImportSource {
   mappings(): Promise<MappingChoice[]>;
   pickDataFiles(): Promise<string[] | null>;
   pickMappingFile(): Promise<string | null>;
-  importFiles(paths: string[], mapping: string): Promise<ImportOutcome>;
+  importFiles(paths: string[], mapping: string, lang: string): Promise<ImportOutcome>;
   /** Calls `f` with every progress event until the returned function is called. */
   onProgress(f: (p: IngestProgress) => void): Promise<() => void>;
 }
@@ -105,8 +105,35 @@ export function renderSummary(ctx: Ctx, o: ImportOutcome): HTMLElement {
             ),
           )
         : null,
+      Object.keys(f.cleared_values).length
+        ? h(
+            "details",
+            { class: "import-reasons", "data-testid": "import-cleared", open: true },
+            h("summary", {}, t(lang, "importCleared")),
+            h(
+              "ul",
+              {},
+              Object.entries(f.cleared_values).map(([signal, rc]) =>
+                h(
+                  "li",
+                  { "data-signal": signal },
+                  h("span", { class: "reason-code" }, `${signal} × ${num(rc.count)}`),
+                  " — ",
+                  rc.example,
+                ),
+              ),
+            ),
+          )
+        : null,
+      f.standstill_zeroed ? h("p", {}, t(lang, "importStandstill", { n: num(f.standstill_zeroed) })) : null,
+      f.absent_columns.length
+        ? h("p", { "data-testid": "import-absent" }, t(lang, "importAbsent"), " ", f.absent_columns.join(", "))
+        : null,
     );
   });
+  const notes = o.notes.length
+    ? h("ul", { class: "import-notes", "data-testid": "import-notes", role: "alert" }, o.notes.map((n) => h("li", {}, n)))
+    : null;
   const failed = r.failed.length
     ? h(
         "section",
@@ -140,6 +167,7 @@ export function renderSummary(ctx: Ctx, o: ImportOutcome): HTMLElement {
       t(lang, "importDone", { accepted: num(r.accepted), duplicates: num(r.duplicates), quarantined: num(r.quarantined) }),
     ),
     rescore,
+    notes,
     failed,
     h("ul", { class: "import-files" }, files),
   );
@@ -238,7 +266,7 @@ export function createImportDialog(
       })
       .catch(() => () => undefined);
     try {
-      const o = await src.importFiles(files, m);
+      const o = await src.importFiles(files, m, lang);
       bar.value = 100;
       result.replaceChildren(renderSummary(ctx, o));
       onImported(o);

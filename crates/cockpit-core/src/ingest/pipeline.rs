@@ -166,9 +166,11 @@ fn parse_all(
                     batch.standstill_zeroed += r.standstill_zeroed;
                     if !r.cleared.is_empty() {
                         let raw = raw_line(&record, src.delimiter);
-                        batch.cleared.extend(r.cleared.drain(..).map(|(signal, message)| {
-                            (signal, format!("line {line}: {message}"), raw.clone())
-                        }));
+                        batch
+                            .cleared
+                            .extend(r.cleared.drain(..).map(|(signal, message)| {
+                                (signal, format!("line {line}: {message}"), raw.clone())
+                            }));
                     }
                     let last = last_ts.entry(r.turbine).or_insert(i64::MIN);
                     if r.ts < *last {
