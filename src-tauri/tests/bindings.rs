@@ -44,10 +44,13 @@ impl Bindings {
 /// Every type the UI receives from the shell's commands and events (and the filter it sends).
 fn bindings() -> Bindings {
     use cockpit_core::errors::ErrorCode;
+    use cockpit_core::quality::{Fault, FaultKind, Watch};
     use cockpit_core::risk::Category;
     use cockpit_core::runs::drivers::Basis;
     use cockpit_core::runs::queries::{FleetItemText, HistoryPoint, Identity, LatestPrediction};
-    use cockpit_core::runs::{CategoryCounts, Driver, RunRecord};
+    use cockpit_core::runs::{
+        CategoryCounts, DataQuality, DataQualityText, Driver, RunRecord, Unwatched,
+    };
     use cockpit_core::service::Event;
     use cockpit_core::telemetry::health::{Check, HealthReport, Status};
     use cockpit_core::telemetry::logging::LogLine;
@@ -75,6 +78,12 @@ fn bindings() -> Bindings {
     b.add::<RunRow>(&cfg);
     b.add::<Basis>(&cfg);
     b.add::<Driver>(&cfg);
+    b.add::<FaultKind>(&cfg);
+    b.add::<Fault>(&cfg);
+    b.add::<Watch>(&cfg);
+    b.add::<Unwatched>(&cfg);
+    b.add::<DataQuality>(&cfg);
+    b.add::<DataQualityText>(&cfg);
     b.add::<FleetItemText>(&cfg);
     b.add::<FleetRow>(&cfg);
     b.add::<FleetPage>(&cfg);

@@ -17,9 +17,11 @@ fn lyo_08s_frozen_winding_sensor_is_shown_and_never_a_driver() {
     // Its generator-winding trace is flat for days three days before the end of the data.
     let unwatched = quality["unwatched"].as_array().unwrap();
     assert!(
-        unwatched.iter().any(|u| u["indicator"] == "generator_winding"
-            && u["watch"]["state"] == "faulty"
-            && u["watch"]["fault"] == "frozen"),
+        unwatched
+            .iter()
+            .any(|u| u["indicator"] == "generator_winding"
+                && u["watch"]["state"] == "faulty"
+                && u["watch"]["fault"] == "frozen"),
         "{quality}"
     );
     let frozen = quality["faults"]
@@ -113,7 +115,11 @@ fn an_export_without_temperatures_is_scored_on_power_and_pitch_and_says_so() {
     let items = cockpit(&db, &["fleet", "--json"]).json();
     let items = items.as_array().unwrap();
     let scored: Vec<&Value> = items.iter().filter(|i| i["scored"] == true).collect();
-    assert_eq!(scored.len(), 8, "every turbine is scored on power and pitch");
+    assert_eq!(
+        scored.len(),
+        8,
+        "every turbine is scored on power and pitch"
+    );
     for i in &scored {
         let q = &i["data_quality"];
         assert_eq!(q["unwatched"].as_array().unwrap().len(), 8, "{q}");

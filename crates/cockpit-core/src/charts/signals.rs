@@ -300,12 +300,21 @@ fn draw_signal_panel(
         }
         chart.draw_series(std::iter::once(Rectangle::new(
             [(to_days(a), y_lo), (to_days(b), y_hi)],
-            shade.mix(if f.kind == FaultKind::Spike { 0.25 } else { 0.15 }).filled(),
+            shade
+                .mix(if f.kind == FaultKind::Spike {
+                    0.25
+                } else {
+                    0.15
+                })
+                .filled(),
         )))?;
         if f.kind.blinds() {
             chart.plotting_area().draw(&Text::new(
                 f.phrase(lang),
-                (to_days(a), y_hi - (y_hi - y_lo) * (0.02 + 0.1 * labelled as f64)),
+                (
+                    to_days(a),
+                    y_hi - (y_hi - y_lo) * (0.02 + 0.1 * labelled as f64),
+                ),
                 text_style(12, shade).pos(Pos::new(HPos::Left, VPos::Top)),
             ))?;
             labelled += 1;
@@ -438,7 +447,9 @@ mod tests {
             render_signals(
                 &[SignalSeries {
                     column: "generator_winding_temp_c",
-                    points: (0..14 * 24).map(|h| (t0 - 4 * DAY + h * 3600, 80.0)).collect(),
+                    points: (0..14 * 24)
+                        .map(|h| (t0 - 4 * DAY + h * 3600, 80.0))
+                        .collect(),
                     normal: None,
                     faults,
                 }],

@@ -15,7 +15,9 @@ fn times(n: usize) -> Vec<i64> {
 
 /// A gearbox oil trace that moves a little every record.
 fn moving(n: usize) -> Vec<f32> {
-    (0..n).map(|i| 50.0 + (i as f32 / 7.0).sin() * 3.0).collect()
+    (0..n)
+        .map(|i| 50.0 + (i as f32 / 7.0).sin() * 3.0)
+        .collect()
 }
 
 #[test]
@@ -126,7 +128,10 @@ fn faults_in_words_in_both_languages() {
         end: f.start + 12 * 86_400,
     };
     assert_eq!(gap.phrase(Lang::En), "no record Nov 30 – Dec 3");
-    assert_eq!(gap.phrase(Lang::Fr), "aucun enregistrement du 30 nov. au 3 déc.");
+    assert_eq!(
+        gap.phrase(Lang::Fr),
+        "aucun enregistrement du 30 nov. au 3 déc."
+    );
 }
 
 #[test]

@@ -332,11 +332,7 @@ pub fn evaluate(
             category: None,
             drivers: Vec::new(),
             last_record: last,
-            data_quality: matrix
-                .watch
-                .get(i)
-                .map(DataQuality::of)
-                .unwrap_or_default(),
+            data_quality: matrix.watch.get(i).map(DataQuality::of).unwrap_or_default(),
             features: row.clone(),
         });
     }
@@ -626,14 +622,21 @@ mod tests {
             NotScoredReason::NothingToWatch
         );
         // Every family frozen is as blind as every family absent.
-        let frozen = watch(Watch::Faulty(crate::quality::FaultKind::Frozen), false, false);
+        let frozen = watch(
+            Watch::Faulty(crate::quality::FaultKind::Frozen),
+            false,
+            false,
+        );
         assert_eq!(
             why_not_scored(None, 1.0, last, at, Some(&frozen)),
             Some(NotScoredReason::NothingToWatch)
         );
         // ENGIE's 7-signal export: power and pitch only — scored.
         let power_and_pitch = watch(Watch::Absent, true, true);
-        assert_eq!(why_not_scored(None, 1.0, last, at, Some(&power_and_pitch)), None);
+        assert_eq!(
+            why_not_scored(None, 1.0, last, at, Some(&power_and_pitch)),
+            None
+        );
         // Under repair and low coverage come first, as before.
         let repair = (at - 86_400, "gearbox".to_string());
         assert!(matches!(

@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::super::Driver;
 use super::latest_run;
 use super::{parse_drivers, parse_quality, ts, QueryError, TTF_HORIZON};
-use crate::runs::DataQuality;
 use crate::features::feature_names;
 use crate::lang::{days_to_failure, Lang};
 use crate::risk::Category;
+use crate::runs::DataQuality;
 use crate::schema::{self, SIGNALS};
 use crate::store::Store;
 

@@ -315,7 +315,11 @@ fn sensor_faults_of_the_latest_run_are_counted_by_kind_and_turbine() {
     let lang = Lang::En;
     let none = super::sensors::sensor_faults(&store, lang).unwrap();
     assert_eq!(none.status, Status::Ok);
-    assert!(none.message.starts_with("no scoring run yet"), "{}", none.message);
+    assert!(
+        none.message.starts_with("no scoring run yet"),
+        "{}",
+        none.message
+    );
     let conn = store.conn();
     for (i, id) in ["A", "B", "C"].iter().enumerate() {
         conn.execute(
@@ -370,5 +374,9 @@ fn sensor_faults_of_the_latest_run_are_counted_by_kind_and_turbine() {
         check.message
     );
     let fr = super::sensors::sensor_faults(&store, Lang::Fr).unwrap();
-    assert!(english_fragments().iter().all(|e| !fr.message.contains(e)), "{}", fr.message);
+    assert!(
+        english_fragments().iter().all(|e| !fr.message.contains(e)),
+        "{}",
+        fr.message
+    );
 }
