@@ -246,9 +246,11 @@ fn the_simulators_frozen_sensors_are_found_and_its_clean_physics_is_not_flagged(
     }
 }
 
-/// The real excerpt (ENGIE La Haute Borne, 8–9 May 2014, 4 turbines): turbine → (times,
-/// outdoor temperature `Ot_avg`, power `P_avg`, pitch `Ba_avg`).
-fn la_haute_borne() -> HashMap<String, (Vec<i64>, Vec<f32>, Vec<f32>, Vec<f32>)> {
+/// One real turbine's records: times, outdoor temperature `Ot_avg`, power `P_avg`, pitch `Ba_avg`.
+type Real = (Vec<i64>, Vec<f32>, Vec<f32>, Vec<f32>);
+
+/// The real excerpt (ENGIE La Haute Borne, 8–9 May 2014, 4 turbines), per turbine.
+fn la_haute_borne() -> HashMap<String, Real> {
     let text = include_str!("testdata/la-haute-borne-2014-05-08.csv");
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let h = rdr.headers().expect("header").clone();
@@ -260,7 +262,7 @@ fn la_haute_borne() -> HashMap<String, (Vec<i64>, Vec<f32>, Vec<f32>, Vec<f32>)>
         col("P_avg"),
         col("Ba_avg"),
     );
-    let mut out: HashMap<String, (Vec<i64>, Vec<f32>, Vec<f32>, Vec<f32>)> = HashMap::new();
+    let mut out: HashMap<String, Real> = HashMap::new();
     let num = |s: &str| s.parse::<f32>().unwrap_or(f32::NAN);
     let mut rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
     rows.sort_by(|a, b| (&a[id], &a[time]).cmp(&(&b[id], &b[time])));
