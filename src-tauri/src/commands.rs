@@ -14,7 +14,9 @@ use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{
     self, FleetFilter, FleetItem, FleetItemText, FleetView, SortKey, TurbineDetail,
 };
-use cockpit_core::runs::{CategoryCounts, Driver, NotScoredReason, RunRecord, Trigger};
+use cockpit_core::runs::{
+    reasons_in_words, CategoryCounts, DataQualityText, Driver, NotScoredReason, RunRecord, Trigger,
+};
 use cockpit_core::service;
 use cockpit_core::store::Store;
 use cockpit_core::triggers::DailySchedule;
@@ -208,6 +210,11 @@ pub struct DetailText {
     pub days: Option<String>,
     /// The drivers, in the order of `drivers`.
     pub drivers: Vec<DriverText>,
+    /// Why a high or critical prediction without driver is high (the core's rule); `None`
+    /// otherwise.
+    pub unexplained: Option<String>,
+    /// What the prediction could not watch and the sensor faults in its window.
+    pub data_quality: DataQualityText,
 }
 
 /// A turbine's detail as the UI receives it.
@@ -234,6 +241,17 @@ impl TurbinePage {
                 .iter()
                 .map(|d| DriverText::of(d, lang))
                 .collect(),
+            unexplained: p.filter(|_| detail.drivers.is_empty()).and_then(|p| {
+                reasons_in_words(p.category, &[], &p.data_quality, lang)
+                    .into_iter()
+                    .next()
+            }),
+            data_quality: p
+                .map(|p| p.data_quality.text(lang))
+                .unwrap_or(DataQualityText {
+                    badge: None,
+                    lines: Vec::new(),
+                }),
         };
         TurbinePage { detail, text }
     }

@@ -142,6 +142,7 @@ mod tests {
             scored_at: "2026-11-27T23:50:00Z".into(),
             last_data: Some("2026-11-27T23:50:00Z".into()),
             run_id: 3,
+            data_quality: Default::default(),
         };
         let fr = worklist_csv(std::slice::from_ref(&item), Lang::Fr).unwrap();
         assert!(fr.starts_with('\u{feff}'));

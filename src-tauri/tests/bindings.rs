@@ -48,10 +48,13 @@ fn bindings() -> Bindings {
         FileFailure, FileReport, IngestProgress, IngestReport, QuarantineCount, QuarantinePage,
         ReasonCount,
     };
+    use cockpit_core::quality::{Fault, FaultKind, Watch};
     use cockpit_core::risk::Category;
     use cockpit_core::runs::drivers::Basis;
     use cockpit_core::runs::queries::{FleetItemText, HistoryPoint, Identity, LatestPrediction};
-    use cockpit_core::runs::{CategoryCounts, Driver, RunRecord};
+    use cockpit_core::runs::{
+        CategoryCounts, DataQuality, DataQualityText, Driver, RunRecord, Unwatched,
+    };
     use cockpit_core::service::Event;
     use cockpit_core::store::QuarantinedRow;
     use cockpit_core::telemetry::health::{Check, HealthReport, Status};
@@ -81,6 +84,12 @@ fn bindings() -> Bindings {
     b.add::<RunRow>(&cfg);
     b.add::<Basis>(&cfg);
     b.add::<Driver>(&cfg);
+    b.add::<FaultKind>(&cfg);
+    b.add::<Fault>(&cfg);
+    b.add::<Watch>(&cfg);
+    b.add::<Unwatched>(&cfg);
+    b.add::<DataQuality>(&cfg);
+    b.add::<DataQualityText>(&cfg);
     b.add::<FleetItemText>(&cfg);
     b.add::<FleetRow>(&cfg);
     b.add::<FleetPage>(&cfg);

@@ -59,6 +59,7 @@ fn build_db(db: &Path) {
                         Vec::new()
                     },
                     last_record: Some(at),
+                    data_quality: Default::default(),
                     features: vec![0.0; N_FEATURES],
                 }
             })

@@ -33,6 +33,7 @@ fn build_db(db: &Path) {
                 category: Some(Category::High),
                 drivers: Vec::new(),
                 last_record: Some(at),
+                data_quality: Default::default(),
                 features: vec![0.0; N_FEATURES],
             })
             .collect();
@@ -92,7 +93,8 @@ fn health_has_every_check_and_turns_to_error_on_a_failed_run() {
             "last_run",
             "errors_24h",
             "freshness",
-            "inbox"
+            "inbox",
+            "sensor_faults"
         ]
     );
     assert_eq!(h["app_version"], env!("CARGO_PKG_VERSION"));

@@ -11,10 +11,11 @@ use std::path::Path;
 use cockpit_core::errors::ErrorCode;
 use cockpit_core::features::N_FEATURES;
 use cockpit_core::lang::Lang;
+use cockpit_core::quality::{Fault, FaultKind, Watch};
 use cockpit_core::risk::Category;
 use cockpit_core::runs::drivers::Basis;
 use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
-use cockpit_core::runs::NOT_SCORED_ENGLISH;
+use cockpit_core::runs::{DataQuality, Unwatched, NOT_SCORED_ENGLISH, WATCH_ENGLISH};
 use cockpit_core::runs::{Driver, TurbineOutcome};
 use cockpit_core::telemetry::{health, monitoring};
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
@@ -30,6 +31,36 @@ fn driver(indicator: &str, value: f64, reference: f64, unit: &str, basis: Basis)
         unit: unit.into(),
         basis,
         contribution: 0.2,
+    }
+}
+
+/// A frozen generator-winding sensor, an absent transformer, a spike and a gap.
+fn blind_spots(at: i64) -> DataQuality {
+    let fault = |signal: Option<&str>, kind| Fault {
+        signal: signal.map(str::to_string),
+        kind,
+        start: at - 5 * DAY,
+        end: at - 2 * DAY,
+    };
+    DataQuality {
+        unwatched: vec![
+            Unwatched {
+                indicator: "generator_winding".into(),
+                watch: Watch::Faulty(FaultKind::Frozen),
+            },
+            Unwatched {
+                indicator: "transformer".into(),
+                watch: Watch::Absent,
+            },
+        ],
+        power_curve: true,
+        pitch: true,
+        faults: vec![
+            fault(Some("generator_winding_temp_c"), FaultKind::Frozen),
+            fault(Some("vibration_mm_s"), FaultKind::Spike),
+            fault(Some("wind_speed_ms"), FaultKind::OutOfRange),
+            fault(None, FaultKind::Gap),
+        ],
     }
 }
 
@@ -77,6 +108,11 @@ fn build_db(db: &Path) {
                     Vec::new()
                 },
                 last_record: Some(at),
+                data_quality: if i == 0 {
+                    blind_spots(at)
+                } else {
+                    DataQuality::default()
+                },
                 features: vec![0.0; N_FEATURES],
             }
         })
@@ -88,6 +124,7 @@ fn build_db(db: &Path) {
 fn english() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = ENGLISH_FRAGMENTS.to_vec();
     all.extend_from_slice(NOT_SCORED_ENGLISH);
+    all.extend_from_slice(WATCH_ENGLISH);
     all.extend(health::english_fragments());
     all.extend_from_slice(monitoring::ALERT_ENGLISH);
     all.extend([

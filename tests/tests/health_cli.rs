@@ -147,7 +147,8 @@ fn every_health_check_fails_on_a_real_fault_and_recovers() {
             "last_run",
             "errors_24h",
             "freshness",
-            "inbox"
+            "inbox",
+            "sensor_faults"
         ]
     );
     eprintln!("cockpit health took {} ms", elapsed.as_millis());

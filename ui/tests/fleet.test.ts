@@ -21,12 +21,14 @@ const item = (id: string, site: string, score: number | null, category: Category
   scored_at: "2026-11-27T23:50:00Z",
   last_data: "2026-11-27T23:50:00Z",
   run_id: 1,
+  data_quality: { unwatched: [], power_curve: true, pitch: true, faults: [] },
   // What the core sends (`FleetRow::text`): the search terms in both languages.
   text: {
     category: category ?? "not scored",
     not_scored: score === null ? "no SCADA record in the last 24 h" : null,
     drivers: indicator ? [`${indicator.replace(/_/g, " ")} 10.0 °C above normal for this load`] : [],
     days: "> 30 days",
+    data_quality: { badge: null, lines: [] },
     search: [id, site, category ?? "not scored", ...(indicator ? [indicator, indicator.replace(/_/g, " "), WORDS_FR[indicator]] : [])]
       .join("\n")
       .toLowerCase(),
@@ -91,6 +93,25 @@ describe("language", () => {
     // An error without summary (not from the shell) shows its message.
     expect(errorText("fr", { code: "weird", message: "raw" })).toBe("raw");
     expect(errorWords("en", { code: "weird", message: "raw" })).toEqual({ summary: "raw", detail: "" });
+  });
+});
+
+describe("the data-quality badge", () => {
+  const ctx: Ctx = { lang: "en", locale: "en-GB", openTurbine: () => undefined, backToFleet: () => undefined };
+  it("marks a turbine with a faulty or unwatched family, with the core's words, and no other", () => {
+    installFakeDom();
+    const frozen = item("LYO-08", "Lyon", 8, "low");
+    frozen.text.data_quality = {
+      badge: "generator winding: sensor frozen",
+      lines: ["generator winding: sensor frozen", "generator winding temperature sensor frozen Nov 21–26"],
+    };
+    const t = fake(table(ctx, [frozen, item("LYO-03", "Lyon", 12, "low")]));
+    const badges = t.querySelectorAll('span[data-testid="data-quality-badge"]');
+    expect(badges).toHaveLength(1);
+    expect(badges[0].getAttribute("title")).toBe("generator winding: sensor frozen");
+    const rows = t.querySelectorAll('tr[data-testid="fleet-row"]');
+    expect(rows[0].querySelectorAll('span[data-testid="data-quality-badge"]')).toHaveLength(1);
+    expect(rows[1].querySelectorAll('span[data-testid="data-quality-badge"]')).toHaveLength(0);
   });
 });
 

@@ -19,6 +19,7 @@
 //! | domain | [`sim`] | the seeded, physically plausible fleet simulator |
 //! | | [`mapping`] | column mappings that turn foreign exports into the canonical schema |
 //! | | [`ingest`] | streaming, validating ingestion of CSV files with quarantine of bad rows |
+//! | | [`quality`] | sensor faults (frozen, spikes, out of physics, gaps): found, phrased, masked out of the features |
 //! | | [`features`] | the model inputs, computed once for training export and scoring alike |
 //! | | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
 //! | | [`runs`] | scoring runs (atomic), drivers and their sentences, fleet/turbine/journal queries and search, backtest |
@@ -43,6 +44,7 @@ pub mod journal;
 pub mod lang;
 pub mod mapping;
 pub mod model;
+pub mod quality;
 pub mod risk;
 pub mod runs;
 pub mod schema;

@@ -85,7 +85,8 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
+///
+const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
 
 const MIGRATION_1: &str = "
 CREATE TABLE turbines (
@@ -195,6 +196,13 @@ CREATE TABLE operations (
 );
 CREATE INDEX operations_by_kind_time ON operations (kind, started_at);
 CREATE INDEX operations_by_time ON operations (started_at);
+";
+
+/// What each prediction could watch: the families it could not (absent or faulty), the turbine
+/// indicators it had, and the sensor faults in its window (JSON, `runs::DataQuality`); `NULL`
+/// for the predictions made before.
+const MIGRATION_4: &str = "
+ALTER TABLE predictions ADD COLUMN data_quality TEXT;
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot

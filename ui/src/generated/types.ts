@@ -211,6 +211,86 @@ basis: Basis,
 contribution: number, };
 
 /**
+ * The kind of a sensor fault.
+ */
+export type FaultKind = "frozen" | "spike" | "out_of_range" | "gap";
+
+/**
+ * One faulty stretch of a turbine's signal.
+ */
+export type Fault = { 
+/**
+ * The canonical column (`generator_winding_temp_c`, …); `None` for a gap (every signal).
+ */
+signal: string | null, 
+/**
+ * What is wrong.
+ */
+kind: FaultKind, 
+/**
+ * Time of the first faulty record (Unix seconds, UTC); for a gap, the last record before it.
+ */
+start: number, 
+/**
+ * Time of the last faulty record (Unix seconds, UTC); for a gap, the first record after it.
+ */
+end: number, };
+
+/**
+ * Whether the cockpit could watch a signal family over a scoring window.
+ */
+export type Watch = { "state": "watched" } | { "state": "absent" } | { "state": "faulty", "fault": FaultKind };
+
+/**
+ * A signal family a prediction could not watch, and why.
+ */
+export type Unwatched = { 
+/**
+ * The family's indicator id (`converter`, `generator_winding`, …).
+ */
+indicator: string, 
+/**
+ * Why: absent from the export, or faulty (never `watched`).
+ */
+watch: Watch, };
+
+/**
+ * What a prediction could watch, stored with it (`predictions.data_quality`, JSON).
+ */
+export type DataQuality = { 
+/**
+ * The key signal families it could not watch, in the catalogue's order.
+ */
+unwatched: Array<Unwatched>, 
+/**
+ * Whether the power curve (power and wind) was watched.
+ */
+power_curve: boolean, 
+/**
+ * Whether the pitch was watched.
+ */
+pitch: boolean, 
+/**
+ * The sensor faults in the 7 days before the prediction, oldest first.
+ */
+faults: Array<Fault>, };
+
+/**
+ * What a data-quality summary says, in one language.
+ */
+export type DataQualityText = { 
+/**
+ * One line for the fleet list's badge ("not watched: converter, transformer · generator
+ * winding: sensor frozen"); `None`: no badge, every family watched and no sensor blinded.
+ */
+badge: string | null, 
+/**
+ * Every sentence of the detail: what it is not watched on, what it is watched on when that
+ * is only the power curve and pitch, then each sensor fault.
+ */
+lines: Array<string>, };
+
+/**
  * What a fleet row says, in one language: the text the UI shows and the work list writes.
  */
 export type FleetItemText = { 
@@ -223,9 +303,14 @@ category: string,
  */
 not_scored: string | null, 
 /**
- * The drivers as sentences, main driver first.
+ * The drivers as sentences, main driver first; a high or critical row always has one
+ * ([`reasons_in_words`]).
  */
 drivers: Array<string>, 
+/**
+ * The data-quality badge and the lines behind it.
+ */
+data_quality: DataQualityText, 
 /**
  * Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
  */
@@ -301,7 +386,11 @@ last_data: string | null,
 /**
  * The run the row comes from (row id in `runs`).
  */
-run_id: number, };
+run_id: number, 
+/**
+ * What the prediction could and could not watch, and the sensor faults in its window.
+ */
+data_quality: DataQuality, };
 
 /**
  * The fleet view as the UI receives it: rows already phrased.
@@ -404,6 +493,10 @@ ttf_days: number | null,
  */
 ttf_censored: boolean, 
 /**
+ * What it could and could not watch, and the sensor faults in its window.
+ */
+data_quality: DataQuality, 
+/**
  * Feature name → value (`null` for NaN), in model order.
  */
 features: Record<string, number | null>, };
@@ -494,7 +587,16 @@ days: string | null,
 /**
  * The drivers, in the order of `drivers`.
  */
-drivers: Array<DriverText>, };
+drivers: Array<DriverText>, 
+/**
+ * Why a high or critical prediction without driver is high (the core's rule); `None`
+ * otherwise.
+ */
+unexplained: string | null, 
+/**
+ * What the prediction could not watch and the sensor faults in its window.
+ */
+data_quality: DataQualityText, };
 
 /**
  * A turbine's detail as the UI receives it.
@@ -625,7 +727,7 @@ export type Status = "ok" | "degraded" | "error";
 export type Check = { 
 /**
  * `database`, `models`, `onnx_runtime`, `schedule`, `last_run`, `errors_24h`,
- * `freshness` or `inbox`.
+ * `freshness`, `inbox` or `sensor_faults`.
  */
 name: string, 
 /**
@@ -658,7 +760,7 @@ app_version: string,
  */
 model_version: string | null, 
 /**
- * The eight checks, in the order of the table above.
+ * The nine checks, in the order of the table above.
  */
 checks: Array<Check>, 
 /**

@@ -105,8 +105,22 @@ export function renderDetail(ctx: Ctx, d: TurbinePage): HTMLElement {
       h("h3", {}, t(lang, "drivers")),
       d.drivers.length
         ? h("ul", { class: "drivers", "data-testid": "drivers" }, d.drivers.map((x, k) => driverItem(ctx, x, d.text.drivers[k])))
-        : h("p", { "data-testid": "drivers", class: "muted" }, p && !p.scored ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : t(lang, "noDrivers")),
+        : h(
+            "p",
+            { "data-testid": "drivers", class: d.text.unexplained ? "" : "muted" },
+            p && !p.scored ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : (d.text.unexplained ?? t(lang, "noDrivers")),
+          ),
     ),
+    p
+      ? h(
+          "section",
+          { class: "card data-quality-card", "data-testid": "data-quality" },
+          h("h3", {}, t(lang, "dataQuality")),
+          d.text.data_quality.lines.length
+            ? h("ul", { class: "data-quality" }, d.text.data_quality.lines.map((line) => h("li", {}, line)))
+            : h("p", { class: "muted" }, t(lang, "dataQualityOk")),
+        )
+      : null,
     riskFig,
     sigFig,
   );

@@ -122,7 +122,19 @@ function row(ctx: Ctx, i: FleetRow, rank: number): HTMLTableRowElement {
       },
     },
     h("td", { class: "num rank" }, rank),
-    h("th", { scope: "row", class: "turbine-id" }, i.turbine_id, h("span", { class: "site" }, i.site)),
+    h(
+      "th",
+      { scope: "row", class: "turbine-id" },
+      i.turbine_id,
+      h("span", { class: "site" }, i.site),
+      i.text.data_quality.badge
+        ? h(
+            "span",
+            { class: "dq-badge", "data-testid": "data-quality-badge", title: i.text.data_quality.badge, "aria-label": `${t(ctx.lang, "dataQuality")}: ${i.text.data_quality.badge}` },
+            `⚠ ${t(ctx.lang, "dataQualityBadge")}`,
+          )
+        : null,
+    ),
     h("td", {}, badge(i.text.category, i.category)),
     h("td", { class: "num", "data-testid": "risk-score" }, formatScore(i.risk_score, ctx.locale)),
     h("td", { class: "num" }, formatPercent(i.p_fail_7d, ctx.locale)),

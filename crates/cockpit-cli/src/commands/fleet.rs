@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use cockpit_core::features;
+use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
 
@@ -75,11 +76,16 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
             Some(_) if i.ttf_censored => format!("> {:.0}", features::HORIZON_DAYS),
             v => fmt_opt(v, 1),
         };
-        let driver = match (&i.not_scored_reason, i.drivers.first()) {
+        let text = i.text(Lang::En);
+        let mut driver = match (&i.not_scored_reason, i.drivers.first()) {
             (Some(r), _) => format!("not scored: {r}"),
             (None, Some(d)) => d.describe(),
-            (None, None) => "-".into(),
+            // A high prediction with no driver says why in words (the core's rule).
+            (None, None) => text.drivers.first().cloned().unwrap_or_else(|| "-".into()),
         };
+        if let Some(badge) = &text.data_quality.badge {
+            driver.push_str(&format!(" [data: {badge}]"));
+        }
         println!(
             "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
             i.turbine_id,

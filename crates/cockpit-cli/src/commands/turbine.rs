@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use clap::Args;
 use cockpit_core::features;
 use cockpit_core::journal;
+use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
-use cockpit_core::runs::queries;
+use cockpit_core::runs::{queries, reasons_in_words};
 
 use super::common::{fmt_opt, open_store};
 use super::CliError;
@@ -87,6 +88,16 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
     }
     for dr in &d.drivers {
         println!("  driver: {}", dr.describe());
+    }
+    if let Some(p) = &d.prediction {
+        if d.drivers.is_empty() {
+            for reason in reasons_in_words(p.category, &[], &p.data_quality, Lang::En) {
+                println!("  reason: {reason}");
+            }
+        }
+        for line in p.data_quality.text(Lang::En).lines {
+            println!("  data: {line}");
+        }
     }
     println!("Risk history ({} runs):", d.history.len());
     for h in d.history.iter().rev().take(15) {

@@ -14,6 +14,7 @@ use super::draw::{
 use super::ChartError;
 use crate::features::KEY_SIGNALS;
 use crate::lang::{format_number, signal_label, Lang};
+use crate::quality::{self, Fault, FaultKind, Rules};
 use crate::runs::drivers::Basis;
 use crate::runs::queries;
 use crate::runs::Driver;
@@ -42,9 +43,22 @@ pub fn driver_signal(indicator: &str) -> Option<&'static str> {
 /// Signals shown for a turbine: those of its drivers (most important first), else the main
 /// temperatures and the vibration.
 pub fn signals_for(drivers: &[Driver]) -> Vec<&'static str> {
+    signals_with_faults(drivers, &[])
+}
+
+/// Signals shown for a turbine: those of its drivers, then those of its faulty sensors
+/// (`faulty`: canonical columns), else the main temperatures and the vibration.
+pub fn signals_with_faults(drivers: &[Driver], faulty: &[&str]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for d in drivers {
         if let Some(c) = driver_signal(&d.indicator) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    for f in faulty {
+        if let Some(c) = SIGNALS.iter().find(|s| s.name == *f).map(|s| s.name) {
             if !out.contains(&c) {
                 out.push(c);
             }
@@ -103,7 +117,14 @@ pub fn signal_series(
 pub fn signals_chart(store: &Store, turbine_id: &str, lang: Lang) -> Result<String, ChartError> {
     let detail = queries::turbine(store, turbine_id)?;
     let key = turbine_key(store, turbine_id)?.unwrap_or(-1);
-    let columns = signals_for(&detail.drivers);
+    let faulty: Vec<&str> = detail
+        .prediction
+        .iter()
+        .flat_map(|p| &p.data_quality.faults)
+        .filter(|f| f.kind.blinds())
+        .filter_map(|f| f.signal.as_deref())
+        .collect();
+    let columns = signals_with_faults(&detail.drivers, &faulty);
     let last: Option<i64> = store.conn().query_row(
         "SELECT max(ts) FROM readings WHERE turbine = ?1",
         [key],
@@ -136,9 +157,43 @@ pub fn signals_chart(store: &Store, turbine_id: &str, lang: Lang) -> Result<Stri
             column: c,
             points: data,
             normal: reference,
+            faults: signal_faults(store, key, c, from, to)?,
         });
     }
     render_signals(&series, from, to, lang)
+}
+
+/// The sensor faults of a signal over `[from, to)`, found on its 10-minute records by the same
+/// rules as the features (`quality`).
+fn signal_faults(
+    store: &Store,
+    key: i64,
+    column: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Fault>, ChartError> {
+    let Some(signal) = SIGNALS.iter().find(|s| s.name == column) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT ts, {c}, power_kw FROM readings WHERE turbine = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
+        c = signal.name
+    );
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let mut rows = stmt.query([key, from, to])?;
+    let (mut ts, mut values, mut running) = (Vec::new(), Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        ts.push(r.get::<_, i64>(0)?);
+        values.push(r.get::<_, Option<f64>>(1)?.map_or(f32::NAN, |v| v as f32));
+        running.push(r.get::<_, Option<f64>>(2)?.is_some_and(|p| p > 0.0));
+    }
+    Ok(quality::signal_faults(
+        column,
+        &ts,
+        &values,
+        &running,
+        &Rules::from_env(),
+    ))
 }
 
 /// One panel of the signals chart.
@@ -151,6 +206,9 @@ pub struct SignalSeries<'a> {
     /// Normal value over the last 24 hours, if known, and what it is normal for (the driver's
     /// basis: this load, the site's other turbines, the turbine's usual level).
     pub normal: Option<(f64, Basis)>,
+    /// Its sensor faults over the period: shaded, frozen and out-of-physics stretches with
+    /// their phrase.
+    pub faults: Vec<Fault>,
 }
 
 /// Draws signal panels.
@@ -229,6 +287,38 @@ fn draw_signal_panel(
             style,
         ))?;
         return Ok(());
+    }
+    // Faulty stretches, shaded under the trace; the lasting ones carry their phrase.
+    let shade = RGBColor(0xef, 0x6c, 0x00);
+    let (y_lo, y_hi) = (lo - pad, hi + pad);
+    let mut labelled = 0;
+    for f in &series.faults {
+        // At least an hour wide, so a single spiking record still shows.
+        let (a, b) = (f.start.max(from), (f.end + 600).max(f.start + 3600).min(to));
+        if b <= a {
+            continue;
+        }
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(to_days(a), y_lo), (to_days(b), y_hi)],
+            shade
+                .mix(if f.kind == FaultKind::Spike {
+                    0.25
+                } else {
+                    0.15
+                })
+                .filled(),
+        )))?;
+        if f.kind.blinds() {
+            chart.plotting_area().draw(&Text::new(
+                f.phrase(lang),
+                (
+                    to_days(a),
+                    y_hi - (y_hi - y_lo) * (0.02 + 0.1 * labelled as f64),
+                ),
+                text_style(12, shade).pos(Pos::new(HPos::Left, VPos::Top)),
+            ))?;
+            labelled += 1;
+        }
     }
     // Hourly means, broken over gaps longer than 3 hours (no made-up values in a data gap).
     let mut segment: Vec<(f64, f64)> = Vec::new();
@@ -312,11 +402,13 @@ mod tests {
                     column: "gearbox_oil_temp_c",
                     points: data,
                     normal: Some((51.0, Basis::Load)),
+                    faults: vec![],
                 },
                 SignalSeries {
                     column: "vibration_mm_s",
                     points: vec![],
                     normal: None,
+                    faults: vec![],
                 },
             ],
             t0,
@@ -332,6 +424,7 @@ mod tests {
                 column: "gearbox_oil_temp_c",
                 points: (0..48).map(|h| (t0 + h * 3600, 55.0)).collect(),
                 normal: Some((50.7, Basis::Own)),
+                faults: vec![],
             }],
             t0,
             t0 + 2 * DAY,
@@ -339,5 +432,46 @@ mod tests {
         )
         .unwrap();
         assert!(own.contains("son niveau habituel : 50,7"), "{own}");
+    }
+
+    #[test]
+    fn a_frozen_stretch_is_shaded_with_its_phrase() {
+        let t0 = 1_795_219_200; // 2026-11-21T00:00Z
+        let frozen = Fault {
+            signal: Some("generator_winding_temp_c".into()),
+            kind: FaultKind::Frozen,
+            start: t0,
+            end: t0 + 5 * DAY,
+        };
+        let panel = |faults: Vec<Fault>, lang| {
+            render_signals(
+                &[SignalSeries {
+                    column: "generator_winding_temp_c",
+                    points: (0..14 * 24)
+                        .map(|h| (t0 - 4 * DAY + h * 3600, 80.0))
+                        .collect(),
+                    normal: None,
+                    faults,
+                }],
+                t0 - 4 * DAY,
+                t0 + 10 * DAY,
+                lang,
+            )
+            .unwrap()
+        };
+        let plain = panel(vec![], Lang::En);
+        let en = panel(vec![frozen.clone()], Lang::En);
+        let fr = panel(vec![frozen], Lang::Fr);
+        assert!(en.contains("generator winding temperature sensor frozen Nov 21–26"));
+        assert!(fr.contains("capteur température bobinage génératrice figé du 21 au 26 nov."));
+        // The shade: one more filled rectangle in the fault's colour.
+        let shades = |svg: &str| svg.matches("#EF6C00").count();
+        assert_eq!(shades(&plain), 0);
+        assert!(shades(&en) >= 1, "{en}");
+        // A faulty sensor is charted even when it drives nothing.
+        assert_eq!(
+            signals_with_faults(&[], &["generator_winding_temp_c"])[0],
+            "generator_winding_temp_c"
+        );
     }
 }

@@ -13,11 +13,11 @@
 //! | file | owns |
 //! |---|---|
 //! | `catalogue` | the feature names in model order ([`feature_names`], [`KEY_SIGNALS`], [`stat`]) and the windows |
-//! | `series` | the records of each turbine loaded from the database, and its load average |
+//! | `series` | the records of each turbine loaded from the database with their sensor faults masked (`quality`), and its load average |
 //! | `fleet` | the fleet laws: healthy temperature law of each key signal, power and pitch curves |
 //! | `stats` | statistics helpers: running accumulator (mean, max, spread, slope), median |
 //! | `turbine` | the features of one turbine at a snapshot time |
-//! | `snapshot` | every turbine at a time, with the site and own deviations; [`History`], [`compute_at`] |
+//! | `snapshot` | every turbine at a time, with the site and own deviations and what it could be watched on ([`TurbineWatch`]); [`History`], [`compute_at`] |
 //! | `export` | the training table with its labels ([`export_training_table`]), [`parse_interval`] |
 //! | `error` | [`FeatureError`] |
 
@@ -37,4 +37,4 @@ pub use export::{
     HORIZON_DAYS,
 };
 pub use series::TurbineInfo;
-pub use snapshot::{compute_at, data_watermark, FeatureMatrix, History};
+pub use snapshot::{compute_at, data_watermark, FeatureMatrix, History, TurbineWatch};

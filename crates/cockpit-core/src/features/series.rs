@@ -4,6 +4,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::quality::{self, Fault, Rules};
 use crate::schema::{Status, RECORD_SECONDS};
 use crate::store::Store;
 
@@ -24,6 +25,17 @@ pub(super) const C_AMBIENT: usize = 3;
 pub(super) const C_KEY0: usize = 4;
 /// Columns loaded per turbine.
 pub(super) const N_COLS: usize = C_KEY0 + KEY_SIGNALS.len();
+
+/// The canonical column of each loaded column.
+pub(super) fn column_name(c: usize) -> &'static str {
+    match c {
+        C_WIND => "wind_speed_ms",
+        C_POWER => "power_kw",
+        C_PITCH => "pitch_deg",
+        C_AMBIENT => "ambient_temp_c",
+        _ => KEY_SIGNALS[c - C_KEY0].1,
+    }
+}
 
 /// A turbine's identity, as carried by every feature row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +62,8 @@ pub(super) struct Series {
     pub(super) status: Vec<i8>,
     /// Exponential average of the normalised load (thermal memory), NaN where unknown.
     pub(super) load: Vec<f32>,
+    /// The sensor faults found over the loaded span (their values are masked in `cols`).
+    pub(super) faults: Vec<Fault>,
 }
 
 impl Series {
@@ -133,6 +147,7 @@ fn read_series(
         key_cols.join(", ")
     );
     let mut stmt = conn.prepare(&sql)?;
+    let rules = Rules::from_env();
     let mut out = Vec::with_capacity(infos.len());
     for info in infos {
         let mut s = Series {
@@ -141,6 +156,7 @@ fn read_series(
             cols: std::array::from_fn(|_| Vec::new()),
             status: Vec::new(),
             load: Vec::new(),
+            faults: Vec::new(),
         };
         let mut rows = stmt.query(params![s.info.key, from, to])?;
         while let Some(r) = rows.next()? {
@@ -154,10 +170,25 @@ fn read_series(
             s.status
                 .push(r.get::<_, Option<i64>>(N_COLS + 1)?.map_or(-1, |v| v as i8));
         }
+        mask_faults(&mut s, &rules);
         s.load = load_average(&s);
         out.push(s);
     }
     Ok(out)
+}
+
+/// Finds the sensor faults of every loaded column and masks them: the one place records enter
+/// the features, so a frozen, spiking or implausible value counts as missing everywhere.
+pub(super) fn mask_faults(s: &mut Series, rules: &Rules) {
+    let running: Vec<bool> = s.cols[C_POWER].iter().map(|p| *p > 0.0).collect();
+    let mut faults = quality::gaps(&s.ts, rules);
+    for (c, col) in s.cols.iter_mut().enumerate() {
+        let found = quality::signal_faults(column_name(c), &s.ts, col, &running, rules);
+        quality::mask(&s.ts, col, &found);
+        faults.extend(found);
+    }
+    faults.sort_by_key(|f| (f.start, f.kind));
+    s.faults = faults;
 }
 
 /// Exponential average of `power / rated` with time constant [`LOAD_TAU_SECONDS`]; restarts

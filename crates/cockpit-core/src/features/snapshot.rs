@@ -1,12 +1,15 @@
 //! Snapshots: the features of every turbine at a time, with the site and own deviations that need
 //! the whole site; [`History`] loads the records once for many snapshots.
 
+use crate::quality::{Fault, Watch};
 use crate::schema::RECORD_SECONDS;
 use crate::store::Store;
 
 use super::catalogue::{BASELINE_DAYS, DAYS, WINDOW_LONG};
 use super::fleet::fleet_refs;
-use super::series::{load_series, Series, TurbineInfo};
+use super::series::{
+    column_name, load_series, Series, TurbineInfo, C_KEY0, C_PITCH, C_POWER, C_WIND,
+};
 use super::stats::median64;
 use super::turbine::{turbine_features, DailyResiduals};
 use super::{stat, FeatureError, KEY_SIGNALS, SIGNAL_STATS};
@@ -64,6 +67,59 @@ pub struct FeatureMatrix {
     pub turbines: Vec<TurbineInfo>,
     /// One row per turbine, [`N_FEATURES`] values each.
     pub rows: Vec<Vec<f32>>,
+    /// What each turbine could be watched on over the long window, in row order.
+    pub watch: Vec<TurbineWatch>,
+}
+
+/// What a turbine could be watched on over the 7 days before a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurbineWatch {
+    /// Each key signal family, in [`KEY_SIGNALS`] order.
+    pub families: Vec<Watch>,
+    /// Power and wind were both reported: the power curve is watched.
+    pub power_curve: bool,
+    /// The pitch angle was reported.
+    pub pitch: bool,
+    /// The sensor faults that overlap the window, oldest first.
+    pub faults: Vec<Fault>,
+}
+
+impl TurbineWatch {
+    /// Whether the turbine can be watched on anything: a key signal family or its power curve.
+    pub fn anything(&self) -> bool {
+        self.power_curve || self.families.contains(&Watch::Watched)
+    }
+}
+
+/// What `s` could be watched on over `[t - 7 days, t)`.
+fn watch_of(s: &Series, t: i64) -> TurbineWatch {
+    let (lo, hi) = (s.index_at(t - WINDOW_LONG), s.index_at(t));
+    let present = |c: usize| s.cols[c][lo..hi].iter().any(|v| !v.is_nan());
+    let faults: Vec<Fault> = s
+        .faults
+        .iter()
+        .filter(|f| f.overlaps(t - WINDOW_LONG, t))
+        .cloned()
+        .collect();
+    let families = (0..KEY_SIGNALS.len())
+        .map(|k| {
+            let column = column_name(C_KEY0 + k);
+            let blind = faults
+                .iter()
+                .find(|f| f.kind.blinds() && f.signal.as_deref() == Some(column));
+            match blind {
+                Some(f) => Watch::Faulty(f.kind),
+                None if present(C_KEY0 + k) => Watch::Watched,
+                None => Watch::Absent,
+            }
+        })
+        .collect();
+    TurbineWatch {
+        families,
+        power_curve: present(C_POWER) && present(C_WIND),
+        pitch: present(C_PITCH),
+        faults,
+    }
 }
 
 /// The records of every turbine over a span, loaded once, from which snapshots at any time
@@ -91,6 +147,7 @@ impl History {
             at: t,
             turbines: self.turbines(),
             rows: snapshot(&self.series, t),
+            watch: self.series.iter().map(|s| watch_of(s, t)).collect(),
         }
     }
 
@@ -143,6 +200,7 @@ mod tests {
                     cols: std::array::from_fn(|_| Vec::new()),
                     status: Vec::new(),
                     load: Vec::new(),
+                    faults: Vec::new(),
                 };
                 for i in 0..records {
                     let ts = t0 + i as i64 * RECORD_SECONDS;

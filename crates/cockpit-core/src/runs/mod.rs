@@ -8,6 +8,7 @@
 //! | `mod.rs` | the run itself: evaluate, commit, the single-flight lock, the run record |
 //! | `drivers` | the indicators that push a turbine's risk up, and their sentences |
 //! | `reasons` | why a turbine was not scored, stored in English and phrased in either language |
+//! | `watch` | what a prediction could and could not watch ([`DataQuality`]), and no high without a reason ([`reasons_in_words`]) |
 //! | `queries` | the read side: journal, fleet ranking and search, turbine detail |
 //! | `backtest` | replaying past days to measure the models (nothing written) |
 //! | `replay` | replaying past days as committed daily runs, with what they said (episodes, shares) |
@@ -21,6 +22,7 @@ pub mod drivers;
 pub mod queries;
 mod reasons;
 pub mod replay;
+mod watch;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -41,6 +43,7 @@ use crate::store::{Store, StoreError};
 
 pub use drivers::Driver;
 pub use reasons::{NotScoredReason, NOT_SCORED_ENGLISH};
+pub use watch::{reasons_in_words, DataQuality, DataQualityText, Unwatched, WATCH_ENGLISH};
 
 /// Share of the last 24 hours' records a turbine needs to be scored.
 pub const MIN_COVERAGE_24H: f32 = 0.5;
@@ -203,6 +206,8 @@ pub struct TurbineOutcome {
     /// Time of its latest SCADA record before the scoring time (Unix seconds); `None` if it
     /// has none.
     pub last_record: Option<i64>,
+    /// What it could and could not watch over the 7 days before the scoring time.
+    pub data_quality: DataQuality,
     /// The feature row it was evaluated on (NaN where a feature could not be computed); not
     /// serialised.
     #[serde(skip)]
@@ -264,8 +269,44 @@ fn repairs_at(store: &Store, t: i64) -> Result<HashMap<i64, (i64, String)>, RunE
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Scores a feature matrix: models, policy, drivers. Turbines without enough recent data, or
-/// under repair, get a "not scored" outcome with the reason.
+/// Why a turbine is not scored, in this order: under repair (`repair`: failure time and
+/// component), too few records in the last 24 hours (`coverage`, with its `last` record before
+/// `at`), nothing to watch (no key signal family and no power curve in `watch`); `None`: score it.
+fn why_not_scored(
+    repair: Option<&(i64, String)>,
+    coverage: f32,
+    last: Option<i64>,
+    at: i64,
+    watch: Option<&features::TurbineWatch>,
+) -> Option<NotScoredReason> {
+    if let Some((since, component)) = repair {
+        return Some(NotScoredReason::UnderRepair {
+            since: schema::format_timestamp(*since),
+            component: component.clone(),
+        });
+    }
+    if coverage.is_nan() || coverage < MIN_COVERAGE_24H {
+        return Some(match last {
+            None => NotScoredReason::NoRecord,
+            Some(l) if at - l > 86_400 => NotScoredReason::NoRecentRecord {
+                last: schema::format_timestamp(l),
+            },
+            Some(_) => NotScoredReason::LowCoverage {
+                present: format!("{:.0}", coverage * 100.0),
+                needed: format!("{:.0}", MIN_COVERAGE_24H * 100.0),
+            },
+        });
+    }
+    if watch.is_some_and(|w| !w.anything()) {
+        return Some(NotScoredReason::NothingToWatch);
+    }
+    None
+}
+
+/// Scores a feature matrix: models, policy, drivers. Turbines without enough recent data, under
+/// repair, or with nothing to watch (no key signal family and no power curve) get a "not
+/// scored" outcome with the reason. A family the turbine could not watch (absent, or blinded by
+/// a sensor fault) gives no driver.
 pub fn evaluate(
     store: &Store,
     models: &mut ModelSet,
@@ -280,25 +321,13 @@ pub fn evaluate(
     let mut to_score: Vec<usize> = Vec::new();
     for (i, (t, row)) in matrix.turbines.iter().zip(&matrix.rows).enumerate() {
         let last = last_records.get(i).copied().flatten();
-        let reason = if let Some((since, component)) = repairs.get(&t.key) {
-            Some(NotScoredReason::UnderRepair {
-                since: schema::format_timestamp(*since),
-                component: component.clone(),
-            })
-        } else if row[coverage].is_nan() || row[coverage] < MIN_COVERAGE_24H {
-            Some(match last {
-                None => NotScoredReason::NoRecord,
-                Some(l) if matrix.at - l > 86_400 => NotScoredReason::NoRecentRecord {
-                    last: schema::format_timestamp(l),
-                },
-                Some(_) => NotScoredReason::LowCoverage {
-                    present: format!("{:.0}", row[coverage] * 100.0),
-                    needed: format!("{:.0}", MIN_COVERAGE_24H * 100.0),
-                },
-            })
-        } else {
-            None
-        }
+        let reason = why_not_scored(
+            repairs.get(&t.key),
+            row[coverage],
+            last,
+            matrix.at,
+            matrix.watch.get(i),
+        )
         .map(|r| r.phrase(Lang::En));
         if reason.is_none() {
             to_score.push(i);
@@ -314,6 +343,7 @@ pub fn evaluate(
             category: None,
             drivers: Vec::new(),
             last_record: last,
+            data_quality: matrix.watch.get(i).map(DataQuality::of).unwrap_or_default(),
             features: row.clone(),
         });
     }
@@ -357,6 +387,9 @@ pub fn evaluate(
             &perturbed_p[j * n_groups..(j + 1) * n_groups],
             &fleet_ref,
         );
+        // A frozen, recovering or absent sensor never drives the risk.
+        let quality = &o.data_quality;
+        o.drivers.retain(|d| quality.watches(&d.indicator));
     }
     Ok(outcomes)
 }
@@ -492,14 +525,15 @@ pub fn commit_run(
     let run = tx.last_insert_rowid();
     {
         let mut pred = tx.prepare_cached(
-            "INSERT INTO predictions (turbine, run, scored, reason, p_fail_7d, ttf_days, risk_score, category, drivers, last_record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO predictions (turbine, run, scored, reason, p_fail_7d, ttf_days, risk_score, category, drivers, last_record, data_quality)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         let mut feats = tx.prepare_cached(
             "INSERT INTO prediction_features (run, turbine, features) VALUES (?1, ?2, ?3)",
         )?;
         for o in outcomes {
             let drivers = serde_json::to_string(&o.drivers).unwrap_or_else(|_| "[]".into());
+            let quality = serde_json::to_string(&o.data_quality).ok();
             pred.execute(params![
                 o.turbine_key,
                 run,
@@ -510,7 +544,8 @@ pub fn commit_run(
                 o.risk_score,
                 o.category.map(Category::as_str),
                 drivers,
-                o.last_record
+                o.last_record,
+                quality
             ])?;
             let blob: Vec<u8> = o.features.iter().flat_map(|v| v.to_le_bytes()).collect();
             feats.execute(params![run, o.turbine_key, blob])?;
@@ -609,5 +644,63 @@ mod repair_tests {
             "T01 produces again at 4000: its repair is over"
         );
         assert_eq!(at(6000), vec![], "T06 is back in service at 5000");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::TurbineWatch;
+    use crate::quality::Watch;
+
+    fn watch(families: Watch, power_curve: bool, pitch: bool) -> TurbineWatch {
+        TurbineWatch {
+            families: vec![families; features::KEY_SIGNALS.len()],
+            power_curve,
+            pitch,
+            faults: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn too_little_to_watch_is_not_scored_but_power_and_pitch_is_enough() {
+        let at = 1_790_000_000;
+        let last = Some(at - 600);
+        // No temperature, no vibration, no power curve: not scored, with that reason.
+        let blind = watch(Watch::Absent, false, true);
+        let reason = why_not_scored(None, 1.0, last, at, Some(&blind));
+        assert_eq!(reason, Some(NotScoredReason::NothingToWatch));
+        let stored = reason.map(|r| r.phrase(Lang::En)).unwrap_or_default();
+        assert!(stored.starts_with("nothing to watch"), "{stored}");
+        assert_eq!(
+            NotScoredReason::parse(&stored),
+            NotScoredReason::NothingToWatch
+        );
+        // Every family frozen is as blind as every family absent.
+        let frozen = watch(
+            Watch::Faulty(crate::quality::FaultKind::Frozen),
+            false,
+            false,
+        );
+        assert_eq!(
+            why_not_scored(None, 1.0, last, at, Some(&frozen)),
+            Some(NotScoredReason::NothingToWatch)
+        );
+        // ENGIE's 7-signal export: power and pitch only — scored.
+        let power_and_pitch = watch(Watch::Absent, true, true);
+        assert_eq!(
+            why_not_scored(None, 1.0, last, at, Some(&power_and_pitch)),
+            None
+        );
+        // Under repair and low coverage come first, as before.
+        let repair = (at - 86_400, "gearbox".to_string());
+        assert!(matches!(
+            why_not_scored(Some(&repair), 1.0, last, at, Some(&blind)),
+            Some(NotScoredReason::UnderRepair { .. })
+        ));
+        assert!(matches!(
+            why_not_scored(None, 0.2, last, at, Some(&blind)),
+            Some(NotScoredReason::LowCoverage { .. })
+        ));
     }
 }

@@ -28,6 +28,8 @@ pub enum NotScoredReason {
         /// Percent needed.
         needed: String,
     },
+    /// Nothing to watch: no key signal family (temperatures, vibration) and no power curve.
+    NothingToWatch,
     /// A sentence this version does not know, shown as it is.
     Other(String),
 }
@@ -37,8 +39,13 @@ pub const NOT_SCORED_ENGLISH: &[&str] = &[
     "under repair since",
     "no SCADA record",
     "of the last 24 h of records present",
+    "nothing to watch",
     "not scored",
 ];
+
+/// The English sentence of [`NotScoredReason::NothingToWatch`].
+const NOTHING_TO_WATCH_EN: &str =
+    "nothing to watch: no temperature, no vibration and no power curve in the last 7 days";
 
 impl NotScoredReason {
     /// Reads a stored reason (the English sentence written by the run).
@@ -56,6 +63,9 @@ impl NotScoredReason {
         }
         if t == "no SCADA record before this time" {
             return NotScoredReason::NoRecord;
+        }
+        if t == NOTHING_TO_WATCH_EN {
+            return NotScoredReason::NothingToWatch;
         }
         if let Some(last) = t
             .strip_prefix("no SCADA record in the last 24 h (last record ")
@@ -109,6 +119,9 @@ impl NotScoredReason {
             (LowCoverage { present, needed }, Lang::Fr) => format!(
                 "seulement {present} % des enregistrements des dernières 24 h présents (au moins {needed} % nécessaires)"
             ),
+            (NothingToWatch, _) => lang
+                .pick(NOTHING_TO_WATCH_EN, "rien à surveiller : ni température, ni vibration, ni courbe de puissance dans les 7 derniers jours")
+                .into(),
             (Other(t), _) => t.clone(),
         }
     }
@@ -126,6 +139,7 @@ mod tests {
                 component: "gearbox".into(),
             },
             NotScoredReason::NoRecord,
+            NotScoredReason::NothingToWatch,
             NotScoredReason::NoRecentRecord {
                 last: "2026-11-25T10:00:00Z".into(),
             },

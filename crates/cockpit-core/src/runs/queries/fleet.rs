@@ -4,10 +4,10 @@ use serde::Serialize;
 
 use super::super::{CategoryCounts, Driver, RunRecord};
 use super::latest_run;
-use super::{parse_drivers, ts, QueryError, TTF_HORIZON};
+use super::{parse_drivers, parse_quality, ts, QueryError, TTF_HORIZON};
 use crate::lang::{category_text, days_to_failure, Lang};
 use crate::risk::Category;
-use crate::runs::NotScoredReason;
+use crate::runs::{reasons_in_words, DataQuality, DataQualityText, NotScoredReason};
 use crate::store::Store;
 
 /// Sort order of the fleet view.
@@ -84,6 +84,8 @@ pub struct FleetItem {
     pub last_data: Option<String>,
     /// The run the row comes from (row id in `runs`).
     pub run_id: i64,
+    /// What the prediction could and could not watch, and the sensor faults in its window.
+    pub data_quality: DataQuality,
 }
 
 /// The fleet view: the latest run's predictions with its filters applied.
@@ -102,7 +104,7 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
     let run = latest_run(store)?.ok_or(QueryError::NoRun)?;
     let mut stmt = store.conn().prepare_cached(
         "SELECT t.turbine_id, t.site, t.model, p.scored, p.reason, p.risk_score, p.category,
-                p.p_fail_7d, p.ttf_days, p.drivers, p.last_record
+                p.p_fail_7d, p.ttf_days, p.drivers, p.last_record, p.data_quality
          FROM predictions p JOIN turbines t ON t.id = p.turbine
          WHERE p.run = ?1",
     )?;
@@ -126,6 +128,7 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
             scored_at: scored_at.clone(),
             last_data: ts(r.get(10)?),
             run_id: run.id,
+            data_quality: parse_quality(r.get(11)?),
         })
     })?;
     let mut items: Vec<FleetItem> = rows.collect::<Result<_, _>>()?;
@@ -169,8 +172,11 @@ pub struct FleetItemText {
     pub category: String,
     /// Why the turbine was not scored, when it was not.
     pub not_scored: Option<String>,
-    /// The drivers as sentences, main driver first.
+    /// The drivers as sentences, main driver first; a high or critical row always has one
+    /// ([`reasons_in_words`]).
     pub drivers: Vec<String>,
+    /// The data-quality badge and the lines behind it.
+    pub data_quality: DataQualityText,
     /// Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
     pub days: Option<String>,
     /// Everything a search matches in this row, lower case, one term a line (see
@@ -187,7 +193,8 @@ impl FleetItem {
                 .not_scored_reason
                 .as_deref()
                 .map(|r| NotScoredReason::phrase_stored(r, lang)),
-            drivers: self.drivers.iter().map(|d| d.phrase(lang)).collect(),
+            drivers: reasons_in_words(self.category, &self.drivers, &self.data_quality, lang),
+            data_quality: self.data_quality.text(lang),
             days: days_to_failure(self.ttf_days, self.ttf_censored, TTF_HORIZON, lang),
             search: search_text(self),
         }

@@ -19,7 +19,7 @@ pub use turbine::*;
 
 use rusqlite::Row;
 
-use super::{CategoryCounts, Driver, RunError, RunRecord};
+use super::{CategoryCounts, DataQuality, Driver, RunError, RunRecord};
 use crate::schema;
 
 /// Horizon of the regressor, for "> N days": estimates within half a day of it are censored.
@@ -82,6 +82,12 @@ fn run_from_row(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
 }
 
 fn parse_drivers(text: Option<String>) -> Vec<Driver> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// A stored data-quality summary; everything watched for predictions made before it was stored.
+fn parse_quality(text: Option<String>) -> DataQuality {
     text.and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default()
 }

@@ -28,6 +28,7 @@ fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> F
             })
             .collect(),
         scored_at: String::new(),
+        data_quality: DataQuality::default(),
         last_data: None,
         run_id: 1,
     }

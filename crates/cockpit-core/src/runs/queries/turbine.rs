@@ -5,10 +5,11 @@ use serde::Serialize;
 
 use super::super::Driver;
 use super::latest_run;
-use super::{parse_drivers, ts, QueryError, TTF_HORIZON};
+use super::{parse_drivers, parse_quality, ts, QueryError, TTF_HORIZON};
 use crate::features::feature_names;
 use crate::lang::{days_to_failure, Lang};
 use crate::risk::Category;
+use crate::runs::DataQuality;
 use crate::schema::{self, SIGNALS};
 use crate::store::Store;
 
@@ -75,6 +76,8 @@ pub struct LatestPrediction {
     pub ttf_days: Option<f64>,
     /// The days-to-failure estimate is at the model's horizon: show "> N days".
     pub ttf_censored: bool,
+    /// What it could and could not watch, and the sensor faults in its window.
+    pub data_quality: DataQuality,
     /// Feature name → value (`null` for NaN), in model order.
     #[cfg_attr(feature = "ts", ts(type = "Record<string, number | null>"))]
     pub features: serde_json::Map<String, serde_json::Value>,
@@ -153,7 +156,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
     if let Some(run) = latest {
         let row = conn
             .query_row(
-                "SELECT p.scored, p.reason, p.risk_score, p.category, p.p_fail_7d, p.ttf_days, p.drivers, f.features
+                "SELECT p.scored, p.reason, p.risk_score, p.category, p.p_fail_7d, p.ttf_days, p.drivers, f.features, p.data_quality
                  FROM predictions p LEFT JOIN prediction_features f ON f.run = p.run AND f.turbine = p.turbine
                  WHERE p.turbine = ?1 AND p.run = ?2",
                 params![key, run.id],
@@ -167,11 +170,12 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
                         r.get::<_, Option<f64>>(5)?,
                         r.get::<_, Option<String>>(6)?,
                         r.get::<_, Option<Vec<u8>>>(7)?,
+                        r.get::<_, Option<String>>(8)?,
                     ))
                 },
             )
             .optional()?;
-        if let Some((scored, reason, score, cat, p, ttf, drv, blob)) = row {
+        if let Some((scored, reason, score, cat, p, ttf, drv, blob, quality)) = row {
             drivers = parse_drivers(drv);
             let mut features = serde_json::Map::new();
             if let Some(blob) = blob {
@@ -190,6 +194,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
                 p_fail_7d: p,
                 ttf_days: ttf,
                 ttf_censored: ttf.is_some_and(|d| d >= TTF_HORIZON - 0.5),
+                data_quality: parse_quality(quality),
                 features,
             });
         }

@@ -1,6 +1,6 @@
 //! The health report: is the cockpit working, and if not, what to do.
 //!
-//! Eight checks, each `ok`, `degraded` or `error`; the report's status is the worst of them
+//! Nine checks, each `ok`, `degraded` or `error`; the report's status is the worst of them
 //! (`cockpit health` exits 0, 1 or 2 accordingly):
 //!
 //! | check | error | degraded |
@@ -13,6 +13,7 @@
 //! | `errors_24h` | 10 or more failures in 24 h | 1 to 9 failures in 24 h |
 //! | `freshness` | — | turbines without data for more than 24 h, or none registered |
 //! | `inbox` | the inbox folder cannot be read | CSV files waiting for more than 10 minutes |
+//! | `sensor_faults` | — | — (it counts the sensor faults of the latest run: frozen, spikes, out of physics, gaps, turbines touched, turbines with a family not watched) |
 //!
 //! Checks that need the database say so when it cannot be read instead of guessing. Every
 //! message exists in English and French ([`HealthConfig::lang`]).
@@ -23,11 +24,13 @@
 //! | [`models`] | `models`, `onnx_runtime` |
 //! | [`activity`] | `schedule`, `last_run`, `errors_24h`, `freshness` |
 //! | [`inbox`] | `inbox` |
+//! | [`sensors`] | `sensor_faults` |
 
 mod activity;
 mod database;
 mod inbox;
 mod models;
+mod sensors;
 #[cfg(test)]
 mod tests;
 
@@ -85,7 +88,7 @@ impl Status {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// `database`, `models`, `onnx_runtime`, `schedule`, `last_run`, `errors_24h`,
-    /// `freshness` or `inbox`.
+    /// `freshness`, `inbox` or `sensor_faults`.
     pub name: &'static str,
     /// Outcome of the check.
     pub status: Status,
@@ -113,7 +116,7 @@ pub struct HealthReport {
     pub app_version: String,
     /// Version of the models loaded (or in service), `None` when none are.
     pub model_version: Option<String>,
-    /// The eight checks, in the order of the table above.
+    /// The nine checks, in the order of the table above.
     pub checks: Vec<Check>,
     /// How long the checks took.
     pub duration_ms: u64,
@@ -161,7 +164,7 @@ impl HealthConfig {
 pub fn run(cfg: &HealthConfig) -> HealthReport {
     let t0 = std::time::Instant::now();
     let span = tracing::info_span!("health").entered();
-    let mut checks = Vec::with_capacity(8);
+    let mut checks = Vec::with_capacity(9);
     let lang = cfg.lang;
     let store = database::database(cfg, &mut checks);
     let (model_version, models_check, ort_check) = models::models_and_runtime(cfg);
@@ -194,6 +197,17 @@ pub fn run(cfg: &HealthConfig) -> HealthReport {
         }
     }
     checks.push(inbox::inbox(&cfg.inbox, lang));
+    checks.push(match &store {
+        Some(store) => guard("sensor_faults", lang, || sensors::sensor_faults(store, lang)),
+        None => check(
+            "sensor_faults",
+            Status::Error,
+            lang.pick(
+                "not checked: the database cannot be read (see the database check)",
+                "non contrôlé : la base de données ne peut pas être lue (voir le contrôle database)",
+            ),
+        ),
+    });
     let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
     let duration_ms = t0.elapsed().as_millis() as u64;
     for c in checks.iter().filter(|c| c.status != Status::Ok) {
@@ -237,6 +251,7 @@ pub fn english_fragments() -> Vec<&'static str> {
         models::ENGLISH,
         activity::ENGLISH,
         inbox::ENGLISH,
+        sensors::ENGLISH,
     ] {
         all.extend_from_slice(part);
     }

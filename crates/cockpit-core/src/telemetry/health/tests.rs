@@ -306,3 +306,77 @@ fn a_missing_or_damaged_database_is_an_error_and_the_dependent_checks_say_why() 
     assert_eq!(s, Status::Error, "{m}");
     assert!(m.contains("damaged") || m.contains("malformed"), "{m}");
 }
+
+#[test]
+fn sensor_faults_of_the_latest_run_are_counted_by_kind_and_turbine() {
+    use crate::quality::{Fault, FaultKind, Watch};
+    use crate::runs::{DataQuality, Unwatched};
+    let store = crate::store::Store::open_in_memory().unwrap();
+    let lang = Lang::En;
+    let none = super::sensors::sensor_faults(&store, lang).unwrap();
+    assert_eq!(none.status, Status::Ok);
+    assert!(
+        none.message.starts_with("no scoring run yet"),
+        "{}",
+        none.message
+    );
+    let conn = store.conn();
+    for (i, id) in ["A", "B", "C"].iter().enumerate() {
+        conn.execute(
+            "INSERT INTO turbines (id, turbine_id, site, model, rated_power_kw, latitude, longitude, commissioning_date)
+             VALUES (?1, ?2, 'S', 'M', 2000, 45, 4, '2020-01-01')",
+            rusqlite::params![i as i64 + 1, id],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, turbines, error_count)
+         VALUES ('cli', 0, 1, 1, 'succeeded', 0, 3, 0)",
+        [],
+    )
+    .unwrap();
+    let fault = |kind, signal: &str| Fault {
+        signal: Some(signal.into()),
+        kind,
+        start: 0,
+        end: 600,
+    };
+    let frozen = DataQuality {
+        unwatched: vec![Unwatched {
+            indicator: "generator_winding".into(),
+            watch: Watch::Faulty(FaultKind::Frozen),
+        }],
+        faults: vec![
+            fault(FaultKind::Frozen, "generator_winding_temp_c"),
+            fault(FaultKind::Spike, "vibration_mm_s"),
+        ],
+        ..DataQuality::default()
+    };
+    let spiky = DataQuality {
+        faults: vec![fault(FaultKind::Spike, "gearbox_oil_temp_c")],
+        ..DataQuality::default()
+    };
+    for (turbine, q) in [(1, Some(&frozen)), (2, Some(&spiky)), (3, None)] {
+        conn.execute(
+            "INSERT INTO predictions (turbine, run, scored, data_quality) VALUES (?1, 1, 1, ?2)",
+            rusqlite::params![turbine, q.map(|q| serde_json::to_string(q).unwrap())],
+        )
+        .unwrap();
+    }
+    let c = super::sensors::fault_counts(&store, 1).unwrap();
+    assert_eq!(c.by_kind.get(&FaultKind::Frozen), Some(&1));
+    assert_eq!(c.by_kind.get(&FaultKind::Spike), Some(&2));
+    assert_eq!((c.turbines, c.unwatched, c.of), (2, 1, 3));
+    let check = super::sensors::sensor_faults(&store, lang).unwrap();
+    assert!(
+        check.message.contains("1 frozen sensor(s), 2 spike(s), 0 out of physics, 0 gap(s), on 2 of 3 turbines; 1 turbine(s)"),
+        "{}",
+        check.message
+    );
+    let fr = super::sensors::sensor_faults(&store, Lang::Fr).unwrap();
+    assert!(
+        english_fragments().iter().all(|e| !fr.message.contains(e)),
+        "{}",
+        fr.message
+    );
+}
