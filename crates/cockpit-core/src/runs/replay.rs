@@ -9,11 +9,14 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{commit_run, evaluate, NotScoredReason, RunError, RunLock, RunRequest, Trigger};
+use super::{
+    commit_run, evaluate, reasons_in_words, NotScoredReason, RunError, RunLock, RunRequest, Trigger,
+};
 use crate::clock::now;
 use crate::features::{self, History};
 use crate::lang::Lang;
 use crate::model::ModelSet;
+use crate::quality::Watch;
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::Store;
@@ -47,8 +50,10 @@ pub struct AlertEpisode {
     /// The highest risk score reached, 0–100.
     pub peak_score: f64,
     /// What the drivers said on the peak day, in English (the core's sentences); never empty
-    /// for a high or critical prediction.
+    /// for a high or critical prediction (see [`reasons_in_words`]).
     pub drivers: Vec<String>,
+    /// What the turbine was watched on that day ([`super::DataQuality::coverage`]).
+    pub coverage: String,
 }
 
 /// One turbine's replayed days.
@@ -83,6 +88,13 @@ pub struct ReplayReport {
     pub by_category: BTreeMap<String, u64>,
     /// Turbine-days not scored, by kind of reason, most frequent first.
     pub not_scored: Vec<NotScoredCount>,
+    /// Scored turbine-days by what they were watched on ([`super::DataQuality::coverage`]).
+    pub watched: BTreeMap<String, u64>,
+    /// Distinct sensor faults met in the scored days' windows, by kind (`frozen`, `spike`,
+    /// `out_of_range`, `gap`).
+    pub sensor_faults: BTreeMap<String, u64>,
+    /// Scored turbine-days on which a signal family was blinded by a sensor fault.
+    pub blinded_turbine_days: u64,
     /// Alert episodes, oldest first.
     pub episodes: Vec<AlertEpisode>,
     /// Alert episodes per turbine and 30 scored days; `None` when nothing was scored.
@@ -117,6 +129,7 @@ fn reason_kind(reason: &NotScoredReason) -> &'static str {
         NotScoredReason::NoRecord => "no_record",
         NotScoredReason::NoRecentRecord { .. } => "no_recent_record",
         NotScoredReason::LowCoverage { .. } => "low_coverage",
+        NotScoredReason::NothingToWatch => "nothing_to_watch",
         NotScoredReason::Other(_) => "other",
     }
 }
@@ -152,6 +165,9 @@ pub fn replay_daily(
         turbine_days: 0,
         by_category: BTreeMap::new(),
         not_scored: Vec::new(),
+        watched: BTreeMap::new(),
+        sensor_faults: BTreeMap::new(),
+        blinded_turbine_days: 0,
         episodes: Vec::new(),
         episodes_per_turbine_month: None,
         turbines: Vec::new(),
@@ -165,6 +181,7 @@ pub fn replay_daily(
     let mut per_turbine: BTreeMap<String, TurbineReplay> = BTreeMap::new();
     let mut open: BTreeMap<String, Open> = BTreeMap::new();
     let mut not_scored: BTreeMap<&'static str, NotScoredCount> = BTreeMap::new();
+    let mut faults_seen = std::collections::BTreeSet::new();
     let mut t = from;
     while t <= to {
         let exists: bool = store.conn().query_row(
@@ -216,6 +233,20 @@ pub fn replay_daily(
                 continue;
             };
             tr.scored += 1;
+            let dq = &o.data_quality;
+            *report.watched.entry(dq.coverage(Lang::En)).or_default() += 1;
+            if dq.unwatched.iter().any(|u| u.watch != Watch::Absent) {
+                report.blinded_turbine_days += 1;
+            }
+            for f in &dq.faults {
+                let key = (o.turbine_key, f.signal.clone(), f.kind.as_str(), f.start);
+                if faults_seen.insert(key) {
+                    *report
+                        .sensor_faults
+                        .entry(f.kind.as_str().to_string())
+                        .or_default() += 1;
+                }
+            }
             *report
                 .by_category
                 .entry(category.as_str().to_string())
@@ -225,7 +256,8 @@ pub fn replay_daily(
             }
             tr.flagged += 1;
             let score = o.risk_score.unwrap_or(0.0);
-            let drivers: Vec<String> = o.drivers.iter().map(|d| d.phrase(Lang::En)).collect();
+            let drivers = reasons_in_words(Some(category), &o.drivers, dq, Lang::En);
+            let coverage = dq.coverage(Lang::En);
             let continues = open.get(&o.turbine_id).is_some_and(|e| e.last + DAY == t);
             if !continues {
                 if let Some(done) = open.remove(&o.turbine_id) {
@@ -243,6 +275,7 @@ pub fn replay_daily(
                             peak_category: category,
                             peak_score: score,
                             drivers: drivers.clone(),
+                            coverage: coverage.clone(),
                         },
                         last: t,
                     },
@@ -256,6 +289,7 @@ pub fn replay_daily(
                     e.episode.peak_score = score;
                     e.episode.peak_category = e.episode.peak_category.max(category);
                     e.episode.drivers = drivers;
+                    e.episode.coverage = coverage;
                 }
             }
         }

@@ -150,6 +150,23 @@ impl DataQuality {
         )
     }
 
+    /// What the prediction was watched on, in one line without its sensor faults: "not watched:
+    /// …" and "watched on its power curve … only" when they apply, else "every signal family
+    /// watched" (the replay counts turbine-days by this line).
+    pub fn coverage(&self, lang: Lang) -> String {
+        let mut parts: Vec<String> = self.absent_text(lang).into_iter().collect();
+        parts.extend(self.only_text(lang));
+        if parts.is_empty() {
+            lang.pick(
+                "every signal family in the export watched",
+                "toutes les familles de signaux de l'export surveillées",
+            )
+            .to_string()
+        } else {
+            parts.join(" · ")
+        }
+    }
+
     /// The summary in words, in `lang`.
     pub fn text(&self, lang: Lang) -> DataQualityText {
         let mut head: Vec<String> = self.absent_text(lang).into_iter().collect();
