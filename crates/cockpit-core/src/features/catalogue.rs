@@ -76,6 +76,9 @@ const TURBINE_FEATURES: [&str; 10] = [
     "downtime_share_7d",
 ];
 
+/// Position of `pitch_absdev_24h` in a feature row (the fourth turbine-level feature).
+pub(super) const PITCH_ABSDEV: usize = KEY_SIGNALS.len() * SIGNAL_STATS.len() + 3;
+
 /// Number of features.
 pub const N_FEATURES: usize = KEY_SIGNALS.len() * SIGNAL_STATS.len() + TURBINE_FEATURES.len();
 
@@ -105,5 +108,6 @@ mod tests {
         assert_eq!(sorted.len(), names.len());
         assert_eq!(names[0], "gearbox_oil_mean_24h");
         assert_eq!(names.last().map(String::as_str), Some("downtime_share_7d"));
+        assert_eq!(names[PITCH_ABSDEV], "pitch_absdev_24h");
     }
 }

@@ -111,7 +111,7 @@ pub(super) fn fleet_refs(series: &[Series], t: i64) -> FleetRefs {
                     n[k] += 1;
                 }
             }
-            if is_running(s.status[i]) {
+            if is_running(s.status[i], s.cols[C_POWER][i]) {
                 if let Some(b) = wind_bin(f64::from(s.cols[C_WIND][i])) {
                     let p = f64::from(s.cols[C_POWER][i]);
                     if !p.is_nan() {

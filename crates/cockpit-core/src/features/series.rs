@@ -223,7 +223,16 @@ pub(super) const MAINTENANCE: i8 = Status::Maintenance.code() as i8;
 /// The running status code, as loaded.
 const RUNNING: i8 = Status::Running.code() as i8;
 
-/// Running, or no status reported.
-pub(super) fn is_running(status: i8) -> bool {
-    status == RUNNING || status == -1
+/// Whether a record counts as the turbine running: its status says so; when the export reports
+/// no status (ENGIE's, EDP's), it produces (power above zero) — a stopped, feathered or curtailed
+/// turbine must not be compared with the running fleet's power and pitch curves.
+pub(super) fn is_running(status: i8, power_kw: f32) -> bool {
+    status == RUNNING || (status == -1 && power_kw > 0.0)
+}
+
+/// Whether a record counts as downtime: its status says the turbine is not running; when the
+/// export reports no status, it produces nothing although the wind is in the operating range
+/// (4–20 m/s).
+pub(super) fn is_down(status: i8, power_kw: f32, wind_ms: f32) -> bool {
+    status > 0 || (status == -1 && !(power_kw > 0.0) && (4.0..=20.0).contains(&wind_ms))
 }

@@ -5,7 +5,7 @@ use crate::quality::{Fault, Watch};
 use crate::schema::RECORD_SECONDS;
 use crate::store::Store;
 
-use super::catalogue::{BASELINE_DAYS, DAYS, WINDOW_LONG};
+use super::catalogue::{BASELINE_DAYS, DAYS, PITCH_ABSDEV, WINDOW_LONG};
 use super::fleet::fleet_refs;
 use super::series::{
     column_name, load_series, Series, TurbineInfo, C_KEY0, C_PITCH, C_POWER, C_WIND,
@@ -53,6 +53,23 @@ pub(super) fn snapshot(series: &[Series], t: i64) -> Vec<Vec<f32>> {
                 rows[i][k * stats_n + stat::SITE_DEV] = dev[0] as f32;
                 rows[i][k * stats_n + stat::OWN_DEV] = own as f32;
             }
+        }
+        // Pitch: what the turbines of a site share on a day (gusts, icing, low-wind pitching,
+        // a curtailment) is not a fault of one of them. Its mean absolute deviation from the
+        // fleet's pitch curve becomes its excess over the site's median; alone on its site (or
+        // with no other value), a turbine has nothing to be compared with: NaN.
+        let values: Vec<f64> = members
+            .iter()
+            .map(|&i| f64::from(rows[i][PITCH_ABSDEV]))
+            .collect();
+        let known = values.iter().filter(|v| !v.is_nan()).count();
+        let site_median = median64(values.clone());
+        for (&i, v) in members.iter().zip(&values) {
+            rows[i][PITCH_ABSDEV] = if known >= 2 {
+                (v - site_median) as f32
+            } else {
+                f32::NAN
+            };
         }
     }
     rows
@@ -255,6 +272,66 @@ mod tests {
             "offsets do show against the site"
         );
         assert!((rows[0][at("coverage_24h")] - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn pitch_that_a_whole_site_shares_is_no_fault_of_one_turbine() {
+        let t = 8 * DAY;
+        let last_day = |ts: i64| ts >= t - DAY;
+        // Gusty day: every turbine's pitch wanders ±3° around its curve in the last day.
+        let mut fleet = site(4, 0.0);
+        for (k, s) in fleet.iter_mut().enumerate() {
+            for i in 0..s.ts.len() {
+                if last_day(s.ts[i]) {
+                    let sign = if (i + k) % 2 == 0 { 1.0 } else { -1.0 };
+                    s.cols[C_PITCH][i] = 1.0 + 3.0 * sign;
+                }
+            }
+        }
+        let rows = snapshot(&fleet, t);
+        for r in &rows {
+            assert!(r[PITCH_ABSDEV].abs() < 0.2, "shared by the site: {}", r[PITCH_ABSDEV]);
+        }
+        // One turbine hunting alone stands out by how much more it strays than the others.
+        let mut fleet = site(4, 0.0);
+        let s = &mut fleet[2];
+        for i in 0..s.ts.len() {
+            if last_day(s.ts[i]) {
+                s.cols[C_PITCH][i] = if i % 2 == 0 { 5.0 } else { -3.0 };
+            }
+        }
+        let rows = snapshot(&fleet, t);
+        assert!(rows[2][PITCH_ABSDEV] > 3.0, "{}", rows[2][PITCH_ABSDEV]);
+        assert!(rows[0][PITCH_ABSDEV].abs() < 1.0);
+        // Alone on its site, a turbine has nobody to be compared with.
+        let rows = snapshot(&site(1, 0.0), t);
+        assert!(rows[0][PITCH_ABSDEV].is_nan());
+    }
+
+    #[test]
+    fn without_a_status_a_stopped_turbine_is_downtime_not_a_pitch_or_power_fault() {
+        let names = feature_names();
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        let t = 8 * DAY;
+        // No status column (ENGIE, EDP): turbine 1 stands feathered, producing nothing, for the
+        // last 12 hours although the wind blows.
+        let mut fleet = site(4, 0.0);
+        for s in fleet.iter_mut() {
+            s.status.iter_mut().for_each(|st| *st = -1);
+        }
+        let s = &mut fleet[1];
+        for i in 0..s.ts.len() {
+            if s.ts[i] >= t - DAY / 2 {
+                s.cols[C_POWER][i] = 0.0;
+                s.cols[C_PITCH][i] = 88.0;
+            }
+        }
+        let rows = snapshot(&fleet, t);
+        let r = &rows[1];
+        assert!(r[at("downtime_share_7d")] > 0.05, "{}", r[at("downtime_share_7d")]);
+        assert!(r[PITCH_ABSDEV].abs() < 0.5, "{}", r[PITCH_ABSDEV]);
+        assert!(r[at("power_deficit_24h")].abs() < 0.05, "{}", r[at("power_deficit_24h")]);
+        assert!(rows[0][at("downtime_share_7d")] == 0.0);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 
 use crate::schema::RECORD_SECONDS;
 
-use super::catalogue::{DAY, DAYS, MIN_DAY_RECORDS, WINDOW_LONG, WINDOW_SHORT};
+use super::catalogue::{DAY, DAYS, MIN_DAY_RECORDS, PITCH_ABSDEV, WINDOW_LONG, WINDOW_SHORT};
 use super::fleet::{wind_bin, FleetRefs};
-use super::series::{is_running, Series, C_AMBIENT, C_KEY0, C_PITCH, C_POWER, C_WIND, MAINTENANCE};
+use super::series::{is_down, is_running, Series, C_AMBIENT, C_KEY0, C_PITCH, C_POWER, C_WIND, MAINTENANCE};
 use super::stats::Acc;
 use super::{KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 
@@ -86,7 +86,7 @@ pub(super) fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> (Vec<f32
         let recent = i >= lo24;
         let w = f64::from(s.cols[C_WIND][i]);
         let p = f64::from(s.cols[C_POWER][i]);
-        if s.status[i] > 0 {
+        if is_down(s.status[i], s.cols[C_POWER][i], s.cols[C_WIND][i]) {
             down7 += 1;
         }
         if recent {
@@ -101,7 +101,7 @@ pub(super) fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> (Vec<f32
                 amb24.push(0.0, a);
             }
         }
-        if !is_running(s.status[i]) || !(4.0..=20.0).contains(&w) {
+        if !is_running(s.status[i], s.cols[C_POWER][i]) || !(4.0..=20.0).contains(&w) {
             continue;
         }
         if let Some(b) = wind_bin(w) {
@@ -126,7 +126,8 @@ pub(super) fn turbine_features(s: &Series, refs: &FleetRefs, t: i64) -> (Vec<f32
     out[base] = deficit24.mean();
     out[base + 1] = deficit7.mean();
     out[base + 2] = pitch24.mean();
-    out[base + 3] = pitch_abs24.mean();
+    // Made relative to the turbine's site by `snapshot`.
+    out[PITCH_ABSDEV] = pitch_abs24.mean();
     out[base + 4] = load24.mean();
     out[base + 5] = wind24.mean();
     out[base + 6] = amb24.mean();

@@ -100,6 +100,7 @@ pub const ENGLISH_FRAGMENTS: &[&str] = &[
     "the other turbines",
     "its own usual level",
     "per day over the last 7 days",
+    "than the other turbines of its site",
     "no normal value known",
     "of rated power",
     "gearbox oil",
@@ -143,17 +144,17 @@ impl Driver {
             };
         }
         if self.indicator == "pitch" {
+            // `value`: how much further (°, mean over the last 24 h) its pitch strays from the
+            // pitch expected at the same wind than the other turbines of its site usually do.
             return if fr {
                 format!(
-                    "{what} décalé de {}° par rapport aux autres éoliennes au même vent (habituellement {}°)",
-                    n(self.value),
-                    n(self.reference)
+                    "{what} {}° plus loin du pas attendu à ce vent que les autres éoliennes de son site",
+                    n(self.value)
                 )
             } else {
                 format!(
-                    "{what} {}° off the other turbines at the same wind (usually {}°)",
-                    n(self.value),
-                    n(self.reference)
+                    "{what} {}° further from the pitch expected at this wind than the other turbines of its site",
+                    n(self.value)
                 )
             };
         }
@@ -295,17 +296,15 @@ fn median(mut v: Vec<f32>) -> f32 {
 /// Returns the perturbed rows (row-major, `rows.len() × groups` of them) and the group count.
 pub(crate) fn perturbed_rows(rows: &[Vec<f32>]) -> (Vec<f32>, usize) {
     let gs = groups();
-    let names = feature_names();
     let fleet_median: Vec<f32> = (0..N_FEATURES)
         .map(|c| median(rows.iter().map(|r| r[c]).collect()))
         .collect();
-    let pitch_abs = names.iter().position(|n| n == "pitch_absdev_24h");
     let mut out = Vec::with_capacity(rows.len() * gs.len() * N_FEATURES);
     for row in rows {
         for g in &gs {
             let mut r = row.clone();
             for &c in &g.columns {
-                r[c] = reference_value(row, c, &fleet_median, pitch_abs);
+                r[c] = reference_value(row, c, &fleet_median);
             }
             out.extend_from_slice(&r);
         }
@@ -314,7 +313,7 @@ pub(crate) fn perturbed_rows(rows: &[Vec<f32>]) -> (Vec<f32>, usize) {
 }
 
 /// The normal value of feature `c` for this row.
-fn reference_value(row: &[f32], c: usize, fleet_median: &[f32], pitch_abs: Option<usize>) -> f32 {
+fn reference_value(row: &[f32], c: usize, fleet_median: &[f32]) -> f32 {
     let signals_end = KEY_SIGNALS.len() * PER_SIGNAL;
     if c < signals_end {
         let base = c - c % PER_SIGNAL;
@@ -325,16 +324,13 @@ fn reference_value(row: &[f32], c: usize, fleet_median: &[f32], pitch_abs: Optio
             _ => 0.0, // residuals, slopes, fleet deviation: zero for a healthy turbine
         };
     }
-    if Some(c) == pitch_abs {
-        return fleet_median[c];
-    }
+    // The power deficit, and the pitch (its offset and its excess over the site's median,
+    // `pitch_absdev_24h`): 0 for a turbine that produces and pitches like the others.
     0.0
 }
 
 /// What the drivers of one run are measured against: the fleet scored in the same run.
 pub(crate) struct FleetReference {
-    /// Median of `pitch_absdev_24h` (reference of the pitch driver).
-    pitch_abs: f32,
     /// Usual spread of each feature across the fleet (1.4826 × median absolute deviation,
     /// never below a small floor), to tell which deviation of a group stands out.
     spread: Vec<f32>,
@@ -345,12 +341,6 @@ const MIN_SPREAD: f32 = 1e-3;
 
 impl FleetReference {
     pub(crate) fn of(rows: &[Vec<f32>]) -> Self {
-        let names = feature_names();
-        let pitch_abs = names
-            .iter()
-            .position(|n| n == "pitch_absdev_24h")
-            .map(|c| median(rows.iter().map(|r| r[c]).collect()))
-            .unwrap_or(f32::NAN);
         let spread = (0..N_FEATURES)
             .map(|c| {
                 let col: Vec<f32> = rows.iter().map(|r| r[c]).collect();
@@ -363,7 +353,7 @@ impl FleetReference {
                 }
             })
             .collect();
-        FleetReference { pitch_abs, spread }
+        FleetReference { spread }
     }
 }
 
@@ -431,7 +421,7 @@ fn describe_group(
                 indicator: g.indicator.clone(),
                 feature: names[c].clone(),
                 value: round(row[c]),
-                reference: round(fleet.pitch_abs),
+                reference: 0.0,
                 unit: "°".into(),
                 basis: Basis::Load,
                 contribution,

@@ -76,7 +76,6 @@ fn drivers_are_ranked_and_described() {
 /// A fleet where every feature usually varies by 1 unit.
 fn flat_fleet() -> FleetReference {
     FleetReference {
-        pitch_abs: 0.4,
         spread: vec![1.0; N_FEATURES],
     }
 }
