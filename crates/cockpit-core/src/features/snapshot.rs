@@ -290,7 +290,11 @@ mod tests {
         }
         let rows = snapshot(&fleet, t);
         for r in &rows {
-            assert!(r[PITCH_ABSDEV].abs() < 0.2, "shared by the site: {}", r[PITCH_ABSDEV]);
+            assert!(
+                r[PITCH_ABSDEV].abs() < 0.2,
+                "shared by the site: {}",
+                r[PITCH_ABSDEV]
+            );
         }
         // One turbine hunting alone stands out by how much more it strays than the others.
         let mut fleet = site(4, 0.0);
@@ -328,9 +332,17 @@ mod tests {
         }
         let rows = snapshot(&fleet, t);
         let r = &rows[1];
-        assert!(r[at("downtime_share_7d")] > 0.05, "{}", r[at("downtime_share_7d")]);
+        assert!(
+            r[at("downtime_share_7d")] > 0.05,
+            "{}",
+            r[at("downtime_share_7d")]
+        );
         assert!(r[PITCH_ABSDEV].abs() < 0.5, "{}", r[PITCH_ABSDEV]);
-        assert!(r[at("power_deficit_24h")].abs() < 0.05, "{}", r[at("power_deficit_24h")]);
+        assert!(
+            r[at("power_deficit_24h")].abs() < 0.05,
+            "{}",
+            r[at("power_deficit_24h")]
+        );
         assert!(rows[0][at("downtime_share_7d")] == 0.0);
     }
 

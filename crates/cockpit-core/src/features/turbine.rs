@@ -5,7 +5,9 @@ use crate::schema::RECORD_SECONDS;
 
 use super::catalogue::{DAY, DAYS, MIN_DAY_RECORDS, PITCH_ABSDEV, WINDOW_LONG, WINDOW_SHORT};
 use super::fleet::{wind_bin, FleetRefs};
-use super::series::{is_down, is_running, Series, C_AMBIENT, C_KEY0, C_PITCH, C_POWER, C_WIND, MAINTENANCE};
+use super::series::{
+    is_down, is_running, Series, C_AMBIENT, C_KEY0, C_PITCH, C_POWER, C_WIND, MAINTENANCE,
+};
 use super::stats::Acc;
 use super::{KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 
