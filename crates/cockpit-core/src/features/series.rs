@@ -234,5 +234,5 @@ pub(super) fn is_running(status: i8, power_kw: f32) -> bool {
 /// export reports no status, it produces nothing although the wind is in the operating range
 /// (4–20 m/s).
 pub(super) fn is_down(status: i8, power_kw: f32, wind_ms: f32) -> bool {
-    status > 0 || (status == -1 && !(power_kw > 0.0) && (4.0..=20.0).contains(&wind_ms))
+    status > 0 || (status == -1 && power_kw <= 0.0 && (4.0..=20.0).contains(&wind_ms))
 }
