@@ -101,6 +101,7 @@ pub const ENGLISH_FRAGMENTS: &[&str] = &[
     "its own usual level",
     "per day over the last 7 days",
     "than the other turbines of its site",
+    "the other turbines' at the same wind",
     "no normal value known",
     "of rated power",
     "gearbox oil",
@@ -144,8 +145,23 @@ impl Driver {
             };
         }
         if self.indicator == "pitch" {
-            // `value`: how much further (°, mean over the last 24 h) its pitch strays from the
-            // pitch expected at the same wind than the other turbines of its site usually do.
+            if self.feature == "pitch_resid_24h" {
+                // Its mean offset from the pitch the other turbines have at the same wind.
+                let dir = if self.value >= 0.0 { up } else { down };
+                return if fr {
+                    format!(
+                        "{what} {}° {dir} de celui des autres éoliennes au même vent",
+                        n(self.value.abs())
+                    )
+                } else {
+                    format!(
+                        "{what} {}° {dir} the other turbines' at the same wind",
+                        n(self.value.abs())
+                    )
+                };
+            }
+            // How much further (°, mean over the last 24 h) its pitch strays from the pitch
+            // expected at the same wind than the other turbines of its site do.
             return if fr {
                 format!(
                     "{what} {}° plus loin du pas attendu à ce vent que les autres éoliennes de son site",
@@ -416,7 +432,22 @@ fn describe_group(
             }
         }
         "pitch" => {
-            let c = g.columns.last().copied().unwrap_or(0);
+            // The one that stands out: its offset from the pitch expected at this wind
+            // (`pitch_resid_24h`), or how much more it strays than its site (`pitch_absdev_24h`).
+            let abs = |c: usize| {
+                let v = row[c].abs();
+                if v.is_nan() {
+                    -1.0
+                } else {
+                    v
+                }
+            };
+            let c = g
+                .columns
+                .iter()
+                .copied()
+                .max_by(|a, b| abs(*a).total_cmp(&abs(*b)))
+                .unwrap_or(0);
             Driver {
                 indicator: g.indicator.clone(),
                 feature: names[c].clone(),

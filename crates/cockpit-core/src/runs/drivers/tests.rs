@@ -190,3 +190,40 @@ fn values_read_with_their_units_in_both_languages() {
     assert_eq!(d("°").value_text(3.1, Lang::En), "3.1°");
     assert_eq!(d("°C").points(), 42);
 }
+
+#[test]
+fn the_pitch_driver_says_what_stands_out_offset_or_hunting_against_its_site() {
+    let names = feature_names();
+    let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+    let groups = KEY_SIGNALS.len() + 2;
+    let pitch_driver = |resid: f32, absdev: f32| {
+        let mut row = vec![0.0f32; N_FEATURES];
+        row[at("pitch_resid_24h")] = resid;
+        row[at("pitch_absdev_24h")] = absdev;
+        // Only the pitch group (the last one) lowers the risk when set to normal.
+        let mut perturbed = vec![0.6; groups];
+        perturbed[groups - 1] = 0.1;
+        let d = drivers_of(&row, 0.6, &perturbed, &flat_fleet());
+        assert_eq!(d.len(), 1);
+        d[0].clone()
+    };
+    // A turbine pitching 2.4° below the others at the same wind: its offset stands out.
+    let d = pitch_driver(-2.4, 0.3);
+    assert_eq!(
+        d.phrase(Lang::En),
+        "blade pitch 2.4° below the other turbines' at the same wind"
+    );
+    assert_eq!(
+        d.phrase(Lang::Fr),
+        "pas des pales 2,4° en dessous de celui des autres éoliennes au même vent"
+    );
+    // A turbine hunting around the right mean: how much more it strays than its site.
+    let d = pitch_driver(0.1, 1.8);
+    assert_eq!(
+        d.phrase(Lang::En),
+        "blade pitch 1.8° further from the pitch expected at this wind than the other turbines of its site"
+    );
+    for e in ENGLISH_FRAGMENTS {
+        assert!(!d.phrase(Lang::Fr).contains(e), "{e}");
+    }
+}
