@@ -133,6 +133,18 @@ def main() -> None:
     w("")
     w(f"**High or critical: {flagged:,} of {scored:,} scored turbine-days ({pct(flagged, scored)}).**")
     w("")
+    held = replay.get("held_at_moderate", 0)
+    if held:
+        nt = next((sc for sc in manifest.get("metrics", {}).get("missing_families", {}).get("scenarios", [])
+                   if sc.get("name") == "no_temperatures"), {})
+        w(f"**{held:,} more turbine-days ({pct(held, scored)}) were held at moderate**: the models would have")
+        w("said high or critical, but on power curve and pitch alone their measured skill is too low for an")
+        w(f"alarm (model card, *Missing signal families*: ROC-AUC {nt.get('roc_auc', '?')} with every temperature")
+        w(f"absent, {nt.get('false_alert_days_per_turbine_year_high', '?')} false alert-days per turbine-year at")
+        w("\"high\"). Each keeps its drivers' sentences and says it was held, as a watch item rather than an alarm.")
+        w("Without that rule the share above would be "
+          f"{pct(flagged + held, scored)}.")
+        w("")
 
     # --- Episodes --------------------------------------------------------------------------
     eps = replay["episodes"]

@@ -150,6 +150,25 @@ fn an_export_without_temperatures_is_scored_on_power_and_pitch_and_says_so() {
         "{}",
         text.stdout
     );
+    // The shipped models measured no useful skill on power and pitch alone (model card,
+    // "Missing signal families"): no day of such a turbine is an alarm; a day the models would
+    // have rated high is held at moderate and says so.
+    let replay = cockpit(&db, &["replay", "--json"]).json();
+    let by = &replay["by_category"];
+    assert!(
+        by.get("high").is_none() && by.get("critical").is_none(),
+        "{by}"
+    );
+    let held = replay["held_at_moderate"].as_u64().unwrap();
+    let items = cockpit(&db, &["fleet", "--json"]).json();
+    for i in items.as_array().unwrap() {
+        if i["data_quality"]["held_at_moderate"] == true {
+            assert!(held > 0);
+            let id = i["turbine_id"].as_str().unwrap();
+            let text = cockpit(&db, &["turbine", id]).stdout;
+            assert!(text.contains("held at moderate"), "{text}");
+        }
+    }
     // No high without a reason: every high or critical row names one.
     let fleet = cockpit(&db, &["fleet"]);
     for line in fleet.stdout.lines().skip(2) {

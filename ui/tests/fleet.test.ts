@@ -21,7 +21,7 @@ const item = (id: string, site: string, score: number | null, category: Category
   scored_at: "2026-11-27T23:50:00Z",
   last_data: "2026-11-27T23:50:00Z",
   run_id: 1,
-  data_quality: { unwatched: [], power_curve: true, pitch: true, faults: [] },
+  data_quality: { unwatched: [], power_curve: true, pitch: true, faults: [], held_at_moderate: false },
   // What the core sends (`FleetRow::text`): the search terms in both languages.
   text: {
     category: category ?? "not scored",

@@ -150,6 +150,27 @@ pub struct Assessment {
     pub decided_by: &'static str,
 }
 
+impl Assessment {
+    /// The assessment held at most at `ceiling`: the category lowered to it and the score to the
+    /// top of its band (used when the evidence cannot support a more urgent category).
+    pub fn capped(self, ceiling: Category) -> Assessment {
+        if self.category <= ceiling {
+            return self;
+        }
+        let top = match ceiling {
+            Category::Low => 24.9,
+            Category::Moderate => 49.9,
+            Category::High => 74.9,
+            Category::Critical => 100.0,
+        };
+        Assessment {
+            score: self.score.min(top),
+            category: ceiling,
+            decided_by: self.decided_by,
+        }
+    }
+}
+
 impl Default for RiskPolicy {
     fn default() -> Self {
         // The shipped file is validated by a unit test, so this cannot fail in a released build;
@@ -308,6 +329,21 @@ impl RiskPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capped_assessment_keeps_category_and_score_in_agreement() {
+        let policy = RiskPolicy::default();
+        let a = policy.assess(0.9, 2.0);
+        assert_eq!(a.category, Category::Critical);
+        let c = a.clone().capped(Category::Moderate);
+        assert_eq!((c.category, c.score), (Category::Moderate, 49.9));
+        let low = policy.assess(0.01, 30.0);
+        assert_eq!(
+            low.clone().capped(Category::Moderate),
+            low,
+            "below the ceiling: unchanged"
+        );
+    }
 
     fn policy() -> RiskPolicy {
         RiskPolicy::parse(

@@ -273,7 +273,12 @@ pitch: boolean,
 /**
  * The sensor faults in the 7 days before the prediction, oldest first.
  */
-faults: Array<Fault>, };
+faults: Array<Fault>, 
+/**
+ * The category was held at moderate: watched on power curve and pitch only, where the
+ * models' measured skill is too low for an alarm (see `runs::evaluate`).
+ */
+held_at_moderate: boolean, };
 
 /**
  * What a data-quality summary says, in one language.

@@ -129,7 +129,24 @@ fn string_or_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::E
     })
 }
 
+/// A scenario of the model card's "Missing signal families" whose ROC-AUC is below this has no
+/// useful skill: its alerts would be little better than chance.
+pub const MIN_USEFUL_ROC_AUC: f64 = 0.6;
+
 impl Manifest {
+    /// The ROC-AUC measured on the evaluation fleet with the named families absent
+    /// (`metrics.missing_families.scenarios[name]`, e.g. `no_temperatures`); `None` when the
+    /// manifest does not say (models trained before it was measured).
+    pub fn roc_auc_without(&self, scenario: &str) -> Option<f64> {
+        self.raw
+            .pointer("/metrics/missing_families/scenarios")?
+            .as_array()?
+            .iter()
+            .find(|s| s.get("name").and_then(Value::as_str) == Some(scenario))?
+            .get("roc_auc")?
+            .as_f64()
+    }
+
     /// Reads and checks `dir/manifest.json` (fields and their values; not the model files).
     pub fn read(dir: &Path) -> Result<Manifest, ModelError> {
         let path = dir.join(MANIFEST_FILE);
@@ -293,6 +310,30 @@ mod tests {
         assert_eq!(models.manifest().raw["a_future_key"]["x"], 1);
         assert_eq!(models.manifest().created_at, "1717718400");
     }
+    #[test]
+    fn the_skill_measured_without_families_is_read_when_the_manifest_has_it() {
+        let tmp = fixture_copy();
+        let models = load_fixture(tmp.path()).expect("fixture loads");
+        assert_eq!(models.manifest().roc_auc_without("no_temperatures"), None);
+        edit_manifest(tmp.path(), |v| {
+            v["metrics"] = serde_json::json!({"missing_families": {"scenarios": [
+                {"name": "engie_full", "roc_auc": 0.71},
+                {"name": "no_temperatures", "roc_auc": 0.52}
+            ]}});
+        });
+        let models = load_fixture(tmp.path()).expect("fixture loads");
+        assert_eq!(
+            models.manifest().roc_auc_without("no_temperatures"),
+            Some(0.52)
+        );
+        assert_eq!(models.manifest().roc_auc_without("edp"), None);
+        // The shipped models say it too.
+        let shipped =
+            Manifest::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"))
+                .expect("shipped manifest");
+        assert!(shipped.roc_auc_without("no_temperatures").is_some());
+    }
+
     #[test]
     fn flipped_byte_is_a_checksum_mismatch() {
         let tmp = fixture_copy();

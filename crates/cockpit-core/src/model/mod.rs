@@ -47,7 +47,7 @@ mod test_support;
 pub use error::ModelError;
 pub use manifest::{
     check_features, ClassifierSpec, Manifest, ManifestModels, OutputTransform, RegressorSpec,
-    FAILURE_MODEL, MANIFEST_FILE, TTF_MODEL,
+    FAILURE_MODEL, MANIFEST_FILE, MIN_USEFUL_ROC_AUC, TTF_MODEL,
 };
 pub use runtime::{
     resolve_ort_library, OrtLibraryLocation, OrtLibrarySource, OrtRuntime, ORT_LIBRARY_FILE,

@@ -36,7 +36,7 @@ use serde::Serialize;
 use crate::clock::now;
 use crate::features::{self, FeatureError, FeatureMatrix, History, N_FEATURES};
 use crate::lang::Lang;
-use crate::model::{ModelError, ModelSet};
+use crate::model::{ModelError, ModelSet, MIN_USEFUL_ROC_AUC};
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::{Store, StoreError};
@@ -373,10 +373,22 @@ pub fn evaluate(
         .map(|p| p.p_fail_7d)
         .collect();
     let fleet_ref = drivers::FleetReference::of(&rows);
+    // Watched on power curve and pitch only: when the model card measured no useful skill there
+    // (ROC-AUC below MIN_USEFUL_ROC_AUC with every temperature family absent), a high or critical
+    // category would be an alarm little better than chance — it is held at moderate, and says so.
+    let no_skill_on_power_and_pitch = models
+        .manifest()
+        .roc_auc_without("no_temperatures")
+        .is_some_and(|auc| auc < MIN_USEFUL_ROC_AUC);
     for (j, &i) in to_score.iter().enumerate() {
         let pred = predictions[j];
-        let a = policy.assess(pred.p_fail_7d, pred.ttf_days);
+        let mut a = policy.assess(pred.p_fail_7d, pred.ttf_days);
         let o = &mut outcomes[i];
+        if no_skill_on_power_and_pitch && o.data_quality.no_family() {
+            let held = a.capped(Category::Moderate);
+            o.data_quality.held_at_moderate = held.category != a.category;
+            a = held;
+        }
         o.p_fail_7d = Some(pred.p_fail_7d);
         o.ttf_days = Some(pred.ttf_days);
         o.risk_score = Some(a.score);

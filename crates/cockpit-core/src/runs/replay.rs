@@ -95,6 +95,9 @@ pub struct ReplayReport {
     pub sensor_faults: BTreeMap<String, u64>,
     /// Scored turbine-days on which a signal family was blinded by a sensor fault.
     pub blinded_turbine_days: u64,
+    /// Scored turbine-days held at moderate: the models would have said high or critical on
+    /// power curve and pitch alone, where their measured skill is too low for an alarm.
+    pub held_at_moderate: u64,
     /// Alert episodes, oldest first.
     pub episodes: Vec<AlertEpisode>,
     /// Alert episodes per turbine and 30 scored days; `None` when nothing was scored.
@@ -168,6 +171,7 @@ pub fn replay_daily(
         watched: BTreeMap::new(),
         sensor_faults: BTreeMap::new(),
         blinded_turbine_days: 0,
+        held_at_moderate: 0,
         episodes: Vec::new(),
         episodes_per_turbine_month: None,
         turbines: Vec::new(),
@@ -237,6 +241,9 @@ pub fn replay_daily(
             *report.watched.entry(dq.coverage(Lang::En)).or_default() += 1;
             if dq.unwatched.iter().any(|u| u.watch != Watch::Absent) {
                 report.blinded_turbine_days += 1;
+            }
+            if dq.held_at_moderate {
+                report.held_at_moderate += 1;
             }
             for f in &dq.faults {
                 let key = (o.turbine_key, f.signal.clone(), f.kind.as_str(), f.start);

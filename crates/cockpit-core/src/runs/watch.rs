@@ -35,6 +35,10 @@ pub struct DataQuality {
     pub pitch: bool,
     /// The sensor faults in the 7 days before the prediction, oldest first.
     pub faults: Vec<Fault>,
+    /// The category was held at moderate: watched on power curve and pitch only, where the
+    /// models' measured skill is too low for an alarm (see `runs::evaluate`).
+    #[serde(default)]
+    pub held_at_moderate: bool,
 }
 
 impl Default for DataQuality {
@@ -45,6 +49,7 @@ impl Default for DataQuality {
             power_curve: true,
             pitch: true,
             faults: Vec::new(),
+            held_at_moderate: false,
         }
     }
 }
@@ -77,6 +82,7 @@ impl DataQuality {
             power_curve: w.power_curve,
             pitch: w.pitch,
             faults: w.faults.clone(),
+            held_at_moderate: false,
         }
     }
 
@@ -90,7 +96,7 @@ impl DataQuality {
     }
 
     /// Whether no key signal family was watched.
-    fn no_family(&self) -> bool {
+    pub fn no_family(&self) -> bool {
         self.unwatched.len() == KEY_SIGNALS.len()
     }
 
@@ -182,6 +188,12 @@ impl DataQuality {
         };
         let mut lines = head;
         lines.extend(self.only_text(lang));
+        if self.held_at_moderate {
+            lines.push(lang.pick(
+                "held at moderate: on its power curve and pitch alone the models warn of a failure little better than chance, so this is a watch item, not an alarm",
+                "maintenue à modéré : sur sa seule courbe de puissance et son pas, les modèles n'annoncent une panne guère mieux que le hasard ; c'est un point à surveiller, pas une alerte",
+            ).to_string());
+        }
         lines.extend(self.faults.iter().map(|f| f.phrase(lang)));
         DataQualityText { badge, lines }
     }
@@ -230,6 +242,7 @@ pub const WATCH_ENGLISH: &[&str] = &[
     "watched on its power curve",
     "risk from signals",
     "no single indicator",
+    "held at moderate",
 ];
 
 #[cfg(test)]
