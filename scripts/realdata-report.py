@@ -169,6 +169,32 @@ def main() -> None:
             w(f"| {e['turbine_id']} | {e['first_day']} | {e['last_day']} | {e['days']} | "
               f"{e['peak_category']} {e['peak_score']:.0f} | {'; '.join(e['drivers']) or '(none)'} |")
         w("")
+    held_eps = replay.get("held_episodes") or []
+    if held_eps:
+        w(f"Episodes of days **held at moderate** (what the models would have alerted on with power and pitch")
+        w(f"alone): {len(held_eps)}, "
+          f"{len(held_eps) / (scored / 30.0):.2f} per turbine-month. What their drivers said on each one's first")
+        w("or strongest day:")
+        w("")
+        w("| turbine | from | to | days | reason given |")
+        w("|---|---|---|---:|---|")
+        for e in held_eps:
+            w(f"| {e['turbine_id']} | {e['first_day']} | {e['last_day']} | {e['days']} | "
+              f"{'; '.join(e['drivers']) or '(none)'} |")
+        w("")
+        kinds = Counter()
+        for e in held_eps:
+            for d in e["drivers"]:
+                if "further from the pitch expected" in d:
+                    kinds["pitch straying more than the rest of the site"] += 1
+                elif "the other turbines' at the same wind" in d:
+                    kinds["pitch offset from the other turbines"] += 1
+                elif d.startswith("power output"):
+                    kinds["power output against the other turbines"] += 1
+                else:
+                    kinds[d.split(":")[0]] += 1
+        w("Reasons across these episodes: " + "; ".join(f"{k} × {n}" for k, n in kinds.most_common()) + ".")
+        w("")
     faults = diag.get("sensor_faults")
     if faults:
         w("## Sensor faults found")

@@ -100,6 +100,9 @@ pub struct ReplayReport {
     pub held_at_moderate: u64,
     /// Alert episodes, oldest first.
     pub episodes: Vec<AlertEpisode>,
+    /// Episodes of days held at moderate (power curve and pitch only, see `held_at_moderate`),
+    /// oldest first: what the models would have alerted on, and what the drivers said.
+    pub held_episodes: Vec<AlertEpisode>,
     /// Alert episodes per turbine and 30 scored days; `None` when nothing was scored.
     pub episodes_per_turbine_month: Option<f64>,
     /// Per turbine, in id order.
@@ -143,6 +146,57 @@ struct Open {
     last: i64,
 }
 
+/// One flagged day of one turbine.
+struct Day<'a> {
+    turbine_id: &'a str,
+    t: i64,
+    category: Category,
+    score: f64,
+    drivers: Vec<String>,
+    coverage: String,
+}
+
+/// Adds a flagged day to its turbine's open episode, or closes that episode into `done` and
+/// opens a new one when the day does not follow it; returns whether a new episode began.
+fn track(open: &mut BTreeMap<String, Open>, done: &mut Vec<AlertEpisode>, day: Day) -> bool {
+    let continues = open
+        .get(day.turbine_id)
+        .is_some_and(|e| e.last + DAY == day.t);
+    if !continues {
+        if let Some(closed) = open.remove(day.turbine_id) {
+            done.push(closed.episode);
+        }
+        open.insert(
+            day.turbine_id.to_string(),
+            Open {
+                episode: AlertEpisode {
+                    turbine_id: day.turbine_id.to_string(),
+                    first_day: schema::format_date(day.t),
+                    last_day: schema::format_date(day.t),
+                    days: 0,
+                    peak_category: day.category,
+                    peak_score: day.score,
+                    drivers: Vec::new(),
+                    coverage: String::new(),
+                },
+                last: day.t,
+            },
+        );
+    }
+    if let Some(e) = open.get_mut(day.turbine_id) {
+        e.last = day.t;
+        e.episode.days += 1;
+        e.episode.last_day = schema::format_date(day.t);
+        if day.score > e.episode.peak_score || e.episode.drivers.is_empty() {
+            e.episode.peak_score = day.score;
+            e.episode.peak_category = e.episode.peak_category.max(day.category);
+            e.episode.drivers = day.drivers;
+            e.episode.coverage = day.coverage;
+        }
+    }
+    !continues
+}
+
 /// Replays one committed run per day at midnight UTC from `from` to `to` (defaults: the first
 /// midnight with 7 days of data before it, and the last midnight before the data watermark).
 pub fn replay_daily(
@@ -173,6 +227,7 @@ pub fn replay_daily(
         blinded_turbine_days: 0,
         held_at_moderate: 0,
         episodes: Vec::new(),
+        held_episodes: Vec::new(),
         episodes_per_turbine_month: None,
         turbines: Vec::new(),
         duration_ms: 0,
@@ -184,6 +239,7 @@ pub fn replay_daily(
     let version = models.manifest().model_version.clone();
     let mut per_turbine: BTreeMap<String, TurbineReplay> = BTreeMap::new();
     let mut open: BTreeMap<String, Open> = BTreeMap::new();
+    let mut open_held: BTreeMap<String, Open> = BTreeMap::new();
     let mut not_scored: BTreeMap<&'static str, NotScoredCount> = BTreeMap::new();
     let mut faults_seen = std::collections::BTreeSet::new();
     let mut t = from;
@@ -258,56 +314,46 @@ pub fn replay_daily(
                 .by_category
                 .entry(category.as_str().to_string())
                 .or_default() += 1;
-            if category < Category::High {
+            if category < Category::High && !dq.held_at_moderate {
                 continue;
             }
-            tr.flagged += 1;
             let score = o.risk_score.unwrap_or(0.0);
-            let drivers = reasons_in_words(Some(category), &o.drivers, dq, Lang::En);
-            let coverage = dq.coverage(Lang::En);
-            let continues = open.get(&o.turbine_id).is_some_and(|e| e.last + DAY == t);
-            if !continues {
-                if let Some(done) = open.remove(&o.turbine_id) {
-                    report.episodes.push(done.episode);
-                }
-                tr.episodes += 1;
-                open.insert(
-                    o.turbine_id.clone(),
-                    Open {
-                        episode: AlertEpisode {
-                            turbine_id: o.turbine_id.clone(),
-                            first_day: schema::format_date(t),
-                            last_day: schema::format_date(t),
-                            days: 0,
-                            peak_category: category,
-                            peak_score: score,
-                            drivers: drivers.clone(),
-                            coverage: coverage.clone(),
-                        },
-                        last: t,
-                    },
+            let mut drivers = reasons_in_words(Some(category), &o.drivers, dq, Lang::En);
+            if drivers.is_empty() {
+                // A held day with no driver: its reason is the hold itself.
+                drivers.extend(
+                    dq.text(Lang::En)
+                        .lines
+                        .into_iter()
+                        .filter(|l| l.starts_with("held at moderate")),
                 );
             }
-            if let Some(e) = open.get_mut(&o.turbine_id) {
-                e.last = t;
-                e.episode.days += 1;
-                e.episode.last_day = schema::format_date(t);
-                if score > e.episode.peak_score || !continues {
-                    e.episode.peak_score = score;
-                    e.episode.peak_category = e.episode.peak_category.max(category);
-                    e.episode.drivers = drivers;
-                    e.episode.coverage = coverage;
+            let day = Day {
+                turbine_id: &o.turbine_id,
+                t,
+                category,
+                score,
+                drivers,
+                coverage: dq.coverage(Lang::En),
+            };
+            if dq.held_at_moderate {
+                track(&mut open_held, &mut report.held_episodes, day);
+            } else {
+                tr.flagged += 1;
+                if track(&mut open, &mut report.episodes, day) {
+                    tr.episodes += 1;
                 }
             }
         }
         t += DAY;
     }
-    report
-        .episodes
-        .extend(open.into_values().map(|o| o.episode));
-    report
-        .episodes
-        .sort_by(|a, b| (&a.first_day, &a.turbine_id).cmp(&(&b.first_day, &b.turbine_id)));
+    for (done, list) in [
+        (open, &mut report.episodes),
+        (open_held, &mut report.held_episodes),
+    ] {
+        list.extend(done.into_values().map(|o| o.episode));
+        list.sort_by(|a, b| (&a.first_day, &a.turbine_id).cmp(&(&b.first_day, &b.turbine_id)));
+    }
     let mut counts: Vec<NotScoredCount> = not_scored.into_values().collect();
     counts.sort_by_key(|c| std::cmp::Reverse(c.turbine_days));
     report.not_scored = counts;
