@@ -61,6 +61,8 @@ fn blind_spots(at: i64) -> DataQuality {
             fault(Some("wind_speed_ms"), FaultKind::OutOfRange),
             fault(None, FaultKind::Gap),
         ],
+        // Its sentence must read in French too.
+        held_at_moderate: true,
     }
 }
 

@@ -335,11 +335,11 @@ mod tests {
         let policy = RiskPolicy::default();
         let a = policy.assess(0.9, 2.0);
         assert_eq!(a.category, Category::Critical);
-        let c = a.clone().capped(Category::Moderate);
+        let c = a.capped(Category::Moderate);
         assert_eq!((c.category, c.score), (Category::Moderate, 49.9));
         let low = policy.assess(0.01, 30.0);
         assert_eq!(
-            low.clone().capped(Category::Moderate),
+            low.capped(Category::Moderate),
             low,
             "below the ceiling: unchanged"
         );
