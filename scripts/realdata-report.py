@@ -49,7 +49,7 @@ def main() -> None:
     w("")
     reasons = ingest.get("reasons") or {}
     if reasons:
-        w("Whole records quarantined, by reason (only a bad time or turbine costs the whole record):")
+        w("Whole records quarantined, by reason (only a bad time or turbine, or a record with no value at all, costs the whole record):")
         w("")
         for r, n in sorted(reasons.items(), key=lambda x: -x[1]):
             w(f"- `{r}`: {n:,}")

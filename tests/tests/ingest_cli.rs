@@ -165,7 +165,7 @@ fn missing_required_column_is_named_and_nothing_else_is_lost() {
 }
 
 #[test]
-fn garbage_values_are_quarantined_with_their_line() {
+fn garbage_values_cost_one_value_and_a_bad_time_its_line() {
     let fleet = Fleet::new();
     let mut rows = fleet.rows.clone();
     rows[3] = fleet.with_field(3, "gearbox_oil_temp_c", "#VALUE!");
@@ -174,17 +174,20 @@ fn garbage_values_are_quarantined_with_their_line() {
     rows[30] = fleet.with_field(30, "timestamp", "31/02/2026 10:00");
     let p = fleet.write("garbage.csv", fleet.csv(&rows));
     let (code, j, _) = fleet.ingest_json(&p, &[]);
-    assert_eq!(code, 0, "a file with bad rows is still processed");
-    assert_eq!(n(&j, "quarantined"), 4);
-    assert_eq!(n(&j, "accepted"), rows.len() as i64 - 4);
-    assert_eq!(j["reasons"]["unparsable_value"], 3);
+    assert_eq!(code, 0, "a file with bad values is still processed");
+    // Only the record whose time cannot be read is lost; the three others keep their valid values.
+    assert_eq!(n(&j, "quarantined"), 1);
     assert_eq!(j["reasons"]["bad_timestamp"], 1);
-    let ex = j["files"][0]["reasons"]["unparsable_value"]["example"]
-        .as_str()
-        .unwrap();
-    assert_eq!(ex, "line 5: gearbox_oil_temp_c = '#VALUE!' is not a number");
-    assert_eq!(count(&fleet.db, "readings"), rows.len() as i64 - 4);
-    assert_eq!(count(&fleet.db, "quarantine"), 4);
+    assert_eq!(n(&j, "accepted"), rows.len() as i64 - 1);
+    let cleared = &j["files"][0]["cleared_values"];
+    assert_eq!(
+        cleared["gearbox_oil_temp_c"]["example"],
+        "line 5: gearbox_oil_temp_c = '#VALUE!' is not a number"
+    );
+    assert_eq!(cleared["wind_speed_ms"]["count"], 1);
+    assert_eq!(cleared["status"]["count"], 1);
+    assert_eq!(count(&fleet.db, "readings"), rows.len() as i64 - 1);
+    assert_eq!(count(&fleet.db, "quarantine"), 1);
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! The row rules: each record of a SCADA, registry or logbook file checked against the data
 //! contract, giving a row ready to store or a reason code and a message.
 //!
-//! One bad value costs one value: a signal outside its valid range is cleared (stored empty) and
-//! counted with its reason, the record's other signals are kept — even when the cleared signal
-//! is a required one (wind speed, power). Only a bad key (timestamp, turbine), an empty required
-//! signal, or a field that is not a number quarantines the whole record. A speed slightly below
-//! zero at standstill, within [`schema::standstill_tolerance`], is read as 0.
+//! One bad value costs one value: a signal outside its valid range, or a field that is not a
+//! number, is cleared (stored empty) and counted with its reason; an empty field is simply empty;
+//! the record's other signals are kept — even when the cleared or empty signal is a required one
+//! (wind speed, power). Only a bad key (timestamp, turbine) or a record left with no value at all
+//! quarantines the whole record. A speed slightly below zero at standstill, within
+//! [`schema::standstill_tolerance`], is read as 0.
 
 use std::collections::HashMap;
 
@@ -178,20 +179,16 @@ pub(super) fn check_reading(
             continue;
         };
         if is_missing(f) {
-            if sig.required {
-                return Err((
-                    "missing_value",
-                    format!("{} is empty (it is required)", sig.name),
-                ));
-            }
             continue;
         }
-        let v = parse_number(f, mapping.decimal_comma).ok_or_else(|| {
-            (
-                "unparsable_value",
+        let Some(v) = parse_number(f, mapping.decimal_comma) else {
+            cleared.push((
+                sig.name,
                 format!("{} = '{}' is not a number", sig.name, shown(f)),
-            )
-        })? * scale[i];
+            ));
+            continue;
+        };
+        let v = v * scale[i];
         if v < sig.min && v >= sig.min - schema::standstill_tolerance(sig.name) {
             standstill_zeroed += 1;
             values[i] = Some(sig.min);
@@ -219,21 +216,37 @@ pub(super) fn check_reading(
                     .ok()
                     .and_then(|c| Status::ALL.into_iter().find(|st| st.code() == c))
             });
-            Some(
-                parsed
-                    .ok_or_else(|| {
-                        (
-                            "unparsable_value",
-                            format!(
-                                "status '{}' is not one of running, fault, maintenance, stopped",
-                                shown(f)
-                            ),
-                        )
-                    })?
-                    .code(),
-            )
+            if parsed.is_none() {
+                cleared.push((
+                    "status",
+                    format!(
+                        "status '{}' is not one of running, fault, maintenance, stopped",
+                        shown(f)
+                    ),
+                ));
+            }
+            parsed.map(Status::code)
         }
     };
+    // One bad or empty value costs that value; a record left with no value at all carries
+    // nothing to store.
+    if values.iter().all(Option::is_none) && status.is_none() {
+        return Err((
+            "missing_value",
+            if cleared.is_empty() {
+                "no signal value at all (only its time and turbine)".to_string()
+            } else {
+                format!(
+                    "no valid signal value left: {}",
+                    cleared
+                        .iter()
+                        .map(|(_, m)| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            },
+        ));
+    }
     Ok(Row::Reading(Reading {
         turbine,
         ts,
@@ -432,22 +445,27 @@ mod tests {
         let (dir, mut store) = setup();
         let rows = [
             scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"), // ok
-            scada_row("2026-05-01T00:10:00Z", "T1", "", "1200"),    // missing required
-            scada_row("2026-05-01T00:20:00Z", "T1", "abc", "1200"), // unparsable
+            scada_row("2026-05-01T00:10:00Z", "T1", "", "1200"),    // empty wind: kept
+            scada_row("2026-05-01T00:20:00Z", "T1", "abc", "1200"), // not a number: cleared
             scada_row("2026-05-01T00:30:00Z", "T1", "75", "1200"),  // out of range: cleared
             scada_row("2026-02-30T00:40:00Z", "T1", "7", "1200"),   // bad timestamp
             scada_row("2026-05-01T00:50:00Z", "T9", "7", "1200"),   // unknown turbine
             scada_row("2026-05-01T00:50:00Z", "T 1", "7", "1200"),  // invalid id
             "2026-05-01T01:00:00Z,T1,7".to_string(),                // wrong field count
-            scada_row("2026-05-01T01:10:00Z", "T2", "NaN", "1200"), // NaN in required
-            scada_row("2026-05-01T01:20:00Z", "T2", "inf", "1200"), // infinite
+            scada_row("2026-05-01T01:10:00Z", "T2", "NaN", "1200"), // NaN wind: kept empty
+            scada_row("2026-05-01T01:20:00Z", "T2", "inf", "1200"), // infinite: cleared
             scada_row("2026-05-01T01:30:00Z", "T2", "8.25", "-20"), // ok
+            line_with("2026-05-01T01:40:00Z", &[]),                 // no value at all, no status
+            line_with(
+                "2026-05-01T01:50:00Z",
+                &[("wind_speed_ms", "x"), ("power_kw", "y")],
+            ), // no valid value left
         ];
         let body = format!("{}\n{}\n", scada_header(), rows.join("\n"));
         let p = write(dir.path(), "scada.csv", body.as_bytes());
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
         assert_eq!(r.kind, "scada");
-        assert_eq!((r.rows, r.accepted, r.quarantined), (11, 3, 8));
+        assert_eq!((r.rows, r.accepted, r.quarantined), (13, 7, 6));
         let reasons: Vec<(&str, u64)> = r
             .reasons
             .iter()
@@ -460,23 +478,25 @@ mod tests {
                 ("invalid_turbine_id", 1),
                 ("missing_value", 2),
                 ("unknown_turbine", 1),
-                ("unparsable_value", 2),
                 ("wrong_field_count", 1),
             ]
         );
-        assert_eq!(r.cleared, 1);
+        assert_eq!(r.cleared, 3);
         assert_eq!(
             r.cleared_values["wind_speed_ms"].example,
-            "line 5: wind_speed_ms = 75 m/s is outside the valid range 0 to 60 m/s"
+            "line 4: wind_speed_ms = 'abc' is not a number"
         );
+        assert_eq!(r.cleared_values["wind_speed_ms"].count, 3);
         assert!(r.reasons["unknown_turbine"]
             .example
             .contains("turbine 'T9' is not in the registry"));
+        assert!(r.reasons["missing_value"]
+            .example
+            .contains("no signal value at all"));
         let q = store.quarantined(None).unwrap();
-        assert_eq!(q.len(), 8);
-        assert_eq!(q[0].line, 3);
-        assert!(q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,,"));
-        assert_eq!(store.counts().unwrap().readings, 3);
+        assert_eq!(q.len(), 6);
+        assert!(q.iter().any(|q| q.message.contains("no valid signal value left: wind_speed_ms = 'x' is not a number; power_kw = 'y' is not a number")), "{q:?}");
+        assert_eq!(store.counts().unwrap().readings, 7);
     }
 
     /// A canonical SCADA line of T1 at `ts` with the given signals set (the others empty).
