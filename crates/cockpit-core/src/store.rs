@@ -394,15 +394,7 @@ impl Store {
             "SELECT file, line, reason, message, raw FROM quarantine
              WHERE ?1 IS NULL OR file = ?1 ORDER BY file, line",
         )?;
-        let rows = stmt.query_map(params![file], |r| {
-            Ok(QuarantinedRow {
-                file: r.get(0)?,
-                line: r.get(1)?,
-                reason: r.get(2)?,
-                message: r.get(3)?,
-                raw: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![file], QuarantinedRow::from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
@@ -434,6 +426,19 @@ pub struct QuarantinedRow {
     pub message: String,
     /// The raw text of the row, as read.
     pub raw: String,
+}
+
+impl QuarantinedRow {
+    /// Reads a row selected as `file, line, reason, message, raw` (in that order).
+    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuarantinedRow> {
+        Ok(QuarantinedRow {
+            file: r.get(0)?,
+            line: r.get(1)?,
+            reason: r.get(2)?,
+            message: r.get(3)?,
+            raw: r.get(4)?,
+        })
+    }
 }
 
 #[cfg(test)]

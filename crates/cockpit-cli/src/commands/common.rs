@@ -1,6 +1,7 @@
 //! Helpers shared by the sub-commands: the workspace and database of the global options, the
 //! models and risk policy, time arguments, number formatting and the printed run summary.
 
+use clap::Args;
 use cockpit_core::config;
 use cockpit_core::model::ModelSet;
 use cockpit_core::risk::RiskPolicy;
@@ -46,6 +47,27 @@ pub fn parse_time(flag: &str, value: &str) -> Result<i64, CliError> {
 /// Parses an optional date or time option.
 pub fn parse_opt_time(flag: &str, value: Option<&str>) -> Result<Option<i64>, CliError> {
     value.map(|v| parse_time(flag, v)).transpose()
+}
+
+/// `--from` / `--to`: the days a backtest or a replay covers.
+#[derive(Debug, Args)]
+pub struct DaySpan {
+    /// First day replayed [default: 7 days after the first record]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day replayed [default: the latest record]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
+impl DaySpan {
+    /// The two days as Unix times (`None` where not given).
+    pub fn parse(&self) -> Result<(Option<i64>, Option<i64>), CliError> {
+        Ok((
+            parse_opt_time("--from", self.from.as_deref())?,
+            parse_opt_time("--to", self.to.as_deref())?,
+        ))
+    }
 }
 
 /// A number with `digits` decimals, or `-`.

@@ -6,19 +6,16 @@ use std::process::ExitCode;
 use clap::Args;
 use cockpit_core::runs::replay;
 
-use super::common::{fmt_opt, load_models, open_store, parse_opt_time};
+use super::common::{fmt_opt, load_models, open_store, DaySpan};
 use super::CliError;
 use crate::Cli;
 
 /// Arguments of `cockpit replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// First day replayed [default: 7 days after the first record]
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last day replayed [default: the latest record]
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    /// The days replayed.
+    #[command(flatten)]
+    pub days: DaySpan,
     /// Print as JSON
     #[arg(long)]
     pub json: bool,
@@ -27,8 +24,7 @@ pub struct ReplayArgs {
 /// Replays the days, commits their runs and prints the summary.
 pub fn run(cli: &Cli, args: &ReplayArgs) -> Result<ExitCode, CliError> {
     let mut store = open_store(cli)?;
-    let from = parse_opt_time("--from", args.from.as_deref())?;
-    let to = parse_opt_time("--to", args.to.as_deref())?;
+    let (from, to) = args.days.parse()?;
     let (mut models, policy) = load_models(cli)?;
     let r = replay::replay_daily(&mut store, &mut models, &policy, from, to)?;
     if args.json {

@@ -46,7 +46,7 @@ impl LocalTime {
         required: bool,
         turbine: Option<i64>,
     ) -> Result<Option<i64>, Reject> {
-        if super::rows::is_missing(f) {
+        if super::field::is_missing(f) {
             return if required {
                 Err(("missing_value", format!("{what} is empty")))
             } else {
@@ -59,7 +59,7 @@ impl LocalTime {
                 "bad_timestamp",
                 format!(
                     "{what} '{}' is not a valid date and time (expected e.g. 2026-05-01T00:10:00Z, 2014-01-01T01:00:00+01:00 or 2014-01-01 01:00)",
-                    super::rows::shown(f)
+                    super::field::shown(f)
                 ),
             ));
         };
@@ -74,7 +74,7 @@ impl LocalTime {
             .map_err(|_| {
                 (
                     "bad_timestamp",
-                    format!("{what} '{}' is out of range", super::rows::shown(f)),
+                    format!("{what} '{}' is out of range", super::field::shown(f)),
                 )
             })?;
         match tz.to_ambiguous_timestamp(civil).offset() {
@@ -94,7 +94,7 @@ impl LocalTime {
                 "nonexistent_local_time",
                 format!(
                     "{what} '{}' does not exist in {name}: the clocks go forward from UTC{} to UTC{} at that hour (a logger error, or write the time with its offset)",
-                    super::rows::shown(f),
+                    super::field::shown(f),
                     before,
                     after
                 ),

@@ -12,6 +12,7 @@
 //! | `files` | the entry points [`ingest_files`] (dependency order, operations journal; [`ingest_files_with_progress`] tells the bytes read) and [`ingest_file`] |
 //! | `sniff` | opening a file: text or binary, delimiter, header → kind of file and column positions |
 //! | `rows` | the row rules: each record checked against the data contract (one bad value costs one value); the batches of checked and rejected rows |
+//! | `field` | one field as read: the "no value" spellings, the text a message shows of it |
 //! | `local_time` | timestamps to UTC: offsets as written, the mapping's time zone otherwise, daylight-saving time's repeated and missing hours |
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
 //! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
@@ -20,6 +21,7 @@
 //! | `error` | [`IngestError`], the file-level failures |
 
 mod error;
+mod field;
 mod files;
 mod local_time;
 mod pipeline;

@@ -78,7 +78,10 @@ pub fn quarantine_page(store: &Store, q: &QuarantineQuery) -> Result<QuarantineP
          ORDER BY file, line LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = stmt
-        .query_map(params![file, reason, limit as i64, q.offset as i64], row)?
+        .query_map(
+            params![file, reason, limit as i64, q.offset as i64],
+            QuarantinedRow::from_row,
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     let counts = |column: &str| -> Result<Vec<QuarantineCount>, StoreError> {
         let mut stmt = conn.prepare(&format!(
@@ -104,16 +107,6 @@ pub fn quarantine_page(store: &Store, q: &QuarantineQuery) -> Result<QuarantineP
     })
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuarantinedRow> {
-    Ok(QuarantinedRow {
-        file: r.get(0)?,
-        line: r.get(1)?,
-        reason: r.get(2)?,
-        message: r.get(3)?,
-        raw: r.get(4)?,
-    })
-}
-
 /// The header of the quarantine CSV.
 pub const QUARANTINE_CSV_HEADER: [&str; 5] = ["file", "line", "reason", "message", "raw"];
 
@@ -130,7 +123,7 @@ pub fn write_quarantine_csv<W: Write>(store: &Store, out: W) -> Result<u64, Quar
     let mut rows = stmt.query([]).map_err(StoreError::from)?;
     let mut n = 0;
     while let Some(r) = rows.next().map_err(StoreError::from)? {
-        let q = row(r).map_err(StoreError::from)?;
+        let q = QuarantinedRow::from_row(r).map_err(StoreError::from)?;
         w.write_record([
             q.file.as_str(),
             &q.line.to_string(),

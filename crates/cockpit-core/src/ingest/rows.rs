@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use crate::mapping::Mapping;
 use crate::schema::{self, Status, SIGNALS};
 
+use super::field::{is_missing, shown};
 use super::local_time::LocalTime;
 
 /// Longest turbine id accepted.
@@ -79,15 +80,6 @@ fn field<'r>(
         .map(|f| f.trim_ascii())
 }
 
-/// An empty field or one of the usual "no value" spellings (NaN, NA, N/A, null).
-pub(super) fn is_missing(f: &[u8]) -> bool {
-    f.is_empty()
-        || f.eq_ignore_ascii_case(b"nan")
-        || f.eq_ignore_ascii_case(b"na")
-        || f.eq_ignore_ascii_case(b"n/a")
-        || f.eq_ignore_ascii_case(b"null")
-}
-
 /// The field as UTF-8 text.
 fn text<'r>(f: &'r [u8], what: &str) -> Result<&'r str, (&'static str, String)> {
     std::str::from_utf8(f).map_err(|_| {
@@ -96,16 +88,6 @@ fn text<'r>(f: &'r [u8], what: &str) -> Result<&'r str, (&'static str, String)> 
             format!("{what} is not valid UTF-8 text"),
         )
     })
-}
-
-/// The field as shown in a message (cut at 40 characters).
-pub(super) fn shown(f: &[u8]) -> String {
-    let s = String::from_utf8_lossy(f);
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.into_owned()
-    }
 }
 
 /// A finite number, with a decimal comma when the mapping says so.
