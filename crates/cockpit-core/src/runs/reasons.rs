@@ -91,6 +91,19 @@ impl NotScoredReason {
         NotScoredReason::parse(stored).phrase(lang)
     }
 
+    /// The kind of reason, for counting (`under_repair`, `no_record`, `no_recent_record`,
+    /// `low_coverage`, `nothing_to_watch`, `other`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            NotScoredReason::UnderRepair { .. } => "under_repair",
+            NotScoredReason::NoRecord => "no_record",
+            NotScoredReason::NoRecentRecord { .. } => "no_recent_record",
+            NotScoredReason::LowCoverage { .. } => "low_coverage",
+            NotScoredReason::NothingToWatch => "nothing_to_watch",
+            NotScoredReason::Other(_) => "other",
+        }
+    }
+
     /// The reason in words.
     pub fn phrase(&self, lang: Lang) -> String {
         use NotScoredReason::*;

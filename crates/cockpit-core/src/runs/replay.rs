@@ -128,18 +128,6 @@ impl ReplayReport {
     }
 }
 
-/// The kind of a not-scored reason, for counting.
-fn reason_kind(reason: &NotScoredReason) -> &'static str {
-    match reason {
-        NotScoredReason::UnderRepair { .. } => "under_repair",
-        NotScoredReason::NoRecord => "no_record",
-        NotScoredReason::NoRecentRecord { .. } => "no_recent_record",
-        NotScoredReason::LowCoverage { .. } => "low_coverage",
-        NotScoredReason::NothingToWatch => "nothing_to_watch",
-        NotScoredReason::Other(_) => "other",
-    }
-}
-
 /// An episode being followed: its last flagged day and the peak so far.
 struct Open {
     episode: AlertEpisode,
@@ -281,7 +269,7 @@ pub fn replay_daily(
             tr.days += 1;
             let Some(category) = o.category else {
                 let sentence = o.reason.clone().unwrap_or_default();
-                let kind = reason_kind(&NotScoredReason::parse(&sentence));
+                let kind = NotScoredReason::parse(&sentence).kind();
                 not_scored
                     .entry(kind)
                     .or_insert_with(|| NotScoredCount {
