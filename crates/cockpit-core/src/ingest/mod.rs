@@ -22,6 +22,7 @@
 
 mod error;
 mod field;
+mod limit;
 mod files;
 mod local_time;
 mod pipeline;
@@ -36,7 +37,7 @@ mod write;
 pub use error::IngestError;
 pub use files::{ingest_file, ingest_files, ingest_files_with_progress};
 pub use quarantine::{
-    export_quarantine_csv, quarantine_page, write_quarantine_csv, QuarantineCount,
+    export_quarantine_csv, quarantine_page, quarantined, write_quarantine_csv, QuarantineCount,
     QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,
 };
 pub use report::{FileFailure, FileReport, IngestProgress, IngestReport, ReasonCount};

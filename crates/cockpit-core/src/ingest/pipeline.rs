@@ -12,6 +12,7 @@ use crate::mapping::Mapping;
 use crate::schema::{FileKind, SIGNALS};
 use crate::store::Store;
 
+use super::limit::{Cut, MAX_RECORD_BYTES};
 use super::local_time::LocalTime;
 use super::rows::{check_logbook, check_reading, check_registry, Batch, Rejected, Row};
 use super::sniff::Source;
@@ -33,10 +34,8 @@ pub(super) fn ingest_source(
     progress: &mut dyn FnMut(u64),
 ) -> Result<FileReport, IngestError> {
     let started = Instant::now();
-    let started_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    // The ingestion time: what the records' timestamps are checked against.
+    let started_at = crate::clock::now();
     let path = src.path.clone();
     let file_name = std::fs::canonicalize(&path)
         .unwrap_or_else(|_| path.clone())
@@ -50,8 +49,8 @@ pub(super) fn ingest_source(
     let turbines = store.turbine_keys()?;
     let conn = store.conn_mut();
     conn.execute(
-        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order)
-         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0)",
+        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order, complete)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0)",
         params![file_name, kind.as_str(), mapping.name, started_at],
     )
     .map_err(db_err)?;
@@ -79,27 +78,33 @@ pub(super) fn ingest_source(
     let outcome = std::thread::scope(|scope| {
         let parser_mapping = mapping.clone();
         let parser_bytes = &bytes_read;
-        scope.spawn(move || parse_all(src, &parser_mapping, &turbines, &tx, parser_bytes));
+        scope.spawn(move || {
+            parse_all(
+                src,
+                &parser_mapping,
+                &turbines,
+                started_at,
+                &tx,
+                parser_bytes,
+            )
+        });
         // `write_all` owns the receiver: on a write error it is dropped, which stops the parser.
         write_all(conn, rx, &file_name, ingestion_id, &mut report, &mut || {
             progress(bytes_read.load(Ordering::Acquire))
         })
     });
-    outcome?;
     report.duration_ms = started.elapsed().as_millis() as u64;
+    // The counts were written with each batch; an ingestion that stopped early stays incomplete.
     conn.execute(
-        "UPDATE ingestions SET duration_ms = ?2, rows = ?3, accepted = ?4, quarantined = ?5, duplicates = ?6, out_of_order = ?7 WHERE id = ?1",
+        "UPDATE ingestions SET duration_ms = ?2, complete = ?3 WHERE id = ?1",
         params![
             ingestion_id,
             report.duration_ms as i64,
-            report.rows as i64,
-            report.accepted as i64,
-            report.quarantined as i64,
-            report.duplicates as i64,
-            report.out_of_order as i64
+            outcome.is_ok()
         ],
     )
     .map_err(db_err)?;
+    outcome?;
     Ok(report)
 }
 
@@ -108,6 +113,7 @@ fn parse_all(
     mut src: Source,
     mapping: &Mapping,
     turbines: &HashMap<String, i64>,
+    now: i64,
     tx: &SyncSender<Result<Batch, IngestError>>,
     bytes_read: &AtomicU64,
 ) {
@@ -115,7 +121,9 @@ fn parse_all(
     let mut batch = Batch::default();
     let mut last_ts: HashMap<i64, i64> = HashMap::new();
     let signal_scale: Vec<f64> = SIGNALS.iter().map(|s| mapping.scale(s.name)).collect();
-    let mut clock = LocalTime::new(mapping.timezone.as_deref());
+    let mut clock = LocalTime::new(mapping.timezone.as_deref()).bounded(now);
+    // Line breaks the reader did not see (dropped with the rest of a cut record).
+    let mut line_shift: i64 = 0;
     loop {
         let line_hint = src.reader.position().line();
         match src.reader.read_byte_record(&mut record) {
@@ -132,9 +140,15 @@ fn parse_all(
                 return;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line_hint);
+        let position = record.position();
+        let line = position.map(|p| p.line()).unwrap_or(line_hint);
+        let line = u64::try_from(line as i64 + line_shift).unwrap_or(line);
         batch.read += 1;
-        let checked = if record.len() != src.header_len {
+        let cut = position.and_then(|p| src.cuts.take_at(p.byte()));
+        let checked = if let Some(cut) = cut {
+            line_shift += cut.line_shift;
+            Err(("record_too_large", too_large(&cut)))
+        } else if record.len() != src.header_len {
             Err((
                 "wrong_field_count",
                 format!(
@@ -172,6 +186,10 @@ fn parse_all(
                                 (signal, format!("line {line}: {message}"), raw.clone())
                             }));
                     }
+                    r.line = line;
+                    let start = batch.raw.len();
+                    push_raw(&mut batch.raw, &record, src.delimiter);
+                    r.raw = start..batch.raw.len();
                     let last = last_ts.entry(r.turbine).or_insert(i64::MIN);
                     if r.ts < *last {
                         batch.out_of_order += 1;
@@ -199,15 +217,40 @@ fn parse_all(
     let _ = tx.send(Ok(batch));
 }
 
+/// The message of a record cut at [`MAX_RECORD_BYTES`].
+fn too_large(cut: &Cut) -> String {
+    format!(
+        "the record is {} bytes long, over the limit of {MAX_RECORD_BYTES} bytes (1 MiB) for one record{}; only its start is kept here",
+        cut.bytes,
+        if cut.to_end {
+            ", and a quote opened in it never closes, so it runs to the end of the file"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Longest raw text kept of a quarantined line.
+const MAX_RAW: usize = 4096;
+
 /// The record as a line of text, for the quarantine table.
 fn raw_line(record: &csv::ByteRecord, delimiter: u8) -> String {
     let mut out = Vec::new();
+    push_raw(&mut out, record, delimiter);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Appends the record as a line of text (cut at [`MAX_RAW`] bytes) to `out`.
+fn push_raw(out: &mut Vec<u8>, record: &csv::ByteRecord, delimiter: u8) {
+    let start = out.len();
     for (i, f) in record.iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
         out.extend_from_slice(f);
+        if out.len() - start >= MAX_RAW {
+            break;
+        }
     }
-    out.truncate(4096);
-    String::from_utf8_lossy(&out).into_owned()
+    out.truncate(start + MAX_RAW);
 }

@@ -33,6 +33,11 @@ pub(super) struct Reading {
     pub(super) cleared: Vec<(&'static str, String)>,
     /// Values slightly below zero at standstill, read as 0.
     pub(super) standstill_zeroed: u64,
+    /// Line number in the file (set by the parser).
+    pub(super) line: u64,
+    /// The record's text in its batch's [`Batch::raw`] (set by the parser), quarantined with it
+    /// if it conflicts with a stored reading.
+    pub(super) raw: std::ops::Range<usize>,
 }
 
 /// A validated turbine registry entry.
@@ -236,6 +241,8 @@ pub(super) fn check_reading(
         status,
         cleared,
         standstill_zeroed,
+        line: 0,
+        raw: 0..0,
     }))
 }
 
@@ -411,11 +418,13 @@ pub(super) struct Batch {
     pub(super) cleared: Vec<(&'static str, String, String)>,
     /// Values slightly below zero at standstill, read as 0.
     pub(super) standstill_zeroed: u64,
+    /// The text of the batch's readings, one after the other (see [`Reading::raw`]).
+    pub(super) raw: Vec<u8>,
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::ingest::ingest_file;
+    use crate::ingest::{ingest_file, quarantined};
     use crate::ingest::test_support::{scada_header, scada_row, setup, write};
     use crate::lang::Lang;
     use crate::mapping::Mapping;
@@ -475,7 +484,7 @@ mod tests {
         assert!(r.reasons["missing_value"]
             .example
             .contains("no signal value at all"));
-        let q = store.quarantined(None).unwrap();
+        let q = quarantined(&store, None).unwrap();
         assert_eq!(q.len(), 6);
         assert!(q.iter().any(|q| q.message.contains("no valid signal value left: wind_speed_ms = 'x' is not a number; power_kw = 'y' is not a number")), "{q:?}");
         assert_eq!(store.counts().unwrap().readings, 7);

@@ -21,5 +21,5 @@ pub use signals::{
     STANDSTILL_TOLERANCES,
 };
 pub use time::{
-    format_date, format_timestamp, parse_timestamp, parse_timestamp_parts, write_timestamp,
+    EARLIEST_PLAUSIBLE_TIME, FUTURE_TOLERANCE_SECS, format_date, format_timestamp, parse_timestamp, parse_timestamp_parts, write_timestamp,
 };
