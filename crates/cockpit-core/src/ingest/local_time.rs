@@ -241,4 +241,33 @@ mod tests {
             "missing_value"
         );
     }
+
+    #[test]
+    fn instants_before_1990_or_over_a_day_after_the_ingestion_are_implausible() {
+        let now = utc("2026-05-01T12:00:00Z");
+        let mut clock = LocalTime::new(Some("Europe/Paris")).bounded(now);
+        let mut p = |t: &str| clock.parse(t.as_bytes(), "timestamp", true, Some(1));
+        assert_eq!(p("1990-01-01T00:00:00Z"), Ok(Some(utc("1990-01-01T00:00:00Z"))));
+        assert_eq!(p("2026-05-02T12:00:00Z"), Ok(Some(utc("2026-05-02T12:00:00Z"))));
+        assert_eq!(p("2026-05-02 14:00"), Ok(Some(utc("2026-05-02T12:00:00Z"))));
+        assert_eq!(
+            p("2099-05-01T00:00:00Z"),
+            Err((
+                "implausible_time",
+                "timestamp '2099-05-01T00:00:00Z' (2099-05-01T00:00:00Z) is implausible: after 2026-05-02T12:00:00Z, one day after the ingestion time (a mistyped year or a logger clock set wrong)".to_string()
+            ))
+        );
+        assert_eq!(
+            p("0026-05-01 02:00"),
+            Err((
+                "implausible_time",
+                "timestamp '0026-05-01 02:00' (0026-05-01T01:50:39Z) is implausible: before 1990-01-01T00:00:00Z, the earliest time accepted".to_string()
+            ))
+        );
+        assert_eq!(p("2026-05-02T12:00:01Z").unwrap_err().0, "implausible_time");
+        assert_eq!(p("1989-12-31T23:59:59Z").unwrap_err().0, "implausible_time");
+        // Unbounded (a commissioning date), the same texts are read.
+        let mut free = LocalTime::new(None);
+        assert!(free.parse(b"2099-05-01", "d", false, None).unwrap().is_some());
+    }
 }

@@ -254,3 +254,141 @@ fn push_raw(out: &mut Vec<u8>, record: &csv::ByteRecord, delimiter: u8) {
     }
     out.truncate(start + MAX_RAW);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+
+    use super::*;
+    use crate::ingest::quarantined;
+    use crate::ingest::sniff::open_csv;
+    use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+
+    /// A canonical SCADA file of `rows` 10-minute records of T1 (no header).
+    fn rows(rows: i64) -> String {
+        let mut body = String::new();
+        for i in 0..rows {
+            let ts = crate::schema::format_timestamp(1_700_000_000 + 600 * i);
+            body.push_str(&scada_row(&ts, "T1", "7.5", "1200"));
+            body.push('\n');
+        }
+        body
+    }
+
+    /// A reader that fails (a network share gone, a disk error) once its text is read.
+    struct FailsAtEnd(Cursor<Vec<u8>>);
+
+    impl Read for FailsAtEnd {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("the share went away")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn an_interrupted_ingestion_counts_exactly_the_rows_it_stored_and_stays_incomplete() {
+        let (dir, mut store) = setup();
+        let p = write(
+            dir.path(),
+            "scada.csv",
+            format!("{}\n", scada_header()).as_bytes(),
+        );
+        let mut src = open_csv(&p, &Mapping::canonical()).unwrap();
+        // Three batches and a half are read, then the file cannot be read any more.
+        let body = rows(BATCH_ROWS as i64 * 3 + BATCH_ROWS as i64 / 2);
+        let failing: Box<dyn std::io::Read + Send> = Box::new(FailsAtEnd(Cursor::new(body.into_bytes())));
+        src.reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(failing);
+        let err = ingest_source(&mut store, src, &Mapping::canonical(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("the share went away"), "{err}");
+        let (rows, accepted, complete): (i64, i64, bool) = store
+            .conn()
+            .query_row(
+                "SELECT rows, accepted, complete FROM ingestions WHERE kind = 'scada'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let stored = store.counts().unwrap().readings;
+        assert!(stored >= 3 * BATCH_ROWS as i64, "{stored}");
+        assert_eq!((rows, accepted, complete), (stored, stored, false));
+        // A whole file is complete.
+        let p = write(dir.path(), "ok.csv", format!("{}\n{}", scada_header(), rows_after()).as_bytes());
+        ingest_file_for_test(&mut store, &p);
+        let complete: bool = store
+            .conn()
+            .query_row("SELECT complete FROM ingestions ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert!(complete);
+    }
+
+    fn rows_after() -> String {
+        scada_row("2026-05-01T00:00:00Z", "T2", "7.5", "1200") + "\n"
+    }
+
+    fn ingest_file_for_test(store: &mut Store, p: &std::path::Path) -> FileReport {
+        crate::ingest::ingest_file(store, p, &Mapping::canonical()).unwrap()
+    }
+
+    #[test]
+    fn a_record_over_one_mebibyte_is_quarantined_and_the_lines_after_it_are_stored() {
+        let (dir, mut store) = setup();
+        // A 20 MB line (a field that never ends, as a broken export writes it), then good lines.
+        let huge = format!("2026-05-01T00:10:00Z,T1,{}", "9".repeat(20_000_000));
+        let body = format!(
+            "{}\n{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"),
+            huge,
+            scada_row("2026-05-01T00:20:00Z", "T1", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "huge.csv", body.as_bytes());
+        let r = ingest_file_for_test(&mut store, &p);
+        assert_eq!((r.rows, r.accepted, r.quarantined), (3, 2, 1));
+        let q = quarantined(&store, None).unwrap();
+        assert_eq!((q[0].line, q[0].reason.as_str()), (3, "record_too_large"));
+        assert_eq!(
+            q[0].message,
+            "line 3: the record is 20000024 bytes long, over the limit of 1048576 bytes (1 MiB) for one record; only its start is kept here"
+        );
+        assert!(q[0].raw.len() <= MAX_RAW && q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,999"));
+        assert_eq!(store.counts().unwrap().readings, 2);
+        // A quote that opens a 100 MB field and never closes: the rest of the file is that record.
+        let mut body = format!("{}\n{}\n", scada_header(), scada_row("2026-05-02T00:00:00Z", "T1", "7.5", "1200"));
+        body.push_str("2026-05-02T00:10:00Z,T1,\"");
+        body.push_str(&"1".repeat(2_000_000));
+        let p = write(dir.path(), "unclosed.csv", body.as_bytes());
+        let r = ingest_file_for_test(&mut store, &p);
+        assert_eq!((r.accepted, r.quarantined), (1, 1));
+        assert!(r.reasons["record_too_large"].example.contains("a quote opened in it never closes, so it runs to the end of the file"), "{}", r.reasons["record_too_large"].example);
+    }
+
+    #[test]
+    fn a_header_over_one_mebibyte_refuses_the_file_and_ten_thousand_columns_are_read() {
+        let (dir, mut store) = setup();
+        let header = format!("{},{}", scada_header(), "x".repeat(2 << 20));
+        let p = write(dir.path(), "wide.csv", format!("{header}\n").as_bytes());
+        let err = crate::ingest::ingest_file(&mut store, &p, &Mapping::canonical()).unwrap_err();
+        let expected = format!(
+            "the header line is {} bytes long, over the limit of 1048576 bytes for one line",
+            header.len()
+        );
+        assert!(err.to_string().contains(&expected), "{err}");
+        // 10,000 columns: the canonical ones and extra ones the cockpit does not read.
+        let extra: Vec<String> = (0..10_000 - crate::schema::scada_columns().len()).map(|i| format!("extra_{i}")).collect();
+        let line = |row: String| format!("{row},{}", vec!["1"; extra.len()].join(","));
+        let body = format!(
+            "{},{}\n{}\n",
+            scada_header(),
+            extra.join(","),
+            line(scada_row("2026-05-03T00:00:00Z", "T1", "7.5", "1200"))
+        );
+        let p = write(dir.path(), "10k.csv", body.as_bytes());
+        let r = ingest_file_for_test(&mut store, &p);
+        assert_eq!((r.rows, r.accepted), (1, 1));
+    }
+}

@@ -338,4 +338,47 @@ mod tests {
         assert!(matches!(e, IngestError::Export { .. }));
         assert!(e.to_string().contains("q.csv"), "{e}");
     }
+
+    #[test]
+    fn a_path_ingested_again_keeps_every_ingestions_rejected_lines() {
+        let (dir, mut store) = setup();
+        // Monday's scada.csv: line 3 names an unknown turbine.
+        let monday = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-04T00:00:00Z", "T1", "7.5", "1200"),
+            scada_row("2026-05-04T00:10:00Z", "T9", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "scada.csv", monday.as_bytes());
+        let a = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        // Tuesday's file has the same name; its lines 2 and 3 are bad for other reasons.
+        let tuesday = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("not a time", "T1", "7.5", "1200"),
+            scada_row("2026-05-05T00:10:00Z", "T 1", "7.5", "1200"),
+        );
+        write(dir.path(), "scada.csv", tuesday.as_bytes());
+        let b = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((a.quarantined, b.quarantined), (1, 2));
+        let stored = quarantined(&store, None).unwrap();
+        assert_eq!(stored.len() as u64, a.quarantined + b.quarantined);
+        assert_eq!(
+            stored
+                .iter()
+                .map(|q| (q.line, q.reason.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (3, "unknown_turbine"),
+                (2, "bad_timestamp"),
+                (3, "invalid_turbine_id")
+            ]
+        );
+        let page = quarantine_page(&store, &QuarantineQuery::default()).unwrap();
+        assert_eq!(page.total, 3);
+        assert_eq!(page.files.len(), 1);
+        assert_eq!(page.files[0].count, 3);
+        let mut csv = Vec::new();
+        assert_eq!(write_quarantine_csv(&store, &mut csv).unwrap(), 3);
+    }
 }

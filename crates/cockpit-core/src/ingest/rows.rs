@@ -709,4 +709,34 @@ mod tests {
             .unwrap();
         assert_eq!(day, "2015-03-01");
     }
+
+    #[test]
+    fn a_mistyped_year_is_quarantined_and_never_becomes_the_latest_record() {
+        let (dir, mut store) = setup();
+        let body = format!(
+            "{}\n{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"),
+            scada_row("2099-05-01T00:10:00Z", "T1", "7.5", "1200"),
+            scada_row("0026-05-01T00:20:00Z", "T2", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "scada.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (1, 2));
+        assert_eq!(r.reasons["implausible_time"].count, 2);
+        let q = quarantined(&store, None).unwrap();
+        assert!(q[0].message.starts_with("line 3: timestamp '2099-05-01T00:10:00Z' (2099-05-01T00:10:00Z) is implausible: after "), "{}", q[0].message);
+        assert!(q[1].message.ends_with("is implausible: before 1990-01-01T00:00:00Z, the earliest time accepted"), "{}", q[1].message);
+        let latest = schema::parse_timestamp("2026-05-01T00:00:00Z").unwrap();
+        assert_eq!(store.reading_span().unwrap(), Some((latest, latest)));
+        // Logbook times too.
+        let body = "turbine_id,component,failure_time,back_in_service_time,action\n\
+            T1,gearbox_bearing,2026-05-03T10:00:00Z,2099-05-06T12:00:00Z,replaced\n\
+            T2,converter,0026-05-03T10:00:00Z,,reset\n";
+        let p = write(dir.path(), "logbook.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (0, 2));
+        assert_eq!(r.reasons["implausible_time"].count, 2);
+        assert!(r.reasons["implausible_time"].example.contains("back_in_service_time '2099-05-06T12:00:00Z'"));
+    }
 }
