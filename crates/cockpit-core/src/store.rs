@@ -522,4 +522,47 @@ mod tests {
         assert!(err.contains("damaged"), "{err}");
         assert!(!err.contains("writable"), "{err}");
     }
+
+    #[test]
+    fn a_version_4_database_keeps_its_quarantine_and_counts_its_ingestions_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cockpit.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(&readings_ddl()).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 4;
+             INSERT INTO ingestions VALUES (1, '/in/scada.csv', 'scada', NULL, 0, 5, 2, 1, 1, 0, 0);
+             INSERT INTO quarantine VALUES (1, '/in/scada.csv', 2, 'unknown_turbine', 'line 2: …', 'x', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 5);
+        let kept: (String, i64, i64) = store
+            .conn()
+            .query_row("SELECT file, line, ingestion FROM quarantine", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(kept, ("/in/scada.csv".to_string(), 2, 1));
+        let complete: bool = store
+            .conn()
+            .query_row("SELECT complete FROM ingestions", [], |r| r.get(0))
+            .unwrap();
+        assert!(complete);
+        // The same line of another ingestion of the same file is kept too.
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO ingestions (id, file, kind, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order)
+                 VALUES (2, '/in/scada.csv', 'scada', 0, 0, 0, 0, 0, 0, 0);
+                 INSERT INTO quarantine (file, line, reason, message, raw, ingestion)
+                 VALUES ('/in/scada.csv', 2, 'bad_timestamp', 'line 2: …', 'y', 2);",
+            )
+            .unwrap();
+        assert_eq!(store.counts().unwrap().quarantine, 2);
+    }
 }
