@@ -279,7 +279,14 @@ mod tests {
             match cuts.take_at(pos.byte()) {
                 Some(cut) => {
                     shift += cut.line_shift;
-                    out.push((line, format!("CUT {} bytes{}", cut.bytes, if cut.to_end { " to end" } else { "" })));
+                    out.push((
+                        line,
+                        format!(
+                            "CUT {} bytes{}",
+                            cut.bytes,
+                            if cut.to_end { " to end" } else { "" }
+                        ),
+                    ));
                 }
                 None => out.push((line, fields.join("|"))),
             }
@@ -317,7 +324,10 @@ mod tests {
         let text = format!("a,b\n5,\"{long}\n6,7\n");
         assert_eq!(
             read(&text, 20),
-            vec![(1, "a|b".to_string()), (2, "CUT 108 bytes to end".to_string())]
+            vec![
+                (1, "a|b".to_string()),
+                (2, "CUT 108 bytes to end".to_string())
+            ]
         );
     }
 }

@@ -247,8 +247,14 @@ mod tests {
         let now = utc("2026-05-01T12:00:00Z");
         let mut clock = LocalTime::new(Some("Europe/Paris")).bounded(now);
         let mut p = |t: &str| clock.parse(t.as_bytes(), "timestamp", true, Some(1));
-        assert_eq!(p("1990-01-01T00:00:00Z"), Ok(Some(utc("1990-01-01T00:00:00Z"))));
-        assert_eq!(p("2026-05-02T12:00:00Z"), Ok(Some(utc("2026-05-02T12:00:00Z"))));
+        assert_eq!(
+            p("1990-01-01T00:00:00Z"),
+            Ok(Some(utc("1990-01-01T00:00:00Z")))
+        );
+        assert_eq!(
+            p("2026-05-02T12:00:00Z"),
+            Ok(Some(utc("2026-05-02T12:00:00Z")))
+        );
         assert_eq!(p("2026-05-02 14:00"), Ok(Some(utc("2026-05-02T12:00:00Z"))));
         assert_eq!(
             p("2099-05-01T00:00:00Z"),
@@ -268,6 +274,9 @@ mod tests {
         assert_eq!(p("1989-12-31T23:59:59Z").unwrap_err().0, "implausible_time");
         // Unbounded (a commissioning date), the same texts are read.
         let mut free = LocalTime::new(None);
-        assert!(free.parse(b"2099-05-01", "d", false, None).unwrap().is_some());
+        assert!(free
+            .parse(b"2099-05-01", "d", false, None)
+            .unwrap()
+            .is_some());
     }
 }

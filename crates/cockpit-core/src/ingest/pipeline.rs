@@ -97,11 +97,7 @@ pub(super) fn ingest_source(
     // The counts were written with each batch; an ingestion that stopped early stays incomplete.
     conn.execute(
         "UPDATE ingestions SET duration_ms = ?2, complete = ?3 WHERE id = ?1",
-        params![
-            ingestion_id,
-            report.duration_ms as i64,
-            outcome.is_ok()
-        ],
+        params![ingestion_id, report.duration_ms as i64, outcome.is_ok()],
     )
     .map_err(db_err)?;
     outcome?;
@@ -298,7 +294,8 @@ mod tests {
         let mut src = open_csv(&p, &Mapping::canonical()).unwrap();
         // Three batches and a half are read, then the file cannot be read any more.
         let body = rows(BATCH_ROWS as i64 * 3 + BATCH_ROWS as i64 / 2);
-        let failing: Box<dyn std::io::Read + Send> = Box::new(FailsAtEnd(Cursor::new(body.into_bytes())));
+        let failing: Box<dyn std::io::Read + Send> =
+            Box::new(FailsAtEnd(Cursor::new(body.into_bytes())));
         src.reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -317,11 +314,19 @@ mod tests {
         assert!(stored >= 3 * BATCH_ROWS as i64, "{stored}");
         assert_eq!((rows, accepted, complete), (stored, stored, false));
         // A whole file is complete.
-        let p = write(dir.path(), "ok.csv", format!("{}\n{}", scada_header(), rows_after()).as_bytes());
+        let p = write(
+            dir.path(),
+            "ok.csv",
+            format!("{}\n{}", scada_header(), rows_after()).as_bytes(),
+        );
         ingest_file_for_test(&mut store, &p);
         let complete: bool = store
             .conn()
-            .query_row("SELECT complete FROM ingestions ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT complete FROM ingestions ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert!(complete);
     }
@@ -358,13 +363,23 @@ mod tests {
         assert!(q[0].raw.len() <= MAX_RAW && q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,999"));
         assert_eq!(store.counts().unwrap().readings, 2);
         // A quote that opens a 100 MB field and never closes: the rest of the file is that record.
-        let mut body = format!("{}\n{}\n", scada_header(), scada_row("2026-05-02T00:00:00Z", "T1", "7.5", "1200"));
+        let mut body = format!(
+            "{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-02T00:00:00Z", "T1", "7.5", "1200")
+        );
         body.push_str("2026-05-02T00:10:00Z,T1,\"");
         body.push_str(&"1".repeat(2_000_000));
         let p = write(dir.path(), "unclosed.csv", body.as_bytes());
         let r = ingest_file_for_test(&mut store, &p);
         assert_eq!((r.accepted, r.quarantined), (1, 1));
-        assert!(r.reasons["record_too_large"].example.contains("a quote opened in it never closes, so it runs to the end of the file"), "{}", r.reasons["record_too_large"].example);
+        assert!(
+            r.reasons["record_too_large"]
+                .example
+                .contains("a quote opened in it never closes, so it runs to the end of the file"),
+            "{}",
+            r.reasons["record_too_large"].example
+        );
     }
 
     #[test]
@@ -379,7 +394,9 @@ mod tests {
         );
         assert!(err.to_string().contains(&expected), "{err}");
         // 10,000 columns: the canonical ones and extra ones the cockpit does not read.
-        let extra: Vec<String> = (0..10_000 - crate::schema::scada_columns().len()).map(|i| format!("extra_{i}")).collect();
+        let extra: Vec<String> = (0..10_000 - crate::schema::scada_columns().len())
+            .map(|i| format!("extra_{i}"))
+            .collect();
         let line = |row: String| format!("{row},{}", vec!["1"; extra.len()].join(","));
         let body = format!(
             "{},{}\n{}\n",

@@ -95,9 +95,7 @@ pub(super) fn write_all(
                     Row::Reading(r) => {
                         let changed = insert_one_reading(&mut reading_stmt, r).map_err(db_err)?;
                         if changed == 0 {
-                            if let Some(message) =
-                                conflict(&mut stored_stmt, r).map_err(db_err)?
-                            {
+                            if let Some(message) = conflict(&mut stored_stmt, r).map_err(db_err)? {
                                 let raw = batch.raw.get(r.raw.clone()).unwrap_or_default();
                                 batch.rejected.push(Rejected {
                                     line: r.line,
@@ -314,8 +312,15 @@ mod tests {
         let q = quarantined(&store, None).unwrap();
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].reason, "conflict");
-        assert!(q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,8.25,"), "{}", q[0].raw);
-        assert_eq!(stored(&store, "2026-05-01T00:10:00Z"), (Some(7.5), Some(1200.0)));
+        assert!(
+            q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,8.25,"),
+            "{}",
+            q[0].raw
+        );
+        assert_eq!(
+            stored(&store, "2026-05-01T00:10:00Z"),
+            (Some(7.5), Some(1200.0))
+        );
     }
 
     #[test]
@@ -337,11 +342,22 @@ mod tests {
         assert_eq!((r.accepted, r.duplicates, r.quarantined), (2, 1, 2));
         let q = quarantined(&store, None).unwrap();
         assert_eq!(
-            q.iter().map(|q| (q.line, q.reason.as_str())).collect::<Vec<_>>(),
+            q.iter()
+                .map(|q| (q.line, q.reason.as_str()))
+                .collect::<Vec<_>>(),
             [(3, "conflict"), (6, "conflict")]
         );
-        assert!(q[0].message.contains("wind_speed_ms stored 5, here 6; power_kw stored 600, here 700"), "{}", q[0].message);
-        assert!(q[1].message.contains("at 2017-01-01T00:00:00Z"), "{}", q[1].message);
+        assert!(
+            q[0].message
+                .contains("wind_speed_ms stored 5, here 6; power_kw stored 600, here 700"),
+            "{}",
+            q[0].message
+        );
+        assert!(
+            q[1].message.contains("at 2017-01-01T00:00:00Z"),
+            "{}",
+            q[1].message
+        );
         // With the export's time zone the repeated autumn hour is summer then winter time: both
         // stored; a third one is a conflict.
         let paris = Mapping::parse("name = 'p'\ntimezone = 'Europe/Paris'", "test").unwrap();

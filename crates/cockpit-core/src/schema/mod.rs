@@ -21,5 +21,6 @@ pub use signals::{
     STANDSTILL_TOLERANCES,
 };
 pub use time::{
-    EARLIEST_PLAUSIBLE_TIME, FUTURE_TOLERANCE_SECS, format_date, format_timestamp, parse_timestamp, parse_timestamp_parts, write_timestamp,
+    format_date, format_timestamp, parse_timestamp, parse_timestamp_parts, write_timestamp,
+    EARLIEST_PLAUSIBLE_TIME, FUTURE_TOLERANCE_SECS,
 };
