@@ -94,13 +94,14 @@ pub(super) fn ingest_source(
         })
     });
     report.duration_ms = started.elapsed().as_millis() as u64;
-    // The counts were written with each batch; an ingestion that stopped early stays incomplete.
-    conn.execute(
+    // The counts were written with each batch; an ingestion that stopped early stays incomplete
+    // (and its own error, not this update's, is the one reported).
+    let finished = conn.execute(
         "UPDATE ingestions SET duration_ms = ?2, complete = ?3 WHERE id = ?1",
         params![ingestion_id, report.duration_ms as i64, outcome.is_ok()],
-    )
-    .map_err(db_err)?;
+    );
     outcome?;
+    finished.map_err(db_err)?;
     Ok(report)
 }
 
