@@ -95,7 +95,8 @@ def main() -> None:
         if dup_days:
             days = ", ".join(f"{d} ({n})" for d, n in sorted(dup_days.items()))
             w(f"- the same turbine and instant written twice, by local date: {days} — the export repeats")
-            w("  records around its clock changes; the cockpit keeps the first and counts the others as duplicates.")
+            w("  records around its clock changes; the cockpit keeps the first and quarantines the others as")
+            w("  `conflict` when their values differ (duplicates when they are the same).")
         w("")
 
     # --- Scoring ---------------------------------------------------------------------------

@@ -564,7 +564,8 @@ fn la_haute_borne_excerpt_ingests_with_the_engie_mapping_in_utc() {
     assert_eq!((n(reg, "accepted"), n(reg, "quarantined")), (4, 0));
     let f = &j["files"][1];
     // 200 real rows: the 24 that repeat a (turbine, time) are the export's own artefact of the
-    // spring change (the missing 02:xx hour written as a second 03:xx+02:00).
+    // spring change (the missing 02:xx hour written as a second 03:xx+02:00): other values under
+    // a stored key, so conflicts, quarantined with both values; the first records are kept.
     assert_eq!(
         (
             n(f, "rows"),
@@ -572,8 +573,13 @@ fn la_haute_borne_excerpt_ingests_with_the_engie_mapping_in_utc() {
             n(f, "duplicates"),
             n(f, "quarantined")
         ),
-        (200, 176, 24, 0)
+        (200, 176, 0, 24)
     );
+    assert_eq!(f["reasons"]["conflict"]["count"], 24);
+    assert!(f["reasons"]["conflict"]["example"]
+        .as_str()
+        .unwrap()
+        .contains("is already stored with other values ("));
     // Real sensor faults cost one value each: -273.2 °C outdoors, pitch far below -10°.
     assert_eq!(f["cleared_values"]["ambient_temp_c"]["count"], 3);
     assert_eq!(f["cleared_values"]["pitch_deg"]["count"], 3);
@@ -782,4 +788,42 @@ fn the_quarantine_is_exported_as_csv_with_every_line_and_its_raw_text_quoted() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("q.csv"), "{}", run.stderr);
+}
+
+#[test]
+fn a_mistyped_year_a_corrected_value_and_a_daily_file_of_the_same_name_lose_nothing() {
+    let fleet = Fleet::new();
+    // Day 1: one record's year typed 2099, another 0026.
+    let mut day1: Vec<String> = fleet.rows[..10].to_vec();
+    day1[3] = fleet.rows[3].replacen("2026-", "2099-", 1);
+    day1[4] = fleet.rows[4].replacen("2026-", "0026-", 1);
+    let p = fleet.write("scada.csv", fleet.csv(&day1));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!((n(&j, "accepted"), n(&j, "quarantined")), (8, 2));
+    assert_eq!(j["reasons"]["implausible_time"], 2);
+    let conn = rusqlite::Connection::open(&fleet.db).unwrap();
+    let latest: i64 = conn
+        .query_row("SELECT max(ts) FROM readings", [], |r| r.get(0))
+        .unwrap();
+    assert!(latest < 1_900_000_000, "a 2099 record was stored: {latest}");
+    // Day 2, same file name: a corrected record of day 1 and a record with a bad time.
+    let corrected = fleet.with_field(0, "wind_speed_ms", "24.5");
+    let late = fleet.with_field(11, "timestamp", "2099-01-01T00:00:00Z");
+    let p = fleet.write("scada.csv", fleet.csv(&[corrected, late]));
+    let (code, j, _) = fleet.ingest_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!((n(&j, "accepted"), n(&j, "quarantined")), (0, 2));
+    assert_eq!(j["reasons"]["conflict"], 1);
+    let example = j["files"][0]["reasons"]["conflict"]["example"]
+        .as_str()
+        .unwrap();
+    assert!(
+        example.starts_with("line 2: turbine '") && example.contains("here 24.5"),
+        "{example}"
+    );
+    // Every quarantined line counted is stored: 2 of day 1, 2 of day 2.
+    assert_eq!(count(&fleet.db, "quarantine"), 4);
+    let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+    assert!(run.stdout.contains("1 × conflict"), "{}", run.stdout);
 }

@@ -6,8 +6,10 @@
 //! - `readings` — canonical 10-minute SCADA records, one per (turbine, timestamp), timestamps in
 //!   Unix seconds UTC;
 //! - `logbook` — failures and repairs;
-//! - `ingestions` — one row per ingested file with its counts (the ingestion journal);
-//! - `quarantine` — rejected rows with file, line, reason and raw text, so nothing is silently lost;
+//! - `ingestions` — one row per ingested file with its counts (the ingestion journal), updated with
+//!   every stored batch, `complete` once the whole file is read;
+//! - `quarantine` — rejected rows with file, line, reason and raw text, keyed by the ingestion that
+//!   produced them, so nothing is silently lost (read and written only by `ingest::quarantine`);
 //! - `runs`, `predictions`, `prediction_features` — scoring runs and their results;
 //! - `operations` — the technical journal of everything that is not a fleet run: ingested files,
 //!   single-turbine requests, commands of the desktop app (see `telemetry::metrics`).
@@ -85,7 +87,13 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
+const MIGRATIONS: &[&str] = &[
+    MIGRATION_1,
+    MIGRATION_2,
+    MIGRATION_3,
+    MIGRATION_4,
+    MIGRATION_5,
+];
 
 const MIGRATION_1: &str = "
 CREATE TABLE turbines (
@@ -204,6 +212,29 @@ const MIGRATION_4: &str = "
 ALTER TABLE predictions ADD COLUMN data_quality TEXT;
 ";
 
+/// Quarantined rows are keyed by the ingestion that produced them, not by the file's path: a path
+/// used again (a daily `scada.csv`) keeps every ingestion's rejected lines. An ingestion is
+/// `complete` once its last batch is stored; its counts are updated with every stored batch, so an
+/// interrupted one (0) still counts exactly the rows it stored.
+const MIGRATION_5: &str = "
+CREATE TABLE quarantine_by_ingestion (
+    id        INTEGER PRIMARY KEY,
+    file      TEXT NOT NULL,
+    line      INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    message   TEXT NOT NULL,
+    raw       TEXT NOT NULL,
+    ingestion INTEGER REFERENCES ingestions(id),
+    UNIQUE (ingestion, line)
+);
+INSERT INTO quarantine_by_ingestion (id, file, line, reason, message, raw, ingestion)
+    SELECT id, file, line, reason, message, raw, ingestion FROM quarantine;
+DROP TABLE quarantine;
+ALTER TABLE quarantine_by_ingestion RENAME TO quarantine;
+CREATE INDEX quarantine_by_file ON quarantine (file, ingestion, line);
+ALTER TABLE ingestions ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
+";
+
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot
 /// drift from [`SIGNALS`].
 fn readings_ddl() -> String {
@@ -276,11 +307,22 @@ impl Store {
         )
     }
 
+    /// Brings the schema up to date in one `BEGIN IMMEDIATE` transaction: the version is read
+    /// inside it, so of several processes opening a fresh database at once, one migrates while the
+    /// others wait (`busy_timeout`) and then find the schema complete.
     fn migrate(&mut self) -> Result<(), StoreError> {
+        let known = MIGRATIONS.len() as i64;
+        // A database already up to date is only read: no write lock for every open.
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let known = MIGRATIONS.len() as i64;
+        if version == known {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > known {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),
@@ -289,14 +331,13 @@ impl Store {
             });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             if i == 0 {
                 tx.execute_batch(&readings_ddl())?;
             }
-            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
-            tx.commit()?;
         }
+        tx.execute_batch(&format!("PRAGMA user_version = {known}"))?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -386,16 +427,6 @@ impl Store {
             params![key, value],
         )?;
         Ok(())
-    }
-
-    /// Quarantined rows of one file (or all files), oldest first.
-    pub fn quarantined(&self, file: Option<&str>) -> Result<Vec<QuarantinedRow>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT file, line, reason, message, raw FROM quarantine
-             WHERE ?1 IS NULL OR file = ?1 ORDER BY file, line",
-        )?;
-        let rows = stmt.query_map(params![file], QuarantinedRow::from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -490,5 +521,48 @@ mod tests {
         let err = Store::open(&path).err().unwrap().to_string();
         assert!(err.contains("damaged"), "{err}");
         assert!(!err.contains("writable"), "{err}");
+    }
+
+    #[test]
+    fn a_version_4_database_keeps_its_quarantine_and_counts_its_ingestions_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cockpit.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(&readings_ddl()).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 4;
+             INSERT INTO ingestions VALUES (1, '/in/scada.csv', 'scada', NULL, 0, 5, 2, 1, 1, 0, 0);
+             INSERT INTO quarantine VALUES (1, '/in/scada.csv', 2, 'unknown_turbine', 'line 2: …', 'x', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 5);
+        let kept: (String, i64, i64) = store
+            .conn()
+            .query_row("SELECT file, line, ingestion FROM quarantine", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(kept, ("/in/scada.csv".to_string(), 2, 1));
+        let complete: bool = store
+            .conn()
+            .query_row("SELECT complete FROM ingestions", [], |r| r.get(0))
+            .unwrap();
+        assert!(complete);
+        // The same line of another ingestion of the same file is kept too.
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO ingestions (id, file, kind, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order)
+                 VALUES (2, '/in/scada.csv', 'scada', 0, 0, 0, 0, 0, 0, 0);
+                 INSERT INTO quarantine (file, line, reason, message, raw, ingestion)
+                 VALUES ('/in/scada.csv', 2, 'bad_timestamp', 'line 2: …', 'y', 2);",
+            )
+            .unwrap();
+        assert_eq!(store.counts().unwrap().quarantine, 2);
     }
 }

@@ -55,6 +55,16 @@ pub enum IngestError {
         /// Extra advice appended to the message (empty when there is none).
         hint: String,
     },
+    /// The header line is longer than a record may be: not a CSV export the cockpit can read.
+    #[error("{path}: the header line is {bytes} bytes long, over the limit of {limit} bytes for one line; this is not a SCADA, registry or logbook export (check the file, or its delimiter)")]
+    HeaderTooLong {
+        /// The file.
+        path: PathBuf,
+        /// Length of the header line in bytes.
+        bytes: u64,
+        /// The limit, [`MAX_RECORD_BYTES`](super::limit::MAX_RECORD_BYTES).
+        limit: usize,
+    },
     /// The header names a column twice.
     #[error("{path}: the header names column '{column}' twice")]
     DuplicateColumn {

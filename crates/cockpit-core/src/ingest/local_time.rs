@@ -8,6 +8,10 @@
 //!   the winter one, which is how a logger writes them.
 //! - In spring one local hour does not exist (2014-03-30: 02:00 jumps to 03:00): a record written
 //!   in it cannot be placed in time and is quarantined with that reason.
+//!
+//! A clock [`bounded`](LocalTime::bounded) by the ingestion time also refuses instants before
+//! [`schema::EARLIEST_PLAUSIBLE_TIME`] or more than [`schema::FUTURE_TOLERANCE_SECS`] after the
+//! ingestion (`implausible_time`): one mistyped year must not become the fleet's latest record.
 
 use std::collections::HashSet;
 
@@ -24,6 +28,8 @@ pub(super) struct LocalTime {
     zone: Option<(TimeZone, String)>,
     /// (turbine, earlier instant) of the repeated local times already met.
     folds_seen: HashSet<(i64, i64)>,
+    /// The ingestion time (Unix seconds) the instants are checked against; `None`: unchecked.
+    now: Option<i64>,
 }
 
 impl LocalTime {
@@ -34,12 +40,57 @@ impl LocalTime {
             zone: timezone
                 .and_then(|name| TimeZone::get(name).ok().map(|tz| (tz, name.to_string()))),
             folds_seen: HashSet::new(),
+            now: None,
         }
+    }
+
+    /// The same clock, refusing instants that cannot be true at ingestion time `now` (Unix
+    /// seconds, from [`crate::clock::now`]): before 1990 or more than a day after `now`.
+    pub(super) fn bounded(mut self, now: i64) -> LocalTime {
+        self.now = Some(now);
+        self
+    }
+
+    /// Parses a timestamp field like [`LocalTime::parse_unchecked`], then refuses an instant
+    /// outside the plausible range when the clock is [`bounded`](LocalTime::bounded).
+    pub(super) fn parse(
+        &mut self,
+        f: &[u8],
+        what: &str,
+        required: bool,
+        turbine: Option<i64>,
+    ) -> Result<Option<i64>, Reject> {
+        let secs = self.parse_unchecked(f, what, required, turbine)?;
+        let (Some(now), Some(t)) = (self.now, secs) else {
+            return Ok(secs);
+        };
+        let latest = now.saturating_add(schema::FUTURE_TOLERANCE_SECS);
+        let bound = if t < schema::EARLIEST_PLAUSIBLE_TIME {
+            format!(
+                "before {}, the earliest time accepted",
+                schema::format_timestamp(schema::EARLIEST_PLAUSIBLE_TIME)
+            )
+        } else if t > latest {
+            format!(
+                "after {}, one day after the ingestion time (a mistyped year or a logger clock set wrong)",
+                schema::format_timestamp(latest)
+            )
+        } else {
+            return Ok(secs);
+        };
+        Err((
+            "implausible_time",
+            format!(
+                "{what} '{}' ({}) is implausible: {bound}",
+                super::field::shown(f),
+                schema::format_timestamp(t)
+            ),
+        ))
     }
 
     /// Parses a timestamp field into Unix seconds (UTC); `None` when it is empty and not
     /// required. `turbine` tells the records of a repeated local hour apart (see the module).
-    pub(super) fn parse(
+    fn parse_unchecked(
         &mut self,
         f: &[u8],
         what: &str,
@@ -189,5 +240,43 @@ mod tests {
             paris.parse(b"", "timestamp", true, None).unwrap_err().0,
             "missing_value"
         );
+    }
+
+    #[test]
+    fn instants_before_1990_or_over_a_day_after_the_ingestion_are_implausible() {
+        let now = utc("2026-05-01T12:00:00Z");
+        let mut clock = LocalTime::new(Some("Europe/Paris")).bounded(now);
+        let mut p = |t: &str| clock.parse(t.as_bytes(), "timestamp", true, Some(1));
+        assert_eq!(
+            p("1990-01-01T00:00:00Z"),
+            Ok(Some(utc("1990-01-01T00:00:00Z")))
+        );
+        assert_eq!(
+            p("2026-05-02T12:00:00Z"),
+            Ok(Some(utc("2026-05-02T12:00:00Z")))
+        );
+        assert_eq!(p("2026-05-02 14:00"), Ok(Some(utc("2026-05-02T12:00:00Z"))));
+        assert_eq!(
+            p("2099-05-01T00:00:00Z"),
+            Err((
+                "implausible_time",
+                "timestamp '2099-05-01T00:00:00Z' (2099-05-01T00:00:00Z) is implausible: after 2026-05-02T12:00:00Z, one day after the ingestion time (a mistyped year or a logger clock set wrong)".to_string()
+            ))
+        );
+        assert_eq!(
+            p("0026-05-01 02:00"),
+            Err((
+                "implausible_time",
+                "timestamp '0026-05-01 02:00' (0026-05-01T01:50:39Z) is implausible: before 1990-01-01T00:00:00Z, the earliest time accepted".to_string()
+            ))
+        );
+        assert_eq!(p("2026-05-02T12:00:01Z").unwrap_err().0, "implausible_time");
+        assert_eq!(p("1989-12-31T23:59:59Z").unwrap_err().0, "implausible_time");
+        // Unbounded (a commissioning date), the same texts are read.
+        let mut free = LocalTime::new(None);
+        assert!(free
+            .parse(b"2099-05-01", "d", false, None)
+            .unwrap()
+            .is_some());
     }
 }

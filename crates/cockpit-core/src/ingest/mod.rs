@@ -11,18 +11,20 @@
 //! |---|---|
 //! | `files` | the entry points [`ingest_files`] (dependency order, operations journal; [`ingest_files_with_progress`] tells the bytes read) and [`ingest_file`] |
 //! | `sniff` | opening a file: text or binary, delimiter, header → kind of file and column positions |
+//! | `limit` | the record-size limit ([`MAX_RECORD_BYTES`]): a longer record is cut before the CSV reader, never held whole, and quarantined as `record_too_large` |
 //! | `rows` | the row rules: each record checked against the data contract (one bad value costs one value); the batches of checked and rejected rows |
 //! | `field` | one field as read: the "no value" spellings, the text a message shows of it |
-//! | `local_time` | timestamps to UTC: offsets as written, the mapping's time zone otherwise, daylight-saving time's repeated and missing hours |
+//! | `local_time` | timestamps to UTC: offsets as written, the mapping's time zone otherwise, daylight-saving time's repeated and missing hours; implausible times (before 1990, over a day after the ingestion) |
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
-//! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
+//! | `write` | the SQL writes: one transaction per batch with the ingestion's running counts, upserts, conflicting readings quarantined |
 //! | `report` | the per-file and overall reports returned to the caller, the progress of an ingestion |
-//! | `quarantine` | the quarantine read back: a filtered page of lines, every line as CSV |
+//! | `quarantine` | every query of the quarantine table: its lines written (per ingestion), read back as a filtered page, as CSV, by file |
 //! | `error` | [`IngestError`], the file-level failures |
 
 mod error;
 mod field;
 mod files;
+mod limit;
 mod local_time;
 mod pipeline;
 mod quarantine;
@@ -35,8 +37,9 @@ mod write;
 
 pub use error::IngestError;
 pub use files::{ingest_file, ingest_files, ingest_files_with_progress};
+pub use limit::MAX_RECORD_BYTES;
 pub use quarantine::{
-    export_quarantine_csv, quarantine_page, write_quarantine_csv, QuarantineCount,
+    export_quarantine_csv, quarantine_page, quarantined, write_quarantine_csv, QuarantineCount,
     QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,
 };
 pub use report::{FileFailure, FileReport, IngestProgress, IngestReport, ReasonCount};

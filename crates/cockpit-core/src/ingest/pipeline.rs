@@ -12,6 +12,7 @@ use crate::mapping::Mapping;
 use crate::schema::{FileKind, SIGNALS};
 use crate::store::Store;
 
+use super::limit::{Cut, MAX_RECORD_BYTES};
 use super::local_time::LocalTime;
 use super::rows::{check_logbook, check_reading, check_registry, Batch, Rejected, Row};
 use super::sniff::Source;
@@ -33,10 +34,8 @@ pub(super) fn ingest_source(
     progress: &mut dyn FnMut(u64),
 ) -> Result<FileReport, IngestError> {
     let started = Instant::now();
-    let started_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    // The ingestion time: what the records' timestamps are checked against.
+    let started_at = crate::clock::now();
     let path = src.path.clone();
     let file_name = std::fs::canonicalize(&path)
         .unwrap_or_else(|_| path.clone())
@@ -50,8 +49,8 @@ pub(super) fn ingest_source(
     let turbines = store.turbine_keys()?;
     let conn = store.conn_mut();
     conn.execute(
-        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order)
-         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0)",
+        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order, complete)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0)",
         params![file_name, kind.as_str(), mapping.name, started_at],
     )
     .map_err(db_err)?;
@@ -79,27 +78,30 @@ pub(super) fn ingest_source(
     let outcome = std::thread::scope(|scope| {
         let parser_mapping = mapping.clone();
         let parser_bytes = &bytes_read;
-        scope.spawn(move || parse_all(src, &parser_mapping, &turbines, &tx, parser_bytes));
+        scope.spawn(move || {
+            parse_all(
+                src,
+                &parser_mapping,
+                &turbines,
+                started_at,
+                &tx,
+                parser_bytes,
+            )
+        });
         // `write_all` owns the receiver: on a write error it is dropped, which stops the parser.
         write_all(conn, rx, &file_name, ingestion_id, &mut report, &mut || {
             progress(bytes_read.load(Ordering::Acquire))
         })
     });
-    outcome?;
     report.duration_ms = started.elapsed().as_millis() as u64;
-    conn.execute(
-        "UPDATE ingestions SET duration_ms = ?2, rows = ?3, accepted = ?4, quarantined = ?5, duplicates = ?6, out_of_order = ?7 WHERE id = ?1",
-        params![
-            ingestion_id,
-            report.duration_ms as i64,
-            report.rows as i64,
-            report.accepted as i64,
-            report.quarantined as i64,
-            report.duplicates as i64,
-            report.out_of_order as i64
-        ],
-    )
-    .map_err(db_err)?;
+    // The counts were written with each batch; an ingestion that stopped early stays incomplete
+    // (and its own error, not this update's, is the one reported).
+    let finished = conn.execute(
+        "UPDATE ingestions SET duration_ms = ?2, complete = ?3 WHERE id = ?1",
+        params![ingestion_id, report.duration_ms as i64, outcome.is_ok()],
+    );
+    outcome?;
+    finished.map_err(db_err)?;
     Ok(report)
 }
 
@@ -108,6 +110,7 @@ fn parse_all(
     mut src: Source,
     mapping: &Mapping,
     turbines: &HashMap<String, i64>,
+    now: i64,
     tx: &SyncSender<Result<Batch, IngestError>>,
     bytes_read: &AtomicU64,
 ) {
@@ -115,7 +118,9 @@ fn parse_all(
     let mut batch = Batch::default();
     let mut last_ts: HashMap<i64, i64> = HashMap::new();
     let signal_scale: Vec<f64> = SIGNALS.iter().map(|s| mapping.scale(s.name)).collect();
-    let mut clock = LocalTime::new(mapping.timezone.as_deref());
+    let mut clock = LocalTime::new(mapping.timezone.as_deref()).bounded(now);
+    // Line breaks the reader did not see (dropped with the rest of a cut record).
+    let mut line_shift: i64 = 0;
     loop {
         let line_hint = src.reader.position().line();
         match src.reader.read_byte_record(&mut record) {
@@ -132,9 +137,15 @@ fn parse_all(
                 return;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line_hint);
+        let position = record.position();
+        let line = position.map(|p| p.line()).unwrap_or(line_hint);
+        let line = u64::try_from(line as i64 + line_shift).unwrap_or(line);
         batch.read += 1;
-        let checked = if record.len() != src.header_len {
+        let cut = position.and_then(|p| src.cuts.take_at(p.byte()));
+        let checked = if let Some(cut) = cut {
+            line_shift += cut.line_shift;
+            Err(("record_too_large", too_large(&cut)))
+        } else if record.len() != src.header_len {
             Err((
                 "wrong_field_count",
                 format!(
@@ -172,6 +183,10 @@ fn parse_all(
                                 (signal, format!("line {line}: {message}"), raw.clone())
                             }));
                     }
+                    r.line = line;
+                    let start = batch.raw.len();
+                    push_raw(&mut batch.raw, &record, src.delimiter);
+                    r.raw = start..batch.raw.len();
                     let last = last_ts.entry(r.turbine).or_insert(i64::MIN);
                     if r.ts < *last {
                         batch.out_of_order += 1;
@@ -199,15 +214,199 @@ fn parse_all(
     let _ = tx.send(Ok(batch));
 }
 
+/// The message of a record cut at [`MAX_RECORD_BYTES`].
+fn too_large(cut: &Cut) -> String {
+    format!(
+        "the record is {} bytes long, over the limit of {MAX_RECORD_BYTES} bytes (1 MiB) for one record{}; only its start is kept here",
+        cut.bytes,
+        if cut.to_end {
+            ", and a quote opened in it never closes, so it runs to the end of the file"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Longest raw text kept of a quarantined line.
+const MAX_RAW: usize = 4096;
+
 /// The record as a line of text, for the quarantine table.
 fn raw_line(record: &csv::ByteRecord, delimiter: u8) -> String {
     let mut out = Vec::new();
+    push_raw(&mut out, record, delimiter);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Appends the record as a line of text (cut at [`MAX_RAW`] bytes) to `out`.
+fn push_raw(out: &mut Vec<u8>, record: &csv::ByteRecord, delimiter: u8) {
+    let start = out.len();
     for (i, f) in record.iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
         out.extend_from_slice(f);
+        if out.len() - start >= MAX_RAW {
+            break;
+        }
     }
-    out.truncate(4096);
-    String::from_utf8_lossy(&out).into_owned()
+    out.truncate(start + MAX_RAW);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+
+    use super::*;
+    use crate::ingest::quarantined;
+    use crate::ingest::sniff::open_csv;
+    use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+
+    /// A canonical SCADA file of `rows` 10-minute records of T1 (no header).
+    fn rows(rows: i64) -> String {
+        let mut body = String::new();
+        for i in 0..rows {
+            let ts = crate::schema::format_timestamp(1_700_000_000 + 600 * i);
+            body.push_str(&scada_row(&ts, "T1", "7.5", "1200"));
+            body.push('\n');
+        }
+        body
+    }
+
+    /// A reader that fails (a network share gone, a disk error) once its text is read.
+    struct FailsAtEnd(Cursor<Vec<u8>>);
+
+    impl Read for FailsAtEnd {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("the share went away")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn an_interrupted_ingestion_counts_exactly_the_rows_it_stored_and_stays_incomplete() {
+        let (dir, mut store) = setup();
+        let p = write(
+            dir.path(),
+            "scada.csv",
+            format!("{}\n", scada_header()).as_bytes(),
+        );
+        let mut src = open_csv(&p, &Mapping::canonical()).unwrap();
+        // Three batches and a half are read, then the file cannot be read any more.
+        let body = rows(BATCH_ROWS as i64 * 3 + BATCH_ROWS as i64 / 2);
+        let failing: Box<dyn std::io::Read + Send> =
+            Box::new(FailsAtEnd(Cursor::new(body.into_bytes())));
+        src.reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(failing);
+        let err = ingest_source(&mut store, src, &Mapping::canonical(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("the share went away"), "{err}");
+        let (rows, accepted, complete): (i64, i64, bool) = store
+            .conn()
+            .query_row(
+                "SELECT rows, accepted, complete FROM ingestions WHERE kind = 'scada'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let stored = store.counts().unwrap().readings;
+        assert!(stored >= 3 * BATCH_ROWS as i64, "{stored}");
+        assert_eq!((rows, accepted, complete), (stored, stored, false));
+        // A whole file is complete.
+        let p = write(
+            dir.path(),
+            "ok.csv",
+            format!("{}\n{}", scada_header(), rows_after()).as_bytes(),
+        );
+        ingest_file_for_test(&mut store, &p);
+        let complete: bool = store
+            .conn()
+            .query_row(
+                "SELECT complete FROM ingestions ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(complete);
+    }
+
+    fn rows_after() -> String {
+        scada_row("2026-05-01T00:00:00Z", "T2", "7.5", "1200") + "\n"
+    }
+
+    fn ingest_file_for_test(store: &mut Store, p: &std::path::Path) -> FileReport {
+        crate::ingest::ingest_file(store, p, &Mapping::canonical()).unwrap()
+    }
+
+    #[test]
+    fn a_record_over_one_mebibyte_is_quarantined_and_the_lines_after_it_are_stored() {
+        let (dir, mut store) = setup();
+        // A 20 MB line (a field that never ends, as a broken export writes it), then good lines.
+        let huge = format!("2026-05-01T00:10:00Z,T1,{}", "9".repeat(20_000_000));
+        let body = format!(
+            "{}\n{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"),
+            huge,
+            scada_row("2026-05-01T00:20:00Z", "T1", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "huge.csv", body.as_bytes());
+        let r = ingest_file_for_test(&mut store, &p);
+        assert_eq!((r.rows, r.accepted, r.quarantined), (3, 2, 1));
+        let q = quarantined(&store, None).unwrap();
+        assert_eq!((q[0].line, q[0].reason.as_str()), (3, "record_too_large"));
+        assert_eq!(
+            q[0].message,
+            "line 3: the record is 20000024 bytes long, over the limit of 1048576 bytes (1 MiB) for one record; only its start is kept here"
+        );
+        assert!(q[0].raw.len() <= MAX_RAW && q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,999"));
+        assert_eq!(store.counts().unwrap().readings, 2);
+        // A quote that opens a 100 MB field and never closes: the rest of the file is that record.
+        let mut body = format!(
+            "{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-02T00:00:00Z", "T1", "7.5", "1200")
+        );
+        body.push_str("2026-05-02T00:10:00Z,T1,\"");
+        body.push_str(&"1".repeat(2_000_000));
+        let p = write(dir.path(), "unclosed.csv", body.as_bytes());
+        let r = ingest_file_for_test(&mut store, &p);
+        assert_eq!((r.accepted, r.quarantined), (1, 1));
+        assert!(
+            r.reasons["record_too_large"]
+                .example
+                .contains("a quote opened in it never closes, so it runs to the end of the file"),
+            "{}",
+            r.reasons["record_too_large"].example
+        );
+    }
+
+    #[test]
+    fn a_header_over_one_mebibyte_refuses_the_file_and_ten_thousand_columns_are_read() {
+        let (dir, mut store) = setup();
+        let header = format!("{},{}", scada_header(), "x".repeat(2 << 20));
+        let p = write(dir.path(), "wide.csv", format!("{header}\n").as_bytes());
+        let err = crate::ingest::ingest_file(&mut store, &p, &Mapping::canonical()).unwrap_err();
+        let expected = format!(
+            "the header line is {} bytes long, over the limit of 1048576 bytes for one line",
+            header.len()
+        );
+        assert!(err.to_string().contains(&expected), "{err}");
+        // 10,000 columns: the canonical ones and extra ones the cockpit does not read.
+        let extra: Vec<String> = (0..10_000 - crate::schema::scada_columns().len())
+            .map(|i| format!("extra_{i}"))
+            .collect();
+        let line = |row: String| format!("{row},{}", vec!["1"; extra.len()].join(","));
+        let body = format!(
+            "{},{}\n{}\n",
+            scada_header(),
+            extra.join(","),
+            line(scada_row("2026-05-03T00:00:00Z", "T1", "7.5", "1200"))
+        );
+        let p = write(dir.path(), "10k.csv", body.as_bytes());
+        let r = ingest_file_for_test(&mut store, &p);
+        assert_eq!((r.rows, r.accepted), (1, 1));
+    }
 }

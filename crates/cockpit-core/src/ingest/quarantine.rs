@@ -1,5 +1,8 @@
-//! Reading the quarantine back: a page of quarantined lines filtered by file and reason (for the
-//! app's Diagnostics), and every quarantined line as a CSV file (for the app and the command line).
+//! The quarantine table, in one place: every SQL statement that writes, reads or deletes its rows
+//! is here. Rows are keyed by the ingestion that produced them (a path ingested again keeps every
+//! ingestion's lines) and listed by file, then ingestion, then line. Read back as a page of lines
+//! filtered by file and reason (for the app's Diagnostics), every line as a CSV file (for the app
+//! and the command line), or all the lines of one file.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,6 +14,24 @@ use crate::store::{QuarantinedRow, Store, StoreError};
 
 use super::IngestError;
 
+/// Stores one quarantined line of an ingestion (`file, line, reason, message, raw, ingestion`).
+/// A plain insert: two lines of one ingestion never share a line number, so every line counted
+/// is a line stored.
+pub(super) const INSERT_QUARANTINED: &str =
+    "INSERT INTO quarantine (file, line, reason, message, raw, ingestion) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// The order lines are listed in: by file, then ingestion (oldest first), then line.
+const ORDER: &str = "ORDER BY file, ingestion, line";
+
+/// Quarantined lines of one file as stored (or of every file), by file, ingestion, then line.
+pub fn quarantined(store: &Store, file: Option<&str>) -> Result<Vec<QuarantinedRow>, StoreError> {
+    let mut stmt = store.conn().prepare(&format!(
+        "SELECT file, line, reason, message, raw FROM quarantine WHERE ?1 IS NULL OR file = ?1 {ORDER}"
+    ))?;
+    let rows = stmt.query_map(params![file], QuarantinedRow::from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Most lines one page may hold.
 pub const MAX_PAGE: usize = 1000;
 
@@ -21,7 +42,7 @@ pub struct QuarantineQuery {
     pub file: Option<String>,
     /// Only the lines quarantined for this reason code; `None`: every reason.
     pub reason: Option<String>,
-    /// Lines to skip (in file, then line order).
+    /// Lines to skip (in file, ingestion, then line order).
     pub offset: usize,
     /// Lines to return, at most [`MAX_PAGE`] (0 reads as [`MAX_PAGE`]).
     pub limit: usize,
@@ -75,7 +96,7 @@ pub fn quarantine_page(store: &Store, q: &QuarantineQuery) -> Result<QuarantineP
     let total: i64 = conn.query_row("SELECT count(*) FROM quarantine", [], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!(
         "SELECT file, line, reason, message, raw FROM quarantine WHERE {FILTER}
-         ORDER BY file, line LIMIT ?3 OFFSET ?4"
+         {ORDER} LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = stmt
         .query_map(
@@ -118,7 +139,9 @@ pub fn write_quarantine_csv<W: Write>(store: &Store, out: W) -> Result<u64, Quar
     w.write_record(QUARANTINE_CSV_HEADER)?;
     let mut stmt = store
         .conn()
-        .prepare("SELECT file, line, reason, message, raw FROM quarantine ORDER BY file, line")
+        .prepare(&format!(
+            "SELECT file, line, reason, message, raw FROM quarantine {ORDER}"
+        ))
         .map_err(StoreError::from)?;
     let mut rows = stmt.query([]).map_err(StoreError::from)?;
     let mut n = 0;
@@ -202,7 +225,7 @@ mod tests {
         assert_eq!((all.total, all.matching, all.rows.len()), (4, 4, 4));
         assert_eq!(all.files.len(), 2);
         assert_eq!(all.files.iter().map(|f| f.count).sum::<u64>(), 4);
-        let stored = store.quarantined(None).unwrap();
+        let stored = quarantined(&store, None).unwrap();
         for r in &all.reasons {
             let n = stored.iter().filter(|s| s.reason == r.name).count() as u64;
             assert_eq!(r.count, n, "{}", r.name);
@@ -281,7 +304,7 @@ mod tests {
             .records()
             .map(|r| r.unwrap().iter().map(str::to_string).collect())
             .collect();
-        let stored = store.quarantined(None).unwrap();
+        let stored = quarantined(&store, None).unwrap();
         assert_eq!(back.len(), stored.len());
         for (b, s) in back.iter().zip(&stored) {
             assert_eq!(
@@ -314,5 +337,48 @@ mod tests {
         let e = export_quarantine_csv(&store, &bad).unwrap_err();
         assert!(matches!(e, IngestError::Export { .. }));
         assert!(e.to_string().contains("q.csv"), "{e}");
+    }
+
+    #[test]
+    fn a_path_ingested_again_keeps_every_ingestions_rejected_lines() {
+        let (dir, mut store) = setup();
+        // Monday's scada.csv: line 3 names an unknown turbine.
+        let monday = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-04T00:00:00Z", "T1", "7.5", "1200"),
+            scada_row("2026-05-04T00:10:00Z", "T9", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "scada.csv", monday.as_bytes());
+        let a = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        // Tuesday's file has the same name; its lines 2 and 3 are bad for other reasons.
+        let tuesday = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("not a time", "T1", "7.5", "1200"),
+            scada_row("2026-05-05T00:10:00Z", "T 1", "7.5", "1200"),
+        );
+        write(dir.path(), "scada.csv", tuesday.as_bytes());
+        let b = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((a.quarantined, b.quarantined), (1, 2));
+        let stored = quarantined(&store, None).unwrap();
+        assert_eq!(stored.len() as u64, a.quarantined + b.quarantined);
+        assert_eq!(
+            stored
+                .iter()
+                .map(|q| (q.line, q.reason.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (3, "unknown_turbine"),
+                (2, "bad_timestamp"),
+                (3, "invalid_turbine_id")
+            ]
+        );
+        let page = quarantine_page(&store, &QuarantineQuery::default()).unwrap();
+        assert_eq!(page.total, 3);
+        assert_eq!(page.files.len(), 1);
+        assert_eq!(page.files[0].count, 3);
+        let mut csv = Vec::new();
+        assert_eq!(write_quarantine_csv(&store, &mut csv).unwrap(), 3);
     }
 }

@@ -33,6 +33,11 @@ pub(super) struct Reading {
     pub(super) cleared: Vec<(&'static str, String)>,
     /// Values slightly below zero at standstill, read as 0.
     pub(super) standstill_zeroed: u64,
+    /// Line number in the file (set by the parser).
+    pub(super) line: u64,
+    /// The record's text in its batch's [`Batch::raw`] (set by the parser), quarantined with it
+    /// if it conflicts with a stored reading.
+    pub(super) raw: std::ops::Range<usize>,
 }
 
 /// A validated turbine registry entry.
@@ -59,6 +64,9 @@ pub(super) struct LogbookRow {
 }
 
 /// A validated row of any kind of file.
+// Readings are nearly every row ingested and are moved by value in batches: boxing them, as the
+// lint suggests, would cost an allocation per row for the sake of the rare registry row.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Row {
     Reading(Reading),
     Registry(RegistryRow),
@@ -236,6 +244,8 @@ pub(super) fn check_reading(
         status,
         cleared,
         standstill_zeroed,
+        line: 0,
+        raw: 0..0,
     }))
 }
 
@@ -411,12 +421,14 @@ pub(super) struct Batch {
     pub(super) cleared: Vec<(&'static str, String, String)>,
     /// Values slightly below zero at standstill, read as 0.
     pub(super) standstill_zeroed: u64,
+    /// The text of the batch's readings, one after the other (see [`Reading::raw`]).
+    pub(super) raw: Vec<u8>,
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::ingest::ingest_file;
     use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+    use crate::ingest::{ingest_file, quarantined};
     use crate::lang::Lang;
     use crate::mapping::Mapping;
     use crate::schema;
@@ -475,7 +487,7 @@ mod tests {
         assert!(r.reasons["missing_value"]
             .example
             .contains("no signal value at all"));
-        let q = store.quarantined(None).unwrap();
+        let q = quarantined(&store, None).unwrap();
         assert_eq!(q.len(), 6);
         assert!(q.iter().any(|q| q.message.contains("no valid signal value left: wind_speed_ms = 'x' is not a number; power_kw = 'y' is not a number")), "{q:?}");
         assert_eq!(store.counts().unwrap().readings, 7);
@@ -699,5 +711,43 @@ mod tests {
             )
             .unwrap();
         assert_eq!(day, "2015-03-01");
+    }
+
+    #[test]
+    fn a_mistyped_year_is_quarantined_and_never_becomes_the_latest_record() {
+        let (dir, mut store) = setup();
+        let body = format!(
+            "{}\n{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"),
+            scada_row("2099-05-01T00:10:00Z", "T1", "7.5", "1200"),
+            scada_row("0026-05-01T00:20:00Z", "T2", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "scada.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (1, 2));
+        assert_eq!(r.reasons["implausible_time"].count, 2);
+        let q = quarantined(&store, None).unwrap();
+        assert!(q[0].message.starts_with("line 3: timestamp '2099-05-01T00:10:00Z' (2099-05-01T00:10:00Z) is implausible: after "), "{}", q[0].message);
+        assert!(
+            q[1].message.ends_with(
+                "is implausible: before 1990-01-01T00:00:00Z, the earliest time accepted"
+            ),
+            "{}",
+            q[1].message
+        );
+        let latest = schema::parse_timestamp("2026-05-01T00:00:00Z").unwrap();
+        assert_eq!(store.reading_span().unwrap(), Some((latest, latest)));
+        // Logbook times too.
+        let body = "turbine_id,component,failure_time,back_in_service_time,action\n\
+            T1,gearbox_bearing,2026-05-03T10:00:00Z,2099-05-06T12:00:00Z,replaced\n\
+            T2,converter,0026-05-03T10:00:00Z,,reset\n";
+        let p = write(dir.path(), "logbook.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (0, 2));
+        assert_eq!(r.reasons["implausible_time"].count, 2);
+        assert!(r.reasons["implausible_time"]
+            .example
+            .contains("back_in_service_time '2099-05-06T12:00:00Z'"));
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::mapping::Mapping;
 use crate::schema::{FileKind, LOGBOOK_COLUMNS, REGISTRY_COLUMNS, SIGNALS};
 
+use super::limit::{Cuts, Limited, MAX_RECORD_BYTES};
 use super::IngestError;
 
 /// Bytes looked at to tell a text file from a binary one.
@@ -19,8 +20,11 @@ pub(super) struct Source {
     pub(super) path: PathBuf,
     /// What the header says the file is.
     pub(super) kind: FileKind,
-    /// The reader, positioned after the header line.
+    /// The reader, positioned after the header line; no record it gives is longer than
+    /// [`MAX_RECORD_BYTES`].
     pub(super) reader: csv::Reader<Box<dyn Read + Send>>,
+    /// The records the reader cut at [`MAX_RECORD_BYTES`].
+    pub(super) cuts: Cuts,
     /// The field delimiter (given by the mapping or detected).
     pub(super) delimiter: u8,
     /// For each canonical column of the kind, the index of the file column carrying it.
@@ -109,6 +113,8 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
                 source,
             })?;
     }
+    let cuts = Cuts::default();
+    let replay: Box<dyn Read + Send> = Box::new(Limited::new(replay, delimiter, cuts.clone()));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -125,6 +131,13 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
         })?;
     if !got {
         return Err(IngestError::Empty { path: pathbuf });
+    }
+    if let Some(cut) = cuts.take_at(0) {
+        return Err(IngestError::HeaderTooLong {
+            path: pathbuf,
+            bytes: cut.bytes,
+            limit: MAX_RECORD_BYTES,
+        });
     }
     let names: Vec<String> = header
         .iter()
@@ -148,6 +161,7 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
         path: pathbuf,
         kind,
         reader,
+        cuts,
         delimiter,
         columns,
         header_len: names.len(),

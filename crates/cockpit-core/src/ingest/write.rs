@@ -1,14 +1,20 @@
 //! The writer: each batch stored in one transaction (readings, registry and logbook upserts,
-//! quarantined rows), counting accepted rows, duplicates and quarantine reasons.
+//! quarantined rows, and the ingestion's running counts, so the journal always counts what is
+//! stored), counting accepted rows, duplicates and quarantine reasons.
+//!
+//! A reading whose turbine and timestamp are already stored is a duplicate when its values are
+//! the same; with other values it is a `conflict`: quarantined with both values in its message,
+//! the stored record kept.
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use rusqlite::{params, Connection, Statement};
 
-use crate::schema::SIGNALS;
+use crate::schema::{self, Status, SIGNALS};
 
-use super::rows::{Batch, Reading, Row};
+use super::quarantine::INSERT_QUARANTINED;
+use super::rows::{Batch, Reading, Rejected, Row};
 use super::{FileReport, IngestError, ReasonCount};
 
 /// Writer (calling thread): stores batches, one transaction each; `stored` is called after each.
@@ -32,8 +38,17 @@ pub(super) fn write_all(
         signal_cols.join(", "),
         placeholders.join(", ")
     );
+    let stored_reading = format!(
+        "SELECT t.turbine_id, {}, r.status FROM readings r JOIN turbines t ON t.id = r.turbine
+         WHERE r.turbine = ?1 AND r.ts = ?2",
+        signal_cols
+            .iter()
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     for received in rx.iter() {
-        let batch = received?;
+        let mut batch = received?;
         report.rows += batch.read;
         report.out_of_order += batch.out_of_order;
         report.standstill_zeroed += batch.standstill_zeroed;
@@ -73,15 +88,26 @@ pub(super) fn write_all(
                      WHERE (back_in_service_time, action) IS NOT (excluded.back_in_service_time, excluded.action)",
                 )
                 .map_err(db_err)?;
-            let mut quarantine_stmt = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO quarantine (file, line, reason, message, raw, ingestion)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(db_err)?;
+            let mut quarantine_stmt = tx.prepare_cached(INSERT_QUARANTINED).map_err(db_err)?;
+            let mut stored_stmt = tx.prepare_cached(&stored_reading).map_err(db_err)?;
             for row in &batch.rows {
                 let changed = match row {
-                    Row::Reading(r) => insert_one_reading(&mut reading_stmt, r).map_err(db_err)?,
+                    Row::Reading(r) => {
+                        let changed = insert_one_reading(&mut reading_stmt, r).map_err(db_err)?;
+                        if changed == 0 {
+                            if let Some(message) = conflict(&mut stored_stmt, r).map_err(db_err)? {
+                                let raw = batch.raw.get(r.raw.clone()).unwrap_or_default();
+                                batch.rejected.push(Rejected {
+                                    line: r.line,
+                                    reason: "conflict",
+                                    message: format!("line {}: {message}", r.line),
+                                    raw: String::from_utf8_lossy(raw).into_owned(),
+                                });
+                                continue;
+                            }
+                        }
+                        changed
+                    }
                     Row::Registry(r) => registry_stmt
                         .execute(params![
                             r.turbine_id,
@@ -131,11 +157,73 @@ pub(super) fn write_all(
                     })
                     .count += 1;
             }
+            // The journal counts what this transaction stores, whatever happens next.
+            tx.execute(
+                "UPDATE ingestions SET rows = ?2, accepted = ?3, quarantined = ?4, duplicates = ?5, out_of_order = ?6 WHERE id = ?1",
+                params![
+                    ingestion_id,
+                    report.rows as i64,
+                    report.accepted as i64,
+                    report.quarantined as i64,
+                    report.duplicates as i64,
+                    report.out_of_order as i64
+                ],
+            )
+            .map_err(db_err)?;
         }
         tx.commit().map_err(db_err)?;
         stored();
     }
     Ok(())
+}
+
+/// When the stored reading with `r`'s turbine and timestamp has other values than `r`: the
+/// message naming both (each signal that differs, stored then new); `None` when they are the same.
+fn conflict(stmt: &mut Statement<'_>, r: &Reading) -> rusqlite::Result<Option<String>> {
+    let mut rows = stmt.query(params![r.turbine, r.ts])?;
+    let Some(stored) = rows.next()? else {
+        return Ok(None);
+    };
+    let turbine: String = stored.get(0)?;
+    let mut differ = Vec::new();
+    for (i, sig) in SIGNALS.iter().enumerate() {
+        let old: Option<f64> = stored.get(i + 1)?;
+        if old != r.values[i] {
+            differ.push(format!(
+                "{} stored {}, here {}",
+                sig.name,
+                shown_value(old),
+                shown_value(r.values[i])
+            ));
+        }
+    }
+    let old_status: Option<i64> = stored.get(SIGNALS.len() + 1)?;
+    if old_status != r.status {
+        differ.push(format!(
+            "status stored {}, here {}",
+            shown_status(old_status),
+            shown_status(r.status)
+        ));
+    }
+    if differ.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "turbine '{turbine}' at {} is already stored with other values ({}); the stored record is kept",
+        schema::format_timestamp(r.ts),
+        differ.join("; ")
+    )))
+}
+
+/// A signal value as shown in a conflict message.
+fn shown_value(v: Option<f64>) -> String {
+    v.map_or_else(|| "empty".to_string(), |v| v.to_string())
+}
+
+/// A status code as shown in a conflict message.
+fn shown_status(code: Option<i64>) -> String {
+    code.and_then(|c| Status::ALL.into_iter().find(|s| s.code() == c))
+        .map_or_else(|| "empty".to_string(), |s| s.as_str().to_string())
 }
 
 /// Inserts one reading (ignored when its turbine and timestamp are already stored).
@@ -151,9 +239,11 @@ fn insert_one_reading(stmt: &mut Statement<'_>, r: &Reading) -> rusqlite::Result
 
 #[cfg(test)]
 mod tests {
-    use crate::ingest::ingest_file;
     use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+    use crate::ingest::{ingest_file, quarantined};
     use crate::mapping::Mapping;
+    use crate::schema;
+    use crate::store::Store;
 
     #[test]
     fn reingesting_adds_nothing_and_counts_duplicates() {
@@ -167,12 +257,120 @@ mod tests {
         );
         let p = write(dir.path(), "scada.csv", body.as_bytes());
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
-        assert_eq!((r.accepted, r.duplicates, r.out_of_order), (2, 1, 2));
+        // The third row has the second's key with other values: a conflict, not a duplicate.
+        assert_eq!(
+            (r.accepted, r.duplicates, r.quarantined, r.out_of_order),
+            (2, 0, 1, 2)
+        );
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
-        assert_eq!((r.accepted, r.duplicates), (0, 3));
+        assert_eq!((r.accepted, r.duplicates, r.quarantined), (0, 2, 1));
         assert_eq!(store.counts().unwrap().readings, 2);
         let reg = dir.path().join("turbines.csv");
         let r = ingest_file(&mut store, &reg, &Mapping::canonical()).unwrap();
         assert_eq!((r.accepted, r.duplicates), (0, 2));
+    }
+
+    /// Stored wind speed and power of T1 at `ts`.
+    fn stored(store: &Store, ts: &str) -> (Option<f64>, Option<f64>) {
+        store
+            .conn()
+            .query_row(
+                "SELECT wind_speed_ms, power_kw FROM readings r JOIN turbines t ON t.id = r.turbine
+                 WHERE t.turbine_id = 'T1' AND ts = ?1",
+                [schema::parse_timestamp(ts).unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn a_corrected_redelivery_is_a_conflict_showing_both_values_and_the_first_is_kept() {
+        let (dir, mut store) = setup();
+        let first = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"),
+            scada_row("2026-05-01T00:10:00Z", "T1", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "day.csv", first.as_bytes());
+        ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        // The supplier re-delivers the day, one value corrected.
+        let second = format!(
+            "{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2026-05-01T00:00:00Z", "T1", "7.5", "1200"),
+            scada_row("2026-05-01T00:10:00Z", "T1", "8.25", "1200"),
+        );
+        let p2 = write(dir.path(), "day-corrected.csv", second.as_bytes());
+        let r = ingest_file(&mut store, &p2, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.duplicates, r.quarantined), (0, 1, 1));
+        let example = &r.reasons["conflict"].example;
+        assert_eq!(
+            example,
+            "line 3: turbine 'T1' at 2026-05-01T00:10:00Z is already stored with other values (wind_speed_ms stored 7.5, here 8.25); the stored record is kept"
+        );
+        let q = quarantined(&store, None).unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].reason, "conflict");
+        assert!(
+            q[0].raw.starts_with("2026-05-01T00:10:00Z,T1,8.25,"),
+            "{}",
+            q[0].raw
+        );
+        assert_eq!(
+            stored(&store, "2026-05-01T00:10:00Z"),
+            (Some(7.5), Some(1200.0))
+        );
+    }
+
+    #[test]
+    fn a_repeated_hour_without_offset_and_a_leap_second_conflict_only_when_values_differ() {
+        let (dir, mut store) = setup();
+        // An export in UTC wall-clock time writes the same hour twice; a leap second is read as
+        // the first second of the next minute.
+        let body = format!(
+            "{}\n{}\n{}\n{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2016-10-30 02:00", "T1", "5", "600"),
+            scada_row("2016-10-30 02:00", "T1", "6", "700"),
+            scada_row("2016-12-31T23:59:60Z", "T1", "5", "600"),
+            scada_row("2017-01-01T00:00:00Z", "T1", "5", "600"),
+            scada_row("2017-01-01T00:00:00Z", "T1", "5", "650"),
+        );
+        let p = write(dir.path(), "utc.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.duplicates, r.quarantined), (2, 1, 2));
+        let q = quarantined(&store, None).unwrap();
+        assert_eq!(
+            q.iter()
+                .map(|q| (q.line, q.reason.as_str()))
+                .collect::<Vec<_>>(),
+            [(3, "conflict"), (6, "conflict")]
+        );
+        assert!(
+            q[0].message
+                .contains("wind_speed_ms stored 5, here 6; power_kw stored 600, here 700"),
+            "{}",
+            q[0].message
+        );
+        assert!(
+            q[1].message.contains("at 2017-01-01T00:00:00Z"),
+            "{}",
+            q[1].message
+        );
+        // With the export's time zone the repeated autumn hour is summer then winter time: both
+        // stored; a third one is a conflict.
+        let paris = Mapping::parse("name = 'p'\ntimezone = 'Europe/Paris'", "test").unwrap();
+        let body = format!(
+            "{}\n{}\n{}\n{}\n",
+            scada_header(),
+            scada_row("2016-10-30 02:00", "T2", "5", "600"),
+            scada_row("2016-10-30 02:00", "T2", "6", "700"),
+            scada_row("2016-10-30 02:00", "T2", "7", "800"),
+        );
+        let p = write(dir.path(), "paris.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &paris).unwrap();
+        assert_eq!((r.accepted, r.duplicates, r.quarantined), (2, 0, 1));
+        assert_eq!(r.reasons["conflict"].count, 1);
     }
 }

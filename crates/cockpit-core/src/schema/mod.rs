@@ -22,4 +22,5 @@ pub use signals::{
 };
 pub use time::{
     format_date, format_timestamp, parse_timestamp, parse_timestamp_parts, write_timestamp,
+    EARLIEST_PLAUSIBLE_TIME, FUTURE_TOLERANCE_SECS,
 };
