@@ -189,7 +189,10 @@ fn late_non_utf8_and_nul_bytes_cost_one_value() {
             body.extend_from_slice(row(i).as_bytes());
             body.push(b'\n');
         }
-        assert!(body.len() > 8192, "the bad byte must be past the sniffed 8 KiB");
+        assert!(
+            body.len() > 8192,
+            "the bad byte must be past the sniffed 8 KiB"
+        );
         body.extend_from_slice(format!("{},HX-02,7.5,1200,55.0,", ts(200)).as_bytes());
         body.extend_from_slice(bad);
         body.push(b'\n');
@@ -411,11 +414,7 @@ fn timestamps_in_every_offset_form_land_on_their_utc_instant() {
     let (code, j) = case.ingest_json(&[corpus("timestamps.csv")], &[]);
     assert_eq!(code, 0);
     assert_eq!(
-        (
-            n(&j, "accepted"),
-            n(&j, "quarantined"),
-            n(&j, "duplicates")
-        ),
+        (n(&j, "accepted"), n(&j, "quarantined"), n(&j, "duplicates")),
         (12, 1, 0),
         "{j}"
     );
@@ -483,7 +482,11 @@ fn formula_cells_are_stored_as_text_and_neutralised_in_written_csv() {
     let case = Case::new();
     let (code, j) = case.ingest_json(&[corpus("formula_registry.csv")], &[]);
     assert_eq!(code, 0);
-    assert_eq!(n(&j, "accepted"), 2, "a formula is valid text for a site: {j}");
+    assert_eq!(
+        n(&j, "accepted"),
+        2,
+        "a formula is valid text for a site: {j}"
+    );
     let (code, j) = case.ingest_json(&[corpus("formula_scada.csv")], &[]);
     assert_eq!(code, 0);
     assert_eq!(n(&j, "accepted"), 2);
@@ -555,7 +558,10 @@ fn terminal_escapes_in_data_never_reach_the_terminal() {
 fn a_registry_arriving_after_its_scada_loses_no_row() {
     let case = Case::new();
     let (code, j) = case.ingest_json(
-        &[corpus("scada_before_registry.csv"), corpus("late_registry.csv")],
+        &[
+            corpus("scada_before_registry.csv"),
+            corpus("late_registry.csv"),
+        ],
         &[],
     );
     assert_eq!(code, 0);
@@ -651,7 +657,10 @@ fn the_committed_corpus_is_small_and_documented() {
         }
         files += 1;
         assert!(fs::metadata(&path).unwrap().len() < 50_000, "{name} is big");
-        assert!(readme.contains(&format!("`{name}`")), "{name} is not in the README");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "{name} is not in the README"
+        );
     }
     assert!(files >= 20);
 }
