@@ -309,7 +309,7 @@ fn a_100_mb_field_is_quarantined_as_too_large_and_the_rest_stored() {
     }
     f.flush().unwrap();
     drop(f);
-    let (code, j) = case.ingest_json(&[path.clone()], &[]);
+    let (code, j) = case.ingest_json(std::slice::from_ref(&path), &[]);
     fs::remove_file(&path).unwrap();
     assert_eq!(code, 0, "{j}");
     assert_eq!(n(&j, "accepted"), 9, "{j}");
