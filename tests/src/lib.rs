@@ -122,3 +122,26 @@ pub fn simulate(db: &Path, out: &Path, turbines: u32, days: u32, seed: u64) {
     );
     assert_eq!(run.code, 0, "simulate failed: {}", run.stderr);
 }
+
+/// `PRAGMA integrity_check` of the database: `"ok"` when SQLite finds nothing wrong.
+pub fn integrity_check(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("database opens");
+    let lines: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .expect("integrity check runs");
+    lines.join("\n")
+}
+
+/// Asserts that a `cockpit` run did not panic: exit code 101 or "panicked" on standard error.
+pub fn assert_no_panic(run: &Run, what: &str) {
+    assert!(
+        run.code != 101 && !run.stderr.contains("panicked"),
+        "{what}: the cockpit panicked (exit {}):\n{}",
+        run.code,
+        run.stderr
+    );
+}

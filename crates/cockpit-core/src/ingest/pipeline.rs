@@ -1,7 +1,7 @@
 //! The streaming pipeline of one file: a parser thread reads and validates batches of rows while
 //! the calling thread writes them, so memory does not grow with the file size.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::time::Instant;
@@ -121,27 +121,71 @@ fn parse_all(
     let mut clock = LocalTime::new(mapping.timezone.as_deref()).bounded(now);
     // Line breaks the reader did not see (dropped with the rest of a cut record).
     let mut line_shift: i64 = 0;
+    // Lines swallowed by a quote that was never closed, read again as records of their own
+    // (line number, record), first line first.
+    let mut reread: VecDeque<(u64, csv::ByteRecord)> = VecDeque::new();
     loop {
-        let line_hint = src.reader.position().line();
-        match src.reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                // The csv reader reports only I/O and UTF-8 problems here; I/O ends the file.
-                let message = e.to_string();
-                let _ = tx.send(Err(IngestError::Csv {
-                    path: src.path.clone(),
-                    line: line_hint,
-                    message,
-                }));
-                return;
+        let (line, cut) = if let Some((line, again)) = reread.pop_front() {
+            record = again;
+            (line, None)
+        } else {
+            let line_hint = src.reader.position().line();
+            match src.reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    // The csv reader reports only I/O and UTF-8 problems here; I/O ends the file.
+                    let message = e.to_string();
+                    let _ = tx.send(Err(IngestError::Csv {
+                        path: src.path.clone(),
+                        line: line_hint,
+                        message,
+                    }));
+                    return;
+                }
             }
-        }
-        let position = record.position();
-        let line = position.map(|p| p.line()).unwrap_or(line_hint);
-        let line = u64::try_from(line as i64 + line_shift).unwrap_or(line);
+            let position = record.position();
+            let line = position.map(|p| p.line()).unwrap_or(line_hint);
+            let line = u64::try_from(line as i64 + line_shift).unwrap_or(line);
+            (line, position.and_then(|p| src.cuts.take_at(p.byte())))
+        };
         batch.read += 1;
-        let cut = position.and_then(|p| src.cuts.take_at(p.byte()));
+        if let Some((raw, rest, lines)) = cut
+            .is_none()
+            .then(|| open_quote(&record, src.kind, src.header_len, src.delimiter))
+            .flatten()
+        {
+            batch.rejected.push(Rejected {
+                line,
+                reason: "unclosed_quote",
+                message: format!(
+                    "line {line}: a quote opened on this line is not closed on it (it ran over {lines} more line{}, read again as rows of their own)",
+                    if lines == 1 { "" } else { "s" }
+                ),
+                raw,
+            });
+            let mut again = csv::ReaderBuilder::new()
+                .delimiter(src.delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(rest.as_slice());
+            let mut next = csv::ByteRecord::new();
+            let mut records = Vec::new();
+            while let Ok(true) = again.read_byte_record(&mut next) {
+                let at = next.position().map(|p| p.line()).unwrap_or(1);
+                records.push((line + at, next.clone()));
+            }
+            for r in records.into_iter().rev() {
+                reread.push_front(r);
+            }
+            if batch.rows.len() + batch.rejected.len() >= BATCH_ROWS {
+                bytes_read.store(src.reader.position().byte(), Ordering::Release);
+                if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
+                    return;
+                }
+            }
+            continue;
+        }
         let checked = if let Some(cut) = cut {
             line_shift += cut.line_shift;
             Err(("record_too_large", too_large(&cut)))
@@ -230,6 +274,49 @@ fn too_large(cut: &Cut) -> String {
 /// Longest raw text kept of a quarantined line.
 const MAX_RAW: usize = 4096;
 
+/// A record that runs over a line break because a quote opened in it was never closed, where no
+/// value may hold a line break (any SCADA record; a registry or logbook record only when it also
+/// has the wrong number of fields, since their free text may be quoted over several lines):
+/// the record's first line as text (for the quarantine), the text of the lines it swallowed, and
+/// how many lines that is. `None` for any other record.
+fn open_quote(
+    record: &csv::ByteRecord,
+    kind: FileKind,
+    header_len: usize,
+    delimiter: u8,
+) -> Option<(String, Vec<u8>, usize)> {
+    let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+    let open = record.iter().position(|f| f.iter().any(is_break))?;
+    if kind != FileKind::Scada && record.len() == header_len {
+        return None;
+    }
+    let mut first = Vec::new();
+    for f in record.iter().take(open) {
+        first.extend_from_slice(f);
+        first.push(delimiter);
+    }
+    let field = &record[open];
+    let cut = field.iter().position(is_break).unwrap_or(field.len());
+    first.push(b'"');
+    first.extend_from_slice(&field[..cut]);
+    first.truncate(4096);
+    let skip = if field[cut..].starts_with(b"\r\n") {
+        2
+    } else {
+        1
+    };
+    let mut rest = field[(cut + skip).min(field.len())..].to_vec();
+    for f in record.iter().skip(open + 1) {
+        rest.push(delimiter);
+        rest.extend_from_slice(f);
+    }
+    let lines = rest
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .count();
+    Some((String::from_utf8_lossy(&first).into_owned(), rest, lines))
+}
+
 /// The record as a line of text, for the quarantine table.
 fn raw_line(record: &csv::ByteRecord, delimiter: u8) -> String {
     let mut out = Vec::new();
@@ -257,9 +344,9 @@ mod tests {
     use std::io::{Cursor, Read};
 
     use super::*;
-    use crate::ingest::quarantined;
     use crate::ingest::sniff::open_csv;
     use crate::ingest::test_support::{scada_header, scada_row, setup, write};
+    use crate::ingest::{ingest_file, quarantined};
 
     /// A canonical SCADA file of `rows` 10-minute records of T1 (no header).
     fn rows(rows: i64) -> String {
@@ -408,5 +495,59 @@ mod tests {
         let p = write(dir.path(), "10k.csv", body.as_bytes());
         let r = ingest_file_for_test(&mut store, &p);
         assert_eq!((r.rows, r.accepted), (1, 1));
+    }
+
+    #[test]
+    fn a_quote_never_closed_costs_its_line_and_the_lines_after_it_are_read() {
+        let (dir, mut store) = setup();
+        let rows: Vec<String> = (0..6)
+            .map(|i| scada_row(&format!("2026-05-01T00:{i}0:00Z"), "T1", "7.5", "1200"))
+            .collect();
+        let open = rows[3].replace(",running", ",\"running");
+        let body = format!(
+            "{}\n{}\n{}\n{}\n{open}\n{}\n{}\n",
+            scada_header(),
+            rows[0],
+            rows[1],
+            rows[2],
+            rows[4],
+            rows[5]
+        );
+        let p = write(dir.path(), "open.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.rows, r.accepted, r.quarantined), (6, 5, 1));
+        let reason = &r.reasons["unclosed_quote"];
+        assert_eq!(reason.count, 1);
+        assert_eq!(
+            reason.example,
+            "line 5: a quote opened on this line is not closed on it (it ran over 2 more lines, read again as rows of their own)"
+        );
+        let raw: String = store
+            .conn()
+            .query_row("SELECT raw FROM quarantine", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(raw, open);
+        // The lines after it keep their own line numbers: a bad one is named at its line.
+        let body = format!(
+            "{}\n{open}\n{}\n{}\n",
+            scada_header(),
+            rows[4].replace("2026-05-01T00:40:00Z", "soon"),
+            rows[5]
+        );
+        let p = write(dir.path(), "open2.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.rows, r.quarantined), (3, 2));
+        assert!(r.reasons["bad_timestamp"].example.starts_with("line 3: "));
+    }
+
+    #[test]
+    fn a_logbook_action_quoted_over_two_lines_is_kept() {
+        let (dir, mut store) = setup();
+        let body = "turbine_id,component,failure_time,back_in_service_time,action\n\
+                    T1,converter,2026-05-01T00:00:00Z,2026-05-02T00:00:00Z,\"Replaced IGBT\nchecked cooling\"\n\
+                    T2,converter,2026-05-03T00:00:00Z,,\n";
+        let p = write(dir.path(), "logbook.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.rows, r.accepted, r.quarantined), (2, 2, 0));
     }
 }
