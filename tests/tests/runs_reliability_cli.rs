@@ -52,7 +52,10 @@ fn runs(db: &Path) -> Vec<Value> {
 /// The `scored_at` (data watermark of the run) the fleet view shows.
 fn fleet_scored_at(db: &Path) -> String {
     let items = cockpit(db, &["fleet", "--json"]).json();
-    items[0]["scored_at"].as_str().unwrap_or_default().to_string()
+    items[0]["scored_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn health_check(db: &Path, extra: &[&str], name: &str) -> (Run, String, String) {
@@ -116,7 +119,10 @@ fn a_future_at_is_refused_and_a_replay_never_hides_todays_run() {
 fn chrono_like_add_hours(ts: &str, hours: i64) -> String {
     let (date, time) = ts.trim_end_matches('Z').split_once('T').unwrap();
     let h: i64 = time[..2].parse().unwrap();
-    assert!(h + hours < 24, "test data: {ts} + {hours} h stays on the same day");
+    assert!(
+        h + hours < 24,
+        "test data: {ts} + {hours} h stays on the same day"
+    );
     format!("{date}T{:02}{}Z", h + hours, &time[2..])
 }
 
@@ -171,7 +177,11 @@ fn a_stored_2099_record_neither_pins_the_runs_nor_looks_fresh() {
     let out = wait_or_kill(child, Duration::from_secs(120));
     eprintln!("backtest from 0026 took {:?}", t0.elapsed());
     let out = out.expect("a backtest from year 0026 must end, bounded to the data");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = report["first_day"].as_str().unwrap();
     assert!(first.starts_with("20"), "backtest starts on {first}");
@@ -182,10 +192,7 @@ fn a_stored_2099_record_neither_pins_the_runs_nor_looks_fresh() {
 }
 
 /// Waits for `child` up to `limit`; kills it and returns `None` past that.
-fn wait_or_kill(
-    mut child: std::process::Child,
-    limit: Duration,
-) -> Option<std::process::Output> {
+fn wait_or_kill(mut child: std::process::Child, limit: Duration) -> Option<std::process::Output> {
     let t0 = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {

@@ -198,7 +198,8 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     )
     .unwrap();
     let other = fs::read(
-        workspace_root().join("crates/cockpit-core/tests/fixtures/passthrough_models/failure_7d.onnx"),
+        workspace_root()
+            .join("crates/cockpit-core/tests/fixtures/passthrough_models/failure_7d.onnx"),
     )
     .unwrap();
     fs::write(models.join("failure_7d.onnx"), &other).unwrap();

@@ -138,7 +138,9 @@ pub(super) fn check(
             differing: differing.max(1),
             rows: table.expected.len(),
             tolerance: PARITY_TOLERANCE,
-            first: first.unwrap_or_else(|| format!("{} outputs for {} rows", got.len(), table.expected.len())),
+            first: first.unwrap_or_else(|| {
+                format!("{} outputs for {} rows", got.len(), table.expected.len())
+            }),
         }),
     }
 }

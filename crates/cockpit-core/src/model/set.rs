@@ -514,8 +514,11 @@ mod tests {
         // The recorded probability 0.816283643245697 (row 1 and others) becomes 0.716…: the
         // models no longer reproduce what the set records.
         assert!(text.contains(",0.816283643245697,"));
-        std::fs::write(&path, text.replace(",0.816283643245697,", ",0.716283643245697,"))
-            .expect("write");
+        std::fs::write(
+            &path,
+            text.replace(",0.816283643245697,", ",0.716283643245697,"),
+        )
+        .expect("write");
         let err = load_fixture(tmp.path()).expect_err("parity differs");
         match &err {
             ModelError::ParityMismatch {
@@ -547,7 +550,10 @@ mod tests {
         }
         let t0 = std::time::Instant::now();
         ModelSet::load_for_scoring(tmp.path(), test_ort()).expect("the shipped set loads");
-        eprintln!("shipped set loaded, parity rows included, in {:?}", t0.elapsed());
+        eprintln!(
+            "shipped set loaded, parity rows included, in {:?}",
+            t0.elapsed()
+        );
         let other = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/passthrough_models/failure_7d.onnx");
         let bytes = std::fs::read(other).expect("read");

@@ -741,6 +741,31 @@ mod tests {
     }
 
     #[test]
+    fn a_scoring_time_in_the_future_or_before_1990_is_refused() {
+        let now = crate::clock::now();
+        assert!(check_at(now).is_ok());
+        assert!(check_at(now + 3600).is_ok(), "an hour ahead: clock skew");
+        let err = check_at(4_070_908_800).expect_err("2099");
+        assert!(matches!(err, RunError::FutureAt { .. }));
+        assert!(err.to_string().contains("2099-01-01T00:00:00Z"), "{err}");
+        let err = check_at(-61_000_000_000).expect_err("year 0026");
+        assert!(matches!(err, RunError::TooEarlyAt { .. }), "{err:?}");
+        // Refused by the run itself too, before the lock and without a run recorded.
+        let mut store = Store::open_in_memory().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/passthrough_models");
+        let ort = crate::model::OrtRuntime::init(None).unwrap_or_else(|e| panic!("{e}"));
+        let mut models = ModelSet::load_for_scoring(&dir, ort).unwrap_or_else(|e| panic!("{e}"));
+        let req = RunRequest {
+            trigger: Trigger::Replay,
+            at: Some(now + 2 * 86_400),
+            scheduled_for: None,
+        };
+        let err = score(&mut store, &mut models, &RiskPolicy::default(), req).expect_err("future");
+        assert!(matches!(err, RunError::FutureAt { .. }), "{err:?}");
+        assert_eq!(queries::journal(&store, 10).unwrap().len(), 0);
+    }
+
+    #[test]
     fn too_little_to_watch_is_not_scored_but_power_and_pitch_is_enough() {
         let at = 1_790_000_000;
         let last = Some(at - 600);
@@ -852,14 +877,7 @@ mod model_output_tests {
         ];
         let m = matrix(&outputs);
         let last = vec![Some(m.at - 600); outputs.len()];
-        let out = evaluate(
-            &store,
-            &mut models,
-            &RiskPolicy::default(),
-            &m,
-            &last,
-        )
-        .unwrap();
+        let out = evaluate(&store, &mut models, &RiskPolicy::default(), &m, &last).unwrap();
         assert!(out[0].scored, "{:?}", out[0].reason);
         assert!(out[0].category.is_some() && out[0].risk_score.is_some());
         for o in &out[1..] {
@@ -871,7 +889,8 @@ mod model_output_tests {
             let parsed = NotScoredReason::parse(reason);
             assert_eq!(parsed.kind(), "model_output_invalid", "{reason}");
             assert!(
-                NotScoredReason::phrase_stored(reason, Lang::Fr).starts_with("sortie du modèle invalide"),
+                NotScoredReason::phrase_stored(reason, Lang::Fr)
+                    .starts_with("sortie du modèle invalide"),
                 "{reason}"
             );
         }
@@ -879,7 +898,15 @@ mod model_output_tests {
             out[1].reason.as_deref(),
             Some("model output invalid: p_fail_7d = NaN, valid from 0 to 1; check the model set")
         );
-        assert!(out[3].reason.as_deref().unwrap_or_default().contains("ttf_days = -3"));
-        assert!(out[4].reason.as_deref().unwrap_or_default().contains("p_fail_7d = 1.7"));
+        assert!(out[3]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("ttf_days = -3"));
+        assert!(out[4]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("p_fail_7d = 1.7"));
     }
 }

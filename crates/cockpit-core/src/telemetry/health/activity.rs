@@ -4,10 +4,10 @@
 
 use super::{check, Check, Status, ERRORS_24H_ERROR};
 use crate::lang::{trigger_label, Lang};
+use crate::runs::MODEL_OUTPUT_INVALID_EN;
 use crate::schema::format_timestamp;
 use crate::service;
 use crate::store::Store;
-use crate::runs::MODEL_OUTPUT_INVALID_EN;
 use crate::telemetry::metrics::{self, ON_TIME_TOLERANCE_SECS};
 use crate::telemetry::{monitoring, TelemetryError};
 
