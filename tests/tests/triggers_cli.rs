@@ -147,7 +147,12 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     simulate(&db, &sim, 3, 10, 6);
     let models = dir.path().join("models");
     fs::create_dir_all(&models).unwrap();
-    for f in ["manifest.json", "failure_7d.onnx", "days_to_failure.onnx"] {
+    for f in [
+        "manifest.json",
+        "failure_7d.onnx",
+        "days_to_failure.onnx",
+        "parity.csv",
+    ] {
         fs::copy(workspace_root().join("models").join(f), models.join(f)).unwrap();
     }
     let inbox = dir.path().join("inbox");
@@ -185,6 +190,36 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     assert!(fs::read_to_string(&log)
         .unwrap()
         .contains("checksum mismatch"));
+    // A model swapped for another one of the same interface, its checksum re-written in the
+    // manifest: the reference rows (parity.csv) no longer match, refused too.
+    fs::copy(
+        workspace_root().join("models/days_to_failure.onnx"),
+        models.join("days_to_failure.onnx"),
+    )
+    .unwrap();
+    let other = fs::read(
+        workspace_root()
+            .join("crates/cockpit-core/tests/fixtures/passthrough_models/failure_7d.onnx"),
+    )
+    .unwrap();
+    fs::write(models.join("failure_7d.onnx"), &other).unwrap();
+    let manifest = fs::read_to_string(models.join("manifest.json")).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    manifest["models"]["failure_7d"]["sha256"] = sha256_hex(&other).into();
+    fs::write(models.join("manifest.json"), manifest.to_string()).unwrap();
+    wait_for("the second refusal", Duration::from_secs(30), || {
+        fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("do not reproduce their reference outputs")
+    });
+    assert_eq!(
+        fs::read_to_string(&log)
+            .unwrap()
+            .matches("keep serving")
+            .count(),
+        2,
+        "the models in service keep serving"
+    );
     // Scoring still works with the models in service.
     for f in ["turbines.csv", "scada.csv"] {
         fs::copy(sim.join(f), inbox.join(f)).unwrap();
@@ -201,4 +236,17 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
                 .any(|r| r["trigger"] == "watch" && r["status"] == "succeeded")
         })
     });
+}
+
+/// The SHA-256 of `bytes` in hex, by the system's `sha256sum`.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sha256sum");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
 }

@@ -7,3 +7,9 @@ pub fn now() -> i64 {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
+
+/// The latest plausible time now: [`now`] plus [`crate::schema::FUTURE_TOLERANCE_SECS`] (the
+/// plausible window is defined with the data contract, in `schema::time`).
+pub fn latest_plausible() -> i64 {
+    now() + crate::schema::FUTURE_TOLERANCE_SECS
+}

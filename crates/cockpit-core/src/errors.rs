@@ -74,6 +74,8 @@ pub enum ErrorCode {
     Mapping,
     /// A time of day is not `HH:MM`.
     InvalidTime,
+    /// A scoring time outside the plausible window (before 1990, or after now plus one day).
+    ImplausibleTime,
     /// A scoring trigger (schedule, folder watcher) failed.
     Triggers,
     /// The log files could not be set up or read.
@@ -90,7 +92,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -114,6 +116,7 @@ impl ErrorCode {
         ErrorCode::Ingest,
         ErrorCode::Mapping,
         ErrorCode::InvalidTime,
+        ErrorCode::ImplausibleTime,
         ErrorCode::Triggers,
         ErrorCode::Logs,
         ErrorCode::Bundle,
@@ -148,6 +151,7 @@ impl ErrorCode {
             ErrorCode::Ingest => "ingest",
             ErrorCode::Mapping => "mapping",
             ErrorCode::InvalidTime => "invalid_time",
+            ErrorCode::ImplausibleTime => "implausible_time",
             ErrorCode::Triggers => "triggers",
             ErrorCode::Logs => "logs",
             ErrorCode::Bundle => "bundle",
@@ -248,6 +252,10 @@ impl ErrorCode {
                 "Time of day not valid: use HH:MM.",
                 "Heure non valide : utilisez HH:MM.",
             ),
+            ErrorCode::ImplausibleTime => (
+                "That date is outside the plausible range: from 1990 to tomorrow.",
+                "Cette date est hors de la plage plausible : de 1990 à demain.",
+            ),
             ErrorCode::Triggers => (
                 "A scoring trigger (schedule or watched folder) failed.",
                 "Un déclencheur d'évaluation (horaire ou dossier surveillé) a échoué.",
@@ -302,6 +310,7 @@ impl Coded for RunError {
         match self {
             RunError::InProgress { .. } => ErrorCode::RunInProgress,
             RunError::NoData => ErrorCode::NoData,
+            RunError::FutureAt { .. } | RunError::TooEarlyAt { .. } => ErrorCode::ImplausibleTime,
             RunError::Model(_) => ErrorCode::Models,
             RunError::Features(_) => ErrorCode::Features,
             RunError::Store(s) => s.code(),

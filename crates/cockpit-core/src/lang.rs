@@ -82,6 +82,7 @@ pub fn trigger_label(trigger: &str, lang: Lang) -> &str {
         "cli" => ("command line", "ligne de commande"),
         "watch" => ("new data", "nouvelles données"),
         "backfill" => ("history", "historique"),
+        "replay" => ("replay of a past time", "rejeu d'une date passée"),
         other => return other,
     };
     lang.pick(en, fr)

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
+use crate::clock;
 use crate::schema::SIGNALS;
 
 /// File name of the database inside the data directory.
@@ -385,17 +386,26 @@ impl Store {
         })
     }
 
-    /// Earliest and latest reading timestamps (Unix seconds), if any reading is stored.
+    /// Earliest and latest plausible reading timestamps (Unix seconds), if any is stored.
+    ///
+    /// Plausible: from [`crate::schema::EARLIEST_PLAUSIBLE_TIME`] (1990) to [`clock::latest_plausible`] (now
+    /// plus a day). A record dated 2099 or 0026 that an older version stored never becomes the
+    /// data watermark, nor stretches a backtest or a replay to that year.
     pub fn reading_span(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        self.reading_span_within(crate::schema::EARLIEST_PLAUSIBLE_TIME, clock::latest_plausible())
+    }
+
+    /// Earliest and latest reading timestamps within `[lo, hi]` (Unix seconds), if any.
+    pub fn reading_span_within(&self, lo: i64, hi: i64) -> Result<Option<(i64, i64)>, StoreError> {
         Ok(self
             .conn
             // Per-turbine min/max use the primary key; a bare min(ts) would scan the table.
             .query_row(
                 "SELECT min(lo), max(hi) FROM (SELECT
-                    (SELECT min(ts) FROM readings WHERE turbine = t.id) AS lo,
-                    (SELECT max(ts) FROM readings WHERE turbine = t.id) AS hi
+                    (SELECT min(ts) FROM readings WHERE turbine = t.id AND ts >= ?1 AND ts <= ?2) AS lo,
+                    (SELECT max(ts) FROM readings WHERE turbine = t.id AND ts >= ?1 AND ts <= ?2) AS hi
                  FROM turbines t)",
-                [],
+                [lo, hi],
                 |r| {
                     Ok(
                         match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {

@@ -1,13 +1,13 @@
 //! Parity of the shipped models: the Rust runtime must reproduce, to 1e-5, the scores the
 //! training pipeline computed in Python for the rows of `models/parity.csv`; and the tiny test
-//! fixture (`tests/fixtures/models`, with `expected.csv`) must reproduce its own, NaN rows
-//! included, whatever the batch size or memory layout. The parity-file reader lives here: only
-//! these tests read parity files.
+//! fixture (`tests/fixtures/models`, with its `parity.csv`) must reproduce its own, NaN rows
+//! included, whatever the batch size or memory layout. The parity files are read by the core's
+//! reader (`model::read_parity`), the one the loader uses for its own check.
 
 use std::path::{Path, PathBuf};
 
 use cockpit_core::model::{
-    Manifest, ModelSet, OrtRuntime, Prediction, ORT_LIBRARY_FILE, ORT_LIB_ENV,
+    read_parity, Manifest, ModelSet, OrtRuntime, Prediction, ORT_LIBRARY_FILE, ORT_LIB_ENV,
 };
 use ndarray::Array2;
 
@@ -48,7 +48,7 @@ fn shipped_models_reproduce_python_scores() {
     let manifest = Manifest::read(&dir).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = manifest.feature_names.iter().map(String::as_str).collect();
     let mut models = ModelSet::load(&dir, &names, ort()).unwrap_or_else(|e| panic!("{e}"));
-    let parity = read_parity_csv(&parity_path).unwrap_or_else(|e| panic!("{e}"));
+    let parity = read_parity(&parity_path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         parity.feature_names, manifest.feature_names,
         "parity.csv columns differ from the manifest's feature_names"
@@ -86,89 +86,6 @@ fn shipped_models_load_for_scoring() {
         cockpit_core::features::feature_names(),
         "the shipped models take the cockpit's own features"
     );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parity files
-// ---------------------------------------------------------------------------------------------
-
-/// A parity file written by the training pipeline (`models/parity.csv`): feature columns, then
-/// `expected_p_fail_7d` and `expected_ttf_days`, as computed by Python; empty field = NaN.
-#[derive(Debug, Clone)]
-struct ParityTable {
-    /// The feature columns' names, in order.
-    feature_names: Vec<String>,
-    /// The feature values, one row per line (NaN for an empty field).
-    rows: Array2<f32>,
-    /// The scores Python computed for each row.
-    expected: Vec<Prediction>,
-}
-
-/// Reads a parity file (see [`ParityTable`]).
-fn read_parity_csv(path: &Path) -> Result<ParityTable, String> {
-    let invalid = |reason: String| format!("parity file {} is invalid: {reason}", path.display());
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| invalid(e.to_string()))?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| invalid(e.to_string()))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let n = header.len();
-    if n < 3 || header[n - 2] != "expected_p_fail_7d" || header[n - 1] != "expected_ttf_days" {
-        return Err(invalid(
-            "the header must be the feature names then expected_p_fail_7d, expected_ttf_days"
-                .into(),
-        ));
-    }
-    let n_features = n - 2;
-    let parse = |field: &str, line: u64| -> Result<f64, String> {
-        let field = field.trim();
-        if field.is_empty() || field.eq_ignore_ascii_case("nan") {
-            return Ok(f64::NAN);
-        }
-        field
-            .parse::<f64>()
-            .map_err(|_| invalid(format!("line {line}: '{field}' is not a number")))
-    };
-    let mut values = Vec::new();
-    let mut expected = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| invalid(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != n {
-            return Err(invalid(format!(
-                "line {line}: {} fields, the header has {n}",
-                record.len()
-            )));
-        }
-        for field in record.iter().take(n_features) {
-            // Parse as f32 directly: the pipeline writes f32 inputs in their shortest form.
-            let field = field.trim();
-            let v = if field.is_empty() || field.eq_ignore_ascii_case("nan") {
-                f32::NAN
-            } else {
-                field
-                    .parse::<f32>()
-                    .map_err(|_| invalid(format!("line {line}: '{field}' is not a number")))?
-            };
-            values.push(v);
-        }
-        expected.push(Prediction {
-            p_fail_7d: parse(&record[n_features], line)?,
-            ttf_days: parse(&record[n_features + 1], line)?,
-        });
-    }
-    let rows = Array2::from_shape_vec((expected.len(), n_features), values)
-        .map_err(|e| invalid(e.to_string()))?;
-    Ok(ParityTable {
-        feature_names: header[..n_features].to_vec(),
-        rows,
-        expected,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +129,7 @@ fn assert_matches(got: &[Prediction], want: &[Prediction], tol: f64) {
 #[test]
 fn fixture_predictions_match_python_including_nan_rows() {
     let mut models = load_fixture();
-    let parity = read_parity_csv(&fixture_dir().join("expected.csv")).expect("expected.csv");
+    let parity = read_parity(&fixture_dir().join("parity.csv")).expect("parity.csv");
     assert_eq!(parity.feature_names, FIXTURE_FEATURES);
     assert!(
         parity.rows.iter().any(|v| v.is_nan()),
@@ -236,7 +153,7 @@ fn fixture_predictions_match_python_including_nan_rows() {
 #[test]
 fn batch_equals_row_by_row_and_layout_does_not_matter() {
     let mut models = load_fixture();
-    let parity = read_parity_csv(&fixture_dir().join("expected.csv")).expect("expected.csv");
+    let parity = read_parity(&fixture_dir().join("parity.csv")).expect("parity.csv");
     let batch = models.predict(parity.rows.view()).expect("batch");
     for (i, row) in parity.rows.rows().into_iter().enumerate() {
         let one = models

@@ -668,7 +668,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export";
 
 /**
  * An error as the UI receives it.

@@ -24,9 +24,19 @@ pub struct ScoreArgs {
 /// Scores the fleet and prints the run.
 pub fn run(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
     let mut store = open_store(cli)?;
+    let at = parse_opt_time("--at", args.at.as_deref())?;
+    if let Some(t) = at {
+        // A date in the future (or before 1990) is refused before anything is loaded.
+        runs::check_at(t)?;
+    }
     let req = RunRequest {
-        trigger: Trigger::Cli,
-        at: parse_opt_time("--at", args.at.as_deref())?,
+        // A run at an explicit time replays the past: it never becomes "the latest run".
+        trigger: if at.is_some() {
+            Trigger::Replay
+        } else {
+            Trigger::Cli
+        },
+        at,
         scheduled_for: None,
     };
     let (mut models, policy) = match load_models(cli) {

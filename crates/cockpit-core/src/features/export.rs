@@ -148,9 +148,12 @@ pub fn export_training_table<W: Write>(
 ) -> Result<ExportSummary, FeatureError> {
     let (first, last) = store.reading_span()?.ok_or(FeatureError::NoData)?;
     let data_end = last + RECORD_SECONDS;
-    let from = opts
-        .from
-        .unwrap_or_else(|| (first + WINDOW_LONG + DAY - 1).div_euclid(DAY) * DAY);
+    // An explicit --from before the first (plausible) record is clamped to that record's day:
+    // a year 0026 does not walk two millennia of empty days.
+    let from = opts.from.map_or_else(
+        || (first + WINDOW_LONG + DAY - 1).div_euclid(DAY) * DAY,
+        |f| f.max(first.div_euclid(DAY) * DAY),
+    );
     let to = opts.to.unwrap_or(data_end).min(data_end);
     let history = History::load(store, from, to)?;
     let series = &history.series;

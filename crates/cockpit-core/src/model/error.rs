@@ -130,6 +130,35 @@ pub enum ModelError {
         /// ONNX Runtime's error.
         message: String,
     },
+    /// The models folder has no reference rows (`parity.csv`) to check its models against.
+    #[error("{} not found: a model set must ship the reference rows its training pipeline scored (parity.csv, written by `make models` next to manifest.json), so the cockpit can check the models reproduce them; reinstall the complete model set", .path.display())]
+    ParityMissing {
+        /// The missing file.
+        path: PathBuf,
+    },
+    /// The reference rows cannot be read.
+    #[error("{} is invalid: {reason}; reinstall the complete model set", .path.display())]
+    ParityInvalid {
+        /// The parity file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The models do not reproduce, on their own reference rows, the outputs the training
+    /// pipeline recorded: a model file was swapped or tampered with, or belongs to another set.
+    #[error("the models do not reproduce their reference outputs: {differing} of {rows} rows of {} differ by more than {tolerance} (first: {first}); a model file was replaced or does not belong to this set, reinstall the models", .path.display())]
+    ParityMismatch {
+        /// The parity file.
+        path: PathBuf,
+        /// Rows whose outputs differ.
+        differing: usize,
+        /// Rows checked.
+        rows: usize,
+        /// The tolerance used.
+        tolerance: f64,
+        /// The first differing row, with both values.
+        first: String,
+    },
 }
 
 fn list_paths(paths: &[PathBuf]) -> String {

@@ -5,14 +5,17 @@
 //! | `runtime.rs` | finding and loading the ONNX Runtime shared library: [`OrtRuntime`], [`resolve_ort_library`], `COCKPIT_ORT_LIB`, the bundle's candidate paths |
 //! | `manifest.rs` | [`Manifest`]: its fields and checks, the feature list check ([`check_features`]), the model files' checksums |
 //! | `set.rs` | [`ModelSet`]: loading with [`LoadOptions`] (every check a models folder must pass before use), the sessions, batch inference ([`Prediction`]) |
+//! | `parity.rs` | the reference rows (`parity.csv`): reading them, and the check that the loaded models reproduce them ([`PARITY_TOLERANCE`]) |
 //! | `error.rs` | [`ModelError`] |
 //!
-//! The models folder holds three files written by the Python training pipeline:
+//! The models folder holds four files written by the Python training pipeline:
 //!
 //! - `manifest.json`: model version, the ordered feature names, the horizon, and for each model
 //!   its file, SHA-256, input and output tensor names and post-processing;
 //! - `failure_7d.onnx`: classifier, probabilities `[N, 2]`, class 1 = "fails within the horizon";
-//! - `days_to_failure.onnx`: regressor, `[N, 1]` or `[N]`, then `output_transform` and `clip`.
+//! - `days_to_failure.onnx`: regressor, `[N, 1]` or `[N]`, then `output_transform` and `clip`;
+//! - `parity.csv`: reference rows and the outputs Python computed for them, which the loaded
+//!   models must reproduce.
 //!
 //! Inference runs on the official ONNX Runtime shared library, loaded at run time (never
 //! downloaded, never linked): [`resolve_ort_library`] finds it, [`OrtRuntime::init`] loads it once
@@ -21,7 +24,8 @@
 //!
 //! [`ModelSet::load`] refuses models that do not match what the cockpit computes: a modified file
 //! (checksum), a different feature list (name by name, in order), or tensors whose names or shapes
-//! differ from the manifest. [`ModelSet::predict`] scores a whole batch with one run per model.
+//! differ from the manifest, or outputs on the reference rows that differ from those recorded
+//! (a model file swapped and its checksum re-written). [`ModelSet::predict`] scores a whole batch with one run per model.
 //! The cockpit itself loads with [`ModelSet::load_for_scoring`], which passes its own feature
 //! list (`crate::features::feature_names`).
 //!
@@ -39,6 +43,7 @@
 
 mod error;
 mod manifest;
+mod parity;
 mod runtime;
 mod set;
 #[cfg(test)]
@@ -49,8 +54,9 @@ pub use manifest::{
     check_features, ClassifierSpec, Manifest, ManifestModels, OutputTransform, RegressorSpec,
     FAILURE_MODEL, MANIFEST_FILE, MIN_USEFUL_ROC_AUC, TTF_MODEL,
 };
+pub use parity::{read as read_parity, ParityTable, PARITY_FILE, PARITY_TOLERANCE};
 pub use runtime::{
     resolve_ort_library, OrtLibraryLocation, OrtLibrarySource, OrtRuntime, ORT_LIBRARY_FILE,
     ORT_LIB_ENV, ORT_VERSION,
 };
-pub use set::{LoadOptions, ModelSet, Prediction};
+pub use set::{InvalidOutput, LoadOptions, ModelSet, Prediction};

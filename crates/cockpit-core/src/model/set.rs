@@ -10,7 +10,7 @@ use ort::session::Session;
 use ort::value::{TensorElementType, TensorRef, ValueType};
 
 use super::manifest::{check_features, read_verified, Manifest, FAILURE_MODEL, TTF_MODEL};
-use super::{ModelError, OrtRuntime};
+use super::{parity, ModelError, OrtRuntime};
 
 /// Scores of one row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,6 +19,41 @@ pub struct Prediction {
     pub p_fail_7d: f64,
     /// Estimated days to failure, after `output_transform` and `clip`.
     pub ttf_days: f64,
+}
+
+/// A model output outside what it can mean: a probability outside [0, 1], days to failure
+/// outside [0, horizon], or a value that is not a finite number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InvalidOutput {
+    /// `p_fail_7d` or `ttf_days`.
+    pub output: &'static str,
+    /// The value the model gave (NaN or infinite included).
+    pub value: f64,
+    /// The lowest valid value.
+    pub low: f64,
+    /// The highest valid value.
+    pub high: f64,
+}
+
+impl Prediction {
+    /// Checks both outputs: `p_fail_7d` finite within [0, 1], `ttf_days` finite within
+    /// [0, `horizon_days`] (the manifest's horizon). The first output out of its range, if any.
+    pub fn check(&self, horizon_days: f64) -> Result<(), InvalidOutput> {
+        for (output, value, high) in [
+            ("p_fail_7d", self.p_fail_7d, 1.0),
+            ("ttf_days", self.ttf_days, horizon_days),
+        ] {
+            if !value.is_finite() || !(0.0..=high).contains(&value) {
+                return Err(InvalidOutput {
+                    output,
+                    value,
+                    low: 0.0,
+                    high,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How the ONNX Runtime sessions run.
@@ -43,8 +78,9 @@ pub struct ModelSet {
 impl ModelSet {
     /// Loads the models folder `dir`: reads the manifest, checks that `expected_features` (the
     /// cockpit's feature list) equals the manifest's `feature_names`, checks both files'
-    /// SHA-256, loads both models (from the verified bytes) and checks their input and output
-    /// tensors against the manifest.
+    /// SHA-256, loads both models (from the verified bytes), checks their input and output
+    /// tensors against the manifest, and scores the reference rows of `parity.csv`: a set
+    /// whose outputs differ from those recorded, or without that file, is refused.
     pub fn load(
         dir: &Path,
         expected_features: &[&str],
@@ -133,12 +169,31 @@ impl ModelSet {
             OutputKind::Regression,
         )?;
 
-        Ok(ModelSet {
+        let mut set = ModelSet {
             dir: dir.to_path_buf(),
             manifest,
             failure,
             ttf,
-        })
+        };
+        set.check_parity()?;
+        Ok(set)
+    }
+
+    /// Scores the set's reference rows (`parity.csv`) and refuses the set when an output differs
+    /// from the recorded one by more than [`parity::PARITY_TOLERANCE`], or when the file is
+    /// missing: a model swapped for another one with a matching checksum (a re-written manifest)
+    /// or an interface-compatible model from another training is caught here, before it serves.
+    fn check_parity(&mut self) -> Result<(), ModelError> {
+        let path = self.dir.join(parity::PARITY_FILE);
+        let table = parity::read(&path)?;
+        if table.feature_names != self.manifest.feature_names {
+            return Err(ModelError::ParityInvalid {
+                path,
+                reason: "its columns are not the manifest's feature_names, in order".into(),
+            });
+        }
+        let got = self.predict(table.rows.view())?;
+        parity::check(&path, &table, &got)
     }
 
     /// The manifest the models were loaded with.
@@ -420,28 +475,101 @@ mod tests {
         ));
     }
     #[test]
-    fn output_of_the_wrong_shape_is_detected_at_inference() {
+    fn output_of_the_wrong_shape_is_detected_at_load() {
         let tmp = fixture_copy();
         let odd = std::fs::read(tmp.path().join("odd_shape.onnx")).expect("read");
         std::fs::write(tmp.path().join("failure_7d.onnx"), &odd).expect("write");
         edit_manifest(tmp.path(), |v| {
             v["models"]["failure_7d"]["sha256"] = sha256_hex(&odd).into()
         });
-        let mut models =
-            load_fixture(tmp.path()).expect("declared shape [N, ?] passes the load checks");
-        match models.predict(Array2::<f32>::zeros((4, 3)).view()) {
+        // The declared shape [N, ?] passes the interface checks; scoring the reference rows at
+        // load shows the real one.
+        match load_fixture(tmp.path()) {
             Err(ModelError::UnexpectedOutputShape {
                 model,
                 expected,
                 found,
             }) => {
                 assert_eq!(model, FAILURE_MODEL);
-                assert_eq!(expected, "[4, 2]");
-                assert_eq!(found, "[4, 3]");
+                assert_eq!(expected, "[24, 2]");
+                assert_eq!(found, "[24, 3]");
             }
             other => panic!("expected UnexpectedOutputShape, got {other:?}"),
         }
     }
+    #[test]
+    fn a_set_without_reference_rows_is_refused_saying_so() {
+        let tmp = fixture_copy();
+        std::fs::remove_file(tmp.path().join("parity.csv")).expect("rm");
+        let err = load_fixture(tmp.path()).expect_err("no parity.csv");
+        assert!(matches!(err, ModelError::ParityMissing { .. }), "{err:?}");
+        assert!(err.to_string().contains("parity.csv not found"), "{err}");
+    }
+
+    #[test]
+    fn reference_outputs_that_differ_from_the_models_refuse_the_set() {
+        let tmp = fixture_copy();
+        let path = tmp.path().join("parity.csv");
+        let text = std::fs::read_to_string(&path).expect("read");
+        // The recorded probability 0.816283643245697 (row 1 and others) becomes 0.716…: the
+        // models no longer reproduce what the set records.
+        assert!(text.contains(",0.816283643245697,"));
+        std::fs::write(
+            &path,
+            text.replace(",0.816283643245697,", ",0.716283643245697,"),
+        )
+        .expect("write");
+        let err = load_fixture(tmp.path()).expect_err("parity differs");
+        match &err {
+            ModelError::ParityMismatch {
+                differing, rows, ..
+            } => assert!(*differing >= 1 && *rows == 24, "{differing} of {rows}"),
+            other => panic!("expected ParityMismatch, got {other:?}"),
+        }
+        assert!(err.to_string().contains("row 1: p_fail_7d"), "{err}");
+    }
+
+    /// The shipped models folder (`models/` of the workspace).
+    fn shipped_models() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
+    }
+
+    #[test]
+    fn a_model_swapped_under_a_rewritten_checksum_is_refused_at_load() {
+        // The shipped set, whose classifier is replaced by another model with the same interface
+        // (the passthrough fixture) and the manifest's checksum re-written to match it: every
+        // check but the reference rows passes.
+        let tmp = tempfile::tempdir().expect("tmp");
+        for f in [
+            "manifest.json",
+            "failure_7d.onnx",
+            "days_to_failure.onnx",
+            "parity.csv",
+        ] {
+            std::fs::copy(shipped_models().join(f), tmp.path().join(f)).expect("copy");
+        }
+        let t0 = std::time::Instant::now();
+        ModelSet::load_for_scoring(tmp.path(), test_ort()).expect("the shipped set loads");
+        eprintln!(
+            "shipped set loaded, parity rows included, in {:?}",
+            t0.elapsed()
+        );
+        let other = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/passthrough_models/failure_7d.onnx");
+        let bytes = std::fs::read(other).expect("read");
+        std::fs::write(tmp.path().join("failure_7d.onnx"), &bytes).expect("write");
+        edit_manifest(tmp.path(), |v| {
+            v["models"]["failure_7d"]["sha256"] = sha256_hex(&bytes).into()
+        });
+        let err = ModelSet::load_for_scoring(tmp.path(), test_ort()).expect_err("swapped");
+        assert!(matches!(err, ModelError::ParityMismatch { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("do not reproduce their reference outputs") && msg.contains("of 200 rows"),
+            "{msg}"
+        );
+    }
+
     #[test]
     fn wrong_column_count_is_refused_before_inference() {
         let mut models = load_fixture(&fixture_dir()).expect("load");

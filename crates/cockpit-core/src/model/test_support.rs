@@ -45,6 +45,7 @@ pub(super) fn fixture_copy() -> tempfile::TempDir {
         "failure_7d.onnx",
         "days_to_failure.onnx",
         "odd_shape.onnx",
+        "parity.csv",
     ] {
         std::fs::copy(fixture_dir().join(f), tmp.path().join(f)).expect("copy fixture");
     }

@@ -103,7 +103,10 @@ pub fn backtest(
     to: Option<i64>,
 ) -> Result<BacktestReport, RunError> {
     let (first, last) = store.reading_span()?.ok_or(RunError::NoData)?;
-    let from = from.unwrap_or((first + 8 * DAY - 1).div_euclid(DAY) * DAY);
+    // Clamped to the (plausible) data present: --from 0026 starts at the first record's day.
+    let from = from.map_or((first + 8 * DAY - 1).div_euclid(DAY) * DAY, |f| {
+        f.max(first.div_euclid(DAY) * DAY)
+    });
     let end = features::data_watermark(store)?.unwrap_or(last);
     let to = to.unwrap_or(end).min(end);
     let history = History::load(store, from, to)?;

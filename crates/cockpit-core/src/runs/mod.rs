@@ -42,7 +42,7 @@ use crate::schema;
 use crate::store::{Store, StoreError};
 
 pub use drivers::Driver;
-pub use reasons::{NotScoredReason, NOT_SCORED_ENGLISH};
+pub use reasons::{NotScoredReason, MODEL_OUTPUT_INVALID_EN, NOT_SCORED_ENGLISH};
 pub use watch::{reasons_in_words, DataQuality, DataQualityText, Unwatched, WATCH_ENGLISH};
 
 /// Share of the last 24 hours' records a turbine needs to be scored.
@@ -60,8 +60,11 @@ pub enum Trigger {
     Cli,
     /// A file dropped in the inbox, or a new model set.
     Watch,
-    /// Past daily runs recomputed to give the history a start (`cockpit demo`).
+    /// Past daily runs recomputed to give the history a start (`cockpit demo`, `cockpit replay`).
     Backfill,
+    /// One past time scored on request (`cockpit score --at`). Like a backfill, never "the
+    /// latest run": it does not hide today's.
+    Replay,
 }
 
 impl Trigger {
@@ -73,6 +76,7 @@ impl Trigger {
             Trigger::Cli => "cli",
             Trigger::Watch => "watch",
             Trigger::Backfill => "backfill",
+            Trigger::Replay => "replay",
         }
     }
 }
@@ -93,6 +97,21 @@ pub enum RunError {
         lock: PathBuf,
         /// The underlying I/O error.
         source: std::io::Error,
+    },
+    /// The requested scoring time is later than the wall clock allows (a typing error such as
+    /// 2099): its data cannot exist yet, and its run would read as the newest for ever.
+    #[error("cannot score as of {at}: that is in the future (latest allowed: {latest}, now plus one day); give a past date or time")]
+    FutureAt {
+        /// The requested time (`YYYY-MM-DDTHH:MM:SSZ`).
+        at: String,
+        /// The latest time allowed now.
+        latest: String,
+    },
+    /// The requested scoring time is before 1990, where no turbine data can be.
+    #[error("cannot score as of {at}: that is before 1990, where no turbine data can be; check the year")]
+    TooEarlyAt {
+        /// The requested time (`YYYY-MM-DDTHH:MM:SSZ`).
+        at: String,
     },
     /// No turbine has SCADA readings, so there is nothing to score.
     #[error("nothing to score: the database holds no turbine with SCADA readings; ingest data first (cockpit ingest or cockpit demo)")]
@@ -303,6 +322,18 @@ fn why_not_scored(
     None
 }
 
+/// The not-scored reason of an invalid model output.
+fn invalid_output_reason(bad: &crate::model::InvalidOutput) -> NotScoredReason {
+    // The models' outputs are f32: shown as such (1.7, not 1.7000000476837158; NaN, inf).
+    let num = |v: f64| format!("{}", v as f32);
+    NotScoredReason::ModelOutputInvalid {
+        output: bad.output.into(),
+        value: num(bad.value),
+        low: num(bad.low),
+        high: num(bad.high),
+    }
+}
+
 /// Scores a feature matrix: models, policy, drivers. Turbines without enough recent data, under
 /// repair, or with nothing to watch (no key signal family and no power curve) get a "not
 /// scored" outcome with the reason. A family the turbine could not watch (absent, or blinded by
@@ -380,10 +411,24 @@ pub fn evaluate(
         .manifest()
         .roc_auc_without("no_temperatures")
         .is_some_and(|auc| auc < MIN_USEFUL_ROC_AUC);
+    let horizon = models.manifest().horizon_days;
     for (j, &i) in to_score.iter().enumerate() {
         let pred = predictions[j];
-        let mut a = policy.assess(pred.p_fail_7d, pred.ttf_days);
         let o = &mut outcomes[i];
+        // A NaN, infinite or out-of-range output is no score: the turbine is not scored, with
+        // the value in its reason, instead of a silent 0 ("low") or a clamp.
+        if let Err(bad) = pred.check(horizon) {
+            tracing::warn!(
+                turbine = %o.turbine_id,
+                output = bad.output,
+                value = %bad.value,
+                "model output invalid"
+            );
+            o.scored = false;
+            o.reason = Some(invalid_output_reason(&bad).phrase(Lang::En));
+            continue;
+        }
+        let mut a = policy.assess(pred.p_fail_7d, pred.ttf_days);
         if no_skill_on_power_and_pitch && o.data_quality.no_family() {
             let held = a.capped(Category::Moderate);
             o.data_quality.held_at_moderate = held.category != a.category;
@@ -414,6 +459,9 @@ pub fn score(
     req: RunRequest,
 ) -> Result<RunRecord, RunError> {
     let _span = tracing::info_span!("fleet_run", trigger = req.trigger.as_str()).entered();
+    if let Some(at) = req.at {
+        check_at(at)?;
+    }
     let _lock = RunLock::acquire(store).inspect_err(|e| {
         tracing::warn!(error = %crate::journal::redact(&e.to_string()), "fleet run refused");
     })?;
@@ -463,6 +511,24 @@ pub fn score(
             Err(e)
         }
     }
+}
+
+/// Refuses a scoring time outside the plausible window: after now plus
+/// [`crate::schema::FUTURE_TOLERANCE_SECS`], or before [`crate::schema::EARLIEST_PLAUSIBLE_TIME`].
+pub fn check_at(at: i64) -> Result<(), RunError> {
+    let latest = crate::clock::latest_plausible();
+    if at > latest {
+        return Err(RunError::FutureAt {
+            at: schema::format_timestamp(at),
+            latest: schema::format_timestamp(latest),
+        });
+    }
+    if at < crate::schema::EARLIEST_PLAUSIBLE_TIME {
+        return Err(RunError::TooEarlyAt {
+            at: schema::format_timestamp(at),
+        });
+    }
+    Ok(())
 }
 
 /// Records a run that failed before producing predictions (also used when the models could not
@@ -675,6 +741,31 @@ mod tests {
     }
 
     #[test]
+    fn a_scoring_time_in_the_future_or_before_1990_is_refused() {
+        let now = crate::clock::now();
+        assert!(check_at(now).is_ok());
+        assert!(check_at(now + 3600).is_ok(), "an hour ahead: clock skew");
+        let err = check_at(4_070_908_800).expect_err("2099");
+        assert!(matches!(err, RunError::FutureAt { .. }));
+        assert!(err.to_string().contains("2099-01-01T00:00:00Z"), "{err}");
+        let err = check_at(-61_000_000_000).expect_err("year 0026");
+        assert!(matches!(err, RunError::TooEarlyAt { .. }), "{err:?}");
+        // Refused by the run itself too, before the lock and without a run recorded.
+        let mut store = Store::open_in_memory().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/passthrough_models");
+        let ort = crate::model::OrtRuntime::init(None).unwrap_or_else(|e| panic!("{e}"));
+        let mut models = ModelSet::load_for_scoring(&dir, ort).unwrap_or_else(|e| panic!("{e}"));
+        let req = RunRequest {
+            trigger: Trigger::Replay,
+            at: Some(now + 2 * 86_400),
+            scheduled_for: None,
+        };
+        let err = score(&mut store, &mut models, &RiskPolicy::default(), req).expect_err("future");
+        assert!(matches!(err, RunError::FutureAt { .. }), "{err:?}");
+        assert_eq!(queries::journal(&store, 10).unwrap().len(), 0);
+    }
+
+    #[test]
     fn too_little_to_watch_is_not_scored_but_power_and_pitch_is_enough() {
         let at = 1_790_000_000;
         let last = Some(at - 600);
@@ -714,5 +805,108 @@ mod tests {
             why_not_scored(None, 0.2, last, at, Some(&blind)),
             Some(NotScoredReason::LowCoverage { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod model_output_tests {
+    use super::*;
+    use crate::features::{TurbineInfo, TurbineWatch};
+    use crate::model::OrtRuntime;
+    use crate::quality::Watch;
+
+    /// The passthrough model set (`tests/fixtures/passthrough_models`): p_fail_7d is the
+    /// `gearbox_oil_mean_24h` feature, ttf_days the `vibration_mean_24h` one.
+    fn passthrough() -> ModelSet {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/passthrough_models");
+        let ort = OrtRuntime::init(None).unwrap_or_else(|e| panic!("{e}"));
+        ModelSet::load_for_scoring(&dir, ort).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// One turbine per (p_fail_7d, ttf_days) the models will output, all with full coverage.
+    fn matrix(outputs: &[(f32, f32)]) -> FeatureMatrix {
+        let names = features::feature_names();
+        let col = |n: &str| names.iter().position(|x| x == n).expect(n);
+        let (p, t, cov) = (
+            col("gearbox_oil_mean_24h"),
+            col("vibration_mean_24h"),
+            col("coverage_24h"),
+        );
+        let mut m = FeatureMatrix {
+            at: 1_790_000_000,
+            turbines: Vec::new(),
+            rows: Vec::new(),
+            watch: Vec::new(),
+        };
+        for (i, &(pv, tv)) in outputs.iter().enumerate() {
+            let mut row = vec![0.0_f32; N_FEATURES];
+            row[p] = pv;
+            row[t] = tv;
+            row[cov] = 1.0;
+            m.rows.push(row);
+            m.turbines.push(TurbineInfo {
+                key: i as i64 + 1,
+                turbine_id: format!("T{i}"),
+                site: "S".into(),
+                rated_power_kw: 2000.0,
+            });
+            m.watch.push(TurbineWatch {
+                families: vec![Watch::Watched; features::KEY_SIGNALS.len()],
+                power_curve: true,
+                pitch: true,
+                faults: Vec::new(),
+            });
+        }
+        m
+    }
+
+    #[test]
+    fn an_invalid_model_output_leaves_that_turbine_not_scored_never_low() {
+        let store = Store::open_in_memory().unwrap();
+        let mut models = passthrough();
+        let horizon = models.manifest().horizon_days as f32;
+        let outputs = [
+            (0.02, 20.0),           // valid: scored
+            (f32::NAN, 20.0),       // NaN probability: was 0, "low"
+            (0.02, f32::NAN),       // NaN days to failure: was no risk added
+            (0.02, -3.0),           // negative days: was critical
+            (1.7, 20.0),            // probability above 1: was clamped
+            (-0.2, 20.0),           // negative probability
+            (0.02, horizon + 10.0), // beyond the horizon
+            (f32::INFINITY, 20.0),  // infinite
+        ];
+        let m = matrix(&outputs);
+        let last = vec![Some(m.at - 600); outputs.len()];
+        let out = evaluate(&store, &mut models, &RiskPolicy::default(), &m, &last).unwrap();
+        assert!(out[0].scored, "{:?}", out[0].reason);
+        assert!(out[0].category.is_some() && out[0].risk_score.is_some());
+        for o in &out[1..] {
+            assert!(!o.scored, "{} was scored: {:?}", o.turbine_id, o.category);
+            assert_eq!(o.category, None);
+            assert_eq!(o.risk_score, None);
+            assert!(o.drivers.is_empty());
+            let reason = o.reason.as_deref().unwrap_or_default();
+            let parsed = NotScoredReason::parse(reason);
+            assert_eq!(parsed.kind(), "model_output_invalid", "{reason}");
+            assert!(
+                NotScoredReason::phrase_stored(reason, Lang::Fr)
+                    .starts_with("sortie du modèle invalide"),
+                "{reason}"
+            );
+        }
+        assert_eq!(
+            out[1].reason.as_deref(),
+            Some("model output invalid: p_fail_7d = NaN, valid from 0 to 1; check the model set")
+        );
+        assert!(out[3]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("ttf_days = -3"));
+        assert!(out[4]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("p_fail_7d = 1.7"));
     }
 }

@@ -30,6 +30,19 @@ pub enum NotScoredReason {
     },
     /// Nothing to watch: no key signal family (temperatures, vibration) and no power curve.
     NothingToWatch,
+    /// The models gave a value that cannot be a score (NaN, infinite, a probability outside
+    /// [0, 1], days to failure outside [0, horizon]): the turbine is not scored rather than shown
+    /// as low, and the run's health fails.
+    ModelOutputInvalid {
+        /// `p_fail_7d` or `ttf_days`.
+        output: String,
+        /// The value given (`NaN`, `inf`, `-3.2`).
+        value: String,
+        /// Lowest valid value.
+        low: String,
+        /// Highest valid value.
+        high: String,
+    },
     /// A sentence this version does not know, shown as it is.
     Other(String),
 }
@@ -40,8 +53,13 @@ pub const NOT_SCORED_ENGLISH: &[&str] = &[
     "no SCADA record",
     "of the last 24 h of records present",
     "nothing to watch",
+    "model output invalid",
     "not scored",
 ];
+
+/// The start of the English sentence of [`NotScoredReason::ModelOutputInvalid`] (how stored
+/// predictions are recognised by the health check).
+pub const MODEL_OUTPUT_INVALID_EN: &str = "model output invalid: ";
 
 /// The English sentence of [`NotScoredReason::NothingToWatch`].
 const NOTHING_TO_WATCH_EN: &str =
@@ -83,6 +101,21 @@ impl NotScoredReason {
                 needed: needed.into(),
             };
         }
+        if let Some((output, value, low, high)) = t
+            .strip_prefix(MODEL_OUTPUT_INVALID_EN)
+            .and_then(|r| r.strip_suffix("; check the model set"))
+            .and_then(|r| r.split_once(" = "))
+            .and_then(|(o, r)| Some((o, r.split_once(", valid from ")?)))
+            .and_then(|(o, (v, r))| Some((o, v, r.split_once(" to ")?)))
+            .map(|(o, v, (l, h))| (o, v, l, h))
+        {
+            return NotScoredReason::ModelOutputInvalid {
+                output: output.into(),
+                value: value.into(),
+                low: low.into(),
+                high: high.into(),
+            };
+        }
         NotScoredReason::Other(t.into())
     }
 
@@ -92,7 +125,7 @@ impl NotScoredReason {
     }
 
     /// The kind of reason, for counting (`under_repair`, `no_record`, `no_recent_record`,
-    /// `low_coverage`, `nothing_to_watch`, `other`).
+    /// `low_coverage`, `nothing_to_watch`, `model_output_invalid`, `other`).
     pub fn kind(&self) -> &'static str {
         match self {
             NotScoredReason::UnderRepair { .. } => "under_repair",
@@ -100,6 +133,7 @@ impl NotScoredReason {
             NotScoredReason::NoRecentRecord { .. } => "no_recent_record",
             NotScoredReason::LowCoverage { .. } => "low_coverage",
             NotScoredReason::NothingToWatch => "nothing_to_watch",
+            NotScoredReason::ModelOutputInvalid { .. } => "model_output_invalid",
             NotScoredReason::Other(_) => "other",
         }
     }
@@ -135,6 +169,28 @@ impl NotScoredReason {
             (NothingToWatch, _) => lang
                 .pick(NOTHING_TO_WATCH_EN, "rien à surveiller : ni température, ni vibration, ni courbe de puissance dans les 7 derniers jours")
                 .into(),
+            (
+                ModelOutputInvalid {
+                    output,
+                    value,
+                    low,
+                    high,
+                },
+                Lang::En,
+            ) => format!(
+                "{MODEL_OUTPUT_INVALID_EN}{output} = {value}, valid from {low} to {high}; check the model set"
+            ),
+            (
+                ModelOutputInvalid {
+                    output,
+                    value,
+                    low,
+                    high,
+                },
+                Lang::Fr,
+            ) => format!(
+                "sortie du modèle invalide : {output} = {value}, valide de {low} à {high} ; vérifiez le jeu de modèles"
+            ),
             (Other(t), _) => t.clone(),
         }
     }
@@ -159,6 +215,12 @@ mod tests {
             NotScoredReason::LowCoverage {
                 present: "40".into(),
                 needed: "60".into(),
+            },
+            NotScoredReason::ModelOutputInvalid {
+                output: "p_fail_7d".into(),
+                value: "NaN".into(),
+                low: "0".into(),
+                high: "1".into(),
             },
         ] {
             let stored = reason.phrase(Lang::En);

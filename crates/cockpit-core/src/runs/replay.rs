@@ -200,7 +200,8 @@ pub fn replay_daily(
     let (first, _) = store.reading_span()?.ok_or(RunError::NoData)?;
     let end = features::data_watermark(store)?.ok_or(RunError::NoData)?;
     let midnight = |t: i64| t.div_euclid(DAY) * DAY;
-    let from = midnight(from.unwrap_or(first + 8 * DAY - 1));
+    // Clamped to the (plausible) data present: --from 0026 starts at the first record's day.
+    let from = midnight(from.map_or(first + 8 * DAY - 1, |f| f.max(first)));
     let to = midnight(to.unwrap_or(end).min(end));
     let mut report = ReplayReport {
         first_day: String::new(),

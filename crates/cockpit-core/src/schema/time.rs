@@ -10,13 +10,15 @@
 /// Seconds in a day.
 const DAY: i64 = 86_400;
 
-/// The earliest plausible instant of a SCADA record or a logbook time: 1990-01-01T00:00:00Z.
-/// Anything earlier (a year typed `0026`) is a typing or clock error, quarantined as
-/// `implausible_time`.
+/// The earliest plausible instant of a SCADA record, a logbook time or a scoring time:
+/// 1990-01-01T00:00:00Z. Anything earlier (a year typed `0026`) is a typing or clock error:
+/// quarantined as `implausible_time` at ingestion, refused as a `score --at`.
 pub const EARLIEST_PLAUSIBLE_TIME: i64 = 631_152_000;
 
-/// How far after the ingestion time a record or logbook time may lie (one day, for loggers whose
-/// clock runs a little ahead); later (a year typed `2099`) is quarantined as `implausible_time`.
+/// How far after the wall clock a record, a logbook time or a scoring time may lie (one day, for
+/// loggers whose clock runs a little ahead or a local-time export read as UTC). Later (a year
+/// typed `2099`) is quarantined as `implausible_time` at ingestion, refused as a `score --at`,
+/// and a stored record there never becomes "the latest data".
 pub const FUTURE_TOLERANCE_SECS: i64 = DAY;
 
 /// Writes `secs` (Unix seconds, UTC) as the canonical timestamp `YYYY-MM-DDTHH:MM:SSZ`.

@@ -59,15 +59,17 @@ pub struct CategoryPoint {
 }
 
 /// The `limit` most recent successful runs, one per data watermark (the latest run among those
-/// sharing one), oldest first.
+/// sharing one), oldest first. A run whose data watermark is later than now plus a day (pushed to
+/// 2099 by a mistyped record an older version stored) is left out: it would stay "the latest"
+/// for ever.
 pub fn categories(store: &Store, limit: usize) -> Result<Vec<CategoryPoint>, TelemetryError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT id, as_of, critical, high, moderate, low FROM runs
-         WHERE status = 'succeeded' AND as_of IS NOT NULL
+         WHERE status = 'succeeded' AND as_of IS NOT NULL AND as_of <= ?2
            AND id IN (SELECT max(id) FROM runs WHERE status = 'succeeded' GROUP BY as_of)
          ORDER BY as_of DESC LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit as i64], |r| {
+    let rows = stmt.query_map([limit as i64, crate::clock::latest_plausible()], |r| {
         let as_of: i64 = r.get(1)?;
         Ok(CategoryPoint {
             run: r.get(0)?,
@@ -250,8 +252,8 @@ pub fn recent_feature_values(store: &Store) -> Result<Vec<Vec<f32>>, TelemetryEr
     let n = feature_names().len();
     let mut columns: Vec<Vec<f32>> = vec![Vec::new(); n];
     let latest: Option<i64> = store.conn().query_row(
-        "SELECT max(as_of) FROM runs WHERE status = 'succeeded'",
-        [],
+        "SELECT max(as_of) FROM runs WHERE status = 'succeeded' AND as_of <= ?1",
+        [crate::clock::latest_plausible()],
         |r| r.get(0),
     )?;
     let Some(latest) = latest else {
@@ -348,11 +350,13 @@ pub fn freshness(
     now: i64,
     threshold_hours: f64,
 ) -> Result<Freshness, TelemetryError> {
+    // Freshness is relative to `now`: a record dated after now plus the clock's tolerance (a
+    // mistyped 2099) does not make a turbine fresh; its latest plausible record is what counts.
     let mut stmt = store.conn().prepare_cached(
-        "SELECT t.turbine_id, (SELECT max(ts) FROM readings WHERE turbine = t.id)
+        "SELECT t.turbine_id, (SELECT max(ts) FROM readings WHERE turbine = t.id AND ts <= ?1)
          FROM turbines t ORDER BY t.turbine_id",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([now + crate::schema::FUTURE_TOLERANCE_SECS], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
     })?;
     let mut stale = Vec::new();

@@ -4,6 +4,7 @@
 
 use super::{check, Check, Status, ERRORS_24H_ERROR};
 use crate::lang::{trigger_label, Lang};
+use crate::runs::MODEL_OUTPUT_INVALID_EN;
 use crate::schema::format_timestamp;
 use crate::service;
 use crate::store::Store;
@@ -116,6 +117,30 @@ pub(super) fn last_run(store: &Store, lang: Lang) -> Result<Check, TelemetryErro
                     run.id,
                     run.started_at,
                     error.unwrap_or("aucune erreur enregistrée")
+                ),
+            ),
+        ));
+    }
+    let invalid: i64 = store.conn().query_row(
+        "SELECT count(*) FROM predictions WHERE run = ?1 AND substr(reason, 1, ?2) = ?3",
+        rusqlite::params![
+            run.id,
+            MODEL_OUTPUT_INVALID_EN.len() as i64,
+            MODEL_OUTPUT_INVALID_EN
+        ],
+        |r| r.get(0),
+    )?;
+    if invalid > 0 {
+        return Ok(check(
+            "last_run",
+            Status::Error,
+            lang.pick(format!(
+                    "run #{} ({trigger}, {}): the models gave an invalid output (NaN, or out of range) for {invalid} of its {} turbines, left not scored: the model set is faulty; put back the previous one",
+                    run.id, run.started_at, run.turbines
+                ),
+                format!(
+                    "l'évaluation n° {} ({trigger}, {}) : les modèles ont donné une sortie invalide (NaN, ou hors plage) pour {invalid} de ses {} éoliennes, laissées non évaluées : le jeu de modèles est défectueux ; remettez le précédent",
+                    run.id, run.started_at, run.turbines
                 ),
             ),
         ));
