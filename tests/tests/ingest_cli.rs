@@ -783,3 +783,29 @@ fn the_quarantine_is_exported_as_csv_with_every_line_and_its_raw_text_quoted() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("q.csv"), "{}", run.stderr);
 }
+
+#[test]
+fn a_turbine_id_holding_terminal_escapes_is_printed_without_them() {
+    let fleet = Fleet::new();
+    let hostile = "ZZ\u{1b}[31m9\u{1b}]0;pwned\u{7}";
+    let rows = vec![
+        fleet.rows[0].clone(),
+        fleet.with_field(1, "turbine_id", hostile),
+    ];
+    let p = fleet.write("escape.csv", fleet.csv(&rows));
+    let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The quarantined line is shown (its example quotes the id), without the control characters.
+    assert!(run.stdout.contains("ZZ[31m9]0;pwned"), "{}", run.stdout);
+    for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}']),
+            "{name} holds a control character: {text:?}"
+        );
+    }
+    // An error message quoting the argument is cleaned the same way.
+    let run = cockpit(&fleet.db, &["turbine", hostile]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("ZZ[31m9"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::sanitize::spreadsheet_cell;
 use crate::schema::{self, RECORD_SECONDS};
 use crate::store::Store;
 
@@ -196,8 +197,8 @@ pub fn export_training_table<W: Write>(
                 continue;
             };
             record.clear();
-            record.push(s.info.turbine_id.clone());
-            record.push(s.info.site.clone());
+            record.push(spreadsheet_cell(&s.info.turbine_id).into_owned());
+            record.push(spreadsheet_cell(&s.info.site).into_owned());
             record.push(stamp.clone());
             record.extend(feats.iter().map(|v| {
                 if v.is_nan() {
@@ -219,7 +220,7 @@ pub fn export_training_table<W: Write>(
             });
             record.push(format!("{:.4}", l.days_to_failure));
             record.push(if l.censored { "1" } else { "0" }.into());
-            record.push(l.component);
+            record.push(spreadsheet_cell(&l.component).into_owned());
             w.write_record(&record)?;
             summary.rows += 1;
         }
