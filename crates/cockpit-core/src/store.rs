@@ -65,7 +65,7 @@ pub enum StoreError {
         known: i64,
     },
     /// The OS reports no per-user data directory, so no default database path exists.
-    #[error("no data folder could be determined for this user; pass --db PATH or set COCKPIT_DB")]
+    #[error("no data folder could be determined for this user (no home folder): set COCKPIT_DB to the database file to use (the cockpit command also takes --db PATH)")]
     NoDataDir,
     /// Any other SQLite error.
     #[error("database error: {0}")]
