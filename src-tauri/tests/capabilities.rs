@@ -23,12 +23,19 @@ fn src_tauri() -> &'static Path {
 /// `allow-<command>` permissions from).
 fn app_commands() -> Vec<String> {
     let build = std::fs::read_to_string(src_tauri().join("build.rs")).unwrap();
-    let start = build.find("const COMMANDS").expect("build.rs lists COMMANDS");
+    let start = build
+        .find("const COMMANDS")
+        .expect("build.rs lists COMMANDS");
     let end = start + build[start..].find("];").unwrap();
     build[start..end]
         .lines()
         .skip(1)
-        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\",").map(String::from))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix('"')?
+                .strip_suffix("\",")
+                .map(String::from)
+        })
         .collect()
 }
 
@@ -40,7 +47,11 @@ fn every_capability_grants_only_what_the_ui_uses() {
         .iter()
         .map(|p| p.to_string())
         .collect();
-    allowed.extend(commands.iter().map(|c| format!("allow-{}", c.replace('_', "-"))));
+    allowed.extend(
+        commands
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-"))),
+    );
 
     let dir = src_tauri().join("capabilities");
     let mut files = 0;
@@ -50,7 +61,12 @@ fn every_capability_grants_only_what_the_ui_uses() {
         let cap: serde_json::Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
         files += 1;
-        assert_eq!(cap["windows"], serde_json::json!(["main"]), "{}", path.display());
+        assert_eq!(
+            cap["windows"],
+            serde_json::json!(["main"]),
+            "{}",
+            path.display()
+        );
         assert!(
             cap.get("remote").is_none(),
             "{}: no remote URL may reach the commands",
@@ -78,10 +94,19 @@ fn the_content_security_policy_forbids_base_forms_and_foreign_sources() {
         &std::fs::read_to_string(src_tauri().join("tauri.conf.json")).unwrap(),
     )
     .unwrap();
-    let csp = conf["app"]["security"]["csp"].as_str().expect("a CSP string");
+    let csp = conf["app"]["security"]["csp"]
+        .as_str()
+        .expect("a CSP string");
     let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
-    for needed in ["default-src 'self'", "base-uri 'none'", "form-action 'none'"] {
-        assert!(directives.contains(&needed), "'{needed}' missing from {csp}");
+    for needed in [
+        "default-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ] {
+        assert!(
+            directives.contains(&needed),
+            "'{needed}' missing from {csp}"
+        );
     }
     for banned in ["'unsafe-eval'", "http:", "https:", "*"] {
         assert!(!csp.contains(banned), "{banned} in {csp}");
