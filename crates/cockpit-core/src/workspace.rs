@@ -393,20 +393,15 @@ mod tests {
             .with_models(Some(&dir.path().join("no-models")));
         let mut store = no_models.open_store().unwrap();
         let policy = RiskPolicy::default();
-        // Killed during ingestion: the park simulated, its registry stored, no reading yet.
+        // Killed during ingestion: the park simulated, its registry stored, no reading yet
+        // (the readings of a complete ingestion removed).
         let at = now();
+        demo::run_demo(&mut store, &no_models.demo, at).unwrap();
+        store.conn().execute("DELETE FROM readings", []).unwrap();
         store
             .set_setting(DEMO_STATE_SETTING, &format!("started@{at}"))
             .unwrap();
         let park = demo::DemoPark::builtin().unwrap();
-        let cfg = park.sim_config(park.end_time(at).unwrap());
-        crate::sim::simulate(&cfg, &no_models.demo).unwrap();
-        crate::ingest::ingest_file(
-            &mut store,
-            &no_models.demo.join(crate::sim::REGISTRY_FILE),
-            &crate::mapping::Mapping::canonical(),
-        )
-        .unwrap();
         assert!(has_row(&store, "turbines").unwrap() && !has_row(&store, "readings").unwrap());
 
         let mut steps = Vec::new();
