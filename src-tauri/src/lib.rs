@@ -146,11 +146,48 @@ struct LogFiles(
     #[allow(dead_code)] std::sync::Mutex<Option<cockpit_core::telemetry::logging::LogGuard>>,
 );
 
-/// Starts the desktop app.
-pub fn run() {
-    let app = builder(tauri::Builder::default())
-        .setup(|app| {
-            let workspace = state::resolve_workspace().map_err(|e| e.message)?;
+/// Says why the app cannot start: on standard error, and in a message box where a desktop is
+/// there to show it (a Windows release build has no console). The words are the core's: the
+/// error's message and its summary in French and English.
+fn say_cannot_start(e: &error::ApiError) {
+    use cockpit_core::lang::Lang;
+    let text = format!(
+        "{}\n{}\n\n{} [{}]",
+        e.code.summary(Lang::Fr),
+        e.code.summary(Lang::En),
+        e.message,
+        e.code.as_str()
+    );
+    eprintln!("error: {text}");
+    let desktop = cfg!(any(windows, target_os = "macos"))
+        || ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+    if desktop {
+        // A desktop that cannot show the box must not turn a clear message into a crash.
+        let _ = std::panic::catch_unwind(|| {
+            rfd::MessageDialog::new()
+                .set_level(rfd::MessageLevel::Error)
+                .set_title("EnergiTech Cockpit")
+                .set_description(&text)
+                .set_buttons(rfd::MessageButtons::Ok)
+                .show()
+        });
+    }
+}
+
+/// Starts the desktop app; exit code 1 when it cannot (no data folder, no window), said in
+/// words first, never a panic.
+pub fn run() -> std::process::ExitCode {
+    let workspace = match state::resolve_workspace() {
+        Ok(w) => w,
+        Err(e) => {
+            say_cannot_start(&e);
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let built = builder(tauri::Builder::default())
+        .setup(move |app| {
             // The log files' writer lives as long as the app.
             app.manage(LogFiles(std::sync::Mutex::new(diagnostics::init_logging(
                 &workspace,
@@ -161,11 +198,21 @@ pub fn run() {
             startup::spawn(app.handle().clone());
             Ok(())
         })
-        .build(tauri::generate_context!())
-        .expect("error while building EnergiTech Cockpit");
+        .build(tauri::generate_context!());
+    let app = match built {
+        Ok(app) => app,
+        Err(e) => {
+            say_cannot_start(&error::ApiError::new(
+                cockpit_core::errors::ErrorCode::Internal,
+                format!("the window could not be created: {e}"),
+            ));
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             startup::shutdown(handle);
         }
     });
+    std::process::ExitCode::SUCCESS
 }

@@ -1,6 +1,6 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() {
-    energitech_cockpit::run();
+fn main() -> std::process::ExitCode {
+    energitech_cockpit::run()
 }

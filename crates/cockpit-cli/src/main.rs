@@ -5,7 +5,23 @@
 //! scripts). Standard output only carries the command's result; a failure is said once, on
 //! standard error, as `error: <message>` (exit code 2). The structured log lines go to the
 //! JSON-lines files in the `logs/` folder beside the database, and to standard error too only
-//! with `-v` (or `RUST_LOG`).
+//! with `-v` (or `RUST_LOG`). Everything printed goes through `say!` / `say_err!`, which
+//! strip terminal control characters (`cockpit_core::sanitize::terminal_safe`): a turbine id,
+//! a site or a quarantined line holding `ESC[…` cannot drive the terminal.
+
+/// `println!` with terminal control characters removed from the printed text.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", cockpit_core::sanitize::terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// `eprintln!` with terminal control characters removed from the printed text.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        eprintln!("{}", cockpit_core::sanitize::terminal_safe(&format!($($arg)*)))
+    };
+}
 
 mod commands;
 
@@ -116,12 +132,12 @@ fn init_logging(cli: &Cli) -> Option<logging::LogGuard> {
     match logging::init(&opts) {
         Ok(guard) => {
             if let (Some(e), None) = (&guard.file_error, opts.console) {
-                eprintln!("warning: no log files: {e}");
+                say_err!("warning: no log files: {e}");
             }
             Some(guard)
         }
         Err(e) => {
-            eprintln!("warning: logging is off: {e}");
+            say_err!("warning: logging is off: {e}");
             None
         }
     }
@@ -154,7 +170,7 @@ fn main() -> ExitCode {
                 error = %cockpit_core::journal::redact(&e.to_string()),
                 "command failed"
             );
-            eprintln!("error: {e}");
+            say_err!("error: {e}");
             ExitCode::from(2)
         }
     };

@@ -117,7 +117,9 @@ pub fn redact(text: &str) -> String {
     }
 }
 
-fn redact_home(text: &str, home: &str) -> String {
+/// `text` with `home` written `~` (a `home` shorter than two characters, such as `/`, is left
+/// alone). [`redact`] with a given home folder.
+pub fn redact_home(text: &str, home: &str) -> String {
     let home = home.trim_end_matches('/');
     if home.len() < 2 {
         return text.to_string();

@@ -13,6 +13,7 @@
 //! | | [`clock`] | the wall clock |
 //! | | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
 //! | | [`lang`] | French and English: category, signal and trigger words, numbers, days |
+//! | | [`sanitize`] | CSV cells neutralised against formulas, control characters stripped from printed data |
 //! | infrastructure | [`store`] | the SQLite database: connection settings, migrations, queries |
 //! | | [`config`] | where the models, the risk policy and the configuration folder are |
 //! | | [`journal`] | the operations journal and what may be written to a log |
@@ -47,6 +48,7 @@ pub mod model;
 pub mod quality;
 pub mod risk;
 pub mod runs;
+pub mod sanitize;
 pub mod schema;
 pub mod service;
 pub mod sim;

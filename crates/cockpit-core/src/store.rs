@@ -68,7 +68,7 @@ pub enum StoreError {
         known: i64,
     },
     /// The OS reports no per-user data directory, so no default database path exists.
-    #[error("no data folder could be determined for this user; pass --db PATH or set COCKPIT_DB")]
+    #[error("no data folder could be determined for this user (no home folder): set COCKPIT_DB to the database file to use (the cockpit command also takes --db PATH)")]
     NoDataDir,
     /// Any other SQLite error.
     #[error("database error: {0}")]
@@ -392,7 +392,10 @@ impl Store {
     /// plus a day). A record dated 2099 or 0026 that an older version stored never becomes the
     /// data watermark, nor stretches a backtest or a replay to that year.
     pub fn reading_span(&self) -> Result<Option<(i64, i64)>, StoreError> {
-        self.reading_span_within(crate::schema::EARLIEST_PLAUSIBLE_TIME, clock::latest_plausible())
+        self.reading_span_within(
+            crate::schema::EARLIEST_PLAUSIBLE_TIME,
+            clock::latest_plausible(),
+        )
     }
 
     /// Earliest and latest reading timestamps within `[lo, hi]` (Unix seconds), if any.

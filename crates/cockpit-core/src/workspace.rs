@@ -85,7 +85,9 @@ pub enum DemoMode {
     /// again only finds duplicates).
     Always,
     /// Only what is missing (the app's first launch): simulate and ingest when the database has
-    /// no turbine; backfill and score when it has readings but no run yet.
+    /// no turbine; backfill and score when it has readings but no run yet. A preparation that
+    /// was stopped (the app killed or closed during the first launch) is finished: the step it
+    /// stopped in is redone ([`DEMO_STATE_SETTING`]).
     IfMissing,
 }
 
@@ -105,6 +107,49 @@ impl DemoStep {
             DemoStep::Simulating => "simulating",
             DemoStep::Scoring => "scoring",
         }
+    }
+}
+
+/// The setting (`settings` table) that says how far the demo park's preparation got:
+/// `started@<unix time>` while it is simulated and ingested (the time the park ends at, so a
+/// resumed preparation simulates the very same park and only adds what is missing), `ingested`
+/// while it is backfilled and scored, `complete` once the last run is committed. A database
+/// without it is one the demo was never prepared in (or an older one): the rule of
+/// [`DemoMode::IfMissing`] alone applies.
+pub const DEMO_STATE_SETTING: &str = "demo_state";
+
+/// How far the demo park's preparation got, as [`DEMO_STATE_SETTING`] records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DemoState {
+    /// Simulating and ingesting the park that ends at this Unix time.
+    Started(i64),
+    /// Ingested; backfilling and scoring.
+    Ingested,
+    /// Every step done.
+    Complete,
+}
+
+impl DemoState {
+    fn read(store: &Store) -> Result<Option<DemoState>, StoreError> {
+        Ok(store
+            .setting(DEMO_STATE_SETTING)?
+            .and_then(|v| match v.as_str() {
+                "ingested" => Some(DemoState::Ingested),
+                "complete" => Some(DemoState::Complete),
+                other => other
+                    .strip_prefix("started@")
+                    .and_then(|t| t.parse().ok())
+                    .map(DemoState::Started),
+            }))
+    }
+
+    fn write(self, store: &Store) -> Result<(), StoreError> {
+        let value = match self {
+            DemoState::Started(t) => format!("started@{t}"),
+            DemoState::Ingested => "ingested".into(),
+            DemoState::Complete => "complete".into(),
+        };
+        store.set_setting(DEMO_STATE_SETTING, &value)
     }
 }
 
@@ -191,21 +236,36 @@ impl Workspace {
             backfilled_runs: 0,
             run: None,
         };
-        if mode == DemoMode::Always || !has_row(store, "turbines")? {
+        let state = DemoState::read(store)?;
+        let simulate_at = match (mode, state) {
+            (DemoMode::Always, _) => Some(now()),
+            // Stopped while simulating or ingesting: the same park again (ingestion keeps
+            // what is already stored and adds the rest).
+            (DemoMode::IfMissing, Some(DemoState::Started(at))) => Some(at),
+            (DemoMode::IfMissing, Some(_)) => None,
+            (DemoMode::IfMissing, None) => (!has_row(store, "turbines")?).then(now),
+        };
+        if let Some(at) = simulate_at {
             let t = Instant::now();
             on_step(DemoStep::Simulating);
-            prepared.demo = Some(demo::run_demo(store, &self.demo, now())?);
+            DemoState::Started(at).write(store)?;
+            prepared.demo = Some(demo::run_demo(store, &self.demo, at)?);
+            DemoState::Ingested.write(store)?;
             tracing::info!(
                 duration_ms = t.elapsed().as_millis() as u64,
                 dir = %self.demo.display(),
+                resumed = state.is_some() && mode == DemoMode::IfMissing,
                 "demo park simulated and ingested"
             );
         }
         let score = match mode {
             DemoMode::Always => true,
-            DemoMode::IfMissing => {
-                queries::latest_run(store)?.is_none() && has_row(store, "readings")?
-            }
+            DemoMode::IfMissing => match DemoState::read(store)? {
+                // Stopped while backfilling or scoring: the backfill adds the missing days.
+                Some(DemoState::Ingested) => true,
+                Some(_) => false,
+                None => queries::latest_run(store)?.is_none() && has_row(store, "readings")?,
+            },
         };
         if score {
             let t = Instant::now();
@@ -223,6 +283,7 @@ impl Workspace {
                     scheduled_for: None,
                 },
             )?);
+            DemoState::Complete.write(store)?;
             tracing::info!(
                 duration_ms = t.elapsed().as_millis() as u64,
                 days = demo::BACKFILL_DAYS,
@@ -320,5 +381,90 @@ mod tests {
             |s| steps.push(s.as_str()),
         );
         assert_eq!(steps, ["scoring"]);
+    }
+
+    /// The first launch killed at two points: after the registry was stored (before any
+    /// reading), then, on the next launch, with no models and after 5 of the 30 backfilled days.
+    /// Each next launch finishes what was left; then there is nothing left to do.
+    #[test]
+    fn a_first_launch_stopped_midway_is_finished_on_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let no_models = Workspace::for_db(&dir.path().join("c.db"))
+            .with_models(Some(&dir.path().join("no-models")));
+        let mut store = no_models.open_store().unwrap();
+        let policy = RiskPolicy::default();
+        // Killed during ingestion: the park simulated, its registry stored, no reading yet
+        // (the readings of a complete ingestion removed).
+        let at = now();
+        demo::run_demo(&mut store, &no_models.demo, at).unwrap();
+        store.conn().execute("DELETE FROM readings", []).unwrap();
+        store
+            .set_setting(DEMO_STATE_SETTING, &format!("started@{at}"))
+            .unwrap();
+        let park = demo::DemoPark::builtin().unwrap();
+        assert!(has_row(&store, "turbines").unwrap() && !has_row(&store, "readings").unwrap());
+
+        let mut steps = Vec::new();
+        let err = no_models
+            .prepare_demo(
+                &mut store,
+                &policy,
+                DemoMode::IfMissing,
+                Trigger::Backfill,
+                |s| steps.push(s.as_str()),
+            )
+            .unwrap_err();
+        assert!(matches!(err, WorkspaceError::Model(_)), "{err}");
+        assert_eq!(steps, ["simulating", "scoring"], "the ingestion is redone");
+        let fed: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(DISTINCT turbine) FROM readings", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            fed as usize, park.turbines,
+            "every turbine has its readings"
+        );
+
+        // Killed during the backfill: 5 of the 30 days scored, no final run.
+        let ws = no_models.with_models(Some(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+        ));
+        let mut models = ws.load_models().unwrap();
+        assert_eq!(
+            runs::backfill_daily(&mut store, &mut models, &policy, 5).unwrap(),
+            5
+        );
+        steps.clear();
+        let prepared = ws
+            .prepare_demo(
+                &mut store,
+                &policy,
+                DemoMode::IfMissing,
+                Trigger::Backfill,
+                |s| steps.push(s.as_str()),
+            )
+            .unwrap();
+        assert_eq!(steps, ["scoring"]);
+        assert_eq!(prepared.backfilled_runs as i64, demo::BACKFILL_DAYS - 5);
+        assert!(prepared.run.is_some(), "the fleet is scored now");
+        assert_eq!(
+            store.setting(DEMO_STATE_SETTING).unwrap().as_deref(),
+            Some("complete")
+        );
+
+        // Complete: a later launch does nothing.
+        steps.clear();
+        let again = ws
+            .prepare_demo(
+                &mut store,
+                &policy,
+                DemoMode::IfMissing,
+                Trigger::Backfill,
+                |s| steps.push(s.as_str()),
+            )
+            .unwrap();
+        assert!(steps.is_empty() && again.run.is_none(), "{steps:?}");
     }
 }

@@ -27,23 +27,31 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
     let (mut models, policy) = load_models(cli)?;
     let r = backtest::backtest(&store, &mut models, &policy, from, to)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        say!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
     }
     let pct = |v: Option<f64>| {
         v.map(|x| format!("{:.0} %", x * 100.0))
             .unwrap_or_else(|| "-".into())
     };
-    println!(
+    say!(
         "Backtest of {} daily runs from {} to {} over {} turbines ({} turbine-days scored)",
-        r.days, r.first_day, r.last_day, r.turbines, r.scored_snapshots
+        r.days,
+        r.first_day,
+        r.last_day,
+        r.turbines,
+        r.scored_snapshots
     );
-    println!(
+    say!(
         "{:<12} {:<18} {:<21} {:<21} {:>6}  caught",
-        "turbine", "component", "failure", "first flagged", "lead d"
+        "turbine",
+        "component",
+        "failure",
+        "first flagged",
+        "lead d"
     );
     for f in &r.failures {
-        println!(
+        say!(
             "{:<12} {:<18} {:<21} {:<21} {:>6}  {}",
             f.turbine_id,
             f.component,
@@ -53,7 +61,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
             if f.caught { "yes" } else { "no" }
         );
     }
-    println!(
+    say!(
         "Recall (failures flagged high/critical within 7 days before): {}; precision of high/critical: {}; false alarms per turbine-month: {}; median lead time: {} days",
         pct(r.recall),
         pct(r.precision),

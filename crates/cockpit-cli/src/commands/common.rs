@@ -79,7 +79,7 @@ pub fn fmt_opt(v: Option<f64>, digits: usize) -> String {
 /// Prints a run's summary (two or three lines).
 pub fn print_run(run: &RunRecord) {
     let c = run.counts;
-    println!(
+    say!(
         "Run #{} ({}, {}): {} in {} ms, data as of {}, models {}",
         run.id,
         run.trigger,
@@ -89,11 +89,15 @@ pub fn print_run(run: &RunRecord) {
         run.as_of.as_deref().unwrap_or("-"),
         run.model_version.as_deref().unwrap_or("-")
     );
-    println!(
+    say!(
         "  critical {}, high {}, moderate {}, low {}, not scored {}",
-        c.critical, c.high, c.moderate, c.low, c.not_scored
+        c.critical,
+        c.high,
+        c.moderate,
+        c.low,
+        c.not_scored
     );
     if let Some(e) = &run.error {
-        println!("  error: {e}");
+        say!("  error: {e}");
     }
 }

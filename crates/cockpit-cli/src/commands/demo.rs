@@ -45,11 +45,11 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, CliError> {
     if args.json {
         let value =
             serde_json::json!({ "demo": report, "backfilled_runs": backfilled, "run": run });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        say!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
     let counts = store.counts()?;
-    println!(
+    say!(
         "Demo park '{}': {} turbines × {} days ({} to {}), simulated, ingested and scored in {:.1} s",
         report.park.name,
         report.park.turbines,
@@ -58,14 +58,14 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, CliError> {
         report.end,
         t0.elapsed().as_secs_f64()
     );
-    println!(
+    say!(
         "  {} SCADA rows, {} failures in the logbook; this run accepted {} rows, {} already stored",
         report.simulation.scada_rows,
         report.simulation.failures,
         report.ingestion.accepted,
         report.ingestion.duplicates
     );
-    println!(
+    say!(
         "  database {}: {} turbines, {} readings, {} logbook entries, {} quarantined rows",
         store.path().display(),
         counts.turbines,
@@ -73,12 +73,12 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, CliError> {
         counts.logbook,
         counts.quarantine
     );
-    println!(
+    say!(
         "  {backfilled} daily runs backfilled over the last {} days",
         demo::BACKFILL_DAYS
     );
     print_run(run);
-    println!("  CSV files in {}", ws.demo.display());
-    println!("Next: cockpit fleet | cockpit turbine <ID> | cockpit runs | cockpit backtest");
+    say!("  CSV files in {}", ws.demo.display());
+    say!("Next: cockpit fleet | cockpit turbine <ID> | cockpit runs | cockpit backtest");
     Ok(ExitCode::SUCCESS)
 }

@@ -42,9 +42,9 @@ pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
         let store = ws.open_store()?;
         let lines = cockpit_core::ingest::export_quarantine_csv(&store, path)?;
         if args.json {
-            println!("{}", serde_json::json!({ "path": path, "lines": lines }));
+            say!("{}", serde_json::json!({ "path": path, "lines": lines }));
         } else {
-            println!(
+            say!(
                 "{lines} quarantined line{} written to {}",
                 if lines == 1 { "" } else { "s" },
                 path.display()
@@ -88,9 +88,9 @@ pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
             },
         )?;
         if args.json {
-            println!("{}", serde_json::json!({ "path": path }));
+            say!("{}", serde_json::json!({ "path": path }));
         } else {
-            println!("Diagnostics bundle written to {}", path.display());
+            say!("Diagnostics bundle written to {}", path.display());
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -103,7 +103,7 @@ pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
         Lang::En,
     )?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        say!("{}", serde_json::to_string_pretty(&d)?);
     } else {
         print_diagnostics(&d);
     }
@@ -115,16 +115,21 @@ fn fmt_ms(v: Option<f64>) -> String {
 }
 
 fn print_diagnostics(d: &Diagnostics) {
-    println!(
+    say!(
         "Operations over the last {} days:",
         metrics::METRICS_WINDOW_DAYS
     );
-    println!(
+    say!(
         "  {:<16} {:>6} {:>6} {:>6} {:>9} {:>9}",
-        "operation", "count", "ok", "failed", "mean ms", "p95 ms"
+        "operation",
+        "count",
+        "ok",
+        "failed",
+        "mean ms",
+        "p95 ms"
     );
     for m in &d.metrics {
-        println!(
+        say!(
             "  {:<16} {:>6} {:>6} {:>6} {:>9} {:>9}",
             m.operation,
             m.count,
@@ -140,7 +145,7 @@ fn print_diagnostics(d: &Diagnostics) {
         .filter(|e| e.errors > 0)
         .map(|e| format!("{} {}", e.day, e.errors))
         .collect();
-    println!(
+    say!(
         "Errors per day (last {} days): {}",
         metrics::ERROR_DAYS,
         if errors.is_empty() {
@@ -150,7 +155,7 @@ fn print_diagnostics(d: &Diagnostics) {
         }
     );
     let a = &d.availability;
-    println!(
+    say!(
         "Availability of the daily run: {} of {} slots on time and succeeded ({})",
         a.on_time_ok,
         a.scheduled,
@@ -158,7 +163,7 @@ fn print_diagnostics(d: &Diagnostics) {
             .map(|r| format!("{:.0} %", r * 100.0))
             .unwrap_or_else(|| "no slot yet".into())
     );
-    println!(
+    say!(
         "Alert level: {}{}",
         if d.alert_level.unusual {
             "UNUSUAL — "
@@ -174,7 +179,7 @@ fn print_diagnostics(d: &Diagnostics) {
         .map(|f| format!("{} {:.2} ({})", f.feature, f.psi.unwrap_or(0.0), f.status))
         .collect();
     let unknown = d.drift.iter().filter(|f| f.status == "unknown").count();
-    println!(
+    say!(
         "Input drift (PSI vs training): {} features stable, {} drifting{}{}",
         d.drift.iter().filter(|f| f.status == "stable").count(),
         drifted.len(),
@@ -190,7 +195,7 @@ fn print_diagnostics(d: &Diagnostics) {
         }
     );
     let f = &d.freshness;
-    println!(
+    say!(
         "Data freshness: {} turbines fresh, {} stale (no data for more than {:.0} h){}",
         f.fresh,
         f.stale.len(),
@@ -209,5 +214,5 @@ fn print_diagnostics(d: &Diagnostics) {
             )
         }
     );
-    println!("Logs: {}", d.log_dir);
+    say!("Logs: {}", d.log_dir);
 }

@@ -46,9 +46,9 @@ pub fn run(cli: &Cli, args: &FeaturesArgs) -> Result<ExitCode, CliError> {
     let t0 = std::time::Instant::now();
     let summary = features::export_training_table(&store, std::io::BufWriter::new(file), &opts)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        say!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        println!(
+        say!(
             "Wrote {} rows ({} turbines × {} snapshots from {} to {}, {} features) to {} in {:.1} s",
             summary.rows,
             summary.turbines,
@@ -59,7 +59,7 @@ pub fn run(cli: &Cli, args: &FeaturesArgs) -> Result<ExitCode, CliError> {
             args.out.display(),
             t0.elapsed().as_secs_f64()
         );
-        println!(
+        say!(
             "  {} rows fail within 7 days, {} rows with an unknown 7-day label (data ends), {} snapshots skipped during repairs",
             summary.positives_7d, summary.unknown_7d, summary.excluded_in_repair
         );

@@ -53,11 +53,11 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
     };
     let view = queries::fleet(&store, &filter)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&view.items)?);
+        say!("{}", serde_json::to_string_pretty(&view.items)?);
         return Ok(ExitCode::SUCCESS);
     }
     let c = view.counts;
-    println!(
+    say!(
         "Fleet as of {} (run #{}): critical {}, high {}, moderate {}, low {}, not scored {}",
         view.run.as_of.as_deref().unwrap_or("-"),
         view.run.id,
@@ -67,9 +67,14 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
         c.low,
         c.not_scored
     );
-    println!(
+    say!(
         "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  main driver",
-        "turbine", "site", "category", "score", "p(7d)", "ttf (d)"
+        "turbine",
+        "site",
+        "category",
+        "score",
+        "p(7d)",
+        "ttf (d)"
     );
     for i in &view.items {
         let ttf = match i.ttf_days {
@@ -86,7 +91,7 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
         if let Some(badge) = &text.data_quality.badge {
             driver.push_str(&format!(" [data: {badge}]"));
         }
-        println!(
+        say!(
             "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
             i.turbine_id,
             i.site,

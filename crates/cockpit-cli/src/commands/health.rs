@@ -29,9 +29,9 @@ pub struct HealthArgs {
 pub fn run(cli: &Cli, args: &HealthArgs) -> Result<ExitCode, CliError> {
     let report = report(cli, args.inbox.as_deref(), args.stale_hours)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        say!(
             "Health: {} (cockpit {}, models {}), checked {} in {} ms",
             report.status.as_str(),
             report.app_version,
@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, args: &HealthArgs) -> Result<ExitCode, CliError> {
             report.duration_ms
         );
         for c in &report.checks {
-            println!("  {:<9} {:<13} {}", c.status.as_str(), c.name, c.message);
+            say!("  {:<9} {:<13} {}", c.status.as_str(), c.name, c.message);
         }
     }
     Ok(ExitCode::from(report.status.exit_code()))

@@ -43,7 +43,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode, CliError> {
     }
     let report = ingest::ingest_files(&mut store, &args.files, &mapping);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
     }
@@ -68,58 +68,68 @@ fn print_report(report: &IngestReport) {
         } else {
             String::new()
         };
-        println!(
+        say!(
             "{} ({}, mapping {}): {} rows read in {} ms{rate}",
-            f.file, f.kind, f.mapping, f.rows, f.duration_ms
+            f.file,
+            f.kind,
+            f.mapping,
+            f.rows,
+            f.duration_ms
         );
-        println!(
+        say!(
             "  accepted {}, quarantined {}, duplicates {}, out of order {}",
-            f.accepted, f.quarantined, f.duplicates, f.out_of_order
+            f.accepted,
+            f.quarantined,
+            f.duplicates,
+            f.out_of_order
         );
         for (code, r) in &f.reasons {
-            println!("  quarantined {:>7} × {code}: e.g. {}", r.count, r.example);
+            say!("  quarantined {:>7} × {code}: e.g. {}", r.count, r.example);
         }
         for (signal, r) in &f.cleared_values {
-            println!(
+            say!(
                 "  cleared     {:>7} × {signal} (value out of range, record kept): e.g. {}",
-                r.count, r.example
+                r.count,
+                r.example
             );
         }
         if f.standstill_zeroed > 0 {
-            println!(
+            say!(
                 "  note: {} speeds slightly below zero at standstill were read as 0",
                 f.standstill_zeroed
             );
         }
         if !f.absent_columns.is_empty() {
-            println!(
+            say!(
                 "  not in the file (left empty): {}",
                 f.absent_columns.join(", ")
             );
         }
         if let Some(line) = f.all_quarantined(Lang::En) {
-            eprintln!("warning: {line}");
+            say_err!("warning: {line}");
         }
         if f.duplicates > 0 {
-            println!(
+            say!(
                 "  note: {} rows repeat a key already stored; the stored values were kept",
                 f.duplicates
             );
         }
         if f.out_of_order > 0 {
-            println!(
+            say!(
                 "  note: {} rows are earlier than the row before them for the same turbine; they were stored",
                 f.out_of_order
             );
         }
     }
     for f in &report.failed {
-        eprintln!("error: {}", f.error);
+        say_err!("error: {}", f.error);
     }
     if report.files.len() > 1 {
-        println!(
+        say!(
             "total: accepted {}, quarantined {}, duplicates {}",
-            report.accepted, report.quarantined, report.duplicates
+            report.accepted,
+            report.quarantined,
+            report.duplicates
         );
     }
 }

@@ -28,10 +28,10 @@ pub fn run(cli: &Cli, args: &ReplayArgs) -> Result<ExitCode, CliError> {
     let (mut models, policy) = load_models(cli)?;
     let r = replay::replay_daily(&mut store, &mut models, &policy, from, to)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        say!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "Replayed {} daily runs from {} to {} in {} ms ({} days already had a run); {} turbine-days, {} scored",
         r.runs,
         if r.first_day.is_empty() { "-" } else { &r.first_day },
@@ -43,15 +43,17 @@ pub fn run(cli: &Cli, args: &ReplayArgs) -> Result<ExitCode, CliError> {
     );
     for c in ["critical", "high", "moderate", "low"] {
         let n = r.by_category.get(c).copied().unwrap_or(0);
-        println!("  {c:<9} {n:>6}");
+        say!("  {c:<9} {n:>6}");
     }
     for n in &r.not_scored {
-        println!(
+        say!(
             "  not scored ({}): {} turbine-days, e.g. \"{}\"",
-            n.kind, n.turbine_days, n.example
+            n.kind,
+            n.turbine_days,
+            n.example
         );
     }
-    println!(
+    say!(
         "High or critical: {} of scored turbine-days; {} alert episodes ({} per turbine-month)",
         r.flagged_share()
             .map(|s| format!("{:.1} %", s * 100.0))
@@ -60,7 +62,7 @@ pub fn run(cli: &Cli, args: &ReplayArgs) -> Result<ExitCode, CliError> {
         fmt_opt(r.episodes_per_turbine_month, 2)
     );
     for e in &r.episodes {
-        println!(
+        say!(
             "  {} {}..{} ({} d, {} {:.0}): {}",
             e.turbine_id,
             e.first_day,

@@ -25,10 +25,10 @@ pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode, CliError> {
     let store = open_store(cli)?;
     let runs = queries::journal(&store, args.limit)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&runs)?);
+        say!("{}", serde_json::to_string_pretty(&runs)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "{:>5} {:<9} {:<21} {:<10} {:>8} {:<21} {:>4} {:>4} {:>4} {:>4} {:>4}  model / error",
         "run",
         "trigger",
@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode, CliError> {
     );
     for r in &runs {
         let c = r.counts;
-        println!(
+        say!(
             "{:>5} {:<9} {:<21} {:<10} {:>8} {:<21} {:>4} {:>4} {:>4} {:>4} {:>4}  {}",
             r.id,
             r.trigger,

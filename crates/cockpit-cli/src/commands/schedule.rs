@@ -53,15 +53,15 @@ pub fn run(cli: &Cli, args: &ScheduleArgs) -> Result<ExitCode, CliError> {
         .map(schema::format_timestamp);
     if args.json {
         let v = serde_json::json!({ "schedule": schedule, "next_run": next, "last_timer_run": service::last_timer_run(&store)?.map(schema::format_timestamp) });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        say!("{}", serde_json::to_string_pretty(&v)?);
     } else if schedule.enabled {
-        println!(
+        say!(
             "Daily run at {} (local time); next: {}",
             schedule.time_text(),
             next.as_deref().unwrap_or("-")
         );
     } else {
-        println!(
+        say!(
             "Daily run is off (time of day kept: {})",
             schedule.time_text()
         );

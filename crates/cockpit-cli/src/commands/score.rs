@@ -56,7 +56,7 @@ pub fn run(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
     };
     let run = runs::score(&mut store, &mut models, &policy, req)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&run)?);
+        say!("{}", serde_json::to_string_pretty(&run)?);
     } else {
         print_run(&run);
     }

@@ -52,9 +52,9 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode, CliError> {
     let summary = sim::simulate(&cfg, &args.out)?;
     let secs = t0.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        say!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        println!(
+        say!(
             "Simulated {} turbines × {} days from {} (seed {}) in {:.1} s",
             summary.turbines,
             args.days,
@@ -62,12 +62,14 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode, CliError> {
             args.seed,
             secs
         );
-        println!(
+        say!(
             "  {} SCADA rows, {} failures ({} without a visible precursor)",
-            summary.scada_rows, summary.failures, summary.failures_without_precursor
+            summary.scada_rows,
+            summary.failures,
+            summary.failures_without_precursor
         );
         for f in &summary.files {
-            println!("  wrote {}", f.display());
+            say!("  wrote {}", f.display());
         }
     }
     Ok(ExitCode::SUCCESS)

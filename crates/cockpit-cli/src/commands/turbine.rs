@@ -39,11 +39,11 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
     journal::record_quietly(&store, &op);
     let d = result?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        say!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(ExitCode::SUCCESS);
     }
     let id = &d.identity;
-    println!(
+    say!(
         "{} — site {}, {} ({:.0} kW), commissioned {}, at {:.4}, {:.4}",
         id.turbine_id,
         id.site,
@@ -66,10 +66,10 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
                 )
             })
             .collect();
-        println!("Last measurements: {}", parts.join(", "));
+        say!("Last measurements: {}", parts.join(", "));
     }
     match &d.prediction {
-        Some(p) if p.scored => println!(
+        Some(p) if p.scored => say!(
             "Latest prediction (run #{}, as of {}): {} — score {}, p(failure ≤ 7 d) = {}, days to failure {}",
             p.run_id,
             p.scored_at,
@@ -78,30 +78,30 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
             fmt_opt(p.p_fail_7d, 3),
             if p.ttf_censored { format!("> {:.0}", features::HORIZON_DAYS) } else { fmt_opt(p.ttf_days, 1) }
         ),
-        Some(p) => println!(
+        Some(p) => say!(
             "Latest run #{} (as of {}): not scored — {}",
             p.run_id,
             p.scored_at,
             p.not_scored_reason.as_deref().unwrap_or("-")
         ),
-        None => println!("No prediction yet: run `cockpit score`."),
+        None => say!("No prediction yet: run `cockpit score`."),
     }
     for dr in &d.drivers {
-        println!("  driver: {}", dr.describe());
+        say!("  driver: {}", dr.describe());
     }
     if let Some(p) = &d.prediction {
         if d.drivers.is_empty() {
             for reason in reasons_in_words(p.category, &[], &p.data_quality, Lang::En) {
-                println!("  reason: {reason}");
+                say!("  reason: {reason}");
             }
         }
         for line in p.data_quality.text(Lang::En).lines {
-            println!("  data: {line}");
+            say!("  data: {line}");
         }
     }
-    println!("Risk history ({} runs):", d.history.len());
+    say!("Risk history ({} runs):", d.history.len());
     for h in d.history.iter().rev().take(15) {
-        println!(
+        say!(
             "  {}  {:<9} {:>5}  p={}",
             h.as_of,
             h.category.map(Category::as_str).unwrap_or("-"),

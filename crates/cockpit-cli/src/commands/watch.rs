@@ -47,9 +47,9 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
     };
     let service = Service::start(cfg, |e| {
         let mark = if e.ok { "ok " } else { "ERR" };
-        println!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
+        say!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
     })?;
-    println!(
+    say!(
         "Watching inbox {} and models {}; daily timer {}. Stop with Ctrl-C.",
         inbox.display(),
         service.models_dir().display(),

@@ -8,8 +8,8 @@ pub enum FeatureError {
     /// No readings at all.
     #[error("the database holds no SCADA readings yet; ingest data first (cockpit ingest or cockpit demo)")]
     NoData,
-    /// An interval that is not a number followed by h, d or m.
-    #[error("invalid snapshot interval '{0}': use a number followed by h or d, e.g. 12h or 1d")]
+    /// An interval that is not a number followed by m, h or d, or is outside 10 minutes–365 days.
+    #[error("invalid snapshot interval '{0}': use a whole number followed by m, h or d, from 10m to 365d, e.g. 12h or 1d")]
     BadInterval(String),
     /// Writing the table failed.
     #[error("cannot write the feature table: {0}")]

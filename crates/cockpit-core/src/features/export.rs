@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::sanitize::spreadsheet_cell;
 use crate::schema::{self, RECORD_SECONDS};
 use crate::store::Store;
 
@@ -24,17 +25,22 @@ pub fn parse_interval(text: &str) -> Result<i64, FeatureError> {
     let bad = || FeatureError::BadInterval(text.to_string());
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
     let n: i64 = num.parse().map_err(|_| bad())?;
-    let secs = match unit {
-        "d" => n * DAY,
-        "h" => n * 3600,
-        "m" | "min" => n * 60,
+    let unit_secs = match unit {
+        "d" => DAY,
+        "h" => 3600,
+        "m" | "min" => 60,
         _ => return Err(bad()),
     };
-    if secs < RECORD_SECONDS {
-        return Err(bad());
+    match n.checked_mul(unit_secs) {
+        Some(secs) if (MIN_INTERVAL..=MAX_INTERVAL).contains(&secs) => Ok(secs),
+        _ => Err(bad()),
     }
-    Ok(secs)
 }
+
+/// The shortest snapshot interval: one SCADA record (10 minutes).
+pub const MIN_INTERVAL: i64 = RECORD_SECONDS;
+/// The longest snapshot interval: 365 days.
+pub const MAX_INTERVAL: i64 = 365 * DAY;
 
 /// Options of the training-table export.
 #[derive(Debug, Clone)]
@@ -199,8 +205,8 @@ pub fn export_training_table<W: Write>(
                 continue;
             };
             record.clear();
-            record.push(s.info.turbine_id.clone());
-            record.push(s.info.site.clone());
+            record.push(spreadsheet_cell(&s.info.turbine_id).into_owned());
+            record.push(spreadsheet_cell(&s.info.site).into_owned());
             record.push(stamp.clone());
             record.extend(feats.iter().map(|v| {
                 if v.is_nan() {
@@ -222,7 +228,7 @@ pub fn export_training_table<W: Write>(
             });
             record.push(format!("{:.4}", l.days_to_failure));
             record.push(if l.censored { "1" } else { "0" }.into());
-            record.push(l.component);
+            record.push(spreadsheet_cell(&l.component).into_owned());
             w.write_record(&record)?;
             summary.rows += 1;
         }
@@ -242,7 +248,22 @@ mod tests {
     fn intervals() {
         assert_eq!(parse_interval("1d").unwrap(), DAY);
         assert_eq!(parse_interval("12h").unwrap(), 12 * 3600);
-        for bad in ["", "d", "1w", "5m", "-1d", "1.5d"] {
+        assert_eq!(parse_interval("10m").unwrap(), MIN_INTERVAL);
+        assert_eq!(parse_interval("365d").unwrap(), MAX_INTERVAL);
+        // Absurd intervals are refused, never overflowed.
+        for bad in [
+            "",
+            "d",
+            "1w",
+            "5m",
+            "-1d",
+            "1.5d",
+            "366d",
+            "0d",
+            "106751991167301d",
+            "9223372036854775807h",
+            "99999999999999999999d",
+        ] {
             assert!(parse_interval(bad).is_err(), "{bad}");
         }
     }

@@ -10,6 +10,7 @@ use std::path::Path;
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::sanitize::spreadsheet_cell;
 use crate::store::{QuarantinedRow, Store, StoreError};
 
 use super::IngestError;
@@ -132,7 +133,8 @@ pub fn quarantine_page(store: &Store, q: &QuarantineQuery) -> Result<QuarantineP
 pub const QUARANTINE_CSV_HEADER: [&str; 5] = ["file", "line", "reason", "message", "raw"];
 
 /// Writes every quarantined line to `out` as CSV (`file,line,reason,message,raw`, by file then
-/// line; fields holding a comma, a quote or a line break are quoted, quotes doubled); returns the
+/// line; fields holding a comma, a quote or a line break are quoted, quotes doubled; a field
+/// beginning with `= + - @`, tab or CR gets a leading `'`, [`spreadsheet_cell`]); returns the
 /// number of lines written. Streams from the database: memory does not grow with the quarantine.
 pub fn write_quarantine_csv<W: Write>(store: &Store, out: W) -> Result<u64, QuarantineCsvError> {
     let mut w = csv::Writer::from_writer(out);
@@ -148,11 +150,11 @@ pub fn write_quarantine_csv<W: Write>(store: &Store, out: W) -> Result<u64, Quar
     while let Some(r) = rows.next().map_err(StoreError::from)? {
         let q = QuarantinedRow::from_row(r).map_err(StoreError::from)?;
         w.write_record([
-            q.file.as_str(),
+            &*spreadsheet_cell(&q.file),
             &q.line.to_string(),
-            &q.reason,
-            &q.message,
-            &q.raw,
+            &spreadsheet_cell(&q.reason),
+            &spreadsheet_cell(&q.message),
+            &spreadsheet_cell(&q.raw),
         ])?;
         n += 1;
     }
@@ -322,6 +324,32 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(back.iter().any(|r| r[4].contains("T\"1, west")));
         assert!(text.contains("\"\""), "quotes are doubled: {text}");
+    }
+
+    #[test]
+    fn a_quarantined_line_that_looks_like_a_formula_is_written_as_text() {
+        let (dir, mut store) = setup();
+        let body = format!(
+            "{}\n{}\n",
+            scada_header(),
+            scada_row("=HYPERLINK(\"http://evil\")", "T1", "7.5", "1200"),
+        );
+        let p = write(dir.path(), "evil.csv", body.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!(r.quarantined, 1);
+        let stored = quarantined(&store, None).unwrap();
+        assert!(stored[0].raw.starts_with('='), "{}", stored[0].raw);
+        let mut out = Vec::new();
+        write_quarantine_csv(&store, &mut out).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[4], format!("'{}", stored[0].raw));
+        for field in row.iter() {
+            assert!(
+                !field.starts_with(crate::sanitize::FORMULA_STARTS),
+                "a cell a spreadsheet would run: {field}"
+            );
+        }
     }
 
     #[test]

@@ -322,7 +322,8 @@ pub fn parse_line(line: &str) -> Option<LogLine> {
     })
 }
 
-/// The log files of `dir`, newest first.
+/// The log files of `dir`, newest first: regular files only, a symbolic link is never followed
+/// (a link named like a log file, pointing out of the folder, is skipped).
 pub fn log_files(dir: &Path) -> Result<Vec<PathBuf>, TelemetryError> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -336,20 +337,55 @@ pub fn log_files(dir: &Path) -> Result<Vec<PathBuf>, TelemetryError> {
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
+        // The entry's own type: a symbolic link is not a file here, whatever it points to.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
         .filter(|p| {
-            p.is_file()
-                && p.file_name().is_some_and(|n| {
-                    let n = n.to_string_lossy();
-                    n.starts_with(&format!("{LOG_FILE_PREFIX}."))
-                        && n.ends_with(&format!(".{LOG_FILE_SUFFIX}"))
-                })
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.starts_with(&format!("{LOG_FILE_PREFIX}."))
+                    && n.ends_with(&format!(".{LOG_FILE_SUFFIX}"))
+            })
         })
         .collect();
     // Names hold the date (YYYY-MM-DD): name order is date order.
     files.sort();
     files.reverse();
     Ok(files)
+}
+
+/// The bytes of the log file `path`, or `None` when it is not a regular file (a symbolic link,
+/// followed by no one) or is gone (the daily roll deletes old files). On Unix the file opened is
+/// checked to be the one looked at, so a file swapped for a link meanwhile is not read either.
+pub fn read_log_file(path: &Path) -> Result<Option<Vec<u8>>, TelemetryError> {
+    let err = |source| TelemetryError::ReadLogs {
+        path: path.to_path_buf(),
+        source,
+    };
+    let seen = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => m,
+        Ok(_) => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let opened = file.metadata().map_err(err)?;
+        if (opened.dev(), opened.ino()) != (seen.dev(), seen.ino()) {
+            return Ok(None);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = seen;
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut file, &mut bytes).map_err(err)?;
+    Ok(Some(bytes))
 }
 
 /// The most recent log lines of `dir` matching `query`, newest first. A missing folder has no
@@ -364,11 +400,10 @@ pub fn recent_logs(dir: &Path, query: &LogQuery) -> Result<Vec<LogLine>, Telemet
         .filter(|s| !s.is_empty());
     let mut out = Vec::new();
     for file in log_files(dir)? {
-        let text = match fs::read(&file) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            // Deleted by the daily roll between listing and reading.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(source) => return Err(TelemetryError::ReadLogs { path: file, source }),
+        let text = match read_log_file(&file)? {
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            // Deleted by the daily roll between listing and reading, or not a regular file.
+            None => continue,
         };
         for line in text.lines().rev() {
             let Some(l) = parse_line(line) else { continue };
