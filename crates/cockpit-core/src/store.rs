@@ -85,7 +85,7 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
+const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_7];
 
 const MIGRATION_1: &str = "
 CREATE TABLE turbines (
@@ -202,6 +202,20 @@ CREATE INDEX operations_by_time ON operations (started_at);
 /// for the predictions made before.
 const MIGRATION_4: &str = "
 ALTER TABLE predictions ADD COLUMN data_quality TEXT;
+";
+
+/// The inbox and the triggers (issue 14): each ingestion keeps the header it was read with
+/// (JSON: delimiter and column names), so quarantined rows can be read again when their turbine
+/// becomes known; `timer_slots` holds one row per daily slot claimed by a timer, so that two
+/// processes on one database never both run the same slot. (Numbered 7 on its branch: migrations
+/// 5 and 6 come from other changes of the same issue.)
+const MIGRATION_7: &str = "
+ALTER TABLE ingestions ADD COLUMN header TEXT;
+CREATE TABLE timer_slots (
+    slot       INTEGER PRIMARY KEY,
+    claimed_at INTEGER NOT NULL,
+    owner      TEXT NOT NULL
+);
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot

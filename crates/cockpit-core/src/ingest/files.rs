@@ -1,5 +1,6 @@
 //! The entry points: one file, or several files in dependency order (registries, then logbooks,
-//! then SCADA), each recorded in the operations journal and the log.
+//! then SCADA), each recorded in the operations journal and the log; after a registry that stored
+//! turbines, the `unknown_turbine` quarantine is read again.
 
 use std::path::{Path, PathBuf};
 
@@ -102,6 +103,21 @@ pub fn ingest_files_with_progress(
                     error: e.to_string(),
                 })
             }
+        }
+    }
+    let new_turbines = report
+        .files
+        .iter()
+        .any(|f| f.kind == FileKind::Registry.as_str() && f.accepted > 0);
+    if new_turbines {
+        match super::retry_unknown_turbines(store, std::slice::from_ref(mapping)) {
+            Ok(retry) => {
+                report.retry = Some(retry);
+            }
+            Err(e) => tracing::warn!(
+                error = %crate::journal::redact(&e.to_string()),
+                "the quarantined unknown-turbine rows could not be retried"
+            ),
         }
     }
     tracing::info!(

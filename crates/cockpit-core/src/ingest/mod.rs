@@ -17,6 +17,7 @@
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
 //! | `write` | the SQL writes: one transaction per batch, upserts, quarantine |
 //! | `report` | the per-file and overall reports returned to the caller, the progress of an ingestion |
+//! | `retry` | [`retry_unknown_turbines`]: quarantined `unknown_turbine` rows read again once the registry may know them (after every registry ingestion, and by hand) |
 //! | `quarantine` | the quarantine read back: a filtered page of lines, every line as CSV |
 //! | `error` | [`IngestError`], the file-level failures |
 
@@ -27,6 +28,7 @@ mod local_time;
 mod pipeline;
 mod quarantine;
 mod report;
+mod retry;
 mod rows;
 mod sniff;
 #[cfg(test)]
@@ -39,4 +41,5 @@ pub use quarantine::{
     export_quarantine_csv, quarantine_page, write_quarantine_csv, QuarantineCount,
     QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,
 };
+pub use retry::{retry_unknown_turbines, RetryReport};
 pub use report::{FileFailure, FileReport, IngestProgress, IngestReport, ReasonCount};

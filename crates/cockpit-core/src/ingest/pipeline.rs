@@ -48,11 +48,12 @@ pub(super) fn ingest_source(
         source,
     };
     let turbines = store.turbine_keys()?;
+    let header = super::retry::StoredHeader::of(&src).to_json();
     let conn = store.conn_mut();
     conn.execute(
-        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order)
-         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0)",
-        params![file_name, kind.as_str(), mapping.name, started_at],
+        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order, header)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5)",
+        params![file_name, kind.as_str(), mapping.name, started_at, header],
     )
     .map_err(db_err)?;
     let ingestion_id = conn.last_insert_rowid();
