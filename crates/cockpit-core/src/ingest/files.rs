@@ -153,6 +153,12 @@ fn record_file(
     crate::journal::record_quietly(store, &op);
 }
 
+/// What `path` is (registry, logbook or SCADA), from its header, without reading further; the
+/// same file-level errors as [`ingest_file`].
+pub fn file_kind(path: &Path, mapping: &Mapping) -> Result<FileKind, IngestError> {
+    Ok(open_csv(path, mapping)?.kind)
+}
+
 /// Ingests one file.
 pub fn ingest_file(
     store: &mut Store,

@@ -36,7 +36,7 @@ mod test_support;
 mod write;
 
 pub use error::IngestError;
-pub use files::{ingest_file, ingest_files, ingest_files_with_progress};
+pub use files::{file_kind, ingest_file, ingest_files, ingest_files_with_progress};
 pub use quarantine::{
     export_quarantine_csv, quarantine_page, write_quarantine_csv, QuarantineCount,
     QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,

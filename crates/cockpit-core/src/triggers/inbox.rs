@@ -15,6 +15,14 @@ use super::TriggerError;
 /// The inbox is re-listed at least this often, even without notifications (safety net against
 /// missed or overflowing notifications).
 const INBOX_RESCAN: Duration = Duration::from_secs(2);
+/// Environment variable setting the inbox settle time, in seconds.
+pub const SETTLE_ENV: &str = "COCKPIT_INBOX_SETTLE_SECONDS";
+/// Settle time when none is configured.
+pub const SETTLE_DEFAULT: Duration = Duration::from_secs(3);
+/// Shortest settle time accepted (below it, a writer's ordinary pauses split files).
+pub const SETTLE_MIN: Duration = Duration::from_secs(1);
+/// Longest settle time accepted.
+pub const SETTLE_MAX: Duration = Duration::from_secs(3600);
 /// Name of the inbox sub-folder for handled files.
 pub const PROCESSED_DIR: &str = "processed";
 /// Name of the inbox sub-folder for refused files.
@@ -109,6 +117,22 @@ impl InboxWatcher {
             worker,
             problems,
         })
+    }
+
+    /// The settle time configured: `explicit` (seconds, e.g. `cockpit watch --settle`), else
+    /// [`SETTLE_ENV`], else [`SETTLE_DEFAULT`]; a value that is not a number of seconds between
+    /// [`SETTLE_MIN`] and [`SETTLE_MAX`] is an error.
+    pub fn settle_time(explicit: Option<&str>) -> Result<Duration, TriggerError> {
+        let env = std::env::var(SETTLE_ENV).ok().filter(|v| !v.trim().is_empty());
+        let Some(text) = explicit.map(str::to_string).or(env) else {
+            return Ok(SETTLE_DEFAULT);
+        };
+        match text.trim().parse::<f64>() {
+            Ok(s) if (SETTLE_MIN.as_secs_f64()..=SETTLE_MAX.as_secs_f64()).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            _ => Err(TriggerError::BadSettle(text)),
+        }
     }
 
     /// Number of CSV files waiting in `inbox` (for health checks); 0 when the folder does not

@@ -367,3 +367,19 @@ fn inbox_hands_the_lowest_ranked_ready_file_first() {
     let order: Vec<String> = seen.lock().unwrap().iter().map(|s| s.0.clone()).collect();
     assert_eq!(order, ["turbines.csv", "scada.csv", "logbook.csv"]);
 }
+
+#[test]
+fn settle_time_is_bounded_and_named_when_wrong() {
+    assert_eq!(
+        InboxWatcher::settle_time(Some("10")).unwrap(),
+        Duration::from_secs(10)
+    );
+    assert_eq!(
+        InboxWatcher::settle_time(Some("1.5")).unwrap(),
+        Duration::from_millis(1500)
+    );
+    for bad in ["0.2", "soon", "-3", "100000", "NaN"] {
+        let e = InboxWatcher::settle_time(Some(bad)).unwrap_err().to_string();
+        assert!(e.contains(&format!("'{bad}'")) && e.contains("1 to 3600"), "{e}");
+    }
+}
