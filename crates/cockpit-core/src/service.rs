@@ -511,7 +511,7 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
     let retry = report
         .retry
         .as_ref()
-        .map(|r| format!("; quarantine retried after the registry: {}", r.summary()))
+        .map(|r| format!("; {}", r.summary(crate::lang::Lang::En)))
         .unwrap_or_default();
     if !retry.is_empty() {
         shared.emit("ingest", true, retry[2..].to_string());

@@ -122,4 +122,7 @@ fn print_report(report: &IngestReport) {
             report.accepted, report.quarantined, report.duplicates
         );
     }
+    if let Some(retry) = &report.retry {
+        println!("{}", retry.summary(Lang::En));
+    }
 }

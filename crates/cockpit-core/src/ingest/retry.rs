@@ -13,6 +13,7 @@ use std::sync::mpsc::sync_channel;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
 use crate::mapping::Mapping;
 use crate::schema::{FileKind, SIGNALS};
 use crate::store::Store;
@@ -44,11 +45,17 @@ pub struct RetryReport {
 }
 
 impl RetryReport {
-    /// One line for the journal and the terminal.
-    pub fn summary(&self) -> String {
-        format!(
-            "retried {}: now accepted {}, still unknown turbine {}, still quarantined for another reason {}",
-            self.retried, self.accepted, self.still_unknown, self.still_quarantined
+    /// One line for the journal and the fronts.
+    pub fn summary(&self, lang: Lang) -> String {
+        lang.pick(
+            format!(
+                "unknown-turbine rows retried {}: now accepted {}, turbine still unknown {}, still quarantined for another reason {}",
+                self.retried, self.accepted, self.still_unknown, self.still_quarantined
+            ),
+            format!(
+                "lignes à éolienne inconnue réessayées {} : acceptées maintenant {}, éolienne toujours inconnue {}, toujours en quarantaine pour une autre raison {}",
+                self.retried, self.accepted, self.still_unknown, self.still_quarantined
+            ),
         )
     }
 }
@@ -103,7 +110,7 @@ pub fn retry_unknown_turbines(
         "quarantine_retry",
         started,
         result.as_ref().map(|_| ()).map_err(|e| e.to_string()),
-        result.as_ref().ok().map(RetryReport::summary),
+        result.as_ref().ok().map(|r| r.summary(Lang::En)),
     );
     crate::journal::record_quietly(store, &op);
     if let Ok(r) = &result {
