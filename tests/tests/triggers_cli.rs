@@ -246,7 +246,13 @@ fn a_scada_file_dropped_before_its_registry_ends_with_every_row_stored() {
     let _w = start_watch(
         &db,
         &log,
-        &["--no-timer", "--settle", "1", "--inbox", inbox.to_str().unwrap()],
+        &[
+            "--no-timer",
+            "--settle",
+            "1",
+            "--inbox",
+            inbox.to_str().unwrap(),
+        ],
     );
     wait_for("the watcher", Duration::from_secs(30), || {
         said(&log).contains("Watching inbox")
@@ -297,7 +303,13 @@ fn a_registry_waiting_with_readings_is_ingested_first() {
     let _w = start_watch(
         &db,
         &log,
-        &["--no-timer", "--settle", "1", "--inbox", inbox.to_str().unwrap()],
+        &[
+            "--no-timer",
+            "--settle",
+            "1",
+            "--inbox",
+            inbox.to_str().unwrap(),
+        ],
     );
     wait_for("both files", Duration::from_secs(60), || {
         files_in(&inbox.join("processed")).len() == 2
@@ -325,7 +337,10 @@ fn two_timers_on_one_database_run_a_daily_slot_once() {
     let sim = dir.path().join("sim");
     simulate(&db, &sim, 2, 3, 10);
     for f in ["turbines.csv", "scada.csv"] {
-        assert_eq!(cockpit(&db, &["ingest", sim.join(f).to_str().unwrap()]).code, 0);
+        assert_eq!(
+            cockpit(&db, &["ingest", sim.join(f).to_str().unwrap()]).code,
+            0
+        );
     }
     // A run of a third process holds the run lock while both timers find the slot due, so
     // neither can finish the slot before the other has looked at it.
@@ -341,14 +356,20 @@ fn two_timers_on_one_database_run_a_daily_slot_once() {
             .map(|a| a.iter().filter(|r| r["trigger"] == "timer").count())
             .unwrap_or(0)
     };
-    wait_for("one watcher to leave the slot to the other", Duration::from_secs(90), || {
-        (said(&log_a) + &said(&log_b)).contains("is made by another cockpit on this database")
-    });
-    wait_for("the owner of the slot to wait for the lock", Duration::from_secs(90), || {
-        (said(&log_a) + &said(&log_b)).contains("holds the run lock")
-    });
+    wait_for(
+        "one watcher to leave the slot to the other",
+        Duration::from_secs(90),
+        || (said(&log_a) + &said(&log_b)).contains("is made by another cockpit on this database"),
+    );
+    wait_for(
+        "the owner of the slot to wait for the lock",
+        Duration::from_secs(90),
+        || (said(&log_a) + &said(&log_b)).contains("holds the run lock"),
+    );
     drop(lock);
-    wait_for("the daily run", Duration::from_secs(90), || timer_runs() >= 1);
+    wait_for("the daily run", Duration::from_secs(90), || {
+        timer_runs() >= 1
+    });
     // Time for a second run to show, were the slot run twice.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(timer_runs(), 1, "{}\n{}", said(&log_a), said(&log_b));
@@ -371,7 +392,13 @@ fn an_inbox_rescore_blocked_by_another_run_runs_once_the_lock_is_free() {
     let _w = start_watch(
         &db,
         &log,
-        &["--no-timer", "--settle", "1", "--inbox", inbox.to_str().unwrap()],
+        &[
+            "--no-timer",
+            "--settle",
+            "1",
+            "--inbox",
+            inbox.to_str().unwrap(),
+        ],
     );
     wait_for("the watcher", Duration::from_secs(30), || {
         said(&log).contains("Watching inbox")

@@ -85,7 +85,13 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_7];
+const MIGRATIONS: &[&str] = &[
+    MIGRATION_1,
+    MIGRATION_2,
+    MIGRATION_3,
+    MIGRATION_4,
+    MIGRATION_7,
+];
 
 const MIGRATION_1: &str = "
 CREATE TABLE turbines (

@@ -41,5 +41,5 @@ pub use quarantine::{
     export_quarantine_csv, quarantine_page, write_quarantine_csv, QuarantineCount,
     QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,
 };
-pub use retry::{retry_unknown_turbines, RetryReport};
 pub use report::{FileFailure, FileReport, IngestProgress, IngestReport, ReasonCount};
+pub use retry::{retry_unknown_turbines, RetryReport};

@@ -144,17 +144,19 @@ fn retry(store: &mut Store, mappings: &[Mapping]) -> Result<RetryReport, IngestE
         let mut accepted: BTreeMap<Option<i64>, (Batch, Vec<i64>)> = BTreeMap::new();
         for q in &page {
             report.retried += 1;
-            if !contexts.contains_key(&q.ingestion) {
-                let ctx = context(conn, q.ingestion, mappings).map_err(db_err)?;
-                contexts.insert(q.ingestion, ctx);
-            }
-            let Some(Some(ctx)) = contexts.get_mut(&q.ingestion) else {
+            let ctx = match contexts.entry(q.ingestion) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(context(conn, q.ingestion, mappings).map_err(db_err)?)
+                }
+            };
+            let Some(ctx) = ctx else {
                 report.still_quarantined += 1;
                 continue;
             };
-            let scale = scales.entry(ctx.mapping.name.clone()).or_insert_with(|| {
-                SIGNALS.iter().map(|s| ctx.mapping.scale(s.name)).collect()
-            });
+            let scale = scales
+                .entry(ctx.mapping.name.clone())
+                .or_insert_with(|| SIGNALS.iter().map(|s| ctx.mapping.scale(s.name)).collect());
             match check_again(ctx, scale, &turbines, &q.raw) {
                 Some(Ok(row)) => {
                     let (batch, ids) = accepted.entry(q.ingestion).or_default();
@@ -409,7 +411,9 @@ mod tests {
         );
         let report = ingest_files(&mut store, &[registry], &Mapping::canonical());
         assert_eq!(report.accepted, 1);
-        let retry = report.retry.expect("a registry ingestion retries the quarantine");
+        let retry = report
+            .retry
+            .expect("a registry ingestion retries the quarantine");
         assert_eq!(
             retry,
             RetryReport {
@@ -433,6 +437,9 @@ mod tests {
         assert!(detail.contains("now accepted 2"), "{detail}");
         // A second retry finds nothing new.
         let again = retry_unknown_turbines(&mut store, &[]).unwrap();
-        assert_eq!((again.retried, again.accepted, again.still_unknown), (1, 0, 1));
+        assert_eq!(
+            (again.retried, again.accepted, again.still_unknown),
+            (1, 0, 1)
+        );
     }
 }

@@ -123,7 +123,9 @@ impl InboxWatcher {
     /// [`SETTLE_ENV`], else [`SETTLE_DEFAULT`]; a value that is not a number of seconds between
     /// [`SETTLE_MIN`] and [`SETTLE_MAX`] is an error.
     pub fn settle_time(explicit: Option<&str>) -> Result<Duration, TriggerError> {
-        let env = std::env::var(SETTLE_ENV).ok().filter(|v| !v.trim().is_empty());
+        let env = std::env::var(SETTLE_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty());
         let Some(text) = explicit.map(str::to_string).or(env) else {
             return Ok(SETTLE_DEFAULT);
         };

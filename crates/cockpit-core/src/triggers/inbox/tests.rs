@@ -274,7 +274,12 @@ fn inbox_ignores_a_file_written_under_a_temporary_name_until_it_is_renamed() {
     let seen: Seen = Arc::default();
     let watcher =
         InboxWatcher::start(&inbox, recording_handler(&seen), Duration::from_millis(100)).unwrap();
-    for name in ["scada.csv.part", "scada.csv.filepart", ".scada.csv", "scada.csv.tmp"] {
+    for name in [
+        "scada.csv.part",
+        "scada.csv.filepart",
+        ".scada.csv",
+        "scada.csv.tmp",
+    ] {
         fs::write(inbox.join(name), "half a file\n").unwrap();
     }
     // Dropped after them: once it is handled, the temporary files (older) would have been too.
@@ -290,7 +295,10 @@ fn inbox_ignores_a_file_written_under_a_temporary_name_until_it_is_renamed() {
     wait_until("the renamed file", || names_in(&processed).len() == 2);
     watcher.stop();
     let seen = seen.lock().unwrap();
-    assert_eq!(seen[1], ("scada.csv".to_string(), "the whole file\n".to_string()));
+    assert_eq!(
+        seen[1],
+        ("scada.csv".to_string(), "the whole file\n".to_string())
+    );
 }
 
 /// A writer that resumes while the file is being handled (it paused longer than the settle
@@ -331,9 +339,14 @@ fn inbox_does_not_move_a_file_that_grows_while_it_is_handled() {
     let contents: Vec<String> = seen.lock().unwrap().iter().map(|s| s.1.clone()).collect();
     assert_eq!(contents, [first.to_string(), format!("{first}{second}")]);
     let filed = processed.join(&names_in(&processed)[0]);
-    assert_eq!(fs::read_to_string(filed).unwrap(), format!("{first}{second}"));
+    assert_eq!(
+        fs::read_to_string(filed).unwrap(),
+        format!("{first}{second}")
+    );
     assert!(
-        problems.iter().any(|p| p.contains("changed while it was being handled")),
+        problems
+            .iter()
+            .any(|p| p.contains("changed while it was being handled")),
         "{problems:?}"
     );
 }
@@ -379,7 +392,12 @@ fn settle_time_is_bounded_and_named_when_wrong() {
         Duration::from_millis(1500)
     );
     for bad in ["0.2", "soon", "-3", "100000", "NaN"] {
-        let e = InboxWatcher::settle_time(Some(bad)).unwrap_err().to_string();
-        assert!(e.contains(&format!("'{bad}'")) && e.contains("1 to 3600"), "{e}");
+        let e = InboxWatcher::settle_time(Some(bad))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("'{bad}'")) && e.contains("1 to 3600"),
+            "{e}"
+        );
     }
 }
