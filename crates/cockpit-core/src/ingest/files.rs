@@ -110,10 +110,8 @@ pub fn ingest_files_with_progress(
         .iter()
         .any(|f| f.kind == FileKind::Registry.as_str() && f.accepted > 0);
     if new_turbines {
-        match super::retry_unknown_turbines(store, std::slice::from_ref(mapping)) {
-            Ok(retry) => {
-                report.retry = Some(retry);
-            }
+        match super::retry::retry_after_registry(store, std::slice::from_ref(mapping)) {
+            Ok(retry) => report.retry = (retry.retried > 0).then_some(retry),
             Err(e) => tracing::warn!(
                 error = %crate::journal::redact(&e.to_string()),
                 "the quarantined unknown-turbine rows could not be retried"

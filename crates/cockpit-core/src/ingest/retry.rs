@@ -103,8 +103,28 @@ pub fn retry_unknown_turbines(
     store: &mut Store,
     mappings: &[Mapping],
 ) -> Result<RetryReport, IngestError> {
+    retry_journalled(store, mappings, true)
+}
+
+/// [`retry_unknown_turbines`] after a registry ingestion: journalled only when there was a row
+/// to read again (every registry ingestion would otherwise add an empty retry to the journal).
+pub(super) fn retry_after_registry(
+    store: &mut Store,
+    mappings: &[Mapping],
+) -> Result<RetryReport, IngestError> {
+    retry_journalled(store, mappings, false)
+}
+
+fn retry_journalled(
+    store: &mut Store,
+    mappings: &[Mapping],
+    always: bool,
+) -> Result<RetryReport, IngestError> {
     let started = std::time::Instant::now();
     let result = retry(store, mappings);
+    if !always && matches!(&result, Ok(r) if r.retried == 0) {
+        return result;
+    }
     let op = crate::journal::Operation::finished(
         crate::journal::OperationKind::Ingestion,
         "quarantine_retry",
