@@ -527,3 +527,59 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
     };
     Ok(format!("{summary}{rescore}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The daily slot due at start meets the run lock of another process: the service says it
+    /// waits, and stopping it ends the wait at once (it used to hold the exit up to 600 s), with
+    /// the given-up run in the journal.
+    #[test]
+    fn stopping_ends_a_wait_for_the_run_lock_at_once_and_journals_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        drop(Store::open(&db).unwrap());
+        let lock = std::fs::File::create(runs::lock_path(&db)).unwrap();
+        lock.try_lock().unwrap();
+        let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+        let sink = Arc::clone(&events);
+        let service = Service::start(
+            ServiceConfig {
+                db: db.clone(),
+                models_dir: crate::config::models_dir(None),
+                policy: RiskPolicy::default(),
+                inbox: None,
+                mapping: crate::mapping::Mapping::canonical(),
+                timer: true,
+                watch_models: false,
+                inbox_settle: None,
+            },
+            move |e| sink.lock().unwrap().push(e),
+        )
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e.message.contains("holds the run lock"))
+        {
+            assert!(Instant::now() < deadline, "the timer run did not wait");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let stopping = Instant::now();
+        service.stop();
+        assert!(stopping.elapsed() < Duration::from_secs(5));
+        let store = Store::open(&db).unwrap();
+        let error: String = store
+            .conn()
+            .query_row(
+                "SELECT error FROM runs WHERE trigger = 'timer' AND status = 'failed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(error.contains("then the cockpit stopped"), "{error}");
+    }
+}
