@@ -125,6 +125,9 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
             mapping: Mapping::canonical(),
             timer: true,
             watch_models: true,
+            // COCKPIT_INBOX_SETTLE_SECONDS, else the default; a wrong value fails the service
+            // start with its message.
+            inbox_settle: None,
         },
         move |event| {
             let _ = emitter.emit(SERVICE_EVENT, event);

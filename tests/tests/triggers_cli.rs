@@ -250,3 +250,224 @@ fn sha256_hex(bytes: &[u8]) -> String {
     let out = child.wait_with_output().unwrap();
     String::from_utf8(out.stdout).unwrap()[..64].to_string()
 }
+
+/// Starts `cockpit watch` with its output in `log`.
+fn start_watch(db: &Path, log: &Path, args: &[&str]) -> Watcher {
+    Watcher(
+        cockpit_cmd(db)
+            .arg("watch")
+            .args(args)
+            .stdout(fs::File::create(log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn said(log: &Path) -> String {
+    fs::read_to_string(log).unwrap_or_default()
+}
+
+/// Holds the run lock of `db` (as a scoring run of another process does) until dropped.
+fn hold_run_lock(db: &Path) -> fs::File {
+    let mut lock_path = db.as_os_str().to_owned();
+    lock_path.push(".scoring.lock");
+    let lock = fs::File::create(&lock_path).unwrap();
+    lock.try_lock().unwrap();
+    lock
+}
+
+fn data_rows(file: &Path) -> i64 {
+    fs::read_to_string(file).unwrap().lines().count() as i64 - 1
+}
+
+/// A SCADA export that lands before its registry is 100 % unknown turbines at first; once the
+/// registry lands, its rows are read again and every one is stored.
+#[test]
+fn a_scada_file_dropped_before_its_registry_ends_with_every_row_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let sim = dir.path().join("sim");
+    simulate(&db, &sim, 2, 2, 8);
+    let inbox = dir.path().join("inbox");
+    let log = dir.path().join("watch.log");
+    let _w = start_watch(
+        &db,
+        &log,
+        &[
+            "--no-timer",
+            "--settle",
+            "1",
+            "--inbox",
+            inbox.to_str().unwrap(),
+        ],
+    );
+    wait_for("the watcher", Duration::from_secs(30), || {
+        said(&log).contains("Watching inbox")
+    });
+    let rows = data_rows(&sim.join("scada.csv"));
+    for f in ["scada.csv", "turbines.csv"] {
+        fs::copy(sim.join(f), inbox.join(f)).unwrap();
+        wait_for(f, Duration::from_secs(60), || {
+            files_in(&inbox.join("processed"))
+                .iter()
+                .any(|p| p.ends_with(f))
+        });
+        if f == "scada.csv" {
+            assert_eq!(count(&db, "readings"), 0, "no turbine is known yet");
+        }
+    }
+    assert_eq!(count(&db, "readings"), rows);
+    assert_eq!(count(&db, "quarantine"), 0);
+    assert!(
+        said(&log).contains(&format!("now accepted {rows}")),
+        "{}",
+        said(&log)
+    );
+}
+
+/// A registry and a SCADA file waiting in the inbox together: the registry is ingested first,
+/// whatever their order of arrival, so no reading is quarantined for an unknown turbine.
+#[test]
+fn a_registry_waiting_with_readings_is_ingested_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let sim = dir.path().join("sim");
+    simulate(&db, &sim, 2, 2, 9);
+    let inbox = dir.path().join("inbox");
+    fs::create_dir_all(&inbox).unwrap();
+    // Backlog: the SCADA file is the older one.
+    let old = std::time::SystemTime::now() - Duration::from_secs(600);
+    for (f, age) in [("scada.csv", 120u64), ("turbines.csv", 60)] {
+        fs::copy(sim.join(f), inbox.join(f)).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(inbox.join(f))
+            .unwrap()
+            .set_modified(old - Duration::from_secs(age))
+            .unwrap();
+    }
+    let log = dir.path().join("watch.log");
+    let _w = start_watch(
+        &db,
+        &log,
+        &[
+            "--no-timer",
+            "--settle",
+            "1",
+            "--inbox",
+            inbox.to_str().unwrap(),
+        ],
+    );
+    wait_for("both files", Duration::from_secs(60), || {
+        files_in(&inbox.join("processed")).len() == 2
+    });
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let kinds: Vec<(String, i64)> = conn
+        .prepare("SELECT kind, quarantined FROM ingestions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        kinds,
+        [("registry".to_string(), 0), ("scada".to_string(), 0)]
+    );
+}
+
+/// The app and `cockpit watch` (here two watchers) on one database: the daily slot due at start
+/// is run by one of them only; the other says so.
+#[test]
+fn two_timers_on_one_database_run_a_daily_slot_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let sim = dir.path().join("sim");
+    simulate(&db, &sim, 2, 3, 10);
+    for f in ["turbines.csv", "scada.csv"] {
+        assert_eq!(
+            cockpit(&db, &["ingest", sim.join(f).to_str().unwrap()]).code,
+            0
+        );
+    }
+    // A run of a third process holds the run lock while both timers find the slot due, so
+    // neither can finish the slot before the other has looked at it.
+    let lock = hold_run_lock(&db);
+    let (log_a, log_b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    let inbox_a = dir.path().join("inbox-a");
+    let inbox_b = dir.path().join("inbox-b");
+    let _a = start_watch(&db, &log_a, &["--inbox", inbox_a.to_str().unwrap()]);
+    let _b = start_watch(&db, &log_b, &["--inbox", inbox_b.to_str().unwrap()]);
+    let timer_runs = || {
+        let j = cockpit(&db, &["runs", "--json"]).json();
+        j.as_array()
+            .map(|a| a.iter().filter(|r| r["trigger"] == "timer").count())
+            .unwrap_or(0)
+    };
+    wait_for(
+        "one watcher to leave the slot to the other",
+        Duration::from_secs(90),
+        || (said(&log_a) + &said(&log_b)).contains("is made by another cockpit on this database"),
+    );
+    wait_for(
+        "the owner of the slot to wait for the lock",
+        Duration::from_secs(90),
+        || (said(&log_a) + &said(&log_b)).contains("holds the run lock"),
+    );
+    drop(lock);
+    wait_for("the daily run", Duration::from_secs(90), || {
+        timer_runs() >= 1
+    });
+    // Time for a second run to show, were the slot run twice.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(timer_runs(), 1, "{}\n{}", said(&log_a), said(&log_b));
+}
+
+/// A rescore that meets the run lock of another process is not dropped: it waits, says so, and
+/// runs once the lock is free.
+#[test]
+fn an_inbox_rescore_blocked_by_another_run_runs_once_the_lock_is_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let sim = dir.path().join("sim");
+    simulate(&db, &sim, 2, 3, 12);
+    assert_eq!(
+        cockpit(&db, &["ingest", sim.join("turbines.csv").to_str().unwrap()]).code,
+        0
+    );
+    let inbox = dir.path().join("inbox");
+    let log = dir.path().join("watch.log");
+    let _w = start_watch(
+        &db,
+        &log,
+        &[
+            "--no-timer",
+            "--settle",
+            "1",
+            "--inbox",
+            inbox.to_str().unwrap(),
+        ],
+    );
+    wait_for("the watcher", Duration::from_secs(30), || {
+        said(&log).contains("Watching inbox")
+    });
+    // Another process scoring this database: its run lock is held.
+    let lock = hold_run_lock(&db);
+    fs::copy(sim.join("scada.csv"), inbox.join("scada.csv")).unwrap();
+    wait_for("the rescore to wait", Duration::from_secs(60), || {
+        said(&log).contains("holds the run lock")
+    });
+    let watch_runs = || {
+        let j = cockpit(&db, &["runs", "--json"]).json();
+        j.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|r| r["trigger"] == "watch" && r["status"] == "succeeded")
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(watch_runs(), 0);
+    drop(lock);
+    wait_for("the rescore", Duration::from_secs(60), || watch_runs() == 1);
+}

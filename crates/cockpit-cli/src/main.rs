@@ -80,6 +80,8 @@ pub enum Command {
     /// Replay one daily run per day over the stored history, keep them in the run journal, and
     /// summarise what they said: categories, reasons not scored, alert episodes and their drivers
     Replay(commands::ReplayArgs),
+    /// Work on the quarantine: `retry` reads the rows quarantined as unknown_turbine again
+    Quarantine(commands::QuarantineArgs),
     /// Show or change the daily scoring schedule
     Schedule(commands::ScheduleArgs),
     /// Run the triggers in the foreground: daily timer, the database's inbox folder, models folder
@@ -106,6 +108,7 @@ impl Command {
             Command::Runs(_) => "runs",
             Command::Backtest(_) => "backtest",
             Command::Replay(_) => "replay",
+            Command::Quarantine(_) => "quarantine",
             Command::Schedule(_) => "schedule",
             Command::Watch(_) => "watch",
             Command::Health(_) => "health",

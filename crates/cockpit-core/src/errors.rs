@@ -383,9 +383,10 @@ impl Coded for TriggerError {
     fn code(&self) -> ErrorCode {
         match self {
             TriggerError::BadTime(_) => ErrorCode::InvalidTime,
-            TriggerError::Watch { .. } | TriggerError::Io { .. } | TriggerError::Thread(_) => {
-                ErrorCode::Triggers
-            }
+            TriggerError::BadSettle(_)
+            | TriggerError::Watch { .. }
+            | TriggerError::Io { .. }
+            | TriggerError::Thread(_) => ErrorCode::Triggers,
         }
     }
 }

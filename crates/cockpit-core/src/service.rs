@@ -3,10 +3,13 @@
 //! whose CSV files are ingested then rescored. The desktop app and `cockpit watch` both run one.
 //!
 //! Every callback opens its own database connection; scoring runs stay single-flight through the
-//! run lock, and a timer run that meets a run in progress waits for it instead of being lost.
+//! run lock, and a timer run or an inbox rescore that meets a run in progress (of this or another
+//! process) waits for it, retrying with backoff, instead of being lost. Each daily slot is claimed
+//! in the database before it is run, so that the app and `cockpit watch` on one database run it
+//! once. Stopping the service interrupts those waits.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -17,13 +20,21 @@ use crate::mapping::Mapping;
 use crate::model::{ModelError, ModelSet, OrtRuntime};
 use crate::risk::RiskPolicy;
 use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
+use crate::schema::FileKind;
 use crate::store::{Store, StoreError};
 use crate::triggers::{DailySchedule, DailyTimer, InboxWatcher, ModelsWatcher, TriggerError};
 
 /// Settings key of the daily schedule.
 pub const SCHEDULE_KEY: &str = "schedule";
-/// How long a timer run waits for a run in progress before giving up its slot.
-const TIMER_WAIT: Duration = Duration::from_secs(600);
+/// How long a timer run or a rescore waits for a run in progress before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(600);
+/// First wait before trying again when the run lock is held; doubled after each try.
+const LOCK_BACKOFF_FIRST: Duration = Duration::from_secs(1);
+/// Longest wait between two tries.
+const LOCK_BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// A slot claimed this long ago by a timer that recorded no run for it (the process died) may be
+/// claimed again.
+const SLOT_CLAIM_EXPIRY: i64 = 3600;
 
 /// Errors of the service.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +79,31 @@ struct Shared {
     models: Mutex<Result<ModelSet, String>>,
     policy: RiskPolicy,
     listener: Listener,
+    stop: StopSignal,
+}
+
+/// Set when the service stops: interrupts the waits for the run lock.
+#[derive(Default)]
+struct StopSignal {
+    stopped: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl StopSignal {
+    fn stop(&self) {
+        *self.stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits `d` at most; whether the service is stopping.
+    fn wait(&self, d: Duration) -> bool {
+        let guard = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, _) = self
+            .changed
+            .wait_timeout_while(guard, d, |stopped| !*stopped)
+            .unwrap_or_else(|p| p.into_inner());
+        *guard
+    }
 }
 
 impl Shared {
@@ -113,6 +149,20 @@ pub fn last_timer_run(store: &Store) -> Result<Option<i64>, StoreError> {
     )?)
 }
 
+/// Claims the daily `slot` for this process: `true` when no timer claimed it before (or its claim
+/// expired without a run), in one statement, so two processes on one database cannot both get it.
+pub fn claim_slot(store: &Store, slot: i64, owner: &str) -> Result<bool, StoreError> {
+    let now = now();
+    let changed = store.conn().execute(
+        "INSERT INTO timer_slots (slot, claimed_at, owner) VALUES (?1, ?2, ?3)
+         ON CONFLICT (slot) DO UPDATE SET claimed_at = excluded.claimed_at, owner = excluded.owner
+         WHERE timer_slots.claimed_at < ?4
+           AND NOT EXISTS (SELECT 1 FROM runs WHERE trigger = 'timer' AND scheduled_for = ?1)",
+        rusqlite::params![slot, now, owner, now - SLOT_CLAIM_EXPIRY],
+    )?;
+    Ok(changed == 1)
+}
+
 /// The running cockpit.
 pub struct Service {
     shared: Arc<Shared>,
@@ -137,6 +187,9 @@ pub struct ServiceConfig {
     pub timer: bool,
     /// Watch the models folder.
     pub watch_models: bool,
+    /// How long an inbox file must stay unchanged before it is taken; `None`: the configured
+    /// one ([`InboxWatcher::settle_time`]).
+    pub inbox_settle: Option<Duration>,
 }
 
 impl Service {
@@ -155,6 +208,7 @@ impl Service {
             models: Mutex::new(models),
             policy: cfg.policy,
             listener: Arc::new(listener),
+            stop: StopSignal::default(),
         });
         match &*shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
             Ok(m) => shared.emit(
@@ -189,17 +243,31 @@ impl Service {
                         .flatten()
                 },
                 move |slot| {
-                    let deadline = Instant::now() + TIMER_WAIT;
-                    loop {
-                        match score(&s3, Trigger::Timer, Some(slot)) {
-                            Err(ServiceError::Run(RunError::InProgress { .. }))
-                                if Instant::now() < deadline =>
-                            {
-                                std::thread::sleep(Duration::from_secs(5));
-                            }
-                            _ => break,
+                    let owner = format!("pid {}", std::process::id());
+                    match Store::open(&s3.db).and_then(|s| claim_slot(&s, slot, &owner)) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::info!(
+                                slot = %crate::schema::format_timestamp(slot),
+                                "daily slot already claimed by another process on this database"
+                            );
+                            s3.emit(
+                                "run",
+                                true,
+                                format!(
+                                    "the daily run of {} is made by another cockpit on this database",
+                                    crate::schema::format_timestamp(slot)
+                                ),
+                            );
+                            return;
                         }
+                        // Better a second run than none: the slot is run anyway.
+                        Err(e) => tracing::warn!(
+                            error = %crate::journal::redact(&e.to_string()),
+                            "the daily slot could not be claimed; running it anyway"
+                        ),
                     }
+                    let _ = score_when_free(&s3, Trigger::Timer, Some(slot));
                 },
                 Duration::from_secs(30),
             ));
@@ -207,10 +275,22 @@ impl Service {
         if let Some(inbox) = &cfg.inbox {
             let s = shared.clone();
             let mapping = cfg.mapping.clone();
-            service.inbox = Some(InboxWatcher::start(
+            let settle = match cfg.inbox_settle {
+                Some(d) => d,
+                None => InboxWatcher::settle_time(None)?,
+            };
+            let rank_mapping = cfg.mapping.clone();
+            service.inbox = Some(InboxWatcher::start_ranked(
                 inbox,
                 move |file| handle_inbox_file(&s, file, &mapping),
-                Duration::from_secs(1),
+                // Registries first, so the readings that follow know their turbines.
+                move |file| match ingest::file_kind(file, &rank_mapping) {
+                    Ok(FileKind::Registry) => 0,
+                    Ok(FileKind::Logbook) => 1,
+                    Ok(FileKind::Scada) => 2,
+                    Err(_) => 3,
+                },
+                settle,
             )?);
         }
         if cfg.watch_models {
@@ -249,8 +329,10 @@ impl Service {
         &self.shared.models_dir
     }
 
-    /// Stops the triggers.
+    /// Stops the triggers promptly: a timer run or a rescore waiting for the run lock gives up
+    /// (a run already scoring finishes first).
     pub fn stop(mut self) {
+        self.shared.stop.stop();
         if let Some(t) = self.timer.take() {
             t.stop();
         }
@@ -260,6 +342,74 @@ impl Service {
         if let Some(w) = self.models_watch.take() {
             w.stop();
         }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        // Before the triggers' threads are joined (fields drop after this).
+        self.shared.stop.stop();
+    }
+}
+
+/// [`score`], waiting for a run in progress (this or another process) when the run lock is held:
+/// tried again after 1 s, 2 s, 4 s… (at most 30 s apart) for up to 10 minutes, or until the
+/// service stops. Giving up is recorded as a failed run with the reason, so it is never lost
+/// silently.
+fn score_when_free(
+    shared: &Shared,
+    trigger: Trigger,
+    slot: Option<i64>,
+) -> Result<RunRecord, ServiceError> {
+    let started = Instant::now();
+    let started_at = now();
+    let mut backoff = LOCK_BACKOFF_FIRST;
+    let mut tries = 0u32;
+    loop {
+        let result = score(shared, trigger, slot);
+        let Err(ServiceError::Run(RunError::InProgress { .. })) = &result else {
+            if tries > 0 {
+                tracing::info!(
+                    trigger = trigger.as_str(),
+                    tries,
+                    waited_s = started.elapsed().as_secs(),
+                    "the run lock was free again"
+                );
+            }
+            return result;
+        };
+        tries += 1;
+        if tries == 1 {
+            shared.emit(
+                "run",
+                true,
+                format!(
+                    "{} run waits: another run holds the run lock of this database; it will be tried again when it is free",
+                    trigger.as_str()
+                ),
+            );
+        }
+        let remaining = LOCK_WAIT.saturating_sub(started.elapsed());
+        let stopping = !remaining.is_zero() && shared.stop.wait(backoff.min(remaining));
+        if stopping || started.elapsed() >= LOCK_WAIT {
+            let message = format!(
+                "{} run given up after waiting {} s for the run in progress (run lock held{}); the new data will be scored by the next run",
+                trigger.as_str(),
+                started.elapsed().as_secs(),
+                if stopping { ", then the cockpit stopped" } else { "" }
+            );
+            if let Ok(store) = Store::open(&shared.db) {
+                let req = RunRequest {
+                    trigger,
+                    at: None,
+                    scheduled_for: slot,
+                };
+                let _ = runs::record_failure(&store, &req, started_at, started, None, &message);
+            }
+            shared.emit("run", false, message);
+            return result;
+        }
+        backoff = (backoff * 2).min(LOCK_BACKOFF_MAX);
     }
 }
 
@@ -290,6 +440,8 @@ fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunReco
     };
     drop(guard);
     match &result {
+        // The caller waits and says so (see `score_when_free`), or returns it to the user.
+        Err(ServiceError::Run(RunError::InProgress { .. })) => {}
         Ok(r) => shared.emit(
             "run",
             true,
@@ -356,8 +508,17 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
     );
     shared.emit("ingest", true, summary.clone());
     drop(store);
+    let retry = report
+        .retry
+        .as_ref()
+        .map(|r| format!("; {}", r.summary(crate::lang::Lang::En)))
+        .unwrap_or_default();
+    if !retry.is_empty() {
+        shared.emit("ingest", true, retry[2..].to_string());
+    }
+    let summary = format!("{summary}{retry}");
     let rescore = if report.accepted > 0 {
-        match score(shared, Trigger::Watch, None) {
+        match score_when_free(shared, Trigger::Watch, None) {
             Ok(r) => format!("; rescored as run #{}", r.id),
             Err(e) => format!("; rescoring failed: {e}"),
         }
@@ -365,4 +526,60 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
         "; nothing new, no rescoring".to_string()
     };
     Ok(format!("{summary}{rescore}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The daily slot due at start meets the run lock of another process: the service says it
+    /// waits, and stopping it ends the wait at once (it used to hold the exit up to 600 s), with
+    /// the given-up run in the journal.
+    #[test]
+    fn stopping_ends_a_wait_for_the_run_lock_at_once_and_journals_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        drop(Store::open(&db).unwrap());
+        let lock = std::fs::File::create(runs::lock_path(&db)).unwrap();
+        lock.try_lock().unwrap();
+        let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+        let sink = Arc::clone(&events);
+        let service = Service::start(
+            ServiceConfig {
+                db: db.clone(),
+                models_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+                policy: RiskPolicy::default(),
+                inbox: None,
+                mapping: crate::mapping::Mapping::canonical(),
+                timer: true,
+                watch_models: false,
+                inbox_settle: None,
+            },
+            move |e| sink.lock().unwrap().push(e),
+        )
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e.message.contains("holds the run lock"))
+        {
+            assert!(Instant::now() < deadline, "the timer run did not wait");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let stopping = Instant::now();
+        service.stop();
+        assert!(stopping.elapsed() < Duration::from_secs(5));
+        let store = Store::open(&db).unwrap();
+        let error: String = store
+            .conn()
+            .query_row(
+                "SELECT error FROM runs WHERE trigger = 'timer' AND status = 'failed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(error.contains("then the cockpit stopped"), "{error}");
+    }
 }

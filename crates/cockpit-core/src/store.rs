@@ -94,6 +94,7 @@ const MIGRATIONS: &[&str] = &[
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_6,
 ];
 
 const MIGRATION_1: &str = "
@@ -234,6 +235,19 @@ DROP TABLE quarantine;
 ALTER TABLE quarantine_by_ingestion RENAME TO quarantine;
 CREATE INDEX quarantine_by_file ON quarantine (file, ingestion, line);
 ALTER TABLE ingestions ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
+";
+
+/// The inbox and the triggers (issue 14): each ingestion keeps the header it was read with
+/// (JSON: delimiter and column names), so quarantined rows can be read again when their turbine
+/// becomes known; `timer_slots` holds one row per daily slot claimed by a timer, so that two
+/// processes on one database never both run the same slot.
+const MIGRATION_6: &str = "
+ALTER TABLE ingestions ADD COLUMN header TEXT;
+CREATE TABLE timer_slots (
+    slot       INTEGER PRIMARY KEY,
+    claimed_at INTEGER NOT NULL,
+    owner      TEXT NOT NULL
+);
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot
@@ -553,7 +567,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let kept: (String, i64, i64) = store
             .conn()
             .query_row("SELECT file, line, ingestion FROM quarantine", [], |r| {

@@ -132,4 +132,7 @@ fn print_report(report: &IngestReport) {
             report.duplicates
         );
     }
+    if let Some(retry) = &report.retry {
+        println!("{}", retry.summary(Lang::En));
+    }
 }

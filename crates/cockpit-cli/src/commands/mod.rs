@@ -12,6 +12,7 @@
 //! | [`runs`] | `cockpit runs`: the run journal |
 //! | [`backtest`] | `cockpit backtest`: daily runs replayed against the logbook |
 //! | [`replay`] | `cockpit replay`: daily runs replayed into the journal, with what they said |
+//! | [`quarantine`] | `cockpit quarantine retry`: unknown-turbine rows read again |
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
@@ -29,6 +30,7 @@ mod features;
 mod fleet;
 mod health;
 mod ingest;
+mod quarantine;
 mod replay;
 mod runs;
 mod schedule;
@@ -48,6 +50,7 @@ pub use features::FeaturesArgs;
 pub use fleet::FleetArgs;
 pub use health::HealthArgs;
 pub use ingest::IngestArgs;
+pub use quarantine::QuarantineArgs;
 pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
 pub use schedule::ScheduleArgs;
@@ -71,6 +74,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Runs(args) => runs::run(cli, args),
         Command::Backtest(args) => backtest::run(cli, args),
         Command::Replay(args) => replay::run(cli, args),
+        Command::Quarantine(args) => quarantine::run(cli, args),
         Command::Schedule(args) => schedule::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
         Command::Health(args) => health::run(cli, args),

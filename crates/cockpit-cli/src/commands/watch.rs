@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use cockpit_core::mapping::Mapping;
-use cockpit_core::service::{Service, ServiceConfig};
+use cockpit_core::service::{Service, ServiceConfig, ServiceError};
+use cockpit_core::triggers::InboxWatcher;
 
 use super::common::{load_policy, workspace};
 use super::CliError;
@@ -25,6 +26,10 @@ pub struct WatchArgs {
     /// Do not run the daily timer
     #[arg(long)]
     pub no_timer: bool,
+    /// Seconds an inbox file must stay unchanged before it is taken (1 to 3600)
+    /// [default: COCKPIT_INBOX_SETTLE_SECONDS, else 3]
+    #[arg(long, value_name = "SECONDS")]
+    pub settle: Option<String>,
 }
 
 /// Starts the service and runs until interrupted.
@@ -36,6 +41,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         Some(m) => Mapping::load(m)?,
         None => Mapping::canonical(),
     };
+    let settle = InboxWatcher::settle_time(args.settle.as_deref()).map_err(ServiceError::from)?;
     let cfg = ServiceConfig {
         db: ws.db,
         models_dir: ws.models,
@@ -44,6 +50,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         mapping,
         timer: !args.no_timer,
         watch_models: true,
+        inbox_settle: Some(settle),
     };
     let service = Service::start(cfg, |e| {
         let mark = if e.ok { "ok " } else { "ERR" };

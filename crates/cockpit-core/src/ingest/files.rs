@@ -1,5 +1,6 @@
 //! The entry points: one file, or several files in dependency order (registries, then logbooks,
-//! then SCADA), each recorded in the operations journal and the log.
+//! then SCADA), each recorded in the operations journal and the log; after a registry that stored
+//! turbines, the `unknown_turbine` quarantine is read again.
 
 use std::path::{Path, PathBuf};
 
@@ -104,6 +105,19 @@ pub fn ingest_files_with_progress(
             }
         }
     }
+    let new_turbines = report
+        .files
+        .iter()
+        .any(|f| f.kind == FileKind::Registry.as_str() && f.accepted > 0);
+    if new_turbines {
+        match super::retry::retry_after_registry(store, std::slice::from_ref(mapping)) {
+            Ok(retry) => report.retry = (retry.retried > 0).then_some(retry),
+            Err(e) => tracing::warn!(
+                error = %crate::journal::redact(&e.to_string()),
+                "the quarantined unknown-turbine rows could not be retried"
+            ),
+        }
+    }
     tracing::info!(
         files = paths.len(),
         failed = report.failed.len(),
@@ -135,6 +149,12 @@ fn record_file(
         Some(file),
     );
     crate::journal::record_quietly(store, &op);
+}
+
+/// What `path` is (registry, logbook or SCADA), from its header, without reading further; the
+/// same file-level errors as [`ingest_file`].
+pub fn file_kind(path: &Path, mapping: &Mapping) -> Result<FileKind, IngestError> {
+    Ok(open_csv(path, mapping)?.kind)
 }
 
 /// Ingests one file.

@@ -18,6 +18,7 @@
 //! | `pipeline` | the parser thread → writer pipeline of one file and its `ingestions` record |
 //! | `write` | the SQL writes: one transaction per batch with the ingestion's running counts, upserts, conflicting readings quarantined |
 //! | `report` | the per-file and overall reports returned to the caller, the progress of an ingestion |
+//! | `retry` | [`retry_unknown_turbines`]: quarantined `unknown_turbine` rows read again once the registry may know them (after every registry ingestion, and by hand) |
 //! | `quarantine` | every query of the quarantine table: its lines written (per ingestion), read back as a filtered page, as CSV, by file |
 //! | `error` | [`IngestError`], the file-level failures |
 
@@ -29,6 +30,7 @@ mod local_time;
 mod pipeline;
 mod quarantine;
 mod report;
+mod retry;
 mod rows;
 mod sniff;
 #[cfg(test)]
@@ -36,10 +38,11 @@ mod test_support;
 mod write;
 
 pub use error::IngestError;
-pub use files::{ingest_file, ingest_files, ingest_files_with_progress};
+pub use files::{file_kind, ingest_file, ingest_files, ingest_files_with_progress};
 pub use limit::MAX_RECORD_BYTES;
 pub use quarantine::{
     export_quarantine_csv, quarantine_page, quarantined, write_quarantine_csv, QuarantineCount,
     QuarantineCsvError, QuarantinePage, QuarantineQuery, MAX_PAGE, QUARANTINE_CSV_HEADER,
 };
 pub use report::{FileFailure, FileReport, IngestProgress, IngestReport, ReasonCount};
+pub use retry::{retry_unknown_turbines, RetryReport};

@@ -16,7 +16,7 @@ use super::limit::{Cut, MAX_RECORD_BYTES};
 use super::local_time::LocalTime;
 use super::rows::{check_logbook, check_reading, check_registry, Batch, Rejected, Row};
 use super::sniff::Source;
-use super::write::write_all;
+use super::write::{write_all, Journal};
 use super::{FileReport, IngestError};
 
 /// Rows per batch handed from the parser thread to the writer.
@@ -47,11 +47,12 @@ pub(super) fn ingest_source(
         source,
     };
     let turbines = store.turbine_keys()?;
+    let header = super::retry::StoredHeader::of(&src).to_json();
     let conn = store.conn_mut();
     conn.execute(
-        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order, complete)
-         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0)",
-        params![file_name, kind.as_str(), mapping.name, started_at],
+        "INSERT INTO ingestions (file, kind, mapping, started_at, duration_ms, rows, accepted, quarantined, duplicates, out_of_order, complete, header)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0, ?5)",
+        params![file_name, kind.as_str(), mapping.name, started_at, header],
     )
     .map_err(db_err)?;
     let ingestion_id = conn.last_insert_rowid();
@@ -89,9 +90,15 @@ pub(super) fn ingest_source(
             )
         });
         // `write_all` owns the receiver: on a write error it is dropped, which stops the parser.
-        write_all(conn, rx, &file_name, ingestion_id, &mut report, &mut || {
-            progress(bytes_read.load(Ordering::Acquire))
-        })
+        write_all(
+            conn,
+            rx,
+            &file_name,
+            ingestion_id,
+            Journal::Ingestion,
+            &mut report,
+            &mut || progress(bytes_read.load(Ordering::Acquire)),
+        )
     });
     report.duration_ms = started.elapsed().as_millis() as u64;
     // The counts were written with each batch; an ingestion that stopped early stays incomplete

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::sanitize::spreadsheet_cell;
@@ -186,6 +186,61 @@ pub fn export_quarantine_csv(store: &Store, path: &Path) -> Result<u64, IngestEr
         Err(QuarantineCsvError::Store(e)) => Err(IngestError::Store(e)),
         Err(QuarantineCsvError::Write(e)) => Err(export(e.to_string())),
     }
+}
+
+// ---- Rows read again (`retry.rs`) ----
+
+/// A quarantined row to read again.
+pub(super) struct Quarantined {
+    pub(super) id: i64,
+    pub(super) line: i64,
+    pub(super) raw: String,
+    pub(super) ingestion: Option<i64>,
+}
+
+/// Up to `limit` rows quarantined for `reason`, with an id above `after`, by id.
+pub(super) fn rows_with_reason(
+    conn: &Connection,
+    reason: &str,
+    after: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<Quarantined>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, line, raw, ingestion FROM quarantine
+         WHERE reason = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![reason, after, limit as i64], |r| {
+        Ok(Quarantined {
+            id: r.get(0)?,
+            line: r.get(1)?,
+            raw: r.get(2)?,
+            ingestion: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Takes rows out of the quarantine, inside the caller's transaction (the one storing them).
+pub(super) fn leave(tx: &Connection, ids: &[i64]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached("DELETE FROM quarantine WHERE id = ?1")?;
+    for id in ids {
+        stmt.execute([id])?;
+    }
+    Ok(())
+}
+
+/// A quarantined row's new reason, when it now breaks another rule.
+pub(super) fn requalify(
+    conn: &Connection,
+    id: i64,
+    reason: &str,
+    message: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE quarantine SET reason = ?2, message = ?3 WHERE id = ?1",
+        params![id, reason, message],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

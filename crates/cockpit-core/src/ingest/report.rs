@@ -138,6 +138,11 @@ pub struct IngestReport {
     pub files: Vec<FileReport>,
     /// Files that could not be processed at all.
     pub failed: Vec<FileFailure>,
+    /// After a registry ingestion that stored turbines, when rows were quarantined as
+    /// `unknown_turbine`: those rows read again, with what became of them.
+    #[cfg_attr(feature = "ts", ts(skip))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<super::RetryReport>,
 }
 
 impl IngestReport {

@@ -31,6 +31,9 @@ pub(super) struct Source {
     pub(super) columns: Vec<Option<usize>>,
     /// Fields in the header line (every record must have as many).
     pub(super) header_len: usize,
+    /// The header's column names, as read (kept with the ingestion, so that quarantined rows can
+    /// be read again).
+    pub(super) names: Vec<String>,
     /// Optional canonical columns of the kind the file lacks, as `canonical (expected as
     /// 'Foreign')` when the mapping renames them: those values stay empty (a registry column the
     /// mapping gives a default value is not listed).
@@ -165,6 +168,7 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
         delimiter,
         columns,
         header_len: names.len(),
+        names,
         absent,
     })
 }
@@ -215,7 +219,7 @@ fn kind_columns(kind: FileKind, mapping: &Mapping) -> Vec<(&'static str, bool)> 
 }
 
 /// Decides the kind of file from its header and locates each canonical column.
-fn resolve_header(
+pub(super) fn resolve_header(
     path: &Path,
     names: &[String],
     mapping: &Mapping,

@@ -18,11 +18,23 @@ use super::rows::{Batch, Reading, Rejected, Row};
 use super::{FileReport, IngestError, ReasonCount};
 
 /// Writer (calling thread): stores batches, one transaction each; `stored` is called after each.
+/// How the rows being written are journalled.
+pub(super) enum Journal<'a> {
+    /// A file's own rows: after each batch, the ingestion's counts are set to the report's, in
+    /// the batch's transaction.
+    Ingestion,
+    /// Quarantined rows read again (`leave`: their quarantine ids): in the batch's transaction
+    /// they leave the quarantine before being written (so one found in conflict can take its
+    /// place there), and the ingestion's counts move from quarantined to accepted / duplicates.
+    Retry { leave: &'a [i64] },
+}
+
 pub(super) fn write_all(
     conn: &mut Connection,
     rx: Receiver<Result<Batch, IngestError>>,
     file_name: &str,
     ingestion_id: i64,
+    journal: Journal<'_>,
     report: &mut FileReport,
     stored: &mut dyn FnMut(),
 ) -> Result<(), IngestError> {
@@ -65,6 +77,10 @@ pub(super) fn write_all(
                 .count += 1;
         }
         let tx = conn.transaction().map_err(db_err)?;
+        let before = (report.accepted, report.duplicates, report.quarantined);
+        if let Journal::Retry { leave } = &journal {
+            super::quarantine::leave(&tx, leave).map_err(db_err)?;
+        }
         {
             let mut reading_stmt = tx.prepare_cached(&insert_reading).map_err(db_err)?;
             let mut registry_stmt = tx
@@ -158,17 +174,30 @@ pub(super) fn write_all(
                     .count += 1;
             }
             // The journal counts what this transaction stores, whatever happens next.
-            tx.execute(
-                "UPDATE ingestions SET rows = ?2, accepted = ?3, quarantined = ?4, duplicates = ?5, out_of_order = ?6 WHERE id = ?1",
-                params![
-                    ingestion_id,
-                    report.rows as i64,
-                    report.accepted as i64,
-                    report.quarantined as i64,
-                    report.duplicates as i64,
-                    report.out_of_order as i64
-                ],
-            )
+            match &journal {
+                Journal::Ingestion => tx.execute(
+                    "UPDATE ingestions SET rows = ?2, accepted = ?3, quarantined = ?4, duplicates = ?5, out_of_order = ?6 WHERE id = ?1",
+                    params![
+                        ingestion_id,
+                        report.rows as i64,
+                        report.accepted as i64,
+                        report.quarantined as i64,
+                        report.duplicates as i64,
+                        report.out_of_order as i64
+                    ],
+                ),
+                Journal::Retry { leave } => tx.execute(
+                    "UPDATE ingestions SET accepted = accepted + ?2, duplicates = duplicates + ?3,
+                        quarantined = quarantined + ?4 - ?5 WHERE id = ?1",
+                    params![
+                        ingestion_id,
+                        (report.accepted - before.0) as i64,
+                        (report.duplicates - before.1) as i64,
+                        (report.quarantined - before.2) as i64,
+                        leave.len() as i64
+                    ],
+                ),
+            }
             .map_err(db_err)?;
         }
         tx.commit().map_err(db_err)?;

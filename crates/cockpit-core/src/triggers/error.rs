@@ -9,6 +9,10 @@ pub enum TriggerError {
     /// A time of day that is not `HH:MM` between 00:00 and 23:59 (the text as given).
     #[error("time of day '{0}' is not valid: use HH:MM, 00:00 to 23:59")]
     BadTime(String),
+    /// An inbox settle time that is not a number of seconds within the bounds (the text as
+    /// given).
+    #[error("inbox settle time '{0}' is not valid: give a number of seconds from 1 to 3600 (--settle or COCKPIT_INBOX_SETTLE_SECONDS)")]
+    BadSettle(String),
     /// Neither the system's notifications nor polling could watch a folder.
     #[error("cannot watch folder {path}: {source}; check that the folder exists, is a local or reachable drive and that this user may read it")]
     Watch {

@@ -15,6 +15,14 @@ use super::TriggerError;
 /// The inbox is re-listed at least this often, even without notifications (safety net against
 /// missed or overflowing notifications).
 const INBOX_RESCAN: Duration = Duration::from_secs(2);
+/// Environment variable setting the inbox settle time, in seconds.
+pub const SETTLE_ENV: &str = "COCKPIT_INBOX_SETTLE_SECONDS";
+/// Settle time when none is configured.
+pub const SETTLE_DEFAULT: Duration = Duration::from_secs(3);
+/// Shortest settle time accepted (below it, a writer's ordinary pauses split files).
+pub const SETTLE_MIN: Duration = Duration::from_secs(1);
+/// Longest settle time accepted.
+pub const SETTLE_MAX: Duration = Duration::from_secs(3600);
 /// Name of the inbox sub-folder for handled files.
 pub const PROCESSED_DIR: &str = "processed";
 /// Name of the inbox sub-folder for refused files.
@@ -24,13 +32,20 @@ pub const REJECTED_DIR: &str = "rejected";
 ///
 /// * Every regular file that appears in the inbox (created, copied or moved in) and the ones
 ///   already there at start (the backlog) are considered; sub-folders, symbolic links and the
-///   temporary files of copy tools and browsers (names starting with `.` or `~$`, ending in
-///   `.tmp`, `.part`, `.partial`, `.crdownload`; `Thumbs.db`, `desktop.ini`) are left alone.
+///   files still being written under a temporary name are left alone — the safe convention for a
+///   writer is to write `name.csv.part` (or `.name.csv`) and rename it to `name.csv` when done.
+///   Left alone: names starting with `.` or `~$`, ending in `~`, `.tmp`, `.temp`, `.part`,
+///   `.partial`, `.filepart`, `.crdownload`, `.download`, `.swp`; `Thumbs.db`, `desktop.ini`.
 /// * A file is taken once its size and modification time have not changed for `settle` (on
 ///   Windows, also once no other program holds it open), so a file still being copied is not
 ///   ingested half-written.
-/// * Files are handled one at a time, in arrival order (backlog: oldest modification first). A
-///   file still being written does not hold up a complete one that arrived after it.
+/// * Files are handled one at a time. Among the files ready, the lowest rank (given by `rank`,
+///   e.g. registries before readings) goes first, then arrival order (backlog: oldest
+///   modification first). A file still being written does not hold up a complete one that
+///   arrived after it.
+/// * A file whose size or modification time changed while it was handled (a writer that paused
+///   longer than `settle`) is not moved: it stays in the inbox, the change is reported, and it is
+///   handled again once it has settled (the handler must accept the same rows twice).
 /// * `handle(path)` → `Ok(summary)`: the file is moved to `processed/` as
 ///   `YYYYMMDDTHHMMSSZ-<name>` (UTC time of the move). `Err(reason)`: it is moved to `rejected/`
 ///   under its own name (timestamp-prefixed if that name is taken) next to `<name>.reason.txt`
@@ -52,22 +67,36 @@ pub struct InboxWatcher {
 
 impl InboxWatcher {
     /// Watches `inbox` (created if missing, with `processed/` and `rejected/` inside) and hands
-    /// files to `handle` as described on [`InboxWatcher`]. `settle` is typically 1 s.
+    /// files to `handle` as described on [`InboxWatcher`], in arrival order. `settle` is
+    /// typically a few seconds.
     pub fn start(
         inbox: &Path,
         handle: impl FnMut(&Path) -> Result<String, String> + Send + 'static,
         settle: Duration,
     ) -> Result<InboxWatcher, TriggerError> {
-        Self::start_with(inbox, handle, settle, false)
+        Self::start_with(inbox, handle, |_: &Path| 0, settle, false)
+    }
+
+    /// [`InboxWatcher::start`], the files ready at the same time handled by `rank` first (lowest
+    /// first; asked once per file once it has settled), then in arrival order.
+    pub fn start_ranked(
+        inbox: &Path,
+        handle: impl FnMut(&Path) -> Result<String, String> + Send + 'static,
+        rank: impl Fn(&Path) -> u8 + Send + 'static,
+        settle: Duration,
+    ) -> Result<InboxWatcher, TriggerError> {
+        Self::start_with(inbox, handle, rank, settle, false)
     }
 
     fn start_with(
         inbox: &Path,
         handle: impl FnMut(&Path) -> Result<String, String> + Send + 'static,
+        rank: impl Fn(&Path) -> u8 + Send + 'static,
         settle: Duration,
         force_poll: bool,
     ) -> Result<InboxWatcher, TriggerError> {
-        let state = InboxState::new(inbox, settle, Problems::default());
+        let mut state = InboxState::new(inbox, settle, Problems::default());
+        state.rank = Box::new(rank);
         state.create_dirs()?;
         let problems = state.problems.clone();
         let channel = Channel::new();
@@ -88,6 +117,24 @@ impl InboxWatcher {
             worker,
             problems,
         })
+    }
+
+    /// The settle time configured: `explicit` (seconds, e.g. `cockpit watch --settle`), else
+    /// [`SETTLE_ENV`], else [`SETTLE_DEFAULT`]; a value that is not a number of seconds between
+    /// [`SETTLE_MIN`] and [`SETTLE_MAX`] is an error.
+    pub fn settle_time(explicit: Option<&str>) -> Result<Duration, TriggerError> {
+        let env = std::env::var(SETTLE_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        let Some(text) = explicit.map(str::to_string).or(env) else {
+            return Ok(SETTLE_DEFAULT);
+        };
+        match text.trim().parse::<f64>() {
+            Ok(s) if (SETTLE_MIN.as_secs_f64()..=SETTLE_MAX.as_secs_f64()).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            _ => Err(TriggerError::BadSettle(text)),
+        }
     }
 
     /// Number of CSV files waiting in `inbox` (for health checks); 0 when the folder does not
@@ -136,6 +183,8 @@ struct Pending {
     modified: Option<SystemTime>,
     stable_since: Instant,
     seq: u64,
+    /// The file's rank, once asked (forgotten when the file changes).
+    rank: Option<u8>,
 }
 
 /// The worker's view of the inbox: files waiting to settle, files handled but left in place.
@@ -150,6 +199,8 @@ struct InboxState {
     next_seq: u64,
     problems: Problems,
     last_list_error: Option<String>,
+    /// Which ready file goes first (lowest first).
+    rank: Box<dyn Fn(&Path) -> u8 + Send>,
 }
 
 /// The worker: lists the inbox, hands over ready files one at a time, waits for a change.
@@ -187,6 +238,7 @@ impl InboxState {
             next_seq: 0,
             problems,
             last_list_error: None,
+            rank: Box::new(|_: &Path| 0),
         }
     }
 
@@ -236,6 +288,7 @@ impl InboxState {
                         p.size = file.size;
                         p.modified = file.modified;
                         p.stable_since = now;
+                        p.rank = None;
                     }
                 }
                 None => arrived.push(file),
@@ -250,19 +303,23 @@ impl InboxState {
                     modified: file.modified,
                     stable_since: now,
                     seq: self.next_seq,
+                    rank: None,
                 },
             );
             self.next_seq += 1;
         }
     }
 
-    /// The earliest-arrived file that has been stable for `settle`.
-    fn next_ready(&self, now: Instant) -> Option<PathBuf> {
+    /// Among the files stable for `settle`, the lowest-ranked, earliest-arrived one.
+    fn next_ready(&mut self, now: Instant) -> Option<PathBuf> {
+        let settle = self.settle;
+        let rank = &self.rank;
         self.pending
-            .iter()
-            .filter(|(_, p)| now.saturating_duration_since(p.stable_since) >= self.settle)
-            .min_by_key(|(_, p)| p.seq)
-            .map(|(path, _)| path.clone())
+            .iter_mut()
+            .filter(|(_, p)| now.saturating_duration_since(p.stable_since) >= settle)
+            .map(|(path, p)| (*p.rank.get_or_insert_with(|| rank(path)), p.seq, path))
+            .min_by_key(|(rank, seq, _)| (*rank, *seq))
+            .map(|(_, _, path)| path.clone())
     }
 
     /// Time until the next pending file may become ready.
@@ -301,6 +358,7 @@ impl InboxState {
                     modified,
                     stable_since: Instant::now(),
                     seq: pending.seq,
+                    rank: None,
                 },
             );
             return;
@@ -318,6 +376,36 @@ impl InboxState {
         } else {
             Err("not a .csv file".to_string())
         };
+        // Written to while it was handled (a writer that paused longer than `settle`): part of
+        // it may have been missed. It stays in place and is handled again once it settles.
+        let after = fs::metadata(path).map(|m| (m.len(), m.modified().ok()));
+        if let Ok((size_after, modified_after)) = after {
+            if size_after != size || modified_after != modified {
+                let problem = format!(
+                    "{} changed while it was being handled ({size} → {size_after} bytes); left in the inbox, it will be taken again once it has not changed for {} s",
+                    path.display(),
+                    self.settle.as_secs_f64()
+                );
+                tracing::warn!(
+                    file = %name.to_string_lossy(),
+                    size_before = size,
+                    size_after,
+                    "inbox file changed while handled; left in place"
+                );
+                self.problems.push(problem);
+                self.pending.insert(
+                    path.to_path_buf(),
+                    Pending {
+                        size: size_after,
+                        modified: modified_after,
+                        stable_since: Instant::now(),
+                        seq: pending.seq,
+                        rank: None,
+                    },
+                );
+                return;
+            }
+        }
         match &outcome {
             Ok(_) => tracing::info!(file = %name.to_string_lossy(), "inbox file handled"),
             Err(reason) => tracing::warn!(
@@ -418,12 +506,25 @@ fn is_csv_name(name: &OsStr) -> bool {
         .ends_with(".csv")
 }
 
+/// Suffixes of files still being written under a temporary name (copy tools, browsers, editors).
+const TEMPORARY_SUFFIXES: &[&str] = &[
+    "~",
+    ".tmp",
+    ".temp",
+    ".part",
+    ".partial",
+    ".filepart",
+    ".crdownload",
+    ".download",
+    ".swp",
+];
+
 /// Temporary or system files the inbox leaves alone.
 fn is_ignored_name(name: &OsStr) -> bool {
     let name = name.to_string_lossy().to_ascii_lowercase();
     name.starts_with('.')
         || name.starts_with("~$")
-        || [".tmp", ".part", ".partial", ".crdownload"]
+        || TEMPORARY_SUFFIXES
             .iter()
             .any(|suffix| name.ends_with(suffix))
         || name == "thumbs.db"

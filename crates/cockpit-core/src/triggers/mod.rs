@@ -28,7 +28,9 @@ mod worker;
 mod test_support;
 
 pub use error::TriggerError;
-pub use inbox::{InboxWatcher, PROCESSED_DIR, REJECTED_DIR};
+pub use inbox::{
+    InboxWatcher, PROCESSED_DIR, REJECTED_DIR, SETTLE_DEFAULT, SETTLE_ENV, SETTLE_MAX, SETTLE_MIN,
+};
 pub use models::ModelsWatcher;
 pub use schedule::{local_utc_offset, DailySchedule};
 pub use timer::DailyTimer;

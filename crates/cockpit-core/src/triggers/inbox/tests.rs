@@ -219,6 +219,7 @@ fn inbox_works_with_the_polling_fallback() {
     let watcher = InboxWatcher::start_with(
         &inbox,
         recording_handler(&seen),
+        |_: &Path| 0,
         Duration::from_millis(200),
         true,
     )
@@ -262,4 +263,141 @@ fn inbox_survives_a_panicking_handler() {
 fn backlog_of_a_missing_inbox_is_zero() {
     let tmp = tempfile::tempdir().unwrap();
     assert_eq!(InboxWatcher::backlog(&tmp.path().join("nope")).unwrap(), 0);
+}
+
+/// The safe convention of a writer: write under a temporary name, rename when done. The
+/// temporary file is never taken, however long it stays; the renamed one is.
+#[test]
+fn inbox_ignores_a_file_written_under_a_temporary_name_until_it_is_renamed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let seen: Seen = Arc::default();
+    let watcher =
+        InboxWatcher::start(&inbox, recording_handler(&seen), Duration::from_millis(100)).unwrap();
+    for name in [
+        "scada.csv.part",
+        "scada.csv.filepart",
+        ".scada.csv",
+        "scada.csv.tmp",
+    ] {
+        fs::write(inbox.join(name), "half a file\n").unwrap();
+    }
+    // Dropped after them: once it is handled, the temporary files (older) would have been too.
+    fs::write(inbox.join("marker.csv"), "m\n").unwrap();
+    let processed = inbox.join(PROCESSED_DIR);
+    wait_until("the marker file", || names_in(&processed).len() == 1);
+    let names: Vec<String> = seen.lock().unwrap().iter().map(|s| s.0.clone()).collect();
+    assert_eq!(names, ["marker.csv"]);
+    assert!(inbox.join("scada.csv.part").exists());
+    assert!(inbox.join("scada.csv.filepart").exists());
+    fs::write(inbox.join("scada.csv.part"), "the whole file\n").unwrap();
+    fs::rename(inbox.join("scada.csv.part"), inbox.join("scada.csv")).unwrap();
+    wait_until("the renamed file", || names_in(&processed).len() == 2);
+    watcher.stop();
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen[1],
+        ("scada.csv".to_string(), "the whole file\n".to_string())
+    );
+}
+
+/// A writer that resumes while the file is being handled (it paused longer than the settle
+/// time): the file is not moved away with its end unread; it is handled again, whole, once it
+/// has settled, and only then filed.
+#[test]
+fn inbox_does_not_move_a_file_that_grows_while_it_is_handled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    let seen: Seen = Arc::default();
+    let sink = Arc::clone(&seen);
+    let first = "time,turbine\n2024-01-01,T1\n";
+    let second = "2024-01-02,T1\n";
+    let watcher = InboxWatcher::start(
+        &inbox,
+        move |path: &Path| {
+            let content = fs::read_to_string(path).map_err(|e| e.to_string())?;
+            let calls = {
+                let mut seen = sink.lock().unwrap();
+                seen.push(("".into(), content.clone()));
+                seen.len()
+            };
+            if calls == 1 {
+                // The writer resumes while the first part is being ingested.
+                let mut file = fs::OpenOptions::new().append(true).open(path).unwrap();
+                file.write_all(second.as_bytes()).unwrap();
+            }
+            Ok(format!("{} bytes", content.len()))
+        },
+        Duration::from_millis(100),
+    )
+    .unwrap();
+    fs::write(inbox.join("slow.csv"), first).unwrap();
+    let processed = inbox.join(PROCESSED_DIR);
+    wait_until("the slow file filed", || names_in(&processed).len() == 1);
+    let problems = watcher.take_problems();
+    watcher.stop();
+    let contents: Vec<String> = seen.lock().unwrap().iter().map(|s| s.1.clone()).collect();
+    assert_eq!(contents, [first.to_string(), format!("{first}{second}")]);
+    let filed = processed.join(&names_in(&processed)[0]);
+    assert_eq!(
+        fs::read_to_string(filed).unwrap(),
+        format!("{first}{second}")
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("changed while it was being handled")),
+        "{problems:?}"
+    );
+}
+
+/// Files ready at the same time go by rank first (the cockpit ranks registries before
+/// readings), then by arrival.
+#[test]
+fn inbox_hands_the_lowest_ranked_ready_file_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    fs::create_dir(&inbox).unwrap();
+    let base = SystemTime::now() - Duration::from_secs(3600);
+    for (name, age) in [("scada.csv", 3u64), ("turbines.csv", 1), ("logbook.csv", 2)] {
+        let path = inbox.join(name);
+        fs::write(&path, format!("{name}\n")).unwrap();
+        let file = fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(base - Duration::from_secs(age * 60))
+            .unwrap();
+    }
+    let seen: Seen = Arc::default();
+    let watcher = InboxWatcher::start_ranked(
+        &inbox,
+        recording_handler(&seen),
+        |path: &Path| u8::from(!path.ends_with("turbines.csv")),
+        Duration::from_millis(100),
+    )
+    .unwrap();
+    let processed = inbox.join(PROCESSED_DIR);
+    wait_until("the backlog", || names_in(&processed).len() == 3);
+    watcher.stop();
+    let order: Vec<String> = seen.lock().unwrap().iter().map(|s| s.0.clone()).collect();
+    assert_eq!(order, ["turbines.csv", "scada.csv", "logbook.csv"]);
+}
+
+#[test]
+fn settle_time_is_bounded_and_named_when_wrong() {
+    assert_eq!(
+        InboxWatcher::settle_time(Some("10")).unwrap(),
+        Duration::from_secs(10)
+    );
+    assert_eq!(
+        InboxWatcher::settle_time(Some("1.5")).unwrap(),
+        Duration::from_millis(1500)
+    );
+    for bad in ["0.2", "soon", "-3", "100000", "NaN"] {
+        let e = InboxWatcher::settle_time(Some(bad))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("'{bad}'")) && e.contains("1 to 3600"),
+            "{e}"
+        );
+    }
 }
