@@ -177,21 +177,9 @@ mod tests {
     #[test]
     fn csv_escapes_and_follows_the_language() {
         let item = FleetItem {
-            turbine_id: "LYO-01; \"north\"".into(),
-            site: "Lyon".into(),
-            model: "V2".into(),
-            scored: true,
-            not_scored_reason: None,
-            risk_score: Some(81.25),
-            category: Some(Category::Critical),
-            p_fail_7d: Some(0.623),
             ttf_days: Some(30.0),
             ttf_censored: true,
-            drivers: vec![driver("gearbox_oil", 61.2, 51.8, "°C")],
-            scored_at: "2026-11-27T23:50:00Z".into(),
-            last_data: Some("2026-11-27T23:50:00Z".into()),
-            run_id: 3,
-            data_quality: Default::default(),
+            ..item("LYO-01; \"north\"", "Lyon")
         };
         let fr = worklist_csv(std::slice::from_ref(&item), Lang::Fr).unwrap();
         assert!(fr.starts_with('\u{feff}'));

@@ -123,6 +123,19 @@ pub fn simulate(db: &Path, out: &Path, turbines: u32, days: u32, seed: u64) {
     assert_eq!(run.code, 0, "simulate failed: {}", run.stderr);
 }
 
+/// Ingests the registry, logbook and SCADA files that `cockpit simulate` wrote into `out`, in one
+/// `cockpit ingest` call, and checks it worked.
+pub fn ingest_simulated(db: &Path, out: &Path) {
+    let files: Vec<String> = ["turbines.csv", "logbook.csv", "scada.csv"]
+        .iter()
+        .map(|f| out.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    let run = cockpit(db, &args);
+    assert_eq!(run.code, 0, "ingest failed: {}", run.stderr);
+}
+
 /// `PRAGMA integrity_check` of the database: `"ok"` when SQLite finds nothing wrong.
 pub fn integrity_check(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).expect("database opens");

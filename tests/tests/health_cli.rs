@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use cockpit_tests::{cockpit, cockpit_cmd, simulate, Run};
+use cockpit_tests::{cockpit, cockpit_cmd, ingest_simulated, simulate, Run};
 use serde_json::Value;
 
 /// Makes a file read-only for the cockpit for real, undone on drop: mode 0444 for a normal
@@ -104,14 +104,7 @@ fn scored_fleet(dir: &Path) -> PathBuf {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let files: Vec<String> = ["turbines.csv", "logbook.csv", "scada.csv"]
-        .iter()
-        .map(|f| out.join(f).display().to_string())
-        .collect();
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    let run = cockpit(&db, &args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    ingest_simulated(&db, &out);
     let run = cockpit(&db, &["score"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     db

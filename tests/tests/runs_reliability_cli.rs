@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{cockpit, cockpit_cmd, workspace_root, Run};
+use cockpit_tests::{cockpit, cockpit_cmd, ingest_simulated, workspace_root, Run};
 use serde_json::Value;
 
 /// A fleet of 3 turbines with data up to now, ingested (not scored).
@@ -30,14 +30,7 @@ fn fleet(dir: &Path) -> PathBuf {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let files: Vec<String> = ["turbines.csv", "logbook.csv", "scada.csv"]
-        .iter()
-        .map(|f| out.join(f).display().to_string())
-        .collect();
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    let run = cockpit(&db, &args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    ingest_simulated(&db, &out);
     db
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{cockpit, cockpit_cmd, count, workspace_root};
+use cockpit_tests::{cockpit, cockpit_cmd, count, ingest_simulated, workspace_root};
 use serde_json::Value;
 
 /// A simulated fleet, ingested.
@@ -31,14 +31,7 @@ fn fleet(turbines: &str, days: &str, seed: &str) -> (tempfile::TempDir, PathBuf)
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let files: Vec<String> = ["turbines.csv", "logbook.csv", "scada.csv"]
-        .iter()
-        .map(|f| out.join(f).display().to_string())
-        .collect();
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    let run = cockpit(&db, &args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    ingest_simulated(&db, &out);
     (dir, db)
 }
 

@@ -264,6 +264,26 @@ fn start_watch(db: &Path, log: &Path, args: &[&str]) -> Watcher {
     )
 }
 
+/// The arguments of a watcher on `inbox` alone (no daily timer), taking files after 1 s.
+fn inbox_args(inbox: &Path) -> [&str; 5] {
+    [
+        "--no-timer",
+        "--settle",
+        "1",
+        "--inbox",
+        inbox.to_str().expect("a UTF-8 temporary path"),
+    ]
+}
+
+/// Starts `cockpit watch` on `inbox` alone (see [`inbox_args`]) and waits until it watches.
+fn watch_inbox(db: &Path, log: &Path, inbox: &Path) -> Watcher {
+    let w = start_watch(db, log, &inbox_args(inbox));
+    wait_for("the watcher", Duration::from_secs(30), || {
+        said(log).contains("Watching inbox")
+    });
+    w
+}
+
 fn said(log: &Path) -> String {
     fs::read_to_string(log).unwrap_or_default()
 }
@@ -291,20 +311,7 @@ fn a_scada_file_dropped_before_its_registry_ends_with_every_row_stored() {
     simulate(&db, &sim, 2, 2, 8);
     let inbox = dir.path().join("inbox");
     let log = dir.path().join("watch.log");
-    let _w = start_watch(
-        &db,
-        &log,
-        &[
-            "--no-timer",
-            "--settle",
-            "1",
-            "--inbox",
-            inbox.to_str().unwrap(),
-        ],
-    );
-    wait_for("the watcher", Duration::from_secs(30), || {
-        said(&log).contains("Watching inbox")
-    });
+    let _w = watch_inbox(&db, &log, &inbox);
     let rows = data_rows(&sim.join("scada.csv"));
     for f in ["scada.csv", "turbines.csv"] {
         fs::copy(sim.join(f), inbox.join(f)).unwrap();
@@ -348,17 +355,7 @@ fn a_registry_waiting_with_readings_is_ingested_first() {
             .unwrap();
     }
     let log = dir.path().join("watch.log");
-    let _w = start_watch(
-        &db,
-        &log,
-        &[
-            "--no-timer",
-            "--settle",
-            "1",
-            "--inbox",
-            inbox.to_str().unwrap(),
-        ],
-    );
+    let _w = start_watch(&db, &log, &inbox_args(&inbox));
     wait_for("both files", Duration::from_secs(60), || {
         files_in(&inbox.join("processed")).len() == 2
     });
@@ -437,20 +434,7 @@ fn an_inbox_rescore_blocked_by_another_run_runs_once_the_lock_is_free() {
     );
     let inbox = dir.path().join("inbox");
     let log = dir.path().join("watch.log");
-    let _w = start_watch(
-        &db,
-        &log,
-        &[
-            "--no-timer",
-            "--settle",
-            "1",
-            "--inbox",
-            inbox.to_str().unwrap(),
-        ],
-    );
-    wait_for("the watcher", Duration::from_secs(30), || {
-        said(&log).contains("Watching inbox")
-    });
+    let _w = watch_inbox(&db, &log, &inbox);
     // Another process scoring this database: its run lock is held.
     let lock = hold_run_lock(&db);
     fs::copy(sim.join("scada.csv"), inbox.join("scada.csv")).unwrap();

@@ -1,7 +1,7 @@
 //! The streaming pipeline of one file: a parser thread reads and validates batches of rows while
 //! the calling thread writes them, so memory does not grow with the file size.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::time::Instant;
@@ -62,17 +62,8 @@ pub(super) fn ingest_source(
         file: path.display().to_string(),
         kind: kind.as_str(),
         mapping: mapping.name.clone(),
-        rows: 0,
-        accepted: 0,
-        quarantined: 0,
-        duplicates: 0,
-        out_of_order: 0,
-        reasons: BTreeMap::new(),
-        duration_ms: 0,
         absent_columns: src.absent.clone(),
-        cleared: 0,
-        cleared_values: BTreeMap::new(),
-        standstill_zeroed: 0,
+        ..FileReport::default()
     };
     // Bytes read by the parser when it sent its latest batch.
     let bytes_read = AtomicU64::new(0);

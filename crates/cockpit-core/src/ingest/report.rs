@@ -18,8 +18,8 @@ pub struct ReasonCount {
     pub example_line: String,
 }
 
-/// Outcome of ingesting one file.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// Outcome of ingesting one file (`Default`: nothing counted yet).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileReport {
     /// The file, as given.

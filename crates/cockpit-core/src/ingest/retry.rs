@@ -256,19 +256,7 @@ fn store_rows(
 ) -> Result<(), IngestError> {
     let mut report = FileReport {
         file: file.to_string(),
-        kind: "",
-        mapping: String::new(),
-        rows: 0,
-        accepted: 0,
-        quarantined: 0,
-        duplicates: 0,
-        out_of_order: 0,
-        reasons: BTreeMap::new(),
-        duration_ms: 0,
-        absent_columns: Vec::new(),
-        cleared: 0,
-        cleared_values: BTreeMap::new(),
-        standstill_zeroed: 0,
+        ..FileReport::default()
     };
     let (tx, rx) = sync_channel(1);
     let _ = tx.send(Ok(batch));
