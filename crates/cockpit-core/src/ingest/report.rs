@@ -18,7 +18,7 @@ pub struct ReasonCount {
     pub example_line: String,
 }
 
-/// Outcome of ingesting one file (`Default`: nothing counted yet).
+/// Outcome of ingesting one file.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileReport {
