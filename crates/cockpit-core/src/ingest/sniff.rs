@@ -213,7 +213,10 @@ fn kind_columns(kind: FileKind, mapping: &Mapping) -> Vec<(&'static str, bool)> 
             .collect(),
         FileKind::Logbook => LOGBOOK_COLUMNS
             .iter()
-            .map(|c| (*c, !matches!(*c, "back_in_service_time" | "action")))
+            .map(|c| {
+                let optional = matches!(*c, "back_in_service_time" | "action" | "precursor_start");
+                (*c, !optional)
+            })
             .collect(),
     }
 }
