@@ -346,6 +346,8 @@ mod tests {
         let p = write(dir.path(), "real.csv", real.as_bytes());
         let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
         assert_eq!((r.accepted, r.duplicates, r.quarantined), (1, 1, 0));
+        // Nothing of a real logbook is "left empty": the column is not reported absent.
+        assert!(r.absent_columns.is_empty(), "{:?}", r.absent_columns);
         assert_eq!(
             precursors(&store),
             vec![
