@@ -131,3 +131,13 @@ TTF_TARGET_MAX = 14.0
 
 # Quality targets on the evaluation fleet (reported, not enforced).
 TARGETS = {"roc_auc_min": 0.90, "event_recall_min": 0.65, "mae_t_le_14_max_days": 3.0}
+# Issue 15: targets on alert episodes, stated against what can be detected (`cockpit backtest
+# --json`, `levels`; definitions in docs/risk-policy.md "Alert episodes on the evaluation fleet").
+# The model card shows them when the manifest's metrics.eval_fleet.alert_episodes holds the
+# backtest's `levels` object of the evaluation fleet.
+EPISODE_TARGETS = {
+    "high_recall_detectable_min": 0.90,
+    "high_false_episodes_per_turbine_quarter_max": 0.5,
+    "high_median_lead_days_min": 10.0,
+    "critical_episode_precision_min": 0.80,
+}

@@ -179,6 +179,68 @@ def _missing_families(a, mf: dict, fd: dict | None) -> None:
     a("")
 
 
+def alert_episodes(a, levels: dict) -> None:
+    """The model card's section on alert episodes and the detectable ceiling, from the `levels`
+    object of `cockpit backtest --json` on the evaluation fleet, with the issue-15 targets."""
+    hi, cr = levels["high"], levels["critical"]
+
+    def count_of(n, of):
+        return "n/a" if n is None or of is None else f"{n} of {of}"
+
+    a("## Alert episodes (cockpit backtest, evaluation fleet)")
+    a("")
+    a("One daily run of the cockpit (both outputs, the risk policy) per day of the evaluation "
+      "fleet. An episode is a stretch of consecutive days a turbine stays at the level or above; "
+      "true when a failure follows within 7 days of one of its days. A failure is warned when a "
+      "true episode began 2+ days before it; detectable when its precursor began 2+ days before "
+      "it (definitions: docs/risk-policy.md).")
+    a("")
+    a("| figure | high or above | critical |")
+    a("|---|---|---|")
+    rows = [
+        ("failures", lambda l: str(l["failures"])),
+        ("detectable (precursor 2+ days before)", lambda l: _num_or_na(l["detectable_failures"])),
+        ("warned 2+ days ahead, of all failures",
+         lambda l: f"{count_of(l['warned'], l['failures'])} ({_pct(l['recall'])})"),
+        ("warned 2+ days ahead, of the detectable ones",
+         lambda l: f"{count_of(l.get('warned_detectable'), l['detectable_failures'])} "
+                   f"({_pct(l['recall_detectable'])})"),
+        ("true / false episodes", lambda l: f"{l['true_episodes']} / {l['false_episodes']}"),
+        ("false episodes per turbine per quarter",
+         lambda l: _f(l["false_episodes_per_turbine_quarter"], 2)),
+        ("episode precision", lambda l: _pct(l["episode_precision"])),
+        ("median lead (days)", lambda l: _f(l["median_lead_days"], 1)),
+    ]
+    for name, cell in rows:
+        a(f"| {name} | {cell(hi)} | {cell(cr)} |")
+    a("")
+    t = C.EPISODE_TARGETS
+    checks = [
+        ("high: detectable failures warned 2+ days ahead", hi["recall_detectable"],
+         t["high_recall_detectable_min"], True, _pct),
+        ("high: false episodes per turbine per quarter", hi["false_episodes_per_turbine_quarter"],
+         t["high_false_episodes_per_turbine_quarter_max"], False, lambda v: _f(v, 2)),
+        ("high: median lead (days)", hi["median_lead_days"], t["high_median_lead_days_min"], True,
+         lambda v: _f(v, 1)),
+        ("critical: episode precision", cr["episode_precision"],
+         t["critical_episode_precision_min"], True, _pct),
+    ]
+    a("| target | goal | measured | met |")
+    a("|---|---|---|---|")
+    for name, value, goal, at_least, show in checks:
+        if value is None:
+            verdict = "n/a"
+        else:
+            met = value >= goal if at_least else value <= goal
+            verdict = "yes" if met else "**no**"
+        a(f"| {name} | {'>=' if at_least else '<='} {show(goal)} | {show(value)} | {verdict} |")
+    a("")
+
+
+def _num_or_na(x) -> str:
+    return "n/a" if x is None else str(x)
+
+
 def model_card(m: dict) -> str:
     met = m["metrics"]
     ev = met["eval_fleet"]
@@ -324,6 +386,8 @@ def model_card(m: dict) -> str:
       f"which caps event recall near {_pct(ev.get('precursor_share'))} (an unrelated alert that "
       f"happens to precede such a failure aside).")
     a("")
+    if ev.get("alert_episodes"):
+        alert_episodes(a, ev["alert_episodes"])
     mf = met.get("missing_families")
     if mf:
         _missing_families(a, mf, fd)

@@ -95,6 +95,7 @@ const MIGRATIONS: &[&str] = &[
     MIGRATION_4,
     MIGRATION_5,
     MIGRATION_6,
+    MIGRATION_7,
 ];
 
 const MIGRATION_1: &str = "
@@ -248,6 +249,15 @@ CREATE TABLE timer_slots (
     claimed_at INTEGER NOT NULL,
     owner      TEXT NOT NULL
 );
+";
+
+/// What the logbook says about each failure's precursor (issue 15): `precursor_start`, when the
+/// degradation that announced it began (`NULL`: none); `precursor_known` is 1 when the row came
+/// from a file with a `precursor_start` column (the simulator's), 0 when nothing is known (a real
+/// logbook, or a row stored before).
+const MIGRATION_7: &str = "
+ALTER TABLE logbook ADD COLUMN precursor_start INTEGER;
+ALTER TABLE logbook ADD COLUMN precursor_known INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot

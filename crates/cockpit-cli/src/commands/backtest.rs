@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use cockpit_core::lang::Lang;
+use cockpit_core::risk::Category;
 use cockpit_core::runs::backtest;
 
 use super::common::{fmt_opt, load_models, open_store, DaySpan};
@@ -68,5 +70,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
         fmt_opt(r.false_alarms_per_turbine_month, 2),
         fmt_opt(r.median_lead_days, 1)
     );
+    say!("{}", r.levels.high.text(Category::High, Lang::En));
+    say!("{}", r.levels.critical.text(Category::Critical, Lang::En));
     Ok(ExitCode::SUCCESS)
 }

@@ -61,6 +61,10 @@ pub(super) struct LogbookRow {
     pub(super) failure_time: i64,
     pub(super) back_in_service_time: Option<i64>,
     pub(super) action: String,
+    /// When the failure's precursor began (`None`: it had none, or nothing is known).
+    pub(super) precursor_start: Option<i64>,
+    /// Whether the file says anything about precursors (it has a `precursor_start` column).
+    pub(super) precursor_known: bool,
 }
 
 /// A validated row of any kind of file.
@@ -334,7 +338,8 @@ pub(super) fn check_logbook(
     turbines: &HashMap<String, i64>,
     clock: &mut LocalTime,
 ) -> Checked {
-    // Canonical logbook order: turbine_id, component, failure_time, back_in_service_time, action.
+    // Canonical logbook order: turbine_id, component, failure_time, back_in_service_time, action,
+    // precursor_start.
     let id = check_turbine_id(field(record, columns, 0))?;
     let turbine = known_turbine(id, turbines)?;
     let cf = field(record, columns, 1).unwrap_or_default();
@@ -384,12 +389,33 @@ pub(super) fn check_logbook(
         Some(f) => text(f, "action")?.to_string(),
         None => String::new(),
     };
+    let precursor_known = columns.get(5).is_some_and(Option::is_some);
+    let precursor_start = clock.parse(
+        field(record, columns, 5).unwrap_or_default(),
+        "precursor_start",
+        false,
+        None,
+    )?;
+    if let Some(p) = precursor_start {
+        if p > failure_time {
+            return Err((
+                "invalid_interval",
+                format!(
+                    "precursor_start {} is after failure_time {}",
+                    schema::format_timestamp(p),
+                    schema::format_timestamp(failure_time)
+                ),
+            ));
+        }
+    }
     Ok(Row::Logbook(LogbookRow {
         turbine,
         component: component.as_str(),
         failure_time,
         back_in_service_time: back,
         action,
+        precursor_start,
+        precursor_known,
     }))
 }
 

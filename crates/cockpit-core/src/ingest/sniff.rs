@@ -152,11 +152,15 @@ pub(super) fn open_csv(path: &Path, mapping: &Mapping) -> Result<Source, IngestE
         })
         .collect();
     let (kind, columns) = resolve_header(&pathbuf, &names, mapping, delimiter)?;
+    // A logbook without `precursor_start` (every real one) leaves nothing empty: it simply says
+    // nothing about precursors, so the column is not listed as absent.
     let absent = kind_columns(kind, mapping)
         .iter()
         .zip(&columns)
         .filter(|((c, _), idx)| {
-            idx.is_none() && !(kind == FileKind::Registry && mapping.registry_default(c).is_some())
+            idx.is_none()
+                && !(kind == FileKind::Registry && mapping.registry_default(c).is_some())
+                && !(kind == FileKind::Logbook && *c == "precursor_start")
         })
         .map(|((c, _), _)| shown_column(mapping, kind, c))
         .collect();
@@ -213,7 +217,10 @@ fn kind_columns(kind: FileKind, mapping: &Mapping) -> Vec<(&'static str, bool)> 
             .collect(),
         FileKind::Logbook => LOGBOOK_COLUMNS
             .iter()
-            .map(|c| (*c, !matches!(*c, "back_in_service_time" | "action")))
+            .map(|c| {
+                let optional = matches!(*c, "back_in_service_time" | "action" | "precursor_start");
+                (*c, !optional)
+            })
             .collect(),
     }
 }

@@ -97,11 +97,19 @@ pub(super) fn write_all(
                 .map_err(db_err)?;
             let mut logbook_stmt = tx
                 .prepare_cached(
-                    "INSERT INTO logbook (turbine, component, failure_time, back_in_service_time, action)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
+                    // A file without precursor information keeps what an earlier one stored.
+                    "INSERT INTO logbook (turbine, component, failure_time, back_in_service_time, action,
+                                          precursor_start, precursor_known)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                      ON CONFLICT (turbine, component, failure_time) DO UPDATE
-                        SET back_in_service_time = excluded.back_in_service_time, action = excluded.action
-                     WHERE (back_in_service_time, action) IS NOT (excluded.back_in_service_time, excluded.action)",
+                        SET back_in_service_time = excluded.back_in_service_time, action = excluded.action,
+                            precursor_start = CASE WHEN excluded.precursor_known
+                                THEN excluded.precursor_start ELSE precursor_start END,
+                            precursor_known = max(precursor_known, excluded.precursor_known)
+                     WHERE (back_in_service_time, action) IS NOT (excluded.back_in_service_time, excluded.action)
+                        OR (excluded.precursor_known
+                            AND (precursor_known, precursor_start)
+                                IS NOT (excluded.precursor_known, excluded.precursor_start))",
                 )
                 .map_err(db_err)?;
             let mut quarantine_stmt = tx.prepare_cached(INSERT_QUARANTINED).map_err(db_err)?;
@@ -141,7 +149,9 @@ pub(super) fn write_all(
                             r.component,
                             r.failure_time,
                             r.back_in_service_time,
-                            r.action
+                            r.action,
+                            r.precursor_start,
+                            r.precursor_known
                         ])
                         .map_err(db_err)?,
                 };
@@ -297,6 +307,55 @@ mod tests {
         let reg = dir.path().join("turbines.csv");
         let r = ingest_file(&mut store, &reg, &Mapping::canonical()).unwrap();
         assert_eq!((r.accepted, r.duplicates), (0, 2));
+    }
+
+    /// `(precursor_start, precursor_known)` of every stored logbook row, by failure time.
+    fn precursors(store: &Store) -> Vec<(Option<i64>, bool)> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT precursor_start, precursor_known FROM logbook ORDER BY failure_time")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn the_precursor_start_is_stored_when_the_logbook_has_it_and_kept_when_a_later_one_has_not() {
+        let (dir, mut store) = setup();
+        let ts = |t: &str| Some(schema::parse_timestamp(t).unwrap());
+        let sim = "turbine_id,component,failure_time,back_in_service_time,action,precursor_start\n\
+            T1,converter,2026-05-10T06:00:00Z,2026-05-12T00:00:00Z,replaced,2026-04-25T00:00:00Z\n\
+            T2,transformer,2026-05-11T06:00:00Z,,,\n\
+            T2,gearbox_bearing,2026-05-20T00:00:00Z,,,2026-05-21T00:00:00Z\n";
+        let p = write(dir.path(), "logbook.csv", sim.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.quarantined), (2, 1));
+        let q = quarantined(&store, None).unwrap();
+        assert_eq!(q[0].reason, "invalid_interval");
+        assert!(q[0].message.contains("precursor_start"), "{}", q[0].message);
+        // The failure without precursor is known to have none: known, no start.
+        assert_eq!(
+            precursors(&store),
+            vec![(ts("2026-04-25T00:00:00Z"), true), (None, true)]
+        );
+        // A real logbook has no such column: its rows say nothing about precursors, and
+        // re-delivering the same failures keeps what the simulator's file said.
+        let real = "turbine_id,component,failure_time,back_in_service_time,action\n\
+            T1,converter,2026-05-10T06:00:00Z,2026-05-12T00:00:00Z,replaced\n\
+            T1,generator_winding,2026-06-01T00:00:00Z,,\n";
+        let p = write(dir.path(), "real.csv", real.as_bytes());
+        let r = ingest_file(&mut store, &p, &Mapping::canonical()).unwrap();
+        assert_eq!((r.accepted, r.duplicates, r.quarantined), (1, 1, 0));
+        // Nothing of a real logbook is "left empty": the column is not reported absent.
+        assert!(r.absent_columns.is_empty(), "{:?}", r.absent_columns);
+        assert_eq!(
+            precursors(&store),
+            vec![
+                (ts("2026-04-25T00:00:00Z"), true),
+                (None, true),
+                (None, false)
+            ]
+        );
     }
 
     /// Stored wind speed and power of T1 at `ts`.

@@ -1,9 +1,11 @@
 //! Backtest: replays a daily scoring run over the stored history and compares the categories
 //! with the failure logbook — would the cockpit have flagged each past failure, how many days
-//! ahead, and with how many false alarms. Nothing is written to the database.
+//! ahead, and with how many false alarms; and, per alert level, the alert episodes and the
+//! detectable ceiling ([`super::episodes`]). Nothing is written to the database.
 
 use serde::Serialize;
 
+use super::episodes::{level_figures, KnownFailure, Levels, RatedDay};
 use super::{evaluate, RunError};
 use crate::features::{self, History};
 use crate::model::ModelSet;
@@ -64,6 +66,9 @@ pub struct BacktestReport {
     pub median_lead_days: Option<f64>,
     /// Every logbook failure in the replayed period, oldest first.
     pub failures: Vec<FailureReplay>,
+    /// Per alert level (high or above, critical): failures, the detectable ceiling, warnings at
+    /// least 2 days ahead, alert episodes true and false, median lead.
+    pub levels: Levels,
 }
 
 struct LoggedFailure {
@@ -72,13 +77,16 @@ struct LoggedFailure {
     component: String,
     time: i64,
     previous_back: Option<i64>,
+    /// `None`: the logbook says nothing about the precursor; `Some(None)`: there was none.
+    precursor: Option<Option<i64>>,
 }
 
 fn logged_failures(store: &Store) -> Result<Vec<LoggedFailure>, RunError> {
     let mut stmt = store.conn().prepare(
         "SELECT l.turbine, t.turbine_id, l.component, l.failure_time,
                 (SELECT max(back_in_service_time) FROM logbook p
-                  WHERE p.turbine = l.turbine AND p.failure_time < l.failure_time)
+                  WHERE p.turbine = l.turbine AND p.failure_time < l.failure_time),
+                l.precursor_known, l.precursor_start
          FROM logbook l JOIN turbines t ON t.id = l.turbine ORDER BY l.failure_time",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -88,6 +96,7 @@ fn logged_failures(store: &Store) -> Result<Vec<LoggedFailure>, RunError> {
             component: r.get(2)?,
             time: r.get(3)?,
             previous_back: r.get(4)?,
+            precursor: r.get::<_, bool>(5)?.then_some(r.get(6)?),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -111,8 +120,9 @@ pub fn backtest(
     let to = to.unwrap_or(end).min(end);
     let history = History::load(store, from, to)?;
     let failures = logged_failures(store)?;
-    // flags[(turbine key)] = days flagged; scored days per turbine.
+    // flags[(turbine key)] = days flagged; every scored day with its category.
     let mut flagged: Vec<(i64, i64)> = Vec::new();
+    let mut rated: Vec<RatedDay> = Vec::new();
     let mut report = BacktestReport {
         first_day: schema::format_timestamp(from),
         last_day: String::new(),
@@ -127,6 +137,7 @@ pub fn backtest(
         false_alarms_per_turbine_month: None,
         median_lead_days: None,
         failures: Vec::new(),
+        levels: Levels::default(),
     };
     let mut t = from;
     while t <= to {
@@ -136,6 +147,13 @@ pub fn backtest(
         let outcomes = evaluate(store, models, policy, &matrix, &last_records)?;
         for o in outcomes.iter().filter(|o| o.scored) {
             report.scored_snapshots += 1;
+            if let Some(category) = o.category {
+                rated.push(RatedDay {
+                    turbine: o.turbine_key,
+                    t,
+                    category,
+                });
+            }
             if o.category >= Some(Category::High) {
                 report.flagged_snapshots += 1;
                 flagged.push((o.turbine_key, t));
@@ -154,10 +172,39 @@ pub fn backtest(
         t += DAY;
     }
     let mut leads = Vec::new();
-    for f in failures
+    let in_period: Vec<&LoggedFailure> = failures
         .iter()
         .filter(|f| f.time > from && f.time <= to + DAY)
-    {
+        .collect();
+    let known: Vec<KnownFailure> = in_period
+        .iter()
+        .map(|f| KnownFailure {
+            turbine: f.turbine,
+            time: f.time,
+            previous_back: f.previous_back,
+            precursor: f.precursor,
+        })
+        .collect();
+    // The failures of the period are known up to a day after the last replayed run: an episode
+    // without one is false only when that reaches 7 days past its last day.
+    let known_until = to + DAY;
+    report.levels = Levels {
+        high: level_figures(
+            Category::High,
+            &rated,
+            &known,
+            report.scored_snapshots,
+            known_until,
+        ),
+        critical: level_figures(
+            Category::Critical,
+            &rated,
+            &known,
+            report.scored_snapshots,
+            known_until,
+        ),
+    };
+    for f in in_period {
         let window_start = (f.time - LOOKBACK_DAYS * DAY).max(f.previous_back.unwrap_or(i64::MIN));
         let first_flag = flagged
             .iter()

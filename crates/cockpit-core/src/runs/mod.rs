@@ -11,6 +11,7 @@
 //! | `watch` | what a prediction could and could not watch ([`DataQuality`]), and no high without a reason ([`reasons_in_words`]) |
 //! | `queries` | the read side: journal, fleet ranking and search, turbine detail |
 //! | `backtest` | replaying past days to measure the models (nothing written) |
+//! | `episodes` | alert episodes and the detectable ceiling per alert level, and their words |
 //! | `replay` | replaying past days as committed daily runs, with what they said (episodes, shares) |
 //!
 //! A failed run leaves earlier results untouched and is itself recorded with its error. Runs are
@@ -19,6 +20,7 @@
 
 pub mod backtest;
 pub mod drivers;
+pub mod episodes;
 pub mod queries;
 mod reasons;
 pub mod replay;

@@ -72,13 +72,16 @@ pub const REGISTRY_COLUMNS: &[&str] = &[
 ];
 
 /// Columns of the maintenance/failure logbook (`logbook.csv`). `back_in_service_time` and `action`
-/// may be empty (repair still ongoing, action not yet written).
+/// may be empty (repair still ongoing, action not yet written). `precursor_start` is optional and
+/// only written by the simulator: when the precursor of the failure began (empty: the failure had
+/// none); real logbooks have no such column, and then nothing is known about precursors.
 pub const LOGBOOK_COLUMNS: &[&str] = &[
     "turbine_id",
     "component",
     "failure_time",
     "back_in_service_time",
     "action",
+    "precursor_start",
 ];
 
 /// Turbine components whose failures the cockpit tracks.

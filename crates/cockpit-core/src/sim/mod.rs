@@ -494,7 +494,8 @@ fn registry_csv(plan: &FleetPlan) -> Vec<u8> {
     out
 }
 
-/// `logbook.csv`: the failures of the period in time order.
+/// `logbook.csv`: the failures of the period in time order, each with the start of its precursor
+/// (the ground truth of what could be detected; real logbooks have no such column).
 fn logbook_csv(cfg: &SimConfig, plan: &FleetPlan) -> Vec<u8> {
     let mut rows: Vec<(i64, usize, &fleet::Failure)> = plan
         .turbines
@@ -520,6 +521,11 @@ fn logbook_csv(cfg: &SimConfig, plan: &FleetPlan) -> Vec<u8> {
         }
         out.push(b',');
         push_text(&mut out, f.action);
+        out.push(b',');
+        // When the precursor began (possibly before the period); empty: the failure has none.
+        if let Some(p) = &f.precursor {
+            schema::write_timestamp(&mut out, at(p.onset));
+        }
         out.push(b'\n');
     }
     out

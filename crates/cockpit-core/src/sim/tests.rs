@@ -87,6 +87,7 @@ struct LogRow {
     failure: i64,
     back: Option<i64>,
     action: String,
+    precursor: Option<i64>,
 }
 
 fn read_logbook(path: &Path) -> Vec<LogRow> {
@@ -102,6 +103,7 @@ fn read_logbook(path: &Path) -> Vec<LogRow> {
                 failure: schema::parse_timestamp(&rec[2]).unwrap(),
                 back: (!rec[3].is_empty()).then(|| schema::parse_timestamp(&rec[3]).unwrap()),
                 action: rec[4].to_string(),
+                precursor: (!rec[5].is_empty()).then(|| schema::parse_timestamp(&rec[5]).unwrap()),
             }
         })
         .collect()
@@ -672,6 +674,47 @@ fn precursors_announce_failures_and_repairs_stop_production() {
     }
     let logged: HashSet<Component> = log.iter().map(|l| l.component).collect();
     assert_eq!(logged.len(), 6);
+}
+
+#[test]
+fn the_logbook_says_when_each_precursor_began_and_which_failures_had_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = lyon(8, 60, 4, JUN_2026);
+    cfg.failure_rate_per_year = 15.0;
+    let summary = simulate(&cfg, dir.path()).unwrap();
+    let log = read_logbook(&summary.files[2]);
+    let plan = FleetPlan::build(&cfg);
+    let planned: Vec<(String, i64, Option<i64>)> = plan
+        .turbines
+        .iter()
+        .flat_map(|t| {
+            t.failures.iter().map(|f| {
+                (
+                    t.id.clone(),
+                    cfg.start + f.start * 600,
+                    f.precursor.map(|p| cfg.start + p.onset * 600),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(log.len(), planned.len());
+    for l in &log {
+        let want = planned
+            .iter()
+            .find(|(id, at, _)| *id == l.id && *at == l.failure)
+            .unwrap();
+        assert_eq!(l.precursor, want.2, "{} {}", l.id, l.failure);
+        if let Some(p) = l.precursor {
+            assert!(p < l.failure);
+        }
+    }
+    let without = log.iter().filter(|l| l.precursor.is_none()).count();
+    assert_eq!(without, summary.failures_without_precursor);
+    assert!(
+        without > 0 && without < log.len(),
+        "{without} of {}",
+        log.len()
+    );
 }
 
 #[test]
