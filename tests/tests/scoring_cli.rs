@@ -245,13 +245,10 @@ fn search_finds_what_the_app_finds(db: &Path, items: &[Value]) {
         })
         .cloned()
         .collect();
+    // (A model reaction — cooler oil, say — is no cause and is not searched as one.)
     assert!(
-        oily.iter().any(|i| i["drivers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["indicator"] == "gearbox_oil")),
-        "the simulated fleet has a gearbox oil driver: {all}"
+        !oily.is_empty(),
+        "the simulated fleet has an oil driver: {all}"
     );
     let run = cockpit(db, &["fleet", "--json", "--search", "huile"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
