@@ -213,6 +213,9 @@ pub struct DetailText {
     /// Why a high or critical prediction without driver is high (the core's rule); `None`
     /// otherwise.
     pub unexplained: Option<String>,
+    /// What else the models react to, each sentence saying it is not a known failure sign, in
+    /// the order of `model_reactions`: shown apart from the drivers, never as a cause.
+    pub model_reactions: Vec<String>,
     /// What the prediction could not watch and the sensor faults in its window.
     pub data_quality: DataQualityText,
 }
@@ -242,10 +245,21 @@ impl TurbinePage {
                 .map(|d| DriverText::of(d, lang))
                 .collect(),
             unexplained: p.filter(|_| detail.drivers.is_empty()).and_then(|p| {
-                reasons_in_words(p.category, &[], &p.data_quality, lang)
-                    .into_iter()
-                    .next()
+                reasons_in_words(
+                    p.category,
+                    &[],
+                    &detail.model_reactions,
+                    &p.data_quality,
+                    lang,
+                )
+                .into_iter()
+                .next()
             }),
+            model_reactions: detail
+                .model_reactions
+                .iter()
+                .map(|d| d.reaction_phrase(lang))
+                .collect(),
             data_quality: p
                 .map(|p| p.data_quality.text(lang))
                 .unwrap_or(DataQualityText {

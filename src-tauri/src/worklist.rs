@@ -141,6 +141,7 @@ mod tests {
             ttf_days: Some(-2.5),
             ttf_censored: false,
             drivers: vec![driver("gearbox_oil", 61.2, 51.8, "°C")],
+            model_reactions: Vec::new(),
             scored_at: "2026-11-27T23:50:00Z".into(),
             last_data: Some("2026-11-27T23:50:00Z".into()),
             run_id: 3,

@@ -58,6 +58,7 @@ fn build_db(db: &Path) {
                     } else {
                         Vec::new()
                     },
+                    model_reactions: Vec::new(),
                     last_record: Some(at),
                     data_quality: Default::default(),
                     features: vec![0.0; N_FEATURES],

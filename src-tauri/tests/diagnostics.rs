@@ -32,6 +32,7 @@ fn build_db(db: &Path) {
                 risk_score: Some(55.0),
                 category: Some(Category::High),
                 drivers: Vec::new(),
+                model_reactions: Vec::new(),
                 last_record: Some(at),
                 data_quality: Default::default(),
                 features: vec![0.0; N_FEATURES],

@@ -99,12 +99,23 @@ fn build_db(db: &Path) {
                 drivers: if scored {
                     vec![
                         driver("gearbox_oil", 61.2, 51.8, "°C", Basis::Load),
-                        driver("converter", 40.0, 45.5, "°C", Basis::Site),
+                        driver("converter", 48.0, 45.5, "°C", Basis::Site),
                         driver("generator_bearing", 50.0, 47.0, "°C", Basis::Own),
                         driver("gearbox_bearing", 0.9, 0.0, "°C/d", Basis::Trend),
                         driver("vibration", 4.2, f64::NAN, "mm/s", Basis::Load),
                         driver("power_curve", 8.2, 0.0, "% rated", Basis::Load),
                         driver("pitch", 3.1, 0.4, "°", Basis::Load),
+                        driver("vibration", 1.4, 0.5, "mm/s", Basis::Spread),
+                    ]
+                } else {
+                    Vec::new()
+                },
+                // What the models react to that is not a known failure sign, said apart.
+                model_reactions: if scored {
+                    vec![
+                        driver("converter", 40.0, 45.5, "°C", Basis::Site),
+                        driver("hydraulic_oil", -0.4, 0.0, "°C/d", Basis::Trend),
+                        driver("power_curve", -3.0, 0.0, "% rated", Basis::Load),
                     ]
                 } else {
                     Vec::new()
@@ -175,6 +186,7 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
         strings(&text["category"], &mut shown);
         strings(&text["not_scored"], &mut shown);
         strings(&text["drivers"], &mut shown);
+        strings(&text["model_reactions"], &mut shown);
     }
     strings(&fleet["labels"], &mut shown);
     strings(&fleet["run_text"], &mut shown);
@@ -199,6 +211,14 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
         shown
             .iter()
             .any(|t| t == "Température huile multiplicateur"),
+        "{shown:?}"
+    );
+    // The model reactions are walked too: said as no known failure sign, in French.
+    assert!(
+        shown.iter().any(
+            |t| t.starts_with("le modèle réagit aussi à : convertisseur")
+                && t.ends_with("ce n'est pas un signe de panne connu")
+        ),
         "{shown:?}"
     );
     assert_french("detail", &shown);

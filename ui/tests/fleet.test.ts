@@ -18,6 +18,7 @@ const item = (id: string, site: string, score: number | null, category: Category
   ttf_days: 30,
   ttf_censored: true,
   drivers: indicator ? [{ indicator, feature: "f", value: 60, reference: 50, unit: "°C", basis: "load", contribution: 0.3 }] : [],
+  model_reactions: [],
   scored_at: "2026-11-27T23:50:00Z",
   last_data: "2026-11-27T23:50:00Z",
   run_id: 1,
@@ -27,6 +28,7 @@ const item = (id: string, site: string, score: number | null, category: Category
     category: category ?? "not scored",
     not_scored: score === null ? "no SCADA record in the last 24 h" : null,
     drivers: indicator ? [`${indicator.replace(/_/g, " ")} 10.0 °C above normal for this load`] : [],
+    model_reactions: [],
     days: "> 30 days",
     data_quality: { badge: null, lines: [] },
     search: [id, site, category ?? "not scored", ...(indicator ? [indicator, indicator.replace(/_/g, " "), WORDS_FR[indicator]] : [])]

@@ -171,7 +171,7 @@ error: string | null, };
  * What a key-signal driver is compared with: the deviation of the group that stands out most
  * (in units of its usual spread across the fleet scored in the same run).
  */
-export type Basis = "load" | "site" | "own" | "trend";
+export type Basis = "load" | "site" | "own" | "trend" | "spread";
 
 /**
  * One indicator that pushes a prediction's risk up.
@@ -313,6 +313,10 @@ not_scored: string | null,
  */
 drivers: Array<string>, 
 /**
+ * The model reactions as sentences, each saying it is not a known failure sign.
+ */
+model_reactions: Array<string>, 
+/**
  * The data-quality badge and the lines behind it.
  */
 data_quality: DataQualityText, 
@@ -376,9 +380,15 @@ ttf_days: number | null,
  */
 ttf_censored: boolean, 
 /**
- * The indicators that push its risk up, strongest first; empty when not scored.
+ * The indicators that push its risk up as a plausible cause, strongest first; empty when
+ * not scored.
  */
 drivers: Array<Driver>, 
+/**
+ * What else raises its risk in a direction that is not a known failure sign, strongest
+ * first: never a cause.
+ */
+model_reactions: Array<Driver>, 
 /**
  * Data watermark of the run (when the prediction holds).
  */
@@ -599,6 +609,11 @@ drivers: Array<DriverText>,
  */
 unexplained: string | null, 
 /**
+ * What else the models react to, each sentence saying it is not a known failure sign, in
+ * the order of `model_reactions`: shown apart from the drivers, never as a cause.
+ */
+model_reactions: Array<string>, 
+/**
  * What the prediction could not watch and the sensor faults in its window.
  */
 data_quality: DataQualityText, };
@@ -621,9 +636,15 @@ last_measurements: Record<string, number | string | null>,
  */
 prediction: LatestPrediction | null, 
 /**
- * The drivers of that prediction, strongest first; empty when there is none.
+ * The drivers of that prediction (plausible causes), strongest first; empty when there is
+ * none.
  */
 drivers: Array<Driver>, 
+/**
+ * What else raises that prediction's risk in a direction that is not a known failure sign
+ * (cooler, falling, steadier, producing more), strongest first: never a cause.
+ */
+model_reactions: Array<Driver>, 
 /**
  * Its risk history: one point per successful run, oldest first.
  */

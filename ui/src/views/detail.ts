@@ -18,6 +18,7 @@ const MEASURED_KEY = {
   site: "measuredSite",
   own: "measuredOwn",
   trend: "measuredTrend",
+  spread: "measuredSpread",
 } as const;
 
 function driverItem(ctx: Ctx, d: Driver, text: DriverText): HTMLElement {
@@ -110,6 +111,15 @@ export function renderDetail(ctx: Ctx, d: TurbinePage): HTMLElement {
             { "data-testid": "drivers", class: d.text.unexplained ? "" : "muted" },
             p && !p.scored ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : (d.text.unexplained ?? t(lang, "noDrivers")),
           ),
+      // What the model reacts to that is not a known failure sign: apart, never as a cause.
+      d.text.model_reactions.length
+        ? h(
+            "div",
+            { class: "model-reactions", "data-testid": "model-reactions" },
+            h("h4", {}, t(lang, "modelReactions")),
+            h("ul", {}, d.text.model_reactions.map((line) => h("li", {}, line))),
+          )
+        : null,
     ),
     p
       ? h(

@@ -91,9 +91,20 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
     }
     if let Some(p) = &d.prediction {
         if d.drivers.is_empty() {
-            for reason in reasons_in_words(p.category, &[], &p.data_quality, Lang::En) {
+            let reasons = reasons_in_words(
+                p.category,
+                &[],
+                &d.model_reactions,
+                &p.data_quality,
+                Lang::En,
+            );
+            for reason in reasons {
                 say!("  reason: {reason}");
             }
+        }
+        // Never a cause: the models react to something that is not a known failure sign.
+        for r in &d.model_reactions {
+            say!("  model reaction: {}", r.reaction_phrase(Lang::En));
         }
         for line in p.data_quality.text(Lang::En).lines {
             say!("  data: {line}");

@@ -150,8 +150,9 @@ pub fn signals_chart(store: &Store, turbine_id: &str, lang: Lang) -> Result<Stri
             .iter()
             .find(|d| driver_signal(&d.indicator) == Some(c))
             .filter(|d| KEY_SIGNALS.iter().any(|(s, _)| *s == d.indicator))
-            // A trend's reference is a slope (0 °C per day), not a level on this axis.
-            .filter(|d| d.basis != Basis::Trend && d.reference.is_finite())
+            // A trend's reference is a slope (0 °C per day), a spread's a fluctuation: neither is
+            // a level on this axis.
+            .filter(|d| !matches!(d.basis, Basis::Trend | Basis::Spread) && d.reference.is_finite())
             .map(|d| (d.reference, d.basis));
         series.push(SignalSeries {
             column: c,
@@ -349,7 +350,7 @@ fn draw_signal_panel(
             match basis {
                 Basis::Site => lang.pick("site's other turbines:", "autres éoliennes du site :"),
                 Basis::Own => lang.pick("its usual level:", "son niveau habituel :"),
-                Basis::Load | Basis::Trend =>
+                Basis::Load | Basis::Trend | Basis::Spread =>
                     lang.pick("normal for this load:", "normale pour cette charge :"),
             },
             format_number(r, 1, lang)

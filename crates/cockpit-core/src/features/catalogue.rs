@@ -55,6 +55,71 @@ pub mod stat {
     pub const OWN_DEV: usize = 8;
 }
 
+/// Which way a feature has to move away from its normal value to read as a plausible cause of a
+/// failure, as a maintenance engineer knows them. The one source of that knowledge: a driver is
+/// shown as a cause only for a deviation in this direction; the model reacting to a deviation the
+/// other way is said plainly as "not a known failure sign" (see `runs::drivers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Above normal is a plausible cause (running hot, rising, erratic, producing less, straying
+    /// more, more downtime); below normal is not.
+    Higher,
+    /// Away from normal either way (the pitch's offset from the other turbines at the same wind).
+    Away,
+    /// Context, never a cause either way (wind, ambient temperature, load, data coverage).
+    Context,
+}
+
+impl Cause {
+    /// Whether a deviation from normal (value minus normal value) reads as a plausible cause:
+    /// `Some(true)` a cause, `Some(false)` a move that is not a known failure sign, `None` no
+    /// deviation (zero or unknown) or a context feature.
+    pub fn reads_as_cause(self, deviation: f32) -> Option<bool> {
+        if deviation == 0.0 || deviation.is_nan() {
+            return None;
+        }
+        match self {
+            Cause::Higher => Some(deviation > 0.0),
+            Cause::Away => Some(true),
+            Cause::Context => None,
+        }
+    }
+}
+
+/// The plausible-cause direction of each per-signal statistic, in [`SIGNAL_STATS`] order: for a
+/// temperature, hotter than normal (level, peak, residual, site, own), more erratic, rising; for
+/// the vibration the same (higher, erratic, rising).
+pub const SIGNAL_STAT_CAUSE: [Cause; 9] = [Cause::Higher; 9];
+
+/// The plausible-cause direction of each turbine-level feature, in [`TURBINE_FEATURES`] order:
+/// producing less than the power curve, pitch away from the other turbines or straying more than
+/// them, more downtime; wind, ambient temperature, load and coverage are context.
+const TURBINE_FEATURE_CAUSE: [Cause; 10] = [
+    Cause::Higher,  // power_deficit_24h: producing less than the power curve
+    Cause::Higher,  // power_deficit_7d
+    Cause::Away,    // pitch_resid_24h: off the other turbines' pitch, either way
+    Cause::Higher,  // pitch_absdev_24h: straying more than the site
+    Cause::Context, // load_factor_24h
+    Cause::Context, // wind_mean_24h
+    Cause::Context, // ambient_mean_24h
+    Cause::Context, // coverage_24h
+    Cause::Context, // coverage_7d
+    Cause::Higher,  // downtime_share_7d: more downtime
+];
+
+/// The plausible-cause direction of feature `c` (its position in [`feature_names`]).
+pub fn cause_of(c: usize) -> Cause {
+    let per_signal = KEY_SIGNALS.len() * SIGNAL_STATS.len();
+    if c < per_signal {
+        SIGNAL_STAT_CAUSE[c % SIGNAL_STATS.len()]
+    } else {
+        TURBINE_FEATURE_CAUSE
+            .get(c - per_signal)
+            .copied()
+            .unwrap_or(Cause::Context)
+    }
+}
+
 /// Days of the long window, each summarised by its mean residual for the site comparison.
 pub(super) const DAYS: usize = (WINDOW_LONG / DAY) as usize;
 /// The turbine's own baseline: its site deviation on days 3 to 6 before the snapshot.
@@ -109,5 +174,60 @@ mod tests {
         assert_eq!(names[0], "gearbox_oil_mean_24h");
         assert_eq!(names.last().map(String::as_str), Some("downtime_share_7d"));
         assert_eq!(names[PITCH_ABSDEV], "pitch_absdev_24h");
+    }
+
+    #[test]
+    fn every_feature_has_a_plausible_cause_direction() {
+        let names = feature_names();
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        // Hotter and rising are causes, cooler and falling are not.
+        assert_eq!(
+            cause_of(at("gearbox_oil_resid_24h")).reads_as_cause(2.1),
+            Some(true)
+        );
+        assert_eq!(
+            cause_of(at("gearbox_oil_resid_24h")).reads_as_cause(-2.1),
+            Some(false)
+        );
+        assert_eq!(
+            cause_of(at("vibration_std_24h")).reads_as_cause(0.4),
+            Some(true)
+        );
+        assert_eq!(
+            cause_of(at("converter_slope_7d")).reads_as_cause(-0.3),
+            Some(false)
+        );
+        // Producing less is a cause, producing more is not; pitch off either way is.
+        assert_eq!(
+            cause_of(at("power_deficit_24h")).reads_as_cause(0.08),
+            Some(true)
+        );
+        assert_eq!(
+            cause_of(at("power_deficit_7d")).reads_as_cause(-0.05),
+            Some(false)
+        );
+        assert_eq!(
+            cause_of(at("pitch_resid_24h")).reads_as_cause(-2.4),
+            Some(true)
+        );
+        assert_eq!(
+            cause_of(at("pitch_absdev_24h")).reads_as_cause(-0.5),
+            Some(false)
+        );
+        assert_eq!(
+            cause_of(at("downtime_share_7d")).reads_as_cause(0.2),
+            Some(true)
+        );
+        // Context is never a cause; no deviation says nothing.
+        assert_eq!(cause_of(at("wind_mean_24h")).reads_as_cause(3.0), None);
+        assert_eq!(
+            cause_of(at("gearbox_oil_resid_24h")).reads_as_cause(0.0),
+            None
+        );
+        assert_eq!(
+            cause_of(at("gearbox_oil_resid_24h")).reads_as_cause(f32::NAN),
+            None
+        );
+        assert_eq!(cause_of(N_FEATURES + 3), Cause::Context);
     }
 }

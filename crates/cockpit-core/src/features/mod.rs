@@ -12,7 +12,7 @@
 //!
 //! | file | owns |
 //! |---|---|
-//! | `catalogue` | the feature names in model order ([`feature_names`], [`KEY_SIGNALS`], [`stat`]) and the windows |
+//! | `catalogue` | the feature names in model order ([`feature_names`], [`KEY_SIGNALS`], [`stat`]), the plausible-cause direction of each ([`Cause`]) and the windows |
 //! | `series` | the records of each turbine loaded from the database with their sensor faults masked (`quality`), and its load average |
 //! | `fleet` | the fleet laws: healthy temperature law of each key signal, power and pitch curves |
 //! | `stats` | statistics helpers: running accumulator (mean, max, spread, slope), median |
@@ -30,7 +30,7 @@ mod snapshot;
 mod stats;
 mod turbine;
 
-pub use catalogue::{feature_names, stat, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
+pub use catalogue::{cause_of, feature_names, stat, Cause, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 pub use error::FeatureError;
 pub use export::{
     export_training_table, parse_interval, ExportOptions, ExportSummary, CLASSIFICATION_DAYS,

@@ -4,11 +4,18 @@
 //! deficit, the pitch behaviour) the features are set to their *normal reference* — the
 //! healthy-turbine expectation for this turbine's load and weather, or the fleet — and the
 //! classifier is run again. The drop in probability is the group's contribution.
+//!
+//! Each group is measured in two parts, split by the catalogue's plausible-cause direction of
+//! each feature ([`crate::features::Cause`]): the features that deviate the way a failure shows
+//! (hotter, rising, erratic, producing less, pitch off its site) and those that deviate the other
+//! way (cooler, falling, steadier, producing more). The first part's contribution is a *driver*,
+//! shown as a cause; the second's is a *model reaction*, never shown as a cause: the reasons say
+//! plainly that the model reacts to it and that it is not a known failure sign.
 
 use serde::{Deserialize, Serialize};
 
 use crate::features::stat::{MAX_24H, MEAN_24H, OWN_DEV, RESID_24H, SITE_DEV, SLOPE_7D, STD_24H};
-use crate::features::{feature_names, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
+use crate::features::{cause_of, feature_names, KEY_SIGNALS, N_FEATURES, SIGNAL_STATS};
 use crate::lang::{format_number, Lang};
 
 /// Number of statistics per key signal (see `features`).
@@ -17,6 +24,9 @@ const PER_SIGNAL: usize = SIGNAL_STATS.len();
 pub const MIN_CONTRIBUTION: f64 = 0.005;
 /// Drivers kept per prediction.
 pub const MAX_DRIVERS: usize = 3;
+/// Model reactions (contributions in a direction that is not a known failure sign) kept per
+/// prediction.
+pub const MAX_REACTIONS: usize = 3;
 
 /// What a key-signal driver is compared with: the deviation of the group that stands out most
 /// (in units of its usual spread across the fleet scored in the same run).
@@ -33,15 +43,19 @@ pub enum Basis {
     Own,
     /// The 7-day trend of the residual, per day (`slope_7d`).
     Trend,
+    /// Its fluctuation over the last 24 hours (`std_24h`) against the fleet's usual one: erratic
+    /// (or steadier than usual).
+    Spread,
 }
 
 impl Basis {
     /// The feature statistic this basis reads, and the order they are tried in.
-    const ALL: [(Basis, usize); 4] = [
+    const ALL: [(Basis, usize); 5] = [
         (Basis::Load, RESID_24H),
         (Basis::Site, SITE_DEV),
         (Basis::Own, OWN_DEV),
         (Basis::Trend, SLOPE_7D),
+        (Basis::Spread, STD_24H),
     ];
 }
 
@@ -112,6 +126,11 @@ pub const ENGLISH_FRAGMENTS: &[&str] = &[
     "drivetrain vibration",
     "power output",
     "blade pitch",
+    "fluctuating",
+    "usual in the fleet",
+    "closer to the pitch",
+    "the model also reacts to",
+    "not a known failure sign",
 ];
 
 fn unit_text(u: &str, lang: Lang) -> String {
@@ -161,7 +180,20 @@ impl Driver {
                 };
             }
             // How much further (°, mean over the last 24 h) its pitch strays from the pitch
-            // expected at the same wind than the other turbines of its site do.
+            // expected at the same wind than the other turbines of its site do (closer: less).
+            if self.value < 0.0 {
+                return if fr {
+                    format!(
+                        "{what} {}° plus près du pas attendu à ce vent que les autres éoliennes de son site",
+                        n(self.value.abs())
+                    )
+                } else {
+                    format!(
+                        "{what} {}° closer to the pitch expected at this wind than the other turbines of its site",
+                        n(self.value.abs())
+                    )
+                };
+            }
             return if fr {
                 format!(
                     "{what} {}° plus loin du pas attendu à ce vent que les autres éoliennes de son site",
@@ -217,6 +249,48 @@ impl Driver {
                 "{what} en {} de {amount} par jour sur 7 jours, à charge égale",
                 if delta >= 0.0 { "hausse" } else { "baisse" }
             ),
+            (Basis::Spread, false) => format!(
+                "{what} fluctuating {} over 24 h, against {} usual in the fleet",
+                self.value_text(self.value, lang),
+                self.value_text(self.reference, lang)
+            ),
+            (Basis::Spread, true) => format!(
+                "{what} : fluctuations de {} sur 24 h, contre {} d'habitude dans le parc",
+                self.value_text(self.value, lang),
+                self.value_text(self.reference, lang)
+            ),
+        }
+    }
+
+    /// Whether this driver, as stored, reads as a plausible cause of a failure (the catalogue's
+    /// direction, [`crate::features::Cause`]): hotter, rising or more erratic than normal,
+    /// producing less, pitch off its site or straying more. A value with no normal value known
+    /// reads as today (a cause). Used to place drivers stored before the model reactions
+    /// existed, and so that no sentence shown as a cause says "below normal".
+    pub fn reads_as_cause(&self) -> bool {
+        match self.indicator.as_str() {
+            "power_curve" => self.value >= 0.0,
+            "pitch" => self.feature != "pitch_absdev_24h" || self.value >= 0.0,
+            _ => match self.basis {
+                Basis::Trend => self.value >= 0.0,
+                _ => !self.reference.is_finite() || self.value >= self.reference,
+            },
+        }
+    }
+
+    /// A model reaction in words, said plainly as not a cause: "the model also reacts to gearbox
+    /// oil 2.1 °C below normal for this load (+4 pts); this is not a known failure sign" / "le
+    /// modèle réagit aussi à : huile multiplicateur 2,1 °C en dessous de la normale pour cette
+    /// charge (+4 pts) ; ce n'est pas un signe de panne connu".
+    pub fn reaction_phrase(&self, lang: Lang) -> String {
+        let (what, pts) = (self.phrase(lang), self.points());
+        match lang {
+            Lang::En => format!(
+                "the model also reacts to {what} (+{pts} pts); this is not a known failure sign"
+            ),
+            Lang::Fr => format!(
+                "le modèle réagit aussi à : {what} (+{pts} pts) ; ce n'est pas un signe de panne connu"
+            ),
         }
     }
 
@@ -265,6 +339,45 @@ fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
+/// A driver as stored in `predictions.drivers` (one JSON array per prediction): the drivers
+/// and, after them, the model reactions marked `"reaction": true`. Rows stored before the
+/// reactions existed have no mark: each is placed by how it reads ([`Driver::reads_as_cause`]),
+/// so an old "below normal" driver is shown as a model reaction too. No migration.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    #[serde(flatten)]
+    driver: Driver,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reaction: Option<bool>,
+}
+
+/// The JSON stored for a prediction's drivers and model reactions.
+pub(crate) fn stored_json(drivers: &[Driver], reactions: &[Driver]) -> String {
+    let all: Vec<Stored> = drivers
+        .iter()
+        .map(|d| (d, Some(false)))
+        .chain(reactions.iter().map(|d| (d, Some(true))))
+        .map(|(d, reaction)| Stored {
+            driver: d.clone(),
+            reaction,
+        })
+        .collect();
+    serde_json::to_string(&all).unwrap_or_else(|_| "[]".into())
+}
+
+/// Reads a prediction's stored drivers back: `(drivers, model reactions)`; both empty when there
+/// is none or the text is not a list of drivers.
+pub(crate) fn from_stored(text: Option<&str>) -> (Vec<Driver>, Vec<Driver>) {
+    let all: Vec<Stored> = text
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    let (reactions, drivers): (Vec<Stored>, Vec<Stored>) = all
+        .into_iter()
+        .partition(|s| s.reaction.unwrap_or_else(|| !s.driver.reads_as_cause()));
+    let plain = |v: Vec<Stored>| v.into_iter().map(|s| s.driver).collect();
+    (plain(drivers), plain(reactions))
+}
+
 /// An indicator group: the feature columns set to reference together.
 struct Group {
     indicator: String,
@@ -308,24 +421,52 @@ fn median(mut v: Vec<f32>) -> f32 {
     v[v.len() / 2]
 }
 
-/// Builds, for every row and indicator group, the row with that group set to its reference.
-/// Returns the perturbed rows (row-major, `rows.len() × groups` of them) and the group count.
+/// The two parts of an indicator group, by the catalogue's plausible-cause direction of each of
+/// its features' deviations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Deviations in the direction of a known failure sign: a driver.
+    Cause,
+    /// Deviations the other way: a model reaction, not a cause.
+    Other,
+}
+
+/// The parts in the order of the perturbed rows of one group.
+const PARTS: [Part; 2] = [Part::Cause, Part::Other];
+
+/// The part feature `c`'s deviation from its normal value belongs to; `None` when it does not
+/// deviate (or is missing), or is context.
+fn part_of(c: usize, value: f32, reference: f32) -> Option<Part> {
+    cause_of(c)
+        .reads_as_cause(value - reference)
+        .map(|cause| if cause { Part::Cause } else { Part::Other })
+}
+
+/// Builds, for every row, indicator group and part ([`PARTS`]), the row with the features of
+/// that part of the group set to their reference. Returns the perturbed rows (row-major,
+/// `rows.len() × slots` of them) and the slots per row (groups × parts).
 pub(crate) fn perturbed_rows(rows: &[Vec<f32>]) -> (Vec<f32>, usize) {
     let gs = groups();
     let fleet_median: Vec<f32> = (0..N_FEATURES)
         .map(|c| median(rows.iter().map(|r| r[c]).collect()))
         .collect();
-    let mut out = Vec::with_capacity(rows.len() * gs.len() * N_FEATURES);
+    let slots = gs.len() * PARTS.len();
+    let mut out = Vec::with_capacity(rows.len() * slots * N_FEATURES);
     for row in rows {
         for g in &gs {
-            let mut r = row.clone();
-            for &c in &g.columns {
-                r[c] = reference_value(row, c, &fleet_median);
+            for part in PARTS {
+                let mut r = row.clone();
+                for &c in &g.columns {
+                    let reference = reference_value(row, c, &fleet_median);
+                    if part_of(c, row[c], reference) == Some(part) {
+                        r[c] = reference;
+                    }
+                }
+                out.extend_from_slice(&r);
             }
-            out.extend_from_slice(&r);
         }
     }
-    (out, gs.len())
+    (out, slots)
 }
 
 /// The normal value of feature `c` for this row.
@@ -350,6 +491,9 @@ pub(crate) struct FleetReference {
     /// Usual spread of each feature across the fleet (1.4826 × median absolute deviation,
     /// never below a small floor), to tell which deviation of a group stands out.
     spread: Vec<f32>,
+    /// Median of each feature across the fleet: the usual fluctuation (`std_24h`) a turbine's is
+    /// compared with.
+    median: Vec<f32>,
 }
 
 /// Smallest spread used to compare deviations (avoids dividing by zero on a tiny fleet).
@@ -357,6 +501,9 @@ const MIN_SPREAD: f32 = 1e-3;
 
 impl FleetReference {
     pub(crate) fn of(rows: &[Vec<f32>]) -> Self {
+        let median_of = (0..N_FEATURES)
+            .map(|c| median(rows.iter().map(|r| r[c]).collect()))
+            .collect();
         let spread = (0..N_FEATURES)
             .map(|c| {
                 let col: Vec<f32> = rows.iter().map(|r| r[c]).collect();
@@ -369,40 +516,85 @@ impl FleetReference {
                 }
             })
             .collect();
-        FleetReference { spread }
+        FleetReference {
+            spread,
+            median: median_of,
+        }
     }
 }
 
-/// Drivers of one row, from its probability and the probabilities of its perturbed rows.
+/// What pushes one prediction's risk up: the drivers (plausible causes) and the model reactions
+/// (deviations that are not a known failure sign), each strongest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explanation {
+    /// The indicators whose deviations in a plausible-cause direction raise the risk.
+    pub drivers: Vec<Driver>,
+    /// The indicators whose deviations in the other direction raise the risk: never a cause.
+    pub reactions: Vec<Driver>,
+}
+
+impl Explanation {
+    /// Drops what the prediction could not read (a frozen, recovering or absent sensor).
+    pub(crate) fn retain(&mut self, keep: impl Fn(&Driver) -> bool) {
+        self.drivers.retain(&keep);
+        self.reactions.retain(&keep);
+    }
+}
+
+/// Drivers and model reactions of one row, from its probability and the probabilities of its
+/// perturbed rows (`groups × parts`, in the order of [`perturbed_rows`]).
 pub(crate) fn drivers_of(
     row: &[f32],
     p: f64,
     perturbed_p: &[f64],
     fleet: &FleetReference,
-) -> Vec<Driver> {
+) -> Explanation {
     let gs = groups();
     let names = feature_names();
-    let mut out: Vec<Driver> = gs
-        .iter()
-        .zip(perturbed_p)
-        .filter_map(|(g, &pg)| {
+    let mut out = Explanation::default();
+    for (k, g) in gs.iter().enumerate() {
+        for (j, part) in PARTS.into_iter().enumerate() {
+            let Some(&pg) = perturbed_p.get(k * PARTS.len() + j) else {
+                continue;
+            };
             let contribution = p - pg;
-            (contribution >= MIN_CONTRIBUTION)
-                .then(|| describe_group(g, row, contribution, &names, fleet))
-        })
-        .collect();
-    out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
-    out.truncate(MAX_DRIVERS);
+            if contribution < MIN_CONTRIBUTION {
+                continue;
+            }
+            let d = describe_group(g, row, contribution, &names, fleet, part);
+            // What the user reads decides: a sentence that does not read as a cause is never
+            // listed as one (see `Driver::reads_as_cause`).
+            if part == Part::Cause && d.reads_as_cause() {
+                out.drivers.push(d);
+            } else {
+                out.reactions.push(d);
+            }
+        }
+    }
+    out.drivers
+        .sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    out.drivers.truncate(MAX_DRIVERS);
+    out.reactions
+        .sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    out.reactions.truncate(MAX_REACTIONS);
     out
 }
 
-/// The basis of a key signal's driver: its upward deviation (hotter, more vibration, rising)
-/// that stands out most against the fleet's usual spread; `load` when none is upward.
-fn standout_basis(base: usize, row: &[f32], fleet: &FleetReference) -> Basis {
+/// The basis of a key signal's driver: of its deviations in the part's direction (hotter, more
+/// vibration, rising, erratic for a cause; cooler, falling, steadier for the rest), the one that
+/// stands out most against the fleet's usual spread; `load` when none does.
+fn standout_basis(base: usize, row: &[f32], fleet: &FleetReference, part: Part) -> Basis {
     let mut best = (Basis::Load, 0.0f32);
     for (basis, stat) in Basis::ALL {
         let c = base + stat;
-        let z = row[c] / fleet.spread[c];
+        let deviation = match basis {
+            Basis::Spread => row[c] - fleet.median[c],
+            _ => row[c],
+        };
+        if part_of(c, deviation, 0.0) != Some(part) {
+            continue;
+        }
+        let z = (deviation / fleet.spread[c]).abs();
         if z.is_finite() && z > best.1 {
             best = (basis, z);
         }
@@ -416,11 +608,21 @@ fn describe_group(
     contribution: f64,
     names: &[String],
     fleet: &FleetReference,
+    part: Part,
 ) -> Driver {
     let round = |v: f32| (f64::from(v) * 100.0).round() / 100.0;
+    // The group's columns whose deviation (from 0, their normal value) lies in the part.
+    let in_part = |c: &usize| part_of(*c, row[*c], 0.0) == Some(part);
     match g.indicator.as_str() {
         "power_curve" => {
-            let c = g.columns.first().copied().unwrap_or(0);
+            // The 24-hour deficit, or the 7-day one when only it lies in the part.
+            let c = g
+                .columns
+                .iter()
+                .copied()
+                .find(in_part)
+                .or_else(|| g.columns.first().copied())
+                .unwrap_or(0);
             Driver {
                 indicator: g.indicator.clone(),
                 feature: names[c].clone(),
@@ -446,7 +648,14 @@ fn describe_group(
                 .columns
                 .iter()
                 .copied()
+                .filter(in_part)
                 .max_by(|a, b| abs(*a).total_cmp(&abs(*b)))
+                .or_else(|| {
+                    g.columns
+                        .iter()
+                        .copied()
+                        .max_by(|a, b| abs(*a).total_cmp(&abs(*b)))
+                })
                 .unwrap_or(0);
             Driver {
                 indicator: g.indicator.clone(),
@@ -461,13 +670,18 @@ fn describe_group(
         short => {
             let base = g.columns[0];
             let unit = if short == "vibration" { "mm/s" } else { "°C" };
-            let basis = standout_basis(base, row, fleet);
+            let basis = standout_basis(base, row, fleet, part);
             let stat = Basis::ALL
                 .iter()
                 .find(|(b, _)| *b == basis)
                 .map_or(RESID_24H, |(_, s)| *s);
             let (value, reference, unit) = match basis {
                 Basis::Trend => (round(row[base + SLOPE_7D]), 0.0, format!("{unit}/d")),
+                Basis::Spread => (
+                    round(row[base + STD_24H]),
+                    round(fleet.median[base + STD_24H]),
+                    unit.to_string(),
+                ),
                 _ => {
                     let (mean, dev) = (row[base + MEAN_24H], row[base + stat]);
                     let reference = if dev.is_nan() {

@@ -222,8 +222,13 @@ pub struct TurbineOutcome {
     pub risk_score: Option<f64>,
     /// Risk tier given by the policy; `None` when not scored.
     pub category: Option<Category>,
-    /// The indicators that push its risk up, strongest first; empty when not scored.
+    /// The indicators that push its risk up as a plausible cause, strongest first; empty when
+    /// not scored.
     pub drivers: Vec<Driver>,
+    /// The indicators whose deviation raises its risk in a direction that is not a known failure
+    /// sign (cooler, falling, steadier, producing more), strongest first: never shown as a cause
+    /// ([`Driver::reaction_phrase`]).
+    pub model_reactions: Vec<Driver>,
     /// Time of its latest SCADA record before the scoring time (Unix seconds); `None` if it
     /// has none.
     pub last_record: Option<i64>,
@@ -375,6 +380,7 @@ pub fn evaluate(
             risk_score: None,
             category: None,
             drivers: Vec::new(),
+            model_reactions: Vec::new(),
             last_record: last,
             data_quality: matrix.watch.get(i).map(DataQuality::of).unwrap_or_default(),
             features: row.clone(),
@@ -440,7 +446,7 @@ pub fn evaluate(
         o.ttf_days = Some(pred.ttf_days);
         o.risk_score = Some(a.score);
         o.category = Some(a.category);
-        o.drivers = drivers::drivers_of(
+        let mut explained = drivers::drivers_of(
             &rows[j],
             pred.p_fail_7d,
             &perturbed_p[j * n_groups..(j + 1) * n_groups],
@@ -448,7 +454,9 @@ pub fn evaluate(
         );
         // A frozen, recovering or absent sensor never drives the risk.
         let quality = &o.data_quality;
-        o.drivers.retain(|d| quality.watches(&d.indicator));
+        explained.retain(|d| quality.watches(&d.indicator));
+        o.drivers = explained.drivers;
+        o.model_reactions = explained.reactions;
     }
     Ok(outcomes)
 }
@@ -612,7 +620,7 @@ pub fn commit_run(
             "INSERT INTO prediction_features (run, turbine, features) VALUES (?1, ?2, ?3)",
         )?;
         for o in outcomes {
-            let drivers = serde_json::to_string(&o.drivers).unwrap_or_else(|_| "[]".into());
+            let drivers = drivers::stored_json(&o.drivers, &o.model_reactions);
             let quality = serde_json::to_string(&o.data_quality).ok();
             pred.execute(params![
                 o.turbine_key,

@@ -307,7 +307,8 @@ pub fn replay_daily(
                 continue;
             }
             let score = o.risk_score.unwrap_or(0.0);
-            let mut drivers = reasons_in_words(Some(category), &o.drivers, dq, Lang::En);
+            let mut drivers =
+                reasons_in_words(Some(category), &o.drivers, &o.model_reactions, dq, Lang::En);
             if drivers.is_empty() {
                 // A held day with no driver: its reason is the hold itself.
                 drivers.extend(

@@ -200,17 +200,41 @@ impl DataQuality {
 }
 
 /// The drivers of a prediction in words, with the rule that a high or critical prediction is
-/// never without a reason: when no indicator explains it, it says that the risk comes from what
-/// the cockpit cannot see (the families it could not watch), or, when it saw everything, that
-/// no single indicator explains it.
+/// never without a reason: when no indicator explains it as a plausible cause, it says that the
+/// cockpit cannot name a cause when the models react only to deviations that are not a known
+/// failure sign (`reactions`, said one by one by [`Driver::reaction_phrase`]), else that the risk
+/// comes from what the cockpit cannot see (the families it could not watch), or, when it saw
+/// everything, that no single indicator explains it.
 pub fn reasons_in_words(
     category: Option<Category>,
     drivers: &[Driver],
+    reactions: &[Driver],
     quality: &DataQuality,
     lang: Lang,
 ) -> Vec<String> {
     if !drivers.is_empty() || !matches!(category, Some(Category::High | Category::Critical)) {
         return drivers.iter().map(|d| d.phrase(lang)).collect();
+    }
+    if !reactions.is_empty() {
+        let mut labels: Vec<String> = Vec::new();
+        for d in reactions {
+            let label = indicator_label(&d.indicator, lang);
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+        return vec![format!(
+            "{} {}{}",
+            lang.pick(
+                "the cockpit cannot name a cause for this risk: the models react to",
+                "le cockpit ne peut pas nommer de cause à ce risque : les modèles réagissent à",
+            ),
+            labels.join(", "),
+            lang.pick(
+                " moving in a direction that is not a known failure sign",
+                " qui évoluent dans un sens qui n'est pas un signe de panne connu",
+            )
+        )];
     }
     let unseen: Vec<String> = quality
         .unwatched
@@ -242,6 +266,8 @@ pub const WATCH_ENGLISH: &[&str] = &[
     "watched on its power curve",
     "risk from signals",
     "no single indicator",
+    "cannot name a cause",
+    "moving in a direction",
     "held at moderate",
 ];
 
@@ -322,22 +348,83 @@ mod tests {
         families[5] = Watch::Absent;
         let blind = DataQuality::of(&watch(families, true, true));
         for category in [Category::High, Category::Critical] {
-            let words = reasons_in_words(Some(category), &[], &blind, Lang::En);
+            let words = reasons_in_words(Some(category), &[], &[], &blind, Lang::En);
             assert_eq!(
                 words,
                 vec!["risk from signals the cockpit cannot see: hydraulic oil, converter"]
             );
-            let fr = reasons_in_words(Some(category), &[], &blind, Lang::Fr);
+            let fr = reasons_in_words(Some(category), &[], &[], &blind, Lang::Fr);
             assert_eq!(
                 fr,
                 vec!["risque venu de signaux que le cockpit ne voit pas : huile hydraulique, convertisseur"]
             );
-            let seen_all = reasons_in_words(Some(category), &[], &DataQuality::default(), Lang::En);
+            let seen_all =
+                reasons_in_words(Some(category), &[], &[], &DataQuality::default(), Lang::En);
             assert_eq!(seen_all.len(), 1);
             assert!(seen_all[0].starts_with("no single indicator"));
         }
         // Low and moderate predictions need no reason; a driver speaks for itself.
-        assert!(reasons_in_words(Some(Category::Low), &[], &blind, Lang::En).is_empty());
-        assert!(reasons_in_words(None, &[], &blind, Lang::En).is_empty());
+        assert!(reasons_in_words(Some(Category::Low), &[], &[], &blind, Lang::En).is_empty());
+        assert!(reasons_in_words(None, &[], &[], &blind, Lang::En).is_empty());
+    }
+
+    #[test]
+    fn a_high_whose_only_contributions_are_not_failure_signs_says_no_cause_can_be_named() {
+        // The models raise the risk because the gearbox oil runs cooler than normal for its load:
+        // not a known failure sign, so not a reason, but the high still says why in words.
+        let cooler = Driver {
+            indicator: "gearbox_oil".into(),
+            feature: "gearbox_oil_resid_24h".into(),
+            value: 48.2,
+            reference: 50.3,
+            unit: "°C".into(),
+            basis: super::super::drivers::Basis::Load,
+            contribution: 0.04,
+        };
+        let reactions = [cooler.clone()];
+        let everything = DataQuality::default();
+        for category in [Category::High, Category::Critical] {
+            let en = reasons_in_words(Some(category), &[], &reactions, &everything, Lang::En);
+            assert_eq!(
+                en,
+                vec!["the cockpit cannot name a cause for this risk: the models react to gearbox oil moving in a direction that is not a known failure sign"]
+            );
+            assert!(
+                !en[0].contains("below normal"),
+                "never presented as a cause"
+            );
+            let fr = reasons_in_words(Some(category), &[], &reactions, &everything, Lang::Fr);
+            assert_eq!(
+                fr,
+                vec!["le cockpit ne peut pas nommer de cause à ce risque : les modèles réagissent à huile multiplicateur qui évoluent dans un sens qui n'est pas un signe de panne connu"]
+            );
+            for e in WATCH_ENGLISH {
+                assert!(!fr[0].contains(e), "{e}");
+            }
+        }
+        // A plausible driver is the reason itself; the reaction does not replace it.
+        let hotter = Driver {
+            value: 59.7,
+            ..cooler
+        };
+        assert_eq!(
+            reasons_in_words(
+                Some(Category::High),
+                &[hotter],
+                &reactions,
+                &everything,
+                Lang::En
+            ),
+            vec!["gearbox oil 9.4 °C above normal for this load"]
+        );
+        // Below high, reactions alone give no reason line (they are listed on their own).
+        assert!(reasons_in_words(
+            Some(Category::Moderate),
+            &[],
+            &reactions,
+            &everything,
+            Lang::En
+        )
+        .is_empty());
     }
 }

@@ -75,8 +75,12 @@ pub struct FleetItem {
     pub ttf_days: Option<f64>,
     /// The days-to-failure estimate is at the model's horizon: show "> N days".
     pub ttf_censored: bool,
-    /// The indicators that push its risk up, strongest first; empty when not scored.
+    /// The indicators that push its risk up as a plausible cause, strongest first; empty when
+    /// not scored.
     pub drivers: Vec<Driver>,
+    /// What else raises its risk in a direction that is not a known failure sign, strongest
+    /// first: never a cause.
+    pub model_reactions: Vec<Driver>,
     /// Data watermark of the run (when the prediction holds).
     pub scored_at: String,
     /// Its latest SCADA record before the run's watermark (`YYYY-MM-DDTHH:MM:SSZ`, UTC);
@@ -111,6 +115,7 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
     let scored_at = run.as_of.clone().unwrap_or_default();
     let rows = stmt.query_map([run.id], |r| {
         let ttf: Option<f64> = r.get(8)?;
+        let (drivers, model_reactions) = parse_drivers(r.get(9)?);
         Ok(FleetItem {
             turbine_id: r.get(0)?,
             site: r.get(1)?,
@@ -124,7 +129,8 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
             p_fail_7d: r.get(7)?,
             ttf_days: ttf,
             ttf_censored: ttf.is_some_and(|d| d >= TTF_HORIZON - 0.5),
-            drivers: parse_drivers(r.get(9)?),
+            drivers,
+            model_reactions,
             scored_at: scored_at.clone(),
             last_data: ts(r.get(10)?),
             run_id: run.id,
@@ -175,6 +181,8 @@ pub struct FleetItemText {
     /// The drivers as sentences, main driver first; a high or critical row always has one
     /// ([`reasons_in_words`]).
     pub drivers: Vec<String>,
+    /// The model reactions as sentences, each saying it is not a known failure sign.
+    pub model_reactions: Vec<String>,
     /// The data-quality badge and the lines behind it.
     pub data_quality: DataQualityText,
     /// Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
@@ -193,7 +201,18 @@ impl FleetItem {
                 .not_scored_reason
                 .as_deref()
                 .map(|r| NotScoredReason::phrase_stored(r, lang)),
-            drivers: reasons_in_words(self.category, &self.drivers, &self.data_quality, lang),
+            drivers: reasons_in_words(
+                self.category,
+                &self.drivers,
+                &self.model_reactions,
+                &self.data_quality,
+                lang,
+            ),
+            model_reactions: self
+                .model_reactions
+                .iter()
+                .map(|d| d.reaction_phrase(lang))
+                .collect(),
             data_quality: self.data_quality.text(lang),
             days: days_to_failure(self.ttf_days, self.ttf_censored, TTF_HORIZON, lang),
             search: search_text(self),

@@ -81,9 +81,9 @@ fn run_from_row(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
     })
 }
 
-fn parse_drivers(text: Option<String>) -> Vec<Driver> {
-    text.and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
+/// A prediction's stored drivers: `(drivers, model reactions)` (see `runs::drivers`).
+fn parse_drivers(text: Option<String>) -> (Vec<Driver>, Vec<Driver>) {
+    super::drivers::from_stored(text.as_deref())
 }
 
 /// A stored data-quality summary; everything watched for predictions made before it was stored.

@@ -28,6 +28,7 @@ fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> F
                 contribution: 0.1,
             })
             .collect(),
+        model_reactions: Vec::new(),
         scored_at: String::new(),
         data_quality: DataQuality::default(),
         last_data: None,

@@ -102,8 +102,12 @@ pub struct TurbineDetail {
     /// Its prediction in the latest successful run; `None` without a run or when that run did
     /// not include it.
     pub prediction: Option<LatestPrediction>,
-    /// The drivers of that prediction, strongest first; empty when there is none.
+    /// The drivers of that prediction (plausible causes), strongest first; empty when there is
+    /// none.
     pub drivers: Vec<Driver>,
+    /// What else raises that prediction's risk in a direction that is not a known failure sign
+    /// (cooler, falling, steadier, producing more), strongest first: never a cause.
+    pub model_reactions: Vec<Driver>,
     /// Its risk history: one point per successful run, oldest first.
     pub history: Vec<HistoryPoint>,
 }
@@ -153,6 +157,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
     let latest = latest_run(store)?;
     let mut prediction = None;
     let mut drivers = Vec::new();
+    let mut model_reactions = Vec::new();
     if let Some(run) = latest {
         let row = conn
             .query_row(
@@ -176,7 +181,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
             )
             .optional()?;
         if let Some((scored, reason, score, cat, p, ttf, drv, blob, quality)) = row {
-            drivers = parse_drivers(drv);
+            (drivers, model_reactions) = parse_drivers(drv);
             let mut features = serde_json::Map::new();
             if let Some(blob) = blob {
                 for (name, chunk) in feature_names().into_iter().zip(blob.chunks_exact(4)) {
@@ -204,6 +209,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
         last_measurements,
         prediction,
         drivers,
+        model_reactions,
         history,
     })
 }
