@@ -14,6 +14,7 @@ use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{
     self, FleetFilter, FleetItem, FleetItemText, FleetView, SortKey, TurbineDetail,
 };
+use cockpit_core::runs::track_record::{self, CategoryRecord};
 use cockpit_core::runs::{
     reasons_in_words, CategoryCounts, DataQualityText, Driver, NotScoredReason, RunRecord, Trigger,
 };
@@ -135,12 +136,43 @@ pub struct FleetPage {
     pub counts: CategoryCounts,
     pub items: Vec<FleetRow>,
     pub labels: CategoryLabels,
+    /// How often each alert category has been right, most urgent first (the legend).
+    pub track_record: Vec<TrackRecordText>,
+}
+
+/// How often one alert category has been right, with its sentence in the UI's language.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct TrackRecordText {
+    #[serde(flatten)]
+    pub record: CategoryRecord,
+    /// "High or above — evaluation fleet (simulated): … ; this park: …".
+    pub text: String,
+}
+
+impl TrackRecordText {
+    fn all(records: Vec<CategoryRecord>, lang: Lang) -> Vec<TrackRecordText> {
+        records
+            .into_iter()
+            .map(|record| TrackRecordText {
+                text: record.text(lang),
+                record,
+            })
+            .collect()
+    }
+}
+
+/// The track record of every alert category: the evaluation fleet's figures from the manifest of
+/// the models folder, this park's from its stored runs.
+fn track_records(store: &Store, models: &std::path::Path) -> Result<Vec<CategoryRecord>, ApiError> {
+    let manifest = Manifest::read(models).ok().map(|m| m.raw);
+    Ok(track_record::track_record(store, manifest.as_ref())?)
 }
 
 impl FleetPage {
-    /// The view in words, in `lang`.
-    pub fn of(view: FleetView, lang: Lang) -> FleetPage {
+    /// The view in words, in `lang`, with each alert category's track record.
+    pub fn of(view: FleetView, records: Vec<CategoryRecord>, lang: Lang) -> FleetPage {
         FleetPage {
+            track_record: TrackRecordText::all(records, lang),
             run_text: RunText::of(&view.run, lang),
             run: view.run,
             counts: view.counts,
@@ -166,8 +198,13 @@ pub async fn fleet<R: Runtime>(
 ) -> Result<FleetPage, ApiError> {
     let filter = filter.unwrap_or_default();
     let lang = lang_of(lang.as_deref());
+    let models = app.state::<AppState>().workspace.models.clone();
     timed_read(app, "fleet", OperationKind::UiCommand, move |s| {
-        Ok(FleetPage::of(filter.apply(s)?, lang))
+        Ok(FleetPage::of(
+            filter.apply(s)?,
+            track_records(s, &models)?,
+            lang,
+        ))
     })
     .await
 }
@@ -218,6 +255,9 @@ pub struct DetailText {
     pub model_reactions: Vec<String>,
     /// What the prediction could not watch and the sensor faults in its window.
     pub data_quality: DataQualityText,
+    /// How often the latest prediction's category has been right (evaluation fleet, this
+    /// park); `None` for "low" and when not scored.
+    pub track_record: Option<String>,
 }
 
 /// A turbine's detail as the UI receives it.
@@ -229,10 +269,14 @@ pub struct TurbinePage {
 }
 
 impl TurbinePage {
-    /// The detail in words, in `lang`.
-    pub fn of(detail: TurbineDetail, lang: Lang) -> TurbinePage {
+    /// The detail in words, in `lang`, with the track record of the alert categories.
+    pub fn of(detail: TurbineDetail, records: &[CategoryRecord], lang: Lang) -> TurbinePage {
         let p = detail.prediction.as_ref();
         let text = DetailText {
+            track_record: p
+                .and_then(|p| p.category)
+                .and_then(|c| records.iter().find(|r| r.category == c))
+                .map(|r| r.text(lang)),
             measurements: MeasurementText::all(&detail.last_measurements, lang),
             category: category_text(p.and_then(|p| p.category), lang).to_string(),
             not_scored: p
@@ -279,8 +323,13 @@ pub async fn turbine<R: Runtime>(
     lang: Option<String>,
 ) -> Result<TurbinePage, ApiError> {
     let lang = lang_of(lang.as_deref());
+    let models = app.state::<AppState>().workspace.models.clone();
     timed_read(app, "turbine", OperationKind::TurbineRequest, move |s| {
-        Ok(TurbinePage::of(queries::turbine(s, &id)?, lang))
+        Ok(TurbinePage::of(
+            queries::turbine(s, &id)?,
+            &track_records(s, &models)?,
+            lang,
+        ))
     })
     .await
 }

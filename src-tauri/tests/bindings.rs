@@ -52,6 +52,7 @@ fn bindings() -> Bindings {
     use cockpit_core::risk::Category;
     use cockpit_core::runs::drivers::Basis;
     use cockpit_core::runs::queries::{FleetItemText, HistoryPoint, Identity, LatestPrediction};
+    use cockpit_core::runs::track_record::{CategoryRecord, RecordFigures};
     use cockpit_core::runs::{
         CategoryCounts, DataQuality, DataQualityText, Driver, RunRecord, Unwatched,
     };
@@ -65,7 +66,7 @@ fn bindings() -> Bindings {
     };
     use energitech_cockpit::commands::{
         AppInfo, DetailText, DriverText, FleetFilterArgs, FleetPage, FleetRow, RunProgress,
-        ScheduleView, TurbinePage,
+        ScheduleView, TrackRecordText, TurbinePage,
     };
     use energitech_cockpit::diagnostics::{BundlePath, DiagnosticsPage};
     use energitech_cockpit::error::ApiError;
@@ -92,6 +93,9 @@ fn bindings() -> Bindings {
     b.add::<DataQualityText>(&cfg);
     b.add::<FleetItemText>(&cfg);
     b.add::<FleetRow>(&cfg);
+    b.add::<RecordFigures>(&cfg);
+    b.add::<CategoryRecord>(&cfg);
+    b.add::<TrackRecordText>(&cfg);
     b.add::<FleetPage>(&cfg);
     b.add::<FleetFilterArgs>(&cfg);
     // A turbine's detail.

@@ -166,3 +166,61 @@ fn a_logbook_without_precursor_information_gives_no_ceiling_rather_than_a_guess(
         "{text}"
     );
 }
+
+#[test]
+fn each_alert_category_says_how_often_it_was_right_on_this_park_as_the_backtest_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cockpit.db");
+    let (r, _) = backtest(dir.path(), 10, 60, str::to_string);
+    // The same daily runs, kept in the journal this time: the park's own history.
+    let run = cockpit(&db, &["replay", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fleet = cockpit(&db, &["fleet"]);
+    assert_eq!(fleet.code, 0, "{}", fleet.stderr);
+    let legend: Vec<&str> = fleet
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("How often each alert category has been right"))
+        .skip(1)
+        .collect();
+    assert_eq!(legend.len(), 3, "{}", fleet.stdout);
+    for (line, (level, name)) in legend.iter().zip([
+        ("critical", "Critical"),
+        ("high", "High or above"),
+        ("moderate", "Moderate or above"),
+    ]) {
+        assert!(
+            line.starts_with(&format!("{name} — evaluation fleet")),
+            "{line}"
+        );
+        let l = &r["levels"][level];
+        let (t, f) = (
+            l["true_episodes"].as_u64().unwrap(),
+            l["false_episodes"].as_u64().unwrap(),
+        );
+        let park = if t + f == 0 {
+            "this park: no alert episode judged yet".to_string()
+        } else {
+            format!("this park: {t} of {} alert episode", t + f)
+        };
+        assert!(line.contains(&park), "{line}\nexpected: {park}");
+    }
+    // A turbine's page says it beside its category when that is an alert.
+    let latest = cockpit(&db, &["fleet", "--json"]).json();
+    let rated = latest.as_array().unwrap().iter().find(|i| {
+        i["category"]
+            .as_str()
+            .is_some_and(|c| c == "critical" || c == "high" || c == "moderate")
+    });
+    if let Some(item) = rated {
+        let id = item["turbine_id"].as_str().unwrap();
+        let page = cockpit(&db, &["turbine", id]);
+        assert_eq!(page.code, 0, "{}", page.stderr);
+        assert!(
+            page.stdout.contains("— evaluation fleet"),
+            "{}",
+            page.stdout
+        );
+        assert!(page.stdout.contains("this park:"), "{}", page.stdout);
+    }
+}

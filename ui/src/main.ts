@@ -10,7 +10,7 @@ import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i1
 import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { createImportDialog, type ImportSource } from "./views/import";
-import { counters, filters, mainReason, table, visibleItems } from "./views/fleet";
+import { counters, filters, mainReason, table, trackRecord, visibleItems } from "./views/fleet";
 import { badge } from "./views/badge";
 import { formatDateTime, formatPercent, formatScore } from "./format";
 
@@ -434,6 +434,7 @@ function renderFleet(): HTMLElement {
     "section",
     { class: "fleet-view", "aria-label": t(lang, "tabFleet") },
     countSlot,
+    trackRecord(c, view),
     filters(c, view, state.filter, {
       onFilter,
       onExportCsv: () => void exportCsv(),

@@ -46,9 +46,14 @@ function page(withDriver: boolean): TurbinePage {
         : "the cockpit cannot name a cause for this risk: the models react to gearbox oil moving in a direction that is not a known failure sign",
       model_reactions: [reaction],
       data_quality: { badge: null, lines: [] },
+      track_record: HIGH_RECORD,
     },
   };
 }
+
+// What the core says of the high level (evaluation fleet and this park).
+const HIGH_RECORD =
+  "High or above — evaluation fleet (simulated): 30 % of alert episodes followed by a failure within 7 days, median lead 5 days; this park: 5 of 8 alert episodes followed by a confirmed fault (failure logbook) within 7 days.";
 
 const ctx: Ctx = { lang: "en", locale: "en-GB", openTurbine: () => undefined, backToFleet: () => undefined };
 
@@ -78,5 +83,21 @@ describe("the turbine page's reasons", () => {
     p.model_reactions = [];
     p.text.model_reactions = [];
     expect(fake(renderDetail(ctx, p)).querySelectorAll('[data-testid="model-reactions"]')).toHaveLength(0);
+  });
+});
+
+describe("the turbine page's category", () => {
+  it("says beside the latest prediction how often its category has been right", () => {
+    installFakeDom();
+    const shown = fake(renderDetail(ctx, page(true))).querySelectorAll('[data-testid="track-record"]');
+    expect(shown).toHaveLength(1);
+    expect(shown[0].textContent).toBe(HIGH_RECORD);
+  });
+
+  it("says nothing of the kind for a category that is not an alert", () => {
+    installFakeDom();
+    const p = page(true);
+    p.text.track_record = null;
+    expect(fake(renderDetail(ctx, p)).querySelectorAll('[data-testid="track-record"]')).toHaveLength(0);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Category, FleetRow } from "../src/api";
+import type { Category, FleetPage, FleetRow } from "../src/api";
 import { csvFileName, filterArgs, filterItems, NO_FILTER, sitesOf, sortByRisk } from "../src/fleet";
 import type { Ctx } from "../src/context";
 import { detectLang, errorText, errorWords, localeFor, t } from "../src/i18n";
-import { FIRST_ROWS, table } from "../src/views/fleet";
+import { FIRST_ROWS, table, trackRecord } from "../src/views/fleet";
 import { fake, FakeElement, installFakeDom, settle } from "./fakedom";
 
 const item = (id: string, site: string, score: number | null, category: Category | null, indicator?: string): FleetRow => ({
@@ -146,5 +146,36 @@ describe("the fleet table on a large fleet", () => {
     root.replaceChildren();
     for (let k = 0; k < 5; k++) await settle();
     expect(rowsOf(t).length).toBeLessThan(450);
+  });
+});
+
+describe("the fleet legend", () => {
+  const ctxEn: Ctx = { lang: "en", locale: "en-GB", openTurbine: () => undefined, backToFleet: () => undefined };
+  const labels = { critical: "critical", high: "high", moderate: "moderate", low: "low", none: "not scored" };
+  const record = (category: Category, text: string) => ({
+    category,
+    evaluation: null,
+    park: { judged: 0, true_episodes: 0, precision: null, median_lead_days: null },
+    model_version: "2.0.0",
+    text,
+  });
+
+  it("says how often each alert category has been right, most urgent first", () => {
+    installFakeDom();
+    const view = {
+      labels,
+      track_record: [
+        record("critical", "Critical — evaluation fleet (simulated): 86 % of alert episodes followed by a failure within 7 days"),
+        record("high", "High or above — this park: 5 of 8 alert episodes followed by a confirmed fault"),
+      ],
+    } as unknown as FleetPage;
+    const legend = fake(trackRecord(ctxEn, view)!);
+    const items = legend.querySelectorAll("li");
+    expect(items.map((li) => li.getAttribute("data-testid"))).toEqual(["track-record-critical", "track-record-high"]);
+    expect(items[1].textContent).toContain("5 of 8 alert episodes followed by a confirmed fault");
+  });
+
+  it("shows no legend when the shell sends none", () => {
+    expect(trackRecord(ctxEn, { labels, track_record: [] } as unknown as FleetPage)).toBeNull();
   });
 });

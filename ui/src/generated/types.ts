@@ -408,13 +408,86 @@ run_id: number,
 data_quality: DataQuality, };
 
 /**
+ * Episode figures of one alert level, from one source.
+ */
+export type RecordFigures = { 
+/**
+ * Alert episodes judged (followed or not by a failure within 7 days).
+ */
+judged: number, 
+/**
+ * Of them, followed by a failure within 7 days.
+ */
+true_episodes: number, 
+/**
+ * `true_episodes / judged`; `None` when nothing was judged.
+ */
+precision: number | null, 
+/**
+ * Median days from an episode's start to the failure it warned of (2+ days ahead).
+ */
+median_lead_days: number | null, };
+
+/**
+ * How often one category has been right.
+ */
+export type CategoryRecord = { 
+/**
+ * The category (its level: this category or above).
+ */
+category: Category, 
+/**
+ * On the evaluation fleet of the model set in service; `None` when its manifest does not
+ * say.
+ */
+evaluation: RecordFigures | null, 
+/**
+ * On this park's stored daily runs against its failure logbook.
+ */
+park: RecordFigures, 
+/**
+ * The model version the evaluation figures belong to.
+ */
+model_version: string | null, };
+
+/**
+ * How often one alert category has been right, with its sentence in the UI's language.
+ */
+export type TrackRecordText = { 
+/**
+ * "High or above — evaluation fleet (simulated): … ; this park: …".
+ */
+text: string, 
+/**
+ * The category (its level: this category or above).
+ */
+category: Category, 
+/**
+ * On the evaluation fleet of the model set in service; `None` when its manifest does not
+ * say.
+ */
+evaluation: RecordFigures | null, 
+/**
+ * On this park's stored daily runs against its failure logbook.
+ */
+park: RecordFigures, 
+/**
+ * The model version the evaluation figures belong to.
+ */
+model_version: string | null, };
+
+/**
  * The fleet view as the UI receives it: rows already phrased.
  */
 export type FleetPage = { run: RunRecord, 
 /**
  * The run's trigger and status in the UI's language.
  */
-run_text: RunText, counts: CategoryCounts, items: Array<FleetRow>, labels: CategoryLabels, };
+run_text: RunText, counts: CategoryCounts, items: Array<FleetRow>, labels: CategoryLabels, 
+/**
+ * How often each alert category has been right, most urgent first (the legend).
+ */
+track_record: Array<TrackRecordText>, };
 
 /**
  * Filters of the fleet view and of the work list, as the UI sends them.
@@ -616,7 +689,12 @@ model_reactions: Array<string>,
 /**
  * What the prediction could not watch and the sensor faults in its window.
  */
-data_quality: DataQualityText, };
+data_quality: DataQualityText, 
+/**
+ * How often the latest prediction's category has been right (evaluation fleet, this
+ * park); `None` for "low" and when not scored.
+ */
+track_record: string | null, };
 
 /**
  * A turbine's detail as the UI receives it.

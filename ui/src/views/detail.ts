@@ -80,6 +80,7 @@ export function renderDetail(ctx: Ctx, d: TurbinePage): HTMLElement {
               [t(lang, "scoredAt"), formatDateTime(p.scored_at, ctx.locale)],
             ])
           : h("p", {}, p ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : t(lang, "noRun")),
+        d.text.track_record ? h("p", { class: "muted track-record", "data-testid": "track-record" }, d.text.track_record) : null,
       ),
       h(
         "section",

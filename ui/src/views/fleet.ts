@@ -42,6 +42,24 @@ export function counters(ctx: Ctx, view: FleetPage, filter: Filter, onFilter: (f
   return h("div", { class: "counters", role: "group", "aria-label": t(ctx.lang, "category") }, cards);
 }
 
+// The legend of the alert categories: how often each has been right, on the evaluation fleet
+// and on this park (the core's sentences).
+export function trackRecord(ctx: Ctx, view: FleetPage): HTMLElement | null {
+  if (!view.track_record.length) return null;
+  return h(
+    "details",
+    { class: "track-record", "data-testid": "track-record" },
+    h("summary", {}, t(ctx.lang, "trackRecord")),
+    h(
+      "ul",
+      {},
+      view.track_record.map((r) =>
+        h("li", { "data-testid": `track-record-${r.category}` }, badge(view.labels[r.category], r.category), " ", r.text),
+      ),
+    ),
+  );
+}
+
 export function filters(ctx: Ctx, view: FleetPage, filter: Filter, handlers: FleetHandlers): HTMLElement {
   const items = view.items;
   const category = h(

@@ -1,10 +1,12 @@
 //! Helpers shared by the sub-commands: the workspace and database of the global options, the
-//! models and risk policy, time arguments, number formatting and the printed run summary.
+//! models and risk policy, time arguments, number formatting, the printed run summary and each
+//! category's track record.
 
 use clap::Args;
 use cockpit_core::config;
+use cockpit_core::lang::Lang;
 use cockpit_core::model::ModelSet;
-use cockpit_core::risk::RiskPolicy;
+use cockpit_core::risk::{Category, RiskPolicy};
 use cockpit_core::runs::RunRecord;
 use cockpit_core::schema;
 use cockpit_core::store::Store;
@@ -33,6 +35,32 @@ pub fn load_models(cli: &Cli) -> Result<(ModelSet, RiskPolicy), CliError> {
     let policy = load_policy(cli)?;
     let models = workspace(cli)?.load_models()?;
     Ok((models, policy))
+}
+
+/// The manifest (raw JSON) of the model set the global options name; `None` when it cannot be
+/// read (the commands that need the models say why; the others show what they can without).
+pub fn served_manifest(cli: &Cli) -> Option<serde_json::Value> {
+    let ws = workspace(cli).ok()?;
+    cockpit_core::model::Manifest::read(&ws.models)
+        .ok()
+        .map(|m| m.raw)
+}
+
+/// Prints how often each alert category has been right (evaluation fleet, this park).
+pub fn print_track_record(
+    store: &Store,
+    cli: &Cli,
+    only: Option<Category>,
+) -> Result<(), CliError> {
+    let manifest = served_manifest(cli);
+    let records = cockpit_core::runs::track_record::track_record(store, manifest.as_ref())?;
+    for r in records
+        .iter()
+        .filter(|r| only.is_none_or(|c| c == r.category))
+    {
+        say!("{}", r.text(Lang::En));
+    }
+    Ok(())
 }
 
 /// Parses the value of a date or time option (`flag` names it in the message).

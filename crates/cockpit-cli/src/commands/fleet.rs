@@ -8,7 +8,7 @@ use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
 
-use super::common::{fmt_opt, open_store};
+use super::common::{fmt_opt, open_store, print_track_record};
 use super::CliError;
 use crate::Cli;
 
@@ -102,5 +102,7 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
             driver
         );
     }
+    say!("How often each alert category has been right:");
+    print_track_record(&store, cli, None)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::{queries, reasons_in_words};
 
-use super::common::{fmt_opt, open_store};
+use super::common::{fmt_opt, open_store, print_track_record};
 use super::CliError;
 use crate::Cli;
 
@@ -85,6 +85,15 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
             p.not_scored_reason.as_deref().unwrap_or("-")
         ),
         None => say!("No prediction yet: run `cockpit score`."),
+    }
+    // Beside an alert category: how often it has been right.
+    if let Some(c) = d
+        .prediction
+        .as_ref()
+        .and_then(|p| p.category)
+        .filter(|c| *c >= Category::Moderate)
+    {
+        print_track_record(&store, cli, Some(c))?;
     }
     for dr in &d.drivers {
         say!("  driver: {}", dr.describe());

@@ -66,22 +66,24 @@ pub struct BacktestReport {
     pub median_lead_days: Option<f64>,
     /// Every logbook failure in the replayed period, oldest first.
     pub failures: Vec<FailureReplay>,
-    /// Per alert level (high or above, critical): failures, the detectable ceiling, warnings at
+    /// Per alert level (high or above, critical, moderate or above): failures, the detectable ceiling, warnings at
     /// least 2 days ahead, alert episodes true and false, median lead.
     pub levels: Levels,
 }
 
-struct LoggedFailure {
-    turbine: i64,
+pub(super) struct LoggedFailure {
+    pub(super) turbine: i64,
     turbine_id: String,
     component: String,
-    time: i64,
-    previous_back: Option<i64>,
+    pub(super) time: i64,
+    pub(super) previous_back: Option<i64>,
     /// `None`: the logbook says nothing about the precursor; `Some(None)`: there was none.
-    precursor: Option<Option<i64>>,
+    pub(super) precursor: Option<Option<i64>>,
 }
 
-fn logged_failures(store: &Store) -> Result<Vec<LoggedFailure>, RunError> {
+/// Every failure of the logbook, oldest first, with the previous repair's end and what is known
+/// of its precursor.
+pub(super) fn logged_failures(store: &Store) -> Result<Vec<LoggedFailure>, RunError> {
     let mut stmt = store.conn().prepare(
         "SELECT l.turbine, t.turbine_id, l.component, l.failure_time,
                 (SELECT max(back_in_service_time) FROM logbook p
@@ -198,6 +200,13 @@ pub fn backtest(
         ),
         critical: level_figures(
             Category::Critical,
+            &rated,
+            &known,
+            report.scored_snapshots,
+            known_until,
+        ),
+        moderate: level_figures(
+            Category::Moderate,
             &rated,
             &known,
             report.scored_snapshots,

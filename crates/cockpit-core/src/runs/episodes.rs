@@ -205,13 +205,16 @@ pub(super) fn level_figures(
     }
 }
 
-/// The figures of the two alert levels a manager acts on.
+/// The figures of the alert levels: the two a manager acts on, and the watch list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Levels {
     /// High or above ("plan an inspection this week").
     pub high: LevelFigures,
     /// Critical only ("act now").
     pub critical: LevelFigures,
+    /// Moderate or above (the watch list), so that every alert category can say how often it
+    /// has been right.
+    pub moderate: LevelFigures,
 }
 
 impl LevelFigures {

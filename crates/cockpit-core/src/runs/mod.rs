@@ -24,6 +24,7 @@ pub mod episodes;
 pub mod queries;
 mod reasons;
 pub mod replay;
+pub mod track_record;
 mod watch;
 
 use std::collections::HashMap;
