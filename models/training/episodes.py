@@ -103,9 +103,6 @@ def level_figures(level: int, unit: np.ndarray, t: np.ndarray, cat: np.ndarray,
     true); the policy search uses it to leave out failures whose warning window precedes the
     rated period."""
     eu, ef, el = episodes(level, unit, t, cat)
-    by_unit: dict[str, list[int]] = {}
-    for i, u in enumerate(eu):
-        by_unit.setdefault(str(u), []).append(i)
     fails_by_unit: dict[str, list[int]] = {}
     for f in failures:
         fails_by_unit.setdefault(f.unit, []).append(f.time)
@@ -121,20 +118,7 @@ def level_figures(level: int, unit: np.ndarray, t: np.ndarray, cat: np.ndarray,
     if counted is None:
         counted = [True] * len(failures)
     fs = [f for f, c in zip(failures, counted) if c]
-    leads = []
-    for f in fs:
-        best = None
-        for i in by_unit.get(f.unit, []):
-            first, last = int(ef[i]), int(el[i])
-            if not (first < f.time <= last + LEAD_WINDOW):
-                continue
-            if f.time - first < MIN_LEAD:
-                continue
-            if f.previous_back is not None and first < f.previous_back:
-                continue
-            lead = f.time - first
-            best = lead if best is None else max(best, lead)
-        leads.append(best)
+    leads = failure_leads((eu, ef, el), fs)
     warned = sum(1 for x in leads if x is not None)
     if any(f.precursor == UNKNOWN for f in fs):
         det = None
@@ -165,6 +149,31 @@ def level_figures(level: int, unit: np.ndarray, t: np.ndarray, cat: np.ndarray,
         "episode_precision": share(n_true, n_true + n_false),
         "median_lead_days": None if median is None else _round1(median),
     }
+
+
+def failure_leads(eps, failures: list[Failure]) -> list[int | None]:
+    """Per failure, the lead (seconds) of the earliest true episode of its turbine that began at
+    least MIN_LEAD before it and not before its previous repair ended; None when not warned.
+    `eps`: the (unit, first, last) arrays of `episodes`."""
+    eu, ef, el = eps
+    by_unit: dict[str, list[int]] = {}
+    for i, u in enumerate(eu):
+        by_unit.setdefault(str(u), []).append(i)
+    leads = []
+    for f in failures:
+        best = None
+        for i in by_unit.get(f.unit, []):
+            first, last = int(ef[i]), int(el[i])
+            if not (first < f.time <= last + LEAD_WINDOW):
+                continue
+            if f.time - first < MIN_LEAD:
+                continue
+            if f.previous_back is not None and first < f.previous_back:
+                continue
+            lead = f.time - first
+            best = lead if best is None else max(best, lead)
+        leads.append(best)
+    return leads
 
 
 def precursor_leads(failures: list[Failure]) -> list[float] | None:

@@ -629,10 +629,13 @@ def precursor_summary(leads: list[float] | None) -> dict | None:
 
 
 def episode_details(period: "PO.Period", cat: np.ndarray) -> dict:
-    """Of the false episodes at high (Python mirror): how many last a single day, and how many
-    are followed by a failure 8-30 days after their last day (an early sign the 7-day window
-    counts false)."""
-    eu, ef, el = EP.episodes(EP.HIGH, period.unit, period.t, cat)
+    """What lies behind the high level's figures (Python mirror): of the false episodes, how many
+    last a single day and how many are followed by a failure 8-30 days after their last day (an
+    early sign the 7-day window counts false); of the detectable failures, the median days from
+    precursor start to failure of the warned and of the not-warned ones, and how long after its
+    precursor began each warned failure was first warned."""
+    eps = EP.episodes(EP.HIGH, period.unit, period.t, cat)
+    eu, ef, el = eps
     fails: dict[str, list[int]] = {}
     for f in period.failures:
         fails.setdefault(f.unit, []).append(f.time)
@@ -646,8 +649,31 @@ def episode_details(period: "PO.Period", cat: np.ndarray) -> dict:
         n_false += 1
         single += int(first == last)
         later += int(any(last + EP.LEAD_WINDOW < t <= last + 30 * EP.DAY for t in times))
-    return {"false_episodes": n_false, "single_day": single,
-            "failure_8_to_30_days_after": later}
+    out = {"false_episodes": n_false, "single_day": single,
+           "failure_8_to_30_days_after": later}
+    if any(f.precursor == EP.UNKNOWN for f in period.failures):
+        return out
+    leads = EP.failure_leads(eps, period.failures)
+    warned_pre, missed_pre, delay = [], [], []
+    for f, lead in zip(period.failures, leads):
+        if f.precursor == EP.NONE or f.time - int(f.precursor) < EP.MIN_LEAD:
+            continue
+        pre = (f.time - int(f.precursor)) / EP.DAY
+        if lead is None:
+            missed_pre.append(pre)
+        else:
+            warned_pre.append(pre)
+            delay.append(pre - lead / EP.DAY)
+
+    def med(x):
+        return E.r(np.median(x), 1) if x else None
+
+    out.update({"detectable_warned": len(warned_pre), "detectable_missed": len(missed_pre),
+                "precursor_median_days_warned": med(warned_pre),
+                "precursor_median_days_missed": med(missed_pre),
+                "missed_precursor_under_5_days": int(sum(p < 5 for p in missed_pre)),
+                "warning_delay_median_days": med(delay)})
+    return out
 
 
 def suggested_thresholds(pol: dict, choice: dict, pre_val: list[float] | None) -> dict:
@@ -716,32 +742,44 @@ def targets(ev: dict, thr: dict) -> list[dict]:
 
     nd = hi.get("detectable_failures")
     wd = hi.get("warned_detectable")
+    pw, pm = det.get("precursor_median_days_warned"), det.get("precursor_median_days_missed")
+    if pw is not None and pm is not None:
+        shorter = pm < pw
+        why_pre = (f" In the Python mirror of the same policy on the feature rows, the "
+                   f"{det.get('detectable_missed')} detectable failures not warned had their "
+                   f"precursor visible a median {pm:g} days before them "
+                   f"({det.get('missed_precursor_under_5_days')} of them less than 5 days), the "
+                   f"warned ones {pw:g} days: "
+                   + ("the short precursors are the ones missed." if shorter else
+                      "their precursors were not shorter; the model did not tell their drift "
+                      "from normal variation in time."))
+    else:
+        why_pre = ""
     add(f"high: >= {t['high_recall_detectable_min']:.0%} of detectable failures warned "
         f"{C.MIN_LEAD_DAYS:g}+ days ahead", hi.get("recall_detectable"),
         t["high_recall_detectable_min"], True, "share",
         f"{(nd or 0) - (wd or 0)} of the {nd} failures whose precursor was visible "
-        f"{C.MIN_LEAD_DAYS:g}+ days before them were not warned that early; "
-        f"{_pct(pre.get('share_under_lead_goal'))} of the detectable failures had their precursor "
-        f"visible for less than {pre.get('lead_goal_days', 10):g} days, and a precursor stays "
-        f"within normal day-to-day variation for most of that time.")
+        f"{C.MIN_LEAD_DAYS:g}+ days before them were not warned that early "
+        f"({_pct(pre.get('share_under_lead_goal'))} of the detectable failures had a precursor "
+        f"visible for less than {pre.get('lead_goal_days', 10):g} days).{why_pre}")
     fe = hi.get("false_episodes_per_turbine_quarter")
     add(f"high: <= {t['high_false_episodes_per_turbine_quarter_max']:g} false episodes per "
         f"turbine per quarter", fe, t["high_false_episodes_per_turbine_quarter_max"], False,
         "per turbine-quarter",
         f"{hi.get('false_episodes')} false episodes at high; in the Python mirror of the same "
         f"policy on the feature rows, {det.get('single_day', 'n/a')} of its "
-        f"{det.get('false_episodes', 'n/a')} false episodes last a single day (a risk hovering "
-        f"near the threshold) and {det.get('failure_8_to_30_days_after', 'n/a')} are followed by "
-        f"a failure 8-30 days later (an early sign the 7-day window counts false). A lower "
-        f"false-episode rate needs higher thresholds, which the validation search traded against "
-        f"recall and lead.")
+        f"{det.get('false_episodes', 'n/a')} false episodes last a single day (a risk crossing "
+        f"the threshold for a day) and {det.get('failure_8_to_30_days_after', 'n/a')} are "
+        f"followed by a failure 8-30 days later (counted false by the 7-day window).")
+    dl = det.get("warning_delay_median_days")
     add(f"high: median lead >= {t['high_median_lead_days_min']:g} days", hi.get("median_lead_days"),
         t["high_median_lead_days_min"], True, "days",
-        f"the detectable failures' precursors were visible a median {pre.get('median_days')} days "
-        f"before them ({_pct(pre.get('share_under_lead_goal'))} for less than "
-        f"{pre.get('lead_goal_days', 10):g} days): even a warning on the first day of every "
-        f"precursor could not give a much longer median lead, and a drift becomes "
-        f"distinguishable from normal variation only part-way through it.")
+        f"the detectable failures' precursors were visible a median {pre.get('median_days')} "
+        f"days before them ({_pct(pre.get('share_under_lead_goal'))} for less than "
+        f"{pre.get('lead_goal_days', 10):g} days): that is the longest median lead a warning on "
+        f"the first day of every precursor would give"
+        + (f"; the warned failures were first warned a median {dl:g} days after their precursor "
+           f"began (Python mirror)." if dl is not None else "."))
     add(f"critical: episode precision >= {t['critical_episode_precision_min']:.0%}",
         cr.get("episode_precision"), t["critical_episode_precision_min"], True, "share",
         f"{cr.get('true_episodes')} true and {cr.get('false_episodes')} false episodes at "
