@@ -337,7 +337,8 @@ def main(argv=None) -> int:
     evaluation["episode_details_python"] = episode_details(ev_period, ev_cat)
     evaluation["precursor_leads"] = precursor_summary(EP.precursor_leads(ev_period.failures))
     for lv in ("high", "critical"):
-        log(f"  eval fleet (Python mirror) {lv}: {PO._brief(evaluation['alert_episodes_python'][lv])}")
+        log(f"  eval fleet (Python mirror) {lv}: "
+            f"{PO._brief(evaluation['alert_episodes_python'][lv])}")
     cov = evaluation["time_to_failure"]["coverage"]
     log(f"  eval fleet 80 % ranges: coverage {cov['coverage']} of {cov['ranges']} ranges, median "
         f"width {cov['median_width_days']} d; non-monotone rows "
@@ -582,8 +583,8 @@ def main(argv=None) -> int:
     return 0
 
 
-POLICY_HEADER = """Risk policy suggested by models/training/pipeline.py for model set {version}: values
-chosen on the validation rows of the training fleets (manifest.json suggested_thresholds);
+POLICY_HEADER = """Risk policy suggested by models/training/pipeline.py for model set {version}:
+values chosen on the validation rows of the training fleets (manifest.json suggested_thresholds);
 the pipeline backtests the evaluation fleet with it."""
 
 KNOWN_LIMITS = [
@@ -592,8 +593,8 @@ KNOWN_LIMITS = [
     "the drift statistics and re-validate on real failures before trusting the numbers.",
     "The simulator gives about a quarter of the failures no precursor: those cannot be "
     "predicted from SCADA and bound every recall figure.",
-    f"Labels are row-level 'failure within h days': an alert more than h days ahead of a "
-    f"failure is scored as a false alarm for that horizon although it is useful.",
+    "Labels are row-level 'failure within h days': an alert more than h days ahead of a "
+    "failure is scored as a false alarm for that horizon although it is useful.",
     "Evaluation uses one unseen fleet of 50 turbines x 365 days: failure-level figures "
     "rest on about a hundred failures, so per-component recalls are noisy (+/- 10-15 "
     "points).",

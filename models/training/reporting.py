@@ -291,8 +291,8 @@ def suggested_policy(a, thr: dict) -> None:
         _levels_table(a, figs)
         pre = thr.get("validation_precursor_leads")
         if pre and pre.get("median_days") is not None:
-            a(f"On the same failures, the precursors of the {pre['detectable_failures']} detectable "
-              f"ones became visible a median {pre['median_days']:g} days before them, "
+            a(f"On the same failures, the precursors of the {pre['detectable_failures']} "
+              f"detectable ones became visible a median {pre['median_days']:g} days before them, "
               f"{_pct(pre['share_under_lead_goal'])} less than {pre['lead_goal_days']:g} days "
               f"before: the longest median lead any warning could reach.")
             a("")
