@@ -332,5 +332,146 @@ class OneGraph(unittest.TestCase):
         self.assertEqual(out, ["probabilities"])
 
 
+def tiny_model_set(folder: Path) -> None:
+    """A 4-feature model set in the 2.x contract, written as the pipeline writes it."""
+    import hashlib
+    import json
+
+    import reporting as R
+    import train as T
+
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(400, 4)).astype(np.float32)
+    X[rng.random_sample(X.shape) < 0.1] = np.nan
+    s = np.nan_to_num(X[:, 0])
+    names = ["a", "b", "c", "d"]
+    params = {"learning_rate": 0.1, "max_leaf_nodes": 7, "min_samples_leaf": 20}
+    models, parts = [], []
+    for cut in (1.5, 1.0, 0.5, 0.0, -0.5):
+        y = (s + rng.normal(scale=0.5, size=len(s)) > cut).astype(np.int64)
+        fh = T.fit_horizon(X[:200], y[:200], X[200:300], y[200:300], X[300:], y[300:], params,
+                           10, names, X)
+        models.append(fh["model"])
+        parts.append(fh["onnx"])
+    ttf = T.export_time_to_failure(parts, HS, names)
+    (folder / "failure_7d.onnx").write_bytes(parts[2])
+    (folder / "time_to_failure.onnx").write_bytes(ttf)
+    px = X[:20]
+    (folder / "parity.csv").write_text(R.parity_csv(names, px, T.onnx_proba(T.session(parts[2]),
+                                                                            px),
+                                                    T.onnx_ttf(T.session(ttf), px), HS))
+    sha = {f: hashlib.sha256((folder / f).read_bytes()).hexdigest()
+           for f in ("failure_7d.onnx", "time_to_failure.onnx")}
+    manifest = {
+        "feature_names": names, "horizon_days": 30.0,
+        "models": {
+            "failure_7d": {"file": "failure_7d.onnx", "sha256": sha["failure_7d.onnx"],
+                           "input": "features", "output": "probabilities", "class_index": 1},
+            "time_to_failure": {"file": "time_to_failure.onnx",
+                                "sha256": sha["time_to_failure.onnx"], "input": "features",
+                                "output": "probabilities", "horizons_days": HS,
+                                "output_shape": [None, 5]},
+        },
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+class Verify(unittest.TestCase):
+    """verify.py, the standalone check of a model set, refuses what the cockpit would refuse."""
+
+    def setUp(self):
+        import tempfile
+
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+        tiny_model_set(self.dir)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def manifest(self, change):
+        import json
+
+        m = json.loads((self.dir / "manifest.json").read_text())
+        change(m)
+        (self.dir / "manifest.json").write_text(json.dumps(m))
+
+    def test_a_consistent_set_passes(self):
+        import verify as V
+
+        self.assertEqual(V.verify(self.dir), [])
+        header = (self.dir / "parity.csv").read_text().splitlines()[0].split(",")
+        self.assertEqual(header[4:], ["expected_p_fail_7d", "expected_p_within_1d",
+                                      "expected_p_within_3d", "expected_p_within_7d",
+                                      "expected_p_within_14d", "expected_p_within_30d"])
+
+    def test_a_1x_regressor_entry_or_bad_horizons_are_refused(self):
+        import verify as V
+
+        self.manifest(lambda m: m["models"].update(days_to_failure={"file": "x.onnx"}))
+        self.assertIn("days_to_failure", V.verify(self.dir)[0])
+        self.manifest(lambda m: (m["models"].pop("days_to_failure"),
+                                 m["models"]["time_to_failure"].update(
+                                     horizons_days=[1.0, 3.0, 3.0, 14.0, 30.0])))
+        self.assertIn("strictly", V.verify(self.dir)[0])
+
+    def test_a_changed_model_or_parity_value_is_caught(self):
+        import verify as V
+
+        lines = (self.dir / "parity.csv").read_text().splitlines()
+        cells = lines[3].split(",")
+        cells[-1] = repr(float(cells[-1]) + 0.01)
+        lines[3] = ",".join(cells)
+        (self.dir / "parity.csv").write_text("\n".join(lines) + "\n")
+        self.assertTrue(any("parity.csv not reproduced" in p for p in V.verify(self.dir)))
+        self.manifest(lambda m: m["models"]["time_to_failure"].update(sha256="0" * 64))
+        self.assertTrue(any("sha256" in p for p in V.verify(self.dir)))
+
+
+class Backtest(unittest.TestCase):
+    """fleets.backtest: a cockpit that cannot load the models, or whose backtest has no `ttf`,
+    fails the run with a message saying so; never a silent skip."""
+
+    def fake(self, body: str) -> Path:
+        import tempfile
+
+        d = Path(tempfile.mkdtemp())
+        self.addCleanup(lambda: __import__("shutil").rmtree(d))
+        exe = d / "cockpit"
+        exe.write_text(f"#!{sys.executable}\nimport sys\n{body}\n")
+        exe.chmod(0o755)
+        (d / "db").write_text("")
+        return d
+
+    def run_fake(self, body: str):
+        import fleets as F
+
+        d = self.fake(body)
+        return F.backtest(d / "cockpit", d / "db", d, d / "policy.toml")
+
+    def test_a_cockpit_that_refuses_the_models_fails_the_run(self):
+        import fleets as F
+
+        with self.assertRaises(F.PipelineError) as e:
+            self.run_fake("print('error: unknown field time_to_failure', file=sys.stderr)\n"
+                          "sys.exit(2)")
+        self.assertIn("--no-backtest", str(e.exception))
+        self.assertIn("unknown field time_to_failure", str(e.exception))
+
+    def test_a_backtest_without_ttf_fails_the_run(self):
+        import fleets as F
+
+        with self.assertRaises(F.PipelineError) as e:
+            self.run_fake("print('{\"levels\": {}}')")
+        self.assertIn("`ttf`", str(e.exception))
+
+    def test_the_backtest_report_is_returned_with_the_arguments_given(self):
+        r = self.run_fake("import json; print(json.dumps({'levels': {}, 'ttf': {}, "
+                          "'argv': sys.argv[1:]}))")
+        self.assertEqual(r["argv"][-2:], ["backtest", "--json"])
+        self.assertEqual(r["argv"][0], "--db")
+        self.assertIn("--policy", r["argv"])
+
+
 if __name__ == "__main__":
     unittest.main()
