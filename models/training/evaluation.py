@@ -257,6 +257,7 @@ def ttf_coverage(rng: dict, T: np.ndarray) -> dict:
         "coverage": r(covered / n) if n else None,
         "median_width_days": r(np.median(width), 2) if n else None,
         "no_failure_expected": int((~has).sum()),
+        "no_failure_expected_but_failure_within_horizon": int((~has & np.isfinite(T)).sum()),
         "open_ranges": int((has & op).sum()),
     }
 

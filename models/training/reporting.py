@@ -349,6 +349,14 @@ def time_to_failure(a, m: dict) -> None:
     a(f"| pipeline, feature rows with a known 30-day outcome | {c['ranges']} | {c['covered']} | "
       f"{_pct(c['coverage'])} | {_f(c['median_width_days'], 1)} | {c['no_failure_expected']} |")
     a("")
+    miss = c.get("no_failure_expected_but_failure_within_horizon")
+    if miss is not None and c["no_failure_expected"]:
+        a(f"Of the {c['no_failure_expected']} turbine-days (pipeline rows) with no failure expected "
+          f"within {m['horizon_days']:g} days, {miss} "
+          f"({_pct(miss / c['no_failure_expected'])}) were followed by one within "
+          f"{m['horizon_days']:g} days: coverage is measured on the ranges only. Of the ranges, "
+          f"{c.get('open_ranges', 'n/a')} are open (\"likely in N days or later\").")
+        a("")
 
 
 def quality_targets(a, tgt: list[dict]) -> None:

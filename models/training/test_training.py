@@ -243,6 +243,7 @@ class Coverage(unittest.TestCase):
         self.assertEqual((cov["ranges"], cov["covered"], cov["no_failure_expected"]), (5, 2, 1))
         self.assertEqual(cov["coverage"], 0.4)
         self.assertEqual(cov["open_ranges"], 2)
+        self.assertEqual(cov["no_failure_expected_but_failure_within_horizon"], 1)
         widths = sorted([24.6667 - 1.0] * 3 + [29.5] * 2)
         self.assertAlmostEqual(cov["median_width_days"], widths[2], places=2)
 
