@@ -489,7 +489,7 @@ def main(argv=None) -> int:
                           "lead_window_days": [C.MIN_LEAD_DAYS, C.HORIZON_DAYS]},
                 "scenarios": absence_rows,
             },
-            "targets": None,  # below, once the backtest's figures are in
+            "targets": [],  # below, once the backtest's figures are in
         },
         "suggested_thresholds": thresholds,
         "reference_stats": R.reference_stats(fit_t.X32.astype(np.float64), names),
