@@ -203,17 +203,32 @@ def _iso(t: float) -> str:
     return dt.datetime.fromtimestamp(int(t), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def regression_rows(table: Table, horizon: float) -> np.ndarray:
-    """Rows whose target min(T, horizon) is known: a failure observed within the horizon, or no
-    failure during a full horizon of follow-up (target = horizon). Rows censored before the
-    horizon (the data ends first) have an unknown target and are left out."""
-    observed = table.censored == 0
-    full_follow_up = (table.censored == 1) & (table.ttf >= horizon - 1e-6)
-    return observed | full_follow_up
+def horizon_labels(table: Table, h: float) -> np.ndarray:
+    """Label "a failure starts within h days" of every row: 1, 0, or NaN when unknown.
+
+    From the table's `days_to_failure` / `censored` (export.rs: censored == 0 -> the next failure
+    starts `days_to_failure` days after the snapshot, at most the 30-day horizon; censored == 1
+    -> no failure for `days_to_failure` = min(days of data left, 30) days). A row is usable for
+    h only when a failure starts within h days (1) or h days of data follow it without one (0);
+    a row whose data end first, failure-free, is unknown. For h = 7 this is `fail_within_7d`."""
+    ttf, cens = table.ttf, table.censored
+    y = np.full(len(table), np.nan)
+    y[(cens == 0) & (ttf <= h)] = 1.0
+    y[((cens == 0) & (ttf > h)) | ((cens == 1) & (ttf >= h - 1e-6))] = 0.0
+    return y
 
 
-def regression_target(table: Table, horizon: float) -> np.ndarray:
-    return np.minimum(table.ttf, horizon)
+def outcome_known(table: Table, horizon: float) -> np.ndarray:
+    """Rows whose outcome over the whole horizon is known: a failure observed within it, or no
+    failure during a full horizon of follow-up. Rows censored before the horizon (the data end
+    first) are not (coverage and "healthy" rows use only these)."""
+    return (table.censored == 0) | (table.ttf >= horizon - 1e-6)
+
+
+def true_time(table: Table) -> np.ndarray:
+    """T of the contract: days from the snapshot to the start of the next failure, +inf when
+    none starts within the horizon (meaningful where outcome_known)."""
+    return np.where(table.censored == 0, table.ttf, np.inf)
 
 
 # --------------------------------------------------------------------------- absent families

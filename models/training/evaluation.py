@@ -1,4 +1,5 @@
-"""Metrics: probability quality, thresholds, failure-level (event) recall, regression error."""
+"""Metrics: probability quality, thresholds, failure-level (event) recall, the time-to-failure
+distribution (the cockpit's derivation mirrored: CDF, quantiles, ranges, coverage)."""
 
 from __future__ import annotations
 
@@ -188,38 +189,136 @@ def logbook_crosscheck(t: Table, ev: dict, logbook: list[dict], fleet_seed: int,
     }
 
 
-def regression_report(true_days: np.ndarray, pred_days: np.ndarray) -> dict:
-    err = np.abs(pred_days - true_days)
-    buckets = []
-    for lo, hi in C.TTF_BUCKETS:
-        last = hi == C.TTF_BUCKETS[-1][1]
-        m = (true_days >= lo) & ((true_days <= hi) if last else (true_days < hi))
-        m &= true_days < C.HORIZON_DAYS  # a failure was observed within the horizon
-        buckets.append(_bucket(f"{lo:g}-{hi:g}", m, err, pred_days, true_days))
-    capped = true_days >= C.HORIZON_DAYS
-    buckets.append(_bucket(f"none within {C.HORIZON_DAYS:g} (target {C.HORIZON_DAYS:g})", capped,
-                           err, pred_days, true_days))
-    le = true_days <= C.TTF_TARGET_MAX
+# --------------------------------------------------------------------------- time to failure
+# Python mirror of the cockpit's derivation (contract: docs/scoring.md "Time to failure";
+# one implementation in the core, this one for the model card and the policy search).
+
+
+def ttf_cdf(P: np.ndarray) -> np.ndarray:
+    """[N, K] raw outputs (column k: P(failure within horizons[k] days)) -> [N, K + 1] CDF at
+    the knots [0] + horizons: F(0) = 0, F(h_k) = clamp(max(p_0..p_k), 0, 1)."""
+    P = np.atleast_2d(np.asarray(P, dtype=np.float64))
+    F = np.clip(np.maximum.accumulate(P, axis=1), 0.0, 1.0)
+    return np.column_stack([np.zeros(len(F)), F])
+
+
+def ttf_quantile(F: np.ndarray, horizons, q: float) -> np.ndarray:
+    """Q(q) per row: the smallest t in [0, last horizon] with F(t) >= q, F linear between the
+    knots [0] + horizons; NaN when F(last) < q. With k the first knot where F >= q (k >= 1 for
+    q > 0): t = t[k-1] + (q - F[k-1]) / (F[k] - F[k-1]) * (t[k] - t[k-1])."""
+    knots = np.concatenate([[0.0], np.asarray(horizons, dtype=np.float64)])
+    reach = F >= q
+    has = reach[:, -1]
+    k = np.argmax(reach, axis=1)
+    out = np.full(len(F), np.nan)
+    at0 = has & (k == 0)
+    out[at0] = 0.0
+    m = has & (k > 0)
+    rows = np.flatnonzero(m)
+    kk = k[m]
+    f0, f1 = F[rows, kk - 1], F[rows, kk]
+    t0, t1 = knots[kk - 1], knots[kk]
+    out[m] = t0 + (q - f0) / (f1 - f0) * (t1 - t0)
+    return out
+
+
+def ttf_ranges(P: np.ndarray, horizons, low_q: float = C.TTF_RANGE[0],
+               high_q: float = C.TTF_RANGE[1], median_q: float = C.TTF_MEDIAN) -> dict:
+    """Median and 80 % range per row, as the cockpit derives them: F(last) < 0.5 -> "no failure
+    expected within the horizon" (median and range NaN, `has_range` False); F(last) < 0.9 ->
+    open range [Q(0.1), last horizon] (`open` True); else [Q(0.1), Q(0.9)]."""
+    F = ttf_cdf(P)
+    last = float(horizons[-1])
+    med = ttf_quantile(F, horizons, median_q)
+    lo = ttf_quantile(F, horizons, low_q)
+    hi = ttf_quantile(F, horizons, high_q)
+    has = F[:, -1] >= median_q
+    open_ = has & (F[:, -1] < high_q)
+    hi = np.where(open_, last, hi)
+    med[~has] = np.nan
+    lo[~has] = np.nan
+    hi[~has] = np.nan
+    return {"median": med, "low": lo, "high": hi, "open": open_, "has_range": has}
+
+
+def ttf_coverage(rng: dict, T: np.ndarray) -> dict:
+    """Coverage of the ranges against the true times T (days to the start of the next failure,
+    +inf when none within the horizon): over the rows with a range, the share whose T lies in
+    [low, high], or T >= low when the range is open. Also the number of ranges, the median width
+    (high - low, days) and the rows with no failure expected."""
+    has, lo, hi, op = rng["has_range"], rng["low"], rng["high"], rng["open"]
+    inside = has & (T >= lo) & ((T <= hi) | op)
+    n = int(has.sum())
+    covered = int(inside.sum())
+    width = (hi - lo)[has]
     return {
-        "rows": int(len(true_days)),
-        "mae_all_days": r(err.mean(), 3),
-        "mae_t_le_14_days": r(err[le].mean(), 3) if le.any() else None,
-        "rows_t_le_14": int(le.sum()),
-        "baseline_mae_t_le_14_days_predicting_horizon": r(
-            np.abs(C.HORIZON_DAYS - true_days[le]).mean(), 3) if le.any() else None,
-        "by_true_bucket": buckets,
+        "ranges": n,
+        "covered": covered,
+        "coverage": r(covered / n) if n else None,
+        "median_width_days": r(np.median(width), 2) if n else None,
+        "no_failure_expected": int((~has).sum()),
+        "no_failure_expected_but_failure_within_horizon": int((~has & np.isfinite(T)).sum()),
+        "open_ranges": int((has & op).sum()),
     }
 
 
-def _bucket(name, m, err, pred, true) -> dict:
+def non_monotone(P: np.ndarray) -> dict:
+    """How often the raw columns decrease from one horizon to the next (the cockpit's running
+    max then flattens them)."""
+    d = np.diff(P, axis=1)
+    bad = (d < 0).any(axis=1)
     return {
-        "true_days": name,
-        "rows": int(m.sum()),
-        "mae_days": r(err[m].mean(), 3) if m.any() else None,
-        "median_abs_error_days": r(np.median(err[m]), 3) if m.any() else None,
-        "mean_predicted_days": r(pred[m].mean(), 3) if m.any() else None,
-        "mean_true_days": r(true[m].mean(), 3) if m.any() else None,
+        "rows": int(len(P)),
+        "non_monotone_rows": int(bad.sum()),
+        "non_monotone_share": r(bad.mean(), 5) if len(P) else None,
+        "max_decrease": r(float(-d.min()) if d.size and d.min() < 0 else 0.0, 5),
     }
+
+
+# Edges of the reliability table of each horizon (predicted probability), the last one closed.
+RELIABILITY_EDGES = [0.0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0]
+
+
+def reliability_table(y: np.ndarray, p: np.ndarray, edges=RELIABILITY_EDGES) -> list[dict]:
+    """Rows per bin of the predicted probability [edges[i], edges[i+1]), the last one closed:
+    count, mean predicted, observed rate."""
+    idx = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
+    out = []
+    for b in range(len(edges) - 1):
+        m = idx == b
+        out.append({"bin": [edges[b], edges[b + 1]], "count": int(m.sum()),
+                    "mean_predicted": r(p[m].mean()) if m.any() else None,
+                    "observed_rate": r(y[m].mean()) if m.any() else None})
+    return out
+
+
+def ttf_report(t: Table, P: np.ndarray, horizons) -> dict:
+    """The distribution on a set of rows: per horizon calibration (Brier, positive rate, mean
+    predicted, ROC-AUC, reliability table) on the rows whose label for that horizon is known;
+    the ranges' coverage on the rows whose outcome over the horizon is known; non-monotone
+    share on every row."""
+    from dataset import horizon_labels, outcome_known, true_time
+
+    per = []
+    for k, h in enumerate(horizons):
+        y = horizon_labels(t, h)
+        m = ~np.isnan(y)
+        yk, pk = y[m].astype(np.int64), P[m, k]
+        entry = {"horizon_days": h, "rows": int(m.sum()), "positives": int(yk.sum()),
+                 "base_rate": r(yk.mean()) if m.any() else None,
+                 "mean_predicted": r(pk.mean()) if m.any() else None}
+        if m.any() and 0 < yk.sum() < len(yk):
+            s = probability_scores(yk, pk)
+            entry.update({"brier": r(s["brier"], 5), "roc_auc": r(s["roc_auc"]),
+                          "pr_auc": r(s["pr_auc"])})
+        entry["reliability"] = reliability_table(yk, pk)
+        per.append(entry)
+    known = outcome_known(t, horizons[-1])
+    rng = ttf_ranges(P[known], horizons)
+    cov = ttf_coverage(rng, true_time(t)[known])
+    return {"horizons": per, "coverage": cov, "monotonicity": non_monotone(P),
+            "coverage_rows": "rows whose outcome over the horizon is known (a failure within "
+                             "it, or a full horizon of follow-up)"}
 
 
 def turbine_years(t: Table, step_days: float) -> float:
@@ -236,22 +335,27 @@ def utc_now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def absence_report(name: str, absent: list[str], t: Table, p: np.ndarray, days: np.ndarray,
-                   p_full: np.ndarray, days_full: np.ndarray, healthy: np.ndarray,
-                   thresholds: dict, ev: dict, step: float) -> dict:
-    """Figures of the evaluation fleet scored with the `absent` families' features empty (p,
-    days), against the same rows with every family (p_full, days_full): ranking quality,
-    event-level recall and false alert-days at the suggested thresholds, and how far the
-    absence alone moves the predicted risk of healthy turbine-days (`healthy`: no failure
-    within the horizon)."""
+def absence_report(name: str, absent: list[str], t: Table, p: np.ndarray, P: np.ndarray,
+                   p_full: np.ndarray, P_full: np.ndarray, healthy: np.ndarray,
+                   pol: dict, ev: dict, step: float) -> dict:
+    """Figures of the evaluation fleet scored with the `absent` families' features empty (p: the
+    7-day probability, P: the distribution's outputs), against the same rows with every family
+    (p_full, P_full): ranking quality, event-level recall and false alert-days with the chosen
+    policy, and how far the absence alone moves the predicted risk of healthy turbine-days
+    (`healthy`: no failure within the horizon)."""
+    import episodes as EP
+    import policy as PO
+
     k = t.known_fail()
     yk = t.y_fail[k].astype(np.int64)
     ty = turbine_years(t.subset(k), step)
-    pt, dt_ = thresholds["probability"], thresholds["days_to_failure"]
+    pt = pol["probability"]
     high = p >= pt["high"]
-    either = high | (days <= dt_["high"])
-    crit = p >= pt["critical"]
+    cat = PO.categories(p, P, pol)
+    either = cat >= EP.HIGH
+    crit = cat >= EP.CRITICAL
     s = probability_scores(yk, p[k])
+    p30, p30_full = ttf_cdf(P)[:, -1], ttf_cdf(P_full)[:, -1]
 
     def false_days(alert):
         fp = int((alert[k] & (yk == 0)).sum())
@@ -260,7 +364,7 @@ def absence_report(name: str, absent: list[str], t: Table, p: np.ndarray, days: 
     e_high = event_recall(t, high, C.MIN_LEAD_DAYS, C.HORIZON_DAYS, ev)
     e_either = event_recall(t, either, C.MIN_LEAD_DAYS, C.HORIZON_DAYS, ev)
     e_crit = event_recall(t, crit, C.MIN_LEAD_DAYS, C.HORIZON_DAYS, ev)
-    either_full = (p_full >= pt["high"]) | (days_full <= dt_["high"])
+    either_full = PO.categories(p_full, P_full, pol) >= EP.HIGH
     return {
         "name": name,
         "absent": list(absent),
@@ -278,7 +382,7 @@ def absence_report(name: str, absent: list[str], t: Table, p: np.ndarray, days: 
         "healthy_mean_p": r(p[healthy].mean(), 5),
         "healthy_mean_p_shift": r((p[healthy] - p_full[healthy]).mean(), 5),
         "healthy_mean_abs_p_shift": r(np.abs(p[healthy] - p_full[healthy]).mean(), 5),
-        "healthy_mean_days_shift": r((days[healthy] - days_full[healthy]).mean(), 3),
+        "healthy_mean_p30_shift": r((p30[healthy] - p30_full[healthy]).mean(), 5),
         "healthy_high_share_either_output": r(either[healthy].mean()),
         "healthy_high_share_change_either_output": r(either[healthy].mean()
                                                      - either_full[healthy].mean()),

@@ -102,7 +102,12 @@ def prepare_fleet(
     start: str,
     every: str,
     keep_intermediate: bool,
+    keep_db: bool = False,
 ) -> Fleet:
+    """The fleet's feature table, simulated, ingested and exported unless a cached one was made
+    by the same binary with the same parameters. `keep_db`: the fleet's database is kept as
+    `cockpit.db` (the evaluation fleet's, for `cockpit backtest`), and a cache without it is
+    rebuilt."""
     seed, turbines, days = int(spec["seed"]), int(spec["turbines"]), int(spec["days"])
     d = work / f"fleet-{seed}"
     features = d / f"features-{every}.csv"
@@ -120,7 +125,7 @@ def prepare_fleet(
             old = json.loads(stamp_path.read_text())
         except ValueError:
             old = None
-        if old and old.get("stamp") == stamp:
+        if old and old.get("stamp") == stamp and (not keep_db or (d / "cockpit.db").is_file()):
             log(f"fleet {seed}: reusing {features.relative_to(work)} (same binary and parameters)")
             return Fleet(role, seed, turbines, days, start, d, features, d / "csv" / "logbook.csv",
                          old["simulate_summary"], sha256_file(features), old["seconds"])
@@ -150,13 +155,40 @@ def prepare_fleet(
         # The SCADA file and the database are the bulk of the disk use; the feature table,
         # the registry and the logbook are all later steps read.
         (csv_dir / "scada.csv").unlink(missing_ok=True)
-        for p in d.glob("cockpit.db*"):
-            p.unlink()
+        if not keep_db:
+            for p in d.glob("cockpit.db*"):
+                p.unlink()
     seconds = round(t3 - t0, 1)
     stamp_path.write_text(json.dumps({"stamp": stamp, "simulate_summary": summary,
                                       "seconds": seconds}, indent=1))
     return Fleet(role, seed, turbines, days, start, d, features, csv_dir / "logbook.csv", summary,
                  sha256_file(features), seconds)
+
+
+def backtest(cockpit: Path, db: Path, models: Path, policy: Path) -> dict:
+    """`cockpit backtest --json` of the database `db` with the models folder `models` and the
+    risk policy file `policy`; the parsed report. Fails with the cockpit's own message when the
+    binary cannot load the models (e.g. a cockpit older than the model set's contract)."""
+    if not db.is_file():
+        raise PipelineError(f"no database at {db} for the backtest (the evaluation fleet's is kept "
+                            f"by prepare_fleet; run again with --fresh if it was deleted)")
+    try:
+        out = run([cockpit, "--db", db, "--models", models, "--policy", policy, "backtest",
+                   "--json"])
+    except PipelineError as e:
+        raise PipelineError(
+            f"the cockpit could not backtest the new models on the evaluation fleet; a cockpit "
+            f"that loads model set 2.x (time_to_failure.onnx) and a [time_to_failure] policy is "
+            f"needed (use --no-backtest for a development run without it):\n{e}") from e
+    try:
+        report = json.loads(out)
+    except ValueError as e:
+        raise PipelineError(f"`cockpit backtest --json` printed no JSON: {out[:300]!r}") from e
+    for key in ("levels", "ttf"):
+        if key not in report:
+            raise PipelineError(f"`cockpit backtest --json` has no `{key}` (this cockpit predates "
+                                f"issue 15's time-to-failure contract); got keys {sorted(report)}")
+    return report
 
 
 def read_logbook(path: Path) -> list[dict]:

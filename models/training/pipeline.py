@@ -3,11 +3,14 @@
 
   cockpit CLI (built if needed) -> simulated training fleets + one evaluation fleet
   -> `cockpit features` tables -> split by turbine and time -> tuned, calibrated
-  HistGradientBoosting classifier and regressor -> ONNX (checked against scikit-learn)
-  -> evaluation on the unseen fleet -> models/manifest.json, MODEL_CARD.md, parity.csv.
+  HistGradientBoosting 7-day classifier + one calibrated classifier per time-to-failure horizon
+  -> ONNX (checked against scikit-learn) -> risk policy values chosen on validation rows
+  -> evaluation on the unseen fleet, then `cockpit backtest --json` of the staged models on it
+  -> models/manifest.json, MODEL_CARD.md, parity.csv.
 
 Run it through `models/training/run.sh` (which sets up the pinned venv), or directly with
 models/training/.venv/bin/python models/training/pipeline.py [--cockpit PATH] [--fresh]
+[--no-backtest] [--out DIR]
 """
 
 from __future__ import annotations
@@ -35,13 +38,16 @@ import dataset as D  # noqa: E402
 import evaluation as E  # noqa: E402
 import fleets as F  # noqa: E402
 import reporting as R  # noqa: E402
+import episodes as EP  # noqa: E402
+import policy as PO  # noqa: E402
 import train as T  # noqa: E402
 import verify as V  # noqa: E402
 
 MODELS = HERE.parent
 REPO = MODELS.parent
 CLS_FILE = "failure_7d.onnx"
-REG_FILE = "days_to_failure.onnx"
+TTF_FILE = "time_to_failure.onnx"
+POLICY_FILE = "suggested-risk-policy.toml"
 
 
 def parse_args(argv):
@@ -53,6 +59,10 @@ def parse_args(argv):
     p.add_argument("--fresh", action="store_true", help="re-simulate every fleet even when cached")
     p.add_argument("--keep-intermediate", action="store_true",
                    help="keep each fleet's scada.csv and database")
+    p.add_argument("--no-backtest", action="store_true",
+                   help="development run: skip `cockpit backtest` of the new models on the "
+                        "evaluation fleet (the card then lacks the cockpit's episode and coverage "
+                        "figures); without it a cockpit that cannot load the models fails the run")
     return p.parse_args(argv)
 
 
@@ -80,61 +90,18 @@ def created_at() -> str:
 
 
 def check_config() -> None:
+    hs = C.TTF_HORIZONS
+    if not (all(h > 0 for h in hs) and all(b > a for a, b in zip(hs, hs[1:]))
+            and hs[-1] == C.HORIZON_DAYS and C.CLASSIFIER_WINDOW_DAYS in hs):
+        raise PipelineError(f"config.TTF_HORIZONS {hs} must be positive, strictly increasing, end "
+                            f"at HORIZON_DAYS ({C.HORIZON_DAYS:g}) and hold the classifier's "
+                            f"{C.CLASSIFIER_WINDOW_DAYS:g} days")
     seeds = [f["seed"] for f in C.TRAIN_FLEETS]
     if C.DEMO_SEED in seeds or C.EVAL_FLEET["seed"] == C.DEMO_SEED:
         raise PipelineError(f"seed {C.DEMO_SEED} is the demo park's: not for training or evaluation")
     if C.EVAL_FLEET["seed"] in seeds or len(set(seeds)) != len(seeds):
         raise PipelineError("the evaluation seed must differ from every training seed, "
                             "and training seeds from each other")
-
-
-def suggest_thresholds(val: dict) -> dict:
-    """'high' and 'critical' for both outputs, from the validation threshold tables."""
-
-    def pick(table, key, min_prec, order, beyond=None):
-        # order: candidates from the most to the least alert-happy
-        for t in order(table):
-            if beyond is not None and not beyond(t[key]):
-                continue
-            if t["precision"] is not None and t["precision"] >= min_prec and t["tp"] > 0:
-                return t[key], True
-        return order(table)[-1][key], False
-
-    asc = lambda tb: sorted(tb, key=lambda t: t["threshold"])  # noqa: E731
-    desc = lambda tb: sorted(tb, key=lambda t: -t["days_threshold"])  # noqa: E731
-    p_high, ok1 = pick(val["thresholds"], "threshold", C.HIGH_MIN_PRECISION, asc)
-    p_crit, ok2 = pick(val["thresholds"], "threshold", C.CRITICAL_MIN_PRECISION, asc,
-                       beyond=lambda x: x > p_high)
-    d_high, ok3 = pick(val["days_thresholds"], "days_threshold", C.HIGH_MIN_PRECISION, desc)
-    d_crit, ok4 = pick(val["days_thresholds"], "days_threshold", C.CRITICAL_MIN_PRECISION, desc,
-                       beyond=lambda x: x < d_high)
-    reasoning = (
-        f"Chosen on the validation rows of the training fleets (never the evaluation fleet). "
-        f"'high' (plan an inspection) is the most sensitive candidate at which at least "
-        f"{C.HIGH_MIN_PRECISION:.0%} of alerted snapshots are followed by a failure within "
-        f"{C.CLASSIFIER_WINDOW_DAYS:g} days: a missed drivetrain failure costs far more than a "
-        f"visit, so up to two false alert-days per true one are accepted. 'critical' (act now) "
-        f"is the most sensitive candidate beyond 'high' reaching {C.CRITICAL_MIN_PRECISION:.0%}. "
-        f"The same rule gives the days-to-failure estimate's own thresholds (alert when the "
-        f"estimate is at most that many days). Row-level precision understates usefulness: "
-        f"alerts 8-30 days before a failure count as false here. The threshold tables give "
-        f"recall, precision, false alert-days and event-level recall for every candidate, for a "
-        f"policy that weighs them differently; the risk policy also needs 'moderate' below "
-        f"'high'."
-    )
-    missing = [n for n, ok in [("probability high", ok1), ("probability critical", ok2),
-                               ("days high", ok3), ("days critical", ok4)] if not ok]
-    if missing:
-        reasoning += (f" No candidate reached the precision asked for {', '.join(missing)}: "
-                      f"the least sensitive candidate is given there.")
-    return {
-        "probability": {"high": p_high, "critical": p_crit},
-        "days_to_failure": {"high": d_high, "critical": d_crit},
-        "policy": {"high_min_precision": round(C.HIGH_MIN_PRECISION, 4),
-                   "critical_min_precision": C.CRITICAL_MIN_PRECISION,
-                   "chosen_on": "validation rows of the training fleets"},
-        "reasoning": reasoning,
-    }
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -166,7 +133,7 @@ def main(argv=None) -> int:
     fleets = [F.prepare_fleet(cockpit, cockpit_sha, work, "train", s, C.START_DATE,
                               C.SNAPSHOT_EVERY, args.keep_intermediate) for s in C.TRAIN_FLEETS]
     eval_fleet = F.prepare_fleet(cockpit, cockpit_sha, work, "eval", C.EVAL_FLEET, C.START_DATE,
-                                 C.SNAPSHOT_EVERY, args.keep_intermediate)
+                                 C.SNAPSHOT_EVERY, args.keep_intermediate, keep_db=True)
     t_data = time.monotonic()
 
     tables = [D.read_table(f.features, f.seed) for f in fleets]
@@ -238,29 +205,81 @@ def main(argv=None) -> int:
     _, cal_method, clf, clf_onnx, clf_diff = candidates[0]
     log(f"  kept {cal_method} calibration")
 
-    # ---------------------------------------------------------------- regressor
-    reg_rows = D.regression_rows(train_all, C.HORIZON_DAYS)
-    ttf = D.regression_target(train_all, C.HORIZON_DAYS)
-    fit_r, val_r = fit_a & reg_rows[src], sp.val & reg_rows
-    log("regressor: hyper-parameter search (validation bucket-balanced MAE in days)")
-    rs = T.tune_regressor(Xa32[fit_r], ttf[src][fit_r], X32[val_r], ttf[val_r])
-    log(f"  chosen {rs.params}, {rs.n_iter} iterations")
-    reg = T.fit_regressor(Xa32[fit_r], ttf[src][fit_r], rs.params, rs.n_iter)
-    reg_onnx = T.export_regressor(reg, names)
-    reg_diff = T.regressor_parity(reg, reg_onnx, check_X)
-    log(f"  ONNX max |diff|: raw {reg_diff['raw_max_abs_diff']:.2e}, "
-        f"days {reg_diff['days_max_abs_diff']:.2e}")
-    if reg_diff["raw_max_abs_diff"] > C.PARITY_TOLERANCE:
-        raise PipelineError(f"days_to_failure ONNX output differs from scikit-learn by "
-                            f"{reg_diff['raw_max_abs_diff']:.3g} > {C.PARITY_TOLERANCE}")
+    # ---------------------------------------------------------------- time to failure
+    # One calibrated classifier per horizon, "a failure starts within h days"; the 7-day one is
+    # the classifier above (same labels, same rows). The others reuse its hyper-parameters.
+    log(f"time to failure: one classifier per horizon {C.TTF_HORIZONS} "
+        f"({cs.params}, {cs.n_iter} iterations)")
+    horizon_models, horizon_parts, horizon_info = [], [], []
+    for h in C.TTF_HORIZONS:
+        t0 = time.monotonic()
+        if h == C.CLASSIFIER_WINDOW_DAYS:
+            horizon_models.append(clf)
+            horizon_parts.append(clf_onnx)
+            horizon_info.append({"horizon_days": h, "model": "failure_7d (the same classifier)",
+                                 "calibration": cal_method})
+            continue
+        yh = D.horizon_labels(train_all, h)
+        kh = ~np.isnan(yh)
+        yh = np.nan_to_num(yh).astype(np.int64)
+        fit_h, cal_h, val_h = fit_a & kh[src], cal_a & kh[src], sp.val & kh
+        yah = yh[src]
+        for name, yy, m in [("fit", yah, fit_h), ("calibration", yah, cal_h),
+                            ("validation", yh, val_h)]:
+            if yy[m].sum() == 0 or yy[m].sum() == m.sum():
+                raise PipelineError(f"the {name} rows of the {h:g}-day classifier hold a single "
+                                    f"class")
+        fh = T.fit_horizon(Xa32[fit_h], yah[fit_h], Xa32[cal_h], yah[cal_h], X32[val_h],
+                           yh[val_h], cs.params, cs.n_iter, names, check_X)
+        horizon_models.append(fh["model"])
+        horizon_parts.append(fh["onnx"])
+        horizon_info.append({"horizon_days": h, "calibration": fh["method"],
+                             "calibration_candidates": fh["calibration"],
+                             "rows": {"fit": int(fit_h.sum()), "calibration": int(cal_h.sum()),
+                                      "validation": int(val_h.sum())},
+                             "seconds": round(time.monotonic() - t0, 1)})
+        log(f"  {h:g} d: {fh['method']} calibration, {int(yah[fit_h].sum())} positive fit rows "
+            f"({time.monotonic() - t0:.1f} s)")
+    ttf_onnx = T.export_time_to_failure(horizon_parts, C.TTF_HORIZONS, names)
+    ttf_diff = T.ttf_parity(horizon_models, ttf_onnx, check_X)
+    log(f"  {TTF_FILE}: ONNX max |diff| {ttf_diff:.2e} over {len(check_X)} rows")
+    if ttf_diff > C.PARITY_TOLERANCE:
+        raise PipelineError(f"time_to_failure ONNX output differs from scikit-learn by "
+                            f"{ttf_diff:.3g} > {C.PARITY_TOLERANCE}")
     if clf_diff > C.PARITY_TOLERANCE:  # cannot happen (checked above); kept as the contract
         raise PipelineError("failure_7d ONNX parity failed")
 
-    # ---------------------------------------------------------------- evaluation (ONNX outputs)
-    cls_sess, reg_sess = T.session(clf_onnx), T.session(reg_onnx)
+    # ---------------------------------------------------------------- scores (ONNX outputs)
+    cls_sess, ttf_sess = T.session(clf_onnx), T.session(ttf_onnx)
     step = E.step_days(C.SNAPSHOT_EVERY)
+    val_t = train_all.subset(sp.val)
+    p_valset = T.onnx_proba(cls_sess, X32[sp.val])
+    P_valset = T.onnx_ttf(ttf_sess, X32[sp.val])
+    p_ev = T.onnx_proba(cls_sess, ev_X32)
+    P_ev = T.onnx_ttf(ttf_sess, ev_X32)
+    if not np.array_equal(P_valset[:, C.TTF_HORIZONS.index(C.CLASSIFIER_WINDOW_DAYS)], p_valset):
+        raise PipelineError("the 7-day column of time_to_failure differs from failure_7d")
 
-    def assess(t: D.Table, p_all: np.ndarray, days_all: np.ndarray, thresholds: dict | None):
+    # ---------------------------------------------------------------- policy (validation only)
+    train_failures = []
+    for f in fleets:
+        train_failures += EP.failures_from_logbook(F.read_logbook(f.logbook), f.seed)
+    ev_failures = EP.failures_from_logbook(F.read_logbook(eval_fleet.logbook), eval_fleet.seed)
+    if any(f.precursor == EP.UNKNOWN for f in train_failures):
+        raise PipelineError("the training fleets' logbooks have no `precursor_start` column: the "
+                            "cockpit binary predates issue 15 (detectable failures); rebuild it "
+                            "or run with --fresh")
+    val_period = PO.Period(val_t.unit, val_t.time, train_failures,
+                           C.POLICY_SEARCH["failure_min_days_after_start"])
+    log(f"risk policy: search on the validation rows ({len(val_t)} turbine-days, "
+        f"{sum(val_period.counted)} counted failures of {len(val_period.failures)})")
+    choice = PO.choose(val_period, p_valset, P_valset, log)
+    pol = choice["policy"]
+    counted = [f for f, c in zip(val_period.failures, val_period.counted) if c]
+    pre_val = EP.precursor_leads(counted)
+    thresholds = suggested_thresholds(pol, choice, pre_val)
+
+    def assess(t: D.Table, p_all: np.ndarray, P_all: np.ndarray, pol: dict | None):
         k = t.known_fail()
         yk = t.y_fail[k].astype(np.int64)
         ty = E.turbine_years(t.subset(k), step)
@@ -268,31 +287,22 @@ def main(argv=None) -> int:
         out = {"classifier": E.classification_report(yk, p_all[k]),
                "calibration_table": E.calibration_table(yk, p_all[k]),
                "thresholds": E.threshold_table(yk, p_all[k], C.CANDIDATE_THRESHOLDS, step, ty),
-               "days_thresholds": E.threshold_table(yk, days_all[k], C.CANDIDATE_DAYS, step, ty,
-                                                    below=True)}
+               "time_to_failure": E.ttf_report(t, P_all, C.TTF_HORIZONS)}
         for row in out["thresholds"]:
             e = E.event_recall(t, p_all >= row["threshold"], C.MIN_LEAD_DAYS, C.HORIZON_DAYS, evs)
             row["event_recall_2d_ahead"] = e["recall"]
             row["event_median_lead_days"] = e["median_lead_days"]
             row["event_chance_rate"] = e["chance_rate"]
-        for row in out["days_thresholds"]:
-            row["days_threshold"] = row.pop("threshold")
-            e = E.event_recall(t, days_all <= row["days_threshold"], C.MIN_LEAD_DAYS,
-                               C.HORIZON_DAYS, evs)
-            row["event_recall_2d_ahead"] = e["recall"]
-            row["event_median_lead_days"] = e["median_lead_days"]
-            row["event_chance_rate"] = e["chance_rate"]
-        rr = D.regression_rows(t, C.HORIZON_DAYS)
-        out["regressor"] = E.regression_report(D.regression_target(t, C.HORIZON_DAYS)[rr],
-                                               days_all[rr])
-        if thresholds:
+        if pol:
             out["event_recall"] = []
-            pt, dt_ = thresholds["probability"], thresholds["days_to_failure"]
+            pr, tt = pol["probability"], pol["time_to_failure"]
+            cat = PO.categories(p_all, P_all, pol)
             rules = [
-                ("high", f"p >= {pt['high']}", p_all >= pt["high"]),
-                ("critical", f"p >= {pt['critical']}", p_all >= pt["critical"]),
-                ("high (either output)", f"p >= {pt['high']} or days <= {dt_['high']}",
-                 (p_all >= pt["high"]) | (days_all <= dt_["high"])),
+                ("high (policy)", f"p >= {pr['high']} or Q({tt['quantile']}) <= {tt['high']:g} d",
+                 cat >= EP.HIGH),
+                ("critical (policy)", f"p >= {pr['critical']} or Q({tt['quantile']}) <= "
+                                      f"{tt['critical']:g} d", cat >= EP.CRITICAL),
+                ("high (probability only)", f"p >= {pr['high']}", p_all >= pr["high"]),
             ]
             for name, rule, alert in rules:
                 for win in ((C.MIN_LEAD_DAYS, C.HORIZON_DAYS),
@@ -301,12 +311,8 @@ def main(argv=None) -> int:
                     out["event_recall"].append({"name": name, "rule": rule, **e})
         return out
 
-    val_t = train_all.subset(sp.val)
-    p_valset = T.onnx_proba(cls_sess, X32[sp.val])
-    d_valset = T.from_target(T.onnx_raw_regression(reg_sess, X32[sp.val]))
-    validation = assess(val_t, p_valset, d_valset, None)
-    thresholds = suggest_thresholds(validation)
-    validation = assess(val_t, p_valset, d_valset, thresholds)
+    validation = assess(val_t, p_valset, P_valset, pol)
+    validation["alert_episodes_python"] = choice["figures"]
     vt = train_all.subset(sp.val_time)
     vb = train_all.subset(sp.val_both)
     validation["by_group"] = {
@@ -318,26 +324,37 @@ def main(argv=None) -> int:
             T.onnx_proba(cls_sess, vb.X32)[vb.known_fail()]),
     }
 
-    p_ev = T.onnx_proba(cls_sess, ev_X32)
-    raw_ev = T.onnx_raw_regression(reg_sess, ev_X32)
-    d_ev = T.from_target(raw_ev)
-    evaluation = assess(ev_t, p_ev, d_ev, thresholds)
+    evaluation = assess(ev_t, p_ev, P_ev, pol)
     evs = E.events_from_rows(ev_t)
     evaluation["logbook_crosscheck"] = E.logbook_crosscheck(
         ev_t, evs, F.read_logbook(eval_fleet.logbook), eval_fleet.seed, C.START_DATE,
         eval_fleet.days, C.MIN_LEAD_DAYS)
+    # The Python mirror of the episode figures on the evaluation fleet's feature rows (a report:
+    # nothing is chosen from it; the cockpit's backtest below is the measure of record).
+    ev_period = PO.Period(ev_t.unit, ev_t.time, ev_failures)
+    ev_cat = PO.categories(p_ev, P_ev, pol)
+    evaluation["alert_episodes_python"] = ev_period.levels(ev_cat)
+    evaluation["episode_details_python"] = episode_details(ev_period, ev_cat)
+    evaluation["precursor_leads"] = precursor_summary(EP.precursor_leads(ev_period.failures))
+    for lv in ("high", "critical"):
+        log(f"  eval fleet (Python mirror) {lv}: "
+            f"{PO._brief(evaluation['alert_episodes_python'][lv])}")
+    cov = evaluation["time_to_failure"]["coverage"]
+    log(f"  eval fleet 80 % ranges: coverage {cov['coverage']} of {cov['ranges']} ranges, median "
+        f"width {cov['median_width_days']} d; non-monotone rows "
+        f"{evaluation['time_to_failure']['monotonicity']['non_monotone_share']}")
     # Whole families removed on every turbine of the evaluation fleet: each family alone, then
     # the named sets of real exports (config.ABSENT_SETS).
-    healthy = D.regression_rows(ev_t, C.HORIZON_DAYS) & (ev_t.ttf >= C.HORIZON_DAYS - 1e-6)
+    healthy = D.outcome_known(ev_t, C.HORIZON_DAYS) & (ev_t.censored == 1)
     scenarios = [("all present", [])] + [(f, [f]) for f in C.FAMILIES] + \
         [(n, list(v)) for n, v in C.ABSENT_SETS.items()]
     absence_rows = []
     for sc_name, absent in scenarios:
         Xs = D.without_families(ev_X32, fam_cols, absent)
         ps = T.onnx_proba(cls_sess, Xs)
-        ds = T.from_target(T.onnx_raw_regression(reg_sess, Xs))
-        absence_rows.append(E.absence_report(sc_name, absent, ev_t, ps, ds, p_ev, d_ev, healthy,
-                                             thresholds, evs, step))
+        Ps = T.onnx_ttf(ttf_sess, Xs)
+        absence_rows.append(E.absence_report(sc_name, absent, ev_t, ps, Ps, p_ev, P_ev, healthy,
+                                             pol, evs, step))
         a = absence_rows[-1]
         log(f"  absent {sc_name}: PR-AUC {a['pr_auc']}, warned (high) {a['event_recall_high']}, "
             f"false alert-days/turbine-year {a['false_alert_days_per_turbine_year_high']}, "
@@ -348,57 +365,9 @@ def main(argv=None) -> int:
         evaluation["failures_without_precursor"] = summ["failures_without_precursor"]
         evaluation["precursor_share"] = E.r(1 - summ["failures_without_precursor"] / summ["failures"])
 
-    # ---------------------------------------------------------------- targets
-    cls_ev = evaluation["classifier"]
-    main_ev = evaluation["event_recall"][0]
-    strict_ev = evaluation["event_recall"][1]
-    reg_ev = evaluation["regressor"]
-    share = evaluation.get("precursor_share")
-    q = (1.0 - share) if share is not None else None  # failures without any precursor
-    base14 = reg_ev["baseline_mae_t_le_14_days_predicting_horizon"]
-    if q is not None:
-        auc_why = (f"{q:.0%} of the evaluation fleet's failures have no precursor, so about that "
-                   f"share of positive snapshots look exactly like healthy ones; even if every "
-                   f"other positive were ranked first, ROC-AUC could not exceed about "
-                   f"1 - {q:.2f}/2 = {1 - q / 2:.2f}. Early in a drift (5-7 days before the "
-                   f"failure) the excess temperature is still within the normal day-to-day and "
-                   f"turbine-to-turbine variation of the features, which costs more.")
-        ev_why = (f"only {share:.0%} of the failures have a precursor at all (the ceiling); "
-                  f"the rest of the gap are failures whose drift is still within normal "
-                  f"variation 2 days ahead (short or late-accelerating precursors), mostly on "
-                  f"the components whose drift is small against the fleet-wide spread (see the "
-                  f"per-component table).")
-        mae_why = (f"for the {q:.0%} of failures without precursor, nothing distinguishes the "
-                   f"rows before them from healthy ones, so any sensible model predicts ~30 "
-                   f"days there; with always-30 costing {base14:.1f} days on these rows, that "
-                   f"alone puts a floor near {q:.2f} x {base14:.1f} = {q * base14:.1f} days under "
-                   f"the reachable MAE, before counting precursors not yet visible.")
-    else:
-        auc_why = ("a share of the simulated failures has no precursor, and early drifts are "
-                   "within the normal spread of the features.")
-        ev_why = "a share of the simulated failures has no precursor at all."
-        mae_why = ("rows before failures without a visible precursor look healthy, so the "
-                   "regressor predicts a long time for them.")
-    targets = [
-        {"name": f"ROC-AUC >= {C.TARGETS['roc_auc_min']}", "value": cls_ev["roc_auc"],
-         "met": cls_ev["roc_auc"] >= C.TARGETS["roc_auc_min"], "why": auc_why},
-        {"name": f">= {C.TARGETS['event_recall_min']:.0%} of failures warned (p >= high) "
-                 f"{C.MIN_LEAD_DAYS:g}+ days ahead", "value": main_ev["recall"],
-         "met": (main_ev["recall"] or 0) >= C.TARGETS["event_recall_min"], "why": ev_why,
-         "note": f"lead window {main_ev['lead_window_days'][0]:g}-"
-                 f"{main_ev['lead_window_days'][1]:g} days, chance level "
-                 f"{main_ev['chance_rate']:.1%}; in the strict {strict_ev['lead_window_days'][0]:g}-"
-                 f"{strict_ev['lead_window_days'][1]:g}-day window {strict_ev['recall']:.1%} "
-                 f"(chance level {strict_ev['chance_rate']:.1%})"},
-        {"name": f"MAE <= {C.TARGETS['mae_t_le_14_max_days']:g} days on rows with true T <= "
-                 f"{C.TTF_TARGET_MAX:g}", "value": reg_ev["mae_t_le_14_days"],
-         "met": (reg_ev["mae_t_le_14_days"] or 1e9) <= C.TARGETS["mae_t_le_14_max_days"],
-         "why": mae_why},
-    ]
-
     # ---------------------------------------------------------------- artefacts
     sha_c = hashlib.sha256(clf_onnx).hexdigest()
-    sha_r = hashlib.sha256(reg_onnx).hexdigest()
+    sha_t = hashlib.sha256(ttf_onnx).hexdigest()
     fit_t = train_all.subset(sp.fit)
     fleet_entries = []
     for f, tab in [(f, t) for f, t in zip(fleets, tables)] + [(eval_fleet, ev_t)]:
@@ -429,14 +398,13 @@ def main(argv=None) -> int:
                 "other_outputs": [T.LABEL_OUTPUT],
                 "meaning": f"probability of a failure within {C.CLASSIFIER_WINDOW_DAYS:g} days",
             },
-            "days_to_failure": {
-                "file": REG_FILE, "sha256": sha_r, "input": C.INPUT_NAME,
+            "time_to_failure": {
+                "file": TTF_FILE, "sha256": sha_t, "input": C.INPUT_NAME,
+                "output": T.PROBA_OUTPUT, "horizons_days": list(C.TTF_HORIZONS),
                 "input_type": "float32", "input_shape": [None, len(names)],
+                "output_shape": [None, len(C.TTF_HORIZONS)],
                 "missing_value": "NaN",
-                "output": T.REGRESSION_OUTPUT, "output_shape": [None, 1],
-                "output_transform": "expm1", "clip": [0.0, C.HORIZON_DAYS],
-                "meaning": f"days until the next failure, capped at {C.HORIZON_DAYS:g}: "
-                           f"days = clip(expm1(output), 0, {C.HORIZON_DAYS:g})",
+                "meaning": "probability of a failure within each horizon (days), cumulative",
             },
         },
         "training_data": {
@@ -457,9 +425,7 @@ def main(argv=None) -> int:
                 "rows": {"fit": int(sp.fit.sum()), "calibration": int(sp.cal.sum()),
                          "validation": int(sp.val.sum()), "gap_dropped": int(sp.gap.sum()),
                          "classifier_fit": int(fit_c.sum()), "classifier_calibration":
-                             int(cal_c.sum()), "classifier_validation": int(val_c.sum()),
-                         "regressor_fit": int(fit_r.sum()), "regressor_validation":
-                             int(val_r.sum())},
+                             int(cal_c.sum()), "classifier_validation": int(val_c.sum())},
             },
             "family_dropout": {
                 "families": {f: [names[j] for j in fam_cols[f]] for f in C.FAMILIES},
@@ -483,18 +449,19 @@ def main(argv=None) -> int:
                                 "candidates": calib},
                 "onnx_max_abs_diff": float(f"{clf_diff:.3g}"),
             },
-            "regressor": {
-                "estimator": "HistGradientBoostingRegressor",
-                "params": {**rs.params, "max_iter": rs.n_iter, "early_stopping": False,
+            "time_to_failure": {
+                "estimator": "one calibrated HistGradientBoostingClassifier per horizon, "
+                             "\"a failure starts within h days\"; the 7-day one is failure_7d",
+                "horizons_days": list(C.TTF_HORIZONS),
+                "params": {**cs.params, "max_iter": cs.n_iter, "early_stopping": False,
                            "random_state": C.RANDOM_STATE},
-                "target": f"log1p(min(days_to_failure, {C.HORIZON_DAYS:g}))",
-                "target_rows": "failure observed within the horizon (exact T), or no failure "
-                               "during a full horizon of follow-up (target = horizon); rows "
-                               "censored before the horizon are dropped",
-                "selection": "validation bucket-balanced MAE in days (mean of the MAEs of the "
-                             "true-value buckets 0-3, 3-7, 7-14, 14-30 and capped at 30)",
-                "search": rs.table,
-                "onnx_max_abs_diff": {k: float(f"{v:.3g}") for k, v in reg_diff.items()},
+                "params_from": "the 7-day classifier's search (no grid of their own)",
+                "labels": "1 when a failure starts within h days; 0 when h days of data follow "
+                          "without one; other rows left out for that horizon",
+                "per_horizon": horizon_info,
+                "graph": "the horizon classifiers' class-1 columns gathered and concatenated "
+                         "into one output",
+                "onnx_max_abs_diff": float(f"{ttf_diff:.3g}"),
             },
             "onnx_target_opset": C.TARGET_OPSET,
             "parity_checked_on_rows": int(len(check_X)),
@@ -510,44 +477,24 @@ def main(argv=None) -> int:
                          "empty (NaN) for the whole period",
                 "healthy_rows": "turbine-days with no failure within the horizon "
                                 f"({C.HORIZON_DAYS:g} days)",
-                "rules": {"high": f"p >= {thresholds['probability']['high']}",
-                          "high_either_output": f"p >= {thresholds['probability']['high']} or "
-                                                f"days <= {thresholds['days_to_failure']['high']}",
-                          "critical": f"p >= {thresholds['probability']['critical']}",
+                "rules": {"high": f"p >= {pol['probability']['high']}",
+                          "high_either_output": f"the policy's high: p >= "
+                                                f"{pol['probability']['high']} or "
+                                                f"Q({pol['time_to_failure']['quantile']}) <= "
+                                                f"{pol['time_to_failure']['high']:g} days",
+                          "critical": f"the policy's critical: p >= "
+                                      f"{pol['probability']['critical']} or "
+                                      f"Q({pol['time_to_failure']['quantile']}) <= "
+                                      f"{pol['time_to_failure']['critical']:g} days",
                           "lead_window_days": [C.MIN_LEAD_DAYS, C.HORIZON_DAYS]},
                 "scenarios": absence_rows,
             },
-            "targets": targets,
+            "targets": [],  # below, once the backtest's figures are in
         },
         "suggested_thresholds": thresholds,
         "reference_stats": R.reference_stats(fit_t.X32.astype(np.float64), names),
         "reference_stats_rows": "booster training rows (training turbines, early period)",
-        "known_limits": [
-            "Trained and evaluated on simulated fleets only; real SCADA (other turbine types, "
-            "sensor habits, maintenance practice) will shift the feature distributions. Watch "
-            "the drift statistics and re-validate on real failures before trusting the numbers.",
-            "The simulator gives about a quarter of the failures no precursor: those cannot be "
-            "predicted from SCADA and bound every recall figure.",
-            f"Labels are row-level 'failure within {C.CLASSIFIER_WINDOW_DAYS:g} days': an alert "
-            "8-30 days ahead of a failure is scored as a false alarm although it is useful.",
-            "Evaluation uses one unseen fleet of 50 turbines x 365 days: failure-level figures "
-            "rest on about a hundred failures, so per-component recalls are noisy (+/- 10-15 "
-            "points).",
-            "The regressor is trained on log1p(min(T, 30)); it reports 'about 30 days or more' for "
-            "any turbine without a visible drift, and is only informative once a drift shows.",
-            "A turbine's steady offset (sensor placement, cooling) is of the same size as an "
-            "early drift. Only the *_own_dev features remove it, against a short baseline (days "
-            "3-6 before the snapshot) that a slow drift already contaminates; a longer baseline "
-            "that ends a week before the snapshot would show early drifts better (a change for "
-            "the Rust feature code).",
-            "Absent signal families are simulated by emptying their features on simulated "
-            "turbines that have them: a real export without a family may also differ in how the "
-            "families it has behave (sensor placement, turbine type). With every temperature "
-            "absent only the power-curve and pitch features remain, and most temperature-led "
-            "failures can no longer be warned of (see 'Missing signal families').",
-            "Probabilities are calibrated on the simulated failure rate (~2.5 per turbine-year); "
-            "a fleet with a different rate needs recalibration.",
-        ],
+        "known_limits": KNOWN_LIMITS,
     }
     manifest["metrics"]["runtime_seconds"] = {
         "data": round(t_data - t_start, 1), "total": None}
@@ -560,8 +507,8 @@ def main(argv=None) -> int:
     absent_sets = list(C.ABSENT_SETS.values())
     for n, i in enumerate(range(1, len(px), 4)):
         px[i:i + 1] = D.without_families(px[i:i + 1], fam_cols, absent_sets[n % len(absent_sets)])
-    parity = R.parity_csv(names, px, T.onnx_proba(cls_sess, px),
-                          T.from_target(T.onnx_raw_regression(reg_sess, px)))
+    parity = R.parity_csv(names, px, T.onnx_proba(cls_sess, px), T.onnx_ttf(ttf_sess, px),
+                          C.TTF_HORIZONS)
 
     # Written to a staging folder first and checked there (verify.py: checksums, ONNX
     # signatures, parity.csv reproduced from the files); models/ is only touched when it holds.
@@ -570,30 +517,295 @@ def main(argv=None) -> int:
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
     (stage / CLS_FILE).write_bytes(clf_onnx)
-    (stage / REG_FILE).write_bytes(reg_onnx)
+    (stage / TTF_FILE).write_bytes(ttf_onnx)
     (stage / "parity.csv").write_text(parity, encoding="utf-8")
+
+    def write_manifest():
+        (stage / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    write_manifest()
+    problems = V.verify(stage)
+    if problems:
+        raise PipelineError("the artefacts do not check out (models/ left unchanged):\n  "
+                            + "\n  ".join(problems))
+
+    # ---------------------------------------------------------------- cockpit backtest
+    policy_path = work / POLICY_FILE
+    policy_path.write_text(PO.to_toml(pol, POLICY_HEADER.format(version=C.MODEL_VERSION)),
+                           encoding="utf-8")
+    if args.no_backtest:
+        log("--no-backtest: the cockpit's backtest of the evaluation fleet is skipped; the card "
+            "shows the Python mirror's episode figures instead")
+    else:
+        log(f"cockpit backtest of the evaluation fleet with {stage} and {policy_path}")
+        t0 = time.monotonic()
+        bt = F.backtest(cockpit, eval_fleet.dir / "cockpit.db", stage, policy_path)
+        evaluation["alert_episodes"] = bt["levels"]
+        evaluation["ttf_coverage"] = bt["ttf"]
+        evaluation["backtest"] = {k: bt.get(k) for k in ("first_day", "last_day", "days",
+                                                         "turbines", "scored_snapshots")}
+        evaluation["backtest"]["policy"] = pol
+        evaluation["backtest"]["seconds"] = round(time.monotonic() - t0, 1)
+        for lv in ("high", "critical"):
+            log(f"  {lv}: {PO._brief(bt['levels'][lv])}")
+        log(f"  ttf: {bt['ttf']}")
+    manifest["metrics"]["targets"] = targets(evaluation, thresholds)
     manifest["metrics"]["runtime_seconds"]["total"] = round(time.monotonic() - t_start, 1)
-    (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
+    write_manifest()
     (stage / "MODEL_CARD.md").write_text(R.model_card(manifest), encoding="utf-8")
+    shutil.copyfile(policy_path, stage / POLICY_FILE)
     problems = V.verify(stage)
     if problems:
         raise PipelineError("the artefacts do not check out (models/ left unchanged):\n  "
                             + "\n  ".join(problems))
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for name in (CLS_FILE, REG_FILE, "parity.csv", "manifest.json", "MODEL_CARD.md"):
+    for name in (CLS_FILE, TTF_FILE, "parity.csv", "manifest.json", "MODEL_CARD.md"):
         write_atomic(out / name, (stage / name).read_bytes())
+    old = out / "days_to_failure.onnx"
+    if old.exists():  # the 1.x regressor: no manifest entry refers to it any more
+        old.unlink()
 
+    cls_ev = evaluation["classifier"]
     log(f"eval fleet: ROC-AUC {cls_ev['roc_auc']}, PR-AUC {cls_ev['pr_auc']}, Brier "
-        f"{cls_ev['brier']}; event recall (p >= {thresholds['probability']['high']}, "
-        f"{C.MIN_LEAD_DAYS:g}+ d ahead) {main_ev['recall']} of {main_ev['failures']}, median "
-        f"lead {main_ev['median_lead_days']} d; MAE(T<=14) {reg_ev['mae_t_le_14_days']} d")
-    for t in targets:
-        log(f"  target {t['name']}: {t['value']} -> {'met' if t['met'] else 'MISSED'}")
-    log(f"wrote {out}/{{{CLS_FILE},{REG_FILE},manifest.json,MODEL_CARD.md,parity.csv}} in "
+        f"{cls_ev['brier']}")
+    for t in manifest["metrics"]["targets"]:
+        log(f"  target {t['name']}: {t['value']} ({t['source']}) -> "
+            f"{'met' if t['met'] else 'MISSED'}")
+    pp, pt = pol["probability"], pol["time_to_failure"]
+    log(f"suggested policy ({policy_path}): [probability] moderate {pp['moderate']}, high "
+        f"{pp['high']}, critical {pp['critical']}; [time_to_failure] quantile {pt['quantile']}, "
+        f"moderate {pt['moderate']}, high {pt['high']}, critical {pt['critical']}, horizon "
+        f"{pt['horizon']}")
+    log(f"wrote {out}/{{{CLS_FILE},{TTF_FILE},manifest.json,MODEL_CARD.md,parity.csv}} in "
         f"{time.monotonic() - t_start:.0f} s")
     return 0
+
+
+POLICY_HEADER = """Risk policy suggested by models/training/pipeline.py for model set {version}:
+values chosen on the validation rows of the training fleets (manifest.json suggested_thresholds);
+the pipeline backtests the evaluation fleet with it."""
+
+KNOWN_LIMITS = [
+    "Trained and evaluated on simulated fleets only; real SCADA (other turbine types, "
+    "sensor habits, maintenance practice) will shift the feature distributions. Watch "
+    "the drift statistics and re-validate on real failures before trusting the numbers.",
+    "The simulator gives about a quarter of the failures no precursor: those cannot be "
+    "predicted from SCADA and bound every recall figure.",
+    "Labels are row-level 'failure within h days': an alert more than h days ahead of a "
+    "failure is scored as a false alarm for that horizon although it is useful.",
+    "Evaluation uses one unseen fleet of 50 turbines x 365 days: failure-level figures "
+    "rest on about a hundred failures, so per-component recalls are noisy (+/- 10-15 "
+    "points).",
+    "The time-to-failure distribution is a set of per-horizon probabilities: without a visible "
+    "drift it says \"no failure expected within 30 days\" (or a wide, open range) and is only "
+    "informative once a drift shows; its ranges are calibrated on the simulated failure rate.",
+    "A turbine's steady offset (sensor placement, cooling) is of the same size as an "
+    "early drift. Only the *_own_dev features remove it, against a short baseline (days "
+    "3-6 before the snapshot) that a slow drift already contaminates; a longer baseline "
+    "that ends a week before the snapshot would show early drifts better (a change for "
+    "the Rust feature code).",
+    "Absent signal families are simulated by emptying their features on simulated "
+    "turbines that have them: a real export without a family may also differ in how the "
+    "families it has behave (sensor placement, turbine type). With every temperature "
+    "absent only the power-curve and pitch features remain, and most temperature-led "
+    "failures can no longer be warned of (see 'Missing signal families').",
+    "Probabilities are calibrated on the simulated failure rate (~2.5 per turbine-year); "
+    "a fleet with a different rate needs recalibration.",
+]
+
+
+def precursor_summary(leads: list[float] | None) -> dict | None:
+    """How far ahead the detectable failures' precursors became visible: the longest leads any
+    warning could have had."""
+    if leads is None:
+        return None
+    a = np.array(leads)
+    goal = C.EPISODE_TARGETS["high_median_lead_days_min"]
+    return {"detectable_failures": int(len(a)),
+            "median_days": E.r(np.median(a), 1) if len(a) else None,
+            "share_under_lead_goal": E.r((a < goal).mean()) if len(a) else None,
+            "lead_goal_days": goal}
+
+
+def episode_details(period: "PO.Period", cat: np.ndarray) -> dict:
+    """What lies behind the high level's figures (Python mirror): of the false episodes, how many
+    last a single day and how many are followed by a failure 8-30 days after their last day (an
+    early sign the 7-day window counts false); of the detectable failures, the median days from
+    precursor start to failure of the warned and of the not-warned ones, and how long after its
+    precursor began each warned failure was first warned."""
+    eps = EP.episodes(EP.HIGH, period.unit, period.t, cat)
+    eu, ef, el = eps
+    fails: dict[str, list[int]] = {}
+    for f in period.failures:
+        fails.setdefault(f.unit, []).append(f.time)
+    single = later = n_false = 0
+    for u, first, last in zip(eu, ef, el):
+        times = fails.get(str(u), [])
+        if any(first < t <= last + EP.LEAD_WINDOW for t in times):
+            continue
+        if last + EP.LEAD_WINDOW > period.data_end:
+            continue
+        n_false += 1
+        single += int(first == last)
+        later += int(any(last + EP.LEAD_WINDOW < t <= last + 30 * EP.DAY for t in times))
+    out = {"false_episodes": n_false, "single_day": single,
+           "failure_8_to_30_days_after": later}
+    if any(f.precursor == EP.UNKNOWN for f in period.failures):
+        return out
+    leads = EP.failure_leads(eps, period.failures)
+    warned_pre, missed_pre, delay = [], [], []
+    for f, lead in zip(period.failures, leads):
+        if f.precursor == EP.NONE or f.time - int(f.precursor) < EP.MIN_LEAD:
+            continue
+        pre = (f.time - int(f.precursor)) / EP.DAY
+        if lead is None:
+            missed_pre.append(pre)
+        else:
+            warned_pre.append(pre)
+            delay.append(pre - lead / EP.DAY)
+
+    def med(x):
+        return E.r(np.median(x), 1) if x else None
+
+    out.update({"detectable_warned": len(warned_pre), "detectable_missed": len(missed_pre),
+                "precursor_median_days_warned": med(warned_pre),
+                "precursor_median_days_missed": med(missed_pre),
+                "missed_precursor_under_5_days": int(sum(p < 5 for p in missed_pre)),
+                "warning_delay_median_days": med(delay)})
+    return out
+
+
+def suggested_thresholds(pol: dict, choice: dict, pre_val: list[float] | None) -> dict:
+    """The manifest's `suggested_thresholds`: the policy file's two sections (data/risk-policy.toml
+    `[probability]` and `[time_to_failure]`), the rule that chose them and their figures on the
+    validation rows."""
+    t = C.EPISODE_TARGETS
+    figs = choice["figures"]
+    hi = figs["high"]
+    reasoning = (
+        f"Chosen on the validation rows of the training fleets (never the evaluation fleet): "
+        f"every combination of quantile {C.POLICY_SEARCH['quantiles']}, probability "
+        f"{C.POLICY_SEARCH['probability']} and days {C.POLICY_SEARCH['days_high']} was replayed "
+        f"as daily categories and its alert episodes counted (the cockpit's definitions); "
+        f"'high' is the one closest to the three high targets (>= "
+        f"{t['high_recall_detectable_min']:.0%} of detectable failures warned 2+ days ahead, <= "
+        f"{t['high_false_episodes_per_turbine_quarter_max']:g} false episodes per turbine per "
+        f"quarter, median lead >= {t['high_median_lead_days_min']:g} days; smallest sum of "
+        f"relative shortfalls), 'critical' the most sensitive above it whose episode precision "
+        f"reaches {t['critical_episode_precision_min']:.0%}"
+        + ("" if choice["critical_meets_precision"] else " (none did: the most precise is given)")
+        + "; 'moderate' (the watch list, no target) is half the high probability and halfway "
+        f"between the high days and the horizon. A turbine is high when p >= "
+        f"{pol['probability']['high']} or when the distribution puts a failure within "
+        f"{pol['time_to_failure']['high']:g} days with probability >= "
+        f"{pol['time_to_failure']['quantile']} (Q({pol['time_to_failure']['quantile']}) <= "
+        f"{pol['time_to_failure']['high']:g} days).")
+    return {
+        "probability": pol["probability"],
+        "time_to_failure": pol["time_to_failure"],
+        "policy": {"targets": C.EPISODE_TARGETS, "search": C.POLICY_SEARCH,
+                   "chosen_on": "validation rows of the training fleets"},
+        "validation_alert_episodes": figs,
+        "validation_precursor_leads": precursor_summary(pre_val),
+        "validation_high_meets": {
+            "recall_detectable": (hi["recall_detectable"] or 0) >= t["high_recall_detectable_min"],
+            "false_episodes": (hi["false_episodes_per_turbine_quarter"] or 0)
+            <= t["high_false_episodes_per_turbine_quarter_max"],
+            "median_lead": (hi["median_lead_days"] or 0) >= t["high_median_lead_days_min"],
+        },
+        "search_high": choice["high_search"],
+        "search_critical": choice["critical_search"],
+        "reasoning": reasoning,
+    }
+
+
+def targets(ev: dict, thr: dict) -> list[dict]:
+    """Each issue-15 target with its measured value on the evaluation fleet: the cockpit's
+    backtest when it ran (`alert_episodes`, `ttf_coverage`), else the Python mirror; when missed,
+    by how much and why, in sentences made from the figures."""
+    t = C.EPISODE_TARGETS
+    from_bt = "alert_episodes" in ev
+    lv = ev["alert_episodes"] if from_bt else ev["alert_episodes_python"]
+    src = "cockpit backtest" if from_bt else "Python mirror (no backtest)"
+    hi, cr = lv["high"], lv["critical"]
+    pre = ev.get("precursor_leads") or {}
+    det = ev.get("episode_details_python") or {}
+    out = []
+
+    def add(name, value, goal, at_least, unit, why, source=src):
+        met = None if value is None else (value >= goal if at_least else value <= goal)
+        gap = None if value is None or met else abs(value - goal)
+        out.append({"name": name, "goal": goal, "value": E.r(value), "met": met,
+                    "missed_by": E.r(gap), "unit": unit, "why": why if met is False else "",
+                    "source": source})
+
+    nd = hi.get("detectable_failures")
+    wd = hi.get("warned_detectable")
+    pw, pm = det.get("precursor_median_days_warned"), det.get("precursor_median_days_missed")
+    if pw is not None and pm is not None:
+        shorter = pm < pw
+        why_pre = (f" In the Python mirror of the same policy on the feature rows, the "
+                   f"{det.get('detectable_missed')} detectable failures not warned had their "
+                   f"precursor visible a median {pm:g} days before them "
+                   f"({det.get('missed_precursor_under_5_days')} of them less than 5 days), the "
+                   f"warned ones {pw:g} days: "
+                   + ("the short precursors are the ones missed." if shorter else
+                      "their precursors were not shorter; the model did not tell their drift "
+                      "from normal variation in time."))
+    else:
+        why_pre = ""
+    add(f"high: >= {t['high_recall_detectable_min']:.0%} of detectable failures warned "
+        f"{C.MIN_LEAD_DAYS:g}+ days ahead", hi.get("recall_detectable"),
+        t["high_recall_detectable_min"], True, "share",
+        f"{(nd or 0) - (wd or 0)} of the {nd} failures whose precursor was visible "
+        f"{C.MIN_LEAD_DAYS:g}+ days before them were not warned that early "
+        f"({_pct(pre.get('share_under_lead_goal'))} of the detectable failures had a precursor "
+        f"visible for less than {pre.get('lead_goal_days', 10):g} days).{why_pre}")
+    fe = hi.get("false_episodes_per_turbine_quarter")
+    add(f"high: <= {t['high_false_episodes_per_turbine_quarter_max']:g} false episodes per "
+        f"turbine per quarter", fe, t["high_false_episodes_per_turbine_quarter_max"], False,
+        "per turbine-quarter",
+        f"{hi.get('false_episodes')} false episodes at high; in the Python mirror of the same "
+        f"policy on the feature rows, {det.get('single_day', 'n/a')} of its "
+        f"{det.get('false_episodes', 'n/a')} false episodes last a single day (a risk crossing "
+        f"the threshold for a day) and {det.get('failure_8_to_30_days_after', 'n/a')} are "
+        f"followed by a failure 8-30 days later (counted false by the 7-day window).")
+    dl = det.get("warning_delay_median_days")
+    add(f"high: median lead >= {t['high_median_lead_days_min']:g} days", hi.get("median_lead_days"),
+        t["high_median_lead_days_min"], True, "days",
+        f"the detectable failures' precursors were visible a median {pre.get('median_days')} "
+        f"days before them ({_pct(pre.get('share_under_lead_goal'))} for less than "
+        f"{pre.get('lead_goal_days', 10):g} days): that is the longest median lead a warning on "
+        f"the first day of every precursor would give"
+        + (f"; the warned failures were first warned a median {dl:g} days after their precursor "
+           f"began (Python mirror)." if dl is not None else "."))
+    add(f"critical: episode precision >= {t['critical_episode_precision_min']:.0%}",
+        cr.get("episode_precision"), t["critical_episode_precision_min"], True, "share",
+        f"{cr.get('true_episodes')} true and {cr.get('false_episodes')} false episodes at "
+        f"critical.")
+    cov_bt = ev.get("ttf_coverage")
+    cov = cov_bt if cov_bt is not None else ev["time_to_failure"]["coverage"]
+    lo, hi_ = C.TTF_COVERAGE_TARGET
+    c = cov.get("coverage")
+    met = None if c is None else lo <= c <= hi_
+    gap = None if c is None or met else (lo - c if c < lo else c - hi_)
+    out.append({
+        "name": f"80 % ranges contain the true time {lo:.0%}-{hi_:.0%} of the time (coverage)",
+        "goal": [lo, hi_], "value": c, "met": met, "missed_by": E.r(gap), "unit": "share",
+        "why": "" if met is not False else (
+            f"{cov.get('covered')} of {cov.get('ranges')} ranges contain the true time: "
+            + ("the ranges are too narrow or placed too early/late for the failures that follow "
+               "them (the horizon probabilities overconfident)" if c < lo else
+               "the ranges are wider than needed (the horizon probabilities underconfident)")
+            + "."),
+        "source": "cockpit backtest" if cov_bt is not None else "Python mirror (no backtest)"})
+    return out
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * x:.0f} %"
 
 
 if __name__ == "__main__":

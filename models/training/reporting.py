@@ -68,12 +68,22 @@ def pick_parity_rows(X: np.ndarray, p: np.ndarray, n: int, seed: int) -> np.ndar
     return np.array(sorted(chosen))
 
 
-def parity_csv(names: list[str], X32: np.ndarray, p: np.ndarray, days: np.ndarray) -> str:
+def parity_columns(horizons) -> list[str]:
+    """The expected-output columns of parity.csv after the features (the contract)."""
+    return ["expected_p_fail_7d"] + [f"expected_p_within_{h:g}d" for h in horizons]
+
+
+def parity_csv(names: list[str], X32: np.ndarray, p: np.ndarray, P: np.ndarray,
+               horizons) -> str:
+    """The features (float32, empty = NaN), then the 7-day probability and the raw
+    time-to-failure columns, as Python's onnxruntime gives them (float32 values written
+    exactly)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(names + ["expected_p_fail_7d", "expected_ttf_days"])
+    w.writerow(names + parity_columns(horizons))
     for i in range(len(X32)):
-        w.writerow([_num(v) for v in X32[i]] + [repr(float(p[i])), repr(float(days[i]))])
+        w.writerow([_num(v) for v in X32[i]] + [repr(float(p[i]))]
+                   + [_num(v) for v in P[i]])
     return buf.getvalue()
 
 
@@ -116,16 +126,17 @@ def _missing_families(a, mf: dict, fd: dict | None) -> None:
       "risk up or down by themselves. Below, the evaluation fleet is scored with the named "
       "families empty on every turbine for the whole year. *Warned*: event-level recall, "
       f"{rules['lead_window_days'][0]:g}–{rules['lead_window_days'][1]:g} days ahead, with "
-      f"high = `{rules['high']}`, *either output* = `{rules['high_either_output']}` (what the "
-      f"risk policy does), critical = `{rules['critical']}`. *False alert-days*: alerted "
+      f"high = `{rules['high']}` (the 7-day probability alone), *policy* = "
+      f"`{rules['high_either_output']}` (what the risk policy does with both models), critical = "
+      f"{rules['critical']}. *False alert-days*: alerted "
       f"turbine-days with no failure within 7 days, per turbine-year. *Healthy*: "
       f"{mf['healthy_rows']}; *shift* = mean predicted probability with the families absent "
       f"minus with every family, on the same healthy turbine-days (the \"does not push by "
       f"itself\" check: near 0 is the aim).")
     a("")
-    a("| absent | PR-AUC | warned (high) | warned (either output) | warned (critical) "
-      "| false alert-days (high) | false alert-days (either output) | healthy days high "
-      "(either output) | healthy mean p | shift (healthy) | shift in days (healthy) |")
+    a("| absent | PR-AUC | warned (high) | warned (policy) | warned (critical) "
+      "| false alert-days (high) | false alert-days (policy) | healthy days high "
+      "(policy) | healthy mean p | shift (healthy) | shift of P(30 d) (healthy) |")
     a("|---|---|---|---|---|---|---|---|---|---|---|")
     for s in sc:
         what = s["name"] if len(s["absent"]) <= 1 or s["name"] == "all present" else \
@@ -133,7 +144,7 @@ def _missing_families(a, mf: dict, fd: dict | None) -> None:
         if s["name"] == "no_temperatures":
             what = "no_temperatures (all 8 families)"
         shift = "—" if not s["absent"] else f"{s['healthy_mean_p_shift']:+.4f}"
-        dshift = "—" if not s["absent"] else f"{s['healthy_mean_days_shift']:+.2f}"
+        dshift = "—" if not s["absent"] else f"{s['healthy_mean_p30_shift']:+.4f}"
         a(f"| {what} | {s['pr_auc']} | {_pct(s['event_recall_high'])} | "
           f"{_pct(s['event_recall_high_either_output'])} | {_pct(s['event_recall_critical'])} | "
           f"{s['false_alert_days_per_turbine_year_high']} | "
@@ -179,18 +190,28 @@ def _missing_families(a, mf: dict, fd: dict | None) -> None:
     a("")
 
 
-def alert_episodes(a, levels: dict) -> None:
+def alert_episodes(a, levels: dict, python: bool = False) -> None:
     """The model card's section on alert episodes and the detectable ceiling, from the `levels`
-    object of `cockpit backtest --json` on the evaluation fleet, with the issue-15 targets."""
+    object of `cockpit backtest --json` on the evaluation fleet (or, for a run without the
+    backtest, the Python mirror's figures on the feature rows), with the issue-15 targets."""
     hi, cr = levels["high"], levels["critical"]
 
     def count_of(n, of):
         return "n/a" if n is None or of is None else f"{n} of {of}"
 
-    a("## Alert episodes (cockpit backtest, evaluation fleet)")
-    a("")
-    a("One daily run of the cockpit (both outputs, the risk policy) per day of the evaluation "
-      "fleet. An episode is a stretch of consecutive days a turbine stays at the level or above; "
+    if python:
+        a("## Alert episodes (Python mirror, evaluation fleet)")
+        a("")
+        a("**Development run without `cockpit backtest`**: the figures below come from the "
+          "pipeline's Python mirror of the cockpit's episode counting (models/training/"
+          "episodes.py) applied to the suggested policy's categories on the daily feature rows, "
+          "not from the cockpit itself.")
+    else:
+        a("## Alert episodes (cockpit backtest, evaluation fleet)")
+        a("")
+        a("One daily run of the cockpit (both models, the suggested risk policy) per day of the "
+          "evaluation fleet (`cockpit backtest --json`, `levels`).")
+    a("An episode is a stretch of consecutive days a turbine stays at the level or above; "
       "true when a failure follows within 7 days of one of its days. A failure is warned when a "
       "true episode began 2+ days before it; detectable when its precursor began 2+ days before "
       "it (definitions: docs/risk-policy.md).")
@@ -214,27 +235,149 @@ def alert_episodes(a, levels: dict) -> None:
     for name, cell in rows:
         a(f"| {name} | {cell(hi)} | {cell(cr)} |")
     a("")
-    t = C.EPISODE_TARGETS
-    checks = [
-        ("high: detectable failures warned 2+ days ahead", hi["recall_detectable"],
-         t["high_recall_detectable_min"], True, _pct),
-        ("high: false episodes per turbine per quarter", hi["false_episodes_per_turbine_quarter"],
-         t["high_false_episodes_per_turbine_quarter_max"], False, lambda v: _f(v, 2)),
-        ("high: median lead (days)", hi["median_lead_days"], t["high_median_lead_days_min"], True,
-         lambda v: _f(v, 1)),
-        ("critical: episode precision", cr["episode_precision"],
-         t["critical_episode_precision_min"], True, _pct),
-    ]
-    a("| target | goal | measured | met |")
-    a("|---|---|---|---|")
-    for name, value, goal, at_least, show in checks:
-        if value is None:
-            verdict = "n/a"
-        else:
-            met = value >= goal if at_least else value <= goal
-            verdict = "yes" if met else "**no**"
-        a(f"| {name} | {'>=' if at_least else '<='} {show(goal)} | {show(value)} | {verdict} |")
+    a("How each figure compares with its target: see *Quality targets* below.")
     a("")
+
+
+def _levels_table(a, levels: dict) -> None:
+    a("| figure | high or above | critical |")
+    a("|---|---|---|")
+    for name, key, show in [
+        ("failures (counted)", "failures", str),
+        ("detectable", "detectable_failures", _num_or_na),
+        ("warned 2+ days ahead", "warned", str),
+        ("of the detectable", "recall_detectable", _pct),
+        ("true / false episodes", None, None),
+        ("false episodes per turbine per quarter", "false_episodes_per_turbine_quarter",
+         lambda v: _f(v, 2)),
+        ("episode precision", "episode_precision", _pct),
+        ("median lead (days)", "median_lead_days", lambda v: _f(v, 1)),
+    ]:
+        if key is None:
+            cells = [f"{levels[lv]['true_episodes']} / {levels[lv]['false_episodes']}"
+                     for lv in ("high", "critical")]
+        else:
+            cells = [show(levels[lv][key]) for lv in ("high", "critical")]
+        a(f"| {name} | {cells[0]} | {cells[1]} |")
+    a("")
+
+
+def suggested_policy(a, thr: dict) -> None:
+    """The suggested risk policy: its values (the two sections of the policy file), the rule
+    that chose them and their figures on the validation rows."""
+    pr, tt = thr["probability"], thr["time_to_failure"]
+    a("### Suggested risk policy")
+    a("")
+    a("For `data/risk-policy.toml` (the pipeline also writes it as `work/suggested-risk-policy."
+      "toml` and backtests the evaluation fleet with it):")
+    a("")
+    a("```toml")
+    a("[probability]")
+    a(f"moderate = {pr['moderate']}\nhigh = {pr['high']}\ncritical = {pr['critical']}")
+    a("")
+    a("[time_to_failure]")
+    a(f"quantile = {tt['quantile']}\nmoderate = {tt['moderate']}\nhigh = {tt['high']}\n"
+      f"critical = {tt['critical']}\nhorizon = {tt['horizon']}")
+    a("```")
+    a("")
+    a(thr["reasoning"])
+    a("")
+    figs = thr.get("validation_alert_episodes")
+    if figs:
+        a(f"Alert episodes of this policy on the validation rows (Python mirror of the cockpit's "
+          f"counting; failures count for recall and lead when the validation period holds "
+          f"{C.POLICY_SEARCH['failure_min_days_after_start']:g}+ days of runs before them):")
+        a("")
+        _levels_table(a, figs)
+        pre = thr.get("validation_precursor_leads")
+        if pre and pre.get("median_days") is not None:
+            a(f"On the same failures, the precursors of the {pre['detectable_failures']} "
+              f"detectable ones became visible a median {pre['median_days']:g} days before them, "
+              f"{_pct(pre['share_under_lead_goal'])} less than {pre['lead_goal_days']:g} days "
+              f"before: the longest median lead any warning could reach.")
+            a("")
+
+
+def time_to_failure(a, m: dict) -> None:
+    """The distribution's section: calibration per horizon, coverage of the 80 % ranges, and how
+    often the raw columns were not monotone."""
+    ev = m["metrics"]["eval_fleet"]
+    tf = ev.get("time_to_failure")
+    if not tf:
+        return
+    a("## Time to failure (distribution)")
+    a("")
+    a("Calibration of each horizon on the evaluation fleet (rows whose label for that horizon is "
+      "known):")
+    a("")
+    a("| within (days) | rows | failures | observed rate | mean predicted | Brier | ROC-AUC |")
+    a("|---|---|---|---|---|---|---|")
+    for h in tf["horizons"]:
+        a(f"| {h['horizon_days']:g} | {h['rows']} | {h['positives']} | {_f(h['base_rate'], 4)} | "
+          f"{_f(h['mean_predicted'], 4)} | {_f(h.get('brier'), 5)} | {_f(h.get('roc_auc'), 3)} |")
+    a("")
+    a("Reliability (evaluation fleet; per bin of the predicted probability: rows, observed rate):")
+    a("")
+    edges = [b["bin"] for b in tf["horizons"][0]["reliability"]]
+    a("| within (days) | " + " | ".join(f"{lo:g}–{hi:g}" for lo, hi in edges) + " |")
+    a("|---|" + "---|" * len(edges))
+    for h in tf["horizons"]:
+        cells = [f"{b['count']}: {_f(b['observed_rate'], 3)}" if b["count"] else "—"
+                 for b in h["reliability"]]
+        a(f"| {h['horizon_days']:g} | " + " | ".join(cells) + " |")
+    a("")
+    mono = tf["monotonicity"]
+    a(f"Raw columns not monotone (a longer horizon given a lower probability) on "
+      f"{mono['non_monotone_rows']} of {mono['rows']} evaluation turbine-days "
+      f"({_pct(mono['non_monotone_share'])}), by at most {_f(mono['max_decrease'], 4)}: the "
+      f"cockpit takes the running max, so those columns are flattened, never reordered.")
+    a("")
+    lo, hi = C.TTF_COVERAGE_TARGET
+    a(f"Coverage of the 80 % ranges [Q(0.1), Q(0.9)] (open [Q(0.1), 30] when P(30 d) < 0.9; no "
+      f"range when P(30 d) < 0.5): the share of ranges containing the true time to the next "
+      f"failure (an open range: the true time at least its low end). Target "
+      f"{lo:.0%}–{hi:.0%}.")
+    a("")
+    a("| measured by | ranges | covered | coverage | median width (days) | no failure expected |")
+    a("|---|---|---|---|---|---|")
+    bt = ev.get("ttf_coverage")
+    if bt:
+        a(f"| cockpit backtest | {bt.get('ranges')} | {bt.get('covered')} | "
+          f"{_pct(bt.get('coverage'))} | {_f(bt.get('median_width_days'), 1)} | "
+          f"{bt.get('no_failure_expected')} |")
+    c = tf["coverage"]
+    a(f"| pipeline, feature rows with a known 30-day outcome | {c['ranges']} | {c['covered']} | "
+      f"{_pct(c['coverage'])} | {_f(c['median_width_days'], 1)} | {c['no_failure_expected']} |")
+    a("")
+    miss = c.get("no_failure_expected_but_failure_within_horizon")
+    if miss is not None and c["no_failure_expected"]:
+        a(f"Of the {c['no_failure_expected']} turbine-days (pipeline rows) with no failure expected "
+          f"within {m['horizon_days']:g} days, {miss} "
+          f"({_pct(miss / c['no_failure_expected'])}) were followed by one within "
+          f"{m['horizon_days']:g} days: coverage is measured on the ranges only. Of the ranges, "
+          f"{c.get('open_ranges', 'n/a')} are open (\"likely in N days or later\").")
+        a("")
+
+
+def quality_targets(a, tgt: list[dict]) -> None:
+    a("## Quality targets (evaluation fleet)")
+    a("")
+    a("| target | measured | met | missed by | measured with |")
+    a("|---|---|---|---|---|")
+    for t in tgt:
+        unit = t.get("unit")
+        show = _pct if unit == "share" else (lambda v: _f(v, 2))
+        met = "n/a" if t["met"] is None else ("yes" if t["met"] else "**no**")
+        miss = "" if not t.get("missed_by") else (
+            f"{100 * t['missed_by']:.1f} points" if unit == "share" else
+            f"{t['missed_by']:.2f} {unit}")
+        a(f"| {t['name']} | {show(t['value'])} | {met} | {miss} | {t['source']} |")
+    a("")
+    for t in tgt:
+        if t["met"] is False:
+            a(f"- *{t['name']}* missed: {t['why']}")
+    if any(t["met"] is False for t in tgt):
+        a("")
 
 
 def _num_or_na(x) -> str:
@@ -245,7 +388,6 @@ def model_card(m: dict) -> str:
     met = m["metrics"]
     ev = met["eval_fleet"]
     cls = ev["classifier"]
-    reg = ev["regressor"]
     td = m["training_data"]
     thr = m["suggested_thresholds"]
     tgt = met["targets"]
@@ -258,15 +400,20 @@ def model_card(m: dict) -> str:
     a("")
     a("## Intended use")
     a("")
+    tm = m["models"]["time_to_failure"]
+    hs = ", ".join(f"{h:g}" for h in tm["horizons_days"])
     a(f"Two models score every turbine of a wind fleet from the features that the Rust core "
       f"computes on its SCADA history (`cockpit features`, {len(m['feature_names'])} features):")
     a("")
     a(f"- `failure_7d.onnx` — probability that the turbine has a component failure within the next "
       f"{C.CLASSIFIER_WINDOW_DAYS:g} days (calibrated HistGradientBoostingClassifier, "
       f"{m['training']['classifier']['calibration']['method']} calibration);")
-    a(f"- `days_to_failure.onnx` — expected days until the next failure, capped at "
-      f"{m['horizon_days']:g} (HistGradientBoostingRegressor on log1p(min(T, {m['horizon_days']:g}))"
-      f"; days = clip(expm1(output), 0, {m['horizon_days']:g})).")
+    a(f"- `time_to_failure.onnx` — the distribution of the time to the next failure: the "
+      f"probability that a failure starts within {hs} days (one calibrated classifier per "
+      f"horizon, the {C.CLASSIFIER_WINDOW_DAYS:g}-day one being `failure_7d`). The cockpit makes "
+      f"it monotone (running max), interpolates linearly and shows the median and the 80 % range "
+      f"in whole days, or \"no failure expected within {m['horizon_days']:g} days\"; there is no "
+      f"point estimate.")
     a("")
     a("They rank turbines for inspection and raise \"high\"/\"critical\" alerts in a "
       "predictive-maintenance cockpit. They are decision support for maintenance planners, not a "
@@ -286,9 +433,10 @@ def model_card(m: dict) -> str:
         a(f"| {f['seed']} | {f['role']} | {f['turbines']} | {f['days']} | {f['rows']} "
           f"| {f.get('failures', 'n/a')} | {f.get('failures_without_precursor', 'n/a')} |")
     a("")
-    a(f"The demo park's seed ({C.DEMO_SEED}) is never used. Labels: `fail_within_7d` (known when at "
-      f"least 7 days of data follow the snapshot) and `days_to_failure` (capped at "
-      f"{m['horizon_days']:g} days, censored when the data end first).")
+    a(f"The demo park's seed ({C.DEMO_SEED}) is never used. Labels: \"a failure starts within h "
+      f"days\" for h = {hs} (from the table's `days_to_failure` and `censored`: known when a "
+      f"failure starts within h days or h days of data follow the snapshot; h = 7 is "
+      f"`fail_within_7d`).")
     a("")
     a("## Training / evaluation split")
     a("")
@@ -344,18 +492,13 @@ def model_card(m: dict) -> str:
           f"{_pct(t.get('event_recall_2d_ahead'))} | {_pct(t.get('event_chance_rate'))} | "
           f"{_f(t.get('event_median_lead_days'), 1)} |")
     a("")
-    pt, dt = thr["probability"], thr["days_to_failure"]
-    a(f"**Suggested thresholds**: probability high = {pt['high']}, critical = {pt['critical']}; "
-      f"days-to-failure estimate high = {dt['high']:g} days, critical = {dt['critical']:g} days. "
-      f"{thr['reasoning']}")
-    a("")
+    suggested_policy(a, thr)
     a("### Failures warned in time (event level)")
     a("")
     a(f"A failure counts as warned when the alert rule holds on at least one snapshot "
       f"{C.MIN_LEAD_DAYS:g} or more days before it, within the lead window. Lead time = days "
-      f"between the earliest such alert and the failure. *high (either output)* is what the "
-      f"risk policy does with both suggested 'high' thresholds: the worse of the two outputs "
-      f"decides.")
+      f"between the earliest such alert and the failure. *(policy)* is what the suggested risk "
+      f"policy does with both models: the worse of the two decides.")
     a("")
     a("| level | alert rule | lead window (days) | failures | warned | recall | median lead (days) "
       "| chance level |")
@@ -388,53 +531,13 @@ def model_card(m: dict) -> str:
     a("")
     if ev.get("alert_episodes"):
         alert_episodes(a, ev["alert_episodes"])
+    elif ev.get("alert_episodes_python"):
+        alert_episodes(a, ev["alert_episodes_python"], python=True)
+    time_to_failure(a, m)
     mf = met.get("missing_families")
     if mf:
         _missing_families(a, mf, fd)
-    a("## Days-to-failure regressor")
-    a("")
-    a(f"Target: log1p(min(T, {m['horizon_days']:g})). Rows with no failure within a full "
-      f"{m['horizon_days']:g}-day follow-up are kept at the cap (min(T, {m['horizon_days']:g}) is "
-      f"then known exactly); rows censored before the horizon (data ended) are dropped, their "
-      f"target being unknown. Output in days = clip(expm1(raw), 0, {m['horizon_days']:g}).")
-    a("")
-    a("| true days to failure | rows | MAE (days) | median abs. error | mean predicted | mean true |")
-    a("|---|---|---|---|---|---|")
-    for b in reg["by_true_bucket"]:
-        a(f"| {b['true_days']} | {b['rows']} | {_f(b['mae_days'], 2)} | "
-          f"{_f(b['median_abs_error_days'], 2)} | {_f(b['mean_predicted_days'], 1)} | "
-          f"{_f(b['mean_true_days'], 1)} |")
-    a("")
-    a("The estimate as an alert on its own (evaluation fleet; alert when the estimate is at most "
-      "D days; precision and recall against the 7-day label):")
-    a("")
-    a("| D (days) | recall | precision | false-alarm rate | false alert-days per turbine-year "
-      "| failures warned | chance level | median lead (days) |")
-    a("|---|---|---|---|---|---|---|---|")
-    for t in ev["days_thresholds"]:
-        a(f"| {t['days_threshold']:g} | {_pct(t['recall'])} | {_pct(t['precision'])} | "
-          f"{_pct(t['false_alarm_rate'])} | {t['false_alert_days_per_turbine_year']} | "
-          f"{_pct(t.get('event_recall_2d_ahead'))} | {_pct(t.get('event_chance_rate'))} | "
-          f"{_f(t.get('event_median_lead_days'), 1)} |")
-    a("")
-    a(f"MAE on rows with true T ≤ {C.TTF_TARGET_MAX:g} days: **{_f(reg['mae_t_le_14_days'], 2)} days** "
-      f"({reg['rows_t_le_14']} rows; always predicting {m['horizon_days']:g} would give "
-      f"{_f(reg['baseline_mae_t_le_14_days_predicting_horizon'], 2)}). MAE over all rows with a "
-      f"known target: {_f(reg['mae_all_days'], 2)} days.")
-    a("")
-    a("## Quality targets (evaluation fleet)")
-    a("")
-    a("| target | value | met | note |")
-    a("|---|---|---|---|")
-    for t in tgt:
-        a(f"| {t['name']} | {t['value']} | {'yes' if t['met'] else '**no**'} | "
-          f"{t.get('note', '')} |")
-    a("")
-    for t in tgt:
-        if not t["met"]:
-            a(f"- *{t['name']}* missed: {t['why']}")
-    if any(not t["met"] for t in tgt):
-        a("")
+    quality_targets(a, tgt)
     a("## Known limits")
     a("")
     for line in m["known_limits"]:

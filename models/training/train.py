@@ -1,4 +1,5 @@
-"""Model fitting, hyper-parameter search, calibration, ONNX export and ONNX/sklearn parity."""
+"""Model fitting, hyper-parameter search, calibration, ONNX export and ONNX/sklearn parity: the
+7-day classifier and the time-to-failure distribution (one classifier per horizon, one graph)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import onnx
+import onnx.compose
 import onnxruntime as ort
 from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import FloatTensorType
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
@@ -21,7 +23,6 @@ from fleets import PipelineError, log
 
 PROBA_OUTPUT = "probabilities"
 LABEL_OUTPUT = "label"
-REGRESSION_OUTPUT = "variable"
 
 
 def _grid(grid: dict) -> list[dict]:
@@ -52,9 +53,9 @@ def float32_exact_thresholds(model) -> int:
 # Leaf values and the baseline are rounded to multiples of 2^-LEAF_BITS. Every partial sum of
 # such numbers below 2^(24 - LEAF_BITS) in magnitude is exact in float32, so ONNX Runtime
 # returns bit-identical tree sums whatever its threading or batch size (its float32
-# accumulation otherwise varies by a few ulps with the summation order, up to ~1e-4 days after
-# expm1), and scikit-learn's float64 sums are the same numbers. The rounding (<= 2^-17 per
-# leaf) is far below anything the models resolve.
+# accumulation otherwise varies by a few ulps with the summation order), and scikit-learn's
+# float64 sums are the same numbers. The rounding (<= 2^-17 per leaf) is far below anything the
+# models resolve.
 LEAF_BITS = 16
 
 
@@ -142,71 +143,86 @@ def probability_scores(y, p) -> dict:
     }
 
 
-# --------------------------------------------------------------------------- regressor
+# --------------------------------------------------------------------------- time to failure
 
-def to_target(days: np.ndarray) -> np.ndarray:
-    """Regressor target: log1p(min(T, horizon)). The log compresses the long healthy tail (most
-    rows sit at the 30-day cap) and puts the resolution where it matters, near failure."""
-    return np.log1p(np.minimum(days, C.HORIZON_DAYS))
-
-
-def from_target(raw: np.ndarray) -> np.ndarray:
-    """Inverse of to_target, as the Rust side applies it: clip(expm1(raw), 0, horizon)."""
-    return np.clip(np.expm1(raw.astype(np.float64)), 0.0, C.HORIZON_DAYS)
-
-
-def balanced_mae(pred_days: np.ndarray, true_days: np.ndarray) -> float:
-    """Mean of the MAEs (in days) of the true-value buckets 0-3, 3-7, 7-14, 14-30 and "no
-    failure within the horizon". Plain MAE is dominated by the ~80 % of rows at the 30-day cap
-    and is minimised by predicting 30 almost everywhere, which makes the model useless exactly
-    where it matters; balancing the buckets rewards tracking the time left once a drift shows."""
-    err = np.abs(pred_days - true_days)
-    maes = []
-    for lo, hi in C.TTF_BUCKETS:
-        m = (true_days >= lo) & (true_days < hi)
-        if m.any():
-            maes.append(err[m].mean())
-    m = true_days >= C.HORIZON_DAYS
-    if m.any():
-        maes.append(err[m].mean())
-    return float(np.mean(maes))
-
-
-def tune_regressor(X_fit, t_fit, X_val, t_val) -> Search:
-    """Grid over loss and tree shape; iterations from staged validation scores. Criterion:
-    validation bucket-balanced MAE in days (after the inverse transform and clip), see
-    balanced_mae."""
-    rows = []
+def fit_horizon(X_fit, y_fit, X_cal, y_cal, X_val, y_val, params: dict, n_iter: int,
+                feature_names: list[str], check_X) -> dict:
+    """One classifier "a failure starts within h days": booster with the given (the 7-day
+    classifier's) hyper-parameters, each calibration method tried on the calibration rows, the
+    one that exports exactly (ONNX vs scikit-learn on check_X) with the lower validation Brier
+    score kept. Returns the calibrated model, its ONNX bytes and the figures."""
+    booster = fit_booster(X_fit, y_fit, params, n_iter)
+    tried = {}
     best = None
-    y_fit = to_target(t_fit)
-    for params in _grid(C.REGRESSOR_GRID):
-        t0 = time.monotonic()
-        m = HistGradientBoostingRegressor(max_iter=C.REGRESSOR_MAX_ITER, early_stopping=False,
-                                          random_state=C.RANDOM_STATE, **params)
-        m.fit(X_fit, y_fit)
-        curve = []
-        for i, raw in enumerate(m.staged_predict(X_val), start=1):
-            if i % C.ITERATION_STEP == 0:
-                curve.append((balanced_mae(from_target(raw), t_val), i))
-        mae, n_iter = min(curve)
-        rows.append({**params, "best_n_iter": n_iter, "val_balanced_mae_days": round(mae, 5),
-                     "seconds": round(time.monotonic() - t0, 1)})
-        log(f"  regressor {params} -> balanced MAE {mae:.3f} d at {n_iter} iterations "
-            f"({time.monotonic() - t0:.1f} s)")
-        key = (round(mae, 6), n_iter)
-        if best is None or key < best[0]:
-            best = (key, params, n_iter, mae)
-    _, params, n_iter, mae = best
-    return Search(params, n_iter, mae, rows)
+    for method in C.CALIBRATION_METHODS:
+        cal = calibrate(booster, X_cal, y_cal, method)
+        p_val = cal.predict_proba(X_val)[:, 1]
+        brier = float(brier_score_loss(y_val, p_val))
+        onx = export_classifier(cal, feature_names)
+        diff = classifier_parity(cal, onx, check_X)
+        ok = diff <= C.PARITY_TOLERANCE
+        tried[method] = {"validation_brier": round(brier, 6),
+                         "onnx_max_abs_diff": float(f"{diff:.3g}"), "exports_exactly": bool(ok)}
+        if ok and (best is None or brier < best[0]):
+            best = (brier, method, cal, onx)
+    if best is None:
+        raise PipelineError(f"no calibrated horizon classifier exports to ONNX within "
+                            f"{C.PARITY_TOLERANCE} of scikit-learn: {tried}")
+    return {"model": best[2], "onnx": best[3], "method": best[1], "calibration": tried}
 
 
-def fit_regressor(X, t, params: dict, n_iter: int) -> HistGradientBoostingRegressor:
-    m = HistGradientBoostingRegressor(max_iter=n_iter, early_stopping=False,
-                                      random_state=C.RANDOM_STATE, **params)
-    m.fit(X, to_target(t))
-    float32_exact_thresholds(m)
-    quantize_leaves(m)
-    return m
+def export_time_to_failure(parts: list[bytes], horizons: list[float],
+                           feature_names: list[str]) -> bytes:
+    """One graph from the horizon classifiers' ONNX exports (one per horizon, in order): each
+    sub-graph's names are prefixed `h<k>_`, they all read the shared input `features`, the
+    class-1 column of each `probabilities` output is gathered and the columns concatenated into
+    `probabilities` [N, len(horizons)]. The sub-graphs are unchanged, so the exactness of each
+    classifier's export carries over."""
+    n = len(feature_names)
+    nodes, inits = [], []
+    cols = []
+    for k, data in enumerate(parts):
+        sub = onnx.load_from_string(data)
+        sub = onnx.compose.add_prefix(sub, f"h{k}_", rename_inputs=False)
+        g = sub.graph
+        nodes += list(g.node)
+        inits += list(g.initializer)
+        idx = f"h{k}_class1"
+        inits.append(onnx.helper.make_tensor(idx, onnx.TensorProto.INT64, [1], [1]))
+        col = f"h{k}_p_within"
+        nodes.append(onnx.helper.make_node("Gather", [f"h{k}_{PROBA_OUTPUT}", idx], [col],
+                                           axis=1, name=f"h{k}_gather_class1"))
+        cols.append(col)
+    nodes.append(onnx.helper.make_node("Concat", cols, [PROBA_OUTPUT], axis=1,
+                                       name="concat_horizons"))
+    graph = onnx.helper.make_graph(
+        nodes, "time_to_failure",
+        [onnx.helper.make_tensor_value_info(C.INPUT_NAME, onnx.TensorProto.FLOAT, [None, n])],
+        [onnx.helper.make_tensor_value_info(PROBA_OUTPUT, onnx.TensorProto.FLOAT,
+                                            [None, len(parts)])],
+        initializer=inits)
+    first = onnx.load_from_string(parts[0])
+    model = onnx.helper.make_model(graph, opset_imports=list(first.opset_import))
+    model.ir_version = first.ir_version
+    hs = ", ".join(f"{h:g}" for h in horizons)
+    return _finish(model, "time_to_failure",
+                   f"P(a failure starts within h days), h = [{hs}]: output '{PROBA_OUTPUT}' "
+                   f"[N, {len(parts)}], column k for horizon k; cumulative, calibrated per column, "
+                   f"made monotone by the reader (running max)", feature_names)
+
+
+def ttf_probabilities(models: list, X32: np.ndarray) -> np.ndarray:
+    """scikit-learn's [N, K] probabilities of the horizon classifiers."""
+    return np.column_stack([m.predict_proba(X32)[:, 1] for m in models])
+
+
+def onnx_ttf(sess: ort.InferenceSession, X32: np.ndarray) -> np.ndarray:
+    return sess.run([PROBA_OUTPUT], {C.INPUT_NAME: X32})[0].astype(np.float64)
+
+
+def ttf_parity(models: list, model_bytes: bytes, X32: np.ndarray) -> float:
+    return float(np.max(np.abs(ttf_probabilities(models, X32) - onnx_ttf(session(model_bytes),
+                                                                           X32))))
 
 
 # --------------------------------------------------------------------------- ONNX
@@ -242,20 +258,6 @@ def export_classifier(model, feature_names: list[str]) -> bytes:
                    f"'{PROBA_OUTPUT}'[:, 1]", feature_names)
 
 
-def export_regressor(model, feature_names: list[str]) -> bytes:
-    onx = convert_sklearn(
-        model,
-        initial_types=[(C.INPUT_NAME, FloatTensorType([None, len(feature_names)]))],
-        target_opset=C.TARGET_OPSET,
-    )
-    outs = [o.name for o in onx.graph.output]
-    if outs != [REGRESSION_OUTPUT]:
-        raise PipelineError(f"unexpected regressor outputs {outs}")
-    return _finish(onx, "days_to_failure",
-                   f"log1p(days to failure, capped at {C.HORIZON_DAYS:g}): days = "
-                   f"clip(expm1('{REGRESSION_OUTPUT}'), 0, {C.HORIZON_DAYS:g})", feature_names)
-
-
 def session(model_bytes: bytes) -> ort.InferenceSession:
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
@@ -268,20 +270,7 @@ def onnx_proba(sess: ort.InferenceSession, X32: np.ndarray) -> np.ndarray:
     return out[:, 1].astype(np.float64)
 
 
-def onnx_raw_regression(sess: ort.InferenceSession, X32: np.ndarray) -> np.ndarray:
-    return sess.run([REGRESSION_OUTPUT], {C.INPUT_NAME: X32})[0].reshape(-1).astype(np.float64)
-
-
 def classifier_parity(model, model_bytes: bytes, X32: np.ndarray) -> float:
     p_sk = model.predict_proba(X32)[:, 1]
     p_ox = onnx_proba(session(model_bytes), X32)
     return float(np.max(np.abs(p_sk - p_ox)))
-
-
-def regressor_parity(model, model_bytes: bytes, X32: np.ndarray) -> dict:
-    raw_sk = model.predict(X32)
-    raw_ox = onnx_raw_regression(session(model_bytes), X32)
-    return {
-        "raw_max_abs_diff": float(np.max(np.abs(raw_sk - raw_ox))),
-        "days_max_abs_diff": float(np.max(np.abs(from_target(raw_sk) - from_target(raw_ox)))),
-    }
