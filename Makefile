@@ -57,6 +57,7 @@ lint: setup ui
 test: setup ui lint
 	cargo test --workspace
 	npm --prefix ui test
+	bash models/training/run.sh --test
 	$(MAKE) --no-print-directory e2e
 
 # Retrain the models: simulated fleets -> features (through the CLI) -> ONNX + manifest + card.
