@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use cockpit_core::ttf::Distribution;
 use cockpit_core::features::N_FEATURES;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::{self, RunRequest, Trigger, TurbineOutcome};
@@ -28,7 +29,7 @@ fn build_db(db: &Path) {
                 scored: true,
                 reason: None,
                 p_fail_7d: Some(0.4),
-                ttf_days: Some(9.0),
+                ttf: Distribution::new(&[1.0, 3.0, 7.0, 14.0, 30.0], &[0.0, 0.05, 0.3, 0.7, 0.95]),
                 risk_score: Some(55.0),
                 category: Some(Category::High),
                 drivers: Vec::new(),

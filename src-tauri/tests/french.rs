@@ -8,6 +8,7 @@ mod common;
 
 use std::path::Path;
 
+use cockpit_core::ttf::Distribution;
 use cockpit_core::errors::ErrorCode;
 use cockpit_core::features::N_FEATURES;
 use cockpit_core::lang::Lang;
@@ -93,7 +94,9 @@ fn build_db(db: &Path) {
                 scored,
                 reason,
                 p_fail_7d: scored.then_some(0.7),
-                ttf_days: scored.then_some(3.0),
+                ttf: scored
+                    .then(|| Distribution::new(&[1.0, 3.0, 7.0, 14.0, 30.0], &[0.1, 0.5, 0.9, 0.95, 0.99]))
+                    .flatten(),
                 risk_score: scored.then_some(88.0),
                 category: scored.then_some(Category::Critical),
                 drivers: if scored {

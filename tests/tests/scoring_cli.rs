@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{cockpit, cockpit_cmd, count, ingest_simulated, workspace_root};
+use cockpit_tests::{cockpit, cockpit_cmd, count, ingest_simulated, test_models, workspace_root};
 use serde_json::Value;
 
 /// A simulated fleet, ingested.
@@ -325,8 +325,8 @@ fn missing_models_or_runtime_fail_the_run_and_keep_the_previous_results() {
     // Corrupted model file: checksum refused.
     let models = dir.path().join("models");
     std::fs::create_dir_all(&models).unwrap();
-    for f in ["manifest.json", "failure_7d.onnx", "days_to_failure.onnx"] {
-        std::fs::copy(workspace_root().join("models").join(f), models.join(f)).unwrap();
+    for f in ["manifest.json", "failure_7d.onnx", "time_to_failure.onnx"] {
+        std::fs::copy(test_models().join(f), models.join(f)).unwrap();
     }
     let mut bytes = std::fs::read(models.join("failure_7d.onnx")).unwrap();
     let mid = bytes.len() / 2;

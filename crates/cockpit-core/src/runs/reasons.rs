@@ -34,7 +34,7 @@ pub enum NotScoredReason {
     /// [0, 1], days to failure outside [0, horizon]): the turbine is not scored rather than shown
     /// as low, and the run's health fails.
     ModelOutputInvalid {
-        /// `p_fail_7d` or `ttf_days`.
+        /// `p_fail_7d`, or `p_within_<h>d` (a column of the time-to-failure model).
         output: String,
         /// The value given (`NaN`, `inf`, `-3.2`).
         value: String,
