@@ -166,3 +166,45 @@ fn a_logbook_without_precursor_information_gives_no_ceiling_rather_than_a_guess(
         "{text}"
     );
 }
+
+#[test]
+fn backtest_measures_the_coverage_of_the_time_to_failure_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, text) = backtest(dir.path(), 8, 50, str::to_string);
+    let t = &r["ttf"];
+    for field in [
+        "ranges",
+        "covered",
+        "coverage",
+        "median_width_days",
+        "no_failure_expected",
+        "outcome_unknown",
+    ] {
+        assert!(t.get(field).is_some(), "ttf.{field} missing: {t}");
+    }
+    let n = |k: &str| t[k].as_u64().unwrap();
+    // Every scored turbine-day has a distribution: a range (judged or not yet) or no failure
+    // expected.
+    assert_eq!(
+        n("ranges") + n("no_failure_expected") + n("outcome_unknown"),
+        r["scored_snapshots"].as_u64().unwrap(),
+        "{t}"
+    );
+    assert!(n("covered") <= n("ranges"), "{t}");
+    if n("ranges") > 0 {
+        let coverage = t["coverage"].as_f64().unwrap();
+        assert!(
+            (coverage - n("covered") as f64 / n("ranges") as f64).abs() < 1e-12,
+            "{t}"
+        );
+        let width = t["median_width_days"].as_f64().unwrap();
+        assert!(width >= 0.0 && width <= 30.0, "{t}");
+    } else {
+        assert!(t["coverage"].is_null() && t["median_width_days"].is_null(), "{t}");
+    }
+    // The last 30 days' ranges without a failure seen are not judged: the history ends there.
+    assert!(n("outcome_unknown") > 0, "{t}");
+    // The text says it in words.
+    assert!(text.contains("Time to failure: "), "{text}");
+    assert!(text.contains("hold the true time"), "{text}");
+}
