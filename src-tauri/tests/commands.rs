@@ -219,7 +219,7 @@ fn runs_worklist_and_app_info() {
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(
         lines[1].contains(
-            ";critique;88,0;72,0;2,5;\"huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"
+            ";critique;88,0;72,0;probablement dans 3 à 14 jours;\"huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"
         ),
         "{csv}"
     );
