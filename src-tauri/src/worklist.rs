@@ -53,7 +53,8 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             None => text.drivers.join("; "),
         };
         // The core's words, whole days ("likely in 3 to 10 days"); empty when not scored.
-        let days = spreadsheet_cell(text.time_to_failure.as_deref().unwrap_or_default()).into_owned();
+        let days =
+            spreadsheet_cell(text.time_to_failure.as_deref().unwrap_or_default()).into_owned();
         let cell = |t: &str| spreadsheet_cell(t).into_owned();
         w.write_record([
             (rank + 1).to_string(),
@@ -134,7 +135,10 @@ mod tests {
             risk_score: Some(81.25),
             category: Some(Category::Critical),
             p_fail_7d: Some(0.623),
-            ttf: TimeToFailure::of(true, Distribution::new(&H, &[0.05, 0.2, 0.6, 0.95, 0.99]).as_ref()),
+            ttf: TimeToFailure::of(
+                true,
+                Distribution::new(&H, &[0.05, 0.2, 0.6, 0.95, 0.99]).as_ref(),
+            ),
             drivers: vec![driver("gearbox_oil", 61.2, 51.8, "°C")],
             model_reactions: Vec::new(),
             scored_at: "2026-11-27T23:50:00Z".into(),

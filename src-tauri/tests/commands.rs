@@ -165,7 +165,10 @@ fn turbine_detail_and_unknown_turbine() {
     assert_eq!(low["ttf_range_days"], serde_json::Value::Null);
     assert_eq!(low["text"]["time_to_failure_short"], "none ≤ 30 d");
     let fr = call(&f, "turbine", json!({"id": top, "lang": "fr"})).unwrap();
-    assert_eq!(fr["text"]["time_to_failure"], "probablement dans 3 à 14 jours");
+    assert_eq!(
+        fr["text"]["time_to_failure"],
+        "probablement dans 3 à 14 jours"
+    );
     let wind = &fr["text"]["measurements"][0];
     assert_eq!(wind["label"], "Vitesse du vent");
     assert!(wind["value"].as_str().unwrap().ends_with(" m/s"), "{wind}");

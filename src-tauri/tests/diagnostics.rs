@@ -7,12 +7,12 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cockpit_core::ttf::Distribution;
 use cockpit_core::features::N_FEATURES;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::{self, RunRequest, Trigger, TurbineOutcome};
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::logging;
+use cockpit_core::ttf::Distribution;
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};

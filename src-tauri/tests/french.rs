@@ -8,7 +8,6 @@ mod common;
 
 use std::path::Path;
 
-use cockpit_core::ttf::Distribution;
 use cockpit_core::errors::ErrorCode;
 use cockpit_core::features::N_FEATURES;
 use cockpit_core::lang::Lang;
@@ -19,6 +18,7 @@ use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
 use cockpit_core::runs::{DataQuality, Unwatched, NOT_SCORED_ENGLISH, WATCH_ENGLISH};
 use cockpit_core::runs::{Driver, TurbineOutcome};
 use cockpit_core::telemetry::{health, monitoring};
+use cockpit_core::ttf::Distribution;
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};
@@ -95,7 +95,12 @@ fn build_db(db: &Path) {
                 reason,
                 p_fail_7d: scored.then_some(0.7),
                 ttf: scored
-                    .then(|| Distribution::new(&[1.0, 3.0, 7.0, 14.0, 30.0], &[0.1, 0.5, 0.9, 0.95, 0.99]))
+                    .then(|| {
+                        Distribution::new(
+                            &[1.0, 3.0, 7.0, 14.0, 30.0],
+                            &[0.1, 0.5, 0.9, 0.95, 0.99],
+                        )
+                    })
                     .flatten(),
                 risk_score: scored.then_some(88.0),
                 category: scored.then_some(Category::Critical),

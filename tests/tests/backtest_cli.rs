@@ -200,7 +200,10 @@ fn backtest_measures_the_coverage_of_the_time_to_failure_ranges() {
         let width = t["median_width_days"].as_f64().unwrap();
         assert!(width >= 0.0 && width <= 30.0, "{t}");
     } else {
-        assert!(t["coverage"].is_null() && t["median_width_days"].is_null(), "{t}");
+        assert!(
+            t["coverage"].is_null() && t["median_width_days"].is_null(),
+            "{t}"
+        );
     }
     // The last 30 days' ranges without a failure seen are not judged: the history ends there.
     assert!(n("outcome_unknown") > 0, "{t}");

@@ -123,7 +123,11 @@ fn a_prediction_of_a_1x_model_set_reads_as_an_unknown_time_to_failure() {
     assert_eq!(new["ttf_known"], true);
     assert_eq!(new["ttf_text"], "no failure expected within 30 days");
     let run = cockpit(&db, &["fleet"]);
-    assert!(run.stdout.contains("unknown") && run.stdout.contains("none ≤ 30 d"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("unknown") && run.stdout.contains("none ≤ 30 d"),
+        "{}",
+        run.stdout
+    );
     let run = cockpit(&db, &["turbine", "OLD-01", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["prediction"]["ttf_known"], false);

@@ -205,7 +205,10 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
             // distribution; never a decimal day.
             match quantile(&days, &p, 0.5) {
                 None => {
-                    assert!(i["ttf_median_days"].is_null() && i["ttf_range_days"].is_null(), "{i}");
+                    assert!(
+                        i["ttf_median_days"].is_null() && i["ttf_range_days"].is_null(),
+                        "{i}"
+                    );
                     assert_eq!(i["ttf_text"], "no failure expected within 30 days");
                 }
                 Some(m) => {
@@ -213,9 +216,20 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
                     assert!((median - m.round().max(1.0)).abs() < 1e-9, "{m} {i}");
                     let range = i["ttf_range_days"].as_array().unwrap();
                     let low = quantile(&days, &p, 0.1).unwrap();
-                    assert_eq!(range[0].as_u64().unwrap() as f64, (low + 1e-6).floor().max(1.0), "{i}");
-                    assert_eq!(i["ttf_range_open"], quantile(&days, &p, 0.9).is_none(), "{i}");
-                    assert!(i["ttf_text"].as_str().unwrap().starts_with("likely "), "{i}");
+                    assert_eq!(
+                        range[0].as_u64().unwrap() as f64,
+                        (low + 1e-6).floor().max(1.0),
+                        "{i}"
+                    );
+                    assert_eq!(
+                        i["ttf_range_open"],
+                        quantile(&days, &p, 0.9).is_none(),
+                        "{i}"
+                    );
+                    assert!(
+                        i["ttf_text"].as_str().unwrap().starts_with("likely "),
+                        "{i}"
+                    );
                 }
             }
             assert_eq!(

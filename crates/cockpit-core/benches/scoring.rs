@@ -71,7 +71,7 @@ fn history(c: &mut Criterion) {
                 1451606400 + i * 86400, '1.0.0', 1000 FROM d;
          INSERT INTO predictions (turbine, run, scored, p_fail_7d, ttf_distribution, risk_score, category, drivers)
          SELECT t.id, r.id, 1, ((t.id * 7 + r.id * 13) % 100) / 100.0,
-                '{"days":[1,3,7,14,30],"p":[0.01,0.02,0.05,0.1,0.2]}',
+                '{\"days\":[1,3,7,14,30],\"p\":[0.01,0.02,0.05,0.1,0.2]}',
                 ((t.id * 7 + r.id * 13) % 100), 'low', '[]'
          FROM runs r, turbines t;
          COMMIT;",

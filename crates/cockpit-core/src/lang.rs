@@ -5,8 +5,8 @@
 use chrono::{DateTime, Datelike};
 
 use crate::risk::Category;
-use crate::ttf::Outlook;
 use crate::schema::SIGNALS;
+use crate::ttf::Outlook;
 
 /// A language of the user interface: every user-facing sentence of the core exists in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -361,11 +361,31 @@ mod tests {
             }))
         };
         let cases = [
-            (range(3.4, 9.2, false), "likely in 3 to 10 days", "probablement dans 3 à 10 jours"),
-            (range(5.7, 30.0, true), "likely in 5 days or later", "probablement dans 5 jours ou plus"),
-            (range(0.2, 0.9, true), "likely in 1 day or later", "probablement dans 1 jour ou plus"),
-            (range(0.2, 0.9, false), "likely within 1 day", "probablement d'ici 1 jour"),
-            (range(2.0, 2.0, false), "likely within 2 days", "probablement d'ici 2 jours"),
+            (
+                range(3.4, 9.2, false),
+                "likely in 3 to 10 days",
+                "probablement dans 3 à 10 jours",
+            ),
+            (
+                range(5.7, 30.0, true),
+                "likely in 5 days or later",
+                "probablement dans 5 jours ou plus",
+            ),
+            (
+                range(0.2, 0.9, true),
+                "likely in 1 day or later",
+                "probablement dans 1 jour ou plus",
+            ),
+            (
+                range(0.2, 0.9, false),
+                "likely within 1 day",
+                "probablement d'ici 1 jour",
+            ),
+            (
+                range(2.0, 2.0, false),
+                "likely within 2 days",
+                "probablement d'ici 2 jours",
+            ),
             (
                 Some(Outlook::NoneExpected { horizon: 30.0 }),
                 "no failure expected within 30 days",
@@ -377,7 +397,15 @@ mod tests {
                 "délai avant panne inconnu (évalué par un ancien jeu de modèles)",
             ),
         ];
-        let short = ["3–10 d", "5+ d", "1+ d", "1 d", "2 d", "none ≤ 30 d", "unknown"];
+        let short = [
+            "3–10 d",
+            "5+ d",
+            "1+ d",
+            "1 d",
+            "2 d",
+            "none ≤ 30 d",
+            "unknown",
+        ];
         for ((outlook, _, _), s) in cases.iter().zip(short) {
             assert_eq!(time_to_failure_short(outlook.as_ref(), Lang::En), s);
         }
@@ -388,7 +416,10 @@ mod tests {
         for (outlook, en, fr) in cases {
             assert_eq!(time_to_failure(outlook.as_ref(), Lang::En), en);
             assert_eq!(time_to_failure(outlook.as_ref(), Lang::Fr), fr);
-            assert!(!en.contains('.') && !fr.contains(','), "never a decimal day");
+            assert!(
+                !en.contains('.') && !fr.contains(','),
+                "never a decimal day"
+            );
         }
     }
 }

@@ -545,7 +545,10 @@ mod tests {
         };
         assert_eq!(q10.ttf_days(Some(&d)), Some(3.0));
         assert_eq!(
-            (q10.assess(0.0, Some(&d)).category, q10.assess(0.0, Some(&d)).score),
+            (
+                q10.assess(0.0, Some(&d)).category,
+                q10.assess(0.0, Some(&d)).score
+            ),
             (Category::Critical, 75.0)
         );
         // Q(0.9) = 14 days: moderate (the moderate threshold), score 25.

@@ -135,10 +135,9 @@ impl Distribution {
     /// The median and 80 % range, or "no failure expected within the horizon".
     pub fn outlook(&self) -> Outlook {
         let horizon = self.horizon();
-        let (Some(median), Some(low)) = (
-            self.quantile(MEDIAN_LEVEL),
-            self.quantile(RANGE_LOW_LEVEL),
-        ) else {
+        let (Some(median), Some(low)) =
+            (self.quantile(MEDIAN_LEVEL), self.quantile(RANGE_LOW_LEVEL))
+        else {
             return Outlook::NoneExpected { horizon };
         };
         let (high, open) = match self.quantile(RANGE_HIGH_LEVEL) {
@@ -287,7 +286,10 @@ mod tests {
         // Q(0.02): between 0 and 1: 0.4.
         assert!(close(d.quantile(0.02).unwrap(), 0.4));
         let r = d.range().unwrap();
-        assert!(close(r.median, 6.0) && close(r.high, 13.0) && !r.open, "{r:?}");
+        assert!(
+            close(r.median, 6.0) && close(r.high, 13.0) && !r.open,
+            "{r:?}"
+        );
         assert_eq!(r.whole_days(), (1, 13));
         assert_eq!(r.median_whole_days(), 6);
         assert!(close(d.cdf(5.0), 0.4));
@@ -411,7 +413,7 @@ mod tests {
         c.add(&closed, Some(5.0), true); // inside
         c.add(&closed, Some(20.0), true); // after
         c.add(&closed, None, true); // no failure within 30 days: outside a closed range
-        // Open range [4.33, 30]: no failure within 30 days is inside.
+                                    // Open range [4.33, 30]: no failure within 30 days is inside.
         let open = dist([0.01, 0.05, 0.2, 0.5, 0.7]);
         c.add(&open, None, true);
         c.add(&open, Some(2.0), false); // not counted: outcome unknown
@@ -420,7 +422,10 @@ mod tests {
         assert_eq!(c.coverage, Some(0.5));
         assert_eq!((c.no_failure_expected, c.outcome_unknown), (1, 1));
         // Widths 11.33 (x3) and 25.67: median 11.33.
-        assert!(close(c.median_width_days.unwrap(), 13.0 - (1.0 + 2.0 * 0.05 / 0.15)));
+        assert!(close(
+            c.median_width_days.unwrap(),
+            13.0 - (1.0 + 2.0 * 0.05 / 0.15)
+        ));
         assert_eq!(Coverage::default().coverage, None);
         assert_eq!(median(&[1.0, 4.0]), Some(2.5));
     }

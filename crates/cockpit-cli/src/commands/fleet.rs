@@ -77,7 +77,10 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
     );
     for i in &view.items {
         let text = i.text(Lang::En);
-        let ttf = text.time_to_failure_short.clone().unwrap_or_else(|| "-".into());
+        let ttf = text
+            .time_to_failure_short
+            .clone()
+            .unwrap_or_else(|| "-".into());
         let mut driver = match (&i.not_scored_reason, i.drivers.first()) {
             (Some(r), _) => format!("not scored: {r}"),
             (None, Some(d)) => d.describe(),

@@ -329,7 +329,8 @@ mod tests {
         // A full-size set says it too (the black-box tests' set, which keeps the shipped
         // set's metrics).
         let shipped = Manifest::read(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/models_2x"),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/models_2x"),
         )
         .expect("full-size manifest");
         assert!(shipped.roc_auc_without("no_temperatures").is_some());

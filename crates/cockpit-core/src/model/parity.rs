@@ -127,8 +127,7 @@ pub(super) fn check(
     let mut first = None;
     for (i, (g, w)) in got.iter().zip(&table.expected).enumerate() {
         let ok = close(g.p_fail_7d, w.p_fail_7d, PARITY_TOLERANCE)
-            && g
-                .p_within
+            && g.p_within
                 .iter()
                 .zip(&w.p_within)
                 .all(|(g, w)| close(*g, *w, PARITY_TOLERANCE));

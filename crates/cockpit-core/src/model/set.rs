@@ -173,12 +173,7 @@ impl ModelSet {
             options,
         )?;
         check_input(&failure, FAILURE_MODEL, &specs.failure_7d.input, n_features)?;
-        check_output(
-            &failure,
-            FAILURE_MODEL,
-            &specs.failure_7d.output,
-            2,
-        )?;
+        check_output(&failure, FAILURE_MODEL, &specs.failure_7d.output, 2)?;
 
         let ttf = open_session(
             ort,
@@ -188,12 +183,7 @@ impl ModelSet {
             options,
         )?;
         check_input(&ttf, TTF_MODEL, &specs.time_to_failure.input, n_features)?;
-        check_output(
-            &ttf,
-            TTF_MODEL,
-            &specs.time_to_failure.output,
-            TTF_HORIZONS,
-        )?;
+        check_output(&ttf, TTF_MODEL, &specs.time_to_failure.output, TTF_HORIZONS)?;
 
         let mut set = ModelSet {
             dir: dir.to_path_buf(),
@@ -548,7 +538,10 @@ mod tests {
             return;
         }
         let err = ModelSet::load_for_scoring(&shipped, test_ort()).expect_err("a 1.x set");
-        assert!(err.to_string().contains("retrain with `make models`"), "{err}");
+        assert!(
+            err.to_string().contains("retrain with `make models`"),
+            "{err}"
+        );
     }
 
     #[test]

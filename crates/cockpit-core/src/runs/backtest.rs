@@ -166,7 +166,8 @@ pub fn backtest(
                 let days = next
                     .map(|n| (n - t) as f64 / DAY as f64)
                     .filter(|d| *d <= horizon);
-                let observed = days.is_some() || t as f64 + horizon * DAY as f64 <= known_until as f64;
+                let observed =
+                    days.is_some() || t as f64 + horizon * DAY as f64 <= known_until as f64;
                 report.ttf.add(d, days, observed);
             }
             if let Some(category) = o.category {

@@ -887,14 +887,14 @@ mod model_output_tests {
         let mut models = passthrough();
         let ok = [0.01, 0.02, 0.05, 0.1, 0.2];
         let outputs = [
-            (0.02, ok),                           // valid: scored
-            (f32::NAN, ok),                       // NaN probability: was 0, "low"
+            (0.02, ok),                               // valid: scored
+            (f32::NAN, ok),                           // NaN probability: was 0, "low"
             (0.02, [0.01, 0.02, f32::NAN, 0.1, 0.2]), // NaN within 7 days
             (0.02, [0.01, 0.02, 0.05, -3.0, 0.2]),    // negative probability within 14 days
-            (1.7, ok),                            // probability above 1: was clamped
-            (-0.2, ok),                           // negative probability
-            (0.02, [0.01, 0.02, 0.05, 0.1, 1.5]), // above 1 within 30 days
-            (f32::INFINITY, ok),                  // infinite
+            (1.7, ok),                                // probability above 1: was clamped
+            (-0.2, ok),                               // negative probability
+            (0.02, [0.01, 0.02, 0.05, 0.1, 1.5]),     // above 1 within 30 days
+            (f32::INFINITY, ok),                      // infinite
         ];
         let m = matrix(&outputs);
         let last = vec![Some(m.at - 600); outputs.len()];
@@ -937,10 +937,10 @@ mod model_output_tests {
         let mut models = passthrough();
         // Default policy: critical at 7 days, high at 14, moderate at 21 (Q(0.5)).
         let outputs = [
-            (0.01, [0.1, 0.3, 0.6, 0.9, 0.95]),   // median 5.7 days: critical
-            (0.01, [0.0, 0.05, 0.2, 0.5, 0.8]),   // median 14 days: high
-            (0.01, [0.0, 0.0, 0.1, 0.3, 0.45]),   // no failure expected: low
-            (0.01, [0.9, 0.2, 0.1, 0.05, 0.95]),  // decreasing columns: F(1) = 0.9, critical
+            (0.01, [0.1, 0.3, 0.6, 0.9, 0.95]),  // median 5.7 days: critical
+            (0.01, [0.0, 0.05, 0.2, 0.5, 0.8]),  // median 14 days: high
+            (0.01, [0.0, 0.0, 0.1, 0.3, 0.45]),  // no failure expected: low
+            (0.01, [0.9, 0.2, 0.1, 0.05, 0.95]), // decreasing columns: F(1) = 0.9, critical
         ];
         let m = matrix(&outputs);
         let last = vec![Some(m.at - 600); outputs.len()];

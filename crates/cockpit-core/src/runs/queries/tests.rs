@@ -98,7 +98,12 @@ fn a_stored_distribution_reads_back_as_whole_days_and_a_1x_row_as_unknown() {
     let t = TimeToFailure::stored(true, Some(json));
     // Q(0.1) = 1.67, Q(0.5) = 6, Q(0.9) = 13 (see `ttf`'s tests).
     assert_eq!(
-        (t.ttf_median_days, t.ttf_range_days, t.ttf_range_open, t.ttf_known),
+        (
+            t.ttf_median_days,
+            t.ttf_range_days,
+            t.ttf_range_open,
+            t.ttf_known
+        ),
         (Some(6), Some([1, 13]), false, true)
     );
     assert_eq!(t.ttf_text.as_deref(), Some("likely in 1 to 13 days"));
@@ -131,7 +136,10 @@ fn a_stored_distribution_reads_back_as_whole_days_and_a_1x_row_as_unknown() {
     // Not scored: nothing to say.
     let unscored = TimeToFailure::stored(false, Some(json));
     assert_eq!(unscored.ttf_text, None);
-    assert_eq!((unscored.ttf_median_days, unscored.ttf_known), (None, false));
+    assert_eq!(
+        (unscored.ttf_median_days, unscored.ttf_known),
+        (None, false)
+    );
     // An unreadable value is unknown too.
     assert!(!TimeToFailure::stored(true, Some("{\"days\":[1],\"p\":[2, 3]}")).ttf_known);
 }
