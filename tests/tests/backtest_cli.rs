@@ -198,7 +198,7 @@ fn backtest_measures_the_coverage_of_the_time_to_failure_ranges() {
             "{t}"
         );
         let width = t["median_width_days"].as_f64().unwrap();
-        assert!(width >= 0.0 && width <= 30.0, "{t}");
+        assert!((0.0..=30.0).contains(&width), "{t}");
     } else {
         assert!(
             t["coverage"].is_null() && t["median_width_days"].is_null(),

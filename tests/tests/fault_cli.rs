@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use cockpit_tests::{
     assert_no_panic, cockpit, cockpit_cmd, count, integrity_check, simulate, test_models,
-    workspace_root,
 };
 
 /// Kills per operation.
