@@ -33,7 +33,7 @@ REQUIRED_FILES=(
   /usr/lib/energitech-cockpit/libonnxruntime.so.1.31.1
   /usr/lib/energitech-cockpit/models/manifest.json
   /usr/lib/energitech-cockpit/models/failure_7d.onnx
-  /usr/lib/energitech-cockpit/models/days_to_failure.onnx
+  /usr/lib/energitech-cockpit/models/time_to_failure.onnx
   /usr/lib/energitech-cockpit/models/parity.csv
   /usr/share/energitech-cockpit/risk-policy.toml
   /usr/share/energitech-cockpit/demo/park.toml
@@ -51,7 +51,7 @@ for tool in cargo npx node dpkg-deb sha256sum; do
 done
 [[ -f ui/dist/index.html ]] || die "ui/dist/index.html is missing: build the UI first ('make ui' or 'npm --prefix ui run build')."
 [[ -f $ORT_LIB ]] || die "$ORT_LIB is missing: run 'make setup' (scripts/setup.sh fetches ONNX Runtime from its PyPI wheel)."
-for f in models/manifest.json models/failure_7d.onnx models/days_to_failure.onnx models/parity.csv; do
+for f in models/manifest.json models/failure_7d.onnx models/time_to_failure.onnx models/parity.csv; do
   [[ -f $f ]] || die "$f is missing: the packages ship the trained models (run 'make models' or restore them from git)."
 done
 
@@ -115,7 +115,7 @@ done
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 dpkg-deb -x "$deb" "$tmp/root"
-for f in manifest.json failure_7d.onnx days_to_failure.onnx parity.csv; do
+for f in manifest.json failure_7d.onnx time_to_failure.onnx parity.csv; do
   cmp -s "models/$f" "$tmp/root/usr/lib/energitech-cockpit/models/$f" || die "the .deb's models/$f differs from the repository's."
 done
 cmp -s "$ORT_LIB" "$tmp/root/usr/lib/energitech-cockpit/libonnxruntime.so.1.31.1" || die "the .deb's ONNX Runtime differs from $ORT_LIB."

@@ -80,7 +80,7 @@ pub struct FleetFilterArgs {
     pub site: Option<String>,
     /// Free text: turbine id, site or driver name.
     pub search: Option<String>,
-    /// `score` (default), `p_fail` or `ttf`.
+    /// `score` (default), `p_fail` or `ttf` (shortest median time to failure first).
     pub sort: Option<String>,
     pub limit: Option<usize>,
 }
@@ -243,8 +243,9 @@ pub struct DetailText {
     pub category: String,
     /// Why the latest prediction is not scored.
     pub not_scored: Option<String>,
-    /// The latest prediction's days to failure in words ("12.3 days", "> 30 j").
-    pub days: Option<String>,
+    /// The latest prediction's time to failure in words, whole days ("likely in 3 to 10 days",
+    /// "aucune panne attendue dans les 30 jours"); `None` when not scored.
+    pub time_to_failure: Option<String>,
     /// The drivers, in the order of `drivers`.
     pub drivers: Vec<DriverText>,
     /// Why a high or critical prediction without driver is high (the core's rule); `None`
@@ -282,7 +283,7 @@ impl TurbinePage {
             not_scored: p
                 .and_then(|p| p.not_scored_reason.as_deref())
                 .map(|r| NotScoredReason::phrase_stored(r, lang)),
-            days: p.and_then(|p| p.days_text(lang)),
+            time_to_failure: p.and_then(|p| p.ttf_text(lang)),
             drivers: detail
                 .drivers
                 .iter()

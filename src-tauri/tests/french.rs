@@ -18,6 +18,7 @@ use cockpit_core::runs::drivers::ENGLISH_FRAGMENTS;
 use cockpit_core::runs::{DataQuality, Unwatched, NOT_SCORED_ENGLISH, WATCH_ENGLISH};
 use cockpit_core::runs::{Driver, TurbineOutcome};
 use cockpit_core::telemetry::{health, monitoring};
+use cockpit_core::ttf::Distribution;
 use common::{call, commit_backfill, simulated_park, Fixture, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};
@@ -93,7 +94,14 @@ fn build_db(db: &Path) {
                 scored,
                 reason,
                 p_fail_7d: scored.then_some(0.7),
-                ttf_days: scored.then_some(3.0),
+                ttf: scored
+                    .then(|| {
+                        Distribution::new(
+                            &[1.0, 3.0, 7.0, 14.0, 30.0],
+                            &[0.1, 0.5, 0.9, 0.95, 0.99],
+                        )
+                    })
+                    .flatten(),
                 risk_score: scored.then_some(88.0),
                 category: scored.then_some(Category::Critical),
                 drivers: if scored {

@@ -68,15 +68,29 @@ pub fn ort_lib() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join(".tools/onnxruntime/lib/libonnxruntime.so.1.31.1"))
 }
 
-/// A `cockpit --db <db>` command with a clean environment for the cockpit variables (the shipped
-/// models, the built-in risk policy, the ONNX Runtime library of the workspace) and no
-/// `RUST_LOG` (which would add log lines to standard error).
+/// The model set the black-box tests score with, relative to the workspace.
+///
+/// `tests/fixtures/models_2x`: a 2.x model set (time-to-failure distribution) made by
+/// `crates/cockpit-core/tests/fixtures/models/make_fixture.py --bridge models tests/fixtures/models_2x`
+/// from the shipped 1.1.0 set — its classifier and reference statistics as they are, its
+/// time-to-failure model a wrapper of the 1.1.0 days regressor (not a trained distribution).
+/// Once the shipped `models/` are retrained to 2.x, this becomes `models` and the bridge goes.
+pub const TEST_MODELS: &str = "tests/fixtures/models_2x";
+
+/// The folder of [`TEST_MODELS`].
+pub fn test_models() -> PathBuf {
+    workspace_root().join(TEST_MODELS)
+}
+
+/// A `cockpit --db <db>` command with a clean environment for the cockpit variables (the test
+/// model set [`test_models`], the built-in risk policy, the ONNX Runtime library of the
+/// workspace) and no `RUST_LOG` (which would add log lines to standard error).
 pub fn cockpit_cmd(db: &Path) -> Command {
     let mut cmd = Command::new(cockpit_bin());
     cmd.arg("--db")
         .arg(db)
         .env_remove("COCKPIT_DB")
-        .env_remove("COCKPIT_MODELS")
+        .env("COCKPIT_MODELS", test_models())
         .env_remove("COCKPIT_POLICY")
         .env_remove("RUST_LOG")
         .env_remove("COCKPIT_LOG")

@@ -224,3 +224,48 @@ fn each_alert_category_says_how_often_it_was_right_on_this_park_as_the_backtest_
         assert!(page.stdout.contains("this park:"), "{}", page.stdout);
     }
 }
+
+#[test]
+fn backtest_measures_the_coverage_of_the_time_to_failure_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, text) = backtest(dir.path(), 8, 50, str::to_string);
+    let t = &r["ttf"];
+    for field in [
+        "ranges",
+        "covered",
+        "coverage",
+        "median_width_days",
+        "no_failure_expected",
+        "outcome_unknown",
+    ] {
+        assert!(t.get(field).is_some(), "ttf.{field} missing: {t}");
+    }
+    let n = |k: &str| t[k].as_u64().unwrap();
+    // Every scored turbine-day has a distribution: a range (judged or not yet) or no failure
+    // expected.
+    assert_eq!(
+        n("ranges") + n("no_failure_expected") + n("outcome_unknown"),
+        r["scored_snapshots"].as_u64().unwrap(),
+        "{t}"
+    );
+    assert!(n("covered") <= n("ranges"), "{t}");
+    if n("ranges") > 0 {
+        let coverage = t["coverage"].as_f64().unwrap();
+        assert!(
+            (coverage - n("covered") as f64 / n("ranges") as f64).abs() < 1e-12,
+            "{t}"
+        );
+        let width = t["median_width_days"].as_f64().unwrap();
+        assert!((0.0..=30.0).contains(&width), "{t}");
+    } else {
+        assert!(
+            t["coverage"].is_null() && t["median_width_days"].is_null(),
+            "{t}"
+        );
+    }
+    // The last 30 days' ranges without a failure seen are not judged: the history ends there.
+    assert!(n("outcome_unknown") > 0, "{t}");
+    // The text says it in words.
+    assert!(text.contains("Time to failure: "), "{text}");
+    assert!(text.contains("hold the true time"), "{text}");
+}

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cockpit_tests::{
-    assert_no_panic, cockpit, cockpit_cmd, count, integrity_check, simulate, workspace_root,
+    assert_no_panic, cockpit, cockpit_cmd, count, integrity_check, simulate, test_models,
 };
 
 /// Kills per operation.
@@ -285,10 +285,10 @@ fn scoring_killed_at_random_points_keeps_the_previous_run_whole() {
     assert!(landed >= KILLS / 4, "too few kills landed inside the run");
 }
 
-/// The shipped model files, copied into `dir`.
+/// The test model set's files ([`test_models`]), copied into `dir`.
 fn copy_models(dir: &Path) {
     fs::create_dir_all(dir).unwrap();
-    for entry in fs::read_dir(workspace_root().join("models")).unwrap() {
+    for entry in fs::read_dir(test_models()).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
             fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{cockpit, cockpit_cmd, count, ingest_simulated, workspace_root};
+use cockpit_tests::{cockpit, cockpit_cmd, count, ingest_simulated, test_models, workspace_root};
 use serde_json::Value;
 
 /// A simulated fleet, ingested.
@@ -35,8 +35,45 @@ fn fleet(turbines: &str, days: &str, seed: &str) -> (tempfile::TempDir, PathBuf)
     (dir, db)
 }
 
+/// The time-to-failure distribution a run stored for a turbine: `(horizons, raw probabilities)`.
+fn stored_distribution(db: &std::path::Path, run: i64, turbine: &str) -> (Vec<f64>, Vec<f64>) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let json: String = conn
+        .query_row(
+            "SELECT p.ttf_distribution FROM predictions p JOIN turbines t ON t.id = p.turbine
+             WHERE p.run = ?1 AND t.turbine_id = ?2",
+            rusqlite::params![run, turbine],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = |k: &str| -> Vec<f64> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    (list("days"), list("p"))
+}
+
+/// Q(q) of the contract (docs/scoring.md), written again here: the running maximum of the
+/// probabilities from F(0) = 0, linear between horizons; `None` below q at the last horizon.
+fn quantile(days: &[f64], p: &[f64], q: f64) -> Option<f64> {
+    let (mut t0, mut f0) = (0.0, 0.0_f64);
+    for (&t1, &p1) in days.iter().zip(p) {
+        let f1 = f0.max(p1.clamp(0.0, 1.0));
+        if f1 >= q {
+            return Some(t0 + (t1 - t0) * (q - f0) / (f1 - f0));
+        }
+        (t0, f0) = (t1, f1);
+    }
+    None
+}
+
 fn policy_category(p: f64, ttf: f64) -> &'static str {
-    // docs/risk-policy.md, with the shipped thresholds.
+    // docs/risk-policy.md, with the shipped thresholds; `ttf` is Q(quantile) of the
+    // distribution (+inf when the distribution does not reach the quantile within its horizon).
     let text = std::fs::read_to_string(workspace_root().join("data/risk-policy.toml")).unwrap();
     let v: toml_like::Policy = toml_like::parse(&text);
     let level_days = if ttf >= v.horizon {
@@ -77,6 +114,7 @@ mod toml_like {
         pub d_high: f64,
         pub d_crit: f64,
         pub horizon: f64,
+        pub quantile: f64,
     }
     pub fn parse(text: &str) -> Policy {
         let mut section = "";
@@ -104,6 +142,7 @@ mod toml_like {
             d_high: v["d.high"],
             d_crit: v["d.critical"],
             horizon: v["d.horizon"],
+            quantile: v["d.quantile"],
         }
     }
 }
@@ -137,7 +176,10 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
             "risk_score",
             "category",
             "p_fail_7d",
-            "ttf_days",
+            "ttf_median_days",
+            "ttf_range_days",
+            "ttf_range_open",
+            "ttf_text",
             "drivers",
             "scored_at",
         ] {
@@ -146,10 +188,50 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
         if let Some(score) = i["risk_score"].as_f64() {
             assert!(score <= last, "highest risk first");
             last = score;
+            let (days, p) = stored_distribution(
+                &db,
+                i["run_id"].as_i64().unwrap(),
+                i["turbine_id"].as_str().unwrap(),
+            );
+            let q = toml_like::parse(
+                &std::fs::read_to_string(workspace_root().join("data/risk-policy.toml")).unwrap(),
+            )
+            .quantile;
             let expected = policy_category(
                 i["p_fail_7d"].as_f64().unwrap(),
-                i["ttf_days"].as_f64().unwrap(),
+                quantile(&days, &p, q).unwrap_or(f64::INFINITY),
             );
+            // The median and range in whole days are the contract's, derived from the same
+            // distribution; never a decimal day.
+            match quantile(&days, &p, 0.5) {
+                None => {
+                    assert!(
+                        i["ttf_median_days"].is_null() && i["ttf_range_days"].is_null(),
+                        "{i}"
+                    );
+                    assert_eq!(i["ttf_text"], "no failure expected within 30 days");
+                }
+                Some(m) => {
+                    let median = i["ttf_median_days"].as_u64().unwrap() as f64;
+                    assert!((median - m.round().max(1.0)).abs() < 1e-9, "{m} {i}");
+                    let range = i["ttf_range_days"].as_array().unwrap();
+                    let low = quantile(&days, &p, 0.1).unwrap();
+                    assert_eq!(
+                        range[0].as_u64().unwrap() as f64,
+                        (low + 1e-6).floor().max(1.0),
+                        "{i}"
+                    );
+                    assert_eq!(
+                        i["ttf_range_open"],
+                        quantile(&days, &p, 0.9).is_none(),
+                        "{i}"
+                    );
+                    assert!(
+                        i["ttf_text"].as_str().unwrap().starts_with("likely "),
+                        "{i}"
+                    );
+                }
+            }
             assert_eq!(
                 i["category"], expected,
                 "category follows the documented policy: {i}"
@@ -168,11 +250,12 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
         .all(|i| i["category"] == cat));
     let run = cockpit(&db, &["fleet", "--json", "--limit", "3", "--sort", "ttf"]);
     let by_ttf = run.json();
+    // Shortest median first; no failure expected (no median) after every median.
     let ttfs: Vec<f64> = by_ttf
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["ttf_days"].as_f64().unwrap())
+        .map(|i| i["ttf_median_days"].as_f64().unwrap_or(f64::INFINITY))
         .collect();
     assert_eq!(ttfs.len(), 3);
     assert!(ttfs.windows(2).all(|w| w[0] <= w[1]), "{ttfs:?}");
@@ -325,8 +408,8 @@ fn missing_models_or_runtime_fail_the_run_and_keep_the_previous_results() {
     // Corrupted model file: checksum refused.
     let models = dir.path().join("models");
     std::fs::create_dir_all(&models).unwrap();
-    for f in ["manifest.json", "failure_7d.onnx", "days_to_failure.onnx"] {
-        std::fs::copy(workspace_root().join("models").join(f), models.join(f)).unwrap();
+    for f in ["manifest.json", "failure_7d.onnx", "time_to_failure.onnx"] {
+        std::fs::copy(test_models().join(f), models.join(f)).unwrap();
     }
     let mut bytes = std::fs::read(models.join("failure_7d.onnx")).unwrap();
     let mid = bytes.len() / 2;

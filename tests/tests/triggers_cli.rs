@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{cockpit, cockpit_cmd, count, simulate, workspace_root};
+use cockpit_tests::{cockpit, cockpit_cmd, count, simulate, test_models, workspace_root};
 
 /// Kills the watcher when the test ends, pass or fail.
 struct Watcher(Child);
@@ -150,10 +150,10 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     for f in [
         "manifest.json",
         "failure_7d.onnx",
-        "days_to_failure.onnx",
+        "time_to_failure.onnx",
         "parity.csv",
     ] {
-        fs::copy(workspace_root().join("models").join(f), models.join(f)).unwrap();
+        fs::copy(test_models().join(f), models.join(f)).unwrap();
     }
     let inbox = dir.path().join("inbox");
     let log = dir.path().join("watch.log");
@@ -178,10 +178,10 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
             .contains("loaded from")
     });
     // A corrupted model lands in the folder: refused, with the reason.
-    let mut bytes = fs::read(models.join("days_to_failure.onnx")).unwrap();
+    let mut bytes = fs::read(models.join("time_to_failure.onnx")).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0x55;
-    fs::write(models.join("days_to_failure.onnx"), bytes).unwrap();
+    fs::write(models.join("time_to_failure.onnx"), bytes).unwrap();
     wait_for("the refusal", Duration::from_secs(30), || {
         fs::read_to_string(&log)
             .unwrap_or_default()
@@ -193,8 +193,8 @@ fn an_invalid_model_set_is_refused_and_the_current_models_keep_serving() {
     // A model swapped for another one of the same interface, its checksum re-written in the
     // manifest: the reference rows (parity.csv) no longer match, refused too.
     fs::copy(
-        workspace_root().join("models/days_to_failure.onnx"),
-        models.join("days_to_failure.onnx"),
+        test_models().join("time_to_failure.onnx"),
+        models.join("time_to_failure.onnx"),
     )
     .unwrap();
     let other = fs::read(

@@ -482,7 +482,7 @@ function printWorklist(): void {
         h(
           "tr",
           {},
-          ["#", t(c.lang, "turbine"), t(c.lang, "category"), t(c.lang, "riskScore"), t(c.lang, "pFail"), t(c.lang, "daysToFailure"), t(c.lang, "drivers"), "✓"].map((x) =>
+          ["#", t(c.lang, "turbine"), t(c.lang, "category"), t(c.lang, "riskScore"), t(c.lang, "pFail"), t(c.lang, "timeToFailure"), t(c.lang, "drivers"), "✓"].map((x) =>
             h("th", {}, x),
           ),
         ),
@@ -499,7 +499,7 @@ function printWorklist(): void {
             h("td", {}, badge(i.text.category, i.category)),
             h("td", {}, formatScore(i.risk_score, c.locale)),
             h("td", {}, formatPercent(i.p_fail_7d, c.locale)),
-            h("td", {}, i.text.days ?? "–"),
+            h("td", {}, i.text.time_to_failure ?? "–"),
             h("td", {}, i.scored && i.text.drivers.length ? h("ul", {}, i.text.drivers.map((d) => h("li", {}, d))) : mainReason(c, i)),
             h("td", { class: "check" }, "☐"),
           ),

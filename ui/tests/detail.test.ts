@@ -27,8 +27,11 @@ function page(withDriver: boolean): TurbinePage {
       risk_score: 61,
       category: "high",
       p_fail_7d: 0.31,
-      ttf_days: 9,
-      ttf_censored: false,
+      ttf_median_days: 9,
+      ttf_range_days: [5, 14],
+      ttf_range_open: false,
+      ttf_known: true,
+      ttf_text: "likely in 5 to 14 days",
       data_quality: { unwatched: [], power_curve: true, pitch: true, faults: [], held_at_moderate: false },
       features: {},
     },
@@ -39,7 +42,7 @@ function page(withDriver: boolean): TurbinePage {
       measurements: [],
       category: "high",
       not_scored: null,
-      days: "9.0 days",
+      time_to_failure: "likely in 5 to 14 days",
       drivers: withDriver ? [{ phrase: "converter 6.0 °C above normal for this load", value: "51.0 °C", normal: "45.0 °C", points: 40 }] : [],
       unexplained: withDriver
         ? null
@@ -75,6 +78,13 @@ describe("the turbine page's reasons", () => {
     const root = fake(renderDetail(ctx, page(false)));
     expect(root.querySelectorAll('[data-testid="drivers"]')[0].textContent).toMatch(/^the cockpit cannot name a cause/);
     expect(root.querySelectorAll('[data-testid="model-reactions"]')).toHaveLength(1);
+  });
+
+  it("shows the time to failure as the core's range in words", () => {
+    installFakeDom();
+    const root = fake(renderDetail(ctx, page(true)));
+    expect(root.textContent).toContain("Time to failure");
+    expect(root.textContent).toContain("likely in 5 to 14 days");
   });
 
   it("shows no reaction block when the model reacts to nothing else", () => {

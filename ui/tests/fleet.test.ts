@@ -15,8 +15,11 @@ const item = (id: string, site: string, score: number | null, category: Category
   risk_score: score,
   category,
   p_fail_7d: score === null ? null : score / 100,
-  ttf_days: 30,
-  ttf_censored: true,
+  ttf_median_days: score === null ? null : 6,
+  ttf_range_days: score === null ? null : [3, 10],
+  ttf_range_open: false,
+  ttf_known: score !== null,
+  ttf_text: score === null ? null : "likely in 3 to 10 days",
   drivers: indicator ? [{ indicator, feature: "f", value: 60, reference: 50, unit: "°C", basis: "load", contribution: 0.3 }] : [],
   model_reactions: [],
   scored_at: "2026-11-27T23:50:00Z",
@@ -29,7 +32,8 @@ const item = (id: string, site: string, score: number | null, category: Category
     not_scored: score === null ? "no SCADA record in the last 24 h" : null,
     drivers: indicator ? [`${indicator.replace(/_/g, " ")} 10.0 °C above normal for this load`] : [],
     model_reactions: [],
-    days: "> 30 days",
+    time_to_failure: score === null ? null : "likely in 3 to 10 days",
+    time_to_failure_short: score === null ? null : "3–10 d",
     data_quality: { badge: null, lines: [] },
     search: [id, site, category ?? "not scored", ...(indicator ? [indicator, indicator.replace(/_/g, " "), WORDS_FR[indicator]] : [])]
       .join("\n")
@@ -114,6 +118,24 @@ describe("the data-quality badge", () => {
     const rows = t.querySelectorAll('tr[data-testid="fleet-row"]');
     expect(rows[0].querySelectorAll('span[data-testid="data-quality-badge"]')).toHaveLength(1);
     expect(rows[1].querySelectorAll('span[data-testid="data-quality-badge"]')).toHaveLength(0);
+  });
+});
+
+describe("the time to failure in the fleet table", () => {
+  const ctx: Ctx = { lang: "en", locale: "en-GB", openTurbine: () => undefined, backToFleet: () => undefined };
+  it("shows the core's whole-day range, the sentence as its title, never a decimal day", () => {
+    installFakeDom();
+    const none = item("LYO-05", "Lyon", 5, "low");
+    none.ttf_median_days = null;
+    none.ttf_range_days = null;
+    none.text.time_to_failure = "no failure expected within 30 days";
+    none.text.time_to_failure_short = "none ≤ 30 d";
+    const t = fake(table(ctx, [item("LYO-01", "Lyon", 81, "critical"), none, item("VAL-02", "Valence", null, null)]));
+    const cells = t.querySelectorAll('td[data-testid="time-to-failure"]');
+    expect(cells.map((c) => c.textContent)).toEqual(["3–10 d", "none ≤ 30 d", "–"]);
+    expect(cells[0].getAttribute("title")).toBe("likely in 3 to 10 days");
+    expect(cells[1].getAttribute("title")).toBe("no failure expected within 30 days");
+    for (const c of cells) expect(c.textContent).not.toMatch(/\d[.,]\d/);
   });
 });
 

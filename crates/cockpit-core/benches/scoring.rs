@@ -69,8 +69,9 @@ fn history(c: &mut Criterion) {
          INSERT INTO runs (id, trigger, started_at, ended_at, duration_ms, status, as_of, model_version, turbines)
          SELECT i + 1, 'timer', 1451606400 + i * 86400, 1451606400 + i * 86400 + 2, 1500, 'succeeded',
                 1451606400 + i * 86400, '1.0.0', 1000 FROM d;
-         INSERT INTO predictions (turbine, run, scored, p_fail_7d, ttf_days, risk_score, category, drivers)
-         SELECT t.id, r.id, 1, ((t.id * 7 + r.id * 13) % 100) / 100.0, 30.0,
+         INSERT INTO predictions (turbine, run, scored, p_fail_7d, ttf_distribution, risk_score, category, drivers)
+         SELECT t.id, r.id, 1, ((t.id * 7 + r.id * 13) % 100) / 100.0,
+                '{\"days\":[1,3,7,14,30],\"p\":[0.01,0.02,0.05,0.1,0.2]}',
                 ((t.id * 7 + r.id * 13) % 100), 'low', '[]'
          FROM runs r, turbines t;
          COMMIT;",

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike};
 
 use crate::risk::Category;
 use crate::schema::SIGNALS;
+use crate::ttf::Outlook;
 
 /// A language of the user interface: every user-facing sentence of the core exists in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,25 +54,111 @@ pub fn category_text(c: Option<Category>, lang: Lang) -> &'static str {
     }
 }
 
-/// Days to failure in words: "12.3 days" / "12,3 j" ("1.0 day"), or "> 30 days" / "> 30 j"
-/// when the estimate sits at the model's `horizon` (`censored`); `None` when there is no estimate.
-pub fn days_to_failure(
-    days: Option<f64>,
-    censored: bool,
-    horizon: f64,
-    lang: Lang,
-) -> Option<String> {
-    let d = days.filter(|d| d.is_finite())?;
-    let unit = |n: f64| match lang {
-        Lang::Fr => "j",
-        Lang::En if n == 1.0 => "day",
-        Lang::En => "days",
+/// Time to failure in words, whole days only: "likely in 3 to 10 days" / "probablement dans 3 à
+/// 10 jours", "likely in 5 days or later" (open range: the failure may come after the horizon),
+/// "no failure expected within 30 days", or, for a prediction without a distribution (`None`:
+/// scored by a 1.x model set, before the time-to-failure model), "time to failure unknown".
+pub fn time_to_failure(outlook: Option<&Outlook>, lang: Lang) -> String {
+    let days = |n: u32| match (lang, n) {
+        (Lang::En, 1) => "1 day".to_string(),
+        (Lang::En, n) => format!("{n} days"),
+        (Lang::Fr, 1) => "1 jour".to_string(),
+        (Lang::Fr, n) => format!("{n} jours"),
     };
-    Some(if censored {
-        format!("> {} {}", format_number(horizon, 0, lang), unit(horizon))
-    } else {
-        format!("{} {}", format_number(d, 1, lang), unit(d))
-    })
+    match outlook {
+        None => lang
+            .pick(
+                "time to failure unknown (scored by an older model set)",
+                "délai avant panne inconnu (évalué par un ancien jeu de modèles)",
+            )
+            .to_string(),
+        Some(Outlook::NoneExpected { horizon }) => {
+            let h = days(horizon.round().max(1.0) as u32);
+            match lang {
+                Lang::En => format!("no failure expected within {h}"),
+                Lang::Fr => format!("aucune panne attendue dans les {h}"),
+            }
+        }
+        Some(Outlook::Expected(range)) => {
+            let (low, high) = range.whole_days();
+            match (lang, range.open, low == high) {
+                (Lang::En, true, _) => format!("likely in {} or later", days(low)),
+                (Lang::Fr, true, _) => format!("probablement dans {} ou plus", days(low)),
+                (Lang::En, false, true) => format!("likely within {}", days(high)),
+                (Lang::Fr, false, true) => format!("probablement d'ici {}", days(high)),
+                (Lang::En, false, false) => format!("likely in {low} to {}", days(high)),
+                (Lang::Fr, false, false) => format!("probablement dans {low} à {}", days(high)),
+            }
+        }
+    }
+}
+
+/// Time to failure in a table cell, whole days only: "3–10 d" / "3–10 j", "5+ d" (open range),
+/// "none ≤ 30 d" / "aucune ≤ 30 j", "unknown" / "inconnu" (no distribution, see
+/// [`time_to_failure`]).
+pub fn time_to_failure_short(outlook: Option<&Outlook>, lang: Lang) -> String {
+    let unit = lang.pick("d", "j");
+    match outlook {
+        None => lang.pick("unknown", "inconnu").to_string(),
+        Some(Outlook::NoneExpected { horizon }) => format!(
+            "{} ≤ {} {unit}",
+            lang.pick("none", "aucune"),
+            horizon.round().max(1.0) as u32
+        ),
+        Some(Outlook::Expected(range)) => {
+            let (low, high) = range.whole_days();
+            if range.open {
+                format!("{low}+ {unit}")
+            } else if low == high {
+                format!("{high} {unit}")
+            } else {
+                format!("{low}–{high} {unit}")
+            }
+        }
+    }
+}
+
+/// The coverage of the time-to-failure ranges in words: "Time to failure: 412 ranges of 80 %,
+/// 331 hold the true time (80 %, target 75–85 %), median width 9.4 days; 1203 turbine-days with
+/// no failure expected within 30 days."
+pub fn ttf_coverage(c: &crate::ttf::Coverage, lang: Lang) -> String {
+    let pct = |v: Option<f64>| match v {
+        Some(x) => format!("{} %", format_number(x * 100.0, 0, lang)),
+        None => "-".to_string(),
+    };
+    let width = c
+        .median_width_days
+        .map_or("-".to_string(), |w| format_number(w, 1, lang));
+    let mut text = match lang {
+        Lang::En => format!(
+            "Time to failure: {} 80 % ranges, {} hold the true time ({}, target 75–85 %), median width {width} days; {} turbine-days with no failure expected within the horizon",
+            c.ranges,
+            c.covered,
+            pct(c.coverage),
+            c.no_failure_expected
+        ),
+        Lang::Fr => format!(
+            "Délai avant panne : {} fourchettes à 80 %, {} contiennent le délai réel ({}, cible 75–85 %), largeur médiane {width} jours ; {} jours-turbine sans panne attendue dans l'horizon",
+            c.ranges,
+            c.covered,
+            pct(c.coverage),
+            c.no_failure_expected
+        ),
+    };
+    if c.outcome_unknown > 0 {
+        text.push_str(&match lang {
+            Lang::En => format!(
+                "; {} ranges not judged yet (outcome after the known history)",
+                c.outcome_unknown
+            ),
+            Lang::Fr => format!(
+                " ; {} fourchettes pas encore jugées (issue après l'historique connu)",
+                c.outcome_unknown
+            ),
+        });
+    }
+    text.push('.');
+    text
 }
 
 /// What started a run, in words (`manual` → "manual" / "manuelle"); unknown triggers as they are.
@@ -263,28 +350,76 @@ mod tests {
     }
 
     #[test]
-    fn days_to_failure_say_more_than_the_horizon_when_censored() {
+    fn time_to_failure_in_whole_days_in_both_languages() {
+        use crate::ttf::Range;
+        let range = |low, high, open| {
+            Some(Outlook::Expected(Range {
+                median: (low + high) / 2.0,
+                low,
+                high,
+                open,
+            }))
+        };
+        let cases = [
+            (
+                range(3.4, 9.2, false),
+                "likely in 3 to 10 days",
+                "probablement dans 3 à 10 jours",
+            ),
+            (
+                range(5.7, 30.0, true),
+                "likely in 5 days or later",
+                "probablement dans 5 jours ou plus",
+            ),
+            (
+                range(0.2, 0.9, true),
+                "likely in 1 day or later",
+                "probablement dans 1 jour ou plus",
+            ),
+            (
+                range(0.2, 0.9, false),
+                "likely within 1 day",
+                "probablement d'ici 1 jour",
+            ),
+            (
+                range(2.0, 2.0, false),
+                "likely within 2 days",
+                "probablement d'ici 2 jours",
+            ),
+            (
+                Some(Outlook::NoneExpected { horizon: 30.0 }),
+                "no failure expected within 30 days",
+                "aucune panne attendue dans les 30 jours",
+            ),
+            (
+                None,
+                "time to failure unknown (scored by an older model set)",
+                "délai avant panne inconnu (évalué par un ancien jeu de modèles)",
+            ),
+        ];
+        let short = [
+            "3–10 d",
+            "5+ d",
+            "1+ d",
+            "1 d",
+            "2 d",
+            "none ≤ 30 d",
+            "unknown",
+        ];
+        for ((outlook, _, _), s) in cases.iter().zip(short) {
+            assert_eq!(time_to_failure_short(outlook.as_ref(), Lang::En), s);
+        }
         assert_eq!(
-            days_to_failure(Some(30.0), true, 30.0, Lang::En).unwrap(),
-            "> 30 days"
+            time_to_failure_short(cases[0].0.as_ref(), Lang::Fr),
+            "3–10 j"
         );
-        assert_eq!(
-            days_to_failure(Some(29.8), true, 30.0, Lang::Fr).unwrap(),
-            "> 30 j"
-        );
-        assert_eq!(
-            days_to_failure(Some(4.26), false, 30.0, Lang::En).unwrap(),
-            "4.3 days"
-        );
-        assert_eq!(
-            days_to_failure(Some(4.26), false, 30.0, Lang::Fr).unwrap(),
-            "4,3 j"
-        );
-        assert_eq!(
-            days_to_failure(Some(1.0), false, 30.0, Lang::En).unwrap(),
-            "1.0 day"
-        );
-        assert_eq!(days_to_failure(None, false, 30.0, Lang::Fr), None);
-        assert_eq!(days_to_failure(Some(f64::NAN), false, 30.0, Lang::En), None);
+        for (outlook, en, fr) in cases {
+            assert_eq!(time_to_failure(outlook.as_ref(), Lang::En), en);
+            assert_eq!(time_to_failure(outlook.as_ref(), Lang::Fr), fr);
+            assert!(
+                !en.contains('.') && !fr.contains(','),
+                "never a decimal day"
+            );
+        }
     }
 }

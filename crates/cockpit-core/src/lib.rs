@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | vocabulary | [`schema`] | the data contract: canonical SCADA columns, units and ranges, registry and logbook, timestamps |
 //! | | [`clock`] | the wall clock |
+//! | | [`ttf`] | time to failure as a distribution: monotone CDF, quantiles, median and 80 % range, coverage |
 //! | | [`risk`] | the risk policy: model outputs to a 0–100 score and a category |
 //! | | [`lang`] | French and English: category, signal and trigger words, numbers, days |
 //! | | [`sanitize`] | CSV cells neutralised against formulas, control characters stripped from printed data |
@@ -55,4 +56,5 @@ pub mod sim;
 pub mod store;
 pub mod telemetry;
 pub mod triggers;
+pub mod ttf;
 pub mod workspace;

@@ -1,14 +1,15 @@
-//! The risk policy: how the two model outputs — probability of failure within 7 days and
-//! estimated days to failure — become a 0–100 risk score and a category
+//! The risk policy: how the two model outputs — probability of failure within 7 days and the
+//! distribution of the time to failure — become a 0–100 risk score and a category
 //! (critical / high / moderate / low).
 //!
 //! The policy is a small TOML file (`data/risk-policy.toml` is the shipped default, built into
 //! the binary); `docs/risk-policy.md` explains and justifies its thresholds.
 //!
 //! The rule: each output is turned into a *risk level* on the probability scale. The probability
-//! is its own level; the days-to-failure estimate reaches the moderate, high and critical
-//! probability thresholds at the configured numbers of days (linear in between, 0 at the horizon,
-//! 1 at zero days). The risk level is the larger of the two. Its category follows from the
+//! is its own level; the time to failure's quantile Q(`quantile`) (the median by default,
+//! [`crate::ttf`]) reaches the moderate, high and critical probability thresholds at the
+//! configured numbers of days (linear in between, 0 at the horizon, 1 at zero days; no quantile
+//! within the horizon adds no risk). The risk level is the larger of the two. Its category follows from the
 //! probability thresholds, and the score maps the level piecewise-linearly so that the category
 //! boundaries fall exactly on scores 25, 50 and 75: score and category always agree, and the
 //! ranking by score is the ranking by risk.
@@ -17,6 +18,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::ttf::Distribution;
 
 /// The shipped default policy.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("../../../data/risk-policy.toml");
@@ -114,19 +117,47 @@ pub struct ProbabilityThresholds {
     pub critical: f64,
 }
 
-/// Days-to-failure estimates that reach each category on their own.
+/// Times to failure (the quantile `quantile` of the distribution, in days) that reach each
+/// category on their own (`[time_to_failure]`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DaysThresholds {
-    /// Days to failure at or under which the estimate alone makes a turbine moderate; below
-    /// `horizon`.
+pub struct TtfThresholds {
+    /// Probability level of the quantile compared with the thresholds (0.5: the median), in
+    /// (0, 1).
+    #[serde(default = "default_quantile")]
+    pub quantile: f64,
+    /// Days at or under which Q(`quantile`) alone makes a turbine moderate; below `horizon`.
     pub moderate: f64,
     /// Days at or under which it makes it high; between `critical` and `moderate`.
     pub high: f64,
     /// Days at or under which it makes it critical; above 0.
     pub critical: f64,
-    /// Beyond this many days the estimate adds no risk (the regressor's horizon).
+    /// From this many days on the quantile adds no risk (the model's horizon).
     pub horizon: f64,
+}
+
+fn default_quantile() -> f64 {
+    0.5
+}
+
+/// The thresholds of a policy written before the time-to-failure distribution (`[days_to_failure]`,
+/// compared with the point estimate): still read, as [`TtfThresholds`] on the median.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LegacyDaysThresholds {
+    moderate: f64,
+    high: f64,
+    critical: f64,
+    horizon: f64,
+}
+
+/// A policy file as written: `[time_to_failure]`, or the older `[days_to_failure]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    probability: ProbabilityThresholds,
+    time_to_failure: Option<TtfThresholds>,
+    days_to_failure: Option<LegacyDaysThresholds>,
 }
 
 /// A validated risk policy.
@@ -135,8 +166,8 @@ pub struct DaysThresholds {
 pub struct RiskPolicy {
     /// Thresholds on the probability of failure within 7 days (`[probability]`).
     pub probability: ProbabilityThresholds,
-    /// Thresholds on the estimated days to failure (`[days_to_failure]`).
-    pub days_to_failure: DaysThresholds,
+    /// Thresholds on the time to failure's quantile (`[time_to_failure]`).
+    pub time_to_failure: TtfThresholds,
 }
 
 /// Result of the policy for one prediction.
@@ -146,7 +177,7 @@ pub struct Assessment {
     pub score: f64,
     /// The category of the risk level; always agrees with `score`.
     pub category: Category,
-    /// Which output decided: `probability` or `days_to_failure`.
+    /// Which output decided: `probability` or `time_to_failure`.
     pub decided_by: &'static str,
 }
 
@@ -181,10 +212,11 @@ impl Default for RiskPolicy {
                 high: 0.3,
                 critical: 0.6,
             },
-            days_to_failure: DaysThresholds {
-                moderate: 14.0,
-                high: 7.0,
-                critical: 3.0,
+            time_to_failure: TtfThresholds {
+                quantile: 0.5,
+                moderate: 21.0,
+                high: 14.0,
+                critical: 7.0,
                 horizon: 30.0,
             },
         })
@@ -198,7 +230,28 @@ impl RiskPolicy {
             origin: origin.to_string(),
             message,
         };
-        let p: RiskPolicy = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        let file: PolicyFile =
+            toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        let time_to_failure = match (file.time_to_failure, file.days_to_failure) {
+            (Some(t), None) => t,
+            (None, Some(d)) => TtfThresholds {
+                quantile: default_quantile(),
+                moderate: d.moderate,
+                high: d.high,
+                critical: d.critical,
+                horizon: d.horizon,
+            },
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "it has both [time_to_failure] and the older [days_to_failure]: keep only [time_to_failure]".into(),
+                ))
+            }
+            (None, None) => return Err(invalid("missing section [time_to_failure]".into())),
+        };
+        let p = RiskPolicy {
+            probability: file.probability,
+            time_to_failure,
+        };
         let pr = p.probability;
         if !(0.0 < pr.moderate
             && pr.moderate < pr.high
@@ -210,14 +263,20 @@ impl RiskPolicy {
                 pr.moderate, pr.high, pr.critical
             )));
         }
-        let d = p.days_to_failure;
+        let d = p.time_to_failure;
+        if !(d.quantile > 0.0 && d.quantile < 1.0) {
+            return Err(invalid(format!(
+                "time_to_failure.quantile must be a probability level between 0 and 1 (exclusive), got {}",
+                d.quantile
+            )));
+        }
         if !(0.0 < d.critical
             && d.critical < d.high
             && d.high < d.moderate
             && d.moderate < d.horizon)
         {
             return Err(invalid(format!(
-                "days_to_failure thresholds must satisfy 0 < critical < high < moderate < horizon (got {}, {}, {}, {})",
+                "time_to_failure thresholds must satisfy 0 < critical < high < moderate < horizon (got {}, {}, {}, {})",
                 d.critical, d.high, d.moderate, d.horizon
             )));
         }
@@ -233,12 +292,19 @@ impl RiskPolicy {
         RiskPolicy::parse(&text, &path.display().to_string())
     }
 
-    /// Risk level, on the probability scale, of a days-to-failure estimate.
+    /// The days compared with the `[time_to_failure]` thresholds: Q(`quantile`) of the
+    /// distribution; `None` when the distribution does not reach the quantile within its
+    /// horizon (or there is none).
+    pub fn ttf_days(&self, ttf: Option<&Distribution>) -> Option<f64> {
+        ttf?.quantile(self.time_to_failure.quantile)
+    }
+
+    /// Risk level, on the probability scale, of a time to failure of `ttf_days` days.
     pub fn days_level(&self, ttf_days: f64) -> f64 {
         if ttf_days.is_nan() {
             return 0.0;
         }
-        let d = self.days_to_failure;
+        let d = self.time_to_failure;
         let p = self.probability;
         // (days, level) knots, days decreasing.
         let knots = [
@@ -297,8 +363,14 @@ impl RiskPolicy {
         (s * 10.0).round() / 10.0
     }
 
-    /// Applies the policy to one prediction.
-    pub fn assess(&self, p_fail_7d: f64, ttf_days: f64) -> Assessment {
+    /// Applies the policy to one prediction: the probability of failure within 7 days and the
+    /// time-to-failure distribution (`None`: none, adds no risk).
+    pub fn assess(&self, p_fail_7d: f64, ttf: Option<&Distribution>) -> Assessment {
+        self.assess_days(p_fail_7d, self.ttf_days(ttf).unwrap_or(f64::NAN))
+    }
+
+    /// [`RiskPolicy::assess`] with the days already derived (NaN: adds no risk).
+    pub fn assess_days(&self, p_fail_7d: f64, ttf_days: f64) -> Assessment {
         let p = if p_fail_7d.is_nan() {
             0.0
         } else {
@@ -306,7 +378,7 @@ impl RiskPolicy {
         };
         let by_days = self.days_level(ttf_days);
         let (level, decided_by) = if by_days > p {
-            (by_days, "days_to_failure")
+            (by_days, "time_to_failure")
         } else {
             (p, "probability")
         };
@@ -333,11 +405,11 @@ mod tests {
     #[test]
     fn a_capped_assessment_keeps_category_and_score_in_agreement() {
         let policy = RiskPolicy::default();
-        let a = policy.assess(0.9, 2.0);
+        let a = policy.assess_days(0.9, 2.0);
         assert_eq!(a.category, Category::Critical);
         let c = a.capped(Category::Moderate);
         assert_eq!((c.category, c.score), (Category::Moderate, 49.9));
-        let low = policy.assess(0.01, 30.0);
+        let low = policy.assess_days(0.01, 30.0);
         assert_eq!(
             low.capped(Category::Moderate),
             low,
@@ -348,7 +420,7 @@ mod tests {
     fn policy() -> RiskPolicy {
         RiskPolicy::parse(
             "[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n\
-             [days_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n",
+             [time_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n",
             "test",
         )
         .unwrap()
@@ -373,7 +445,7 @@ mod tests {
             (1.0, Category::Critical, 100.0),
         ];
         for (prob, cat, score) in cases {
-            let a = p.assess(prob, 30.0);
+            let a = p.assess_days(prob, 30.0);
             assert_eq!((a.category, a.score), (cat, score), "p = {prob}");
             assert_eq!(a.decided_by, "probability");
         }
@@ -393,29 +465,29 @@ mod tests {
             (0.0, Category::Critical, 100.0),
         ];
         for (days, cat, score) in cases {
-            let a = p.assess(0.0, days);
+            let a = p.assess_days(0.0, days);
             assert_eq!((a.category, a.score), (cat, score), "ttf = {days}");
         }
-        assert_eq!(p.assess(0.0, 100.0).category, Category::Low);
-        assert_eq!(p.assess(0.0, f64::NAN).category, Category::Low);
+        assert_eq!(p.assess_days(0.0, 100.0).category, Category::Low);
+        assert_eq!(p.assess_days(0.0, f64::NAN).category, Category::Low);
     }
 
     #[test]
     fn the_more_urgent_output_decides_and_score_orders_risk() {
         let p = policy();
-        let a = p.assess(0.35, 2.0);
+        let a = p.assess_days(0.35, 2.0);
         assert_eq!(
             (a.category, a.decided_by),
-            (Category::Critical, "days_to_failure")
+            (Category::Critical, "time_to_failure")
         );
-        let b = p.assess(0.65, 20.0);
+        let b = p.assess_days(0.65, 20.0);
         assert_eq!(
             (b.category, b.decided_by),
             (Category::Critical, "probability")
         );
         let mut last = -1.0;
         for i in 0..=100 {
-            let s = p.assess(f64::from(i) / 100.0, 30.0).score;
+            let s = p.assess_days(f64::from(i) / 100.0, 30.0).score;
             assert!(s >= last, "score must not decrease with probability");
             last = s;
         }
@@ -424,15 +496,83 @@ mod tests {
     #[test]
     fn invalid_policies_are_refused_with_the_reason() {
         let bad = [
-            ("[probability]\nmoderate = 0.5\nhigh = 0.3\ncritical = 0.6\n[days_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n", "0 < moderate < high"),
-            ("[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n[days_to_failure]\nmoderate = 40\nhigh = 7\ncritical = 3\nhorizon = 30\n", "moderate < horizon"),
+            ("[probability]\nmoderate = 0.5\nhigh = 0.3\ncritical = 0.6\n[time_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n", "0 < moderate < high"),
+            ("[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n[time_to_failure]\nmoderate = 40\nhigh = 7\ncritical = 3\nhorizon = 30\n", "moderate < horizon"),
             ("[probability]\nmoderate = 0.1\n", "missing field"),
+            ("[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n", "missing section [time_to_failure]"),
+            ("[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n[time_to_failure]\nquantile = 1.2\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n", "quantile must be"),
+            ("[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n[time_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n[days_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n", "keep only [time_to_failure]"),
             ("colour = 1", "unknown field"),
         ];
         for (text, expected) in bad {
             let e = RiskPolicy::parse(text, "x.toml").unwrap_err().to_string();
             assert!(e.contains(expected) && e.contains("x.toml"), "{e}");
         }
+    }
+
+    fn dist(p: [f64; 5]) -> Distribution {
+        Distribution::new(&[1.0, 3.0, 7.0, 14.0, 30.0], &p).expect("valid")
+    }
+
+    #[test]
+    fn the_category_follows_the_quantile_of_the_distribution() {
+        let p = policy();
+        assert_eq!(p.time_to_failure.quantile, 0.5, "the median by default");
+        // F(7) = 0.5 exactly: Q(0.5) = 7 days, the high threshold: high, score 50.
+        let d = dist([0.0, 0.1, 0.5, 0.9, 1.0]);
+        let a = p.assess(0.0, Some(&d));
+        assert_eq!(
+            (a.category, a.score, a.decided_by),
+            (Category::High, 50.0, "time_to_failure")
+        );
+        // Q(0.5) = 2.5 days (F = 0.2 at 1, 0.6 at 3): below the critical 3 days.
+        let d = dist([0.2, 0.6, 0.4, 0.5, 0.95]);
+        assert_eq!(p.assess(0.0, Some(&d)).category, Category::Critical);
+        // F(30) < 0.5: no median within the horizon, the distribution adds no risk.
+        let none = dist([0.01, 0.02, 0.1, 0.3, 0.49]);
+        let a = p.assess(0.0, Some(&none));
+        assert_eq!((a.category, a.decided_by), (Category::Low, "probability"));
+        assert_eq!(p.assess(0.12, Some(&none)).category, Category::Moderate);
+        assert_eq!(p.assess(0.0, None).category, Category::Low);
+        // Another quantile: Q(0.1) of the first distribution is 3 days: critical.
+        let d = dist([0.0, 0.1, 0.5, 0.9, 1.0]);
+        let q10 = RiskPolicy {
+            time_to_failure: TtfThresholds {
+                quantile: 0.1,
+                ..p.time_to_failure
+            },
+            ..p
+        };
+        assert_eq!(q10.ttf_days(Some(&d)), Some(3.0));
+        assert_eq!(
+            (
+                q10.assess(0.0, Some(&d)).category,
+                q10.assess(0.0, Some(&d)).score
+            ),
+            (Category::Critical, 75.0)
+        );
+        // Q(0.9) = 14 days: moderate (the moderate threshold), score 25.
+        let q90 = RiskPolicy {
+            time_to_failure: TtfThresholds {
+                quantile: 0.9,
+                ..p.time_to_failure
+            },
+            ..p
+        };
+        let a = q90.assess(0.0, Some(&d));
+        assert_eq!((a.category, a.score), (Category::Moderate, 25.0));
+    }
+
+    #[test]
+    fn an_older_policy_with_days_to_failure_is_read_on_the_median() {
+        let old = RiskPolicy::parse(
+            "[probability]\nmoderate = 0.1\nhigh = 0.3\ncritical = 0.6\n\
+             [days_to_failure]\nmoderate = 14\nhigh = 7\ncritical = 3\nhorizon = 30\n",
+            "old.toml",
+        )
+        .expect("an older policy file still reads");
+        assert_eq!(old, policy());
+        assert_eq!(old.time_to_failure.quantile, 0.5);
     }
 
     #[test]

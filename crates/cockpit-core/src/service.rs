@@ -547,7 +547,8 @@ mod tests {
         let service = Service::start(
             ServiceConfig {
                 db: db.clone(),
-                models_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+                models_dir: Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../tests/fixtures/models_2x"),
                 policy: RiskPolicy::default(),
                 inbox: None,
                 mapping: crate::mapping::Mapping::canonical(),

@@ -96,6 +96,7 @@ const MIGRATIONS: &[&str] = &[
     MIGRATION_5,
     MIGRATION_6,
     MIGRATION_7,
+    MIGRATION_8,
 ];
 
 const MIGRATION_1: &str = "
@@ -258,6 +259,15 @@ CREATE TABLE timer_slots (
 const MIGRATION_7: &str = "
 ALTER TABLE logbook ADD COLUMN precursor_start INTEGER;
 ALTER TABLE logbook ADD COLUMN precursor_known INTEGER NOT NULL DEFAULT 0;
+";
+
+/// Time to failure as a distribution (issue 15): `ttf_distribution`, the time-to-failure model's
+/// output for a scored prediction, as JSON `{"days": [1, 3, 7, 14, 30], "p": [...]}` (the
+/// horizons and the raw probability of a failure within each, as the model gave them; the median
+/// and range are derived when read, by `ttf`). `NULL` on a scored row: made by a 1.x model set,
+/// whose point estimate `ttf_days` is no longer read — its time to failure reads as unknown.
+const MIGRATION_8: &str = "
+ALTER TABLE predictions ADD COLUMN ttf_distribution TEXT;
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot

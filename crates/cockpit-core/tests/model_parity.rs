@@ -60,10 +60,15 @@ fn shipped_models_reproduce_python_scores() {
         .unwrap_or_else(|e| panic!("{e}"));
     let mut bad = Vec::new();
     for (i, (g, w)) in got.iter().zip(&parity.expected).enumerate() {
-        if !close(g.p_fail_7d, w.p_fail_7d) || !close(g.ttf_days, w.ttf_days) {
+        let within_ok = g
+            .p_within
+            .iter()
+            .zip(&w.p_within)
+            .all(|(g, w)| close(*g, *w));
+        if !close(g.p_fail_7d, w.p_fail_7d) || !within_ok {
             bad.push(format!(
-                "row {i}: rust p={} ttf={} / python p={} ttf={}",
-                g.p_fail_7d, g.ttf_days, w.p_fail_7d, w.ttf_days
+                "row {i}: rust p={} within={:?} / python p={} within={:?}",
+                g.p_fail_7d, g.p_within, w.p_fail_7d, w.p_within
             ));
         }
     }
@@ -117,12 +122,12 @@ fn assert_matches(got: &[Prediction], want: &[Prediction], tol: f64) {
             g.p_fail_7d,
             w.p_fail_7d
         );
-        assert!(
-            close_within(g.ttf_days, w.ttf_days, tol),
-            "row {i}: ttf_days {} vs Python {}",
-            g.ttf_days,
-            w.ttf_days
-        );
+        for (k, (a, b)) in g.p_within.iter().zip(&w.p_within).enumerate() {
+            assert!(
+                close_within(*a, *b, tol),
+                "row {i}: p_within[{k}] {a} vs Python {b}"
+            );
+        }
     }
 }
 
@@ -145,9 +150,18 @@ fn fixture_predictions_match_python_including_nan_rows() {
     );
     let got = models.predict(parity.rows.view()).expect("predict");
     assert_matches(&got, &parity.expected, 1e-5);
-    // Both ends of the clip are exercised and respected.
-    assert!(got.iter().any(|p| p.ttf_days == 2.5) && got.iter().any(|p| p.ttf_days == 30.0));
-    assert!(got.iter().all(|p| (0.0..=1.0).contains(&p.p_fail_7d)));
+    // Every output is a probability; the rows reach both outcomes of the distribution (a range,
+    // no failure expected) and some row's columns decrease (made monotone by the cockpit).
+    let h = models.horizons_days().to_vec();
+    assert!(got.iter().all(|p| p.check(&h).is_ok()));
+    let outlooks: Vec<_> = got
+        .iter()
+        .map(|p| p.distribution(&h).expect("valid").range())
+        .collect();
+    assert!(outlooks.iter().any(Option::is_some) && outlooks.iter().any(Option::is_none));
+    assert!(got
+        .iter()
+        .any(|p| p.p_within.windows(2).any(|w| w[1] < w[0])));
 }
 
 #[test]

@@ -321,9 +321,15 @@ model_reactions: Array<string>,
  */
 data_quality: DataQualityText, 
 /**
- * Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
+ * The time to failure in words, whole days ("likely in 3 to 10 days", "aucune panne
+ * attendue dans les 30 jours"); `None` when not scored.
  */
-days: string | null, 
+time_to_failure: string | null, 
+/**
+ * The same for a table cell, whole days ("3–10 d", "5+ j", "none ≤ 30 d"); `None` when
+ * not scored.
+ */
+time_to_failure_short: string | null, 
 /**
  * Everything a search matches in this row, lower case, one term a line (see
  * [`search_text`]): the UI filters on it without knowing the rule.
@@ -372,14 +378,6 @@ category: Category | null,
  */
 p_fail_7d: number | null, 
 /**
- * Estimated days to failure; `None` when not scored.
- */
-ttf_days: number | null, 
-/**
- * The days-to-failure estimate is at the model's horizon: show "> N days".
- */
-ttf_censored: boolean, 
-/**
  * The indicators that push its risk up as a plausible cause, strongest first; empty when
  * not scored.
  */
@@ -405,7 +403,32 @@ run_id: number,
 /**
  * What the prediction could and could not watch, and the sensor faults in its window.
  */
-data_quality: DataQuality, };
+data_quality: DataQuality, 
+/**
+ * The median day of the time to failure, whole days (at least 1); `None` when no failure is
+ * expected within the horizon, when unknown, or when not scored.
+ */
+ttf_median_days: number | null, 
+/**
+ * The 80 % range `[low, high]` in whole days (low rounded down, high rounded up, both at
+ * least 1); `None` when no failure is expected within the horizon, when unknown, or when
+ * not scored.
+ */
+ttf_range_days: [number, number] | null, 
+/**
+ * The range is open: the failure may also come after its high end (the horizon).
+ */
+ttf_range_open: boolean, 
+/**
+ * Whether the prediction has a time-to-failure distribution: `false` when not scored, or
+ * scored by a model set before the distribution (1.x): unknown, not "no failure expected".
+ */
+ttf_known: boolean, 
+/**
+ * The time to failure in English words ("likely in 3 to 10 days", "no failure expected
+ * within 30 days", "time to failure unknown …"); `None` when not scored.
+ */
+ttf_text: string | null, };
 
 /**
  * Episode figures of one alert level, from one source.
@@ -502,7 +525,7 @@ category?: string, site?: string,
  */
 search?: string, 
 /**
- * `score` (default), `p_fail` or `ttf`.
+ * `score` (default), `p_fail` or `ttf` (shortest median time to failure first).
  */
 sort?: string, limit?: number, };
 
@@ -573,21 +596,38 @@ category: Category | null,
  */
 p_fail_7d: number | null, 
 /**
- * Estimated days to failure; `None` when not scored.
- */
-ttf_days: number | null, 
-/**
- * The days-to-failure estimate is at the model's horizon: show "> N days".
- */
-ttf_censored: boolean, 
-/**
  * What it could and could not watch, and the sensor faults in its window.
  */
 data_quality: DataQuality, 
 /**
  * Feature name → value (`null` for NaN), in model order.
  */
-features: Record<string, number | null>, };
+features: Record<string, number | null>, 
+/**
+ * The median day of the time to failure, whole days (at least 1); `None` when no failure is
+ * expected within the horizon, when unknown, or when not scored.
+ */
+ttf_median_days: number | null, 
+/**
+ * The 80 % range `[low, high]` in whole days (low rounded down, high rounded up, both at
+ * least 1); `None` when no failure is expected within the horizon, when unknown, or when
+ * not scored.
+ */
+ttf_range_days: [number, number] | null, 
+/**
+ * The range is open: the failure may also come after its high end (the horizon).
+ */
+ttf_range_open: boolean, 
+/**
+ * Whether the prediction has a time-to-failure distribution: `false` when not scored, or
+ * scored by a model set before the distribution (1.x): unknown, not "no failure expected".
+ */
+ttf_known: boolean, 
+/**
+ * The time to failure in English words ("likely in 3 to 10 days", "no failure expected
+ * within 30 days", "time to failure unknown …"); `None` when not scored.
+ */
+ttf_text: string | null, };
 
 /**
  * One point of a turbine's risk history (one per run).
@@ -618,9 +658,10 @@ category: Category | null,
  */
 p_fail_7d: number | null, 
 /**
- * Estimated days to failure; `None` when not scored.
+ * The median day of the time to failure, whole days; `None` when no failure is expected
+ * within the horizon, unknown, or not scored.
  */
-ttf_days: number | null, };
+ttf_median_days: number | null, };
 
 /**
  * A driver in words: its sentence, its value and normal value with units, its contribution.
@@ -669,9 +710,10 @@ category: string,
  */
 not_scored: string | null, 
 /**
- * The latest prediction's days to failure in words ("12.3 days", "> 30 j").
+ * The latest prediction's time to failure in words, whole days ("likely in 3 to 10 days",
+ * "aucune panne attendue dans les 30 jours"); `None` when not scored.
  */
-days: string | null, 
+time_to_failure: string | null, 
 /**
  * The drivers, in the order of `drivers`.
  */

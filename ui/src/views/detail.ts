@@ -76,7 +76,7 @@ export function renderDetail(ctx: Ctx, d: TurbinePage): HTMLElement {
           ? dl([
               [t(lang, "riskScore"), formatScore(p.risk_score, ctx.locale)],
               [t(lang, "pFailLong"), formatPercent(p.p_fail_7d, ctx.locale)],
-              [t(lang, "daysToFailure"), d.text.days ?? "–"],
+              [t(lang, "timeToFailure"), d.text.time_to_failure ?? "–"],
               [t(lang, "scoredAt"), formatDateTime(p.scored_at, ctx.locale)],
             ])
           : h("p", {}, p ? t(lang, "notScoredReason", { reason: d.text.not_scored ?? "–" }) : t(lang, "noRun")),

@@ -156,7 +156,11 @@ function row(ctx: Ctx, i: FleetRow, rank: number): HTMLTableRowElement {
     h("td", {}, badge(i.text.category, i.category)),
     h("td", { class: "num", "data-testid": "risk-score" }, formatScore(i.risk_score, ctx.locale)),
     h("td", { class: "num" }, formatPercent(i.p_fail_7d, ctx.locale)),
-    h("td", { class: "num" }, i.text.days ?? "–"),
+    h(
+      "td",
+      { class: "ttf", "data-testid": "time-to-failure", title: i.text.time_to_failure ?? "" },
+      i.text.time_to_failure_short ?? "–",
+    ),
     h("td", { class: "reason" }, mainReason(ctx, i)),
     h("td", { class: "when" }, formatDateTime(i.last_data, ctx.locale)),
   );
@@ -174,7 +178,7 @@ export function table(ctx: Ctx, items: FleetRow[], testid = "fleet-table"): HTML
       h("th", { scope: "col" }, t(ctx.lang, "category")),
       h("th", { scope: "col", class: "num" }, t(ctx.lang, "riskScore")),
       h("th", { scope: "col", class: "num", title: t(ctx.lang, "pFailLong") }, t(ctx.lang, "pFail")),
-      h("th", { scope: "col", class: "num" }, t(ctx.lang, "daysToFailure")),
+      h("th", { scope: "col", class: "ttf" }, t(ctx.lang, "timeToFailure")),
       h("th", { scope: "col" }, t(ctx.lang, "mainDriver")),
       h("th", { scope: "col" }, t(ctx.lang, "lastData")),
     ),

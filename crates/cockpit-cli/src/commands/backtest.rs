@@ -73,5 +73,6 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<ExitCode, CliError> {
     say!("{}", r.levels.high.text(Category::High, Lang::En));
     say!("{}", r.levels.critical.text(Category::Critical, Lang::En));
     say!("{}", r.levels.moderate.text(Category::Moderate, Lang::En));
+    say!("{}", cockpit_core::lang::ttf_coverage(&r.ttf, Lang::En));
     Ok(ExitCode::SUCCESS)
 }

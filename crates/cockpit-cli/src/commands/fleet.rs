@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use cockpit_core::features;
 use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
@@ -25,7 +24,7 @@ pub struct FleetArgs {
     /// in English or French (`huile` finds gearbox oil) — the app's search rule
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    /// Order: score (highest first), p_fail (highest first) or ttf (shortest first)
+    /// Order: score (highest first), p_fail (highest first) or ttf (shortest median time to failure first)
     #[arg(long, default_value = "score", value_name = "KEY")]
     pub sort: String,
     /// At most N turbines
@@ -68,20 +67,20 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
         c.not_scored
     );
     say!(
-        "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  main driver",
+        "{:<12} {:<10} {:<9} {:>5} {:>6} {:>12}  main driver",
         "turbine",
         "site",
         "category",
         "score",
         "p(7d)",
-        "ttf (d)"
+        "failure in"
     );
     for i in &view.items {
-        let ttf = match i.ttf_days {
-            Some(_) if i.ttf_censored => format!("> {:.0}", features::HORIZON_DAYS),
-            v => fmt_opt(v, 1),
-        };
         let text = i.text(Lang::En);
+        let ttf = text
+            .time_to_failure_short
+            .clone()
+            .unwrap_or_else(|| "-".into());
         let mut driver = match (&i.not_scored_reason, i.drivers.first()) {
             (Some(r), _) => format!("not scored: {r}"),
             (None, Some(d)) => d.describe(),
@@ -92,7 +91,7 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
             driver.push_str(&format!(" [data: {badge}]"));
         }
         say!(
-            "{:<12} {:<10} {:<9} {:>5} {:>6} {:>8}  {}",
+            "{:<12} {:<10} {:<9} {:>5} {:>6} {:>12}  {}",
             i.turbine_id,
             i.site,
             i.category.map(Category::as_str).unwrap_or("-"),

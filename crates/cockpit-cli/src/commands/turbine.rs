@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use cockpit_core::features;
 use cockpit_core::journal;
 use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
@@ -70,13 +69,13 @@ pub fn run(cli: &Cli, args: &TurbineArgs) -> Result<ExitCode, CliError> {
     }
     match &d.prediction {
         Some(p) if p.scored => say!(
-            "Latest prediction (run #{}, as of {}): {} — score {}, p(failure ≤ 7 d) = {}, days to failure {}",
+            "Latest prediction (run #{}, as of {}): {} — score {}, p(failure ≤ 7 d) = {}, failure {}",
             p.run_id,
             p.scored_at,
             p.category.map(Category::as_str).unwrap_or("-"),
             fmt_opt(p.risk_score, 1),
             fmt_opt(p.p_fail_7d, 3),
-            if p.ttf_censored { format!("> {:.0}", features::HORIZON_DAYS) } else { fmt_opt(p.ttf_days, 1) }
+            p.ttf_text(Lang::En).unwrap_or_else(|| "-".into())
         ),
         Some(p) => say!(
             "Latest run #{} (as of {}): not scored — {}",

@@ -140,7 +140,7 @@ mod tests {
             risk_score: score,
             category: cat,
             p_fail_7d: None,
-            ttf_days: None,
+            ttf_median_days: None,
         }
     }
 
@@ -184,7 +184,7 @@ mod tests {
     fn bands_agree_with_the_policy_assessments() {
         let policy = RiskPolicy::parse(
             "[probability]\nmoderate = 0.2\nhigh = 0.4\ncritical = 0.8\n\
-             [days_to_failure]\nmoderate = 20\nhigh = 10\ncritical = 2\nhorizon = 40\n",
+             [time_to_failure]\nmoderate = 20\nhigh = 10\ncritical = 2\nhorizon = 40\n",
             "test",
         )
         .unwrap();
@@ -196,7 +196,7 @@ mod tests {
             (p.high, Category::High),
             (p.critical, Category::Critical),
         ] {
-            let a = policy.assess(level, f64::NAN);
+            let a = policy.assess(level, None);
             assert_eq!((a.category, a.score), (c, band(&policy, c).0));
         }
         // The bands tile the whole score axis.

@@ -33,7 +33,7 @@ pub enum ModelError {
         message: String,
     },
     /// The models folder holds no manifest.
-    #[error("model manifest {} not found; the models folder must hold {MANIFEST_FILE}, failure_7d.onnx and days_to_failure.onnx (reinstall the models)", .path.display())]
+    #[error("model manifest {} not found; the models folder must hold {MANIFEST_FILE}, failure_7d.onnx, time_to_failure.onnx and parity.csv (reinstall the models)", .path.display())]
     ManifestMissing {
         /// Where the manifest was expected.
         path: PathBuf,

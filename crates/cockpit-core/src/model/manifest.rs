@@ -17,42 +17,10 @@ use super::ModelError;
 pub use crate::config::MANIFEST_FILE;
 /// Name of the failure classifier in the manifest and in error messages.
 pub const FAILURE_MODEL: &str = "failure_7d";
-/// Name of the days-to-failure regressor in the manifest and in error messages.
-pub const TTF_MODEL: &str = "days_to_failure";
-
-/// How the regressor's raw output becomes days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", try_from = "String")]
-pub enum OutputTransform {
-    /// The model predicts `log1p(days)`: days = `exp(x) - 1`.
-    Expm1,
-    /// The model predicts days.
-    #[default]
-    Identity,
-}
-
-impl TryFrom<String> for OutputTransform {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        match s.as_str() {
-            "expm1" => Ok(Self::Expm1),
-            "identity" => Ok(Self::Identity),
-            _ => Err(format!(
-                "output_transform must be \"expm1\" or \"identity\", found \"{s}\" (a newer pipeline? update the cockpit)"
-            )),
-        }
-    }
-}
-
-impl OutputTransform {
-    /// Raw regressor output to days.
-    pub(super) fn apply(self, x: f64) -> f64 {
-        match self {
-            Self::Expm1 => x.exp_m1(),
-            Self::Identity => x,
-        }
-    }
-}
+/// Name of the time-to-failure model in the manifest and in error messages.
+pub const TTF_MODEL: &str = "time_to_failure";
+/// Number of horizons of the time-to-failure model (its output columns).
+pub const TTF_HORIZONS: usize = 5;
 
 /// Manifest entry of the failure classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,23 +42,22 @@ fn default_class_index() -> usize {
     1
 }
 
-/// Manifest entry of the days-to-failure regressor.
+/// Manifest entry of the time-to-failure model: cumulative probabilities of a failure within
+/// each horizon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RegressorSpec {
+pub struct DistributionSpec {
     /// File name inside the models folder.
     pub file: String,
     /// Lower-case hex SHA-256 of the file.
     pub sha256: String,
     /// Input tensor name (float32 `[N, features]`).
     pub input: String,
-    /// Output tensor, `[N, 1]` or `[N]`.
+    /// Output tensor, float32 `[N, horizons]`: column k = probability that a failure starts
+    /// within `horizons_days[k]` days.
     pub output: String,
-    /// How the raw output becomes days (identity when absent).
-    #[serde(default)]
-    pub output_transform: OutputTransform,
-    /// `[min, max]` applied after the transform.
-    #[serde(default)]
-    pub clip: Option<[f64; 2]>,
+    /// The horizons in days: [`TTF_HORIZONS`] of them, positive, strictly increasing, the last
+    /// one the manifest's `horizon_days`.
+    pub horizons_days: Vec<f64>,
 }
 
 /// The `models` object of the manifest.
@@ -98,8 +65,8 @@ pub struct RegressorSpec {
 pub struct ManifestModels {
     /// The failure classifier ([`FAILURE_MODEL`]).
     pub failure_7d: ClassifierSpec,
-    /// The days-to-failure regressor ([`TTF_MODEL`]).
-    pub days_to_failure: RegressorSpec,
+    /// The time-to-failure model ([`TTF_MODEL`]).
+    pub time_to_failure: DistributionSpec,
 }
 
 /// `models/manifest.json`. Keys the cockpit does not use (`metrics`, `reference_stats`,
@@ -113,7 +80,7 @@ pub struct Manifest {
     pub created_at: String,
     /// Ordered names of the model inputs' columns.
     pub feature_names: Vec<String>,
-    /// Label horizon in days, as written by the pipeline (days to failure are capped at it).
+    /// Horizon in days of the time-to-failure model (its last horizon).
     pub horizon_days: f64,
     /// The two models' entries.
     pub models: ManifestModels,
@@ -168,6 +135,19 @@ impl Manifest {
     /// Parses manifest text; the error is a reason for [`ModelError::ManifestInvalid`].
     pub fn parse(text: &str) -> Result<Manifest, String> {
         let raw: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let models = raw.get("models");
+        if models.is_some_and(|m| m.get(TTF_MODEL).is_none() && m.get("days_to_failure").is_some())
+        {
+            let version = raw
+                .get("model_version")
+                .and_then(Value::as_str)
+                .unwrap_or("1.x");
+            return Err(format!(
+                "it is a {version} model set, whose days_to_failure model gives a single estimate; \
+                 this cockpit needs model set 2.x, with models.{TTF_MODEL} (probabilities of a failure within each horizon): \
+                 retrain with `make models`"
+            ));
+        }
         let mut manifest: Manifest = Manifest::deserialize(&raw).map_err(|e| e.to_string())?;
         manifest.raw = raw;
         manifest.check()?;
@@ -203,8 +183,8 @@ impl Manifest {
             (FAILURE_MODEL, &m.failure_7d.file, &m.failure_7d.sha256),
             (
                 TTF_MODEL,
-                &m.days_to_failure.file,
-                &m.days_to_failure.sha256,
+                &m.time_to_failure.file,
+                &m.time_to_failure.sha256,
             ),
         ] {
             let p = Path::new(file);
@@ -225,10 +205,29 @@ impl Manifest {
                 m.failure_7d.class_index
             ));
         }
-        if let Some([lo, hi]) = m.days_to_failure.clip {
-            if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
-                return Err(format!("models.{TTF_MODEL}.clip must be [min, max] with min <= max, found [{lo}, {hi}]"));
-            }
+        let h = &m.time_to_failure.horizons_days;
+        if h.len() != TTF_HORIZONS {
+            return Err(format!(
+                "models.{TTF_MODEL}.horizons_days must list {TTF_HORIZONS} horizons, found {}",
+                h.len()
+            ));
+        }
+        if let Some(bad) = h.iter().find(|d| !(d.is_finite() && **d > 0.0)) {
+            return Err(format!(
+                "models.{TTF_MODEL}.horizons_days must be positive numbers of days, found {bad}"
+            ));
+        }
+        if let Some(w) = h.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "models.{TTF_MODEL}.horizons_days must be strictly increasing, found {} then {}",
+                w[0], w[1]
+            ));
+        }
+        if h.last() != Some(&self.horizon_days) {
+            return Err(format!(
+                "models.{TTF_MODEL}.horizons_days must end at horizon_days ({}), found {h:?}",
+                self.horizon_days
+            ));
         }
         Ok(())
     }
@@ -327,17 +326,20 @@ mod tests {
             Some(0.52)
         );
         assert_eq!(models.manifest().roc_auc_without("edp"), None);
-        // The shipped models say it too.
-        let shipped =
-            Manifest::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"))
-                .expect("shipped manifest");
+        // A full-size set says it too (the black-box tests' set, which keeps the shipped
+        // set's metrics).
+        let shipped = Manifest::read(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/models_2x"),
+        )
+        .expect("full-size manifest");
         assert!(shipped.roc_auc_without("no_temperatures").is_some());
     }
 
     #[test]
     fn flipped_byte_is_a_checksum_mismatch() {
         let tmp = fixture_copy();
-        let file = tmp.path().join("days_to_failure.onnx");
+        let file = tmp.path().join("time_to_failure.onnx");
         let mut bytes = std::fs::read(&file).expect("read");
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0x01;
@@ -351,7 +353,7 @@ mod tests {
                 assert_eq!(f, file);
                 assert_eq!(
                     expected,
-                    "20e3acaa0ac35e775ef637668437b5666b30f903571ce189858251d6d674153c"
+                    "cafabea89aa23985857806b4be6475498f68ff7077b93cea47c0abc75b43e449"
                 );
                 assert_ne!(found, expected);
                 let msg = ModelError::ChecksumMismatch {
@@ -365,6 +367,27 @@ mod tests {
             other => panic!("expected ChecksumMismatch, got {other:?}"),
         }
     }
+    #[test]
+    fn a_1x_model_set_is_refused_saying_the_cockpit_needs_2x() {
+        let tmp = fixture_copy();
+        edit_manifest(tmp.path(), |v| {
+            v["model_version"] = "1.1.0".into();
+            if let Some(models) = v["models"].as_object_mut() {
+                let entry = models.remove("time_to_failure").expect("entry");
+                models.insert("days_to_failure".into(), entry);
+            }
+        });
+        let err = load_fixture(tmp.path()).expect_err("a 1.x set");
+        assert!(matches!(err, ModelError::ManifestInvalid { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("1.1.0 model set")
+                && msg.contains("needs model set 2.x")
+                && msg.contains("retrain with `make models`"),
+            "{msg}"
+        );
+    }
+
     #[test]
     fn features_in_another_order_are_a_feature_mismatch_naming_the_position() {
         let swapped = ["gearbox_oil_temp_c", "power_kw", "vibration_rms_mm_s"];
@@ -457,9 +480,26 @@ mod tests {
         ));
 
         type Edit = fn(&mut Value);
-        let cases: [(&str, Edit); 8] = [
-            ("output_transform", |v| {
-                v["models"]["days_to_failure"]["output_transform"] = "log".into()
+        let cases: [(&str, Edit); 12] = [
+            ("must list 5 horizons", |v| {
+                v["models"]["time_to_failure"]["horizons_days"] = serde_json::json!([1, 7, 30])
+            }),
+            ("strictly increasing, found 7 then 7", |v| {
+                v["models"]["time_to_failure"]["horizons_days"] =
+                    serde_json::json!([1, 7, 7, 14, 30])
+            }),
+            ("positive numbers of days, found 0", |v| {
+                v["models"]["time_to_failure"]["horizons_days"] =
+                    serde_json::json!([0, 3, 7, 14, 30])
+            }),
+            ("must end at horizon_days (30)", |v| {
+                v["models"]["time_to_failure"]["horizons_days"] =
+                    serde_json::json!([1, 3, 7, 14, 28])
+            }),
+            ("horizons_days", |v| {
+                if let Some(o) = v["models"]["time_to_failure"].as_object_mut() {
+                    o.remove("horizons_days");
+                }
             }),
             ("feature_names", |v| {
                 if let Some(o) = v.as_object_mut() {
@@ -474,8 +514,10 @@ mod tests {
             ("file", |v| {
                 v["models"]["failure_7d"]["file"] = "../failure_7d.onnx".into()
             }),
-            ("clip", |v| {
-                v["models"]["days_to_failure"]["clip"] = serde_json::json!([30.0, 1.0])
+            ("time_to_failure", |v| {
+                if let Some(o) = v["models"].as_object_mut() {
+                    o.remove("time_to_failure");
+                }
             }),
             ("twice", |v| {
                 v["feature_names"][1] = "gearbox_oil_temp_c".into()

@@ -13,7 +13,10 @@
 //! - `manifest.json`: model version, the ordered feature names, the horizon, and for each model
 //!   its file, SHA-256, input and output tensor names and post-processing;
 //! - `failure_7d.onnx`: classifier, probabilities `[N, 2]`, class 1 = "fails within the horizon";
-//! - `days_to_failure.onnx`: regressor, `[N, 1]` or `[N]`, then `output_transform` and `clip`;
+//! - `time_to_failure.onnx`: probabilities `[N, 5]`, column k = "a failure starts within
+//!   `horizons_days[k]` days" (1, 3, 7, 14, 30), cumulative; made monotone by [`crate::ttf`]
+//!   (a 1.x set, with the `days_to_failure` regressor instead, is refused: retrain with
+//!   `make models`);
 //! - `parity.csv`: reference rows and the outputs Python computed for them, which the loaded
 //!   models must reproduce.
 //!
@@ -36,7 +39,7 @@
 //! let mut models = ModelSet::load("models".as_ref(), &["f1", "f2", "f3"], ort)?;
 //! let rows = ndarray::array![[1.0_f32, f32::NAN, 3.0]];
 //! let predictions = models.predict(rows.view())?;
-//! println!("{:.3} / {:.1} days", predictions[0].p_fail_7d, predictions[0].ttf_days);
+//! println!("{:.3} / {:?}", predictions[0].p_fail_7d, predictions[0].p_within);
 //! # Ok(())
 //! # }
 //! ```
@@ -51,8 +54,8 @@ mod test_support;
 
 pub use error::ModelError;
 pub use manifest::{
-    check_features, ClassifierSpec, Manifest, ManifestModels, OutputTransform, RegressorSpec,
-    FAILURE_MODEL, MANIFEST_FILE, MIN_USEFUL_ROC_AUC, TTF_MODEL,
+    check_features, ClassifierSpec, DistributionSpec, Manifest, ManifestModels, FAILURE_MODEL,
+    MANIFEST_FILE, MIN_USEFUL_ROC_AUC, TTF_HORIZONS, TTF_MODEL,
 };
 pub use parity::{read as read_parity, ParityTable, PARITY_FILE, PARITY_TOLERANCE};
 pub use runtime::{

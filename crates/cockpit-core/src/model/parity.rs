@@ -1,6 +1,7 @@
 //! The reference rows of a model set (`parity.csv`, written by the training pipeline next to
-//! `manifest.json`): feature columns in the manifest's order, then `expected_p_fail_7d` and
-//! `expected_ttf_days` as Python computed them (empty field = NaN). [`ModelSet::load`] scores them
+//! `manifest.json`): feature columns in the manifest's order, then `expected_p_fail_7d` and the
+//! time-to-failure model's raw columns `expected_p_within_1d`, `_3d`, `_7d`, `_14d`, `_30d` (one
+//! per horizon, in order) as Python onnxruntime computed them (empty field = NaN). [`ModelSet::load`] scores them
 //! and refuses a set whose models do not reproduce them ([`check`]).
 //!
 //! [`ModelSet::load`]: super::ModelSet::load
@@ -9,13 +10,14 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
+use super::manifest::TTF_HORIZONS;
 use super::{ModelError, Prediction};
 
 /// The reference rows' file name in a models folder.
 pub const PARITY_FILE: &str = "parity.csv";
 
-/// How far a model output may be from the recorded one: 1e-4 absolute, relative above 1 (days
-/// to failure run to tens of days in f32). The training pipeline checks 1e-5 with the same
+/// How far a model output may be from the recorded one: 1e-4 absolute (every output is a
+/// probability; relative above 1 should one ever exceed it). The training pipeline checks 1e-5 with the same
 /// ONNX Runtime; the margin covers a different thread count or CPU, while a swapped or retrained
 /// model differs by far more.
 pub const PARITY_TOLERANCE: f64 = 1e-4;
@@ -58,13 +60,18 @@ pub fn read(path: &Path) -> Result<ParityTable, ModelError> {
         .map(str::to_string)
         .collect();
     let n = header.len();
-    if n < 3 || header[n - 2] != "expected_p_fail_7d" || header[n - 1] != "expected_ttf_days" {
-        return Err(invalid(
-            "the header must be the feature names then expected_p_fail_7d, expected_ttf_days"
-                .into(),
-        ));
+    let tail = n.saturating_sub(1 + TTF_HORIZONS);
+    let outputs_ok = n > 1 + TTF_HORIZONS
+        && header[tail] == "expected_p_fail_7d"
+        && header[tail + 1..]
+            .iter()
+            .all(|h| h.starts_with("expected_p_within_") && h.ends_with('d'));
+    if !outputs_ok {
+        return Err(invalid(format!(
+            "the header must be the feature names then expected_p_fail_7d and the {TTF_HORIZONS} columns expected_p_within_<h>d (one per horizon; a file of a 1.x model set ends with expected_ttf_days: retrain with `make models`)"
+        )));
     }
-    let n_features = n - 2;
+    let n_features = tail;
     let number = |field: &str, line: u64| -> Result<f64, ModelError> {
         let field = field.trim();
         if field.is_empty() || field.eq_ignore_ascii_case("nan") {
@@ -89,9 +96,13 @@ pub fn read(path: &Path) -> Result<ParityTable, ModelError> {
             // Parsed as f32 directly: the pipeline writes f32 inputs in their shortest form.
             values.push(number(field, line)? as f32);
         }
+        let mut p_within = [0.0; TTF_HORIZONS];
+        for (k, p) in p_within.iter_mut().enumerate() {
+            *p = number(&record[n_features + 1 + k], line)?;
+        }
         expected.push(Prediction {
             p_fail_7d: number(&record[n_features], line)?,
-            ttf_days: number(&record[n_features + 1], line)?,
+            p_within,
         });
     }
     if expected.is_empty() {
@@ -116,17 +127,20 @@ pub(super) fn check(
     let mut first = None;
     for (i, (g, w)) in got.iter().zip(&table.expected).enumerate() {
         let ok = close(g.p_fail_7d, w.p_fail_7d, PARITY_TOLERANCE)
-            && close(g.ttf_days, w.ttf_days, PARITY_TOLERANCE);
+            && g.p_within
+                .iter()
+                .zip(&w.p_within)
+                .all(|(g, w)| close(*g, *w, PARITY_TOLERANCE));
         if !ok {
             differing += 1;
             first.get_or_insert_with(|| {
                 format!(
-                    "row {}: p_fail_7d {} for {} recorded, ttf_days {} for {} recorded",
+                    "row {}: p_fail_7d {} for {} recorded, p_within {:?} for {:?} recorded",
                     i + 1,
                     g.p_fail_7d,
                     w.p_fail_7d,
-                    g.ttf_days,
-                    w.ttf_days
+                    g.p_within,
+                    w.p_within
                 )
             });
         }

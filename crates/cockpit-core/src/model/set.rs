@@ -9,7 +9,9 @@ use ndarray::ArrayView2;
 use ort::session::Session;
 use ort::value::{TensorElementType, TensorRef, ValueType};
 
-use super::manifest::{check_features, read_verified, Manifest, FAILURE_MODEL, TTF_MODEL};
+use super::manifest::{
+    check_features, read_verified, Manifest, FAILURE_MODEL, TTF_HORIZONS, TTF_MODEL,
+};
 use super::{parity, ModelError, OrtRuntime};
 
 /// Scores of one row.
@@ -17,15 +19,17 @@ use super::{parity, ModelError, OrtRuntime};
 pub struct Prediction {
     /// Probability that the turbine fails within 7 days (class `class_index` of `failure_7d`).
     pub p_fail_7d: f64,
-    /// Estimated days to failure, after `output_transform` and `clip`.
-    pub ttf_days: f64,
+    /// Raw probability that a failure starts within each horizon of the time-to-failure model
+    /// (`models.time_to_failure.horizons_days`), as the model gave it: not made monotone here
+    /// ([`crate::ttf::Distribution`] does that).
+    pub p_within: [f64; TTF_HORIZONS],
 }
 
-/// A model output outside what it can mean: a probability outside [0, 1], days to failure
-/// outside [0, horizon], or a value that is not a finite number.
+/// A model output outside what it can mean: a probability outside [0, 1] or a value that is not
+/// a finite number.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InvalidOutput {
-    /// `p_fail_7d` or `ttf_days`.
+    /// `p_fail_7d`, or `p_within_<h>d` for the time-to-failure model's column of horizon `h`.
     pub output: &'static str,
     /// The value the model gave (NaN or infinite included).
     pub value: f64,
@@ -35,24 +39,46 @@ pub struct InvalidOutput {
     pub high: f64,
 }
 
+/// Output names of the time-to-failure model's columns, for messages (the contract's horizons;
+/// a column beyond them is `p_within`).
+fn p_within_name(k: usize, horizons_days: &[f64]) -> &'static str {
+    match horizons_days.get(k).copied() {
+        Some(1.0) => "p_within_1d",
+        Some(3.0) => "p_within_3d",
+        Some(7.0) => "p_within_7d",
+        Some(14.0) => "p_within_14d",
+        Some(30.0) => "p_within_30d",
+        _ => "p_within",
+    }
+}
+
 impl Prediction {
-    /// Checks both outputs: `p_fail_7d` finite within [0, 1], `ttf_days` finite within
-    /// [0, `horizon_days`] (the manifest's horizon). The first output out of its range, if any.
-    pub fn check(&self, horizon_days: f64) -> Result<(), InvalidOutput> {
-        for (output, value, high) in [
-            ("p_fail_7d", self.p_fail_7d, 1.0),
-            ("ttf_days", self.ttf_days, horizon_days),
-        ] {
-            if !value.is_finite() || !(0.0..=high).contains(&value) {
+    /// Checks every output: each a finite probability within [0, 1]. The first output out of its
+    /// range, if any; `horizons_days` names the time-to-failure columns.
+    pub fn check(&self, horizons_days: &[f64]) -> Result<(), InvalidOutput> {
+        let outputs = std::iter::once(("p_fail_7d", self.p_fail_7d)).chain(
+            self.p_within
+                .iter()
+                .enumerate()
+                .map(|(k, p)| (p_within_name(k, horizons_days), *p)),
+        );
+        for (output, value) in outputs {
+            if !value.is_finite() || !(0.0..=1.0).contains(&value) {
                 return Err(InvalidOutput {
                     output,
                     value,
                     low: 0.0,
-                    high,
+                    high: 1.0,
                 });
             }
         }
         Ok(())
+    }
+
+    /// The time-to-failure distribution of this row at `horizons_days` (the manifest's); `None`
+    /// when an output is not finite or the horizons are not valid.
+    pub fn distribution(&self, horizons_days: &[f64]) -> Option<crate::ttf::Distribution> {
+        crate::ttf::Distribution::new(horizons_days, &self.p_within)
     }
 }
 
@@ -135,8 +161,8 @@ impl ModelSet {
         let ttf_bytes = read_verified(
             dir,
             TTF_MODEL,
-            &specs.days_to_failure.file,
-            &specs.days_to_failure.sha256,
+            &specs.time_to_failure.file,
+            &specs.time_to_failure.sha256,
         )?;
 
         let failure = open_session(
@@ -147,27 +173,17 @@ impl ModelSet {
             options,
         )?;
         check_input(&failure, FAILURE_MODEL, &specs.failure_7d.input, n_features)?;
-        check_output(
-            &failure,
-            FAILURE_MODEL,
-            &specs.failure_7d.output,
-            OutputKind::Probabilities,
-        )?;
+        check_output(&failure, FAILURE_MODEL, &specs.failure_7d.output, 2)?;
 
         let ttf = open_session(
             ort,
             TTF_MODEL,
-            &dir.join(&specs.days_to_failure.file),
+            &dir.join(&specs.time_to_failure.file),
             &ttf_bytes,
             options,
         )?;
-        check_input(&ttf, TTF_MODEL, &specs.days_to_failure.input, n_features)?;
-        check_output(
-            &ttf,
-            TTF_MODEL,
-            &specs.days_to_failure.output,
-            OutputKind::Regression,
-        )?;
+        check_input(&ttf, TTF_MODEL, &specs.time_to_failure.input, n_features)?;
+        check_output(&ttf, TTF_MODEL, &specs.time_to_failure.output, TTF_HORIZONS)?;
 
         let mut set = ModelSet {
             dir: dir.to_path_buf(),
@@ -239,27 +255,26 @@ impl ModelSet {
                 found: format!("{shape:?}"),
             });
         }
-        let reg = &specs.days_to_failure;
-        let (shape, raw) = run_model(&mut self.ttf, TTF_MODEL, &reg.input, &reg.output, &input)?;
-        if shape != [n as i64, 1] && shape != [n as i64] {
+        let dist = &specs.time_to_failure;
+        let (shape, raw) = run_model(&mut self.ttf, TTF_MODEL, &dist.input, &dist.output, &input)?;
+        if shape != [n as i64, TTF_HORIZONS as i64] {
             return Err(ModelError::UnexpectedOutputShape {
                 model: TTF_MODEL.into(),
-                expected: format!("[{n}, 1] or [{n}]"),
+                expected: format!("[{n}, {TTF_HORIZONS}]"),
                 found: format!("{shape:?}"),
             });
         }
         Ok((0..n)
-            .map(|i| {
-                let mut ttf = reg.output_transform.apply(f64::from(raw[i]));
-                if let Some([lo, hi]) = reg.clip {
-                    ttf = ttf.clamp(lo, hi);
-                }
-                Prediction {
-                    p_fail_7d: f64::from(data[i * 2 + cls.class_index]),
-                    ttf_days: ttf,
-                }
+            .map(|i| Prediction {
+                p_fail_7d: f64::from(data[i * 2 + cls.class_index]),
+                p_within: std::array::from_fn(|k| f64::from(raw[i * TTF_HORIZONS + k])),
             })
             .collect())
+    }
+
+    /// The time-to-failure model's horizons, in days (`models.time_to_failure.horizons_days`).
+    pub fn horizons_days(&self) -> &[f64] {
+        &self.manifest.models.time_to_failure.horizons_days
     }
 }
 
@@ -331,17 +346,13 @@ fn check_input(
     Ok(())
 }
 
-#[derive(Clone, Copy)]
-enum OutputKind {
-    Probabilities,
-    Regression,
-}
-
+/// Checks that output `name` is a float32 `[N, columns]` tensor (the classifier's two classes,
+/// the time-to-failure model's horizons).
 fn check_output(
     session: &Session,
     model: &str,
     name: &str,
-    kind: OutputKind,
+    columns: usize,
 ) -> Result<(), ModelError> {
     let mismatch = |reason: String| ModelError::ModelInterface {
         model: model.into(),
@@ -354,35 +365,17 @@ fn check_output(
         )));
     };
     let dtype = output.dtype();
-    let (ok, wanted) = match (dtype, kind) {
-        (
-            ValueType::Tensor {
-                ty: TensorElementType::Float32,
-                shape,
-                ..
-            },
-            OutputKind::Probabilities,
-        ) => (
-            shape.len() == 2 && (shape[1] == 2 || shape[1] == -1),
-            "[N, 2]",
-        ),
-        (
-            ValueType::Tensor {
-                ty: TensorElementType::Float32,
-                shape,
-                ..
-            },
-            OutputKind::Regression,
-        ) => (
-            shape.len() == 1 || (shape.len() == 2 && (shape[1] == 1 || shape[1] == -1)),
-            "[N, 1] or [N]",
-        ),
-        (_, OutputKind::Probabilities) => (false, "[N, 2]"),
-        (_, OutputKind::Regression) => (false, "[N, 1] or [N]"),
+    let ok = match dtype {
+        ValueType::Tensor {
+            ty: TensorElementType::Float32,
+            shape,
+            ..
+        } => shape.len() == 2 && (shape[1] == columns as i64 || shape[1] == -1),
+        _ => false,
     };
     if !ok {
         return Err(mismatch(format!(
-            "output '{name}' should be a Float32 tensor {wanted}, the model has {}",
+            "output '{name}' should be a Float32 tensor [N, {columns}], the model has {}",
             describe_type(dtype)
         )));
     }
@@ -421,21 +414,20 @@ mod tests {
     use super::*;
     use crate::model::manifest::sha256_hex;
     use crate::model::test_support::*;
-    use crate::model::OutputTransform;
 
     #[test]
     fn manifest_is_exposed() {
         let models = load_fixture(&fixture_dir()).expect("load");
         let m = models.manifest();
-        assert_eq!(m.model_version, "fixture-1");
+        assert_eq!(m.model_version, "fixture-2");
         assert_eq!(m.feature_names, FIXTURE_FEATURES);
-        assert_eq!(m.horizon_days, 7.0);
+        assert_eq!(m.horizon_days, 30.0);
         assert_eq!(m.created_at, "2024-06-07T00:00:00Z");
         assert_eq!(
-            m.models.days_to_failure.output_transform,
-            OutputTransform::Expm1
+            m.models.time_to_failure.horizons_days,
+            [1.0, 3.0, 7.0, 14.0, 30.0]
         );
-        assert_eq!(m.models.days_to_failure.clip, Some([2.5, 30.0]));
+        assert_eq!(models.horizons_days(), [1.0, 3.0, 7.0, 14.0, 30.0]);
         assert_eq!(m.raw["suggested_thresholds"]["p_fail_7d"], 0.5);
         assert!(m.raw.get("training_data").is_some());
         assert_eq!(models.dir(), fixture_dir());
@@ -454,7 +446,7 @@ mod tests {
         }
         let tmp = fixture_copy();
         edit_manifest(tmp.path(), |v| {
-            v["models"]["days_to_failure"]["input"] = "X".into()
+            v["models"]["time_to_failure"]["input"] = "X".into()
         });
         assert!(matches!(
             load_fixture(tmp.path()),
@@ -529,29 +521,86 @@ mod tests {
         assert!(err.to_string().contains("row 1: p_fail_7d"), "{err}");
     }
 
-    /// The shipped models folder (`models/` of the workspace).
-    fn shipped_models() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
+    /// A full-size 2.x model set: the black-box tests' bridge set (`tests/fixtures/models_2x`,
+    /// made by `make_fixture.py --bridge` from the 1.x shipped set until it is retrained).
+    fn full_size_models() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/models_2x")
+    }
+
+    #[test]
+    fn the_shipped_1x_set_is_refused_until_retrained() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+        let Ok(manifest) = std::fs::read_to_string(shipped.join("manifest.json")) else {
+            return;
+        };
+        if !manifest.contains("\"days_to_failure\"") {
+            // Retrained: the shipped set is 2.x and loads (model_parity.rs checks it).
+            return;
+        }
+        let err = ModelSet::load_for_scoring(&shipped, test_ort()).expect_err("a 1.x set");
+        assert!(
+            err.to_string().contains("retrain with `make models`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_time_to_failure_output_of_the_wrong_width_is_refused_at_load() {
+        // The classifier ([N, 2]) named as the time-to-failure model.
+        let tmp = fixture_copy();
+        let clf = std::fs::read(tmp.path().join("failure_7d.onnx")).expect("read");
+        std::fs::write(tmp.path().join("time_to_failure.onnx"), &clf).expect("write");
+        edit_manifest(tmp.path(), |v| {
+            v["models"]["time_to_failure"]["sha256"] = sha256_hex(&clf).into()
+        });
+        let err = load_fixture(tmp.path()).expect_err("[N, 2]");
+        assert!(matches!(err, ModelError::ModelInterface { .. }), "{err:?}");
+        assert!(err.to_string().contains("[N, 5]"), "{err}");
+    }
+
+    #[test]
+    fn outputs_outside_zero_one_are_invalid_and_named() {
+        let h = [1.0, 3.0, 7.0, 14.0, 30.0];
+        let ok = Prediction {
+            p_fail_7d: 0.2,
+            p_within: [0.0, 0.1, 0.3, 0.2, 1.0],
+        };
+        assert_eq!(ok.check(&h), Ok(()), "a decreasing column is not invalid");
+        let bad = Prediction {
+            p_within: [0.0, 0.1, 1.2, 0.2, 1.0],
+            ..ok
+        };
+        assert_eq!(bad.check(&h).unwrap_err().output, "p_within_7d");
+        let nan = Prediction {
+            p_within: [0.0, 0.1, 0.2, 0.2, f64::NAN],
+            ..ok
+        };
+        assert_eq!(nan.check(&h).unwrap_err().output, "p_within_30d");
+        let p = Prediction {
+            p_fail_7d: -0.1,
+            ..nan
+        };
+        assert_eq!(p.check(&h).unwrap_err().output, "p_fail_7d");
     }
 
     #[test]
     fn a_model_swapped_under_a_rewritten_checksum_is_refused_at_load() {
-        // The shipped set, whose classifier is replaced by another model with the same interface
+        // A full-size set, whose classifier is replaced by another model with the same interface
         // (the passthrough fixture) and the manifest's checksum re-written to match it: every
         // check but the reference rows passes.
         let tmp = tempfile::tempdir().expect("tmp");
         for f in [
             "manifest.json",
             "failure_7d.onnx",
-            "days_to_failure.onnx",
+            "time_to_failure.onnx",
             "parity.csv",
         ] {
-            std::fs::copy(shipped_models().join(f), tmp.path().join(f)).expect("copy");
+            std::fs::copy(full_size_models().join(f), tmp.path().join(f)).expect("copy");
         }
         let t0 = std::time::Instant::now();
-        ModelSet::load_for_scoring(tmp.path(), test_ort()).expect("the shipped set loads");
+        ModelSet::load_for_scoring(tmp.path(), test_ort()).expect("the full-size set loads");
         eprintln!(
-            "shipped set loaded, parity rows included, in {:?}",
+            "full-size set loaded, parity rows included, in {:?}",
             t0.elapsed()
         );
         let other = Path::new(env!("CARGO_MANIFEST_DIR"))

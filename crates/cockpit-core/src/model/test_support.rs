@@ -43,7 +43,7 @@ pub(super) fn fixture_copy() -> tempfile::TempDir {
     for f in [
         "manifest.json",
         "failure_7d.onnx",
-        "days_to_failure.onnx",
+        "time_to_failure.onnx",
         "odd_shape.onnx",
         "parity.csv",
     ] {

@@ -12,6 +12,7 @@ use crate::model::ModelSet;
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::Store;
+use crate::ttf::Coverage;
 
 const DAY: i64 = 86_400;
 /// A flag counts as a warning of a failure within this many days.
@@ -69,6 +70,11 @@ pub struct BacktestReport {
     /// Per alert level (high or above, critical, moderate or above): failures, the detectable ceiling, warnings at
     /// least 2 days ahead, alert episodes true and false, median lead.
     pub levels: Levels,
+    /// The time-to-failure ranges over the scored turbine-days: how many, how often they hold
+    /// the true time (days to the start of the turbine's next logged failure; none within the
+    /// horizon counts as after it), their median width, and how many turbine-days had no
+    /// failure expected ([`crate::ttf::Coverage`]).
+    pub ttf: Coverage,
 }
 
 pub(super) struct LoggedFailure {
@@ -140,7 +146,10 @@ pub fn backtest(
         median_lead_days: None,
         failures: Vec::new(),
         levels: Levels::default(),
+        ttf: Coverage::default(),
     };
+    // The failures of the period are known up to a day after the last replayed run.
+    let known_until = to + DAY;
     let mut t = from;
     while t <= to {
         let matrix = history.at(t);
@@ -149,6 +158,20 @@ pub fn backtest(
         let outcomes = evaluate(store, models, policy, &matrix, &last_records)?;
         for o in outcomes.iter().filter(|o| o.scored) {
             report.scored_snapshots += 1;
+            if let Some(d) = &o.ttf {
+                let horizon = d.horizon();
+                let next = failures
+                    .iter()
+                    .filter(|f| f.turbine == o.turbine_key && f.time > t)
+                    .map(|f| f.time)
+                    .min();
+                let days = next
+                    .map(|n| (n - t) as f64 / DAY as f64)
+                    .filter(|d| *d <= horizon);
+                let observed =
+                    days.is_some() || t as f64 + horizon * DAY as f64 <= known_until as f64;
+                report.ttf.add(d, days, observed);
+            }
             if let Some(category) = o.category {
                 rated.push(RatedDay {
                     turbine: o.turbine_key,
@@ -187,9 +210,8 @@ pub fn backtest(
             precursor: f.precursor,
         })
         .collect();
-    // The failures of the period are known up to a day after the last replayed run: an episode
-    // without one is false only when that reaches 7 days past its last day.
-    let known_until = to + DAY;
+    // An episode without a failure is false only when the known history reaches 7 days past
+    // its last day.
     report.levels = Levels {
         high: level_figures(
             Category::High,

@@ -43,6 +43,7 @@ use crate::model::{ModelError, ModelSet, MIN_USEFUL_ROC_AUC};
 use crate::risk::{Category, RiskPolicy};
 use crate::schema;
 use crate::store::{Store, StoreError};
+use crate::ttf::Distribution;
 
 pub use drivers::Driver;
 pub use reasons::{NotScoredReason, MODEL_OUTPUT_INVALID_EN, NOT_SCORED_ENGLISH};
@@ -217,8 +218,9 @@ pub struct TurbineOutcome {
     pub reason: Option<String>,
     /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
-    /// Estimated days to failure; `None` when not scored.
-    pub ttf_days: Option<f64>,
+    /// The time-to-failure distribution (the model's probabilities of a failure within each
+    /// horizon); `None` when not scored.
+    pub ttf: Option<Distribution>,
     /// Risk score, 0–100 (one decimal); `None` when not scored.
     pub risk_score: Option<f64>,
     /// Risk tier given by the policy; `None` when not scored.
@@ -377,7 +379,7 @@ pub fn evaluate(
             scored: reason.is_none(),
             reason,
             p_fail_7d: None,
-            ttf_days: None,
+            ttf: None,
             risk_score: None,
             category: None,
             drivers: Vec::new(),
@@ -420,13 +422,13 @@ pub fn evaluate(
         .manifest()
         .roc_auc_without("no_temperatures")
         .is_some_and(|auc| auc < MIN_USEFUL_ROC_AUC);
-    let horizon = models.manifest().horizon_days;
+    let horizons = models.horizons_days().to_vec();
     for (j, &i) in to_score.iter().enumerate() {
         let pred = predictions[j];
         let o = &mut outcomes[i];
         // A NaN, infinite or out-of-range output is no score: the turbine is not scored, with
         // the value in its reason, instead of a silent 0 ("low") or a clamp.
-        if let Err(bad) = pred.check(horizon) {
+        if let Err(bad) = pred.check(&horizons) {
             tracing::warn!(
                 turbine = %o.turbine_id,
                 output = bad.output,
@@ -437,14 +439,15 @@ pub fn evaluate(
             o.reason = Some(invalid_output_reason(&bad).phrase(Lang::En));
             continue;
         }
-        let mut a = policy.assess(pred.p_fail_7d, pred.ttf_days);
+        let ttf = pred.distribution(&horizons);
+        let mut a = policy.assess(pred.p_fail_7d, ttf.as_ref());
         if no_skill_on_power_and_pitch && o.data_quality.no_family() {
             let held = a.capped(Category::Moderate);
             o.data_quality.held_at_moderate = held.category != a.category;
             a = held;
         }
         o.p_fail_7d = Some(pred.p_fail_7d);
-        o.ttf_days = Some(pred.ttf_days);
+        o.ttf = ttf;
         o.risk_score = Some(a.score);
         o.category = Some(a.category);
         let mut explained = drivers::drivers_of(
@@ -614,7 +617,7 @@ pub fn commit_run(
     let run = tx.last_insert_rowid();
     {
         let mut pred = tx.prepare_cached(
-            "INSERT INTO predictions (turbine, run, scored, reason, p_fail_7d, ttf_days, risk_score, category, drivers, last_record, data_quality)
+            "INSERT INTO predictions (turbine, run, scored, reason, p_fail_7d, ttf_distribution, risk_score, category, drivers, last_record, data_quality)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         let mut feats = tx.prepare_cached(
@@ -629,7 +632,7 @@ pub fn commit_run(
                 o.scored,
                 o.reason,
                 o.p_fail_7d,
-                o.ttf_days,
+                o.ttf.as_ref().and_then(|d| serde_json::to_string(d).ok()),
                 o.risk_score,
                 o.category.map(Category::as_str),
                 drivers,
@@ -827,22 +830,28 @@ mod model_output_tests {
     use crate::quality::Watch;
 
     /// The passthrough model set (`tests/fixtures/passthrough_models`): p_fail_7d is the
-    /// `gearbox_oil_mean_24h` feature, ttf_days the `vibration_mean_24h` one.
+    /// `gearbox_oil_mean_24h` feature, the five time-to-failure columns the five `vibration_*`
+    /// features of [`TTF_COLUMNS`].
     fn passthrough() -> ModelSet {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/passthrough_models");
         let ort = OrtRuntime::init(None).unwrap_or_else(|e| panic!("{e}"));
         ModelSet::load_for_scoring(&dir, ort).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// One turbine per (p_fail_7d, ttf_days) the models will output, all with full coverage.
-    fn matrix(outputs: &[(f32, f32)]) -> FeatureMatrix {
+    const TTF_COLUMNS: [&str; 5] = [
+        "vibration_mean_24h",
+        "vibration_max_24h",
+        "vibration_std_24h",
+        "vibration_resid_24h",
+        "vibration_resid_7d",
+    ];
+
+    /// One turbine per (p_fail_7d, p_within) the models will output, all with full coverage.
+    fn matrix(outputs: &[(f32, [f32; 5])]) -> FeatureMatrix {
         let names = features::feature_names();
         let col = |n: &str| names.iter().position(|x| x == n).expect(n);
-        let (p, t, cov) = (
-            col("gearbox_oil_mean_24h"),
-            col("vibration_mean_24h"),
-            col("coverage_24h"),
-        );
+        let (p, cov) = (col("gearbox_oil_mean_24h"), col("coverage_24h"));
+        let t = TTF_COLUMNS.map(col);
         let mut m = FeatureMatrix {
             at: 1_790_000_000,
             turbines: Vec::new(),
@@ -852,7 +861,9 @@ mod model_output_tests {
         for (i, &(pv, tv)) in outputs.iter().enumerate() {
             let mut row = vec![0.0_f32; N_FEATURES];
             row[p] = pv;
-            row[t] = tv;
+            for (k, v) in tv.iter().enumerate() {
+                row[t[k]] = *v;
+            }
             row[cov] = 1.0;
             m.rows.push(row);
             m.turbines.push(TurbineInfo {
@@ -875,26 +886,31 @@ mod model_output_tests {
     fn an_invalid_model_output_leaves_that_turbine_not_scored_never_low() {
         let store = Store::open_in_memory().unwrap();
         let mut models = passthrough();
-        let horizon = models.manifest().horizon_days as f32;
+        let ok = [0.01, 0.02, 0.05, 0.1, 0.2];
         let outputs = [
-            (0.02, 20.0),           // valid: scored
-            (f32::NAN, 20.0),       // NaN probability: was 0, "low"
-            (0.02, f32::NAN),       // NaN days to failure: was no risk added
-            (0.02, -3.0),           // negative days: was critical
-            (1.7, 20.0),            // probability above 1: was clamped
-            (-0.2, 20.0),           // negative probability
-            (0.02, horizon + 10.0), // beyond the horizon
-            (f32::INFINITY, 20.0),  // infinite
+            (0.02, ok),                               // valid: scored
+            (f32::NAN, ok),                           // NaN probability: was 0, "low"
+            (0.02, [0.01, 0.02, f32::NAN, 0.1, 0.2]), // NaN within 7 days
+            (0.02, [0.01, 0.02, 0.05, -3.0, 0.2]),    // negative probability within 14 days
+            (1.7, ok),                                // probability above 1: was clamped
+            (-0.2, ok),                               // negative probability
+            (0.02, [0.01, 0.02, 0.05, 0.1, 1.5]),     // above 1 within 30 days
+            (f32::INFINITY, ok),                      // infinite
         ];
         let m = matrix(&outputs);
         let last = vec![Some(m.at - 600); outputs.len()];
         let out = evaluate(&store, &mut models, &RiskPolicy::default(), &m, &last).unwrap();
         assert!(out[0].scored, "{:?}", out[0].reason);
         assert!(out[0].category.is_some() && out[0].risk_score.is_some());
+        assert_eq!(
+            out[0].ttf.as_ref().map(|d| d.days.clone()),
+            Some(vec![1.0, 3.0, 7.0, 14.0, 30.0])
+        );
         for o in &out[1..] {
             assert!(!o.scored, "{} was scored: {:?}", o.turbine_id, o.category);
             assert_eq!(o.category, None);
             assert_eq!(o.risk_score, None);
+            assert_eq!(o.ttf, None);
             assert!(o.drivers.is_empty());
             let reason = o.reason.as_deref().unwrap_or_default();
             let parsed = NotScoredReason::parse(reason);
@@ -909,15 +925,36 @@ mod model_output_tests {
             out[1].reason.as_deref(),
             Some("model output invalid: p_fail_7d = NaN, valid from 0 to 1; check the model set")
         );
-        assert!(out[3]
-            .reason
-            .as_deref()
-            .unwrap_or_default()
-            .contains("ttf_days = -3"));
-        assert!(out[4]
-            .reason
-            .as_deref()
-            .unwrap_or_default()
-            .contains("p_fail_7d = 1.7"));
+        let reason = |i: usize| out[i].reason.clone().unwrap_or_default();
+        assert!(reason(2).contains("p_within_7d = NaN"), "{}", reason(2));
+        assert!(reason(3).contains("p_within_14d = -3"), "{}", reason(3));
+        assert!(reason(4).contains("p_fail_7d = 1.7"), "{}", reason(4));
+        assert!(reason(6).contains("p_within_30d = 1.5"), "{}", reason(6));
+    }
+
+    #[test]
+    fn the_category_follows_the_median_day_of_the_distribution() {
+        let store = Store::open_in_memory().unwrap();
+        let mut models = passthrough();
+        // Default policy: critical at 7 days, high at 14, moderate at 21 (Q(0.5)).
+        let outputs = [
+            (0.01, [0.1, 0.3, 0.6, 0.9, 0.95]),  // median 5.7 days: critical
+            (0.01, [0.0, 0.05, 0.2, 0.5, 0.8]),  // median 14 days: high
+            (0.01, [0.0, 0.0, 0.1, 0.3, 0.45]),  // no failure expected: low
+            (0.01, [0.9, 0.2, 0.1, 0.05, 0.95]), // decreasing columns: F(1) = 0.9, critical
+        ];
+        let m = matrix(&outputs);
+        let last = vec![Some(m.at - 600); outputs.len()];
+        let out = evaluate(&store, &mut models, &RiskPolicy::default(), &m, &last).unwrap();
+        let cats: Vec<_> = out.iter().map(|o| o.category).collect();
+        assert_eq!(
+            cats,
+            [
+                Some(Category::Critical),
+                Some(Category::High),
+                Some(Category::Low),
+                Some(Category::Critical)
+            ]
+        );
     }
 }

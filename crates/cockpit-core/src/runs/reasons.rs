@@ -31,10 +31,10 @@ pub enum NotScoredReason {
     /// Nothing to watch: no key signal family (temperatures, vibration) and no power curve.
     NothingToWatch,
     /// The models gave a value that cannot be a score (NaN, infinite, a probability outside
-    /// [0, 1], days to failure outside [0, horizon]): the turbine is not scored rather than shown
+    /// [0, 1], the time-to-failure columns included): the turbine is not scored rather than shown
     /// as low, and the run's health fails.
     ModelOutputInvalid {
-        /// `p_fail_7d` or `ttf_days`.
+        /// `p_fail_7d`, or `p_within_<h>d` (a column of the time-to-failure model).
         output: String,
         /// The value given (`NaN`, `inf`, `-3.2`).
         value: String,

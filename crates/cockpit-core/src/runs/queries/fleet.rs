@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::super::{CategoryCounts, Driver, RunRecord};
 use super::latest_run;
-use super::{parse_drivers, parse_quality, ts, QueryError, TTF_HORIZON};
-use crate::lang::{category_text, days_to_failure, Lang};
+use super::{parse_drivers, parse_quality, ts, QueryError, TimeToFailure};
+use crate::lang::{category_text, Lang};
 use crate::risk::Category;
 use crate::runs::{reasons_in_words, DataQuality, DataQualityText, NotScoredReason};
 use crate::store::Store;
@@ -71,10 +71,10 @@ pub struct FleetItem {
     pub category: Option<Category>,
     /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
-    /// Estimated days to failure; `None` when not scored.
-    pub ttf_days: Option<f64>,
-    /// The days-to-failure estimate is at the model's horizon: show "> N days".
-    pub ttf_censored: bool,
+    /// The time to failure: median and 80 % range in whole days, and in words.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub ttf: TimeToFailure,
     /// The indicators that push its risk up as a plausible cause, strongest first; empty when
     /// not scored.
     pub drivers: Vec<Driver>,
@@ -108,27 +108,27 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
     let run = latest_run(store)?.ok_or(QueryError::NoRun)?;
     let mut stmt = store.conn().prepare_cached(
         "SELECT t.turbine_id, t.site, t.model, p.scored, p.reason, p.risk_score, p.category,
-                p.p_fail_7d, p.ttf_days, p.drivers, p.last_record, p.data_quality
+                p.p_fail_7d, p.ttf_distribution, p.drivers, p.last_record, p.data_quality
          FROM predictions p JOIN turbines t ON t.id = p.turbine
          WHERE p.run = ?1",
     )?;
     let scored_at = run.as_of.clone().unwrap_or_default();
     let rows = stmt.query_map([run.id], |r| {
-        let ttf: Option<f64> = r.get(8)?;
+        let scored: bool = r.get(3)?;
+        let ttf = TimeToFailure::stored(scored, r.get::<_, Option<String>>(8)?.as_deref());
         let (drivers, model_reactions) = parse_drivers(r.get(9)?);
         Ok(FleetItem {
             turbine_id: r.get(0)?,
             site: r.get(1)?,
             model: r.get(2)?,
-            scored: r.get(3)?,
+            scored,
             not_scored_reason: r.get(4)?,
             risk_score: r.get(5)?,
             category: r
                 .get::<_, Option<String>>(6)?
                 .and_then(|c| Category::parse(&c)),
             p_fail_7d: r.get(7)?,
-            ttf_days: ttf,
-            ttf_censored: ttf.is_some_and(|d| d >= TTF_HORIZON - 0.5),
+            ttf,
             drivers,
             model_reactions,
             scored_at: scored_at.clone(),
@@ -150,7 +150,7 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
         let v = match filter.sort.unwrap_or(SortKey::Score) {
             SortKey::Score => i.risk_score.map(|s| -s),
             SortKey::PFail => i.p_fail_7d.map(|p| -p),
-            SortKey::Ttf => i.ttf_days,
+            SortKey::Ttf => i.ttf.sort_key(),
         };
         (v.is_none(), v.unwrap_or(0.0))
     };
@@ -185,8 +185,12 @@ pub struct FleetItemText {
     pub model_reactions: Vec<String>,
     /// The data-quality badge and the lines behind it.
     pub data_quality: DataQualityText,
-    /// Days to failure in words ("12.3 days", "> 30 j"); `None` without an estimate.
-    pub days: Option<String>,
+    /// The time to failure in words, whole days ("likely in 3 to 10 days", "aucune panne
+    /// attendue dans les 30 jours"); `None` when not scored.
+    pub time_to_failure: Option<String>,
+    /// The same for a table cell, whole days ("3–10 d", "5+ j", "none ≤ 30 d"); `None` when
+    /// not scored.
+    pub time_to_failure_short: Option<String>,
     /// Everything a search matches in this row, lower case, one term a line (see
     /// [`search_text`]): the UI filters on it without knowing the rule.
     pub search: String,
@@ -214,7 +218,8 @@ impl FleetItem {
                 .map(|d| d.reaction_phrase(lang))
                 .collect(),
             data_quality: self.data_quality.text(lang),
-            days: days_to_failure(self.ttf_days, self.ttf_censored, TTF_HORIZON, lang),
+            time_to_failure: self.ttf.text(self.scored, lang),
+            time_to_failure_short: self.ttf.short_text(self.scored, lang),
             search: search_text(self),
         }
     }

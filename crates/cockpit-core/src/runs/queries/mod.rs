@@ -18,12 +18,95 @@ pub use journal::*;
 pub use turbine::*;
 
 use rusqlite::Row;
+use serde::Serialize;
 
 use super::{CategoryCounts, DataQuality, Driver, RunError, RunRecord};
+use crate::lang::{self, Lang};
 use crate::schema;
+use crate::ttf::{Distribution, Outlook};
 
-/// Horizon of the regressor, for "> N days": estimates within half a day of it are censored.
-const TTF_HORIZON: f64 = crate::features::HORIZON_DAYS;
+/// The time to failure of a stored prediction as every front shows it: whole days only, derived
+/// once ([`crate::ttf`]) from the distribution the run stored.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TimeToFailure {
+    /// The median day of the time to failure, whole days (at least 1); `None` when no failure is
+    /// expected within the horizon, when unknown, or when not scored.
+    pub ttf_median_days: Option<u32>,
+    /// The 80 % range `[low, high]` in whole days (low rounded down, high rounded up, both at
+    /// least 1); `None` when no failure is expected within the horizon, when unknown, or when
+    /// not scored.
+    pub ttf_range_days: Option<[u32; 2]>,
+    /// The range is open: the failure may also come after its high end (the horizon).
+    pub ttf_range_open: bool,
+    /// Whether the prediction has a time-to-failure distribution: `false` when not scored, or
+    /// scored by a model set before the distribution (1.x): unknown, not "no failure expected".
+    pub ttf_known: bool,
+    /// The time to failure in English words ("likely in 3 to 10 days", "no failure expected
+    /// within 30 days", "time to failure unknown …"); `None` when not scored.
+    pub ttf_text: Option<String>,
+    /// What the distribution says, not rounded (for the words in another language and the sort).
+    #[serde(skip)]
+    pub outlook: Option<Outlook>,
+}
+
+impl TimeToFailure {
+    /// The time to failure of a prediction: `scored`, with its distribution (`None` for a row
+    /// scored by a 1.x model set: unknown).
+    pub fn of(scored: bool, distribution: Option<&Distribution>) -> TimeToFailure {
+        let outlook = distribution.map(Distribution::outlook);
+        let range = match outlook {
+            Some(Outlook::Expected(r)) => Some(r),
+            _ => None,
+        };
+        let mut t = TimeToFailure {
+            ttf_median_days: range.map(|r| r.median_whole_days()),
+            ttf_range_days: range.map(|r| {
+                let (low, high) = r.whole_days();
+                [low, high]
+            }),
+            ttf_range_open: range.is_some_and(|r| r.open),
+            ttf_known: scored && outlook.is_some(),
+            ttf_text: None,
+            outlook: if scored { outlook } else { None },
+        };
+        if !scored {
+            t.ttf_median_days = None;
+            t.ttf_range_days = None;
+            t.ttf_range_open = false;
+        }
+        t.ttf_text = t.text(scored, Lang::En);
+        t
+    }
+
+    /// The stored distribution's JSON (`predictions.ttf_distribution`) read back; a row
+    /// without one (or one that cannot be read) is unknown.
+    pub fn stored(scored: bool, json: Option<&str>) -> TimeToFailure {
+        let d = json
+            .and_then(|j| serde_json::from_str::<Distribution>(j).ok())
+            .and_then(|d| Distribution::new(&d.days, &d.p));
+        TimeToFailure::of(scored, d.as_ref())
+    }
+
+    /// The words in `lang`; `None` when not scored.
+    pub fn text(&self, scored: bool, lang: Lang) -> Option<String> {
+        scored.then(|| lang::time_to_failure(self.outlook.as_ref(), lang))
+    }
+
+    /// The words for a table cell in `lang` ("3–10 d", "none ≤ 30 d"); `None` when not scored.
+    pub fn short_text(&self, scored: bool, lang: Lang) -> Option<String> {
+        scored.then(|| lang::time_to_failure_short(self.outlook.as_ref(), lang))
+    }
+
+    /// The sort key of "shortest time to failure first": the median day; no failure expected
+    /// after every median; unknown and not scored last (`None`).
+    pub fn sort_key(&self) -> Option<f64> {
+        match self.outlook? {
+            Outlook::Expected(r) => Some(r.median),
+            Outlook::NoneExpected { .. } => Some(f64::INFINITY),
+        }
+    }
+}
 
 /// Errors of the queries.
 #[derive(Debug, thiserror::Error)]

@@ -14,8 +14,7 @@ fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> F
         risk_score: None,
         category,
         p_fail_7d: None,
-        ttf_days: None,
-        ttf_censored: false,
+        ttf: TimeToFailure::default(),
         drivers: drivers
             .iter()
             .map(|i| Driver {
@@ -91,4 +90,56 @@ fn the_latest_run_is_the_regular_run_started_last_whatever_its_data_time() {
     add("manual", now - 60, now, "failed");
     let latest = latest_run(&store).unwrap().expect("a run");
     assert_eq!(latest.id, today, "{latest:?}");
+}
+
+#[test]
+fn a_stored_distribution_reads_back_as_whole_days_and_a_1x_row_as_unknown() {
+    let json = r#"{"days":[1,3,7,14,30],"p":[0.05,0.2,0.6,0.95,0.99]}"#;
+    let t = TimeToFailure::stored(true, Some(json));
+    // Q(0.1) = 1.67, Q(0.5) = 6, Q(0.9) = 13 (see `ttf`'s tests).
+    assert_eq!(
+        (
+            t.ttf_median_days,
+            t.ttf_range_days,
+            t.ttf_range_open,
+            t.ttf_known
+        ),
+        (Some(6), Some([1, 13]), false, true)
+    );
+    assert_eq!(t.ttf_text.as_deref(), Some("likely in 1 to 13 days"));
+    assert_eq!(
+        t.text(true, Lang::Fr).as_deref(),
+        Some("probablement dans 1 à 13 jours")
+    );
+    // No failure expected: known, no median, no range.
+    let none = TimeToFailure::stored(
+        true,
+        Some(r#"{"days":[1,3,7,14,30],"p":[0.0,0.0,0.1,0.2,0.3]}"#),
+    );
+    assert_eq!(
+        (none.ttf_median_days, none.ttf_range_days, none.ttf_known),
+        (None, None, true)
+    );
+    assert_eq!(
+        none.ttf_text.as_deref(),
+        Some("no failure expected within 30 days")
+    );
+    // A row scored by a 1.x set (no distribution stored): unknown, never "no failure expected".
+    let old = TimeToFailure::stored(true, None);
+    assert!(!old.ttf_known);
+    assert_eq!(
+        old.ttf_text.as_deref(),
+        Some("time to failure unknown (scored by an older model set)")
+    );
+    assert_eq!(old.sort_key(), None);
+    assert!(none.sort_key() > t.sort_key());
+    // Not scored: nothing to say.
+    let unscored = TimeToFailure::stored(false, Some(json));
+    assert_eq!(unscored.ttf_text, None);
+    assert_eq!(
+        (unscored.ttf_median_days, unscored.ttf_known),
+        (None, false)
+    );
+    // An unreadable value is unknown too.
+    assert!(!TimeToFailure::stored(true, Some("{\"days\":[1],\"p\":[2, 3]}")).ttf_known);
 }

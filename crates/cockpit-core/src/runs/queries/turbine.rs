@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::super::Driver;
 use super::latest_run;
-use super::{parse_drivers, parse_quality, ts, QueryError, TTF_HORIZON};
+use super::{parse_drivers, parse_quality, ts, QueryError, TimeToFailure};
 use crate::features::feature_names;
-use crate::lang::{days_to_failure, Lang};
+use crate::lang::Lang;
 use crate::risk::Category;
 use crate::runs::DataQuality;
 use crate::schema::{self, SIGNALS};
@@ -49,8 +49,9 @@ pub struct HistoryPoint {
     pub category: Option<Category>,
     /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
-    /// Estimated days to failure; `None` when not scored.
-    pub ttf_days: Option<f64>,
+    /// The median day of the time to failure, whole days; `None` when no failure is expected
+    /// within the horizon, unknown, or not scored.
+    pub ttf_median_days: Option<u32>,
 }
 
 /// The latest prediction of a turbine, with the feature values it used.
@@ -72,10 +73,10 @@ pub struct LatestPrediction {
     pub category: Option<Category>,
     /// Probability of failure within 7 days, 0–1; `None` when not scored.
     pub p_fail_7d: Option<f64>,
-    /// Estimated days to failure; `None` when not scored.
-    pub ttf_days: Option<f64>,
-    /// The days-to-failure estimate is at the model's horizon: show "> N days".
-    pub ttf_censored: bool,
+    /// The time to failure: median and 80 % range in whole days, and in words.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub ttf: TimeToFailure,
     /// What it could and could not watch, and the sensor faults in its window.
     pub data_quality: DataQuality,
     /// Feature name → value (`null` for NaN), in model order.
@@ -84,9 +85,10 @@ pub struct LatestPrediction {
 }
 
 impl LatestPrediction {
-    /// Days to failure in words, in `lang` ("12.3 days", "> 30 j"); `None` without an estimate.
-    pub fn days_text(&self, lang: Lang) -> Option<String> {
-        days_to_failure(self.ttf_days, self.ttf_censored, TTF_HORIZON, lang)
+    /// The time to failure in words, in `lang` ("likely in 3 to 10 days", "aucune panne
+    /// attendue dans les 30 jours"); `None` when not scored.
+    pub fn ttf_text(&self, lang: Lang) -> Option<String> {
+        self.ttf.text(self.scored, lang)
     }
 }
 
@@ -161,7 +163,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
     if let Some(run) = latest {
         let row = conn
             .query_row(
-                "SELECT p.scored, p.reason, p.risk_score, p.category, p.p_fail_7d, p.ttf_days, p.drivers, f.features, p.data_quality
+                "SELECT p.scored, p.reason, p.risk_score, p.category, p.p_fail_7d, p.ttf_distribution, p.drivers, f.features, p.data_quality
                  FROM predictions p LEFT JOIN prediction_features f ON f.run = p.run AND f.turbine = p.turbine
                  WHERE p.turbine = ?1 AND p.run = ?2",
                 params![key, run.id],
@@ -172,7 +174,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
                         r.get::<_, Option<f64>>(2)?,
                         r.get::<_, Option<String>>(3)?,
                         r.get::<_, Option<f64>>(4)?,
-                        r.get::<_, Option<f64>>(5)?,
+                        r.get::<_, Option<String>>(5)?,
                         r.get::<_, Option<String>>(6)?,
                         r.get::<_, Option<Vec<u8>>>(7)?,
                         r.get::<_, Option<String>>(8)?,
@@ -197,8 +199,7 @@ pub fn turbine(store: &Store, id: &str) -> Result<TurbineDetail, QueryError> {
                 risk_score: score,
                 category: cat.and_then(|c| Category::parse(&c)),
                 p_fail_7d: p,
-                ttf_days: ttf,
-                ttf_censored: ttf.is_some_and(|d| d >= TTF_HORIZON - 0.5),
+                ttf: TimeToFailure::stored(scored, ttf.as_deref()),
                 data_quality: parse_quality(quality),
                 features,
             });
@@ -269,7 +270,7 @@ pub fn history_window(
 ) -> Result<Vec<HistoryPoint>, QueryError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT * FROM (
-            SELECT p.run, r.as_of, p.scored, p.risk_score, p.category, p.p_fail_7d, p.ttf_days
+            SELECT p.run, r.as_of, p.scored, p.risk_score, p.category, p.p_fail_7d, p.ttf_distribution
             FROM predictions p JOIN runs r ON r.id = p.run
             WHERE p.turbine = ?1 AND r.status = 'succeeded'
             ORDER BY r.as_of DESC, p.run DESC LIMIT ?2)
@@ -277,16 +278,18 @@ pub fn history_window(
     )?;
     let limit = i64::try_from(runs).unwrap_or(i64::MAX);
     let rows = stmt.query_map(params![key, limit], |r| {
+        let scored: bool = r.get(2)?;
+        let ttf = TimeToFailure::stored(scored, r.get::<_, Option<String>>(6)?.as_deref());
         Ok(HistoryPoint {
             run_id: r.get(0)?,
             as_of: ts(r.get(1)?).unwrap_or_default(),
-            scored: r.get(2)?,
+            scored,
             risk_score: r.get(3)?,
             category: r
                 .get::<_, Option<String>>(4)?
                 .and_then(|c| Category::parse(&c)),
             p_fail_7d: r.get(5)?,
-            ttf_days: r.get(6)?,
+            ttf_median_days: ttf.ttf_median_days,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
