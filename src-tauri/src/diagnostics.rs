@@ -90,7 +90,11 @@ where
 }
 
 fn manifest(workspace: &Workspace) -> Option<serde_json::Value> {
-    Manifest::read(&workspace.models).ok().map(|m| m.raw)
+    // The set in service: the promoted one when a set was promoted, else the models folder.
+    let dir = workspace
+        .models_in_service()
+        .unwrap_or_else(|_| workspace.models.clone());
+    Manifest::read(&dir).ok().map(|m| m.raw)
 }
 
 fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use cockpit_core::lang::Lang;
 use cockpit_core::model::OrtRuntime;
-use cockpit_core::modelsets::{self, Change, ModelSetError};
+use cockpit_core::modelsets::{self, ModelSetChange, ModelSetError};
 
 use super::common::{load_policy, workspace, DaySpan};
 use super::CliError;
@@ -24,7 +24,7 @@ pub struct ModelsArgs {
 #[derive(Debug, Subcommand)]
 pub enum ModelsAction {
     /// The set in service, the candidate (checked) and the set a rollback would return to
-    Status {
+    ModelSetStatus {
         /// Print as JSON
         #[arg(long)]
         json: bool,
@@ -62,7 +62,7 @@ pub enum ModelsAction {
         json: bool,
     },
     /// Which model set served which runs, from when to when, and every promotion and rollback
-    History {
+    ModelSetHistory {
         /// Print as JSON
         #[arg(long)]
         json: bool,
@@ -73,7 +73,7 @@ fn ort() -> Result<&'static OrtRuntime, CliError> {
     Ok(OrtRuntime::init(None)?)
 }
 
-fn print_change(c: &Change, json: bool) -> Result<(), CliError> {
+fn print_change(c: &ModelSetChange, json: bool) -> Result<(), CliError> {
     if json {
         say!("{}", serde_json::to_string_pretty(c)?);
         return Ok(());
@@ -102,13 +102,13 @@ pub fn run(cli: &Cli, args: &ModelsArgs) -> Result<ExitCode, CliError> {
     let ws = workspace(cli)?;
     let mut store = ws.open_store()?;
     match &args.action {
-        ModelsAction::Status { json } => {
+        ModelsAction::ModelSetStatus { json } => {
             let s = modelsets::status(&store, &ws.model_sets, &ws.models, Some(ort()?))?;
             if *json {
                 say!("{}", serde_json::to_string_pretty(&s)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            let label = |s: &Option<modelsets::SetInfo>| {
+            let label = |s: &Option<modelsets::ModelSetInfo>| {
                 s.as_ref()
                     .map(|i| format!("{} in {}", i.label(), i.dir))
                     .unwrap_or_else(|| "-".into())
@@ -161,7 +161,7 @@ pub fn run(cli: &Cli, args: &ModelsArgs) -> Result<ExitCode, CliError> {
             let c = modelsets::rollback(&mut store, &ws.models, ort()?)?;
             print_change(&c, *json)?;
         }
-        ModelsAction::History { json } => {
+        ModelsAction::ModelSetHistory { json } => {
             let h = modelsets::history(&store)?;
             if *json {
                 say!("{}", serde_json::to_string_pretty(&h)?);

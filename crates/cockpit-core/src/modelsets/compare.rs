@@ -6,7 +6,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use super::{ModelSetError, SetInfo};
+use super::{ModelSetError, ModelSetInfo};
 use crate::lang::{self, Lang};
 use crate::model::ModelSet;
 use crate::risk::{Category, RiskPolicy};
@@ -100,9 +100,9 @@ pub fn agreement(store: &Store, candidate_sha: &str) -> Result<Agreement, ModelS
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// The set in service.
-    pub served: SetInfo,
+    pub served: ModelSetInfo,
     /// The candidate.
-    pub candidate: SetInfo,
+    pub candidate: ModelSetInfo,
     /// Their categories over the shadow-scored runs.
     pub agreement: Agreement,
     /// Days replayed by each backtest (the same days for both); 0 without data to replay.
@@ -131,8 +131,8 @@ pub fn compare(
     let s = backtest(store, served, policy, from, to)?;
     let c = backtest(store, candidate, policy, from, to)?;
     Ok(Comparison {
-        served: SetInfo::of(served),
-        candidate: SetInfo::of(candidate),
+        served: ModelSetInfo::of(served),
+        candidate: ModelSetInfo::of(candidate),
         agreement,
         backtest_days: s.days,
         backtest_from: s.first_day,
@@ -213,10 +213,26 @@ impl Agreement {
     }
 }
 
+/// A comparison's words in one language, by section, for a page or a terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ComparisonText {
+    /// "In service: 1.0.0 (ab12cd34)" and "Candidate: …".
+    pub heading: Vec<String>,
+    /// How often the categories agreed ([`Agreement::text`]).
+    pub agreement: String,
+    /// What the confusion table's rows and columns are; `None` when nothing was compared.
+    pub table_caption: Option<String>,
+    /// The rows' and columns' names ([`CONFUSION_LABELS`] in this language).
+    pub labels: Vec<String>,
+    /// The backtests: a first line naming the days, then each set's figures per level.
+    pub backtest: Vec<String>,
+}
+
 impl Comparison {
-    /// The comparison in lines of text for a terminal or a page, in `lang`.
-    pub fn lines(&self, lang: Lang) -> Vec<String> {
-        let mut out = vec![
+    /// The comparison's words in `lang`.
+    pub fn text(&self, lang: Lang) -> ComparisonText {
+        let heading = vec![
             lang.pick(
                 format!("In service: {}", self.served.label()),
                 format!("En service : {}", self.served.label()),
@@ -225,59 +241,76 @@ impl Comparison {
                 format!("Candidate: {}", self.candidate.label()),
                 format!("Candidat : {}", self.candidate.label()),
             ),
-            self.agreement.text(lang),
         ];
-        if self.agreement.compared > 0 {
-            out.push(lang.pick(
-                "Rows: category in service; columns: category of the candidate.".to_string(),
-                "Lignes : catégorie en service ; colonnes : catégorie du candidat.".to_string(),
-            ));
-            let head: Vec<String> = (0..CONFUSION_LABELS.len())
-                .map(|j| format!("{:>12}", confusion_label(j, lang)))
-                .collect();
-            out.push(format!("{:<12}{}", "", head.join("")));
-            for (i, row) in self.agreement.confusion.iter().enumerate() {
-                let cells: Vec<String> = row.iter().map(|n| format!("{n:>12}")).collect();
-                out.push(format!(
-                    "{:<12}{}",
-                    confusion_label(i, lang),
-                    cells.join("")
-                ));
-            }
-        }
+        let table_caption = (self.agreement.compared > 0).then(|| {
+            lang.pick(
+                "Rows: category in service; columns: category of the candidate.",
+                "Lignes : catégorie en service ; colonnes : catégorie du candidat.",
+            )
+            .to_string()
+        });
+        let mut backtest = Vec::new();
         if self.backtest_days == 0 {
-            out.push(
+            backtest.push(
                 lang.pick(
                     "Backtest: no day of history to replay.",
                     "Rejeu : aucun jour d'historique à rejouer.",
                 )
                 .to_string(),
             );
-            return out;
-        }
-        out.push(lang.pick(
-            format!(
-                "Backtest on this fleet's history, {} days from {} to {}:",
-                self.backtest_days, self.backtest_from, self.backtest_to
-            ),
-            format!(
-                "Rejeu sur l'historique de ce parc, {} jours du {} au {} :",
-                self.backtest_days, self.backtest_from, self.backtest_to
-            ),
-        ));
-        for (name, levels) in [
-            (lang.pick("in service", "en service"), &self.served_levels),
-            (lang.pick("candidate", "candidat"), &self.candidate_levels),
-        ] {
-            out.push(format!(
-                "  {name}: {}",
-                levels.high.text(Category::High, lang)
+        } else {
+            backtest.push(lang.pick(
+                format!(
+                    "Backtest on this fleet's history, {} days from {} to {}:",
+                    self.backtest_days, self.backtest_from, self.backtest_to
+                ),
+                format!(
+                    "Rejeu sur l'historique de ce parc, {} jours du {} au {} :",
+                    self.backtest_days, self.backtest_from, self.backtest_to
+                ),
             ));
-            out.push(format!(
-                "  {name}: {}",
-                levels.critical.text(Category::Critical, lang)
-            ));
+            for (name, levels) in [
+                (lang.pick("in service", "en service"), &self.served_levels),
+                (lang.pick("candidate", "candidat"), &self.candidate_levels),
+            ] {
+                backtest.push(format!(
+                    "{name}: {}",
+                    levels.high.text(Category::High, lang)
+                ));
+                backtest.push(format!(
+                    "{name}: {}",
+                    levels.critical.text(Category::Critical, lang)
+                ));
+            }
         }
+        ComparisonText {
+            heading,
+            agreement: self.agreement.text(lang),
+            table_caption,
+            labels: (0..CONFUSION_LABELS.len())
+                .map(|i| confusion_label(i, lang).to_string())
+                .collect(),
+            backtest,
+        }
+    }
+
+    /// The comparison in lines of text for a terminal, in `lang`.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        let t = self.text(lang);
+        let mut out = t.heading.clone();
+        out.push(t.agreement.clone());
+        if let Some(caption) = &t.table_caption {
+            out.push(caption.clone());
+            let head: Vec<String> = t.labels.iter().map(|l| format!("{l:>12}")).collect();
+            out.push(format!("{:<12}{}", "", head.join("")));
+            for (label, row) in t.labels.iter().zip(&self.agreement.confusion) {
+                let cells: Vec<String> = row.iter().map(|n| format!("{n:>12}")).collect();
+                out.push(format!("{label:<12}{}", cells.join("")));
+            }
+        }
+        let mut backtest = t.backtest.into_iter();
+        out.extend(backtest.next());
+        out.extend(backtest.map(|l| format!("  {l}")));
         out
     }
 }

@@ -31,7 +31,7 @@ use crate::runs::ShadowSet;
 use crate::schema;
 use crate::store::Store;
 
-pub use compare::{compare, Agreement, Comparison, CONFUSION_LABELS};
+pub use compare::{compare, Agreement, Comparison, ComparisonText, CONFUSION_LABELS};
 pub use error::{ModelSetError, Refusal};
 
 /// Name of the folder, beside the database, where the cockpit keeps its model sets.
@@ -51,7 +51,7 @@ pub fn sets_dir(db: &Path) -> PathBuf {
 /// A model set, by its identity: version and checksum (the SHA-256 of its `manifest.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct SetInfo {
+pub struct ModelSetInfo {
     /// The manifest's `model_version`.
     pub version: String,
     /// SHA-256 of its `manifest.json`, lower-case hex (the manifest holds every model file's
@@ -61,7 +61,7 @@ pub struct SetInfo {
     pub dir: String,
 }
 
-impl SetInfo {
+impl ModelSetInfo {
     /// The first 8 hex digits of the checksum.
     pub fn sha8(&self) -> &str {
         &self.sha256[..self.sha256.len().min(8)]
@@ -73,18 +73,18 @@ impl SetInfo {
     }
 
     /// The identity of the set in `dir`, read without loading it (`None`: no readable manifest).
-    pub fn read(dir: &Path) -> Option<SetInfo> {
+    pub fn read(dir: &Path) -> Option<ModelSetInfo> {
         let manifest = Manifest::read(dir).ok()?;
         let sha256 = set_checksum(dir).ok()?;
-        Some(SetInfo {
+        Some(ModelSetInfo {
             version: manifest.model_version,
             sha256,
             dir: dir.display().to_string(),
         })
     }
 
-    fn of(set: &ModelSet) -> SetInfo {
-        SetInfo {
+    fn of(set: &ModelSet) -> ModelSetInfo {
+        ModelSetInfo {
             version: set.manifest().model_version.clone(),
             sha256: set.checksum().to_string(),
             dir: set.dir().display().to_string(),
@@ -148,7 +148,7 @@ fn keep(
     from: &Path,
     name: Option<&str>,
     ort: &OrtRuntime,
-) -> Result<SetInfo, ModelSetError> {
+) -> Result<ModelSetInfo, ModelSetError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ModelSetError::Io { path, source }
@@ -180,7 +180,7 @@ fn keep(
             },
             other => other,
         })?;
-        let info = SetInfo::of(&checked);
+        let info = ModelSetInfo::of(&checked);
         drop(checked);
         let name = name
             .map(str::to_string)
@@ -208,7 +208,7 @@ fn keep(
         } else {
             std::fs::rename(&tmp, &dest).map_err(io(&dest))?;
         }
-        Ok(SetInfo {
+        Ok(ModelSetInfo {
             dir: dest.display().to_string(),
             ..info
         })
@@ -245,7 +245,7 @@ pub fn choose_candidate(
     sets_dir: &Path,
     dir: &Path,
     ort: &OrtRuntime,
-) -> Result<SetInfo, ModelSetError> {
+) -> Result<ModelSetInfo, ModelSetError> {
     let started = std::time::Instant::now();
     let result = keep(sets_dir, dir, Some(CANDIDATE_DIR_NAME), ort);
     journal_change(store, "candidate", started, &result);
@@ -255,15 +255,15 @@ pub fn choose_candidate(
 /// A promotion or a rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Change {
+pub struct ModelSetChange {
     /// `promote` or `rollback`.
     pub action: String,
     /// When (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub at: String,
     /// The set in service from then on.
-    pub set: SetInfo,
+    pub set: ModelSetInfo,
     /// The set it replaced; `None` when that was unknown (no readable set served).
-    pub replaced: Option<SetInfo>,
+    pub replaced: Option<ModelSetInfo>,
 }
 
 struct ChangeRow {
@@ -292,12 +292,12 @@ fn latest_change(store: &Store) -> Result<Option<ChangeRow>, ModelSetError> {
         .optional()?)
 }
 
-fn set_row(store: &Store, id: i64) -> Result<SetInfo, ModelSetError> {
+fn set_row(store: &Store, id: i64) -> Result<ModelSetInfo, ModelSetError> {
     Ok(store.conn().query_row(
         "SELECT version, sha256, dir FROM model_sets WHERE id = ?1",
         [id],
         |r| {
-            Ok(SetInfo {
+            Ok(ModelSetInfo {
                 version: r.get(0)?,
                 sha256: r.get(1)?,
                 dir: r.get(2)?,
@@ -331,7 +331,7 @@ pub fn promote(
     sets_dir: &Path,
     models_dir: &Path,
     ort: &OrtRuntime,
-) -> Result<Change, ModelSetError> {
+) -> Result<ModelSetChange, ModelSetError> {
     let started = std::time::Instant::now();
     let result = promote_inner(store, sets_dir, models_dir, ort);
     journal_change(store, "promote", started, &result);
@@ -343,7 +343,7 @@ fn promote_inner(
     sets_dir: &Path,
     models_dir: &Path,
     ort: &OrtRuntime,
-) -> Result<Change, ModelSetError> {
+) -> Result<ModelSetChange, ModelSetError> {
     let Some(cand_dir) = candidate(sets_dir, models_dir) else {
         return Err(ModelSetError::NoCandidate {
             action: "promote",
@@ -351,7 +351,7 @@ fn promote_inner(
         });
     };
     let serving_dir = in_service(store, models_dir)?;
-    let serving = SetInfo::read(&serving_dir);
+    let serving = ModelSetInfo::read(&serving_dir);
     if let (Some(s), Ok(sha)) = (&serving, set_checksum(&cand_dir)) {
         if s.sha256 == sha {
             return Err(ModelSetError::AlreadyInService {
@@ -371,7 +371,7 @@ fn promote_inner(
     let tx = store.conn_mut().transaction()?;
     let change = {
         let store_tx = &tx;
-        let insert = |set: &SetInfo, source: &str| -> Result<i64, ModelSetError> {
+        let insert = |set: &ModelSetInfo, source: &str| -> Result<i64, ModelSetError> {
             store_tx.execute(
                 "INSERT INTO model_sets (version, sha256, dir, source, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (version, sha256) DO UPDATE SET dir = excluded.dir",
@@ -394,7 +394,7 @@ fn promote_inner(
             "INSERT INTO model_set_changes (at, action, model_set, previous) VALUES (?1, 'promote', ?2, ?3)",
             params![at, promoted_id, replaced_id],
         )?;
-        Change {
+        ModelSetChange {
             action: "promote".into(),
             at: schema::format_timestamp(at),
             set: promoted,
@@ -416,7 +416,7 @@ pub fn rollback(
     store: &mut Store,
     models_dir: &Path,
     ort: &OrtRuntime,
-) -> Result<Change, ModelSetError> {
+) -> Result<ModelSetChange, ModelSetError> {
     let started = std::time::Instant::now();
     let result = rollback_inner(store, models_dir, ort);
     journal_change(store, "rollback", started, &result);
@@ -427,11 +427,11 @@ fn rollback_inner(
     store: &mut Store,
     models_dir: &Path,
     ort: &OrtRuntime,
-) -> Result<Change, ModelSetError> {
+) -> Result<ModelSetChange, ModelSetError> {
     let latest = latest_change(store)?;
     let current_label = || {
         let dir = in_service(store, models_dir).unwrap_or_else(|_| models_dir.to_path_buf());
-        SetInfo::read(&dir)
+        ModelSetInfo::read(&dir)
             .map(|s| s.label())
             .unwrap_or_else(|| dir.display().to_string())
     };
@@ -466,7 +466,7 @@ fn rollback_inner(
     )?;
     let replaced = set_row(store, latest.model_set).ok();
     tracing::info!(set = %target.label(), "model set rolled back");
-    Ok(Change {
+    Ok(ModelSetChange {
         action: "rollback".into(),
         at: schema::format_timestamp(at),
         set: target,
@@ -497,15 +497,15 @@ pub struct ServicePeriod {
 /// Which model set served which run, and every promotion and rollback.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct History {
+pub struct ModelSetHistory {
     /// The stretches of runs, oldest first: a new stretch starts whenever the set changes.
     pub periods: Vec<ServicePeriod>,
     /// The promotions and rollbacks, oldest first.
-    pub changes: Vec<Change>,
+    pub changes: Vec<ModelSetChange>,
 }
 
 /// The history of the model sets: the succeeded runs grouped by consecutive set, and the changes.
-pub fn history(store: &Store) -> Result<History, ModelSetError> {
+pub fn history(store: &Store) -> Result<ModelSetHistory, ModelSetError> {
     let mut stmt = store.conn().prepare(
         "SELECT id, started_at, model_version, model_sha FROM runs
          WHERE status = 'succeeded' AND model_version IS NOT NULL ORDER BY id",
@@ -553,7 +553,7 @@ pub fn history(store: &Store) -> Result<History, ModelSetError> {
         } else {
             previous
         };
-        changes.push(Change {
+        changes.push(ModelSetChange {
             action,
             at: schema::format_timestamp(at),
             set: set_row(store, set)?,
@@ -561,22 +561,63 @@ pub fn history(store: &Store) -> Result<History, ModelSetError> {
         });
         served_before = Some(set);
     }
-    Ok(History { periods, changes })
+    Ok(ModelSetHistory { periods, changes })
 }
 
 /// Where the model sets stand: the set in service, the candidate and its check, whether a
 /// rollback is possible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Status {
+pub struct ModelSetStatus {
     /// The set in service; `None` when its folder holds no readable set.
-    pub in_service: Option<SetInfo>,
+    pub in_service: Option<ModelSetInfo>,
     /// The candidate; `None` when there is none.
-    pub candidate: Option<SetInfo>,
+    pub candidate: Option<ModelSetInfo>,
     /// Why the candidate is refused (the check's message); `None` when it passes or is absent.
     pub candidate_refused: Option<String>,
     /// The set a rollback would return to.
-    pub rollback_to: Option<SetInfo>,
+    pub rollback_to: Option<ModelSetInfo>,
+}
+
+impl ModelSetStatus {
+    /// The question asked before promoting, in `lang`; `None` when there is nothing to promote
+    /// (no candidate, or a refused one).
+    pub fn confirm_promote(&self, lang: crate::lang::Lang) -> Option<String> {
+        let cand = self
+            .candidate
+            .as_ref()
+            .filter(|_| self.candidate_refused.is_none())?;
+        let serving = self
+            .in_service
+            .as_ref()
+            .map(ModelSetInfo::label)
+            .unwrap_or_else(|| "-".into());
+        Some(lang.pick(
+            format!(
+                "Put the candidate model set {} in service in place of {serving}? Every run from now on uses it; a rollback returns to {serving}.",
+                cand.label()
+            ),
+            format!(
+                "Mettre en service le jeu de modèles candidat {} à la place de {serving} ? Toutes les évaluations suivantes l'utiliseront ; un retour arrière revient à {serving}.",
+                cand.label()
+            ),
+        ))
+    }
+
+    /// The question asked before rolling back, in `lang`; `None` when there is no previous set.
+    pub fn confirm_rollback(&self, lang: crate::lang::Lang) -> Option<String> {
+        let to = self.rollback_to.as_ref()?;
+        Some(lang.pick(
+            format!(
+                "Return to the model set {} that served before? Every run from now on uses it.",
+                to.label()
+            ),
+            format!(
+                "Revenir au jeu de modèles {} en service auparavant ? Toutes les évaluations suivantes l'utiliseront.",
+                to.label()
+            ),
+        ))
+    }
 }
 
 /// The model sets' status; the candidate is checked (loaded) when there is one.
@@ -585,7 +626,7 @@ pub fn status(
     sets_dir: &Path,
     models_dir: &Path,
     ort: Option<&OrtRuntime>,
-) -> Result<Status, ModelSetError> {
+) -> Result<ModelSetStatus, ModelSetError> {
     let serving = in_service(store, models_dir)?;
     let cand = candidate(sets_dir, models_dir);
     let candidate_refused = match (&cand, ort) {
@@ -596,9 +637,9 @@ pub fn status(
         Some(id) => Some(set_row(store, id)?),
         None => None,
     };
-    Ok(Status {
-        in_service: SetInfo::read(&serving),
-        candidate: cand.as_deref().and_then(SetInfo::read),
+    Ok(ModelSetStatus {
+        in_service: ModelSetInfo::read(&serving),
+        candidate: cand.as_deref().and_then(ModelSetInfo::read),
         candidate_refused,
         rollback_to,
     })

@@ -292,7 +292,7 @@ fn promote_then_rollback_round_trip_and_nothing_to_promote_or_roll_back_says_so(
     assert!(matches!(err, ModelSetError::NoCandidate { .. }), "{err}");
     assert!(err.to_string().contains("no candidate"), "{err}");
 
-    let original = SetInfo::read(&p.models).unwrap();
+    let original = ModelSetInfo::read(&p.models).unwrap();
     let chosen = other_version(&p.root.join("elsewhere"));
     let info = choose_candidate(&p.store, &p.sets, &chosen, ort()).unwrap();
     assert_eq!(Path::new(&info.dir), p.sets.join(CANDIDATE_DIR_NAME));
@@ -316,7 +316,10 @@ fn promote_then_rollback_round_trip_and_nothing_to_promote_or_roll_back_says_so(
         "the set it replaced is kept"
     );
     // The models folder itself is untouched.
-    assert_eq!(SetInfo::read(&p.models).unwrap().sha256, original.sha256);
+    assert_eq!(
+        ModelSetInfo::read(&p.models).unwrap().sha256,
+        original.sha256
+    );
 
     let back = rollback(&mut p.store, &p.models, ort()).unwrap();
     assert_eq!(back.set.sha256, original.sha256);
