@@ -62,17 +62,14 @@ pub fn run(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
         say!("{}", serde_json::to_string_pretty(&run)?);
     } else {
         print_run(&run);
-        match &shadow {
-            Some(s) => {
-                let name = s.version.as_deref().unwrap_or("-");
-                match &s.models {
-                    Ok(_) => say!(
-                        "  candidate {name} scored in shadow (cockpit models compare); the results above are the set in service's"
-                    ),
-                    Err(reason) => say!("  candidate {name} not scored in shadow: {reason}"),
-                }
+        if let Some(s) = &shadow {
+            let name = s.version.as_deref().unwrap_or("-");
+            match &s.models {
+                Ok(_) => say!(
+                    "  candidate {name} scored in shadow (cockpit models compare); the results above are the set in service's"
+                ),
+                Err(reason) => say!("  candidate {name} not scored in shadow: {reason}"),
             }
-            None => {}
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -59,7 +59,7 @@ pub enum ModelSetError {
         /// Which check failed.
         refusal: Refusal,
         /// The check's error.
-        source: ModelError,
+        source: Box<ModelError>,
     },
     /// The candidate is the very set already in service.
     #[error("the candidate model set {version} ({sha8}) is already the set in service; nothing was changed")]
@@ -77,7 +77,7 @@ pub enum ModelSetError {
         /// Its kept folder.
         dir: PathBuf,
         /// The check's error.
-        source: ModelError,
+        source: Box<ModelError>,
     },
     /// A model set folder could not be copied, created or renamed.
     #[error("cannot write the model set folder {}: {source}; check the free space and the permissions of the cockpit's data folder", .path.display())]
@@ -107,7 +107,7 @@ impl ModelSetError {
         ModelSetError::CandidateRefused {
             dir: dir.to_path_buf(),
             refusal: Refusal::of(&source),
-            source,
+            source: Box::new(source),
         }
     }
 }

@@ -445,7 +445,7 @@ fn rollback_inner(
         return Err(ModelSetError::PreviousRefused {
             version: target.version,
             dir: PathBuf::from(target.dir),
-            source: e,
+            source: Box::new(e),
         });
     }
     // What served before the target: the previous of the latest change that put it in service.

@@ -83,8 +83,11 @@ fn req() -> RunRequest {
     }
 }
 
-/// Every served prediction of run `run`: turbine, score, category, drivers.
-fn served(store: &Store, run: i64) -> Vec<(i64, Option<f64>, Option<String>, Option<String>)> {
+/// A served prediction: turbine, score, category, drivers.
+type Served = (i64, Option<f64>, Option<String>, Option<String>);
+
+/// Every served prediction of run `run`.
+fn served(store: &Store, run: i64) -> Vec<Served> {
     let mut stmt = store
         .conn()
         .prepare(

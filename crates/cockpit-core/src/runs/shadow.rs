@@ -23,6 +23,9 @@ pub struct ShadowSet {
     pub models: Result<ModelSet, String>,
 }
 
+/// One turbine's shadow outcome: its row id, score and category (`None` when not scored).
+pub(super) type ShadowRow = (i64, Option<f64>, Option<Category>);
+
 /// What the candidate said in one run.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct ShadowOutcome {
@@ -30,7 +33,7 @@ pub(super) struct ShadowOutcome {
     pub sha256: Option<String>,
     /// Per turbine (row id): its shadow score and category (`None` when not scored); or why the
     /// shadow was skipped.
-    pub result: Result<Vec<(i64, Option<f64>, Option<Category>)>, String>,
+    pub result: Result<Vec<ShadowRow>, String>,
 }
 
 /// Scores `matrix` with the candidate, on the very rows the served set scored.
