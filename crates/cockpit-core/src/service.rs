@@ -561,6 +561,85 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
 mod tests {
     use super::*;
 
+    /// A copy of the shipped model set's files in `dir`, with `edit` applied to its manifest.
+    fn copy_set(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+        std::fs::create_dir_all(dir).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+        for e in std::fs::read_dir(shipped).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        let path = dir.join("manifest.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        edit(&mut v);
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    }
+
+    /// A running service scores a candidate in shadow on each run, and serves a set promoted by
+    /// another process (the CLI) from its next run, without a restart.
+    #[test]
+    fn a_running_service_shadows_the_candidate_and_swaps_to_a_promoted_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        let end = now().div_euclid(86_400) * 86_400;
+        let files = crate::sim::simulate(
+            &crate::sim::SimConfig::new(3, 9, 3, end - 9 * 86_400),
+            &dir.path().join("sim"),
+        )
+        .unwrap()
+        .files;
+        let mut store = Store::open(&db).unwrap();
+        let report =
+            ingest::ingest_files(&mut store, &files, &crate::mapping::Mapping::canonical());
+        assert!(report.failed.is_empty());
+        let models = dir.path().join("models");
+        copy_set(&models, |_| {});
+        let mut candidate_version = String::new();
+        copy_set(&models.join(modelsets::CANDIDATE_DIR_NAME), |v| {
+            candidate_version = format!("{}-next", v["model_version"].as_str().unwrap());
+            v["model_version"] = candidate_version.clone().into();
+        });
+        let service = Service::start(
+            ServiceConfig {
+                db: db.clone(),
+                models_dir: models.clone(),
+                policy: RiskPolicy::default(),
+                inbox: None,
+                mapping: crate::mapping::Mapping::canonical(),
+                timer: false,
+                watch_models: false,
+                inbox_settle: None,
+            },
+            |_| {},
+        )
+        .unwrap();
+        let served = service.model_status().unwrap();
+        let first = service.score_now(Trigger::Manual).unwrap();
+        assert_eq!(first.model_version.as_deref(), Some(served.as_str()));
+        let shadowed: Option<String> = store
+            .conn()
+            .query_row(
+                "SELECT model_version FROM shadow_runs WHERE run = ?1 AND skipped IS NULL",
+                [first.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(shadowed.as_deref(), Some(candidate_version.as_str()));
+
+        let ort = OrtRuntime::init(None).unwrap();
+        modelsets::promote(&mut store, &modelsets::sets_dir(&db), &models, ort).unwrap();
+        let second = service.score_now(Trigger::Manual).unwrap();
+        assert_eq!(
+            second.model_version.as_deref(),
+            Some(candidate_version.as_str())
+        );
+        assert_eq!(service.model_status().unwrap(), candidate_version);
+        service.stop();
+    }
+
     /// The daily slot due at start meets the run lock of another process: the service says it
     /// waits, and stopping it ends the wait at once (it used to hold the exit up to 600 s), with
     /// the given-up run in the journal.

@@ -153,6 +153,14 @@ fn keep(
         let path = path.to_path_buf();
         move |source| ModelSetError::Io { path, source }
     };
+    let manifest = from.join(crate::model::MANIFEST_FILE);
+    if !manifest.is_file() {
+        // Not a model set (or no such folder): refused as such, nothing is created.
+        return Err(ModelSetError::refused(
+            from,
+            crate::model::ModelError::ManifestMissing { path: manifest },
+        ));
+    }
     std::fs::create_dir_all(sets_dir).map_err(io(sets_dir))?;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
