@@ -91,10 +91,9 @@ where
 
 fn manifest(workspace: &Workspace) -> Option<serde_json::Value> {
     // The set in service: the promoted one when a set was promoted, else the models folder.
-    let dir = workspace
-        .models_in_service()
-        .unwrap_or_else(|_| workspace.models.clone());
-    Manifest::read(&dir).ok().map(|m| m.raw)
+    Manifest::read(&workspace.models_shown())
+        .ok()
+        .map(|m| m.raw)
 }
 
 fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {
@@ -102,7 +101,7 @@ fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {
     let p = &state.workspace;
     let mut cfg = HealthConfig::new(
         &p.db,
-        &p.models,
+        &p.models_shown(),
         &p.inbox,
         &app.package_info().version.to_string(),
     );

@@ -227,6 +227,16 @@ impl Workspace {
         Ok(modelsets::in_service(&self.open_store()?, &self.models)?)
     }
 
+    /// [`Workspace::models_in_service`] for reports (health, diagnostics): never creates the
+    /// database, and falls back to the models folder when it is missing or cannot be read.
+    pub fn models_shown(&self) -> PathBuf {
+        if !self.db.is_file() {
+            return self.models.clone();
+        }
+        self.models_in_service()
+            .unwrap_or_else(|_| self.models.clone())
+    }
+
     /// Loads and verifies the model set in service ([`Workspace::models_in_service`]) for
     /// scoring (ONNX Runtime is loaded on first use).
     pub fn load_models(&self) -> Result<ModelSet, WorkspaceError> {
