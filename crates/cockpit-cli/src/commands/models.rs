@@ -24,7 +24,7 @@ pub struct ModelsArgs {
 #[derive(Debug, Subcommand)]
 pub enum ModelsAction {
     /// The set in service, the candidate (checked) and the set a rollback would return to
-    ModelSetStatus {
+    Status {
         /// Print as JSON
         #[arg(long)]
         json: bool,
@@ -62,7 +62,7 @@ pub enum ModelsAction {
         json: bool,
     },
     /// Which model set served which runs, from when to when, and every promotion and rollback
-    ModelSetHistory {
+    History {
         /// Print as JSON
         #[arg(long)]
         json: bool,
@@ -102,7 +102,7 @@ pub fn run(cli: &Cli, args: &ModelsArgs) -> Result<ExitCode, CliError> {
     let ws = workspace(cli)?;
     let mut store = ws.open_store()?;
     match &args.action {
-        ModelsAction::ModelSetStatus { json } => {
+        ModelsAction::Status { json } => {
             let s = modelsets::status(&store, &ws.model_sets, &ws.models, Some(ort()?))?;
             if *json {
                 say!("{}", serde_json::to_string_pretty(&s)?);
@@ -161,7 +161,7 @@ pub fn run(cli: &Cli, args: &ModelsArgs) -> Result<ExitCode, CliError> {
             let c = modelsets::rollback(&mut store, &ws.models, ort()?)?;
             print_change(&c, *json)?;
         }
-        ModelsAction::ModelSetHistory { json } => {
+        ModelsAction::History { json } => {
             let h = modelsets::history(&store)?;
             if *json {
                 say!("{}", serde_json::to_string_pretty(&h)?);
