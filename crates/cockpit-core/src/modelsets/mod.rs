@@ -40,12 +40,16 @@ pub const SETS_DIR_NAME: &str = "model-sets";
 /// [`SETS_DIR_NAME`] (chosen with `cockpit models candidate <DIR>` or the app).
 pub const CANDIDATE_DIR_NAME: &str = "candidate";
 
-/// The folder where the cockpit keeps the model sets of the database `db`: `<db dir>/model-sets`.
+/// The folder where the cockpit keeps the model sets of the database `db`: `<db dir>/model-sets`,
+/// written in full (the record keeps the folders of the kept sets, which must not depend on the
+/// folder the cockpit was started from).
 pub fn sets_dir(db: &Path) -> PathBuf {
-    db.parent()
+    let dir = db
+        .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
-        .join(SETS_DIR_NAME)
+        .join(SETS_DIR_NAME);
+    std::path::absolute(&dir).unwrap_or(dir)
 }
 
 /// A model set, by its identity: version and checksum (the SHA-256 of its `manifest.json`).

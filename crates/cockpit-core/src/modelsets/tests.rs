@@ -356,6 +356,13 @@ fn promote_then_rollback_round_trip_and_nothing_to_promote_or_roll_back_says_so(
 }
 
 #[test]
+fn the_kept_sets_folder_is_written_in_full() {
+    let dir = sets_dir(Path::new("c.db"));
+    assert!(dir.is_absolute(), "{}", dir.display());
+    assert!(dir.ends_with(SETS_DIR_NAME));
+}
+
+#[test]
 fn the_history_groups_consecutive_runs_of_one_set_into_periods() {
     let store = Store::open_in_memory().unwrap();
     store
