@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`, `src/diagnostics.rs` and `src/import.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs` and `src/modelsets.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -31,6 +31,11 @@ const COMMANDS: &[&str] = &[
     "import_files",
     "quarantine",
     "export_quarantine_csv",
+    "model_sets",
+    "compare_model_sets",
+    "choose_candidate",
+    "promote_model_set",
+    "rollback_model_set",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

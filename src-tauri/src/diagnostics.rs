@@ -90,7 +90,10 @@ where
 }
 
 fn manifest(workspace: &Workspace) -> Option<serde_json::Value> {
-    Manifest::read(&workspace.models).ok().map(|m| m.raw)
+    // The set in service: the promoted one when a set was promoted, else the models folder.
+    Manifest::read(&workspace.models_shown())
+        .ok()
+        .map(|m| m.raw)
 }
 
 fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {
@@ -98,7 +101,7 @@ fn health_report<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> HealthReport {
     let p = &state.workspace;
     let mut cfg = HealthConfig::new(
         &p.db,
-        &p.models,
+        &p.models_shown(),
         &p.inbox,
         &app.package_info().version.to_string(),
     );

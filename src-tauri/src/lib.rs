@@ -20,6 +20,7 @@ pub mod commands;
 pub mod diagnostics;
 pub mod error;
 pub mod import;
+pub mod modelsets;
 pub mod phrased;
 pub mod startup;
 pub mod state;
@@ -58,6 +59,11 @@ macro_rules! cockpit_handler {
             $crate::import::import_files,
             $crate::import::quarantine,
             $crate::import::export_quarantine_csv,
+            $crate::modelsets::model_sets,
+            $crate::modelsets::compare_model_sets,
+            $crate::modelsets::choose_candidate,
+            $crate::modelsets::promote_model_set,
+            $crate::modelsets::rollback_model_set,
         ]
     };
 }

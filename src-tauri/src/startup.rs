@@ -69,6 +69,7 @@ fn api_error(e: WorkspaceError) -> ApiError {
         WorkspaceError::Model(e) => e.into(),
         WorkspaceError::Run(e) => e.into(),
         WorkspaceError::Query(e) => e.into(),
+        WorkspaceError::ModelSet(e) => e.into(),
     }
 }
 

@@ -48,6 +48,10 @@ fn bindings() -> Bindings {
         FileFailure, FileReport, IngestProgress, IngestReport, QuarantineCount, QuarantinePage,
         ReasonCount,
     };
+    use cockpit_core::modelsets::{
+        Agreement, ComparisonText, ModelSetChange, ModelSetHistory, ModelSetInfo, ModelSetStatus,
+        ServicePeriod,
+    };
     use cockpit_core::quality::{Fault, FaultKind, Watch};
     use cockpit_core::risk::Category;
     use cockpit_core::runs::drivers::Basis;
@@ -71,6 +75,7 @@ fn bindings() -> Bindings {
     use energitech_cockpit::diagnostics::{BundlePath, DiagnosticsPage};
     use energitech_cockpit::error::ApiError;
     use energitech_cockpit::import::{ImportOutcome, MappingChoice, QuarantineArgs, QuarantineCsv};
+    use energitech_cockpit::modelsets::{ComparisonPage, ModelSetsPage};
     use energitech_cockpit::phrased::{CategoryLabels, MeasurementText, RunRow, RunText};
     use energitech_cockpit::state::Phase;
 
@@ -142,6 +147,16 @@ fn bindings() -> Bindings {
     b.add::<QuarantinePage>(&cfg);
     b.add::<QuarantineArgs>(&cfg);
     b.add::<QuarantineCsv>(&cfg);
+    // Model sets (Diagnostics).
+    b.add::<ModelSetInfo>(&cfg);
+    b.add::<ModelSetStatus>(&cfg);
+    b.add::<ServicePeriod>(&cfg);
+    b.add::<ModelSetChange>(&cfg);
+    b.add::<ModelSetHistory>(&cfg);
+    b.add::<ModelSetsPage>(&cfg);
+    b.add::<Agreement>(&cfg);
+    b.add::<ComparisonText>(&cfg);
+    b.add::<ComparisonPage>(&cfg);
     b
 }
 

@@ -19,6 +19,10 @@ import type {
   IngestProgress,
   LogLine,
   MappingChoice,
+  ComparisonPage,
+  ModelSetChange,
+  ModelSetInfo,
+  ModelSetsPage,
   Phase,
   QuarantineArgs,
   QuarantineCsv,
@@ -102,6 +106,15 @@ export const api = {
     const picked = await open({ multiple: true, directory: false, filters: [{ name: "CSV", extensions: ["csv", "txt"] }, { name: "*", extensions: ["*"] }] });
     return picked === null ? null : Array.isArray(picked) ? picked : [picked];
   },
+  modelSets: (lang: string) => invoke<ModelSetsPage>("model_sets", { lang }),
+  compareModelSets: (lang: string) => invoke<ComparisonPage>("compare_model_sets", { lang }),
+  /** The native folder picker, then the folder checked and kept as the candidate; null if cancelled. */
+  chooseCandidate: async (): Promise<ModelSetInfo | null> => {
+    const dir = await open({ multiple: false, directory: true });
+    return typeof dir === "string" ? invoke<ModelSetInfo>("choose_candidate", { dir }) : null;
+  },
+  promoteModelSet: () => invoke<ModelSetChange>("promote_model_set"),
+  rollbackModelSet: () => invoke<ModelSetChange>("rollback_model_set"),
   /** The native "open file" dialog for a TOML mapping; null if cancelled. */
   pickMappingFile: async (): Promise<string | null> => {
     const picked = await open({ multiple: false, directory: false, filters: [{ name: "TOML", extensions: ["toml"] }] });

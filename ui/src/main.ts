@@ -533,7 +533,7 @@ function renderDiagnosticsTab(panel: HTMLElement): void {
     void shown.reload();
     return;
   }
-  diagnosticsPanel = createDiagnostics(ctx(), api);
+  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api });
   panel.replaceChildren(diagnosticsPanel.element);
 }
 

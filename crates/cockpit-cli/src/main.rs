@@ -77,6 +77,9 @@ pub enum Command {
     Runs(commands::RunsArgs),
     /// Replay daily runs over the stored history against the failure logbook
     Backtest(commands::BacktestArgs),
+    /// The model sets: choose a candidate (scored in shadow on every run), compare it with the
+    /// set in service, promote it, roll back, and the history of which set served which run
+    Models(commands::ModelsArgs),
     /// Replay one daily run per day over the stored history, keep them in the run journal, and
     /// summarise what they said: categories, reasons not scored, alert episodes and their drivers
     Replay(commands::ReplayArgs),
@@ -107,6 +110,7 @@ impl Command {
             Command::Turbine(_) => "turbine",
             Command::Runs(_) => "runs",
             Command::Backtest(_) => "backtest",
+            Command::Models(_) => "models",
             Command::Replay(_) => "replay",
             Command::Quarantine(_) => "quarantine",
             Command::Schedule(_) => "schedule",

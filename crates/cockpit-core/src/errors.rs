@@ -13,6 +13,7 @@ use crate::ingest::IngestError;
 use crate::lang::Lang;
 use crate::mapping::MappingError;
 use crate::model::ModelError;
+use crate::modelsets::{ModelSetError, Refusal};
 use crate::risk::RiskError;
 use crate::runs::queries::QueryError;
 use crate::runs::RunError;
@@ -88,11 +89,27 @@ pub enum ErrorCode {
     OpenFolder,
     /// The quarantined lines could not be written to a CSV file.
     QuarantineExport,
+    /// No candidate model set to promote or compare.
+    NoCandidate,
+    /// No model set served before the one in service: nothing to roll back to.
+    NoPreviousModelSet,
+    /// The candidate model set is already the set in service.
+    CandidateInService,
+    /// The candidate was trained on other features than the cockpit computes.
+    CandidateFeatures,
+    /// A file of the candidate does not match its checksum.
+    CandidateChecksum,
+    /// The candidate does not reproduce its reference outputs (parity file).
+    CandidateParity,
+    /// The candidate cannot be read or loaded.
+    CandidateInvalid,
+    /// A model set folder could not be written in the cockpit's data folder.
+    ModelSets,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -123,6 +140,14 @@ impl ErrorCode {
         ErrorCode::InvalidLevel,
         ErrorCode::OpenFolder,
         ErrorCode::QuarantineExport,
+        ErrorCode::NoCandidate,
+        ErrorCode::NoPreviousModelSet,
+        ErrorCode::CandidateInService,
+        ErrorCode::CandidateFeatures,
+        ErrorCode::CandidateChecksum,
+        ErrorCode::CandidateParity,
+        ErrorCode::CandidateInvalid,
+        ErrorCode::ModelSets,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -158,6 +183,14 @@ impl ErrorCode {
             ErrorCode::InvalidLevel => "invalid_level",
             ErrorCode::OpenFolder => "open_folder",
             ErrorCode::QuarantineExport => "quarantine_export",
+            ErrorCode::NoCandidate => "no_candidate",
+            ErrorCode::NoPreviousModelSet => "no_previous_model_set",
+            ErrorCode::CandidateInService => "candidate_in_service",
+            ErrorCode::CandidateFeatures => "candidate_features",
+            ErrorCode::CandidateChecksum => "candidate_checksum",
+            ErrorCode::CandidateParity => "candidate_parity",
+            ErrorCode::CandidateInvalid => "candidate_invalid",
+            ErrorCode::ModelSets => "model_sets",
         }
     }
 
@@ -276,6 +309,38 @@ impl ErrorCode {
             ErrorCode::QuarantineExport => (
                 "The quarantined lines could not be exported.",
                 "Les lignes en quarantaine n'ont pas pu être exportées.",
+            ),
+            ErrorCode::NoCandidate => (
+                "There is no candidate model set: choose one, or drop it in the models folder's candidate/ folder.",
+                "Aucun jeu de modèles candidat : choisissez-en un, ou déposez-le dans le dossier candidate/ du dossier des modèles.",
+            ),
+            ErrorCode::NoPreviousModelSet => (
+                "There is no previous model set to roll back to.",
+                "Il n'y a pas de jeu de modèles précédent vers lequel revenir.",
+            ),
+            ErrorCode::CandidateInService => (
+                "The candidate model set is already the one in service.",
+                "Le jeu de modèles candidat est déjà celui en service.",
+            ),
+            ErrorCode::CandidateFeatures => (
+                "The candidate models were trained on other features than this cockpit computes; the set in service is unchanged.",
+                "Les modèles candidats ont été entraînés sur d'autres variables que celles calculées par ce cockpit ; le jeu en service est inchangé.",
+            ),
+            ErrorCode::CandidateChecksum => (
+                "A file of the candidate model set does not match its checksum; the set in service is unchanged.",
+                "Un fichier du jeu de modèles candidat ne correspond pas à sa somme de contrôle ; le jeu en service est inchangé.",
+            ),
+            ErrorCode::CandidateParity => (
+                "The candidate models do not reproduce their reference outputs; the set in service is unchanged.",
+                "Les modèles candidats ne reproduisent pas leurs sorties de référence ; le jeu en service est inchangé.",
+            ),
+            ErrorCode::CandidateInvalid => (
+                "The candidate model set cannot be loaded; the set in service is unchanged.",
+                "Le jeu de modèles candidat ne peut pas être chargé ; le jeu en service est inchangé.",
+            ),
+            ErrorCode::ModelSets => (
+                "A model set could not be copied into the cockpit's data folder.",
+                "Un jeu de modèles n'a pas pu être copié dans le dossier de données du cockpit.",
             ),
         };
         lang.pick(en, fr)
@@ -403,6 +468,28 @@ impl Coded for ServiceError {
     }
 }
 
+impl Coded for ModelSetError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ModelSetError::NoCandidate { .. } => ErrorCode::NoCandidate,
+            ModelSetError::NoPrevious { .. } => ErrorCode::NoPreviousModelSet,
+            ModelSetError::AlreadyInService { .. } => ErrorCode::CandidateInService,
+            ModelSetError::CandidateRefused { refusal, .. } => match refusal {
+                Refusal::Features => ErrorCode::CandidateFeatures,
+                Refusal::Checksum => ErrorCode::CandidateChecksum,
+                Refusal::Parity => ErrorCode::CandidateParity,
+                Refusal::Invalid => ErrorCode::CandidateInvalid,
+            },
+            ModelSetError::PreviousRefused { .. } => ErrorCode::Models,
+            ModelSetError::Io { .. } => ErrorCode::ModelSets,
+            ModelSetError::Model(m) => m.code(),
+            ModelSetError::Store(s) => s.code(),
+            ModelSetError::Sql(_) => ErrorCode::Database,
+            ModelSetError::Run(r) => r.code(),
+        }
+    }
+}
+
 impl Coded for IngestError {
     fn code(&self) -> ErrorCode {
         match self {
@@ -489,5 +576,37 @@ mod tests {
             TelemetryError::Query(QueryError::NoRun).code(),
             ErrorCode::NoRun
         );
+    }
+
+    /// A refused candidate's code says which check it failed.
+    #[test]
+    fn a_refused_candidate_gives_the_code_of_the_check_it_failed() {
+        let refused = |source| ModelSetError::refused(std::path::Path::new("c"), source);
+        let features = refused(ModelError::FeatureMismatch {
+            position: 0,
+            expected: Some("a".into()),
+            found: Some("b".into()),
+            expected_count: 1,
+            found_count: 1,
+        });
+        assert_eq!(features.code().as_str(), "candidate_features");
+        let checksum = refused(ModelError::ChecksumMismatch {
+            file: "m.onnx".into(),
+            expected: "0".repeat(64),
+            found: "1".repeat(64),
+        });
+        assert_eq!(checksum.code().as_str(), "candidate_checksum");
+        let parity = refused(ModelError::ParityMissing {
+            path: "parity.csv".into(),
+        });
+        assert_eq!(parity.code().as_str(), "candidate_parity");
+        let missing = refused(ModelError::ManifestMissing {
+            path: "manifest.json".into(),
+        });
+        assert_eq!(missing.code().as_str(), "candidate_invalid");
+        let none = ModelSetError::NoPrevious {
+            current: "1.0.0".into(),
+        };
+        assert_eq!(none.code().as_str(), "no_previous_model_set");
     }
 }

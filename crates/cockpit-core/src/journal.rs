@@ -19,6 +19,8 @@ pub enum OperationKind {
     Ingestion,
     /// Any other command of the desktop app (fleet view, run list, score now, …).
     UiCommand,
+    /// A model set promoted, rolled back or chosen as candidate (from the CLI or the app).
+    ModelSetChange,
 }
 
 impl OperationKind {
@@ -28,6 +30,7 @@ impl OperationKind {
             OperationKind::TurbineRequest => "turbine_request",
             OperationKind::Ingestion => "ingestion",
             OperationKind::UiCommand => "ui_command",
+            OperationKind::ModelSetChange => "model_set_change",
         }
     }
 }

@@ -46,6 +46,7 @@ pub mod journal;
 pub mod lang;
 pub mod mapping;
 pub mod model;
+pub mod modelsets;
 pub mod quality;
 pub mod risk;
 pub mod runs;

@@ -1,5 +1,6 @@
 //! The running cockpit: the models in service (swapped in when a new valid set lands in the
-//! models folder), and the triggers wired to scoring — the daily run with catch-up, the inbox
+//! models folder, or when a set is promoted or rolled back — [`crate::modelsets`]), a candidate
+//! set scored in shadow on every run, and the triggers wired to scoring — the daily run with catch-up, the inbox
 //! whose CSV files are ingested then rescored. The desktop app and `cockpit watch` both run one.
 //!
 //! Every callback opens its own database connection; scoring runs stay single-flight through the
@@ -18,6 +19,7 @@ use crate::clock::now;
 use crate::ingest;
 use crate::mapping::Mapping;
 use crate::model::{ModelError, ModelSet, OrtRuntime};
+use crate::modelsets;
 use crate::risk::RiskPolicy;
 use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
 use crate::schema::FileKind;
@@ -76,6 +78,7 @@ type Listener = Arc<dyn Fn(Event) + Send + Sync>;
 struct Shared {
     db: PathBuf,
     models_dir: PathBuf,
+    sets_dir: PathBuf,
     models: Mutex<Result<ModelSet, String>>,
     policy: RiskPolicy,
     listener: Listener,
@@ -124,6 +127,18 @@ impl Shared {
 
 fn load_models(dir: &Path) -> Result<ModelSet, ModelError> {
     ModelSet::load_for_scoring(dir, OrtRuntime::init(None)?)
+}
+
+/// The folder of the set in service for `db`: the latest promotion or rollback's, else the
+/// models folder (also when the record cannot be read: the service keeps serving).
+fn in_service_dir(db: &Path, models_dir: &Path) -> PathBuf {
+    Store::open(db)
+        .map_err(modelsets::ModelSetError::from)
+        .and_then(|s| modelsets::in_service(&s, models_dir))
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %crate::journal::redact(&e.to_string()), "the model sets' record cannot be read; the models folder serves");
+            models_dir.to_path_buf()
+        })
 }
 
 /// Reads the persisted daily schedule (the default, 06:00 enabled, when none is stored).
@@ -201,10 +216,12 @@ impl Service {
     ) -> Result<Service, ServiceError> {
         // Opening once creates the database and brings its schema up to date.
         drop(Store::open(&cfg.db)?);
-        let models = load_models(&cfg.models_dir).map_err(|e| e.to_string());
+        let serving = in_service_dir(&cfg.db, &cfg.models_dir);
+        let models = load_models(&serving).map_err(|e| e.to_string());
         let shared = Arc::new(Shared {
             db: cfg.db.clone(),
             models_dir: cfg.models_dir.clone(),
+            sets_dir: modelsets::sets_dir(&cfg.db),
             models: Mutex::new(models),
             policy: cfg.policy,
             listener: Arc::new(listener),
@@ -217,7 +234,7 @@ impl Service {
                 format!(
                     "models {} loaded from {}",
                     m.manifest().model_version,
-                    cfg.models_dir.display()
+                    serving.display()
                 ),
             ),
             Err(e) => shared.emit("models", false, e.clone()),
@@ -311,7 +328,8 @@ impl Service {
         score(&self.shared, trigger, None)
     }
 
-    /// Tries to load the models folder again; the current models keep serving on failure.
+    /// Tries to load the set in service again (the models folder, or the set promoted or rolled
+    /// back to); the current models keep serving on failure.
     pub fn reload_models(&self) -> Result<String, String> {
         reload(&self.shared)
     }
@@ -427,10 +445,23 @@ fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunReco
         at: None,
         scheduled_for: slot,
     };
+    // A set promoted or rolled back by another process (the CLI) since the last run.
+    let serving = in_service_dir(&shared.db, &shared.models_dir);
+    let stale = match &*shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
+        Ok(m) => m.dir() != serving,
+        Err(_) => false,
+    };
+    if stale {
+        let _ = reload(shared);
+    }
     let mut guard = shared.models.lock().unwrap_or_else(|p| p.into_inner());
     let result = match &mut *guard {
         Ok(models) => {
-            runs::score(&mut store, models, &shared.policy, req).map_err(ServiceError::from)
+            let mut shadow = OrtRuntime::init(None).ok().and_then(|ort| {
+                modelsets::shadow_candidate(&shared.sets_dir, &shared.models_dir, models, ort)
+            });
+            runs::score_with_shadow(&mut store, models, shadow.as_mut(), &shared.policy, req)
+                .map_err(ServiceError::from)
         }
         Err(e) => {
             let message = format!("the models are not loaded: {e}");
@@ -460,14 +491,12 @@ fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunReco
 }
 
 fn reload(shared: &Shared) -> Result<String, String> {
-    match load_models(&shared.models_dir) {
+    let serving = in_service_dir(&shared.db, &shared.models_dir);
+    match load_models(&serving) {
         Ok(m) => {
             let version = m.manifest().model_version.clone();
             *shared.models.lock().unwrap_or_else(|p| p.into_inner()) = Ok(m);
-            let message = format!(
-                "new models {version} swapped in from {}",
-                shared.models_dir.display()
-            );
+            let message = format!("new models {version} swapped in from {}", serving.display());
             shared.emit("models", true, message.clone());
             Ok(message)
         }
@@ -531,6 +560,85 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A copy of the shipped model set's files in `dir`, with `edit` applied to its manifest.
+    fn copy_set(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+        std::fs::create_dir_all(dir).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+        for e in std::fs::read_dir(shipped).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        let path = dir.join("manifest.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        edit(&mut v);
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    }
+
+    /// A running service scores a candidate in shadow on each run, and serves a set promoted by
+    /// another process (the CLI) from its next run, without a restart.
+    #[test]
+    fn a_running_service_shadows_the_candidate_and_swaps_to_a_promoted_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        let end = now().div_euclid(86_400) * 86_400;
+        let files = crate::sim::simulate(
+            &crate::sim::SimConfig::new(3, 9, 3, end - 9 * 86_400),
+            &dir.path().join("sim"),
+        )
+        .unwrap()
+        .files;
+        let mut store = Store::open(&db).unwrap();
+        let report =
+            ingest::ingest_files(&mut store, &files, &crate::mapping::Mapping::canonical());
+        assert!(report.failed.is_empty());
+        let models = dir.path().join("models");
+        copy_set(&models, |_| {});
+        let mut candidate_version = String::new();
+        copy_set(&models.join(modelsets::CANDIDATE_DIR_NAME), |v| {
+            candidate_version = format!("{}-next", v["model_version"].as_str().unwrap());
+            v["model_version"] = candidate_version.clone().into();
+        });
+        let service = Service::start(
+            ServiceConfig {
+                db: db.clone(),
+                models_dir: models.clone(),
+                policy: RiskPolicy::default(),
+                inbox: None,
+                mapping: crate::mapping::Mapping::canonical(),
+                timer: false,
+                watch_models: false,
+                inbox_settle: None,
+            },
+            |_| {},
+        )
+        .unwrap();
+        let served = service.model_status().unwrap();
+        let first = service.score_now(Trigger::Manual).unwrap();
+        assert_eq!(first.model_version.as_deref(), Some(served.as_str()));
+        let shadowed: Option<String> = store
+            .conn()
+            .query_row(
+                "SELECT model_version FROM shadow_runs WHERE run = ?1 AND skipped IS NULL",
+                [first.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(shadowed.as_deref(), Some(candidate_version.as_str()));
+
+        let ort = OrtRuntime::init(None).unwrap();
+        modelsets::promote(&mut store, &modelsets::sets_dir(&db), &models, ort).unwrap();
+        let second = service.score_now(Trigger::Manual).unwrap();
+        assert_eq!(
+            second.model_version.as_deref(),
+            Some(candidate_version.as_str())
+        );
+        assert_eq!(service.model_status().unwrap(), candidate_version);
+        service.stop();
+    }
 
     /// The daily slot due at start meets the run lock of another process: the service says it
     /// waits, and stopping it ends the wait at once (it used to hold the exit up to 600 s), with

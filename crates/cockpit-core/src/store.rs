@@ -11,8 +11,11 @@
 //! - `quarantine` — rejected rows with file, line, reason and raw text, keyed by the ingestion that
 //!   produced them, so nothing is silently lost (read and written only by `ingest::quarantine`);
 //! - `runs`, `predictions`, `prediction_features` — scoring runs and their results;
+//! - `model_sets`, `model_set_changes`, `shadow_runs`, `shadow_predictions` — the model sets kept,
+//!   promoted and rolled back, and a candidate's shadow scores (see `modelsets`);
 //! - `operations` — the technical journal of everything that is not a fleet run: ingested files,
-//!   single-turbine requests, commands of the desktop app (see `telemetry::metrics`).
+//!   single-turbine requests, commands of the desktop app, model set changes (see
+//!   `telemetry::metrics`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -97,6 +100,7 @@ const MIGRATIONS: &[&str] = &[
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_9,
 ];
 
 const MIGRATION_1: &str = "
@@ -268,6 +272,63 @@ ALTER TABLE logbook ADD COLUMN precursor_known INTEGER NOT NULL DEFAULT 0;
 /// whose point estimate `ttf_days` is no longer read — its time to failure reads as unknown.
 const MIGRATION_8: &str = "
 ALTER TABLE predictions ADD COLUMN ttf_distribution TEXT;
+";
+
+/// Model sets compared before they serve (issue 15): `model_sets` holds every set the cockpit
+/// kept or served (version, SHA-256 of its manifest, folder, where it came from);
+/// `model_set_changes` each promotion and rollback (the set that serves from then on, and the one
+/// it replaced); `runs.model_sha` the checksum of the set that scored each run; a run that also
+/// scored a candidate in shadow has a `shadow_runs` row (the candidate, and why it was skipped
+/// when it could not score) and its categories in `shadow_predictions`, apart from the served
+/// ones. The operations journal accepts a fourth kind, `model_set_change` (promote, rollback,
+/// candidate chosen).
+const MIGRATION_9: &str = "
+CREATE TABLE model_sets (
+    id         INTEGER PRIMARY KEY,
+    version    TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    dir        TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    added_at   INTEGER NOT NULL,
+    UNIQUE (version, sha256)
+);
+CREATE TABLE model_set_changes (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    action     TEXT NOT NULL CHECK (action IN ('promote', 'rollback')),
+    model_set  INTEGER NOT NULL REFERENCES model_sets(id),
+    previous   INTEGER REFERENCES model_sets(id)
+);
+ALTER TABLE runs ADD COLUMN model_sha TEXT;
+CREATE TABLE shadow_runs (
+    run           INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    model_version TEXT,
+    model_sha     TEXT,
+    skipped       TEXT
+);
+CREATE TABLE operations_v9 (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL
+                CHECK (kind IN ('turbine_request', 'ingestion', 'ui_command', 'model_set_change')),
+    name        TEXT NOT NULL,
+    started_at  INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    ok          INTEGER NOT NULL,
+    error       TEXT,
+    detail      TEXT
+);
+INSERT INTO operations_v9 SELECT id, kind, name, started_at, duration_ms, ok, error, detail FROM operations;
+DROP TABLE operations;
+ALTER TABLE operations_v9 RENAME TO operations;
+CREATE INDEX operations_by_kind_time ON operations (kind, started_at);
+CREATE INDEX operations_by_time ON operations (started_at);
+CREATE TABLE shadow_predictions (
+    run        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    turbine    INTEGER NOT NULL REFERENCES turbines(id),
+    risk_score REAL,
+    category   TEXT,
+    PRIMARY KEY (run, turbine)
+) WITHOUT ROWID;
 ";
 
 /// SQL creating the `readings` table, generated from the data contract so the columns cannot

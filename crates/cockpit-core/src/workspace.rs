@@ -9,7 +9,8 @@
 //! | `logs/` | [`Workspace::logs`] | the JSON-lines log files |
 //! | `cockpit.db.scoring.lock` | [`Workspace::lock`] | the single-flight lock of the scoring runs |
 //!
-//! plus the models folder in use ([`Workspace::models`]). The command line and the desktop app
+//! plus `model-sets/` ([`Workspace::model_sets`]: the model sets the cockpit keeps, promoted or
+//! chosen as candidate, see [`crate::modelsets`]) and the models folder ([`Workspace::models`]). The command line and the desktop app
 //! both start from a [`Workspace`], so `cockpit --db X watch` and the app over `X` watch the same
 //! inbox and write the same logs. The workspace also loads the models
 //! ([`Workspace::load_models`]) and prepares the demo park ([`Workspace::prepare_demo`]: simulate,
@@ -25,9 +26,10 @@ use crate::clock::now;
 use crate::config;
 use crate::demo::{self, DemoError, DemoReport};
 use crate::model::{ModelError, ModelSet, OrtRuntime};
+use crate::modelsets::{self, ModelSetError};
 use crate::risk::RiskPolicy;
 use crate::runs::queries::{self, QueryError};
-use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
+use crate::runs::{self, RunError, RunRecord, RunRequest, ShadowSet, Trigger};
 use crate::store::{self, Store, StoreError};
 
 /// Name of the inbox folder beside the database.
@@ -55,6 +57,9 @@ pub enum WorkspaceError {
     /// The run journal cannot be read.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The record of the model sets cannot be read.
+    #[error(transparent)]
+    ModelSet(#[from] ModelSetError),
 }
 
 /// The paths of a database's workspace. Derive it with [`Workspace::for_db`] (or
@@ -73,9 +78,13 @@ pub struct Workspace {
     pub logs: PathBuf,
     /// The scoring runs' lock file (`<db>.scoring.lock`).
     pub lock: PathBuf,
-    /// The models folder in use ([`config::models_dir`]: `COCKPIT_MODELS`, else the installed
-    /// models; change it with [`Workspace::with_models`]).
+    /// The models folder ([`config::models_dir`]: `COCKPIT_MODELS`, else the installed
+    /// models; change it with [`Workspace::with_models`]). It serves until a set is promoted
+    /// ([`Workspace::models_in_service`]).
     pub models: PathBuf,
+    /// The model sets the cockpit keeps (`model-sets/`): promoted ones, the one they replaced,
+    /// the chosen candidate.
+    pub model_sets: PathBuf,
 }
 
 /// What [`Workspace::prepare_demo`] builds.
@@ -180,6 +189,7 @@ impl Workspace {
             logs: data_dir.join(LOG_DIR_NAME),
             lock: crate::runs::lock_path(db),
             models: config::models_dir(None),
+            model_sets: modelsets::sets_dir(db),
             data_dir,
         }
     }
@@ -211,10 +221,34 @@ impl Workspace {
         Store::open(&self.db)
     }
 
-    /// Loads and verifies the models of [`Workspace::models`] for scoring (ONNX Runtime is
-    /// loaded on first use).
-    pub fn load_models(&self) -> Result<ModelSet, ModelError> {
-        ModelSet::load_for_scoring(&self.models, OrtRuntime::init(None)?)
+    /// The folder of the model set in service: the set the latest promotion or rollback put in
+    /// service, else [`Workspace::models`].
+    pub fn models_in_service(&self) -> Result<PathBuf, WorkspaceError> {
+        Ok(modelsets::in_service(&self.open_store()?, &self.models)?)
+    }
+
+    /// [`Workspace::models_in_service`] for reports (health, diagnostics): never creates the
+    /// database, and falls back to the models folder when it is missing or cannot be read.
+    pub fn models_shown(&self) -> PathBuf {
+        if !self.db.is_file() {
+            return self.models.clone();
+        }
+        self.models_in_service()
+            .unwrap_or_else(|_| self.models.clone())
+    }
+
+    /// Loads and verifies the model set in service ([`Workspace::models_in_service`]) for
+    /// scoring (ONNX Runtime is loaded on first use).
+    pub fn load_models(&self) -> Result<ModelSet, WorkspaceError> {
+        let dir = self.models_in_service()?;
+        Ok(ModelSet::load_for_scoring(&dir, OrtRuntime::init(None)?)?)
+    }
+
+    /// The candidate model set to score in shadow beside `served`, checked; `None` when there
+    /// is none (or it is the set in service).
+    pub fn shadow_candidate(&self, served: &ModelSet) -> Option<ShadowSet> {
+        let ort = OrtRuntime::init(None).ok()?;
+        modelsets::shadow_candidate(&self.model_sets, &self.models, served, ort)
     }
 
     /// Prepares the demo park in `store` (the workspace's database): simulates it into

@@ -809,7 +809,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets";
 
 /**
  * An error as the UI receives it.
@@ -1425,3 +1425,202 @@ limit?: number, };
  * Where the quarantine CSV was written and how many lines it holds.
  */
 export type QuarantineCsv = { path: string, lines: number, };
+
+/**
+ * A model set, by its identity: version and checksum (the SHA-256 of its `manifest.json`).
+ */
+export type ModelSetInfo = { 
+/**
+ * The manifest's `model_version`.
+ */
+version: string, 
+/**
+ * SHA-256 of its `manifest.json`, lower-case hex (the manifest holds every model file's
+ * SHA-256, so this names the whole set).
+ */
+sha256: string, 
+/**
+ * Its folder.
+ */
+dir: string, };
+
+/**
+ * Where the model sets stand: the set in service, the candidate and its check, whether a
+ * rollback is possible.
+ */
+export type ModelSetStatus = { 
+/**
+ * The set in service; `None` when its folder holds no readable set.
+ */
+in_service: ModelSetInfo | null, 
+/**
+ * The candidate; `None` when there is none.
+ */
+candidate: ModelSetInfo | null, 
+/**
+ * Why the candidate is refused (the check's message); `None` when it passes or is absent.
+ */
+candidate_refused: string | null, 
+/**
+ * The set a rollback would return to.
+ */
+rollback_to: ModelSetInfo | null, };
+
+/**
+ * A stretch of consecutive runs scored by one model set.
+ */
+export type ServicePeriod = { 
+/**
+ * The set's version.
+ */
+version: string, 
+/**
+ * Its checksum (SHA-256 of its manifest); `None` for runs recorded before checksums were.
+ */
+sha256: string | null, 
+/**
+ * Start of its first run (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+ */
+from: string, 
+/**
+ * Start of its last run.
+ */
+to: string, 
+/**
+ * First and last run ids.
+ */
+first_run: number, 
+/**
+ * Last run id.
+ */
+last_run: number, 
+/**
+ * Runs it scored.
+ */
+runs: number, };
+
+/**
+ * A promotion or a rollback.
+ */
+export type ModelSetChange = { 
+/**
+ * `promote` or `rollback`.
+ */
+action: string, 
+/**
+ * When (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+ */
+at: string, 
+/**
+ * The set in service from then on.
+ */
+set: ModelSetInfo, 
+/**
+ * The set it replaced; `None` when that was unknown (no readable set served).
+ */
+replaced: ModelSetInfo | null, };
+
+/**
+ * Which model set served which run, and every promotion and rollback.
+ */
+export type ModelSetHistory = { 
+/**
+ * The stretches of runs, oldest first: a new stretch starts whenever the set changes.
+ */
+periods: Array<ServicePeriod>, 
+/**
+ * The promotions and rollbacks, oldest first.
+ */
+changes: Array<ModelSetChange>, };
+
+/**
+ * The model sets as the Diagnostics page shows them.
+ */
+export type ModelSetsPage = { 
+/**
+ * The set in service, the candidate and its check, the set a rollback returns to.
+ */
+status: ModelSetStatus, 
+/**
+ * Which set served which runs, and every promotion and rollback.
+ */
+history: ModelSetHistory, 
+/**
+ * The question asked before promoting; `None`: nothing to promote.
+ */
+confirm_promote: string | null, 
+/**
+ * The question asked before rolling back; `None`: nothing to roll back to.
+ */
+confirm_rollback: string | null, };
+
+/**
+ * How often the two sets' categories agreed over the shadow-scored runs.
+ */
+export type Agreement = { 
+/**
+ * Runs that scored this candidate in shadow.
+ */
+runs: number, 
+/**
+ * Runs where this candidate was skipped (it could not score), with the latest reason.
+ */
+skipped_runs: number, 
+/**
+ * The latest reason a shadow was skipped.
+ */
+last_skip_reason: string | null, 
+/**
+ * Turbine-runs compared.
+ */
+compared: number, 
+/**
+ * Turbine-runs given the same category (or both not scored).
+ */
+identical: number, 
+/**
+ * `identical / compared`; `None` when nothing was compared.
+ */
+share_identical: number | null, 
+/**
+ * `confusion[served][candidate]`, in the order of [`CONFUSION_LABELS`].
+ */
+confusion: Array<Array<number>>, };
+
+/**
+ * A comparison's words in one language, by section, for a page or a terminal.
+ */
+export type ComparisonText = { 
+/**
+ * "In service: 1.0.0 (ab12cd34)" and "Candidate: …".
+ */
+heading: Array<string>, 
+/**
+ * How often the categories agreed ([`Agreement::text`]).
+ */
+agreement: string, 
+/**
+ * What the confusion table's rows and columns are; `None` when nothing was compared.
+ */
+table_caption: string | null, 
+/**
+ * The rows' and columns' names ([`CONFUSION_LABELS`] in this language).
+ */
+labels: Array<string>, 
+/**
+ * The backtests: a first line naming the days, then each set's figures per level.
+ */
+backtest: Array<string>, };
+
+/**
+ * The candidate beside the set in service, in words and figures.
+ */
+export type ComparisonPage = { 
+/**
+ * The comparison's sentences in the UI's language.
+ */
+text: ComparisonText, 
+/**
+ * The agreement's figures (the confusion table).
+ */
+agreement: Agreement, };

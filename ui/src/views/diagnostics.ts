@@ -7,7 +7,8 @@
 // This file is the tab itself; its pieces live in `diagnostics/`: `types.ts` (commands, loading),
 // `cards.ts` (banner, checks, alert level, freshness), `operations.ts` (operations, errors per
 // day, models and drift, facts, run journal), `logs.ts` (log lines), `quarantine.ts` (quarantined
-// lines), `actions.ts` (log folder, bundle).
+// lines), `actions.ts` (log folder, bundle), `modelsets.ts` (model sets: candidate, comparison,
+// promote, rollback, history).
 import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
@@ -17,6 +18,7 @@ import { t } from "../i18n";
 import { actionsBar } from "./diagnostics/actions";
 import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFreshness } from "./diagnostics/cards";
 import { logView } from "./diagnostics/logs";
+import { modelSetsView } from "./diagnostics/modelsets";
 import { quarantineView } from "./diagnostics/quarantine";
 import { renderErrorsByDay, renderFacts, renderJournal, renderModels, renderOps } from "./diagnostics/operations";
 import { loadDiagnostics, rememberedFilter, type DiagnosticsPanel, type DiagnosticsSource, type Loaded, type Options } from "./diagnostics/types";
@@ -53,6 +55,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     logLimit: opts.logLimit ?? 500,
   });
   const quarantine = quarantineView(ctx, src);
+  const modelSets = opts.modelSets ? modelSetsView(ctx, opts.modelSets) : null;
   const element = h(
     "section",
     { class: "diagnostics", "data-testid": "diagnostics", "aria-busy": "true" },
@@ -66,6 +69,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       chartSlot,
     ),
     modelsSlot,
+    modelSets?.element ?? "",
     logs.element,
     quarantine.element,
     factsSlot,
@@ -104,7 +108,13 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       .catch((e) => chartSlot.replaceChildren(errorBlock(lang, asApiError(e), { role: "alert" })));
 
   const reload = async () => {
-    await Promise.all([loadDiagnostics(src, lang).then(paint), loadChart(), logs.reload(), quarantine.reload()]);
+    await Promise.all([
+      loadDiagnostics(src, lang).then(paint),
+      loadChart(),
+      logs.reload(),
+      quarantine.reload(),
+      modelSets?.reload() ?? Promise.resolve(),
+    ]);
   };
   return { element, lang, reload, ready: reload() };
 }

@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &DiagnosticsArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let manifest = Manifest::read(&ws.models).ok();
+    let manifest = Manifest::read(&ws.models_shown()).ok();
     let now = now();
     if let Some(out) = &args.bundle {
         let report = health::report(

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use cockpit_core::{
-    demo, features, ingest, mapping, model, risk, runs, service, sim, store, telemetry, workspace,
+    demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store, telemetry,
+    workspace,
 };
 
 /// Errors that end a command with a message and exit code 2. The messages are the core's own
@@ -24,6 +25,8 @@ pub enum CliError {
     Features(#[from] features::FeatureError),
     #[error(transparent)]
     Model(#[from] model::ModelError),
+    #[error(transparent)]
+    ModelSet(#[from] modelsets::ModelSetError),
     #[error(transparent)]
     Risk(#[from] risk::RiskError),
     #[error(transparent)]

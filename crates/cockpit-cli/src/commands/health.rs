@@ -61,7 +61,7 @@ pub fn report(
     let ws = workspace(cli)?;
     let mut cfg = health::HealthConfig::new(
         &ws.db,
-        &ws.models,
+        &ws.models_shown(),
         inbox.unwrap_or(&ws.inbox),
         env!("CARGO_PKG_VERSION"),
     );

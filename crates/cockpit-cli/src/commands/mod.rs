@@ -11,6 +11,7 @@
 //! | [`turbine`] | `cockpit turbine`: one turbine in detail |
 //! | [`runs`] | `cockpit runs`: the run journal |
 //! | [`backtest`] | `cockpit backtest`: daily runs replayed against the logbook |
+//! | [`models`] | `cockpit models`: candidate, compare, promote, rollback, history of the model sets |
 //! | [`replay`] | `cockpit replay`: daily runs replayed into the journal, with what they said |
 //! | [`quarantine`] | `cockpit quarantine retry`: unknown-turbine rows read again |
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
@@ -30,6 +31,7 @@ mod features;
 mod fleet;
 mod health;
 mod ingest;
+mod models;
 mod quarantine;
 mod replay;
 mod runs;
@@ -50,6 +52,7 @@ pub use features::FeaturesArgs;
 pub use fleet::FleetArgs;
 pub use health::HealthArgs;
 pub use ingest::IngestArgs;
+pub use models::ModelsArgs;
 pub use quarantine::QuarantineArgs;
 pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
@@ -73,6 +76,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Turbine(args) => turbine::run(cli, args),
         Command::Runs(args) => runs::run(cli, args),
         Command::Backtest(args) => backtest::run(cli, args),
+        Command::Models(args) => models::run(cli, args),
         Command::Replay(args) => replay::run(cli, args),
         Command::Quarantine(args) => quarantine::run(cli, args),
         Command::Schedule(args) => schedule::run(cli, args),

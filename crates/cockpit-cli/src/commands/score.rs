@@ -6,7 +6,7 @@ use clap::Args;
 use cockpit_core::clock::now;
 use cockpit_core::runs::{self, RunRequest, Trigger};
 
-use super::common::{load_models, open_store, parse_opt_time, print_run};
+use super::common::{load_models, open_store, parse_opt_time, print_run, workspace};
 use super::CliError;
 use crate::Cli;
 
@@ -54,11 +54,23 @@ pub fn run(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
             return Err(e);
         }
     };
-    let run = runs::score(&mut store, &mut models, &policy, req)?;
+    // A candidate model set (chosen, or in the models folder's candidate/) is scored in shadow:
+    // the run's results are the set in service's alone.
+    let mut shadow = workspace(cli)?.shadow_candidate(&models);
+    let run = runs::score_with_shadow(&mut store, &mut models, shadow.as_mut(), &policy, req)?;
     if args.json {
         say!("{}", serde_json::to_string_pretty(&run)?);
     } else {
         print_run(&run);
+        if let Some(s) = &shadow {
+            let name = s.version.as_deref().unwrap_or("-");
+            match &s.models {
+                Ok(_) => say!(
+                    "  candidate {name} scored in shadow (cockpit models compare); the results above are the set in service's"
+                ),
+                Err(reason) => say!("  candidate {name} not scored in shadow: {reason}"),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -62,4 +62,4 @@ pub use runtime::{
     resolve_ort_library, OrtLibraryLocation, OrtLibrarySource, OrtRuntime, ORT_LIBRARY_FILE,
     ORT_LIB_ENV, ORT_VERSION,
 };
-pub use set::{InvalidOutput, LoadOptions, ModelSet, Prediction};
+pub use set::{set_checksum, InvalidOutput, LoadOptions, ModelSet, Prediction};

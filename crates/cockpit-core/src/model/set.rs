@@ -10,7 +10,8 @@ use ort::session::Session;
 use ort::value::{TensorElementType, TensorRef, ValueType};
 
 use super::manifest::{
-    check_features, read_verified, Manifest, FAILURE_MODEL, TTF_HORIZONS, TTF_MODEL,
+    check_features, read_verified, sha256_hex, Manifest, FAILURE_MODEL, MANIFEST_FILE, TTF_HORIZONS,
+    TTF_MODEL,
 };
 use super::{parity, ModelError, OrtRuntime};
 
@@ -97,6 +98,7 @@ pub struct LoadOptions {
 pub struct ModelSet {
     dir: PathBuf,
     manifest: Manifest,
+    checksum: String,
     failure: Session,
     ttf: Session,
 }
@@ -149,6 +151,7 @@ impl ModelSet {
         options: &LoadOptions,
     ) -> Result<ModelSet, ModelError> {
         let manifest = Manifest::read(dir)?;
+        let checksum = set_checksum(dir)?;
         check_features(expected_features, &manifest.feature_names)?;
         let n_features = manifest.feature_names.len();
         let specs = &manifest.models;
@@ -188,6 +191,7 @@ impl ModelSet {
         let mut set = ModelSet {
             dir: dir.to_path_buf(),
             manifest,
+            checksum,
             failure,
             ttf,
         };
@@ -215,6 +219,12 @@ impl ModelSet {
     /// The manifest the models were loaded with.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// The set's checksum: the SHA-256 of its `manifest.json` (which holds every model file's
+    /// SHA-256, so it names the whole set), lower-case hex.
+    pub fn checksum(&self) -> &str {
+        &self.checksum
     }
 
     /// The models folder.
@@ -275,6 +285,19 @@ impl ModelSet {
     /// The time-to-failure model's horizons, in days (`models.time_to_failure.horizons_days`).
     pub fn horizons_days(&self) -> &[f64] {
         &self.manifest.models.time_to_failure.horizons_days
+    }
+}
+
+/// The checksum of the model set in `dir` without loading it: the SHA-256 of its
+/// `manifest.json`, lower-case hex (see [`ModelSet::checksum`]).
+pub fn set_checksum(dir: &Path) -> Result<String, ModelError> {
+    let path = dir.join(MANIFEST_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(sha256_hex(&bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ModelError::ManifestMissing { path })
+        }
+        Err(source) => Err(ModelError::Io { path, source }),
     }
 }
 

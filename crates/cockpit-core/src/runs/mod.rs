@@ -13,6 +13,7 @@
 //! | `backtest` | replaying past days to measure the models (nothing written) |
 //! | `episodes` | alert episodes and the detectable ceiling per alert level, and their words |
 //! | `replay` | replaying past days as committed daily runs, with what they said (episodes, shares) |
+//! | `shadow` | a candidate model set scored in shadow on the run's rows, kept apart ([`ShadowSet`]) |
 //!
 //! A failed run leaves earlier results untouched and is itself recorded with its error. Runs are
 //! single-flight across processes: a lock file beside the database refuses a second run while one
@@ -24,6 +25,7 @@ pub mod episodes;
 pub mod queries;
 mod reasons;
 pub mod replay;
+mod shadow;
 pub mod track_record;
 mod watch;
 
@@ -47,6 +49,7 @@ use crate::ttf::Distribution;
 
 pub use drivers::Driver;
 pub use reasons::{NotScoredReason, MODEL_OUTPUT_INVALID_EN, NOT_SCORED_ENGLISH};
+pub use shadow::ShadowSet;
 pub use watch::{reasons_in_words, DataQuality, DataQualityText, Unwatched, WATCH_ENGLISH};
 
 /// Share of the last 24 hours' records a turbine needs to be scored.
@@ -472,6 +475,20 @@ pub fn score(
     policy: &RiskPolicy,
     req: RunRequest,
 ) -> Result<RunRecord, RunError> {
+    score_with_shadow(store, models, None, policy, req)
+}
+
+/// [`score`], with a candidate model set scored in shadow on the same feature rows when one is
+/// given: its scores and categories are committed apart in the run's transaction, the served
+/// results are the same as without it, and a candidate that cannot score never fails the run
+/// (the run records why the shadow was skipped).
+pub fn score_with_shadow(
+    store: &mut Store,
+    models: &mut ModelSet,
+    mut shadow: Option<&mut ShadowSet>,
+    policy: &RiskPolicy,
+    req: RunRequest,
+) -> Result<RunRecord, RunError> {
     let _span = tracing::info_span!("fleet_run", trigger = req.trigger.as_str()).entered();
     if let Some(at) = req.at {
         check_at(at)?;
@@ -493,12 +510,29 @@ pub fn score(
         }
         let last = history.last_record_before(at);
         let outcomes = evaluate(store, models, policy, &matrix, &last)?;
-        Ok((at, outcomes))
+        // After the served outcomes, never mixed with them.
+        let shadowed = shadow
+            .as_deref_mut()
+            .map(|s| shadow::score_shadow(store, s, policy, &matrix, &last));
+        Ok((at, outcomes, shadowed))
     })();
     let version = models.manifest().model_version.clone();
     match result {
-        Ok((at, outcomes)) => {
-            let id = commit_run(store, &req, started_at, started, at, &version, &outcomes)?;
+        Ok((at, outcomes, shadowed)) => {
+            let set = ServedSet {
+                version: &version,
+                sha256: Some(models.checksum()),
+            };
+            let id = commit_run_with(
+                store,
+                &req,
+                started_at,
+                started,
+                at,
+                set,
+                &outcomes,
+                shadowed.as_ref(),
+            )?;
             let run = queries::run(store, id)?;
             tracing::info!(
                 run_id = run.id,
@@ -589,6 +623,33 @@ pub fn commit_run(
     model_version: &str,
     outcomes: &[TurbineOutcome],
 ) -> Result<i64, RunError> {
+    let set = ServedSet {
+        version: model_version,
+        sha256: None,
+    };
+    commit_run_with(store, req, started_at, started, at, set, outcomes, None)
+}
+
+/// The model set that scored a run: its version and checksum ([`ModelSet::checksum`]).
+#[derive(Debug, Clone, Copy)]
+struct ServedSet<'a> {
+    version: &'a str,
+    sha256: Option<&'a str>,
+}
+
+/// [`commit_run`] with the served set's checksum and the shadow outcome, all in one transaction.
+#[allow(clippy::too_many_arguments)]
+fn commit_run_with(
+    store: &mut Store,
+    req: &RunRequest,
+    started_at: i64,
+    started: Instant,
+    at: i64,
+    set: ServedSet<'_>,
+    outcomes: &[TurbineOutcome],
+    shadowed: Option<&shadow::ShadowOutcome>,
+) -> Result<i64, RunError> {
+    let model_version = set.version;
     let mut counts = CategoryCounts::default();
     for o in outcomes {
         counts.add(o.category);
@@ -596,8 +657,8 @@ pub fn commit_run(
     let tx = store.conn_mut().transaction()?;
     tx.execute(
         "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version,
-                           turbines, critical, high, moderate, low, not_scored, error_count)
-         VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)",
+                           turbines, critical, high, moderate, low, not_scored, error_count, model_sha)
+         VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)",
         params![
             req.trigger.as_str(),
             started_at,
@@ -611,10 +672,14 @@ pub fn commit_run(
             counts.high,
             counts.moderate,
             counts.low,
-            counts.not_scored
+            counts.not_scored,
+            set.sha256
         ],
     )?;
     let run = tx.last_insert_rowid();
+    if let Some(s) = shadowed {
+        shadow::write(&tx, run, s)?;
+    }
     {
         let mut pred = tx.prepare_cached(
             "INSERT INTO predictions (turbine, run, scored, reason, p_fail_7d, ttf_distribution, risk_score, category, drivers, last_record, data_quality)
@@ -663,6 +728,7 @@ pub fn backfill_daily(
     let first = last_midnight - (days - 1) * 86_400;
     let history = History::load(store, first, last_midnight)?;
     let version = models.manifest().model_version.clone();
+    let sha = models.checksum().to_string();
     let mut added = 0;
     let mut t = first;
     while t <= last_midnight {
@@ -682,7 +748,11 @@ pub fn backfill_daily(
             let matrix = history.at(t);
             let last = history.last_record_before(t);
             let outcomes = evaluate(store, models, policy, &matrix, &last)?;
-            commit_run(store, &req, started_at, started, t, &version, &outcomes)?;
+            let set = ServedSet {
+                version: &version,
+                sha256: Some(&sha),
+            };
+            commit_run_with(store, &req, started_at, started, t, set, &outcomes, None)?;
             added += 1;
         }
         t += 86_400;

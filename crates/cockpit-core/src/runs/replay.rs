@@ -9,9 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{
-    commit_run, evaluate, reasons_in_words, NotScoredReason, RunError, RunLock, RunRequest, Trigger,
-};
+use super::{evaluate, reasons_in_words, NotScoredReason, RunError, RunLock, RunRequest, Trigger};
 use crate::clock::now;
 use crate::features::{self, History};
 use crate::lang::Lang;
@@ -253,7 +251,11 @@ pub fn replay_daily(
         let matrix = history.at(t);
         let last = history.last_record_before(t);
         let outcomes = evaluate(store, models, policy, &matrix, &last)?;
-        commit_run(store, &req, started_at, started, t, &version, &outcomes)?;
+        let set = super::ServedSet {
+            version: &version,
+            sha256: Some(models.checksum()),
+        };
+        super::commit_run_with(store, &req, started_at, started, t, set, &outcomes, None)?;
         report.runs += 1;
         if report.first_day.is_empty() {
             report.first_day = schema::format_date(t);

@@ -3,6 +3,7 @@
 import { asApiError, type ApiError, type AppInfo, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
+import { type ModelSetsSource } from "./modelsets";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
 export interface DiagnosticsSource {
@@ -42,6 +43,8 @@ export interface Options {
   logLimit?: number;
   /** The log filter, kept between visits of the tab. */
   logFilter?: LogFilter;
+  /** The model sets' commands: the card is shown when given. */
+  modelSets?: ModelSetsSource;
 }
 
 export interface DiagnosticsPanel {
