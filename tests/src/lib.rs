@@ -68,14 +68,8 @@ pub fn ort_lib() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join(".tools/onnxruntime/lib/libonnxruntime.so.1.31.1"))
 }
 
-/// The model set the black-box tests score with, relative to the workspace.
-///
-/// `tests/fixtures/models_2x`: a 2.x model set (time-to-failure distribution) made by
-/// `crates/cockpit-core/tests/fixtures/models/make_fixture.py --bridge models tests/fixtures/models_2x`
-/// from the shipped 1.1.0 set — its classifier and reference statistics as they are, its
-/// time-to-failure model a wrapper of the 1.1.0 days regressor (not a trained distribution).
-/// Once the shipped `models/` are retrained to 2.x, this becomes `models` and the bridge goes.
-pub const TEST_MODELS: &str = "tests/fixtures/models_2x";
+/// The model set the black-box tests score with, relative to the workspace: the shipped one.
+pub const TEST_MODELS: &str = "models";
 
 /// The folder of [`TEST_MODELS`].
 pub fn test_models() -> PathBuf {

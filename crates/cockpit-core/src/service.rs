@@ -655,8 +655,7 @@ mod tests {
         let service = Service::start(
             ServiceConfig {
                 db: db.clone(),
-                models_dir: Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../tests/fixtures/models_2x"),
+                models_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
                 policy: RiskPolicy::default(),
                 inbox: None,
                 mapping: crate::mapping::Mapping::canonical(),

@@ -463,7 +463,7 @@ mod tests {
 
         // Killed during the backfill: 5 of the 30 days scored, no final run.
         let ws = no_models.with_models(Some(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/models_2x"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
         ));
         let mut models = ws.load_models().unwrap();
         assert_eq!(

@@ -328,11 +328,9 @@ mod tests {
         assert_eq!(models.manifest().roc_auc_without("edp"), None);
         // A full-size set says it too (the black-box tests' set, which keeps the shipped
         // set's metrics).
-        let shipped = Manifest::read(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../tests/fixtures/models_2x"),
-        )
-        .expect("full-size manifest");
+        let shipped =
+            Manifest::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"))
+                .expect("full-size manifest");
         assert!(shipped.roc_auc_without("no_temperatures").is_some());
     }
 

@@ -10,8 +10,8 @@ use ort::session::Session;
 use ort::value::{TensorElementType, TensorRef, ValueType};
 
 use super::manifest::{
-    check_features, read_verified, sha256_hex, Manifest, FAILURE_MODEL, MANIFEST_FILE, TTF_HORIZONS,
-    TTF_MODEL,
+    check_features, read_verified, sha256_hex, Manifest, FAILURE_MODEL, MANIFEST_FILE,
+    TTF_HORIZONS, TTF_MODEL,
 };
 use super::{parity, ModelError, OrtRuntime};
 
@@ -544,27 +544,9 @@ mod tests {
         assert!(err.to_string().contains("row 1: p_fail_7d"), "{err}");
     }
 
-    /// A full-size 2.x model set: the black-box tests' bridge set (`tests/fixtures/models_2x`,
-    /// made by `make_fixture.py --bridge` from the 1.x shipped set until it is retrained).
+    /// A full-size 2.x model set: the shipped one (`models/`).
     fn full_size_models() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/models_2x")
-    }
-
-    #[test]
-    fn the_shipped_1x_set_is_refused_until_retrained() {
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-        let Ok(manifest) = std::fs::read_to_string(shipped.join("manifest.json")) else {
-            return;
-        };
-        if !manifest.contains("\"days_to_failure\"") {
-            // Retrained: the shipped set is 2.x and loads (model_parity.rs checks it).
-            return;
-        }
-        let err = ModelSet::load_for_scoring(&shipped, test_ort()).expect_err("a 1.x set");
-        assert!(
-            err.to_string().contains("retrain with `make models`"),
-            "{err}"
-        );
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
     }
 
     #[test]
