@@ -15,7 +15,7 @@ import numpy as np
 
 import config as C
 import episodes as EP
-import evaluation as E
+import distribution as D
 
 
 def days_level(days: np.ndarray, pol: dict) -> np.ndarray:
@@ -42,7 +42,7 @@ def categories(p7: np.ndarray, P: np.ndarray, pol: dict) -> np.ndarray:
     """Integer category (episodes.LOW .. CRITICAL) of each row from the 7-day probability and
     the distribution's raw outputs, as the cockpit's `assess` gives it."""
     p = np.clip(np.nan_to_num(p7, nan=0.0), 0.0, 1.0)
-    q = E.ttf_quantile(E.ttf_cdf(P), C.TTF_HORIZONS, pol["time_to_failure"]["quantile"])
+    q = D.ttf_quantile(D.ttf_cdf(P), C.TTF_HORIZONS, pol["time_to_failure"]["quantile"])
     level = np.maximum(p, days_level(q, pol))
     pr = pol["probability"]
     return ((level >= pr["moderate"]).astype(np.int64) + (level >= pr["high"])
@@ -141,12 +141,12 @@ def choose(period: Period, p7: np.ndarray, P: np.ndarray, log=lambda s: None) ->
     """The policy values chosen on `period` (validation rows only) by config.POLICY_SEARCH's
     rule; returns the policy, the search table and the figures of the chosen policy."""
     S = C.POLICY_SEARCH
-    F = E.ttf_cdf(P)
+    F = D.ttf_cdf(P)
     table = []
     best = None
     qdays = {}
     for q in S["quantiles"]:
-        qd = E.ttf_quantile(F, C.TTF_HORIZONS, q)
+        qd = D.ttf_quantile(F, C.TTF_HORIZONS, q)
         qdays[q] = qd
         for ph in S["probability"]:
             for dh in S["days_high"]:

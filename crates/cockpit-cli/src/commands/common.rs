@@ -37,11 +37,12 @@ pub fn load_models(cli: &Cli) -> Result<(ModelSet, RiskPolicy), CliError> {
     Ok((models, policy))
 }
 
-/// The manifest (raw JSON) of the model set the global options name; `None` when it cannot be
-/// read (the commands that need the models say why; the others show what they can without).
+/// The manifest (raw JSON) of the model set in service (the latest promotion or rollback, else
+/// the models folder of the global options); `None` when it cannot be read (the commands that
+/// need the models say why; the others show what they can without).
 pub fn served_manifest(cli: &Cli) -> Option<serde_json::Value> {
     let ws = workspace(cli).ok()?;
-    cockpit_core::model::Manifest::read(&ws.models)
+    cockpit_core::model::Manifest::read(&ws.models_shown())
         .ok()
         .map(|m| m.raw)
 }
