@@ -48,7 +48,7 @@ export function trackRecord(ctx: Ctx, view: FleetPage): HTMLElement | null {
   if (!view.track_record.length) return null;
   return h(
     "details",
-    { class: "track-record", "data-testid": "track-record" },
+    { class: "track-record", "data-testid": "track-record", open: true },
     h("summary", {}, t(ctx.lang, "trackRecord")),
     h(
       "ul",
