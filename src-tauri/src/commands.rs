@@ -165,8 +165,8 @@ impl TrackRecordText {
 /// the model set in service (the latest promotion or rollback, else the models folder), this
 /// park's from its stored runs.
 fn track_records(store: &Store, models: &std::path::Path) -> Result<Vec<CategoryRecord>, ApiError> {
-    let served = cockpit_core::modelsets::in_service(store, models)
-        .unwrap_or_else(|_| models.to_path_buf());
+    let served =
+        cockpit_core::modelsets::in_service(store, models).unwrap_or_else(|_| models.to_path_buf());
     let manifest = Manifest::read(&served).ok().map(|m| m.raw);
     Ok(track_record::track_record(store, manifest.as_ref())?)
 }
