@@ -235,6 +235,35 @@ impl ModelSet {
     /// Scores a batch: one row per snapshot, columns in `manifest().feature_names` order, NaN
     /// for a missing value. One run of each model for the whole batch.
     pub fn predict(&mut self, rows: ArrayView2<f32>) -> Result<Vec<Prediction>, ModelError> {
+        let p_fail = self.predict_failure(rows)?;
+        let n = p_fail.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let input = rows.as_standard_layout();
+        let dist = &self.manifest.models.time_to_failure;
+        let (shape, raw) = run_model(&mut self.ttf, TTF_MODEL, &dist.input, &dist.output, &input)?;
+        if shape != [n as i64, TTF_HORIZONS as i64] {
+            return Err(ModelError::UnexpectedOutputShape {
+                model: TTF_MODEL.into(),
+                expected: format!("[{n}, {TTF_HORIZONS}]"),
+                found: format!("{shape:?}"),
+            });
+        }
+        Ok(p_fail
+            .into_iter()
+            .enumerate()
+            .map(|(i, p_fail_7d)| Prediction {
+                p_fail_7d,
+                p_within: std::array::from_fn(|k| f64::from(raw[i * TTF_HORIZONS + k])),
+            })
+            .collect())
+    }
+
+    /// The classifier's probability of failure within 7 days for each row, without the
+    /// time-to-failure model: what the drivers need for their perturbed rows (the distribution
+    /// costs several times the classifier and is not read there).
+    pub fn predict_failure(&mut self, rows: ArrayView2<f32>) -> Result<Vec<f64>, ModelError> {
         let n_features = self.manifest.feature_names.len();
         if rows.ncols() != n_features {
             return Err(ModelError::InputColumns {
@@ -247,17 +276,14 @@ impl ModelSet {
             return Ok(Vec::new());
         }
         let input = rows.as_standard_layout();
-        let specs = &self.manifest.models;
-
-        let cls = &specs.failure_7d;
-        let probabilities = run_model(
+        let cls = &self.manifest.models.failure_7d;
+        let (shape, data) = run_model(
             &mut self.failure,
             FAILURE_MODEL,
             &cls.input,
             &cls.output,
             &input,
         )?;
-        let (shape, data) = probabilities;
         if shape != [n as i64, 2] {
             return Err(ModelError::UnexpectedOutputShape {
                 model: FAILURE_MODEL.into(),
@@ -265,20 +291,8 @@ impl ModelSet {
                 found: format!("{shape:?}"),
             });
         }
-        let dist = &specs.time_to_failure;
-        let (shape, raw) = run_model(&mut self.ttf, TTF_MODEL, &dist.input, &dist.output, &input)?;
-        if shape != [n as i64, TTF_HORIZONS as i64] {
-            return Err(ModelError::UnexpectedOutputShape {
-                model: TTF_MODEL.into(),
-                expected: format!("[{n}, {TTF_HORIZONS}]"),
-                found: format!("{shape:?}"),
-            });
-        }
         Ok((0..n)
-            .map(|i| Prediction {
-                p_fail_7d: f64::from(data[i * 2 + cls.class_index]),
-                p_within: std::array::from_fn(|k| f64::from(raw[i * TTF_HORIZONS + k])),
-            })
+            .map(|i| f64::from(data[i * 2 + cls.class_index]))
             .collect())
     }
 

@@ -412,11 +412,7 @@ pub fn evaluate(
                 message: e.to_string(),
             })
         })?;
-    let perturbed_p: Vec<f64> = models
-        .predict(perturbed.view())?
-        .iter()
-        .map(|p| p.p_fail_7d)
-        .collect();
+    let perturbed_p: Vec<f64> = models.predict_failure(perturbed.view())?;
     let fleet_ref = drivers::FleetReference::of(&rows);
     // Watched on power curve and pitch only: when the model card measured no useful skill there
     // (ROC-AUC below MIN_USEFUL_ROC_AUC with every temperature family absent), a high or critical
