@@ -54,7 +54,19 @@ async function openDiagnostics(browser) {
     async () => (await $t("fleet-table").isExisting()) || (await $t("fleet-empty").isExisting()) || (await $t("startup-failed").isExisting()),
     { timeout: READY_MS, interval: 500, timeoutMsg: "the cockpit did not finish starting" },
   );
-  await (await $t("tab-diagnostics")).click();
+  // The header is drawn again when start-up ends: a tab found just before may be replaced.
+  await browser.waitUntil(
+    async () => {
+      try {
+        await (await $t("tab-diagnostics")).click();
+        return true;
+      } catch (e) {
+        if (/stale/i.test(String(e))) return false;
+        throw e;
+      }
+    },
+    { timeout: 10_000, interval: 200, timeoutMsg: "the Diagnostics tab could not be clicked" },
+  );
   const banner = await $t("health-status");
   await banner.waitForExist({ timeout: 20_000 });
   // The panel is complete once the log view has its first answer.
@@ -141,6 +153,13 @@ describe("Diagnostics tab", () => {
       await (await $t("run-durations")).scrollIntoView();
       await browser.pause(300);
       await shot(browser, "diagnostics-monitoring");
+      // The model sets: the set in service, no candidate yet, and its history.
+      const sets = await $t("model-sets-status");
+      await sets.waitForExist({ timeout: 10_000 });
+      assert.match(await sets.getText(), /\d+\.\d+\.\d+/);
+      await sets.scrollIntoView();
+      await browser.pause(300);
+      await shot(browser, "diagnostics-model-sets");
       await browser.execute(() => window.scrollTo(0, 0));
     });
 

@@ -6,6 +6,7 @@ import { asApiError, type ComparisonPage, type ModelSetChange, type ModelSetInfo
 import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { errorBlock } from "../../errors";
+import { formatDateTime } from "../../format";
 import { errorWords, t, type Lang } from "../../i18n";
 
 /** The commands this card uses (`api` in the app, a mock in tests). */
@@ -65,7 +66,7 @@ export function renderComparison(c: ComparisonPage): HTMLElement {
 }
 
 /** The periods of service and the promotions and rollbacks. */
-export function renderHistory(lang: Lang, page: ModelSetsPage): HTMLElement {
+export function renderHistory(lang: Lang, locale: string, page: ModelSetsPage): HTMLElement {
   const periods = page.history.periods.slice().reverse();
   return h(
     "div",
@@ -92,8 +93,8 @@ export function renderHistory(lang: Lang, page: ModelSetsPage): HTMLElement {
             {},
             h("td", {}, p.version),
             h("td", { class: "mono" }, p.sha256 ? p.sha256.slice(0, 8) : "—"),
-            h("td", {}, p.from),
-            h("td", {}, p.to),
+            h("td", {}, formatDateTime(p.from, locale)),
+            h("td", {}, formatDateTime(p.to, locale)),
             h("td", { class: "num" }, String(p.runs)),
           ),
         ),
@@ -110,7 +111,7 @@ export function renderHistory(lang: Lang, page: ModelSetsPage): HTMLElement {
             ...page.history.changes
               .slice()
               .reverse()
-              .map((c) => h("li", {}, `${c.at} — ${c.action === "promote" ? t(lang, "promoteSet") : t(lang, "rollbackSet")}: ${setLabel(c.set)}${c.replaced ? ` ← ${setLabel(c.replaced)}` : ""}`)),
+              .map((c) => h("li", {}, `${formatDateTime(c.at, locale)} — ${c.action === "promote" ? t(lang, "promoteSet") : t(lang, "rollbackSet")}: ${setLabel(c.set)}${c.replaced ? ` ← ${setLabel(c.replaced)}` : ""}`)),
           ),
         )
       : null,
@@ -210,7 +211,7 @@ export function modelSetsView(
       h("div", { class: "buttons" }, choose, compare, promote, rollback),
       status,
       comparison,
-      renderHistory(lang, p),
+      renderHistory(lang, ctx.locale, p),
     );
   };
 
