@@ -78,13 +78,25 @@ pub struct BacktestReport {
 }
 
 pub(super) struct LoggedFailure {
-    pub(super) turbine: i64,
+    turbine: i64,
     turbine_id: String,
     component: String,
-    pub(super) time: i64,
-    pub(super) previous_back: Option<i64>,
+    time: i64,
+    previous_back: Option<i64>,
     /// `None`: the logbook says nothing about the precursor; `Some(None)`: there was none.
-    pub(super) precursor: Option<Option<i64>>,
+    precursor: Option<Option<i64>>,
+}
+
+impl LoggedFailure {
+    /// What the episode counting needs of it.
+    pub(super) fn known(&self) -> KnownFailure {
+        KnownFailure {
+            turbine: self.turbine,
+            time: self.time,
+            previous_back: self.previous_back,
+            precursor: self.precursor,
+        }
+    }
 }
 
 /// Every failure of the logbook, oldest first, with the previous repair's end and what is known
@@ -201,15 +213,7 @@ pub fn backtest(
         .iter()
         .filter(|f| f.time > from && f.time <= to + DAY)
         .collect();
-    let known: Vec<KnownFailure> = in_period
-        .iter()
-        .map(|f| KnownFailure {
-            turbine: f.turbine,
-            time: f.time,
-            previous_back: f.previous_back,
-            precursor: f.precursor,
-        })
-        .collect();
+    let known: Vec<KnownFailure> = in_period.iter().map(|f| f.known()).collect();
     // An episode without a failure is false only when the known history reaches 7 days past
     // its last day.
     report.levels = Levels {

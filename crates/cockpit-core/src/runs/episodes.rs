@@ -227,12 +227,7 @@ impl LevelFigures {
             Some(x) => format!("{} %", lang::format_number(x * 100.0, 0, lang)),
             None => "-".to_string(),
         };
-        let name = match (level, lang) {
-            (Category::Critical, Lang::En) => "Critical".to_string(),
-            (Category::Critical, Lang::Fr) => "Critique".to_string(),
-            (c, Lang::En) => format!("{} or above", capitalised(lang::category_label(c, lang))),
-            (c, Lang::Fr) => format!("{} ou plus", capitalised(lang::category_label(c, lang))),
-        };
+        let name = level_name(level, lang);
         let pl = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
         let warned = lang.pick(
             format!(
@@ -321,11 +316,17 @@ impl LevelFigures {
     }
 }
 
-fn capitalised(word: &str) -> String {
+/// An alert level's name: "Critical", "High or above", "Moderate or above" and their French.
+pub(super) fn level_name(level: Category, lang: Lang) -> String {
+    let word = lang::category_label(level, lang);
     let mut chars = word.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
+    let cap: String = match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    };
+    match level {
+        Category::Critical => cap,
+        _ => lang.pick(format!("{cap} or above"), format!("{cap} ou plus")),
     }
 }
 

@@ -5,11 +5,15 @@
 //! logbook: the confirmed faults). Counting is [`super::episodes`]'s; the sentences, in French
 //! and English, are here.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
-use super::backtest::logged_failures;
-use super::episodes::{level_figures, KnownFailure, LevelFigures, RatedDay, LEAD_WINDOW_DAYS};
+use super::backtest::{logged_failures, LoggedFailure};
+use super::episodes::{
+    level_figures, level_name, KnownFailure, LevelFigures, RatedDay, LEAD_WINDOW_DAYS,
+};
 use super::RunError;
 use crate::lang::{self, Lang};
 use crate::risk::Category;
@@ -87,20 +91,10 @@ pub fn track_record(
     store: &Store,
     manifest: Option<&Value>,
 ) -> Result<Vec<CategoryRecord>, RunError> {
-    let (days, scored, data_end) = park_days(store)?;
+    let (days, data_end) = park_days(store)?;
     let failures: Vec<KnownFailure> = logged_failures(store)?
-        .into_iter()
-        .map(|f| KnownFailure {
-            turbine: f.turbine,
-            time: f.time,
-            previous_back: f.previous_back,
-            precursor: f.precursor,
-        })
-        .collect();
-    let first = days.iter().map(|d| d.t).min();
-    let failures: Vec<KnownFailure> = failures
-        .into_iter()
-        .filter(|f| first.is_some_and(|t| f.time > t))
+        .iter()
+        .map(LoggedFailure::known)
         .collect();
     let model_version = manifest
         .and_then(|m| m.get("model_version"))
@@ -111,52 +105,57 @@ pub fn track_record(
         .map(|category| CategoryRecord {
             category,
             evaluation: manifest.and_then(|m| RecordFigures::from_manifest(m, category)),
-            park: RecordFigures::of(&level_figures(category, &days, &failures, scored, data_end)),
+            // The turbine-days scored only weigh the false episodes per quarter, not shown here.
+            park: RecordFigures::of(&level_figures(category, &days, &failures, 0, data_end)),
             model_version: model_version.clone(),
         })
         .collect())
 }
 
-/// The park's scored turbine-days: for each turbine and day (of the run's data time), the
-/// category of the latest successful run; the number of such days; and how far the failure
-/// logbook can be trusted to be complete (the latest data time, plus a day).
-fn park_days(store: &Store) -> Result<(Vec<RatedDay>, u64, i64), RunError> {
+/// The park's alert days: for each day (of the data time), the latest successful run of that
+/// day has the last word; its predictions rated moderate or above are the alert days, by turbine
+/// then day. Also how far the failure logbook can be trusted to be complete (the latest data
+/// time, plus a day). Only alert rows leave the database: a day below every alert level ends an
+/// episode exactly as a day without a row does, so the far more numerous low days are never
+/// read (the fleet and turbine pages compute this on every load).
+fn park_days(store: &Store) -> Result<(Vec<RatedDay>, i64), RunError> {
+    // The day's last word: one run per day (a handful of rows per day, read whole).
     let mut stmt = store.conn().prepare(
-        "SELECT p.turbine, coalesce(r.as_of, r.started_at), p.category
-         FROM predictions p JOIN runs r ON r.id = p.run
-         WHERE r.status = 'succeeded' AND p.scored = 1 AND p.category IS NOT NULL
-         ORDER BY p.turbine, coalesce(r.as_of, r.started_at), r.started_at, r.id",
+        "SELECT id, coalesce(as_of, started_at) FROM runs WHERE status = 'succeeded'
+         ORDER BY coalesce(as_of, started_at), started_at, id",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let mut day_run: HashMap<i64, (i64, i64)> = HashMap::new(); // day -> (run, data time)
+    let mut data_end = i64::MIN;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (run, at) = row?;
+        day_run.insert(at.div_euclid(DAY), (run, at));
+        data_end = data_end.max(at);
+    }
+    let last_word: HashMap<i64, i64> = day_run.into_values().collect(); // run -> data time
+                                                                        // The alert rows in one pass over the table in its own order (an index lookup per run
+                                                                        // costs several times more on a long history).
+    let mut stmt = store.conn().prepare(
+        "SELECT turbine, run, category FROM predictions
+         WHERE scored = 1 AND category IN ('moderate', 'high', 'critical')",
+    )?;
+    let mut days: Vec<RatedDay> = Vec::new();
+    for row in stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
             r.get::<_, String>(2)?,
         ))
-    })?;
-    let mut days: Vec<RatedDay> = Vec::new();
-    let mut data_end = i64::MIN;
-    for row in rows {
-        let (turbine, at, category) = row?;
-        // A category this cockpit does not know (a newer version's) is not an alert it can
-        // judge: the day is skipped rather than guessed.
-        let Some(category) = Category::parse(&category) else {
-            continue;
-        };
-        data_end = data_end.max(at);
-        let t = at.div_euclid(DAY) * DAY;
-        match days.last_mut() {
-            // The same turbine and day: the later run (ordered last) holds.
-            Some(d) if d.turbine == turbine && d.t == t => d.category = category,
-            _ => days.push(RatedDay {
+    })? {
+        let (turbine, run, category) = row?;
+        if let (Some(at), Some(category)) = (last_word.get(&run), Category::parse(&category)) {
+            days.push(RatedDay {
                 turbine,
-                t,
+                t: at.div_euclid(DAY) * DAY,
                 category,
-            }),
+            });
         }
     }
-    let scored = days.len() as u64;
-    Ok((days, scored, data_end.saturating_add(DAY)))
+    Ok((days, data_end.saturating_add(DAY)))
 }
 
 impl CategoryRecord {
@@ -235,20 +234,6 @@ impl CategoryRecord {
         };
         let semi = lang.pick(";", " ;");
         format!("{level} — {evaluation}{semi} {park}.")
-    }
-}
-
-/// "Critical", "High or above", "Moderate or above" and their French.
-fn level_name(c: Category, lang: Lang) -> String {
-    let word = lang::category_label(c, lang);
-    let mut chars = word.chars();
-    let cap: String = match chars.next() {
-        Some(f) => f.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    match c {
-        Category::Critical => cap,
-        _ => lang.pick(format!("{cap} or above"), format!("{cap} ou plus")),
     }
 }
 
