@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use cockpit_tests::{cockpit, simulate};
+use cockpit_tests::{cockpit, ingest_simulated, simulate};
 use serde_json::Value;
 
 const DAY: i64 = 86_400;
@@ -24,14 +24,7 @@ fn backtest(
     let logbook = out.join("logbook.csv");
     let text = std::fs::read_to_string(&logbook).unwrap();
     std::fs::write(&logbook, edit(&text)).unwrap();
-    let files: Vec<String> = ["turbines.csv", "logbook.csv", "scada.csv"]
-        .iter()
-        .map(|f| out.join(f).display().to_string())
-        .collect();
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    let run = cockpit(&db, &args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    ingest_simulated(&db, &out);
     let run = cockpit(&db, &["backtest", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();

@@ -561,23 +561,6 @@ fn handle_inbox_file(shared: &Shared, file: &Path, mapping: &Mapping) -> Result<
 mod tests {
     use super::*;
 
-    /// A copy of the shipped model set's files in `dir`, with `edit` applied to its manifest.
-    fn copy_set(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-        std::fs::create_dir_all(dir).unwrap();
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-        for e in std::fs::read_dir(shipped).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_file() {
-                std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
-            }
-        }
-        let path = dir.join("manifest.json");
-        let mut v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        edit(&mut v);
-        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-    }
-
     /// A running service scores a candidate in shadow on each run, and serves a set promoted by
     /// another process (the CLI) from its next run, without a restart.
     #[test]
@@ -596,9 +579,9 @@ mod tests {
             ingest::ingest_files(&mut store, &files, &crate::mapping::Mapping::canonical());
         assert!(report.failed.is_empty());
         let models = dir.path().join("models");
-        copy_set(&models, |_| {});
+        crate::modelsets::tests::copy_set(&models, |_| {});
         let mut candidate_version = String::new();
-        copy_set(&models.join(modelsets::CANDIDATE_DIR_NAME), |v| {
+        crate::modelsets::tests::copy_set(&models.join(modelsets::CANDIDATE_DIR_NAME), |v| {
             candidate_version = format!("{}-next", v["model_version"].as_str().unwrap());
             v["model_version"] = candidate_version.clone().into();
         });

@@ -658,4 +658,4 @@ pub fn status(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -19,8 +19,9 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
 }
 
-/// A copy of the shipped set's files in `dir` with `edit` applied to its manifest.
-fn copy_set(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+/// A copy of the shipped set's files in `dir` with `edit` applied to its manifest (also used by
+/// the service's tests).
+pub(crate) fn copy_set(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     for e in std::fs::read_dir(shipped()).unwrap() {
         let p = e.unwrap().path();

@@ -4,8 +4,9 @@ import { h } from "../../dom";
 import { errorWords, t, type Lang } from "../../i18n";
 import { type DiagnosticsSource } from "./types";
 
-export function actionsBar(lang: Lang, src: DiagnosticsSource): HTMLElement {
-  const status = h("p", { class: "action-status", role: "status", "aria-live": "polite", "data-testid": "diag-action-status" });
+/** A status line for the result of an action: `say` writes it, `fail` says an error in words. */
+export function statusLine(lang: Lang, testid: string) {
+  const status = h("p", { class: "action-status", role: "status", "aria-live": "polite", "data-testid": testid });
   // `detail`: an error's technical message, as the status line's tooltip.
   const say = (text: string, kind: "info" | "ok" | "error", detail = "") => {
     status.textContent = text;
@@ -16,6 +17,11 @@ export function actionsBar(lang: Lang, src: DiagnosticsSource): HTMLElement {
     const { summary, detail } = errorWords(lang, asApiError(e));
     say(summary, "error", detail);
   };
+  return { status, say, fail };
+}
+
+export function actionsBar(lang: Lang, src: DiagnosticsSource): HTMLElement {
+  const { status, say, fail } = statusLine(lang, "diag-action-status");
   const open = h(
     "button",
     {

@@ -7,7 +7,8 @@ import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { errorBlock } from "../../errors";
 import { formatDateTime } from "../../format";
-import { errorWords, t, type Lang } from "../../i18n";
+import { statusLine } from "./actions";
+import { t, type Lang } from "../../i18n";
 
 /** The commands this card uses (`api` in the app, a mock in tests). */
 export interface ModelSetsSource {
@@ -126,16 +127,7 @@ export function modelSetsView(
   const lang = ctx.lang;
   const body = h("div", {}, h("p", { class: "muted" }, t(lang, "loading")));
   const comparison = h("div", {});
-  const status = h("p", { class: "action-status", role: "status", "aria-live": "polite", "data-testid": "model-action-status" });
-  const say = (text: string, kind: "info" | "ok" | "error", detail = "") => {
-    status.textContent = text;
-    status.setAttribute("data-kind", kind);
-    status.setAttribute("title", detail);
-  };
-  const fail = (e: unknown) => {
-    const { summary, detail } = errorWords(lang, asApiError(e));
-    say(summary, "error", detail);
-  };
+  const { status, say, fail } = statusLine(lang, "model-action-status");
   let page: ModelSetsPage | null = null;
 
   const button = (label: string, testid: string, action: () => Promise<void>, primary = false): HTMLButtonElement => {
