@@ -22,6 +22,7 @@ use crate::sim::SimError;
 use crate::store::StoreError;
 use crate::telemetry::TelemetryError;
 use crate::triggers::TriggerError;
+use crate::workflow::WorkflowError;
 
 /// Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
 /// `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
@@ -105,11 +106,23 @@ pub enum ErrorCode {
     CandidateInvalid,
     /// A model set folder could not be written in the cockpit's data folder.
     ModelSets,
+    /// The turbine has no alert to act on.
+    NoAlert,
+    /// The alert is already closed (dismissed or resolved), perhaps on another machine.
+    AlertClosed,
+    /// The alert is already in the state asked for.
+    AlertAlready,
+    /// No intervention has the id given, or several start with it.
+    UnknownIntervention,
+    /// The intervention is already done or cancelled, or cannot make that step.
+    InterventionState,
+    /// A workflow value is not valid (a date, a component, a reason, a note too long).
+    InvalidInput,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 44] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -148,6 +161,12 @@ impl ErrorCode {
         ErrorCode::CandidateParity,
         ErrorCode::CandidateInvalid,
         ErrorCode::ModelSets,
+        ErrorCode::NoAlert,
+        ErrorCode::AlertClosed,
+        ErrorCode::AlertAlready,
+        ErrorCode::UnknownIntervention,
+        ErrorCode::InterventionState,
+        ErrorCode::InvalidInput,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -191,6 +210,12 @@ impl ErrorCode {
             ErrorCode::CandidateParity => "candidate_parity",
             ErrorCode::CandidateInvalid => "candidate_invalid",
             ErrorCode::ModelSets => "model_sets",
+            ErrorCode::NoAlert => "no_alert",
+            ErrorCode::AlertClosed => "alert_closed",
+            ErrorCode::AlertAlready => "alert_already",
+            ErrorCode::UnknownIntervention => "unknown_intervention",
+            ErrorCode::InterventionState => "intervention_state",
+            ErrorCode::InvalidInput => "invalid_input",
         }
     }
 
@@ -342,6 +367,30 @@ impl ErrorCode {
                 "A model set could not be copied into the cockpit's data folder.",
                 "Un jeu de modèles n'a pas pu être copié dans le dossier de données du cockpit.",
             ),
+            ErrorCode::NoAlert => (
+                "This turbine has no alert to act on.",
+                "Cette éolienne n'a aucune alerte sur laquelle agir.",
+            ),
+            ErrorCode::AlertClosed => (
+                "This alert is already closed, perhaps on another machine; nothing was changed.",
+                "Cette alerte est déjà close, peut-être sur un autre poste ; rien n'a été modifié.",
+            ),
+            ErrorCode::AlertAlready => (
+                "The alert is already in that state; nothing was changed.",
+                "L'alerte est déjà dans cet état ; rien n'a été modifié.",
+            ),
+            ErrorCode::UnknownIntervention => (
+                "No intervention has this id.",
+                "Aucune intervention ne porte cet identifiant.",
+            ),
+            ErrorCode::InterventionState => (
+                "This intervention is already done or cancelled, or cannot take that step; nothing was changed.",
+                "Cette intervention est déjà terminée ou annulée, ou ne peut pas passer à cette étape ; rien n'a été modifié.",
+            ),
+            ErrorCode::InvalidInput => (
+                "A value is not valid; nothing was recorded.",
+                "Une valeur n'est pas valide ; rien n'a été enregistré.",
+            ),
         };
         lang.pick(en, fr)
     }
@@ -380,6 +429,7 @@ impl Coded for RunError {
             RunError::Features(_) => ErrorCode::Features,
             RunError::Store(s) => s.code(),
             RunError::Sql(_) | RunError::Lock { .. } => ErrorCode::Database,
+            RunError::Workflow(w) => w.as_ref().code(),
         }
     }
 }
@@ -486,6 +536,23 @@ impl Coded for ModelSetError {
             ModelSetError::Store(s) => s.code(),
             ModelSetError::Sql(_) => ErrorCode::Database,
             ModelSetError::Run(r) => r.code(),
+        }
+    }
+}
+
+impl Coded for WorkflowError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            WorkflowError::UnknownTurbine { .. } => ErrorCode::UnknownTurbine,
+            WorkflowError::NoAlert { .. } => ErrorCode::NoAlert,
+            WorkflowError::AlertClosed { .. } => ErrorCode::AlertClosed,
+            WorkflowError::AlertAlready { .. } => ErrorCode::AlertAlready,
+            WorkflowError::UnknownIntervention { .. }
+            | WorkflowError::AmbiguousIntervention { .. } => ErrorCode::UnknownIntervention,
+            WorkflowError::InterventionState { .. } => ErrorCode::InterventionState,
+            WorkflowError::Invalid { .. } => ErrorCode::InvalidInput,
+            WorkflowError::Store(s) => s.code(),
+            WorkflowError::Sql(_) => ErrorCode::Database,
         }
     }
 }

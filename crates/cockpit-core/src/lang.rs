@@ -288,6 +288,24 @@ pub fn format_number(v: f64, digits: usize, lang: Lang) -> String {
     }
 }
 
+/// Name of a turbine component (`generator_winding`, …) in the language; an unknown name is
+/// returned as given.
+pub fn component_label(component: &str, lang: Lang) -> String {
+    let Some(c) = crate::schema::Component::parse(component) else {
+        return component.to_string();
+    };
+    use crate::schema::Component as C;
+    let (en, fr) = match c {
+        C::GearboxBearing => ("gearbox bearing", "roulement du multiplicateur"),
+        C::GeneratorBearing => ("generator bearing", "roulement de la génératrice"),
+        C::GeneratorWinding => ("generator winding", "bobinage de la génératrice"),
+        C::PitchHydraulic => ("pitch hydraulics", "hydraulique de calage des pales"),
+        C::Converter => ("converter", "convertisseur"),
+        C::Transformer => ("transformer", "transformateur"),
+    };
+    lang.pick(en, fr).to_string()
+}
+
 /// A UTC day as "Nov 12" / "12 nov.".
 pub fn format_day(unix: i64, lang: Lang) -> String {
     const EN: [&str; 12] = [

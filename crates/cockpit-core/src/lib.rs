@@ -24,6 +24,7 @@
 //! | | [`quality`] | sensor faults (frozen, spikes, out of physics, gaps): found, phrased, masked out of the features |
 //! | | [`features`] | the model inputs, computed once for training export and scoring alike |
 //! | | [`model`] | loading and verifying the ONNX models and their manifest; batch inference |
+//! | | [`workflow`] | the maintenance workflow: an append-only journal of actions; alerts (raised by runs, triaged), interventions and their outcome |
 //! | | [`runs`] | scoring runs (atomic), drivers and their sentences, fleet/turbine/journal queries and search, backtest |
 //! | | [`charts`] | risk, signal and fleet trend charts rendered as SVG with plotters |
 //! | | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
@@ -58,4 +59,5 @@ pub mod store;
 pub mod telemetry;
 pub mod triggers;
 pub mod ttf;
+pub mod workflow;
 pub mod workspace;

@@ -151,11 +151,32 @@ struct LegacyDaysThresholds {
     horizon: f64,
 }
 
+/// When an alert closes on its own (`[alerts]`): the maintenance workflow's rule against an
+/// alert that flaps on a score wobbling around the high threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct AlertRules {
+    /// An open alert closes once its turbine has been scored below high in this many
+    /// consecutive runs (1 to 100).
+    pub clear_after_runs: u32,
+}
+
+impl Default for AlertRules {
+    fn default() -> Self {
+        AlertRules {
+            clear_after_runs: 3,
+        }
+    }
+}
+
 /// A policy file as written: `[time_to_failure]`, or the older `[days_to_failure]`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     probability: ProbabilityThresholds,
+    #[serde(default)]
+    alerts: AlertRules,
     time_to_failure: Option<TtfThresholds>,
     days_to_failure: Option<LegacyDaysThresholds>,
 }
@@ -168,6 +189,9 @@ pub struct RiskPolicy {
     pub probability: ProbabilityThresholds,
     /// Thresholds on the time to failure's quantile (`[time_to_failure]`).
     pub time_to_failure: TtfThresholds,
+    /// When an alert closes on its own (`[alerts]`; 3 runs when the section is absent).
+    #[serde(default)]
+    pub alerts: AlertRules,
 }
 
 /// Result of the policy for one prediction.
@@ -219,6 +243,7 @@ impl Default for RiskPolicy {
                 critical: 7.0,
                 horizon: 30.0,
             },
+            alerts: AlertRules::default(),
         })
     }
 }
@@ -251,7 +276,14 @@ impl RiskPolicy {
         let p = RiskPolicy {
             probability: file.probability,
             time_to_failure,
+            alerts: file.alerts,
         };
+        if !(1..=100).contains(&p.alerts.clear_after_runs) {
+            return Err(invalid(format!(
+                "alerts.clear_after_runs must be a number of runs from 1 to 100, got {}",
+                p.alerts.clear_after_runs
+            )));
+        }
         let pr = p.probability;
         if !(0.0 < pr.moderate
             && pr.moderate < pr.high

@@ -101,6 +101,7 @@ const MIGRATIONS: &[&str] = &[
     MIGRATION_7,
     MIGRATION_8,
     MIGRATION_9,
+    MIGRATION_10,
 ];
 
 const MIGRATION_1: &str = "
@@ -282,6 +283,26 @@ ALTER TABLE predictions ADD COLUMN ttf_distribution TEXT;
 /// when it could not score) and its categories in `shadow_predictions`, apart from the served
 /// ones. The operations journal accepts a fourth kind, `model_set_change` (promote, rollback,
 /// candidate chosen).
+/// The maintenance workflow's journal of actions (issue 16): one row per event, never updated
+/// or deleted; alerts and interventions are derived from it (`workflow::state`). `id` is the
+/// event's UUID (recording it twice does nothing); `turbine` the turbine's id as in the data,
+/// the same on every machine.
+const MIGRATION_10: &str = "
+CREATE TABLE workflow_events (
+    seq     INTEGER PRIMARY KEY,
+    id      TEXT NOT NULL UNIQUE,
+    at      INTEGER NOT NULL,
+    author  TEXT NOT NULL,
+    machine TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    turbine TEXT NOT NULL,
+    data    TEXT NOT NULL
+);
+CREATE INDEX workflow_events_by_subject ON workflow_events (subject);
+CREATE INDEX workflow_events_by_turbine ON workflow_events (turbine);
+";
+
 const MIGRATION_9: &str = "
 CREATE TABLE model_sets (
     id         INTEGER PRIMARY KEY,

@@ -42,10 +42,11 @@ use crate::clock::now;
 use crate::features::{self, FeatureError, FeatureMatrix, History, N_FEATURES};
 use crate::lang::Lang;
 use crate::model::{ModelError, ModelSet, MIN_USEFUL_ROC_AUC};
-use crate::risk::{Category, RiskPolicy};
+use crate::risk::{AlertRules, Category, RiskPolicy};
 use crate::schema;
 use crate::store::{Store, StoreError};
 use crate::ttf::Distribution;
+use crate::workflow;
 
 pub use drivers::Driver;
 pub use reasons::{NotScoredReason, MODEL_OUTPUT_INVALID_EN, NOT_SCORED_ENGLISH};
@@ -135,6 +136,15 @@ pub enum RunError {
     /// Writing the run or its predictions failed.
     #[error("database error while saving the run: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The alerts the run raises or closes could not be recorded (the run is not saved either).
+    #[error("the run's alerts could not be recorded: {0}")]
+    Workflow(Box<crate::workflow::WorkflowError>),
+}
+
+impl From<crate::workflow::WorkflowError> for RunError {
+    fn from(e: crate::workflow::WorkflowError) -> Self {
+        RunError::Workflow(Box::new(e))
+    }
 }
 
 /// Counts of a run by outcome.
@@ -528,6 +538,7 @@ pub fn score_with_shadow(
                 set,
                 &outcomes,
                 shadowed.as_ref(),
+                policy.alerts,
             )?;
             let run = queries::run(store, id)?;
             tracing::info!(
@@ -623,7 +634,17 @@ pub fn commit_run(
         version: model_version,
         sha256: None,
     };
-    commit_run_with(store, req, started_at, started, at, set, outcomes, None)
+    commit_run_with(
+        store,
+        req,
+        started_at,
+        started,
+        at,
+        set,
+        outcomes,
+        None,
+        AlertRules::default(),
+    )
 }
 
 /// The model set that scored a run: its version and checksum ([`ModelSet::checksum`]).
@@ -644,6 +665,7 @@ fn commit_run_with(
     set: ServedSet<'_>,
     outcomes: &[TurbineOutcome],
     shadowed: Option<&shadow::ShadowOutcome>,
+    alert_rules: AlertRules,
 ) -> Result<i64, RunError> {
     let model_version = set.version;
     let mut counts = CategoryCounts::default();
@@ -704,6 +726,17 @@ fn commit_run_with(
             feats.execute(params![run, o.turbine_key, blob])?;
         }
     }
+    // The alerts follow the run in its transaction: a run and the alerts it raised or closed
+    // are committed together or not at all.
+    let scored: Vec<workflow::alerts::Scored<'_>> = outcomes
+        .iter()
+        .map(|o| workflow::alerts::Scored {
+            turbine_key: o.turbine_key,
+            turbine_id: &o.turbine_id,
+            category: o.category,
+        })
+        .collect();
+    workflow::alerts::apply_run(&tx, run, req.trigger.as_str(), at, &scored, alert_rules)?;
     tx.commit()?;
     Ok(run)
 }
@@ -748,7 +781,17 @@ pub fn backfill_daily(
                 version: &version,
                 sha256: Some(&sha),
             };
-            commit_run_with(store, &req, started_at, started, t, set, &outcomes, None)?;
+            commit_run_with(
+                store,
+                &req,
+                started_at,
+                started,
+                t,
+                set,
+                &outcomes,
+                None,
+                policy.alerts,
+            )?;
             added += 1;
         }
         t += 86_400;

@@ -255,7 +255,17 @@ pub fn replay_daily(
             version: &version,
             sha256: Some(models.checksum()),
         };
-        super::commit_run_with(store, &req, started_at, started, t, set, &outcomes, None)?;
+        super::commit_run_with(
+            store,
+            &req,
+            started_at,
+            started,
+            t,
+            set,
+            &outcomes,
+            None,
+            policy.alerts,
+        )?;
         report.runs += 1;
         if report.first_day.is_empty() {
             report.first_day = schema::format_date(t);
