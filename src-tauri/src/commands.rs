@@ -4,6 +4,7 @@
 //! Each command is timed and written to the operations journal ([`crate::diagnostics::timed`]): `turbine` as a
 //! single-turbine request, the others as UI commands (`app_status`, a start-up poll, is not).
 
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use cockpit_core::charts;
@@ -18,9 +19,11 @@ use cockpit_core::runs::track_record::{self, CategoryRecord};
 use cockpit_core::runs::{
     reasons_in_words, CategoryCounts, DataQualityText, Driver, NotScoredReason, RunRecord, Trigger,
 };
+use cockpit_core::schema::parse_timestamp;
 use cockpit_core::service;
 use cockpit_core::store::Store;
 use cockpit_core::triggers::DailySchedule;
+use cockpit_core::workflow::views::{self as workflow_views, AlertView, Changes};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
@@ -125,6 +128,9 @@ pub struct FleetRow {
     pub item: FleetItem,
     /// Category, not-scored reason, drivers in words, and what a search matches.
     pub text: FleetItemText,
+    /// The turbine's latest alert (open, acknowledged, or closed with its outcome); `None`:
+    /// it never had one.
+    pub alert: Option<AlertView>,
 }
 
 /// The fleet view as the UI receives it: rows already phrased.
@@ -138,6 +144,9 @@ pub struct FleetPage {
     pub labels: CategoryLabels,
     /// How often each alert category has been right, most urgent first (the legend).
     pub track_record: Vec<TrackRecordText>,
+    /// What changed since the previous run (new, escalated and closed alerts, categories up
+    /// and down), for the top of the view.
+    pub changes: Option<Changes>,
 }
 
 /// How often one alert category has been right, with its sentence in the UI's language.
@@ -172,9 +181,17 @@ fn track_records(store: &Store, models: &std::path::Path) -> Result<Vec<Category
 }
 
 impl FleetPage {
-    /// The view in words, in `lang`, with each alert category's track record.
-    pub fn of(view: FleetView, records: Vec<CategoryRecord>, lang: Lang) -> FleetPage {
+    /// The view in words, in `lang`, with each alert category's track record, each turbine's
+    /// latest alert and what changed since the previous run.
+    pub fn of(
+        view: FleetView,
+        records: Vec<CategoryRecord>,
+        mut alerts: HashMap<String, AlertView>,
+        changes: Option<Changes>,
+        lang: Lang,
+    ) -> FleetPage {
         FleetPage {
+            changes,
             track_record: TrackRecordText::all(records, lang),
             run_text: RunText::of(&view.run, lang),
             run: view.run,
@@ -184,6 +201,7 @@ impl FleetPage {
                 .into_iter()
                 .map(|item| FleetRow {
                     text: item.text(lang),
+                    alert: alerts.remove(&item.turbine_id),
                     item,
                 })
                 .collect(),
@@ -203,9 +221,16 @@ pub async fn fleet<R: Runtime>(
     let lang = lang_of(lang.as_deref());
     let models = app.state::<AppState>().workspace.models.clone();
     timed_read(app, "fleet", OperationKind::UiCommand, move |s| {
+        let view = filter.apply(s)?;
+        let changes = match view.run.as_of.as_deref().and_then(parse_timestamp) {
+            Some(as_of) => Some(workflow_views::changes(s.conn(), view.run.id, as_of, lang)?),
+            None => None,
+        };
         Ok(FleetPage::of(
-            filter.apply(s)?,
+            view,
             track_records(s, &models)?,
+            workflow_views::fleet_alerts(s.conn(), lang)?,
+            changes,
             lang,
         ))
     })

@@ -24,6 +24,7 @@ pub mod modelsets;
 pub mod phrased;
 pub mod startup;
 pub mod state;
+pub mod workflow;
 pub mod worklist;
 
 use tauri::webview::DownloadEvent;
@@ -64,6 +65,19 @@ macro_rules! cockpit_handler {
             $crate::modelsets::choose_candidate,
             $crate::modelsets::promote_model_set,
             $crate::modelsets::rollback_model_set,
+            $crate::workflow::alerts,
+            $crate::workflow::acknowledge_alert,
+            $crate::workflow::dismiss_alert,
+            $crate::workflow::reopen_alert,
+            $crate::workflow::plan_intervention,
+            $crate::workflow::start_intervention,
+            $crate::workflow::close_intervention,
+            $crate::workflow::cancel_intervention,
+            $crate::workflow::interventions,
+            $crate::workflow::turbine_history,
+            $crate::workflow::workflow_choices,
+            $crate::workflow::get_author,
+            $crate::workflow::set_author,
         ]
     };
 }

@@ -95,6 +95,16 @@ pub enum Command {
     /// Technical metrics, availability, alert level, input drift and data freshness; or export
     /// a diagnostics bundle
     Diagnostics(commands::DiagnosticsArgs),
+    /// The alerts: open when a run ranks a turbine high or critical, with their status and outcome
+    Alerts(commands::AlertsArgs),
+    /// Acknowledge a turbine's open alert (with an optional note)
+    Ack(commands::AckArgs),
+    /// Dismiss a turbine's open alert with a reason (and optionally mute it until a date)
+    Dismiss(commands::DismissArgs),
+    /// Re-open a turbine's dismissed or resolved alert
+    Reopen(commands::ReopenArgs),
+    /// Plan, start, close (with what was found) or cancel interventions, and list them
+    Intervention(commands::InterventionArgs),
 }
 
 impl Command {
@@ -117,6 +127,11 @@ impl Command {
             Command::Watch(_) => "watch",
             Command::Health(_) => "health",
             Command::Diagnostics(_) => "diagnostics",
+            Command::Alerts(_) => "alerts",
+            Command::Ack(_) => "ack",
+            Command::Dismiss(_) => "dismiss",
+            Command::Reopen(_) => "reopen",
+            Command::Intervention(_) => "intervention",
         }
     }
 }

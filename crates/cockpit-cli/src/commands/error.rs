@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use cockpit_core::{
     demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store, telemetry,
-    workspace,
+    workflow, workspace,
 };
 
 /// Errors that end a command with a message and exit code 2. The messages are the core's own
@@ -48,4 +48,6 @@ pub enum CliError {
     Telemetry(#[from] telemetry::TelemetryError),
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    #[error(transparent)]
+    Workflow(#[from] workflow::WorkflowError),
 }

@@ -18,6 +18,7 @@
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
+//! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `intervention …`: the maintenance workflow |
 //!
 //! Shared: [`error`] (the CLI's error, [`CliError`]) and [`common`] (workspace, database,
 //! models, time options, formatting).
@@ -40,6 +41,7 @@ mod score;
 mod simulate;
 mod turbine;
 mod watch;
+mod workflow;
 
 use std::process::ExitCode;
 
@@ -61,6 +63,7 @@ pub use score::ScoreArgs;
 pub use simulate::SimulateArgs;
 pub use turbine::TurbineArgs;
 pub use watch::WatchArgs;
+pub use workflow::{AckArgs, AlertsArgs, DismissArgs, InterventionArgs, ReopenArgs};
 
 use crate::{Cli, Command};
 
@@ -83,5 +86,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Watch(args) => watch::run(cli, args),
         Command::Health(args) => health::run(cli, args),
         Command::Diagnostics(args) => diagnostics::run(cli, args),
+        Command::Alerts(args) => workflow::alerts_cmd(cli, args),
+        Command::Ack(args) => workflow::ack(cli, args),
+        Command::Dismiss(args) => workflow::dismiss(cli, args),
+        Command::Reopen(args) => workflow::reopen(cli, args),
+        Command::Intervention(args) => workflow::intervention(cli, args),
     }
 }
