@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike};
 
 use crate::risk::Category;
-use crate::schema::SIGNALS;
+use crate::schema::{Component, SIGNALS};
 use crate::ttf::Outlook;
 
 /// A language of the user interface: every user-facing sentence of the core exists in both.
@@ -182,6 +182,20 @@ pub fn run_status_label(status: &str, lang: Lang) -> &str {
         "succeeded" => ("succeeded", "réussie"),
         "failed" => ("failed", "échouée"),
         other => return other,
+    };
+    lang.pick(en, fr)
+}
+
+/// Words for a turbine component of the logbook (`generator_winding` → "generator winding" /
+/// "bobinage génératrice").
+pub fn component_label(c: Component, lang: Lang) -> &'static str {
+    let (en, fr) = match c {
+        Component::GearboxBearing => ("gearbox bearing", "roulement multiplicateur"),
+        Component::GeneratorBearing => ("generator bearing", "roulement génératrice"),
+        Component::GeneratorWinding => ("generator winding", "bobinage génératrice"),
+        Component::PitchHydraulic => ("pitch hydraulic system", "hydraulique de pas"),
+        Component::Converter => ("converter", "convertisseur"),
+        Component::Transformer => ("transformer", "transformateur"),
     };
     lang.pick(en, fr)
 }
