@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use cockpit_core::{
-    demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store, telemetry,
+    charts, demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store, telemetry,
     workspace,
 };
 
@@ -33,6 +33,8 @@ pub enum CliError {
     Run(#[from] runs::RunError),
     #[error(transparent)]
     Query(#[from] runs::queries::QueryError),
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
     #[error(transparent)]
     Service(#[from] service::ServiceError),
     #[error("cannot create {path}: {source}")]
