@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "signals_chart",
     "fleet_trend_chart",
     "export_worklist_csv",
+    "field_document",
+    "export_field_document",
     "app_info",
     "app_status",
     "health",

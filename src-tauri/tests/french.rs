@@ -258,6 +258,11 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
     );
     assert_french("diagnostics", &shown);
 
+    let doc = call(&f, "field_document", fr.clone()).unwrap();
+    let doc = doc.as_str().unwrap().to_string();
+    assert!(doc.contains("Dossier terrain"), "{doc}");
+    assert_french("field document", &[doc]);
+
     let csv = call(&f, "export_worklist_csv", fr).unwrap();
     let csv = csv.as_str().unwrap().to_string();
     assert!(csv.contains("critique"), "{csv}");

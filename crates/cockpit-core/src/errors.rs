@@ -105,11 +105,13 @@ pub enum ErrorCode {
     CandidateInvalid,
     /// A model set folder could not be written in the cockpit's data folder.
     ModelSets,
+    /// The field document could not be written to the file chosen.
+    DocumentExport,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 39] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -148,6 +150,7 @@ impl ErrorCode {
         ErrorCode::CandidateParity,
         ErrorCode::CandidateInvalid,
         ErrorCode::ModelSets,
+        ErrorCode::DocumentExport,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -183,6 +186,7 @@ impl ErrorCode {
             ErrorCode::InvalidLevel => "invalid_level",
             ErrorCode::OpenFolder => "open_folder",
             ErrorCode::QuarantineExport => "quarantine_export",
+            ErrorCode::DocumentExport => "document_export",
             ErrorCode::NoCandidate => "no_candidate",
             ErrorCode::NoPreviousModelSet => "no_previous_model_set",
             ErrorCode::CandidateInService => "candidate_in_service",
@@ -310,6 +314,10 @@ impl ErrorCode {
                 "The quarantined lines could not be exported.",
                 "Les lignes en quarantaine n'ont pas pu être exportées.",
             ),
+            ErrorCode::DocumentExport => (
+                "The field document could not be saved.",
+                "Le dossier terrain n'a pas pu être enregistré.",
+            ),
             ErrorCode::NoCandidate => (
                 "There is no candidate model set: choose one, or drop it in the models folder's candidate/ folder.",
                 "Aucun jeu de modèles candidat : choisissez-en un, ou déposez-le dans le dossier candidate/ du dossier des modèles.",
@@ -403,6 +411,7 @@ impl Coded for ChartError {
             ChartError::Query(q) => q.code(),
             ChartError::Sql(_) => ErrorCode::Database,
             ChartError::Draw(_) => ErrorCode::Chart,
+            ChartError::Write { .. } => ErrorCode::DocumentExport,
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use cockpit_core::{
-    charts, demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store, telemetry,
-    workspace,
+    charts, demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store,
+    telemetry, workspace,
 };
 
 /// Errors that end a command with a message and exit code 2. The messages are the core's own

@@ -41,31 +41,21 @@ pub fn run(cli: &Cli, args: &SheetArgs) -> Result<ExitCode, CliError> {
             ids.push(id.clone());
         }
     }
-    let doc = charts::field_document(
-        &store,
-        &ids,
-        &policy,
-        Lang::parse(&args.lang),
-        clock::now(),
-    )?;
+    let doc = charts::field_document(&store, &ids, &policy, Lang::parse(&args.lang), clock::now())?;
     if args.json {
         say!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let html = doc.html();
     match &args.out {
         Some(path) => {
-            std::fs::write(path, &html).map_err(|source| CliError::Create {
-                path: path.clone(),
-                source,
-            })?;
+            doc.write(path)?;
             say!(
                 "Field document of {} turbine(s) written to {}",
                 doc.sheets.len(),
                 path.display()
             );
         }
-        None => say!("{html}"),
+        None => say!("{}", doc.html()),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -122,7 +122,10 @@ mod tests {
         let s = stretches(&points, 1800);
         assert_eq!(s.iter().map(Vec::len).collect::<Vec<_>>(), [6, 4]);
         // One missing hour is a hole too (more than 1.5 steps).
-        let s = stretches(&[(0, 1.0), (3600, 1.0), (3 * 3600, 1.0), (4 * 3600, 1.0)], 1800);
+        let s = stretches(
+            &[(0, 1.0), (3600, 1.0), (3 * 3600, 1.0), (4 * 3600, 1.0)],
+            1800,
+        );
         assert_eq!(s.len(), 2);
         // Below the floor nothing is cut: 10-minute records with a 20-minute hole.
         let tight = [(0, 1.0), (600, 1.0), (1200, 1.0), (2400, 1.0), (3000, 1.0)];

@@ -16,6 +16,14 @@ pub enum ChartError {
     /// The plotting backend failed, or the chart was asked for something it cannot draw.
     #[error("the chart could not be drawn: {0}")]
     Draw(String),
+    /// The field document could not be written where asked.
+    #[error("the field document could not be written to {path}: {source}; choose a folder you can write to")]
+    Write {
+        /// The file asked for.
+        path: std::path::PathBuf,
+        /// Why the system refused.
+        source: std::io::Error,
+    },
 }
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {

@@ -168,7 +168,7 @@ pub fn field_sheet(
 }
 
 /// The field document of the turbines `ids` (each once, in any order; an unknown id is an
-/// error naming it), ranked as the fleet view ranks them, in `lang`; `printed_at`: Unix seconds.
+/// error naming it; none: a cover list saying so), ranked as the fleet view ranks them, in `lang`; `printed_at`: Unix seconds.
 pub fn field_document(
     store: &Store,
     ids: &[String],
@@ -176,11 +176,6 @@ pub fn field_document(
     lang: Lang,
     printed_at: i64,
 ) -> Result<FieldDocument, ChartError> {
-    if ids.is_empty() {
-        return Err(ChartError::Draw(
-            "no turbine selected for the field document: name at least one".into(),
-        ));
-    }
     let mut ranked: Vec<String> = Vec::new();
     let mut as_of = None;
     match queries::fleet(store, &queries::FleetFilter::default()) {
@@ -212,6 +207,16 @@ pub fn field_document(
         printed_at: schema::format_timestamp(printed_at),
         sheets,
     })
+}
+
+impl FieldDocument {
+    /// Writes the document's HTML to `path` (created or replaced).
+    pub fn write(&self, path: &std::path::Path) -> Result<(), ChartError> {
+        std::fs::write(path, self.html()).map_err(|source| ChartError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
 }
 
 /// HTML-escapes text for an element or a quoted attribute.
@@ -248,7 +253,7 @@ pub const FIELD_CSS: &str = "\
 .field-doc { font-family: system-ui, 'DejaVu Sans', Arial, sans-serif; font-size: 10.5pt; color: #000; background: #fff; line-height: 1.35; }
 .field-doc h1 { font-size: 17pt; margin: 0 0 2pt; }
 .field-doc h2 { font-size: 15pt; margin: 0 0 2pt; }
-.field-doc h3 { font-size: 11pt; margin: 10pt 0 3pt; border-bottom: 1px solid #000; }
+.field-doc h3 { font-size: 11pt; margin: 8pt 0 3pt; border-bottom: 1px solid #000; }
 .field-doc .meta { margin: 0 0 8pt; color: #333; }
 .field-doc table { border-collapse: collapse; width: 100%; }
 .field-doc th, .field-doc td { border: 1px solid #666; padding: 2pt 4pt; text-align: left; vertical-align: top; }
@@ -261,11 +266,13 @@ pub const FIELD_CSS: &str = "\
 .field-doc dl.identity { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 1pt 8pt; margin: 0; }
 .field-doc dl.identity dt { font-weight: 700; }
 .field-doc dl.identity dd { margin: 0; }
-.field-doc table.measures td { width: 25%; }
+.field-doc table.measures { table-layout: fixed; }
+.field-doc table.measures td { padding: 1pt 4pt; }
+.field-doc table.measures td.sig { width: 34%; }
 .field-doc figure { margin: 0; }
 .field-doc figure svg { width: 100%; height: auto; display: block; }
 .field-doc .empty { font-style: italic; }
-.field-doc .notes { height: 48pt; border: 1px solid #666; }
+.field-doc .notes { height: 36pt; border: 1px solid #666; }
 .field-doc .sheet { break-before: page; page-break-before: always; break-inside: avoid; }
 .field-doc .cover tr { break-inside: avoid; }
 @media screen { .field-doc { max-width: 190mm; margin: 0 auto; padding: 8mm; } .field-doc .sheet { border-top: 2px dashed #999; margin-top: 10mm; padding-top: 6mm; } }
@@ -284,7 +291,7 @@ impl FieldDocument {
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width\">\n\
              <title>{title} — EnergiTech Cockpit</title>\n<style>\n{FIELD_CSS}</style>\n</head>\n<body>\n\
-             <main class=\"field-doc\">\n",
+             <article class=\"field-doc\">\n",
             self.lang
         );
         // The cover list.
@@ -296,6 +303,7 @@ impl FieldDocument {
             w("printed", "imprimé le"),
             utc(&self.printed_at),
             match self.sheets.len() {
+                0 => w("no turbine selected", "aucune éolienne sélectionnée").to_string(),
                 1 => w("1 turbine", "1 éolienne").to_string(),
                 n => format!("{n} {}", w("turbines", "éoliennes")),
             }
@@ -332,7 +340,7 @@ impl FieldDocument {
         for s in &self.sheets {
             sheet_html(&mut h, s, lang);
         }
-        h.push_str("</main>\n</body>\n</html>\n");
+        h.push_str("</article>\n</body>\n</html>\n");
         h
     }
 }
@@ -418,13 +426,13 @@ fn sheet_html(h: &mut String, s: &FieldSheet, lang: Lang) {
                 for m in pair {
                     let _ = write!(
                         h,
-                        "<td>{}</td><td class=\"num\">{}</td>",
+                        "<td class=\"sig\">{}</td><td class=\"num\">{}</td>",
                         escape_html(&m.signal),
                         escape_html(&m.value)
                     );
                 }
                 if pair.len() == 1 {
-                    h.push_str("<td></td><td></td>");
+                    h.push_str("<td class=\"sig\"></td><td></td>");
                 }
                 h.push_str("</tr>\n");
             }
@@ -587,13 +595,12 @@ mod tests {
             .measurements
             .iter()
             .any(|m| m.signal == "Gearbox oil temperature" && m.value == "61.2 °C"));
-        assert_eq!(
-            s.drivers,
-            ["gearbox oil 9.4 °C above normal for this load"]
-        );
+        assert_eq!(s.drivers, ["gearbox oil 9.4 °C above normal for this load"]);
         // The logged failure and the return to service are on the chart.
         assert_eq!(s.markers.len(), 2);
-        assert!(s.risk_chart.contains("logged failure") && s.risk_chart.contains("generator winding"));
+        assert!(
+            s.risk_chart.contains("logged failure") && s.risk_chart.contains("generator winding")
+        );
         let html = doc.html();
         for part in [
             "<!DOCTYPE html>",
@@ -652,7 +659,11 @@ mod tests {
         )
         .unwrap();
         // The scored turbine first; the one the run did not include after it.
-        let ids: Vec<&str> = doc.sheets.iter().map(|s| s.identity.turbine_id.as_str()).collect();
+        let ids: Vec<&str> = doc
+            .sheets
+            .iter()
+            .map(|s| s.identity.turbine_id.as_str())
+            .collect();
         assert_eq!(ids, ["LYO-07", hostile.as_str()]);
         let html = doc.html();
         assert!(!html.contains("<script>alert") && !html.contains("<b>X</b>"));
@@ -663,14 +674,27 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_turbine_or_an_empty_selection_is_refused() {
+    fn an_unknown_turbine_is_refused_and_an_empty_selection_says_so() {
         let store = store();
         let policy = RiskPolicy::default();
         let e = field_document(&store, &["NOPE-1".to_string()], &policy, Lang::En, T0)
             .unwrap_err()
             .to_string();
         assert!(e.contains("NOPE-1"), "{e}");
-        let e = field_document(&store, &[], &policy, Lang::En, T0).unwrap_err().to_string();
-        assert!(e.contains("no turbine selected"), "{e}");
+        let empty = field_document(&store, &[], &policy, Lang::En, T0)
+            .unwrap()
+            .html();
+        assert!(empty.contains("no turbine selected"), "{empty}");
+        assert!(!empty.contains("<section class=\"sheet\""));
+        let doc = field_document(&store, &["LYO-07".into()], &policy, Lang::En, T0).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let e = doc
+            .write(&dir.path().join("no/such/folder/x.html"))
+            .unwrap_err();
+        assert!(matches!(e, ChartError::Write { .. }), "{e}");
+        assert!(e.to_string().contains("no/such/folder/x.html"), "{e}");
+        let ok = dir.path().join("x.html");
+        doc.write(&ok).unwrap();
+        assert_eq!(std::fs::read_to_string(ok).unwrap(), doc.html());
     }
 }

@@ -86,8 +86,14 @@ impl MarkerKind {
         match self {
             MarkerKind::Failure => {
                 let stroke = self.color().stroke_width(3);
-                area.draw(&PathElement::new(vec![(x - s, y - s), (x + s, y + s)], stroke))?;
-                area.draw(&PathElement::new(vec![(x - s, y + s), (x + s, y - s)], stroke))?;
+                area.draw(&PathElement::new(
+                    vec![(x - s, y - s), (x + s, y + s)],
+                    stroke,
+                ))?;
+                area.draw(&PathElement::new(
+                    vec![(x - s, y + s), (x + s, y - s)],
+                    stroke,
+                ))?;
             }
             MarkerKind::Repair => {
                 area.draw(&Rectangle::new([(x - s, y - s), (x + s, y + s)], style))?;
@@ -100,7 +106,12 @@ impl MarkerKind {
             }
             MarkerKind::Intervention => {
                 area.draw(&Polygon::new(
-                    vec![(x, y - s - 1), (x + s + 1, y), (x, y + s + 1), (x - s - 1, y)],
+                    vec![
+                        (x, y - s - 1),
+                        (x + s + 1, y),
+                        (x, y + s + 1),
+                        (x - s - 1, y),
+                    ],
                     style,
                 ))?;
             }

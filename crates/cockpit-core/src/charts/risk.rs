@@ -149,11 +149,18 @@ pub fn render_risk(
             ))?;
             let (px, _) = chart.backend_coord(&(at, 100.0));
             m.kind.symbol(&root, (px, top), 5)?;
+            // Beside the rule, on its left near the right edge (never over the band labels).
             let row = (i % 3) as i32;
+            let (xs, _) = chart.plotting_area().get_pixel_range();
+            let (dx, side) = if xs.end - px < 160 {
+                (-8, HPos::Right)
+            } else {
+                (8, HPos::Left)
+            };
             root.draw(&Text::new(
                 m.label.clone(),
-                (px + 8, top + 8 + 14 * row),
-                text_style(11, INK).pos(Pos::new(HPos::Left, VPos::Top)),
+                (px + dx, top + 8 + 14 * row),
+                text_style(11, INK).pos(Pos::new(side, VPos::Top)),
             ))?;
         }
         // The legend of the markers shown, above the plot.
