@@ -451,9 +451,9 @@ fn sheet_html(h: &mut String, s: &FieldSheet, lang: Lang) {
         }
     }
     // Drivers in words.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h3>{}</h3>\n",
+        "<h3>{}</h3>",
         w("Why (main drivers)", "Pourquoi (principaux facteurs)")
     );
     match (&s.not_scored, s.drivers.is_empty()) {
@@ -480,9 +480,9 @@ fn sheet_html(h: &mut String, s: &FieldSheet, lang: Lang) {
         s.risk_chart
     );
     // Planned interventions, and room for the team's notes.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h3>{}</h3>\n",
+        "<h3>{}</h3>",
         w("Planned interventions", "Interventions prévues")
     );
     if s.interventions.is_empty() {
@@ -492,9 +492,9 @@ fn sheet_html(h: &mut String, s: &FieldSheet, lang: Lang) {
             w("No intervention planned.", "Aucune intervention prévue.")
         );
     } else {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<table class=\"interventions\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            "<table class=\"interventions\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             w("Component", "Composant"),
             w("Action", "Action"),
             w("Due", "Échéance"),
