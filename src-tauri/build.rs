@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs` and `src/modelsets.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs` and `src/workflow.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "signals_chart",
     "fleet_trend_chart",
     "export_worklist_csv",
+    "field_document",
+    "export_field_document",
     "app_info",
     "app_status",
     "health",
@@ -36,6 +38,19 @@ const COMMANDS: &[&str] = &[
     "choose_candidate",
     "promote_model_set",
     "rollback_model_set",
+    "alerts",
+    "acknowledge_alert",
+    "dismiss_alert",
+    "reopen_alert",
+    "plan_intervention",
+    "start_intervention",
+    "close_intervention",
+    "cancel_intervention",
+    "interventions",
+    "turbine_history",
+    "workflow_choices",
+    "get_author",
+    "set_author",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

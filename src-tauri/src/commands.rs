@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use cockpit_core::charts;
+use cockpit_core::clock;
 use cockpit_core::journal::OperationKind;
 use cockpit_core::lang::{category_text, Lang};
 use cockpit_core::model::Manifest;
@@ -600,6 +601,72 @@ pub async fn export_worklist_csv<R: Runtime>(
                     .map_err(|e| ApiError::internal(format!("the CSV could not be written: {e}")))
             })
             .await
+        },
+    )
+    .await
+}
+
+/// The turbines of the filtered fleet, in the view's order (the field document's selection).
+fn selected_ids(filter: &FleetFilterArgs, store: &Store) -> Result<Vec<String>, ApiError> {
+    Ok(filter
+        .apply(store)?
+        .items
+        .into_iter()
+        .map(|i| i.turbine_id)
+        .collect())
+}
+
+/// The field document of the filtered fleet (cover list, one A4 sheet per turbine) as HTML
+/// text, for the UI to print; the same text `cockpit sheet` writes.
+#[tauri::command]
+pub async fn field_document<R: Runtime>(
+    app: AppHandle<R>,
+    filter: Option<FleetFilterArgs>,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
+    let filter = filter.unwrap_or_default();
+    let lang = lang_of(lang.as_deref());
+    let policy = app.state::<AppState>().policy();
+    timed_read(app, "field_document", OperationKind::UiCommand, move |s| {
+        let ids = selected_ids(&filter, s)?;
+        Ok(charts::field_document(s, &ids, &policy, lang, clock::now())?.html())
+    })
+    .await
+}
+
+/// Where the field document was saved, and of how many turbines.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct FieldDocumentFile {
+    /// The file written (the one the user picked).
+    pub path: String,
+    /// Turbines in it.
+    pub turbines: usize,
+}
+
+/// Writes the field document of the filtered fleet to `path` (the file the user picked in the
+/// save dialog) as one self-contained HTML file.
+#[tauri::command]
+pub async fn export_field_document<R: Runtime>(
+    app: AppHandle<R>,
+    filter: Option<FleetFilterArgs>,
+    lang: Option<String>,
+    path: String,
+) -> Result<FieldDocumentFile, ApiError> {
+    let filter = filter.unwrap_or_default();
+    let lang = lang_of(lang.as_deref());
+    let policy = app.state::<AppState>().policy();
+    timed_read(
+        app,
+        "export_field_document",
+        OperationKind::UiCommand,
+        move |s| {
+            let ids = selected_ids(&filter, s)?;
+            let doc = charts::field_document(s, &ids, &policy, lang, clock::now())?;
+            doc.write(std::path::Path::new(&path))?;
+            Ok(FieldDocumentFile {
+                path,
+                turbines: doc.sheets.len(),
+            })
         },
     )
     .await

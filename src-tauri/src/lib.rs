@@ -48,6 +48,8 @@ macro_rules! cockpit_handler {
             $crate::commands::signals_chart,
             $crate::commands::fleet_trend_chart,
             $crate::commands::export_worklist_csv,
+            $crate::commands::field_document,
+            $crate::commands::export_field_document,
             $crate::commands::app_info,
             $crate::commands::app_status,
             $crate::diagnostics::health,

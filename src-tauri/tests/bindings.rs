@@ -69,8 +69,8 @@ fn bindings() -> Bindings {
         AlertLevel, CategoryPoint, FeatureDrift, Freshness, StaleTurbine,
     };
     use energitech_cockpit::commands::{
-        AppInfo, DetailText, DriverText, FleetFilterArgs, FleetPage, FleetRow, RunProgress,
-        ScheduleView, TrackRecordText, TurbinePage,
+        AppInfo, DetailText, DriverText, FieldDocumentFile, FleetFilterArgs, FleetPage, FleetRow,
+        RunProgress, ScheduleView, TrackRecordText, TurbinePage,
     };
     use energitech_cockpit::diagnostics::{BundlePath, DiagnosticsPage};
     use energitech_cockpit::error::ApiError;
@@ -103,6 +103,7 @@ fn bindings() -> Bindings {
     b.add::<TrackRecordText>(&cfg);
     b.add::<FleetPage>(&cfg);
     b.add::<FleetFilterArgs>(&cfg);
+    b.add::<FieldDocumentFile>(&cfg);
     // A turbine's detail.
     b.add::<Identity>(&cfg);
     b.add::<LatestPrediction>(&cfg);

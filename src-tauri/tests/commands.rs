@@ -234,6 +234,44 @@ fn runs_worklist_and_app_info() {
 }
 
 #[test]
+fn the_field_document_of_the_filtered_fleet_is_printed_or_saved() {
+    let f = ready();
+    let filter = json!({"category": "critical"});
+    let html = call(
+        &f,
+        "field_document",
+        json!({"filter": filter, "lang": "en"}),
+    )
+    .unwrap();
+    let html = html.as_str().unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Field document"));
+    // The filter's turbines only: one critical turbine, one sheet.
+    assert_eq!(
+        html.matches("<section class=\"sheet\"").count(),
+        1,
+        "{html}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("visite.html");
+    let saved = call(
+        &f,
+        "export_field_document",
+        json!({"filter": filter, "lang": "fr", "path": path}),
+    )
+    .unwrap();
+    assert_eq!(saved["turbines"], 1);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("Dossier terrain") && written.contains("<figure><svg"));
+    let e = call(
+        &f,
+        "export_field_document",
+        json!({"filter": filter, "lang": "en", "path": dir.path().join("no/such/x.html")}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "document_export");
+}
+
+#[test]
 fn schedule_is_persisted_and_validated() {
     let f = ready();
     let s = call(&f, "get_schedule", json!({})).unwrap();

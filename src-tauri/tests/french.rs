@@ -258,6 +258,22 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
     );
     assert_french("diagnostics", &shown);
 
+    let doc = call(&f, "field_document", fr.clone()).unwrap();
+    let doc = doc.as_str().unwrap().to_string();
+    assert!(doc.contains("Dossier terrain"), "{doc}");
+    // What a reader sees: the text between the tags, not the style or the class names.
+    let body = &doc[doc.find("</style>").unwrap()..];
+    let mut seen = String::new();
+    for piece in body.split('<') {
+        seen.push_str(piece.split_once('>').map_or(piece, |(_, text)| text));
+        seen.push(' ');
+    }
+    assert!(
+        seen.contains("critique") && !seen.contains("cat-"),
+        "{seen}"
+    );
+    assert_french("field document", &[seen]);
+
     let csv = call(&f, "export_worklist_csv", fr).unwrap();
     let csv = csv.as_str().unwrap().to_string();
     assert!(csv.contains("critique"), "{csv}");

@@ -12,6 +12,7 @@ import type {
   DiagnosticsPage,
   ErrorCode,
   FeatureDrift,
+  FieldDocumentFile,
   FleetFilterArgs,
   FleetPage,
   HealthReport,
@@ -82,6 +83,13 @@ export const api = {
   fleetTrendChart: (lang: string) => invoke<string>("fleet_trend_chart", { lang }),
   exportWorklistCsv: (filter: FleetFilterArgs, lang: string) =>
     invoke<string>("export_worklist_csv", { filter, lang }),
+  /** The field document of the filtered fleet, HTML text (to print). */
+  fieldDocument: (filter: FleetFilterArgs, lang: string) => invoke<string>("field_document", { filter, lang }),
+  /** Asks where to save (native dialog), then writes the field document there; null if cancelled. */
+  exportFieldDocument: async (filter: FleetFilterArgs, lang: string, defaultPath: string): Promise<FieldDocumentFile | null> => {
+    const path = await save({ defaultPath, filters: [{ name: "HTML", extensions: ["html"] }] });
+    return path ? invoke<FieldDocumentFile>("export_field_document", { filter, lang, path }) : null;
+  },
   appInfo: () => invoke<AppInfo>("app_info"),
   appStatus: () => invoke<Phase>("app_status"),
   health: (lang: string) => invoke<HealthReport>("health", { lang }),

@@ -6,13 +6,13 @@ import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
 import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
 import { errorBlock } from "./errors";
+import { documentParts, fieldDocFileName } from "./fielddoc";
 import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { createImportDialog, type ImportSource } from "./views/import";
-import { counters, filters, mainReason, table, trackRecord, visibleItems } from "./views/fleet";
-import { badge } from "./views/badge";
-import { formatDateTime, formatPercent, formatScore } from "./format";
+import { counters, filters, table, trackRecord, visibleItems } from "./views/fleet";
+import { formatDateTime } from "./format";
 
 type Tab = "fleet" | "trend" | "diagnostics";
 
@@ -438,7 +438,8 @@ function renderFleet(): HTMLElement {
     filters(c, view, state.filter, {
       onFilter,
       onExportCsv: () => void exportCsv(),
-      onPrint: () => printWorklist(),
+      onExportDocument: () => void exportFieldDocument(),
+      onPrint: () => void printFieldDocument(),
     }),
     shownSlot,
     tableSlot,
@@ -463,51 +464,33 @@ async function exportCsv(): Promise<void> {
   }
 }
 
-/** Fills the print-only work list with the filtered fleet and opens the print dialog. */
-function printWorklist(): void {
-  const c = ctx();
-  const view = state.fleet;
-  if (!view) return;
-  const items = visibleItems(view, state.filter);
-  const sheet = document.getElementById("print")!;
-  sheet.replaceChildren(
-    h("h1", {}, `${t(c.lang, "worklistTitle")} — ${t(c.lang, "appTitle")}`),
-    h("p", {}, t(c.lang, "dataAsOf", { date: formatDateTime(view.run.as_of, c.locale) }), " · ", t(c.lang, "printedOn", { date: formatDateTime(new Date().toISOString(), c.locale) })),
-    h(
-      "table",
-      { class: "print-table" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ["#", t(c.lang, "turbine"), t(c.lang, "category"), t(c.lang, "riskScore"), t(c.lang, "pFail"), t(c.lang, "timeToFailure"), t(c.lang, "drivers"), "✓"].map((x) =>
-            h("th", {}, x),
-          ),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        items.map((i, k) =>
-          h(
-            "tr",
-            {},
-            h("td", {}, k + 1),
-            h("td", {}, `${i.turbine_id} (${i.site})`),
-            h("td", {}, badge(i.text.category, i.category)),
-            h("td", {}, formatScore(i.risk_score, c.locale)),
-            h("td", {}, formatPercent(i.p_fail_7d, c.locale)),
-            h("td", {}, i.text.time_to_failure ?? "–"),
-            h("td", {}, i.scored && i.text.drivers.length ? h("ul", {}, i.text.drivers.map((d) => h("li", {}, d))) : mainReason(c, i)),
-            h("td", { class: "check" }, "☐"),
-          ),
-        ),
-      ),
-    ),
-  );
-  window.print();
+/** Asks where to save the field document of the filtered fleet (the core's HTML), then writes it. */
+async function exportFieldDocument(): Promise<void> {
+  const lang = state.lang;
+  try {
+    const saved = await api.exportFieldDocument(filterArgs(state.filter), lang, fieldDocFileName(new Date(), lang));
+    if (saved) setRunStatus(t(lang, "fieldDocSaved", { n: saved.turbines, path: saved.path }), "ok");
+  } catch (e) {
+    const err = asApiError(e);
+    setRunStatus(errorText(lang, err), "error", err.message);
+  }
+}
+
+/** Shows the field document of the filtered fleet (cover list, one A4 sheet per turbine, written
+ * by the core) in the print-only area and opens the print dialog. */
+async function printFieldDocument(): Promise<void> {
+  const lang = state.lang;
+  try {
+    const parts = documentParts(await api.fieldDocument(filterArgs(state.filter), lang));
+    if (!parts) return;
+    const sheet = document.getElementById("print")!;
+    // The core's text: every data string in it is HTML-escaped there.
+    sheet.innerHTML = `<style>${parts.css}</style>${parts.body}`;
+    window.print();
+  } catch (e) {
+    const err = asApiError(e);
+    setRunStatus(errorText(lang, err), "error", err.message);
+  }
 }
 
 function renderTrend(): HTMLElement {

@@ -73,6 +73,9 @@ pub enum Command {
     Fleet(commands::FleetArgs),
     /// One turbine: identity, last measurements, latest prediction, drivers, risk history
     Turbine(commands::TurbineArgs),
+    /// The field document of turbines: a cover list ranked by risk and one printable A4 sheet
+    /// each (identity, last measurements, drivers, risk history, planned interventions), as HTML
+    Sheet(commands::SheetArgs),
     /// The run journal, newest first
     Runs(commands::RunsArgs),
     /// Replay daily runs over the stored history against the failure logbook
@@ -118,6 +121,7 @@ impl Command {
             Command::Score(_) => "score",
             Command::Fleet(_) => "fleet",
             Command::Turbine(_) => "turbine",
+            Command::Sheet(_) => "sheet",
             Command::Runs(_) => "runs",
             Command::Backtest(_) => "backtest",
             Command::Models(_) => "models",

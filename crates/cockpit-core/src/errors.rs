@@ -118,11 +118,13 @@ pub enum ErrorCode {
     InterventionState,
     /// A workflow value is not valid (a date, a component, a reason, a note too long).
     InvalidInput,
+    /// The field document could not be written to the file chosen.
+    DocumentExport,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 45] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -167,6 +169,7 @@ impl ErrorCode {
         ErrorCode::UnknownIntervention,
         ErrorCode::InterventionState,
         ErrorCode::InvalidInput,
+        ErrorCode::DocumentExport,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -202,6 +205,7 @@ impl ErrorCode {
             ErrorCode::InvalidLevel => "invalid_level",
             ErrorCode::OpenFolder => "open_folder",
             ErrorCode::QuarantineExport => "quarantine_export",
+            ErrorCode::DocumentExport => "document_export",
             ErrorCode::NoCandidate => "no_candidate",
             ErrorCode::NoPreviousModelSet => "no_previous_model_set",
             ErrorCode::CandidateInService => "candidate_in_service",
@@ -335,6 +339,10 @@ impl ErrorCode {
                 "The quarantined lines could not be exported.",
                 "Les lignes en quarantaine n'ont pas pu être exportées.",
             ),
+            ErrorCode::DocumentExport => (
+                "The field document could not be saved.",
+                "Le dossier terrain n'a pas pu être enregistré.",
+            ),
             ErrorCode::NoCandidate => (
                 "There is no candidate model set: choose one, or drop it in the models folder's candidate/ folder.",
                 "Aucun jeu de modèles candidat : choisissez-en un, ou déposez-le dans le dossier candidate/ du dossier des modèles.",
@@ -453,6 +461,8 @@ impl Coded for ChartError {
             ChartError::Query(q) => q.code(),
             ChartError::Sql(_) => ErrorCode::Database,
             ChartError::Draw(_) => ErrorCode::Chart,
+            ChartError::Write { .. } => ErrorCode::DocumentExport,
+            ChartError::Workflow(w) => w.as_ref().code(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike};
 
 use crate::risk::Category;
-use crate::schema::SIGNALS;
+use crate::schema::{Component, SIGNALS};
 use crate::ttf::Outlook;
 
 /// A language of the user interface: every user-facing sentence of the core exists in both.
@@ -186,6 +186,20 @@ pub fn run_status_label(status: &str, lang: Lang) -> &str {
     lang.pick(en, fr)
 }
 
+/// Words for a turbine component of the logbook (`generator_winding` → "generator winding" /
+/// "bobinage génératrice").
+pub fn component_label(c: Component, lang: Lang) -> &'static str {
+    let (en, fr) = match c {
+        Component::GearboxBearing => ("gearbox bearing", "roulement multiplicateur"),
+        Component::GeneratorBearing => ("generator bearing", "roulement génératrice"),
+        Component::GeneratorWinding => ("generator winding", "bobinage génératrice"),
+        Component::PitchHydraulic => ("pitch hydraulic system", "hydraulique de pas"),
+        Component::Converter => ("converter", "convertisseur"),
+        Component::Transformer => ("transformer", "transformateur"),
+    };
+    lang.pick(en, fr)
+}
+
 /// Name of a signal column, without its unit (`gearbox_oil_temp_c` → "Gearbox oil
 /// temperature" / "Température huile multiplicateur"); unknown columns as they are.
 pub fn signal_name(column: &str, lang: Lang) -> &str {
@@ -288,22 +302,13 @@ pub fn format_number(v: f64, digits: usize, lang: Lang) -> String {
     }
 }
 
-/// Name of a turbine component (`generator_winding`, …) in the language; an unknown name is
-/// returned as given.
-pub fn component_label(component: &str, lang: Lang) -> String {
-    let Some(c) = crate::schema::Component::parse(component) else {
-        return component.to_string();
-    };
-    use crate::schema::Component as C;
-    let (en, fr) = match c {
-        C::GearboxBearing => ("gearbox bearing", "roulement du multiplicateur"),
-        C::GeneratorBearing => ("generator bearing", "roulement de la génératrice"),
-        C::GeneratorWinding => ("generator winding", "bobinage de la génératrice"),
-        C::PitchHydraulic => ("pitch hydraulics", "hydraulique de calage des pales"),
-        C::Converter => ("converter", "convertisseur"),
-        C::Transformer => ("transformer", "transformateur"),
-    };
-    lang.pick(en, fr).to_string()
+/// A component stored as text (`generator_winding`, …) in words ([`component_label`]); an
+/// unknown name is returned as given.
+pub fn component_text(component: &str, lang: Lang) -> String {
+    match Component::parse(component) {
+        Some(c) => component_label(c, lang).to_string(),
+        None => component.to_string(),
+    }
 }
 
 /// A UTC day as "Nov 12" / "12 nov.".

@@ -530,6 +530,19 @@ search?: string,
 sort?: string, limit?: number, };
 
 /**
+ * Where the field document was saved, and of how many turbines.
+ */
+export type FieldDocumentFile = { 
+/**
+ * The file written (the one the user picked).
+ */
+path: string, 
+/**
+ * Turbines in it.
+ */
+turbines: number, };
+
+/**
  * Identity of a turbine.
  */
 export type Identity = { 
@@ -809,7 +822,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "document_export";
 
 /**
  * An error as the UI receives it.

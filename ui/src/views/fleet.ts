@@ -10,6 +10,7 @@ import { badge } from "./badge";
 export interface FleetHandlers {
   onFilter(f: Filter): void;
   onExportCsv(): void;
+  onExportDocument(): void;
   onPrint(): void;
 }
 
@@ -102,6 +103,7 @@ export function filters(ctx: Ctx, view: FleetPage, filter: Filter, handlers: Fle
       "div",
       { class: "actions" },
       h("button", { type: "button", "data-testid": "export-csv", onclick: handlers.onExportCsv }, t(ctx.lang, "exportCsv")),
+      h("button", { type: "button", "data-testid": "export-field-document", onclick: handlers.onExportDocument }, t(ctx.lang, "exportFieldDocument")),
       h("button", { type: "button", "data-testid": "print-worklist", onclick: handlers.onPrint }, t(ctx.lang, "print")),
     ),
   );

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use cockpit_core::{
-    demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store, telemetry,
-    workflow, workspace,
+    charts, demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store,
+    telemetry, workflow, workspace,
 };
 
 /// Errors that end a command with a message and exit code 2. The messages are the core's own
@@ -33,6 +33,8 @@ pub enum CliError {
     Run(#[from] runs::RunError),
     #[error(transparent)]
     Query(#[from] runs::queries::QueryError),
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
     #[error(transparent)]
     Service(#[from] service::ServiceError),
     #[error("cannot create {path}: {source}")]

@@ -9,6 +9,7 @@
 //! | [`score`] | `cockpit score`: one scoring run of the fleet |
 //! | [`fleet`] | `cockpit fleet`: the fleet ranked by risk |
 //! | [`turbine`] | `cockpit turbine`: one turbine in detail |
+//! | [`sheet`] | `cockpit sheet`: the field document (cover list, one A4 sheet per turbine) as HTML |
 //! | [`runs`] | `cockpit runs`: the run journal |
 //! | [`backtest`] | `cockpit backtest`: daily runs replayed against the logbook |
 //! | [`models`] | `cockpit models`: candidate, compare, promote, rollback, history of the model sets |
@@ -38,6 +39,7 @@ mod replay;
 mod runs;
 mod schedule;
 mod score;
+mod sheet;
 mod simulate;
 mod turbine;
 mod watch;
@@ -60,6 +62,7 @@ pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
 pub use schedule::ScheduleArgs;
 pub use score::ScoreArgs;
+pub use sheet::SheetArgs;
 pub use simulate::SimulateArgs;
 pub use turbine::TurbineArgs;
 pub use watch::WatchArgs;
@@ -77,6 +80,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Score(args) => score::run(cli, args),
         Command::Fleet(args) => fleet::run(cli, args),
         Command::Turbine(args) => turbine::run(cli, args),
+        Command::Sheet(args) => sheet::run(cli, args),
         Command::Runs(args) => runs::run(cli, args),
         Command::Backtest(args) => backtest::run(cli, args),
         Command::Models(args) => models::run(cli, args),

@@ -429,7 +429,7 @@ fn short(id: &str) -> &str {
 fn plan_component(e: &Event) -> String {
     match &e.action {
         workflow::Action::InterventionPlanned { component, .. } => {
-            cockpit_core::lang::component_label(component, Lang::En)
+            cockpit_core::lang::component_text(component, Lang::En)
         }
         _ => String::new(),
     }

@@ -81,6 +81,29 @@ pub(super) fn message_svg(message: &str, width: u32, height: u32) -> Result<Stri
     Ok(buf)
 }
 
+/// The line of a time series (Unix seconds, value; oldest first) cut into stretches wherever the
+/// data has a hole: a step longer than 1.5 times the series' median step and longer than
+/// `min_gap` seconds (a missing stretch, never drawn as a straight segment across it). A stretch
+/// of one point is returned alone: draw it as a dot, a line of one point shows nothing.
+pub(super) fn stretches(points: &[(i64, f64)], min_gap: i64) -> Vec<Vec<(f64, f64)>> {
+    let mut steps: Vec<i64> = points.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    steps.sort_unstable();
+    let median = steps.get(steps.len() / 2).copied().unwrap_or(0);
+    let gap = (median + median / 2).max(min_gap);
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut prev: Option<i64> = None;
+    for &(t, v) in points {
+        if prev.is_none_or(|p| t - p > gap) {
+            out.push(Vec::new());
+        }
+        if let Some(last) = out.last_mut() {
+            last.push((to_days(t), v));
+        }
+        prev = Some(t);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +112,25 @@ mod tests {
     fn text_is_escaped() {
         let svg = message_svg("a < b & \"c\"", 200, 100).unwrap();
         assert!(svg.contains("a &lt; b &amp; &quot;c&quot;"), "{svg}");
+    }
+
+    #[test]
+    fn a_hole_longer_than_the_usual_step_cuts_the_line() {
+        // Hourly points, then nothing for five hours, then hourly again.
+        let mut points: Vec<(i64, f64)> = (0..6).map(|h| (h * 3600, 1.0)).collect();
+        points.extend((11..15).map(|h| (h * 3600, 2.0)));
+        let s = stretches(&points, 1800);
+        assert_eq!(s.iter().map(Vec::len).collect::<Vec<_>>(), [6, 4]);
+        // One missing hour is a hole too (more than 1.5 steps).
+        let s = stretches(
+            &[(0, 1.0), (3600, 1.0), (3 * 3600, 1.0), (4 * 3600, 1.0)],
+            1800,
+        );
+        assert_eq!(s.len(), 2);
+        // Below the floor nothing is cut: 10-minute records with a 20-minute hole.
+        let tight = [(0, 1.0), (600, 1.0), (1200, 1.0), (2400, 1.0), (3000, 1.0)];
+        assert_eq!(stretches(&tight, 1800).len(), 1);
+        assert!(stretches(&[], 1800).is_empty());
     }
 
     #[test]

@@ -16,6 +16,23 @@ pub enum ChartError {
     /// The plotting backend failed, or the chart was asked for something it cannot draw.
     #[error("the chart could not be drawn: {0}")]
     Draw(String),
+    /// The turbine's alerts or interventions could not be read.
+    #[error("the workflow journal could not be read: {0}")]
+    Workflow(Box<crate::workflow::WorkflowError>),
+    /// The field document could not be written where asked.
+    #[error("the field document could not be written to {path}: {source}; choose a folder you can write to")]
+    Write {
+        /// The file asked for.
+        path: std::path::PathBuf,
+        /// Why the system refused.
+        source: std::io::Error,
+    },
+}
+
+impl From<crate::workflow::WorkflowError> for ChartError {
+    fn from(e: crate::workflow::WorkflowError) -> Self {
+        ChartError::Workflow(Box::new(e))
+    }
 }
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {

@@ -9,7 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rusqlite::OptionalExtension;
 
 use super::draw::{
-    day_label, day_range, message_svg, text_style, to_days, CHART_WIDTH, DAY, GRID, INK, LINE,
+    day_label, day_range, message_svg, stretches, text_style, to_days, CHART_WIDTH, DAY, GRID, INK,
+    LINE,
 };
 use super::ChartError;
 use crate::features::KEY_SIGNALS;
@@ -27,6 +28,9 @@ pub const SIGNAL_PANEL_HEIGHT: u32 = 170;
 pub const SIGNAL_DAYS: i64 = 14;
 /// Signals shown at most by the signals chart.
 pub const MAX_SIGNALS: usize = 3;
+/// Shortest hole that cuts a signal's line, in seconds: 30 minutes, three 10-minute records
+/// (a longer step than 1.5 times the series' usual one cuts it too, see `draw::stretches`).
+pub const GAP_FLOOR: i64 = 1800;
 
 /// The signal column behind a driver's indicator.
 pub fn driver_signal(indicator: &str) -> Option<&'static str> {
@@ -321,20 +325,14 @@ fn draw_signal_panel(
             labelled += 1;
         }
     }
-    // Hourly means, broken over gaps longer than 3 hours (no made-up values in a data gap).
-    let mut segment: Vec<(f64, f64)> = Vec::new();
-    let mut prev: Option<i64> = None;
-    let mut segments = Vec::new();
-    for &(t, v) in data {
-        if prev.is_some_and(|p| t - p > 3 * 3600) && !segment.is_empty() {
-            segments.push(std::mem::take(&mut segment));
+    // Hourly means, broken wherever an hour has no value (no record, or only missing values):
+    // a hole is drawn as a hole, never as a straight segment across it; a lone hour is a dot.
+    for s in stretches(data, GAP_FLOOR) {
+        if let [(x, y)] = s[..] {
+            chart.draw_series(std::iter::once(Circle::new((x, y), 2, LINE.filled())))?;
+        } else {
+            chart.draw_series(LineSeries::new(s, LINE.stroke_width(1)))?;
         }
-        segment.push((to_days(t), v));
-        prev = Some(t);
-    }
-    segments.push(segment);
-    for s in segments {
-        chart.draw_series(LineSeries::new(s, LINE.stroke_width(1)))?;
     }
     if let Some(r) = reference {
         let normal = RGBColor(0x2e, 0x7d, 0x32);
@@ -436,6 +434,41 @@ mod tests {
     }
 
     #[test]
+    fn a_hole_in_the_records_is_drawn_as_a_hole() {
+        let t0 = 1_795_219_200;
+        // Hourly means for two days with nothing between hour 10 and hour 20, and a lone hour.
+        let hours = (0..10).chain(20..40).chain(45..46);
+        let svg = render_signals(
+            &[SignalSeries {
+                column: "gearbox_oil_temp_c",
+                points: hours.map(|h| (t0 + h * 3600, 50.0)).collect(),
+                normal: None,
+                faults: vec![],
+            }],
+            t0,
+            t0 + 2 * DAY,
+            Lang::En,
+        )
+        .unwrap();
+        // Two lines (before and after the hole), the lone hour a dot: no line across the hole.
+        assert_eq!(data_lines(&svg), 2, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 1);
+        let whole = render_signals(
+            &[SignalSeries {
+                column: "gearbox_oil_temp_c",
+                points: (0..40).map(|h| (t0 + h * 3600, 50.0)).collect(),
+                normal: None,
+                faults: vec![],
+            }],
+            t0,
+            t0 + 2 * DAY,
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(data_lines(&whole), 1);
+    }
+
+    #[test]
     fn a_frozen_stretch_is_shaded_with_its_phrase() {
         let t0 = 1_795_219_200; // 2026-11-21T00:00Z
         let frozen = Fault {
@@ -474,5 +507,12 @@ mod tests {
             signals_with_faults(&[], &["generator_winding_temp_c"])[0],
             "generator_winding_temp_c"
         );
+    }
+
+    /// The data lines of a chart (its axes are polylines too, in ink).
+    fn data_lines(svg: &str) -> usize {
+        svg.lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains("#0B3D91"))
+            .count()
     }
 }

@@ -281,7 +281,7 @@ fn an_intervention_closed_with_a_confirmed_fault_resolves_the_alert_and_writes_t
     );
     assert_eq!(
         words::outcome(o, Lang::Fr),
-        "panne confirmée : bobinage de la génératrice"
+        "panne confirmée : bobinage génératrice"
     );
     let (component, action): (String, String) = p
         .store

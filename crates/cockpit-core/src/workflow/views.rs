@@ -14,7 +14,7 @@ use super::state::{
 use super::words::{self, BadgeKind, ChangeCounts};
 use super::{alerts::DismissReason, interventions::Finding, interventions::Priority};
 use super::{day_end, WorkflowError};
-use crate::lang::{component_label, format_day, Lang};
+use crate::lang::{component_text, format_day, Lang};
 use crate::risk::Category;
 use crate::schema::format_timestamp;
 
@@ -227,7 +227,7 @@ fn intervention_view(i: &InterventionState, now: i64, lang: Lang) -> Interventio
         found_component: i.found_component.clone(),
         text: InterventionText {
             status: words::intervention_status(i.status, lang).into(),
-            component: component_label(&i.component, lang),
+            component: component_text(&i.component, lang),
             priority: words::priority(i.priority, lang).into(),
             due: words::due(due_start, overdue, lang),
             finding: i
@@ -431,7 +431,7 @@ pub fn history(
         .query_map([turbine_id], |r| {
             let component: String = r.get(0)?;
             Ok(LogbookEntry {
-                component_text: component_label(&component, lang),
+                component_text: component_text(&component, lang),
                 component,
                 failure_time: format_timestamp(r.get(1)?),
                 back_in_service_time: r.get::<_, Option<i64>>(2)?.map(format_timestamp),
@@ -489,7 +489,7 @@ pub fn choices(lang: Lang) -> Choices {
             .collect(),
         components: crate::schema::Component::ALL
             .iter()
-            .map(|c| (c.as_str().to_string(), component_label(c.as_str(), lang)))
+            .map(|c| (c.as_str().to_string(), component_text(c.as_str(), lang)))
             .collect(),
         max_note: super::MAX_NOTE_CHARS,
     }

@@ -4,7 +4,7 @@
 use super::alerts::DismissReason;
 use super::interventions::{Finding, Priority};
 use super::state::{AlertStatus, Closure, InterventionStatus, Outcome};
-use crate::lang::{category_label, component_label, format_day, Lang};
+use crate::lang::{category_label, component_text, format_day, Lang};
 use crate::risk::Category;
 
 /// An alert's status in words.
@@ -36,7 +36,7 @@ pub fn finding(f: Finding, component: Option<&str>, lang: Lang) -> String {
         (Finding::Confirmed, Some(c)) => format!(
             "{}{}",
             lang.pick("fault confirmed: ", "panne confirmée : "),
-            component_label(c, lang)
+            component_text(c, lang)
         ),
         (Finding::Confirmed, None) => lang.pick("fault confirmed", "panne confirmée").into(),
         (Finding::Nothing, _) => lang.pick("nothing found", "rien trouvé").into(),
