@@ -96,6 +96,37 @@ fn bindings() -> Bindings {
     b.add::<Unwatched>(&cfg);
     b.add::<DataQuality>(&cfg);
     b.add::<DataQualityText>(&cfg);
+    {
+        use cockpit_core::workflow::state::{
+            AlertStatus, Closure, InterventionStatus, Outcome, Stamp,
+        };
+        use cockpit_core::workflow::views::{
+            AlertText, AlertView, Changes, Choices, InterventionText, InterventionView,
+            LogbookEntry, TurbineHistory,
+        };
+        use cockpit_core::workflow::words::BadgeKind;
+        use cockpit_core::workflow::{DismissReason, Finding, Priority};
+        use energitech_cockpit::workflow::{AuthorInfo, PlanArgs};
+        b.add::<AlertStatus>(&cfg);
+        b.add::<Stamp>(&cfg);
+        b.add::<DismissReason>(&cfg);
+        b.add::<Closure>(&cfg);
+        b.add::<Finding>(&cfg);
+        b.add::<Outcome>(&cfg);
+        b.add::<BadgeKind>(&cfg);
+        b.add::<AlertText>(&cfg);
+        b.add::<AlertView>(&cfg);
+        b.add::<Priority>(&cfg);
+        b.add::<InterventionStatus>(&cfg);
+        b.add::<InterventionText>(&cfg);
+        b.add::<InterventionView>(&cfg);
+        b.add::<Changes>(&cfg);
+        b.add::<LogbookEntry>(&cfg);
+        b.add::<TurbineHistory>(&cfg);
+        b.add::<Choices>(&cfg);
+        b.add::<PlanArgs>(&cfg);
+        b.add::<AuthorInfo>(&cfg);
+    }
     b.add::<FleetItemText>(&cfg);
     b.add::<FleetRow>(&cfg);
     b.add::<RecordFigures>(&cfg);

@@ -9,6 +9,7 @@ import { fake, FakeElement, installFakeDom, settle } from "./fakedom";
 const item = (id: string, site: string, score: number | null, category: Category | null, indicator?: string): FleetRow => ({
   turbine_id: id,
   site,
+  alert: null,
   model: "V2",
   scored: score !== null,
   not_scored_reason: score === null ? "no SCADA record in the last 24 h" : null,

@@ -296,6 +296,438 @@ badge: string | null,
 lines: Array<string>, };
 
 /**
+ * Where an alert stands.
+ */
+export type AlertStatus = "open" | "acknowledged" | "dismissed" | "resolved";
+
+/**
+ * Who did something, where and when.
+ */
+export type Stamp = { 
+/**
+ * The author.
+ */
+author: string, 
+/**
+ * The machine.
+ */
+machine: string, 
+/**
+ * When (Unix seconds).
+ */
+at: number, 
+/**
+ * The note given, if any.
+ */
+note: string | null, };
+
+/**
+ * Why an alert was dismissed.
+ */
+export type DismissReason = "false_alarm_sensor" | "known_issue" | "already_planned" | "other";
+
+/**
+ * How an alert was closed.
+ */
+export type Closure = { "by": "dismissed", 
+/**
+ * Why.
+ */
+reason: DismissReason, 
+/**
+ * No new alert until the end of this day.
+ */
+until: string | null, 
+/**
+ * Who, where, when.
+ */
+stamp: Stamp, } | { "by": "cleared", 
+/**
+ * Runs in a row below high.
+ */
+runs: number, 
+/**
+ * When it was recorded.
+ */
+at: number, } | { "by": "intervention", 
+/**
+ * The intervention.
+ */
+id: string, 
+/**
+ * Who, where, when.
+ */
+stamp: Stamp, };
+
+/**
+ * What an intervention found.
+ */
+export type Finding = "confirmed" | "nothing" | "other";
+
+/**
+ * What an intervention found for the alert it answered.
+ */
+export type Outcome = { 
+/**
+ * The finding.
+ */
+finding: Finding, 
+/**
+ * The component at fault (a confirmed fault).
+ */
+component: string | null, 
+/**
+ * The intervention that found it.
+ */
+intervention: string, 
+/**
+ * When it was closed (Unix seconds).
+ */
+at: number, };
+
+/**
+ * What kind of badge an open alert shows.
+ */
+export type BadgeKind = "new" | "up" | "since";
+
+/**
+ * An alert in words.
+ */
+export type AlertText = { 
+/**
+ * The status.
+ */
+status: string, 
+/**
+ * The categories it went through: "high → critical".
+ */
+path: string, 
+/**
+ * The badge of an open alert ("new", "↑ from moderate", "since Nov 25 (3 d)"); `None`
+ * when closed.
+ */
+badge: string | null, 
+/**
+ * What kind of badge.
+ */
+badge_kind: BadgeKind | null, 
+/**
+ * "acknowledged by … on …".
+ */
+acknowledged: string | null, 
+/**
+ * How it was closed.
+ */
+closure: string | null, 
+/**
+ * What the intervention found: "fault confirmed: generator winding".
+ */
+outcome: string | null, 
+/**
+ * Raised on: "Nov 25".
+ */
+first_raised: string, };
+
+/**
+ * An alert as the fronts show it.
+ */
+export type AlertView = { 
+/**
+ * Its id (UUID).
+ */
+id: string, 
+/**
+ * The turbine.
+ */
+turbine_id: string, 
+/**
+ * `open`, `acknowledged`, `dismissed`, `resolved`.
+ */
+status: AlertStatus, 
+/**
+ * Its highest category.
+ */
+category: Category, 
+/**
+ * The categories it went through.
+ */
+categories: Array<Category>, 
+/**
+ * Data time of the run that raised it (`YYYY-MM-DDTHH:MM:SSZ`).
+ */
+first_raised: string, 
+/**
+ * The acknowledgement, while it holds.
+ */
+acknowledged: Stamp | null, 
+/**
+ * How it was closed.
+ */
+closure: Closure | null, 
+/**
+ * What the intervention found.
+ */
+outcome: Outcome | null, 
+/**
+ * Interventions planned from it.
+ */
+interventions: Array<string>, 
+/**
+ * The same in words.
+ */
+text: AlertText, };
+
+/**
+ * How urgent an intervention is.
+ */
+export type Priority = "low" | "normal" | "high" | "urgent";
+
+/**
+ * Where an intervention stands.
+ */
+export type InterventionStatus = "planned" | "in_progress" | "done" | "cancelled";
+
+/**
+ * An intervention in words.
+ */
+export type InterventionText = { 
+/**
+ * The status.
+ */
+status: string, 
+/**
+ * The component.
+ */
+component: string, 
+/**
+ * The priority.
+ */
+priority: string, 
+/**
+ * "due Dec 3" or "overdue since Dec 3".
+ */
+due: string, 
+/**
+ * What was found.
+ */
+finding: string | null, };
+
+/**
+ * An intervention as the fronts show it.
+ */
+export type InterventionView = { 
+/**
+ * Its id (UUID).
+ */
+id: string, 
+/**
+ * The turbine.
+ */
+turbine_id: string, 
+/**
+ * The alert it answers.
+ */
+alert: string | null, 
+/**
+ * The component to look at (`generator_winding`, …).
+ */
+component: string, 
+/**
+ * What to do.
+ */
+action: string | null, 
+/**
+ * Due date `YYYY-MM-DD`.
+ */
+due: string, 
+/**
+ * Team or crew.
+ */
+team: string | null, 
+/**
+ * How urgent.
+ */
+priority: Priority, 
+/**
+ * The note given when planned.
+ */
+note: string | null, 
+/**
+ * `planned`, `in_progress`, `done`, `cancelled`.
+ */
+status: InterventionStatus, 
+/**
+ * Open and its due date is past.
+ */
+overdue: boolean, 
+/**
+ * Who planned it.
+ */
+planned: Stamp, 
+/**
+ * Who started it.
+ */
+started: Stamp | null, 
+/**
+ * Who closed or cancelled it.
+ */
+ended: Stamp | null, 
+/**
+ * What was found.
+ */
+finding: Finding | null, 
+/**
+ * The component at fault.
+ */
+found_component: string | null, 
+/**
+ * The same in words.
+ */
+text: InterventionText, };
+
+/**
+ * What changed since the previous run, for the top of the fleet view.
+ */
+export type Changes = { 
+/**
+ * Data time of the previous run (`YYYY-MM-DDTHH:MM:SSZ`); `None` for the first run.
+ */
+previous: string | null, 
+/**
+ * Turbines with a new alert in the latest run.
+ */
+new_alerts: Array<string>, 
+/**
+ * Turbines whose alert escalated in the latest run.
+ */
+escalated: Array<string>, 
+/**
+ * Turbines whose alert closed in the latest run (back below high).
+ */
+cleared: Array<string>, 
+/**
+ * Turbines up a category since the previous run.
+ */
+rose: Array<string>, 
+/**
+ * Turbines down a category.
+ */
+fell: Array<string>, 
+/**
+ * Open alerts nobody has acknowledged.
+ */
+unacknowledged: number, 
+/**
+ * The summary sentence.
+ */
+text: string, };
+
+/**
+ * One logbook entry of a turbine.
+ */
+export type LogbookEntry = { 
+/**
+ * The component (`generator_winding`, …).
+ */
+component: string, 
+/**
+ * The component in words.
+ */
+component_text: string, 
+/**
+ * When it failed (`YYYY-MM-DDTHH:MM:SSZ`).
+ */
+failure_time: string, 
+/**
+ * When it produced again, if recorded.
+ */
+back_in_service_time: string | null, 
+/**
+ * What was done.
+ */
+action: string, };
+
+/**
+ * A turbine's history: its logbook, alerts (latest first) and interventions.
+ */
+export type TurbineHistory = { 
+/**
+ * Logbook entries, latest first.
+ */
+logbook: Array<LogbookEntry>, 
+/**
+ * Alerts, latest raised first.
+ */
+alerts: Array<AlertView>, 
+/**
+ * Interventions: open by due date, then the others.
+ */
+interventions: Array<InterventionView>, };
+
+/**
+ * The triage choices in words, for the fronts' forms.
+ */
+export type Choices = { 
+/**
+ * Dismissal reasons: (value, words).
+ */
+reasons: Array<[DismissReason, string]>, 
+/**
+ * Findings: (value, words).
+ */
+findings: Array<[Finding, string]>, 
+/**
+ * Priorities: (value, words).
+ */
+priorities: Array<[Priority, string]>, 
+/**
+ * Components: (value, words).
+ */
+components: Array<[string, string]>, 
+/**
+ * Longest note accepted.
+ */
+max_note: number, };
+
+/**
+ * An intervention to plan, as the UI's form sends it.
+ */
+export type PlanArgs = { turbine: string, 
+/**
+ * The alert it answers; absent: the turbine's open alert, if any.
+ */
+alert?: string, 
+/**
+ * `generator_winding`, …
+ */
+component: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+due: string, action?: string, team?: string, 
+/**
+ * `low`, `normal`, `high`, `urgent`.
+ */
+priority?: string, note?: string, };
+
+/**
+ * Who the actions are recorded as, on which machine.
+ */
+export type AuthorInfo = { 
+/**
+ * The name actions are recorded under.
+ */
+author: string, 
+/**
+ * The OS user name (used when no name is set).
+ */
+os_user: string, 
+/**
+ * This machine's name.
+ */
+machine: string, };
+
+/**
  * What a fleet row says, in one language: the text the UI shows and the work list writes.
  */
 export type FleetItemText = { 
@@ -344,6 +776,11 @@ export type FleetRow = {
  * Category, not-scored reason, drivers in words, and what a search matches.
  */
 text: FleetItemText, 
+/**
+ * The turbine's latest alert (open, acknowledged, or closed with its outcome); `None`:
+ * it never had one.
+ */
+alert: AlertView | null, 
 /**
  * The turbine's id as in the data, e.g. `LYO-01`.
  */
@@ -510,7 +947,12 @@ run_text: RunText, counts: CategoryCounts, items: Array<FleetRow>, labels: Categ
 /**
  * How often each alert category has been right, most urgent first (the legend).
  */
-track_record: Array<TrackRecordText>, };
+track_record: Array<TrackRecordText>, 
+/**
+ * What changed since the previous run (new, escalated and closed alerts, categories up
+ * and down), for the top of the view.
+ */
+changes: Changes | null, };
 
 /**
  * Filters of the fleet view and of the work list, as the UI sends them.
@@ -822,7 +1264,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "document_export";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export";
 
 /**
  * An error as the UI receives it.
