@@ -34,6 +34,12 @@ import type {
   ScheduleView,
   ServiceEvent,
   TurbinePage,
+  AlertView,
+  AuthorInfo,
+  Choices,
+  InterventionView,
+  PlanArgs,
+  TurbineHistory,
 } from "./generated/types";
 
 export type * from "./generated/types";
@@ -71,6 +77,22 @@ export function asApiError(e: unknown): ApiError {
 }
 
 export const api = {
+  // The maintenance workflow (src-tauri/src/workflow.rs).
+  alerts: (openOnly: boolean, lang: string) => invoke<AlertView[]>("alerts", { openOnly, lang }),
+  acknowledgeAlert: (turbine: string, note: string | null) => invoke<null>("acknowledge_alert", { turbine, note }),
+  dismissAlert: (turbine: string, reason: string, until: string | null, note: string | null) =>
+    invoke<null>("dismiss_alert", { turbine, reason, until, note }),
+  reopenAlert: (turbine: string, note: string | null) => invoke<null>("reopen_alert", { turbine, note }),
+  planIntervention: (plan: PlanArgs) => invoke<string>("plan_intervention", { plan }),
+  startIntervention: (id: string, note: string | null) => invoke<null>("start_intervention", { id, note }),
+  closeIntervention: (id: string, finding: string, component: string | null, note: string | null) =>
+    invoke<null>("close_intervention", { id, finding, component, note }),
+  cancelIntervention: (id: string, note: string | null) => invoke<null>("cancel_intervention", { id, note }),
+  interventions: (openOnly: boolean, lang: string) => invoke<InterventionView[]>("interventions", { openOnly, lang }),
+  turbineHistory: (id: string, lang: string) => invoke<TurbineHistory>("turbine_history", { id, lang }),
+  workflowChoices: (lang: string) => invoke<Choices>("workflow_choices", { lang }),
+  getAuthor: () => invoke<AuthorInfo>("get_author"),
+  setAuthor: (author: string) => invoke<null>("set_author", { author }),
   fleet: (lang: string) => invoke<FleetPage>("fleet", { filter: {}, lang }),
   turbine: (id: string, lang: string) => invoke<TurbinePage>("turbine", { id, lang }),
   runs: (limit: number, lang: string) => invoke<RunRow[]>("runs", { limit, lang }),

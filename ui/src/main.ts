@@ -9,12 +9,13 @@ import { errorBlock } from "./errors";
 import { documentParts, fieldDocFileName } from "./fielddoc";
 import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
+import { changesBanner, interventionsView, workflowCards } from "./views/workflow";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { createImportDialog, type ImportSource } from "./views/import";
 import { counters, filters, table, trackRecord, visibleItems } from "./views/fleet";
 import { formatDateTime } from "./format";
 
-type Tab = "fleet" | "trend" | "diagnostics";
+type Tab = "fleet" | "interventions" | "trend" | "diagnostics";
 
 const osLocale = typeof navigator !== "undefined" ? navigator.language : "en";
 const stored = (() => {
@@ -46,6 +47,10 @@ function ctx(): Ctx {
     locale: localeFor(state.lang, osLocale),
     openTurbine: (id) => {
       state.detailId = id;
+      if (state.tab !== "fleet") {
+        state.tab = "fleet";
+        renderHeader();
+      }
       renderMain();
       (document.getElementById("detail-title") as HTMLElement | null)?.focus();
     },
@@ -183,9 +188,10 @@ function tabButton(tab: Tab, label: string): HTMLElement {
       onclick: () => selectTab(tab),
       onkeydown: (e: Event) => {
         const k = (e as KeyboardEvent).key;
-        const order: Tab[] = ["fleet", "trend", "diagnostics"];
+        const order: Tab[] = ["fleet", "interventions", "trend", "diagnostics"];
         const i = order.indexOf(tab);
-        const next = k === "ArrowRight" ? order[(i + 1) % 3] : k === "ArrowLeft" ? order[(i + 2) % 3] : null;
+        const n = order.length;
+        const next = k === "ArrowRight" ? order[(i + 1) % n] : k === "ArrowLeft" ? order[(i + n - 1) % n] : null;
         if (next) {
           e.preventDefault();
           selectTab(next);
@@ -215,6 +221,7 @@ function renderHeader(): void {
       "nav",
       { role: "tablist", "aria-label": t(lang, "appTitle") },
       tabButton("fleet", t(lang, "tabFleet")),
+      tabButton("interventions", t(lang, "tabInterventions")),
       tabButton("trend", t(lang, "tabTrend")),
       tabButton("diagnostics", t(lang, "tabDiagnostics")),
     ),
@@ -433,6 +440,7 @@ function renderFleet(): HTMLElement {
   const section = h(
     "section",
     { class: "fleet-view", "aria-label": t(lang, "tabFleet") },
+    changesBanner(view.changes),
     countSlot,
     trackRecord(c, view),
     filters(c, view, state.filter, {
@@ -525,7 +533,7 @@ function renderDetailTab(id: string): HTMLElement {
   api
     .turbine(id, state.lang)
     .then((d) => {
-      slot.replaceChildren(renderDetail(ctx(), d));
+      slot.replaceChildren(renderDetail(ctx(), d), workflowCards(ctx(), d.identity.turbine_id, () => void loadFleet()));
       slot.removeAttribute("aria-busy");
       (document.getElementById("detail-title") as HTMLElement | null)?.focus();
     })
@@ -546,6 +554,7 @@ function renderMain(): void {
     return;
   }
   if (state.tab === "trend") panel.replaceChildren(renderTrend());
+  else if (state.tab === "interventions") panel.replaceChildren(interventionsView(ctx(), () => void loadFleet()));
   else if (state.detailId) panel.replaceChildren(renderDetailTab(state.detailId));
   else panel.replaceChildren(renderFleet());
 }
