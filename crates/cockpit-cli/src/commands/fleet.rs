@@ -6,6 +6,8 @@ use clap::Args;
 use cockpit_core::lang::Lang;
 use cockpit_core::risk::Category;
 use cockpit_core::runs::queries::{self, FleetFilter, QueryError, SortKey};
+use cockpit_core::schema::parse_timestamp;
+use cockpit_core::workflow;
 
 use super::common::{fmt_opt, open_store, print_track_record};
 use super::CliError;
@@ -66,6 +68,11 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
         c.low,
         c.not_scored
     );
+    // What changed since the previous run (the workflow's alerts, categories up and down).
+    if let Some(as_of) = view.run.as_of.as_deref().and_then(parse_timestamp) {
+        let changes = workflow::views::changes(store.conn(), view.run.id, as_of, Lang::En)?;
+        say!("{}", changes.text);
+    }
     say!(
         "{:<12} {:<10} {:<9} {:>5} {:>6} {:>12}  main driver",
         "turbine",
