@@ -295,7 +295,8 @@ pub struct Changes {
     pub text: String,
 }
 
-/// What changed between the run `run` (data time `as_of`) and the alert-driving run before it.
+/// What changed between the run `run` (data time `as_of`) and the latest alert-driving run on
+/// earlier data (a run that scored the same data again is not "the previous run").
 pub fn changes(
     conn: &Connection,
     run: i64,
@@ -305,7 +306,7 @@ pub fn changes(
     let previous: Option<(i64, i64)> = conn
         .query_row(
             "SELECT id, as_of FROM runs WHERE status = 'succeeded' AND trigger != 'replay'
-               AND id != ?1 AND as_of IS NOT NULL AND (as_of < ?2 OR (as_of = ?2 AND id < ?1))
+               AND id != ?1 AND as_of IS NOT NULL AND as_of < ?2
              ORDER BY as_of DESC, id DESC LIMIT 1",
             params![run, as_of],
             |r| Ok((r.get(0)?, r.get(1)?)),
