@@ -112,7 +112,7 @@ function inlineForm(ctx: Ctx, testid: string, body: HTMLElement[], submit: (form
 /** Shows `form` under `anchor` (replacing any other open form there). */
 function open(anchor: HTMLElement, form: HTMLElement): void {
   anchor.replaceChildren(form);
-  (form.querySelector("textarea, input, select") as HTMLElement | null)?.focus();
+  (form.querySelector("[name]") as HTMLElement | null)?.focus();
 }
 
 function alertSection(ctx: Ctx, turbine: string, a: AlertView | undefined, choices: Choices, done: Done): HTMLElement {
