@@ -75,8 +75,11 @@ where
 #[ts(optional_fields)]
 #[serde(default, rename_all = "camelCase")]
 pub struct FleetFilterArgs {
-    /// `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
+    /// One category: `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
     pub category: Option<String>,
+    /// Several categories at once (the fleet view's toggles), together with `category` if both
+    /// are given; empty or absent: all.
+    pub categories: Option<Vec<String>>,
     pub site: Option<String>,
     /// Free text: turbine id, site or driver name.
     pub search: Option<String>,
@@ -92,14 +95,18 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 impl FleetFilterArgs {
     /// The core filter (the core's search rule, [`queries::matches_search`]).
     fn to_core(&self) -> Result<FleetFilter, ApiError> {
-        let category = non_empty(&self.category)
-            .map(|c| {
-                Category::parse(c).ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))
-            })
-            .transpose()?;
+        let mut categories = Vec::new();
+        let named = self.category.iter().chain(self.categories.iter().flatten());
+        for c in named.map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            let c = Category::parse(c)
+                .ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))?;
+            if !categories.contains(&c) {
+                categories.push(c);
+            }
+        }
         let sort = non_empty(&self.sort).map(SortKey::parse).transpose()?;
         Ok(FleetFilter {
-            category,
+            categories,
             site: non_empty(&self.site).map(str::to_string),
             search: non_empty(&self.search).map(str::to_string),
             sort,
@@ -138,6 +145,9 @@ pub struct FleetPage {
     pub labels: CategoryLabels,
     /// How often each alert category has been right, most urgent first (the legend).
     pub track_record: Vec<TrackRecordText>,
+    /// A run of this app is scoring (a catch-up at launch, the daily timer, an inbox file, Score
+    /// now): these rows are the last stored run's, and a `run` service event follows.
+    pub updating: bool,
 }
 
 /// How often one alert category has been right, with its sentence in the UI's language.
@@ -188,6 +198,7 @@ impl FleetPage {
                 })
                 .collect(),
             labels: CategoryLabels::of(lang),
+            updating: false,
         }
     }
 }
@@ -202,14 +213,16 @@ pub async fn fleet<R: Runtime>(
     let filter = filter.unwrap_or_default();
     let lang = lang_of(lang.as_deref());
     let models = app.state::<AppState>().workspace.models.clone();
-    timed_read(app, "fleet", OperationKind::UiCommand, move |s| {
+    let mut page = timed_read(app.clone(), "fleet", OperationKind::UiCommand, move |s| {
         Ok(FleetPage::of(
             filter.apply(s)?,
             track_records(s, &models)?,
             lang,
         ))
     })
-    .await
+    .await?;
+    page.updating = app.state::<AppState>().run_in_progress();
+    Ok(page)
 }
 
 /// A driver in words: its sentence, its value and normal value with units, its contribution.

@@ -4,13 +4,13 @@ import "./style.css";
 import { api, asApiError, events, type ApiError, type AppInfo, type FleetPage, type Phase, type RunProgress } from "./api";
 import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
-import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
+import { csvFileName, DEFAULT_SORT, filterArgs, NO_FILTER, type Filter, type Sort } from "./fleet";
 import { errorBlock } from "./errors";
 import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i18n";
 import { renderDetail } from "./views/detail";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { createImportDialog, type ImportSource } from "./views/import";
-import { counters, filters, mainReason, table, trackRecord, visibleItems } from "./views/fleet";
+import { counters, filters, mainReason, table, trackRecord, visibleItems, type FleetTable } from "./views/fleet";
 import { badge } from "./views/badge";
 import { formatDateTime, formatPercent, formatScore } from "./format";
 
@@ -32,6 +32,11 @@ const state = {
   fleet: null as FleetPage | null,
   fleetError: null as ApiError | null,
   filter: { ...NO_FILTER } as Filter,
+  sort: { ...DEFAULT_SORT } as Sort,
+  /** The fleet table's scroll position, kept across refreshes. */
+  fleetScroll: 0,
+  /** A run is scoring: the fleet shown is the last stored run's, marked "updating…". */
+  updating: false,
   detailId: null as string | null,
   scoring: false,
   runStatus: "",
@@ -53,8 +58,9 @@ function ctx(): Ctx {
       const id = state.detailId;
       state.detailId = null;
       renderMain();
-      const row = id ? document.querySelector<HTMLElement>(`[data-testid="fleet-row"][data-turbine-id="${CSS.escape(id)}"]`) : null;
-      (row ?? document.getElementById("search"))?.focus();
+      // The virtual table builds the turbine's row (scrolled into view) and focuses it.
+      const box = document.querySelector<FleetTable>('[data-testid="fleet-scroll"]');
+      if (!(id && box?.focusTurbine?.(id))) document.getElementById("search")?.focus();
     },
   };
 }
@@ -66,6 +72,7 @@ async function loadFleet(): Promise<void> {
   try {
     state.fleet = await api.fleet(state.lang);
     state.fleetError = null;
+    state.updating = state.fleet.updating;
   } catch (e) {
     state.fleet = null;
     state.fleetError = asApiError(e);
@@ -134,6 +141,7 @@ async function scoreNow(): Promise<void> {
 function onRunProgress(p: RunProgress): void {
   const lang = state.lang;
   if (p.phase === "started") {
+    setUpdating(true);
     setRunStatus(t(lang, "runStarted"));
   } else if (p.phase === "succeeded" && p.run) {
     const r = p.run;
@@ -144,6 +152,7 @@ function onRunProgress(p: RunProgress): void {
       ),
     );
   } else if (p.phase === "failed") {
+    setUpdating(false);
     setRunStatus(t(lang, "runFailed", { message: p.error ? errorText(lang, p.error) : "" }), "error", p.error?.message ?? "");
     if (state.tab === "diagnostics") renderMain();
   }
@@ -386,7 +395,12 @@ function renderPreparing(): HTMLElement {
   );
 }
 
-let filterTimer: number | undefined;
+/** Shows or hides the fleet's "updating…" mark (a run is scoring; the last run stays shown). */
+function setUpdating(on: boolean): void {
+  state.updating = on;
+  const el = document.querySelector<HTMLElement>('[data-testid="fleet-updating"]');
+  if (el) el.hidden = !on;
+}
 
 function renderFleet(): HTMLElement {
   const c = ctx();
@@ -405,45 +419,62 @@ function renderFleet(): HTMLElement {
   const view = state.fleet;
   const tableSlot = h("div", { class: "table-wrap" });
   const countSlot = h("div", {});
-  const shownSlot = h("p", { class: "muted shown", "aria-live": "polite" });
-  const fillTable = () => {
-    const visible = visibleItems(view, state.filter);
+  const shownSlot = h("span", {});
+  const updating = h(
+    "span",
+    { class: "updating", "data-testid": "fleet-updating", role: "status", title: t(lang, "updatingLong"), hidden: !state.updating },
+    h("span", { class: "spinner small", "aria-hidden": "true" }),
+    t(lang, "updating"),
+  );
+  const fillTable = (keepScroll: boolean) => {
+    const visible = visibleItems(view, state.filter, state.sort);
+    if (!keepScroll) state.fleetScroll = 0;
+    const t0 = performance.now();
     tableSlot.replaceChildren(
-      visible.length ? table(c, visible) : h("p", { class: "muted", "data-testid": "fleet-no-match" }, t(lang, "noMatch")),
+      table(c, visible, {
+        sort: state.sort,
+        onSort: (sort) => {
+          state.sort = sort;
+          fillTable(false);
+          tableSlot.querySelector<HTMLElement>(`[data-testid="sort-${sort.column}"]`)?.focus();
+        },
+        scrollTop: state.fleetScroll,
+        onScroll: (top) => (state.fleetScroll = top),
+      }),
     );
-    if (!visible.length) tableSlot.append(table(c, []));
+    if (!visible.length) tableSlot.append(h("p", { class: "muted", "data-testid": "fleet-no-match" }, t(lang, "noMatch")));
     countSlot.replaceChildren(counters(c, view, state.filter, onFilter));
     shownSlot.textContent = t(lang, "shown", { n: visible.length, total: view.items.length });
+    performance.measure("fleet-table", { start: t0 }); // read by tests/e2e/measure.mjs
   };
   const onFilter = (f: Filter) => {
-    const selectsChanged = f.category !== state.filter.category || f.site !== state.filter.site;
+    const selectsChanged = f.categories.join() !== state.filter.categories.join() || f.site !== state.filter.site;
     state.filter = f;
     if (selectsChanged) {
-      // Keep the selects in step with the counters.
-      const cat = document.getElementById("category-filter") as HTMLSelectElement | null;
-      if (cat) cat.value = f.category;
-      const site = document.getElementById("site-filter") as HTMLSelectElement | null;
-      if (site) site.value = f.site;
-      fillTable();
-    } else {
-      window.clearTimeout(filterTimer);
-      filterTimer = window.setTimeout(fillTable, 80);
+      // Keep the select in step with the counters (a rebuilt one shows the categories chosen).
+      const slot = document.getElementById("filters-slot");
+      slot?.replaceChildren(filterBar());
     }
+    // Filtering and ordering 10,000 rows takes a few milliseconds and only the rows in view are
+    // built: every keystroke updates the table at once.
+    fillTable(false);
   };
+  const filterBar = () =>
+    filters(c, view, state.filter, {
+      onFilter,
+      onExportCsv: () => void exportCsv(),
+      onPrint: () => printWorklist(),
+    });
   const section = h(
     "section",
     { class: "fleet-view", "aria-label": t(lang, "tabFleet") },
     countSlot,
     trackRecord(c, view),
-    filters(c, view, state.filter, {
-      onFilter,
-      onExportCsv: () => void exportCsv(),
-      onPrint: () => printWorklist(),
-    }),
-    shownSlot,
+    h("div", { id: "filters-slot" }, filterBar()),
+    h("p", { class: "muted shown", "aria-live": "polite" }, shownSlot, " ", updating),
     tableSlot,
   );
-  fillTable();
+  fillTable(true);
   return section;
 }
 
@@ -468,7 +499,8 @@ function printWorklist(): void {
   const c = ctx();
   const view = state.fleet;
   if (!view) return;
-  const items = visibleItems(view, state.filter);
+  // The table's rows in the table's order.
+  const items = visibleItems(view, state.filter, state.sort);
   const sheet = document.getElementById("print")!;
   sheet.replaceChildren(
     h("h1", {}, `${t(c.lang, "worklistTitle")} — ${t(c.lang, "appTitle")}`),
@@ -602,8 +634,10 @@ async function start(): Promise<void> {
   await events.appStatus((p) => void onPhase(p));
   await events.runProgress(onRunProgress);
   await events.service((e) => {
-    if (e.kind === "run" && e.ok && !state.scoring) void refresh();
+    if (e.kind === "run_started") setUpdating(true);
+    else if (e.kind === "run" && e.ok && !state.scoring) void refresh();
     else if (!e.ok) {
+      if (e.kind === "run") setUpdating(false);
       setRunStatus(e.message, "error");
       if (state.tab === "diagnostics") renderMain();
     }

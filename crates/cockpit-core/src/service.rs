@@ -10,6 +10,7 @@
 //! once. Stopping the service interrupts those waits.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -65,7 +66,9 @@ pub enum ServiceError {
 pub struct Event {
     /// When it happened (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub at: String,
-    /// What it concerns: `"models"`, `"run"` or `"ingest"`.
+    /// What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
+    /// timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
+    /// event) or `"ingest"`.
     pub kind: &'static str,
     /// Whether it succeeded.
     pub ok: bool,
@@ -83,6 +86,24 @@ struct Shared {
     policy: RiskPolicy,
     listener: Listener,
     stop: StopSignal,
+    /// Runs of this service in progress (scoring or waiting for the run lock).
+    running: AtomicUsize,
+}
+
+/// Counts a run of the service as in progress while it lives.
+struct Running<'a>(&'a AtomicUsize);
+
+impl<'a> Running<'a> {
+    fn new(count: &'a AtomicUsize) -> Running<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Running(count)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Set when the service stops: interrupts the waits for the run lock.
@@ -226,6 +247,7 @@ impl Service {
             policy: cfg.policy,
             listener: Arc::new(listener),
             stop: StopSignal::default(),
+            running: AtomicUsize::new(0),
         });
         match &*shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
             Ok(m) => shared.emit(
@@ -328,6 +350,12 @@ impl Service {
         score(&self.shared, trigger, None)
     }
 
+    /// Whether a run of this service (daily timer, inbox, score now) is scoring or waiting for
+    /// the run lock: the views keep showing the last run, marked as being updated.
+    pub fn run_in_progress(&self) -> bool {
+        self.shared.running.load(Ordering::SeqCst) > 0
+    }
+
     /// Tries to load the set in service again (the models folder, or the set promoted or rolled
     /// back to); the current models keep serving on failure.
     pub fn reload_models(&self) -> Result<String, String> {
@@ -379,6 +407,12 @@ fn score_when_free(
     trigger: Trigger,
     slot: Option<i64>,
 ) -> Result<RunRecord, ServiceError> {
+    let _running = Running::new(&shared.running);
+    shared.emit(
+        "run_started",
+        true,
+        format!("{} run started", trigger.as_str()),
+    );
     let started = Instant::now();
     let started_at = now();
     let mut backoff = LOCK_BACKOFF_FIRST;
@@ -432,6 +466,7 @@ fn score_when_free(
 }
 
 fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunRecord, ServiceError> {
+    let _running = Running::new(&shared.running);
     tracing::info!(
         trigger = trigger.as_str(),
         slot = slot
@@ -620,6 +655,8 @@ mod tests {
             Some(candidate_version.as_str())
         );
         assert_eq!(service.model_status().unwrap(), candidate_version);
+        // Both runs are over: nothing is shown as updating.
+        assert!(!service.run_in_progress());
         service.stop();
     }
 
@@ -659,6 +696,10 @@ mod tests {
             assert!(Instant::now() < deadline, "the timer run did not wait");
             std::thread::sleep(Duration::from_millis(20));
         }
+        // The views show the last run as being updated while the run waits, from its start.
+        assert!(service.run_in_progress());
+        let kinds: Vec<&str> = events.lock().unwrap().iter().map(|e| e.kind).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "run_started").count(), 1, "{kinds:?}");
         let stopping = Instant::now();
         service.stop();
         assert!(stopping.elapsed() < Duration::from_secs(5));

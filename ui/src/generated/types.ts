@@ -510,16 +510,26 @@ run_text: RunText, counts: CategoryCounts, items: Array<FleetRow>, labels: Categ
 /**
  * How often each alert category has been right, most urgent first (the legend).
  */
-track_record: Array<TrackRecordText>, };
+track_record: Array<TrackRecordText>, 
+/**
+ * A run of this app is scoring (a catch-up at launch, the daily timer, an inbox file, Score
+ * now): these rows are the last stored run's, and a `run` service event follows.
+ */
+updating: boolean, };
 
 /**
  * Filters of the fleet view and of the work list, as the UI sends them.
  */
 export type FleetFilterArgs = { 
 /**
- * `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
+ * One category: `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
  */
-category?: string, site?: string, 
+category?: string, 
+/**
+ * Several categories at once (the fleet view's toggles), together with `category` if both
+ * are given; empty or absent: all.
+ */
+categories?: Array<string>, site?: string, 
 /**
  * Free text: turbine id, site or driver name.
  */
@@ -850,7 +860,9 @@ export type ServiceEvent = {
  */
 at: string, 
 /**
- * What it concerns: `"models"`, `"run"` or `"ingest"`.
+ * What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
+ * timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
+ * event) or `"ingest"`.
  */
 kind: string, 
 /**

@@ -14,9 +14,10 @@ use crate::Cli;
 /// Arguments of `cockpit fleet`.
 #[derive(Debug, Args)]
 pub struct FleetArgs {
-    /// Only this category (critical, high, moderate, low — or in French)
-    #[arg(long, value_name = "C")]
-    pub category: Option<String>,
+    /// Only these categories (critical, high, moderate, low — or in French): repeat the option
+    /// or separate them with commas (`--category critical,high`)
+    #[arg(long, value_name = "C", value_delimiter = ',')]
+    pub category: Vec<String>,
     /// Only this site
     #[arg(long, value_name = "S")]
     pub site: Option<String>,
@@ -38,13 +39,15 @@ pub struct FleetArgs {
 /// Prints the ranked fleet.
 pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
     let store = open_store(cli)?;
-    let category = args
+    let categories = args
         .category
-        .as_deref()
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
         .map(|c| Category::parse(c).ok_or_else(|| QueryError::UnknownCategory(c.to_string())))
-        .transpose()?;
+        .collect::<Result<Vec<_>, _>>()?;
     let filter = FleetFilter {
-        category,
+        categories,
         site: args.site.clone(),
         search: args.search.clone(),
         sort: Some(SortKey::parse(&args.sort)?),
