@@ -98,8 +98,8 @@ impl FleetFilterArgs {
         let mut categories = Vec::new();
         let named = self.category.iter().chain(self.categories.iter().flatten());
         for c in named.map(|c| c.trim()).filter(|c| !c.is_empty()) {
-            let c = Category::parse(c)
-                .ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))?;
+            let c =
+                Category::parse(c).ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))?;
             if !categories.contains(&c) {
                 categories.push(c);
             }

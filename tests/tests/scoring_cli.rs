@@ -252,7 +252,14 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
     let several = cockpit(&db, &["fleet", "--json", "--category", "critical,high"]).json();
     let repeated = cockpit(
         &db,
-        &["fleet", "--json", "--category", "critical", "--category", "élevé"],
+        &[
+            "fleet",
+            "--json",
+            "--category",
+            "critical",
+            "--category",
+            "élevé",
+        ],
     )
     .json();
     assert_eq!(several, repeated);

@@ -422,7 +422,7 @@ function renderFleet(): HTMLElement {
   const shownSlot = h("span", {});
   const updating = h(
     "span",
-    { class: "updating", "data-testid": "fleet-updating", role: "status", title: t(lang, "updatingLong"), hidden: !state.updating },
+    { class: "updating", "data-testid": "fleet-updating", title: t(lang, "updatingLong"), hidden: !state.updating },
     h("span", { class: "spinner small", "aria-hidden": "true" }),
     t(lang, "updating"),
   );

@@ -699,7 +699,11 @@ mod tests {
         // The views show the last run as being updated while the run waits, from its start.
         assert!(service.run_in_progress());
         let kinds: Vec<&str> = events.lock().unwrap().iter().map(|e| e.kind).collect();
-        assert_eq!(kinds.iter().filter(|k| **k == "run_started").count(), 1, "{kinds:?}");
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "run_started").count(),
+            1,
+            "{kinds:?}"
+        );
         let stopping = Instant::now();
         service.stop();
         assert!(stopping.elapsed() < Duration::from_secs(5));

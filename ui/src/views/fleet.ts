@@ -258,6 +258,8 @@ export function sortAfterClick(sort: Sort, column: Column): Sort {
 export const ROW_HEIGHT = 48;
 /** Rows built above and below the viewport. */
 export const OVERSCAN = 20;
+/** Watches the live table's box for size changes. */
+let sizeWatch: ResizeObserver | undefined;
 /** Viewport assumed before the table is in the page (then its real height). */
 const FALLBACK_VIEWPORT = 900;
 
@@ -348,6 +350,14 @@ export function table(ctx: Ctx, items: FleetRow[], opts: TableOptions): FleetTab
   let measured = false;
   let shown = { start: 0, end: 0 };
   let focusIndex = -1;
+  // The scroll position to restore once the box is in the page (a refresh keeps the place).
+  let restoreTo = opts.scrollTop ?? 0;
+  const restore = () => {
+    if (restoreTo && box.isConnected) {
+      box.scrollTop = restoreTo;
+      restoreTo = 0;
+    }
+  };
 
   const viewport = () => box.clientHeight || (typeof window !== "undefined" ? window.innerHeight : 0) || FALLBACK_VIEWPORT;
   const headerHeight = () => (thead as HTMLElement).offsetHeight || 0;
@@ -394,6 +404,7 @@ export function table(ctx: Ctx, items: FleetRow[], opts: TableOptions): FleetTab
 
   const moveTo = (k: number) => {
     if (!count) return;
+    restore();
     const target = Math.max(0, Math.min(count - 1, k));
     focusIndex = target;
     const next = scrollFor(target, box.scrollTop || 0, viewport(), rowHeight, headerHeight());
@@ -404,7 +415,12 @@ export function table(ctx: Ctx, items: FleetRow[], opts: TableOptions): FleetTab
   };
 
   // The box gets its height once in the page, and changes with the window: build what shows.
-  if (typeof ResizeObserver !== "undefined") new ResizeObserver(() => render()).observe(box);
+  // One fleet table lives at a time: the observer of the one it replaces lets go of its rows.
+  if (typeof ResizeObserver !== "undefined") {
+    sizeWatch?.disconnect();
+    sizeWatch = new ResizeObserver(() => render());
+    sizeWatch.observe(box);
+  }
   let pending = false;
   box.addEventListener("scroll", () => {
     opts.onScroll?.(box.scrollTop);
@@ -450,13 +466,11 @@ export function table(ctx: Ctx, items: FleetRow[], opts: TableOptions): FleetTab
   };
 
   render(true);
-  if (opts.scrollTop) {
-    // Once in the page (the box has a height): back to where the list was.
-    const restore = () => {
-      box.scrollTop = opts.scrollTop ?? 0;
+  if (restoreTo && typeof requestAnimationFrame === "function") {
+    requestAnimationFrame(() => {
+      restore();
       render();
-    };
-    if (typeof requestAnimationFrame === "function") requestAnimationFrame(restore);
+    });
   }
   return box;
 }

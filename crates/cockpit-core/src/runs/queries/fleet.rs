@@ -55,8 +55,7 @@ impl FleetFilter {
     /// Whether `item` passes the category, site and search filters (the order and the limit
     /// apply to the whole list, not here).
     pub fn keeps(&self, item: &FleetItem) -> bool {
-        (self.categories.is_empty()
-            || item.category.is_some_and(|c| self.categories.contains(&c)))
+        (self.categories.is_empty() || item.category.is_some_and(|c| self.categories.contains(&c)))
             && self
                 .site
                 .as_ref()

@@ -39,7 +39,12 @@ fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> F
 fn several_categories_keep_the_turbines_of_any_of_them_and_none_keeps_all() {
     let fleet = [
         item("LYO-01", "Lyon", Some(Category::Critical), &[]),
-        item("LYO-02", "Lyon", Some(Category::High), &["generator_bearing"]),
+        item(
+            "LYO-02",
+            "Lyon",
+            Some(Category::High),
+            &["generator_bearing"],
+        ),
         item("LYO-03", "Lyon", Some(Category::Low), &[]),
         item("VAL-01", "Valence", None, &[]),
     ];
