@@ -153,7 +153,7 @@ async function launch10k(k) {
     const box = document.querySelector('[data-testid="fleet-scroll"]');
     box.scrollTop = box.scrollHeight;
     const check = () => {
-      const last = document.querySelector('[data-testid="fleet-row"]:last-of-type');
+      const last = [...document.querySelectorAll('[data-testid="fleet-row"]')].at(-1);
       const n = Number(document.querySelector('[data-testid="fleet-table"]').getAttribute("data-rows"));
       if (last && Number(last.getAttribute("data-index")) === n - 1) done(performance.timeOrigin + performance.now());
       else requestAnimationFrame(check);
@@ -318,5 +318,6 @@ try {
 } finally {
   await stopDriver(driver);
   screen.stop();
-  rmSync(home, { recursive: true, force: true });
+  // The app may still be writing its logs for a moment after it was stopped.
+  rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
 }

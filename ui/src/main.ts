@@ -89,10 +89,15 @@ async function loadInfo(): Promise<void> {
 
 async function refresh(): Promise<void> {
   performance.mark("refresh-start");
-  await Promise.all([loadFleet(), loadInfo()]);
+  // The fleet shows as soon as it is read; the app's info (only the empty view uses it: why no
+  // models) follows on its own.
+  const info = loadInfo();
+  await loadFleet();
   performance.mark("refresh-data");
   renderAll();
   performance.mark("refresh-rendered"); // read by tests/e2e/measure.mjs
+  await info;
+  if (!state.fleet && state.phase.phase === "ready" && state.tab === "fleet" && !state.detailId) renderMain();
 }
 
 // ---------------------------------------------------------------------------------------------

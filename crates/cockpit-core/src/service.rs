@@ -83,6 +83,9 @@ struct Shared {
     models_dir: PathBuf,
     sets_dir: PathBuf,
     models: Mutex<Result<ModelSet, String>>,
+    /// What `models` holds (its version, or why none), readable while a run holds `models`:
+    /// the app's views ask for it at launch, when a catch-up run may be scoring.
+    status: Mutex<Result<String, String>>,
     policy: RiskPolicy,
     listener: Listener,
     stop: StopSignal,
@@ -143,6 +146,27 @@ impl Shared {
             ok,
             message,
         });
+    }
+}
+
+/// The version of `models`, or why there are none.
+fn status_of(models: &Result<ModelSet, String>) -> Result<String, String> {
+    match models {
+        Ok(m) => Ok(m.manifest().model_version.clone()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+impl Shared {
+    fn set_status(&self, status: Result<String, String>) {
+        *self.status.lock().unwrap_or_else(|p| p.into_inner()) = status;
+    }
+
+    fn model_status(&self) -> Result<String, String> {
+        self.status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -239,11 +263,13 @@ impl Service {
         drop(Store::open(&cfg.db)?);
         let serving = in_service_dir(&cfg.db, &cfg.models_dir);
         let models = load_models(&serving).map_err(|e| e.to_string());
+        let status = status_of(&models);
         let shared = Arc::new(Shared {
             db: cfg.db.clone(),
             models_dir: cfg.models_dir.clone(),
             sets_dir: modelsets::sets_dir(&cfg.db),
             models: Mutex::new(models),
+            status: Mutex::new(status),
             policy: cfg.policy,
             listener: Arc::new(listener),
             stop: StopSignal::default(),
@@ -362,12 +388,10 @@ impl Service {
         reload(&self.shared)
     }
 
-    /// Version of the models in service, or why there are none.
+    /// Version of the models in service, or why there are none; answers at once, even while a
+    /// run is scoring with them.
     pub fn model_status(&self) -> Result<String, String> {
-        match &*self.shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
-            Ok(m) => Ok(m.manifest().model_version.clone()),
-            Err(e) => Err(e.clone()),
-        }
+        self.shared.model_status()
     }
 
     /// The models folder watched.
@@ -531,6 +555,7 @@ fn reload(shared: &Shared) -> Result<String, String> {
         Ok(m) => {
             let version = m.manifest().model_version.clone();
             *shared.models.lock().unwrap_or_else(|p| p.into_inner()) = Ok(m);
+            shared.set_status(Ok(version.clone()));
             let message = format!("new models {version} swapped in from {}", serving.display());
             shared.emit("models", true, message.clone());
             Ok(message)
@@ -544,6 +569,7 @@ fn reload(shared: &Shared) -> Result<String, String> {
                 ),
                 Err(_) => {
                     *guard = Err(e.to_string());
+                    shared.set_status(Err(e.to_string()));
                     format!("the models folder was refused ({e}); no models are loaded")
                 }
             };
@@ -657,6 +683,18 @@ mod tests {
         assert_eq!(service.model_status().unwrap(), candidate_version);
         // Both runs are over: nothing is shown as updating.
         assert!(!service.run_in_progress());
+        // The version answers while a run holds the models (the views ask at launch, when a
+        // catch-up run may be scoring): it used to wait for the run's end.
+        let held = service.shared.models.lock().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = Arc::clone(&service.shared);
+        std::thread::spawn(move || {
+            let _ = tx.send(shared.model_status());
+        });
+        // A generous bound that only a regression (waiting for the lock) reaches.
+        let answered = rx.recv_timeout(Duration::from_secs(60));
+        drop(held);
+        assert_eq!(answered, Ok(Ok(candidate_version.clone())));
         service.stop();
     }
 
