@@ -65,6 +65,8 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
     const scores = list.map((r) => number(r.score)).filter((s) => s >= 0);
     assert.ok(scores.length >= 10, "most turbines are scored");
     assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest risk first");
+    // The table's scrolling box is painted a moment after its rows exist (WebDriver's snapshot).
+    await browser.pause(300);
     await shot("02-fleet");
   });
 
