@@ -79,14 +79,19 @@ where
 #[ts(optional_fields)]
 #[serde(default, rename_all = "camelCase")]
 pub struct FleetFilterArgs {
-    /// `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
+    /// One category: `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
     pub category: Option<String>,
+    /// Several categories at once (the fleet view's toggles), together with `category` if both
+    /// are given; empty or absent: all.
+    pub categories: Option<Vec<String>>,
     pub site: Option<String>,
     /// Free text: turbine id, site or driver name.
     pub search: Option<String>,
     /// `score` (default), `p_fail` or `ttf` (shortest median time to failure first).
     pub sort: Option<String>,
     pub limit: Option<usize>,
+    /// Only the turbines with an open alert nobody has acknowledged.
+    pub unacknowledged: Option<bool>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
@@ -96,18 +101,23 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 impl FleetFilterArgs {
     /// The core filter (the core's search rule, [`queries::matches_search`]).
     fn to_core(&self) -> Result<FleetFilter, ApiError> {
-        let category = non_empty(&self.category)
-            .map(|c| {
-                Category::parse(c).ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))
-            })
-            .transpose()?;
+        let mut categories = Vec::new();
+        let named = self.category.iter().chain(self.categories.iter().flatten());
+        for c in named.map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            let c =
+                Category::parse(c).ok_or_else(|| queries::QueryError::UnknownCategory(c.into()))?;
+            if !categories.contains(&c) {
+                categories.push(c);
+            }
+        }
         let sort = non_empty(&self.sort).map(SortKey::parse).transpose()?;
         Ok(FleetFilter {
-            category,
+            categories,
             site: non_empty(&self.site).map(str::to_string),
             search: non_empty(&self.search).map(str::to_string),
             sort,
             limit: self.limit,
+            unacknowledged: self.unacknowledged.unwrap_or(false),
         })
     }
 
@@ -148,6 +158,9 @@ pub struct FleetPage {
     /// What changed since the previous run (new, escalated and closed alerts, categories up
     /// and down), for the top of the view.
     pub changes: Option<Changes>,
+    /// A run of this app is scoring (a catch-up at launch, the daily timer, an inbox file, Score
+    /// now): these rows are the last stored run's, and a `run` service event follows.
+    pub updating: bool,
 }
 
 /// How often one alert category has been right, with its sentence in the UI's language.
@@ -207,6 +220,7 @@ impl FleetPage {
                 })
                 .collect(),
             labels: CategoryLabels::of(lang),
+            updating: false,
         }
     }
 }
@@ -221,7 +235,7 @@ pub async fn fleet<R: Runtime>(
     let filter = filter.unwrap_or_default();
     let lang = lang_of(lang.as_deref());
     let models = app.state::<AppState>().workspace.models.clone();
-    timed_read(app, "fleet", OperationKind::UiCommand, move |s| {
+    let mut page = timed_read(app.clone(), "fleet", OperationKind::UiCommand, move |s| {
         let view = filter.apply(s)?;
         let changes = match view.run.as_of.as_deref().and_then(parse_timestamp) {
             Some(as_of) => Some(workflow_views::changes(s.conn(), view.run.id, as_of, lang)?),
@@ -235,7 +249,9 @@ pub async fn fleet<R: Runtime>(
             lang,
         ))
     })
-    .await
+    .await?;
+    page.updating = app.state::<AppState>().run_in_progress();
+    Ok(page)
 }
 
 /// A driver in words: its sentence, its value and normal value with units, its contribution.

@@ -81,10 +81,8 @@ where
             );
             return;
         }
-        let _ = state.read(|store| {
-            journal::record_quietly(store, &op);
-            Ok(())
-        });
+        // Not the views' reader: this write may wait for a run's transaction.
+        let _ = state.write_journal(|store| journal::record_quietly(store, &op));
     });
     result
 }

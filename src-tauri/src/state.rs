@@ -51,6 +51,11 @@ pub struct AppState {
     service: Mutex<Option<Service>>,
     /// Read connection of the views, opened on first use.
     reader: Mutex<Option<Store>>,
+    /// Connection that records the commands' timings in the operations journal, opened on first
+    /// use: a write waits while a run holds the database's write lock, and must not hold the
+    /// views' reader meanwhile (a catch-up run at launch would delay the first fleet by its
+    /// whole length).
+    journal: Mutex<Option<Store>>,
     /// A "score now" is in progress in this app.
     pub scoring: AtomicBool,
     /// An "Import files…" is in progress in this app.
@@ -66,6 +71,7 @@ impl AppState {
             phase: Mutex::new(Phase::Starting),
             service: Mutex::new(None),
             reader: Mutex::new(None),
+            journal: Mutex::new(None),
             scoring: AtomicBool::new(false),
             importing: AtomicBool::new(false),
             policy: OnceLock::new(),
@@ -120,6 +126,19 @@ impl AppState {
         result
     }
 
+    /// Runs `f` with the journal's connection (see [`AppState::read`]), never the views' one.
+    pub fn write_journal(&self, f: impl FnOnce(&Store)) -> Result<(), ApiError> {
+        self.ensure_ready()?;
+        let mut guard = lock(&self.journal);
+        if guard.is_none() {
+            *guard = Some(Store::open(&self.workspace.db)?);
+        }
+        if let Some(store) = guard.as_ref() {
+            f(store);
+        }
+        Ok(())
+    }
+
     /// Runs `f` with the running service (waits for a run in progress); `None` if not started.
     pub fn with_service<T>(&self, f: impl FnOnce(&Service) -> T) -> Option<T> {
         lock(&self.service).as_ref().map(f)
@@ -133,6 +152,15 @@ impl AppState {
             Err(TryLockError::WouldBlock) => return None,
         };
         guard.as_ref().map(f)
+    }
+
+    /// Whether a run of this app is scoring or waiting to: "Score now", or the service's
+    /// catch-up, timer or inbox run.
+    pub fn run_in_progress(&self) -> bool {
+        self.scoring.load(std::sync::atomic::Ordering::SeqCst)
+            || self
+                .try_with_service(|s| s.run_in_progress())
+                .unwrap_or(false)
     }
 
     /// Records the risk policy in force (start-up; later calls keep the first).

@@ -98,6 +98,35 @@ fn fleet_is_ranked_with_counts_and_filters() {
 
     let v = call(&f, "fleet", json!({"filter": {"category": "critique"}})).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    // Several categories at once (the view's toggles), in either language; the work list
+    // export takes the same filter and lists the same turbines.
+    let v = call(
+        &f,
+        "fleet",
+        json!({"filter": {"categories": ["critical", "faible"]}}),
+    )
+    .unwrap();
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["critical", "low"]);
+    let csv = call(
+        &f,
+        "export_worklist_csv",
+        json!({"filter": {"categories": ["critical", "low"]}}),
+    )
+    .unwrap();
+    assert_eq!(csv.as_str().unwrap().lines().count(), 1 + 2, "{csv}");
+    let e = call(
+        &f,
+        "fleet",
+        json!({"filter": {"categories": ["high", "urgent"]}}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "unknown_category");
     // Search on the driver's words, in either language (the core's rule).
     let v = call(
         &f,

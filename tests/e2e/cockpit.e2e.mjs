@@ -65,6 +65,8 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
     const scores = list.map((r) => number(r.score)).filter((s) => s >= 0);
     assert.ok(scores.length >= 10, "most turbines are scored");
     assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest risk first");
+    // The table's scrolling box is painted a moment after its rows exist (WebDriver's snapshot).
+    await browser.pause(300);
     await shot("02-fleet");
   });
 
@@ -114,6 +116,39 @@ describe("EnergiTech Cockpit, first launch to work list", () => {
     await shot("05-turbine-risk-and-signal-trends");
     await browser.keys("Escape");
     await (await $t("fleet-table")).waitForExist({ timeout: 5000 });
+  });
+
+  it("sorts by any column and shows several categories at once", async () => {
+    await (await $t("category-filter")).selectByAttribute("value", "");
+    await browser.waitUntil(async () => (await rows()).length === 20, { timeout: 5000 });
+    const ariaSort = (col) => browser.execute((c) => document.querySelector(`[data-testid="sort-${c}"]`).closest("th").getAttribute("aria-sort"), col);
+    // By turbine, A to Z, then Z to A; the rank is the place in the order shown.
+    await (await $t("sort-turbine")).click();
+    await browser.waitUntil(async () => (await ariaSort("turbine")) === "ascending", { timeout: 5000 });
+    const ids = (await rows()).map((r) => r.id);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+    const firstRank = await browser.execute(() => document.querySelector('[data-testid="fleet-row"] .rank').textContent);
+    assert.equal(firstRank, "1");
+    await (await $t("sort-turbine")).click();
+    await browser.waitUntil(async () => (await ariaSort("turbine")) === "descending", { timeout: 5000 });
+    assert.deepEqual((await rows()).map((r) => r.id), [...ids].reverse());
+    await (await $t("sort-risk")).click();
+    await browser.waitUntil(async () => (await ariaSort("risk")) === "descending", { timeout: 5000 });
+    const scores = (await rows()).map((r) => number(r.score)).filter((x) => x >= 0);
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest risk first again");
+    // Two counters on: the turbines of either category, the CSV the same.
+    const counts = {};
+    for (const c of ["critical", "high", "moderate", "low"]) {
+      counts[c] = Number(await (await browser.$(`[data-testid="count-${c}"] .counter-n`)).getText());
+    }
+    const two = ["critical", "high", "moderate", "low"].filter((c) => counts[c] > 0).slice(0, 2);
+    for (const c of two) await (await $t(`count-${c}`)).click();
+    await browser.waitUntil(async () => (await rows()).length === two.reduce((n, c) => n + counts[c], 0), { timeout: 5000 });
+    assert.ok((await rows()).every((r) => two.includes(r.category)));
+    for (const c of two) assert.equal(await (await $t(`count-${c}`)).getAttribute("aria-pressed"), "true");
+    await shot("03b-fleet-two-categories");
+    for (const c of two) await (await $t(`count-${c}`)).click();
+    await browser.waitUntil(async () => (await rows()).length === 20, { timeout: 5000 });
   });
 
   it("shows the fleet trend", async () => {

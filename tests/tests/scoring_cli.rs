@@ -248,6 +248,33 @@ fn full_path_scores_ranks_and_explains_the_fleet() {
         .unwrap()
         .iter()
         .all(|i| i["category"] == cat));
+    // Several categories: repeated or separated by commas, the same turbines either way.
+    let several = cockpit(&db, &["fleet", "--json", "--category", "critical,high"]).json();
+    let repeated = cockpit(
+        &db,
+        &[
+            "fleet",
+            "--json",
+            "--category",
+            "critical",
+            "--category",
+            "élevé",
+        ],
+    )
+    .json();
+    assert_eq!(several, repeated);
+    let all = items.len();
+    let n_of = |c: &str| items.iter().filter(|i| i["category"] == c).count();
+    assert_eq!(
+        several.as_array().unwrap().len(),
+        n_of("critical") + n_of("high"),
+        "{all} turbines"
+    );
+    assert!(several
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["category"] == "critical" || i["category"] == "high"));
     let run = cockpit(&db, &["fleet", "--json", "--limit", "3", "--sort", "ttf"]);
     let by_ttf = run.json();
     // Shortest median first; no failure expected (no median) after every median.

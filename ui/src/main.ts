@@ -4,7 +4,7 @@ import "./style.css";
 import { api, asApiError, events, type ApiError, type AppInfo, type FleetPage, type Phase, type RunProgress } from "./api";
 import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
-import { csvFileName, filterArgs, NO_FILTER, type Filter } from "./fleet";
+import { csvFileName, DEFAULT_SORT, filterArgs, NO_FILTER, type Filter, type Sort } from "./fleet";
 import { errorBlock } from "./errors";
 import { documentParts, fieldDocFileName } from "./fielddoc";
 import { detectLang, errorText, errorWords, localeFor, t, type Lang } from "./i18n";
@@ -12,7 +12,7 @@ import { renderDetail } from "./views/detail";
 import { changesBanner, interventionsView, workflowCards } from "./views/workflow";
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { createImportDialog, type ImportSource } from "./views/import";
-import { counters, filters, table, trackRecord, visibleItems } from "./views/fleet";
+import { counters, filters, table, trackRecord, visibleItems, type FleetTable } from "./views/fleet";
 import { formatDateTime } from "./format";
 
 type Tab = "fleet" | "interventions" | "trend" | "diagnostics";
@@ -33,6 +33,11 @@ const state = {
   fleet: null as FleetPage | null,
   fleetError: null as ApiError | null,
   filter: { ...NO_FILTER } as Filter,
+  sort: { ...DEFAULT_SORT } as Sort,
+  /** The fleet table's scroll position, kept across refreshes. */
+  fleetScroll: 0,
+  /** A run is scoring: the fleet shown is the last stored run's, marked "updating…". */
+  updating: false,
   detailId: null as string | null,
   scoring: false,
   runStatus: "",
@@ -58,8 +63,9 @@ function ctx(): Ctx {
       const id = state.detailId;
       state.detailId = null;
       renderMain();
-      const row = id ? document.querySelector<HTMLElement>(`[data-testid="fleet-row"][data-turbine-id="${CSS.escape(id)}"]`) : null;
-      (row ?? document.getElementById("search"))?.focus();
+      // The virtual table builds the turbine's row (scrolled into view) and focuses it.
+      const box = document.querySelector<FleetTable>('[data-testid="fleet-scroll"]');
+      if (!(id && box?.focusTurbine?.(id))) document.getElementById("search")?.focus();
     },
   };
 }
@@ -71,6 +77,7 @@ async function loadFleet(): Promise<void> {
   try {
     state.fleet = await api.fleet(state.lang);
     state.fleetError = null;
+    state.updating = state.fleet.updating;
   } catch (e) {
     state.fleet = null;
     state.fleetError = asApiError(e);
@@ -87,10 +94,15 @@ async function loadInfo(): Promise<void> {
 
 async function refresh(): Promise<void> {
   performance.mark("refresh-start");
-  await Promise.all([loadFleet(), loadInfo()]);
+  // The fleet shows as soon as it is read; the app's info (only the empty view uses it: why no
+  // models) follows on its own.
+  const info = loadInfo();
+  await loadFleet();
   performance.mark("refresh-data");
   renderAll();
   performance.mark("refresh-rendered"); // read by tests/e2e/measure.mjs
+  await info;
+  if (!state.fleet && state.phase.phase === "ready" && state.tab === "fleet" && !state.detailId) renderMain();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +151,7 @@ async function scoreNow(): Promise<void> {
 function onRunProgress(p: RunProgress): void {
   const lang = state.lang;
   if (p.phase === "started") {
+    setUpdating(true);
     setRunStatus(t(lang, "runStarted"));
   } else if (p.phase === "succeeded" && p.run) {
     const r = p.run;
@@ -149,6 +162,7 @@ function onRunProgress(p: RunProgress): void {
       ),
     );
   } else if (p.phase === "failed") {
+    setUpdating(false);
     setRunStatus(t(lang, "runFailed", { message: p.error ? errorText(lang, p.error) : "" }), "error", p.error?.message ?? "");
     if (state.tab === "diagnostics") renderMain();
   }
@@ -393,7 +407,12 @@ function renderPreparing(): HTMLElement {
   );
 }
 
-let filterTimer: number | undefined;
+/** Shows or hides the fleet's "updating…" mark (a run is scoring; the last run stays shown). */
+function setUpdating(on: boolean): void {
+  state.updating = on;
+  const el = document.querySelector<HTMLElement>('[data-testid="fleet-updating"]');
+  if (el) el.hidden = !on;
+}
 
 function renderFleet(): HTMLElement {
   const c = ctx();
@@ -412,47 +431,64 @@ function renderFleet(): HTMLElement {
   const view = state.fleet;
   const tableSlot = h("div", { class: "table-wrap" });
   const countSlot = h("div", {});
-  const shownSlot = h("p", { class: "muted shown", "aria-live": "polite" });
-  const fillTable = () => {
-    const visible = visibleItems(view, state.filter);
+  const shownSlot = h("span", {});
+  const updating = h(
+    "span",
+    { class: "updating", "data-testid": "fleet-updating", title: t(lang, "updatingLong"), hidden: !state.updating },
+    h("span", { class: "spinner small", "aria-hidden": "true" }),
+    t(lang, "updating"),
+  );
+  const fillTable = (keepScroll: boolean) => {
+    const visible = visibleItems(view, state.filter, state.sort);
+    if (!keepScroll) state.fleetScroll = 0;
+    const t0 = performance.now();
     tableSlot.replaceChildren(
-      visible.length ? table(c, visible) : h("p", { class: "muted", "data-testid": "fleet-no-match" }, t(lang, "noMatch")),
+      table(c, visible, {
+        sort: state.sort,
+        onSort: (sort) => {
+          state.sort = sort;
+          fillTable(false);
+          tableSlot.querySelector<HTMLElement>(`[data-testid="sort-${sort.column}"]`)?.focus();
+        },
+        scrollTop: state.fleetScroll,
+        onScroll: (top) => (state.fleetScroll = top),
+      }),
     );
-    if (!visible.length) tableSlot.append(table(c, []));
+    if (!visible.length) tableSlot.append(h("p", { class: "muted", "data-testid": "fleet-no-match" }, t(lang, "noMatch")));
     countSlot.replaceChildren(counters(c, view, state.filter, onFilter));
     shownSlot.textContent = t(lang, "shown", { n: visible.length, total: view.items.length });
+    performance.measure("fleet-table", { start: t0 }); // read by tests/e2e/measure.mjs
   };
   const onFilter = (f: Filter) => {
-    const selectsChanged = f.category !== state.filter.category || f.site !== state.filter.site;
+    const selectsChanged = f.categories.join() !== state.filter.categories.join() || f.site !== state.filter.site;
     state.filter = f;
     if (selectsChanged) {
-      // Keep the selects in step with the counters.
-      const cat = document.getElementById("category-filter") as HTMLSelectElement | null;
-      if (cat) cat.value = f.category;
-      const site = document.getElementById("site-filter") as HTMLSelectElement | null;
-      if (site) site.value = f.site;
-      fillTable();
-    } else {
-      window.clearTimeout(filterTimer);
-      filterTimer = window.setTimeout(fillTable, 80);
+      // Keep the select in step with the counters (a rebuilt one shows the categories chosen).
+      const slot = document.getElementById("filters-slot");
+      slot?.replaceChildren(filterBar());
     }
+    // Filtering and ordering 10,000 rows takes a few milliseconds and only the rows in view are
+    // built: every keystroke updates the table at once.
+    fillTable(false);
   };
+  const filterBar = () =>
+    filters(c, view, state.filter, {
+      onFilter,
+      onExportCsv: () => void exportCsv(),
+      onExportDocument: () => void exportFieldDocument(),
+      onPrint: () => void printFieldDocument(),
+    });
   const section = h(
     "section",
     { class: "fleet-view", "aria-label": t(lang, "tabFleet") },
     changesBanner(view.changes),
     countSlot,
     trackRecord(c, view),
-    filters(c, view, state.filter, {
-      onFilter,
-      onExportCsv: () => void exportCsv(),
-      onExportDocument: () => void exportFieldDocument(),
-      onPrint: () => void printFieldDocument(),
-    }),
-    shownSlot,
+    h("div", { id: "filters-slot" }, filterBar()),
+    h("p", { class: "muted shown", "aria-live": "polite" }, shownSlot, " ", updating),
     tableSlot,
   );
-  fillTable();
+  fillTable(true);
   return section;
 }
 
@@ -594,8 +630,10 @@ async function start(): Promise<void> {
   await events.appStatus((p) => void onPhase(p));
   await events.runProgress(onRunProgress);
   await events.service((e) => {
-    if (e.kind === "run" && e.ok && !state.scoring) void refresh();
+    if (e.kind === "run_started") setUpdating(true);
+    else if (e.kind === "run" && e.ok && !state.scoring) void refresh();
     else if (!e.ok) {
+      if (e.kind === "run") setUpdating(false);
       setRunStatus(e.message, "error");
       if (state.tab === "diagnostics") renderMain();
     }

@@ -451,6 +451,7 @@ impl Coded for QueryError {
             QueryError::UnknownSort(_) => ErrorCode::UnknownSort,
             QueryError::Run(r) => r.code(),
             QueryError::Sql(_) => ErrorCode::Database,
+            QueryError::Workflow(w) => w.as_ref().code(),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! once. Stopping the service interrupts those waits.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -65,7 +66,9 @@ pub enum ServiceError {
 pub struct Event {
     /// When it happened (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
     pub at: String,
-    /// What it concerns: `"models"`, `"run"` or `"ingest"`.
+    /// What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
+    /// timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
+    /// event) or `"ingest"`.
     pub kind: &'static str,
     /// Whether it succeeded.
     pub ok: bool,
@@ -80,9 +83,30 @@ struct Shared {
     models_dir: PathBuf,
     sets_dir: PathBuf,
     models: Mutex<Result<ModelSet, String>>,
+    /// What `models` holds (its version, or why none), readable while a run holds `models`:
+    /// the app's views ask for it at launch, when a catch-up run may be scoring.
+    status: Mutex<Result<String, String>>,
     policy: RiskPolicy,
     listener: Listener,
     stop: StopSignal,
+    /// Runs of this service in progress (scoring or waiting for the run lock).
+    running: AtomicUsize,
+}
+
+/// Counts a run of the service as in progress while it lives.
+struct Running<'a>(&'a AtomicUsize);
+
+impl<'a> Running<'a> {
+    fn new(count: &'a AtomicUsize) -> Running<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Running(count)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Set when the service stops: interrupts the waits for the run lock.
@@ -122,6 +146,27 @@ impl Shared {
             ok,
             message,
         });
+    }
+}
+
+/// The version of `models`, or why there are none.
+fn status_of(models: &Result<ModelSet, String>) -> Result<String, String> {
+    match models {
+        Ok(m) => Ok(m.manifest().model_version.clone()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+impl Shared {
+    fn set_status(&self, status: Result<String, String>) {
+        *self.status.lock().unwrap_or_else(|p| p.into_inner()) = status;
+    }
+
+    fn model_status(&self) -> Result<String, String> {
+        self.status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -218,14 +263,17 @@ impl Service {
         drop(Store::open(&cfg.db)?);
         let serving = in_service_dir(&cfg.db, &cfg.models_dir);
         let models = load_models(&serving).map_err(|e| e.to_string());
+        let status = status_of(&models);
         let shared = Arc::new(Shared {
             db: cfg.db.clone(),
             models_dir: cfg.models_dir.clone(),
             sets_dir: modelsets::sets_dir(&cfg.db),
             models: Mutex::new(models),
+            status: Mutex::new(status),
             policy: cfg.policy,
             listener: Arc::new(listener),
             stop: StopSignal::default(),
+            running: AtomicUsize::new(0),
         });
         match &*shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
             Ok(m) => shared.emit(
@@ -328,18 +376,22 @@ impl Service {
         score(&self.shared, trigger, None)
     }
 
+    /// Whether a run of this service (daily timer, inbox, score now) is scoring or waiting for
+    /// the run lock: the views keep showing the last run, marked as being updated.
+    pub fn run_in_progress(&self) -> bool {
+        self.shared.running.load(Ordering::SeqCst) > 0
+    }
+
     /// Tries to load the set in service again (the models folder, or the set promoted or rolled
     /// back to); the current models keep serving on failure.
     pub fn reload_models(&self) -> Result<String, String> {
         reload(&self.shared)
     }
 
-    /// Version of the models in service, or why there are none.
+    /// Version of the models in service, or why there are none; answers at once, even while a
+    /// run is scoring with them.
     pub fn model_status(&self) -> Result<String, String> {
-        match &*self.shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
-            Ok(m) => Ok(m.manifest().model_version.clone()),
-            Err(e) => Err(e.clone()),
-        }
+        self.shared.model_status()
     }
 
     /// The models folder watched.
@@ -379,6 +431,12 @@ fn score_when_free(
     trigger: Trigger,
     slot: Option<i64>,
 ) -> Result<RunRecord, ServiceError> {
+    let _running = Running::new(&shared.running);
+    shared.emit(
+        "run_started",
+        true,
+        format!("{} run started", trigger.as_str()),
+    );
     let started = Instant::now();
     let started_at = now();
     let mut backoff = LOCK_BACKOFF_FIRST;
@@ -432,6 +490,7 @@ fn score_when_free(
 }
 
 fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunRecord, ServiceError> {
+    let _running = Running::new(&shared.running);
     tracing::info!(
         trigger = trigger.as_str(),
         slot = slot
@@ -496,6 +555,7 @@ fn reload(shared: &Shared) -> Result<String, String> {
         Ok(m) => {
             let version = m.manifest().model_version.clone();
             *shared.models.lock().unwrap_or_else(|p| p.into_inner()) = Ok(m);
+            shared.set_status(Ok(version.clone()));
             let message = format!("new models {version} swapped in from {}", serving.display());
             shared.emit("models", true, message.clone());
             Ok(message)
@@ -509,6 +569,7 @@ fn reload(shared: &Shared) -> Result<String, String> {
                 ),
                 Err(_) => {
                     *guard = Err(e.to_string());
+                    shared.set_status(Err(e.to_string()));
                     format!("the models folder was refused ({e}); no models are loaded")
                 }
             };
@@ -620,6 +681,20 @@ mod tests {
             Some(candidate_version.as_str())
         );
         assert_eq!(service.model_status().unwrap(), candidate_version);
+        // Both runs are over: nothing is shown as updating.
+        assert!(!service.run_in_progress());
+        // The version answers while a run holds the models (the views ask at launch, when a
+        // catch-up run may be scoring): it used to wait for the run's end.
+        let held = service.shared.models.lock().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = Arc::clone(&service.shared);
+        std::thread::spawn(move || {
+            let _ = tx.send(shared.model_status());
+        });
+        // A generous bound that only a regression (waiting for the lock) reaches.
+        let answered = rx.recv_timeout(Duration::from_secs(60));
+        drop(held);
+        assert_eq!(answered, Ok(Ok(candidate_version.clone())));
         service.stop();
     }
 
@@ -659,6 +734,14 @@ mod tests {
             assert!(Instant::now() < deadline, "the timer run did not wait");
             std::thread::sleep(Duration::from_millis(20));
         }
+        // The views show the last run as being updated while the run waits, from its start.
+        assert!(service.run_in_progress());
+        let kinds: Vec<&str> = events.lock().unwrap().iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "run_started").count(),
+            1,
+            "{kinds:?}"
+        );
         let stopping = Instant::now();
         service.stop();
         assert!(stopping.elapsed() < Duration::from_secs(5));

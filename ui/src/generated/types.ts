@@ -952,16 +952,26 @@ track_record: Array<TrackRecordText>,
  * What changed since the previous run (new, escalated and closed alerts, categories up
  * and down), for the top of the view.
  */
-changes: Changes | null, };
+changes: Changes | null, 
+/**
+ * A run of this app is scoring (a catch-up at launch, the daily timer, an inbox file, Score
+ * now): these rows are the last stored run's, and a `run` service event follows.
+ */
+updating: boolean, };
 
 /**
  * Filters of the fleet view and of the work list, as the UI sends them.
  */
 export type FleetFilterArgs = { 
 /**
- * `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
+ * One category: `critical`, `high`, `moderate`, `low` (or French); empty or absent: all.
  */
-category?: string, site?: string, 
+category?: string, 
+/**
+ * Several categories at once (the fleet view's toggles), together with `category` if both
+ * are given; empty or absent: all.
+ */
+categories?: Array<string>, site?: string, 
 /**
  * Free text: turbine id, site or driver name.
  */
@@ -969,7 +979,11 @@ search?: string,
 /**
  * `score` (default), `p_fail` or `ttf` (shortest median time to failure first).
  */
-sort?: string, limit?: number, };
+sort?: string, limit?: number, 
+/**
+ * Only the turbines with an open alert nobody has acknowledged.
+ */
+unacknowledged?: boolean, };
 
 /**
  * Where the field document was saved, and of how many turbines.
@@ -1305,7 +1319,9 @@ export type ServiceEvent = {
  */
 at: string, 
 /**
- * What it concerns: `"models"`, `"run"` or `"ingest"`.
+ * What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
+ * timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
+ * event) or `"ingest"`.
  */
 kind: string, 
 /**

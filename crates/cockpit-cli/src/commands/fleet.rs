@@ -16,9 +16,10 @@ use crate::Cli;
 /// Arguments of `cockpit fleet`.
 #[derive(Debug, Args)]
 pub struct FleetArgs {
-    /// Only this category (critical, high, moderate, low — or in French)
-    #[arg(long, value_name = "C")]
-    pub category: Option<String>,
+    /// Only these categories (critical, high, moderate, low — or in French): repeat the option
+    /// or separate them with commas (`--category critical,high`)
+    #[arg(long, value_name = "C", value_delimiter = ',')]
+    pub category: Vec<String>,
     /// Only this site
     #[arg(long, value_name = "S")]
     pub site: Option<String>,
@@ -32,6 +33,9 @@ pub struct FleetArgs {
     /// At most N turbines
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Only the turbines with an open alert nobody has acknowledged
+    #[arg(long)]
+    pub unacknowledged: bool,
     /// Print as JSON
     #[arg(long)]
     pub json: bool,
@@ -40,17 +44,20 @@ pub struct FleetArgs {
 /// Prints the ranked fleet.
 pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
     let store = open_store(cli)?;
-    let category = args
+    let categories = args
         .category
-        .as_deref()
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
         .map(|c| Category::parse(c).ok_or_else(|| QueryError::UnknownCategory(c.to_string())))
-        .transpose()?;
+        .collect::<Result<Vec<_>, _>>()?;
     let filter = FleetFilter {
-        category,
+        categories,
         site: args.site.clone(),
         search: args.search.clone(),
         sort: Some(SortKey::parse(&args.sort)?),
         limit: args.limit,
+        unacknowledged: args.unacknowledged,
     };
     let view = queries::fleet(&store, &filter)?;
     if args.json {

@@ -37,8 +37,9 @@ impl SortKey {
 /// Filters of the fleet view.
 #[derive(Debug, Clone, Default)]
 pub struct FleetFilter {
-    /// Only the turbines in this category; `None`: every category, not-scored turbines included.
-    pub category: Option<Category>,
+    /// Only the turbines in one of these categories (several at once: "critical or high");
+    /// empty: every category, not-scored turbines included.
+    pub categories: Vec<Category>,
     /// Only the turbines of this site (case-insensitive, surrounding blanks ignored); `None`: all.
     pub site: Option<String>,
     /// Only the rows a free-text search matches ([`matches_search`]); `None`: all.
@@ -48,6 +49,22 @@ pub struct FleetFilter {
     pub sort: Option<SortKey>,
     /// At most this many rows (after filtering and sorting); `None`: all.
     pub limit: Option<usize>,
+    /// Only the turbines whose latest alert is open and nobody has acknowledged it (the
+    /// maintenance workflow's "unacknowledged only").
+    pub unacknowledged: bool,
+}
+
+impl FleetFilter {
+    /// Whether `item` passes the category, site and search filters (the order and the limit
+    /// apply to the whole list, not here).
+    pub fn keeps(&self, item: &FleetItem) -> bool {
+        (self.categories.is_empty() || item.category.is_some_and(|c| self.categories.contains(&c)))
+            && self
+                .site
+                .as_ref()
+                .is_none_or(|s| item.site.eq_ignore_ascii_case(s.trim()))
+            && self.search.as_ref().is_none_or(|s| matches_search(item, s))
+    }
 }
 
 /// One turbine in the fleet view.
@@ -138,14 +155,16 @@ pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryErro
         })
     })?;
     let mut items: Vec<FleetItem> = rows.collect::<Result<_, _>>()?;
-    items.retain(|i| {
-        filter.category.is_none_or(|c| i.category == Some(c))
-            && filter
-                .site
-                .as_ref()
-                .is_none_or(|s| i.site.eq_ignore_ascii_case(s.trim()))
-            && filter.search.as_ref().is_none_or(|s| matches_search(i, s))
-    });
+    items.retain(|i| filter.keeps(i));
+    if filter.unacknowledged {
+        let alerts = crate::workflow::Workflow::load(store.conn())
+            .map_err(|e| QueryError::Workflow(Box::new(e)))?;
+        let open = alerts.latest_by_turbine();
+        items.retain(|i| {
+            open.get(i.turbine_id.as_str())
+                .is_some_and(|a| a.status == crate::workflow::AlertStatus::Open)
+        });
+    }
     let key = |i: &FleetItem| -> (bool, f64) {
         let v = match filter.sort.unwrap_or(SortKey::Score) {
             SortKey::Score => i.risk_score.map(|s| -s),

@@ -134,6 +134,9 @@ pub enum QueryError {
     /// The database query failed.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The maintenance workflow's alerts could not be read.
+    #[error("the workflow journal could not be read: {0}")]
+    Workflow(Box<crate::workflow::WorkflowError>),
 }
 
 fn ts(v: Option<i64>) -> Option<String> {

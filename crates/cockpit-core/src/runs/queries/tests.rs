@@ -36,6 +36,44 @@ fn item(id: &str, site: &str, category: Option<Category>, drivers: &[&str]) -> F
 }
 
 #[test]
+fn several_categories_keep_the_turbines_of_any_of_them_and_none_keeps_all() {
+    let fleet = [
+        item("LYO-01", "Lyon", Some(Category::Critical), &[]),
+        item(
+            "LYO-02",
+            "Lyon",
+            Some(Category::High),
+            &["generator_bearing"],
+        ),
+        item("LYO-03", "Lyon", Some(Category::Low), &[]),
+        item("VAL-01", "Valence", None, &[]),
+    ];
+    let kept = |f: &FleetFilter| -> Vec<&str> {
+        fleet
+            .iter()
+            .filter(|i| f.keeps(i))
+            .map(|i| i.turbine_id.as_str())
+            .collect()
+    };
+    let mut f = FleetFilter {
+        categories: vec![Category::Critical, Category::High],
+        ..FleetFilter::default()
+    };
+    assert_eq!(kept(&f), ["LYO-01", "LYO-02"]);
+    // With the other filters: every one must hold.
+    f.search = Some("génératrice".into());
+    assert_eq!(kept(&f), ["LYO-02"]);
+    // No category chosen: every turbine, the not-scored one included.
+    assert_eq!(kept(&FleetFilter::default()).len(), 4);
+    let low = FleetFilter {
+        categories: vec![Category::Low],
+        site: Some(" valence ".into()),
+        ..FleetFilter::default()
+    };
+    assert!(kept(&low).is_empty());
+}
+
+#[test]
 fn a_search_matches_ids_sites_categories_and_drivers_in_both_languages() {
     let i = item(
         "LYO-02",
