@@ -323,7 +323,10 @@ fn an_alert_another_machine_closed_is_refused_in_both_languages_and_nothing_chan
         },
     };
     let store = Store::open(&f.db()).unwrap();
-    assert_eq!(events::record(store.conn(), &[event.clone()]).unwrap(), 1);
+    assert_eq!(
+        events::record(store.conn(), std::slice::from_ref(&event)).unwrap(),
+        1
+    );
     let merged = call(&f, "alerts", json!({})).unwrap();
     assert_eq!(events::record(store.conn(), &[event]).unwrap(), 0);
     assert_eq!(

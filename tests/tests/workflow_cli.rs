@@ -373,7 +373,7 @@ fn an_alert_acknowledged_then_answered_by_a_confirmed_fault_reaches_the_logbook_
 }
 
 #[test]
-fn a_dismissal_mutes_the_turbine_and_reopen_brings_the_alert_back() {
+fn a_dismissal_keeps_its_reason_and_mute_date_and_reopen_brings_the_alert_back() {
     let (_dir, db) = demo();
     let turbine = turbine_with_open_alert(&db);
     let d = ok(
