@@ -1,6 +1,7 @@
 //! French is complete: with the UI in French, none of the core's English messages reaches what
 //! the user reads (fleet rows, turbine detail, run journal, health checks, diagnostics, category
-//! names, the work list).
+//! names, the work list, the maintenance workflow's alerts, interventions, history, choices and
+//! what changed since the last run).
 //! The list of English messages is the core's own catalogue (driver sentences, not-scored
 //! reasons, health check messages, the alert level).
 
@@ -278,6 +279,174 @@ fn a_french_screen_shows_no_english_message_of_the_core() {
     let csv = csv.as_str().unwrap().to_string();
     assert!(csv.contains("critique"), "{csv}");
     assert_french("work list", &[csv]);
+}
+
+/// The workflow's English words (statuses, reasons, findings, badges, what changed).
+const WORKFLOW_ENGLISH: &[&str] = &[
+    "acknowledged",
+    "dismissed",
+    "resolved",
+    "overdue",
+    "fault confirmed",
+    "nothing found",
+    "false alarm",
+    "known issue",
+    "already planned",
+    "in progress",
+    "cancelled",
+    "planned",
+    "Since the previous run",
+    "First run",
+    "new alert",
+    "no change",
+    "not acknowledged",
+    "since ",
+    "from ",
+    "closed after",
+    "in a row",
+    "no new alert until",
+    "generator winding",
+];
+
+fn assert_workflow_french(what: &str, texts: &[String]) {
+    assert_french(what, texts);
+    for t in texts {
+        for e in WORKFLOW_ENGLISH {
+            assert!(
+                !t.contains(e),
+                "{what}: English \"{e}\" in a French text: {t}"
+            );
+        }
+    }
+}
+
+/// The words of an alert or intervention: its `text` but the badge's kind (a value for the
+/// UI's styling, not words); nothing the user typed.
+fn words_of(item: &Value, out: &mut Vec<String>) {
+    let mut text = item["text"].clone();
+    if let Some(o) = text.as_object_mut() {
+        o.remove("badge_kind");
+    }
+    strings(&text, out);
+}
+
+/// The words of a workflow list.
+fn texts_of(items: &Value, out: &mut Vec<String>) {
+    for item in items.as_array().unwrap() {
+        words_of(item, out);
+    }
+}
+
+#[test]
+fn the_workflow_answers_in_french() {
+    let f: Fixture = common::app(build_db, AppState::ready);
+    let fleet = call(&f, "fleet", json!({"lang": "fr"})).unwrap();
+    let turbine = fleet["items"][0]["turbine_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // What changed tops the fleet view, and the row's alert badge.
+    let changes = fleet["changes"]["text"].as_str().unwrap().to_string();
+    assert!(
+        changes.starts_with("Première évaluation : 1 nouvelle alerte"),
+        "{changes}"
+    );
+    let mut shown = vec![changes];
+    words_of(&fleet["items"][0]["alert"], &mut shown);
+    assert!(shown.iter().any(|t| t == "nouvelle"), "{shown:?}");
+    assert_workflow_french("fleet alert", &shown);
+
+    // Acknowledged, then an intervention closed with a confirmed fault (its outcome), another
+    // left open and overdue, the alert re-opened and dismissed with a mute.
+    call(&f, "acknowledge_alert", json!({"turbine": turbine})).unwrap();
+    let acknowledged = call(&f, "alerts", json!({"lang": "fr"})).unwrap();
+    let plan = |due: &str| {
+        call(
+            &f,
+            "plan_intervention",
+            json!({"plan": {"turbine": turbine, "component": "generator_winding", "due": due}}),
+        )
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+    };
+    let done = plan("2026-01-20");
+    let _open = plan("2026-01-12");
+    call(&f, "start_intervention", json!({"id": done})).unwrap();
+    call(
+        &f,
+        "close_intervention",
+        json!({"id": done, "finding": "confirmed"}),
+    )
+    .unwrap();
+    call(&f, "reopen_alert", json!({"turbine": turbine})).unwrap();
+    call(
+        &f,
+        "dismiss_alert",
+        json!({"turbine": turbine, "reason": "false_alarm_sensor", "until": "2026-02-01"}),
+    )
+    .unwrap();
+
+    let mut shown = Vec::new();
+    texts_of(&acknowledged, &mut shown);
+    assert!(
+        shown.iter().any(|t| t.starts_with("prise en compte par ")),
+        "{shown:?}"
+    );
+    let alerts = call(&f, "alerts", json!({"lang": "fr"})).unwrap();
+    texts_of(&alerts, &mut shown);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t == "panne confirmée : bobinage génératrice"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.iter().any(|t| t.starts_with("écartée par ")
+            && t.contains("fausse alerte — capteur, aucune nouvelle alerte jusqu'au 2026-02-01")),
+        "{shown:?}"
+    );
+    assert_workflow_french("alerts", &shown);
+
+    let mut shown = Vec::new();
+    let interventions = call(&f, "interventions", json!({"lang": "fr"})).unwrap();
+    texts_of(&interventions, &mut shown);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t.starts_with("en retard depuis le 12 janv.")),
+        "{shown:?}"
+    );
+    assert!(shown.iter().any(|t| t == "terminée"), "{shown:?}");
+    assert_workflow_french("interventions", &shown);
+
+    let history = call(&f, "turbine_history", json!({"id": turbine, "lang": "fr"})).unwrap();
+    let mut shown = Vec::new();
+    texts_of(&history["alerts"], &mut shown);
+    texts_of(&history["interventions"], &mut shown);
+    for entry in history["logbook"].as_array().unwrap() {
+        strings(&entry["component_text"], &mut shown);
+    }
+    assert!(
+        shown.iter().any(|t| t == "bobinage génératrice"),
+        "the confirmed fault's logbook entry: {shown:?}"
+    );
+    assert_workflow_french("turbine history", &shown);
+
+    let choices = call(&f, "workflow_choices", json!({"lang": "fr"})).unwrap();
+    let mut shown = Vec::new();
+    for list in ["reasons", "findings", "priorities", "components"] {
+        for pair in choices[list].as_array().unwrap() {
+            strings(&pair[1], &mut shown);
+        }
+    }
+    assert!(shown.iter().any(|t| t == "rien trouvé"), "{shown:?}");
+    assert_workflow_french("workflow choices", &shown);
+
+    let e = call(&f, "acknowledge_alert", json!({"turbine": turbine})).unwrap_err();
+    assert_eq!(e["code"], "alert_closed");
+    assert_workflow_french("error summary", &[e["summary_fr"].as_str().unwrap().into()]);
 }
 
 #[test]
