@@ -32,7 +32,11 @@ let driver;
 let screen;
 
 const $t = (id) => browser.$(`[data-testid="${id}"]`);
-const shot = (name) => saveShot(browser, name);
+// A pause first: WebKit paints the virtual table and the cards a moment after they exist.
+const shot = async (name) => {
+  await browser.pause(400);
+  await saveShot(browser, name);
+};
 
 /** The app's database in the walk's fresh data folder. */
 const db = () => join(home, "data", "energitech-cockpit", "cockpit.db");

@@ -569,7 +569,10 @@ function renderDetailTab(id: string): HTMLElement {
   api
     .turbine(id, state.lang)
     .then((d) => {
-      slot.replaceChildren(renderDetail(ctx(), d), workflowCards(ctx(), d.identity.turbine_id, () => void loadFleet()));
+      // The alert, interventions and history cards right under the title: what the manager acts on.
+      const detail = renderDetail(ctx(), d);
+      detail.insertBefore(workflowCards(ctx(), d.identity.turbine_id, () => void loadFleet()), detail.children[1] ?? null);
+      slot.replaceChildren(detail);
       slot.removeAttribute("aria-busy");
       (document.getElementById("detail-title") as HTMLElement | null)?.focus();
     })
