@@ -259,7 +259,7 @@ pub async fn turbine_history<R: Runtime>(
 ) -> Result<TurbineHistory, ApiError> {
     let lang = lang_of(lang.as_deref());
     read(app, "turbine_history", move |s| {
-        let id = alerts::turbine_id(s.conn(), &id)?;
+        let id = cockpit_core::workflow::act::turbine_id(s.conn(), &id)?;
         Ok(views::history(s.conn(), &id, now(), lang)?)
     })
     .await

@@ -372,7 +372,7 @@ pub fn intervention(cli: &Cli, args: &InterventionArgs) -> Result<ExitCode, CliE
             json,
         } => {
             if let Some(t) = turbine {
-                alerts::turbine_id(store.conn(), t)?;
+                workflow::act::turbine_id(store.conn(), t)?;
             }
             let list =
                 views::interventions(store.conn(), *open, turbine.as_deref(), now(), Lang::En)?;

@@ -9,66 +9,15 @@
 //! been seen below high in a run after it was closed, or goes higher than the alert had been;
 //! a mute, until its day is over.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
+use rusqlite::{params, Connection, OptionalExtension};
 
+use super::act::{act, turbine_id};
 use super::events::{self, Action, Actor, Event};
+use super::kinds::DismissReason;
 use super::state::{AlertState, AlertStatus, Closure, Workflow};
 use super::{checked_date, checked_text, day_end, WorkflowError, MAX_NOTE_CHARS};
 use crate::risk::{AlertRules, Category};
 use crate::store::Store;
-
-/// Why an alert was dismissed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum DismissReason {
-    /// A false alarm caused by a sensor.
-    FalseAlarmSensor,
-    /// A known issue, followed elsewhere.
-    KnownIssue,
-    /// An intervention is already planned.
-    AlreadyPlanned,
-    /// Another reason (say it in the note).
-    Other,
-}
-
-impl DismissReason {
-    /// Every reason, in the order the app lists them.
-    pub const ALL: [DismissReason; 4] = [
-        DismissReason::FalseAlarmSensor,
-        DismissReason::KnownIssue,
-        DismissReason::AlreadyPlanned,
-        DismissReason::Other,
-    ];
-
-    /// `false_alarm_sensor`, `known_issue`, `already_planned`, `other`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DismissReason::FalseAlarmSensor => "false_alarm_sensor",
-            DismissReason::KnownIssue => "known_issue",
-            DismissReason::AlreadyPlanned => "already_planned",
-            DismissReason::Other => "other",
-        }
-    }
-
-    /// Reads a reason (case, dashes and spaces forgiven; `sensor`, `known`, `planned` too).
-    pub fn parse(text: &str) -> Result<DismissReason, WorkflowError> {
-        let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        match t.as_str() {
-            "false_alarm_sensor" | "false_alarm" | "sensor" => Ok(DismissReason::FalseAlarmSensor),
-            "known_issue" | "known" => Ok(DismissReason::KnownIssue),
-            "already_planned" | "planned" => Ok(DismissReason::AlreadyPlanned),
-            "other" => Ok(DismissReason::Other),
-            _ => Err(WorkflowError::Invalid {
-                field: "reason",
-                message: format!(
-                    "{text:?} is not a reason: use false-alarm-sensor, known-issue, already-planned or other"
-                ),
-            }),
-        }
-    }
-}
 
 /// A dismissal asked for.
 #[derive(Debug, Clone, Default)]
@@ -275,35 +224,6 @@ fn closed(a: &AlertState) -> WorkflowError {
         status: a.status.as_str().into(),
         by,
     }
-}
-
-/// The canonical id of a registered turbine (case-insensitive), or `UnknownTurbine`.
-pub fn turbine_id(conn: &Connection, turbine: &str) -> Result<String, WorkflowError> {
-    conn.query_row(
-        "SELECT turbine_id FROM turbines WHERE turbine_id = ?1 COLLATE NOCASE",
-        [turbine.trim()],
-        |r| r.get::<_, String>(0),
-    )
-    .optional()?
-    .ok_or_else(|| WorkflowError::UnknownTurbine {
-        turbine: turbine.to_string(),
-    })
-}
-
-/// Runs `f` on the current state in one immediate transaction and records the event it returns:
-/// two fronts acting at once see each other's events.
-pub(super) fn act(
-    store: &mut Store,
-    f: impl FnOnce(&Connection, &Workflow) -> Result<Event, WorkflowError>,
-) -> Result<Event, WorkflowError> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let w = Workflow::load(&tx)?;
-    let event = f(&tx, &w)?;
-    events::record(&tx, std::slice::from_ref(&event))?;
-    tx.commit()?;
-    Ok(event)
 }
 
 /// Acknowledges the turbine's open alert.

@@ -7,8 +7,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::alerts::DismissReason;
-use super::interventions::{Finding, Priority};
+use super::kinds::{DismissReason, Finding, Priority};
 use super::WorkflowError;
 use crate::clock::now;
 use crate::risk::Category;

@@ -3,101 +3,13 @@
 //! was found — or cancelled. A confirmed fault writes a logbook entry (see
 //! [`events::record`](super::events::record)) and gives the alert its outcome.
 
-use serde::{Deserialize, Serialize};
-
-use super::alerts::{act, turbine_id};
+use super::act::{act, turbine_id};
 use super::events::{self, Action, Actor, Event};
+use super::kinds::{Finding, Priority};
 use super::state::{InterventionState, InterventionStatus, Workflow};
 use super::{checked_date, checked_text, WorkflowError, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::schema::Component;
 use crate::store::Store;
-
-/// How urgent an intervention is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    /// When convenient.
-    Low,
-    /// In the normal course (the default).
-    #[default]
-    Normal,
-    /// Before other work.
-    High,
-    /// Now.
-    Urgent,
-}
-
-impl Priority {
-    /// Every priority, most urgent first.
-    pub const ALL: [Priority; 4] = [
-        Priority::Urgent,
-        Priority::High,
-        Priority::Normal,
-        Priority::Low,
-    ];
-
-    /// `low`, `normal`, `high`, `urgent`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        }
-    }
-
-    /// Reads a priority (English or French word, case-insensitive).
-    pub fn parse(text: &str) -> Result<Priority, WorkflowError> {
-        match text.trim().to_lowercase().as_str() {
-            "low" | "basse" | "faible" => Ok(Priority::Low),
-            "normal" | "normale" => Ok(Priority::Normal),
-            "high" | "haute" | "élevée" | "elevee" => Ok(Priority::High),
-            "urgent" | "urgente" => Ok(Priority::Urgent),
-            _ => Err(WorkflowError::Invalid {
-                field: "priority",
-                message: format!("{text:?} is not a priority: use low, normal, high or urgent"),
-            }),
-        }
-    }
-}
-
-/// What an intervention found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Finding {
-    /// The fault was there (which component: see the intervention).
-    Confirmed,
-    /// Nothing was found.
-    Nothing,
-    /// Something else (say it in the note).
-    Other,
-}
-
-impl Finding {
-    /// `confirmed`, `nothing`, `other`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Finding::Confirmed => "confirmed",
-            Finding::Nothing => "nothing",
-            Finding::Other => "other",
-        }
-    }
-
-    /// Reads a finding (`confirmed`, `nothing`, `other`; `fault`, `none` too).
-    pub fn parse(text: &str) -> Result<Finding, WorkflowError> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "confirmed" | "fault" | "fault_confirmed" | "fault-confirmed" => Ok(Finding::Confirmed),
-            "nothing" | "none" | "nothing_found" | "nothing-found" => Ok(Finding::Nothing),
-            "other" => Ok(Finding::Other),
-            _ => Err(WorkflowError::Invalid {
-                field: "finding",
-                message: format!("{text:?} is not a finding: use confirmed, nothing or other"),
-            }),
-        }
-    }
-}
 
 /// An intervention to plan.
 #[derive(Debug, Clone, Default)]

@@ -10,8 +10,11 @@
 //! Recording the same events twice changes nothing, so merging what another machine recorded
 //! is a union.
 //!
+//! - [`kinds`] — the coded values: dismissal reasons, priorities, findings;
 //! - [`events`] — the event journal: what an event says, writing (idempotent), reading back;
 //! - [`state`] — the current alerts and interventions derived from the events;
+//! - [`act`] — recording a person's action against the state it was checked on, in one
+//!   transaction;
 //! - [`alerts`] — the alert life cycle a scoring run drives (open, escalate, clear after
 //!   consecutive runs below high, mute), and triage (acknowledge, dismiss, re-open);
 //! - [`interventions`] — plan, start, close with a finding (a confirmed fault writes the
@@ -20,9 +23,11 @@
 //!   changed since the last run, a turbine's history;
 //! - [`words`] — every workflow sentence in French and English.
 
+pub mod act;
 pub mod alerts;
 pub mod events;
 pub mod interventions;
+pub mod kinds;
 pub mod state;
 pub mod views;
 pub mod words;
@@ -35,9 +40,10 @@ use thiserror::Error;
 use crate::store::StoreError;
 
 pub use crate::risk::AlertRules;
-pub use alerts::{DismissReason, Dismissal};
+pub use alerts::Dismissal;
 pub use events::{Action, Actor, Event};
-pub use interventions::{Finding, Plan, Priority};
+pub use interventions::Plan;
+pub use kinds::{DismissReason, Finding, Priority};
 pub use state::{AlertState, AlertStatus, InterventionState, InterventionStatus, Workflow};
 
 /// Longest note, action or team text accepted (characters).

@@ -8,9 +8,8 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::alerts::DismissReason;
 use super::events::{self, Action, Event};
-use super::interventions::{Finding, Priority};
+use super::kinds::{DismissReason, Finding, Priority};
 use super::WorkflowError;
 use crate::risk::Category;
 

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use super::kinds::{DismissReason, Finding, Priority};
 use super::state::{
     AlertState, AlertStatus, Closure, InterventionState, InterventionStatus, Outcome, Stamp,
     Workflow,
 };
 use super::words::{self, BadgeKind, ChangeCounts};
-use super::{alerts::DismissReason, interventions::Finding, interventions::Priority};
 use super::{day_end, WorkflowError};
 use crate::lang::{component_text, format_day, Lang};
 use crate::risk::Category;

@@ -1,8 +1,7 @@
 //! Every workflow sentence, in French and English: statuses, reasons, findings, priorities,
 //! the fleet row's alert badge, outcomes, due dates and what changed since the last run.
 
-use super::alerts::DismissReason;
-use super::interventions::{Finding, Priority};
+use super::kinds::{DismissReason, Finding, Priority};
 use super::state::{AlertStatus, Closure, InterventionStatus, Outcome};
 use crate::lang::{category_label, component_text, format_day, Lang};
 use crate::risk::Category;

@@ -2,23 +2,17 @@
 // folder picker to choose one, the comparison (agreement of categories, both backtests: sentences
 // from the core), promote and roll back (each after a confirmation phrased by the core), and the
 // history of which set served which runs.
-import { asApiError, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage } from "../../api";
+import { asApiError, type ComparisonPage, type ModelSetInfo, type ModelSetsPage } from "../../api";
 import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { errorBlock } from "../../errors";
 import { formatDateTime } from "../../format";
 import { statusLine } from "./actions";
+import type { ModelSetsSource } from "./types";
 import { t, type Lang } from "../../i18n";
 
-/** The commands this card uses (`api` in the app, a mock in tests). */
-export interface ModelSetsSource {
-  modelSets(lang: string): Promise<ModelSetsPage>;
-  compareModelSets(lang: string): Promise<ComparisonPage>;
-  /** The native folder picker, then `choose_candidate`; null when the user cancelled. */
-  chooseCandidate(): Promise<ModelSetInfo | null>;
-  promoteModelSet(): Promise<ModelSetChange>;
-  rollbackModelSet(): Promise<ModelSetChange>;
-}
+/** The commands this card uses: [`ModelSetsSource`] (in `types.ts`, beside the tab's other sources). */
+export type { ModelSetsSource };
 
 export interface ModelSetsView {
   element: HTMLElement;

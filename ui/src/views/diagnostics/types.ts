@@ -1,11 +1,20 @@
 // The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
 // the loading of every command at once.
-import { asApiError, type ApiError, type AppInfo, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
+import { asApiError, type ApiError, type AppInfo, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
-import { type ModelSetsSource } from "./modelsets";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
+/** The commands this card uses (`api` in the app, a mock in tests). */
+export interface ModelSetsSource {
+  modelSets(lang: string): Promise<ModelSetsPage>;
+  compareModelSets(lang: string): Promise<ComparisonPage>;
+  /** The native folder picker, then `choose_candidate`; null when the user cancelled. */
+  chooseCandidate(): Promise<ModelSetInfo | null>;
+  promoteModelSet(): Promise<ModelSetChange>;
+  rollbackModelSet(): Promise<ModelSetChange>;
+}
+
 export interface DiagnosticsSource {
   health(lang: string): Promise<HealthReport>;
   diagnostics(lang: string): Promise<DiagnosticsPage>;
