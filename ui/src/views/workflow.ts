@@ -245,7 +245,7 @@ export function interventionItem(ctx: Ctx, i: InterventionView, choices: Choices
       h("span", { class: `status status-${i.status}`, "data-testid": "intervention-status" }, i.text.status),
       " · ",
       h("span", { class: i.overdue ? "overdue-text" : "", "data-testid": "intervention-due" }, isOpen ? i.text.due : formatDate(i.due, ctx.locale)),
-      ` · ${t(lang, "priority")}: ${i.text.priority}`,
+      ` · ${t(lang, "priority")}${sep(lang)}${i.text.priority}`,
       i.team ? ` · ${i.team}` : null,
       ` · ${t(lang, "plannedBy", { author: i.planned.author, date: formatDateTime(new Date(i.planned.at * 1000).toISOString(), ctx.locale) })}`,
     ),
