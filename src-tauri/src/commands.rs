@@ -25,6 +25,7 @@ use cockpit_core::service;
 use cockpit_core::store::Store;
 use cockpit_core::triggers::DailySchedule;
 use cockpit_core::workflow::views::{self as workflow_views, AlertView, Changes};
+use cockpit_core::workflow::Workflow;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
@@ -237,14 +238,23 @@ pub async fn fleet<R: Runtime>(
     let models = app.state::<AppState>().workspace.models.clone();
     let mut page = timed_read(app.clone(), "fleet", OperationKind::UiCommand, move |s| {
         let view = filter.apply(s)?;
+        // The journal read and derived once for the rows' alerts and the changes line.
+        let w = Workflow::load(s.conn())?;
+        let latest = workflow_views::latest_as_of(s.conn())?;
         let changes = match view.run.as_of.as_deref().and_then(parse_timestamp) {
-            Some(as_of) => Some(workflow_views::changes(s.conn(), view.run.id, as_of, lang)?),
+            Some(as_of) => Some(workflow_views::changes(
+                s.conn(),
+                &w,
+                view.run.id,
+                as_of,
+                lang,
+            )?),
             None => None,
         };
         Ok(FleetPage::of(
             view,
             track_records(s, &models)?,
-            workflow_views::fleet_alerts(s.conn(), lang)?,
+            workflow_views::fleet_alerts(&w, latest, lang),
             changes,
             lang,
         ))

@@ -77,7 +77,8 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
     );
     // What changed since the previous run (the workflow's alerts, categories up and down).
     if let Some(as_of) = view.run.as_of.as_deref().and_then(parse_timestamp) {
-        let changes = workflow::views::changes(store.conn(), view.run.id, as_of, Lang::En)?;
+        let w = workflow::Workflow::load(store.conn())?;
+        let changes = workflow::views::changes(store.conn(), &w, view.run.id, as_of, Lang::En)?;
         say!("{}", changes.text);
     }
     say!(

@@ -164,39 +164,33 @@ pub fn risk_markers(
             });
         }
     }
-    // The workflow: each alert where it was raised, each intervention where it was planned
-    // (and where it ended, with what was found).
-    let history =
-        crate::workflow::views::history(store.conn(), turbine_id, crate::clock::now(), lang)?;
-    for a in &history.alerts {
-        if let Some(at) =
-            crate::schema::parse_timestamp(&a.first_raised).filter(|t| (from..to).contains(t))
-        {
+    // The workflow: each alert where it was raised, each intervention where it ended (or was
+    // planned, while open); a confirmed fault is in the logbook already (a failure and its
+    // return to service).
+    let w = crate::workflow::Workflow::load(store.conn())?;
+    for a in w.alerts.iter().filter(|a| a.turbine_id == turbine_id) {
+        if (from..to).contains(&a.first_raised) {
             markers.push(Marker {
-                at,
+                at: a.first_raised,
                 kind: MarkerKind::Alert,
-                label: a.text.path.clone(),
+                label: crate::workflow::words::path(&a.categories, lang),
             });
         }
     }
-    // A confirmed fault is in the logbook already (a failure and its return to service).
-    let confirmed = Some(crate::workflow::Finding::Confirmed);
-    for i in history
-        .interventions
-        .iter()
-        .filter(|i| i.finding != confirmed)
-    {
-        let ended = i.ended.as_ref().map(|e| e.at);
-        let at = ended.unwrap_or(i.planned.at);
+    for i in w.interventions.iter().filter(|i| {
+        i.turbine_id == turbine_id && i.finding != Some(crate::workflow::Finding::Confirmed)
+    }) {
+        let at = i.ended.as_ref().map_or(i.planned.at, |e| e.at);
         if (from..to).contains(&at) {
             markers.push(Marker {
                 at,
                 kind: MarkerKind::Intervention,
-                label: i
-                    .text
-                    .finding
-                    .clone()
-                    .unwrap_or_else(|| i.text.component.clone()),
+                label: match i.finding {
+                    Some(f) => {
+                        crate::workflow::words::finding(f, i.found_component.as_deref(), lang)
+                    }
+                    None => crate::lang::component_text(&i.component, lang),
+                },
             });
         }
     }

@@ -126,6 +126,27 @@ fn cannot(i: &InterventionState, wanted: &'static str) -> WorkflowError {
     }
 }
 
+/// Records one step of an intervention (`wanted` names it in the refusal) when `allowed` says
+/// its status permits it.
+fn step(
+    store: &mut Store,
+    actor: &Actor,
+    id: &str,
+    note: Option<&str>,
+    wanted: &'static str,
+    allowed: fn(InterventionStatus) -> bool,
+    action: fn(Option<String>) -> Action,
+) -> Result<Event, WorkflowError> {
+    let note = checked_text("note", note, MAX_NOTE_CHARS)?;
+    act(store, |_, w| {
+        let i = find(w, id)?;
+        if !allowed(i.status) {
+            return Err(cannot(i, wanted));
+        }
+        Ok(Event::new(actor, &i.id, &i.turbine_id, action(note)))
+    })
+}
+
 /// Starts a planned intervention.
 pub fn start(
     store: &mut Store,
@@ -133,19 +154,15 @@ pub fn start(
     id: &str,
     note: Option<&str>,
 ) -> Result<Event, WorkflowError> {
-    let note = checked_text("note", note, MAX_NOTE_CHARS)?;
-    act(store, |_, w| {
-        let i = find(w, id)?;
-        if i.status != InterventionStatus::Planned {
-            return Err(cannot(i, "started"));
-        }
-        Ok(Event::new(
-            actor,
-            &i.id,
-            &i.turbine_id,
-            Action::InterventionStarted { note },
-        ))
-    })
+    step(
+        store,
+        actor,
+        id,
+        note,
+        "started",
+        |s| s == InterventionStatus::Planned,
+        |note| Action::InterventionStarted { note },
+    )
 }
 
 /// Closes an open intervention with what was found. A confirmed fault needs a component (the
@@ -193,17 +210,13 @@ pub fn cancel(
     id: &str,
     note: Option<&str>,
 ) -> Result<Event, WorkflowError> {
-    let note = checked_text("note", note, MAX_NOTE_CHARS)?;
-    act(store, |_, w| {
-        let i = find(w, id)?;
-        if !i.status.is_open() {
-            return Err(cannot(i, "cancelled"));
-        }
-        Ok(Event::new(
-            actor,
-            &i.id,
-            &i.turbine_id,
-            Action::InterventionCancelled { note },
-        ))
-    })
+    step(
+        store,
+        actor,
+        id,
+        note,
+        "cancelled",
+        InterventionStatus::is_open,
+        |note| Action::InterventionCancelled { note },
+    )
 }

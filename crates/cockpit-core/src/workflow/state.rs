@@ -156,8 +156,6 @@ pub struct AlertState {
     pub first_raised: i64,
     /// Data time of the run that last raised or escalated it.
     pub last_raised: i64,
-    /// When it was recorded (Unix seconds) and on which machine.
-    pub raised_at: i64,
     /// The machine that raised it.
     pub machine: String,
     /// The acknowledgement, while it holds.
@@ -306,7 +304,6 @@ pub fn derive(events: &[Event]) -> Workflow {
                     from: *from,
                     first_raised: *as_of,
                     last_raised: *as_of,
-                    raised_at: e.at,
                     machine: e.machine.clone(),
                     acknowledged: None,
                     closure: None,

@@ -486,11 +486,11 @@ fn the_fleet_badge_and_the_changes_since_the_last_run_speak_both_languages() {
     p.run([Some(High), Some(High), Some(Critical)]);
     let last = p.run([Some(High), Some(Critical), Some(Critical)]);
     let latest = T0 + 3 * DAY;
-    let fleet = views::fleet_alerts(p.store.conn(), Lang::En).unwrap();
+    let fleet = views::fleet_alerts(&p.workflow(), Some(latest), Lang::En);
     let since = format!("since {} (3 d)", crate::lang::format_day(T0, Lang::En));
     assert_eq!(fleet["LYO-08"].text.badge.as_deref(), Some(since.as_str()));
     assert_eq!(fleet["LYO-02"].text.badge.as_deref(), Some("↑ from high"));
-    let c = views::changes(p.store.conn(), last, latest, Lang::En).unwrap();
+    let c = views::changes(p.store.conn(), &p.workflow(), last, latest, Lang::En).unwrap();
     assert_eq!(c.escalated, vec!["LYO-02".to_string()]);
     assert_eq!(c.rose, vec!["LYO-02".to_string()]);
     assert!(c.text.starts_with("Since the previous run ("), "{}", c.text);
@@ -500,7 +500,7 @@ fn the_fleet_badge_and_the_changes_since_the_last_run_speak_both_languages() {
         "{}",
         c.text
     );
-    let fr = views::changes(p.store.conn(), last, latest, Lang::Fr).unwrap();
+    let fr = views::changes(p.store.conn(), &p.workflow(), last, latest, Lang::Fr).unwrap();
     assert!(
         fr.text.contains("1 alerte aggravée (LYO-02)"),
         "{}",
@@ -511,13 +511,13 @@ fn the_fleet_badge_and_the_changes_since_the_last_run_speak_both_languages() {
     let mut q = park();
     q.run([Some(Moderate), Some(Low), None]);
     q.run([Some(High), Some(High), None]);
-    let fleet = views::fleet_alerts(q.store.conn(), Lang::En).unwrap();
+    let fleet = views::fleet_alerts(&q.workflow(), Some(T0 + DAY), Lang::En);
     assert_eq!(
         fleet["LYO-01"].text.badge.as_deref(),
         Some("↑ from moderate")
     );
     assert_eq!(fleet["LYO-02"].text.badge.as_deref(), Some("new"));
-    let fr = views::fleet_alerts(q.store.conn(), Lang::Fr).unwrap();
+    let fr = views::fleet_alerts(&q.workflow(), Some(T0 + DAY), Lang::Fr);
     assert_eq!(fr["LYO-02"].text.badge.as_deref(), Some("nouvelle"));
 }
 

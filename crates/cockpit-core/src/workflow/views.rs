@@ -136,17 +136,17 @@ pub fn alerts(
         .collect())
 }
 
-/// The latest alert of each turbine that has one, as the fleet rows show it.
+/// The latest alert of each turbine that has one, as the fleet rows show it (`latest_as_of`: the
+/// latest alert-driving run's data time, [`latest_as_of`]).
 pub fn fleet_alerts(
-    conn: &Connection,
+    w: &Workflow,
+    latest_as_of: Option<i64>,
     lang: Lang,
-) -> Result<HashMap<String, AlertView>, WorkflowError> {
-    let w = Workflow::load(conn)?;
-    let latest = latest_as_of(conn)?;
-    Ok(w.latest_by_turbine()
+) -> HashMap<String, AlertView> {
+    w.latest_by_turbine()
         .into_iter()
-        .map(|(t, a)| (t.to_string(), alert_view(a, latest, lang)))
-        .collect())
+        .map(|(t, a)| (t.to_string(), alert_view(a, latest_as_of, lang)))
+        .collect()
 }
 
 /// An intervention as the fronts show it.
@@ -296,9 +296,11 @@ pub struct Changes {
 }
 
 /// What changed between the run `run` (data time `as_of`) and the latest alert-driving run on
-/// earlier data (a run that scored the same data again is not "the previous run").
+/// earlier data (a run that scored the same data again is not "the previous run"); `w` is the
+/// derived state, read once by the caller for the whole page.
 pub fn changes(
     conn: &Connection,
+    w: &Workflow,
     run: i64,
     as_of: i64,
     lang: Lang,
@@ -337,7 +339,6 @@ pub fn changes(
             }
         }
     }
-    let w = Workflow::load(conn)?;
     let (mut new_alerts, mut escalated, mut cleared) = (Vec::new(), Vec::new(), Vec::new());
     for a in &w.alerts {
         for e in &a.events {
