@@ -16,6 +16,7 @@
 //! | | [`lang`] | French and English: category, signal and trigger words, numbers, days |
 //! | | [`sanitize`] | CSV cells neutralised against formulas, control characters stripped from printed data |
 //! | infrastructure | [`store`] | the SQLite database: connection settings, migrations, queries |
+//! | | [`seal`] | the checksum that seals a field pack's content, refreshed as actions are recorded in it |
 //! | | [`config`] | where the models, the risk policy and the configuration folder are |
 //! | | [`journal`] | the operations journal and what may be written to a log |
 //! | domain | [`sim`] | the seeded, physically plausible fleet simulator |
@@ -27,6 +28,7 @@
 //! | | [`workflow`] | the maintenance workflow: an append-only journal of actions; alerts (raised by runs, triaged), interventions and their outcome |
 //! | | [`runs`] | scoring runs (atomic), drivers and their sentences, fleet/turbine/journal queries and search, backtest |
 //! | | [`charts`] | risk, signal and fleet trend charts rendered as SVG with plotters |
+//! | | [`pack`] | field packs: a few turbines exported to one sealed file for an offline laptop, its journal of actions imported back |
 //! | | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
 //! | orchestration | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
 //! | | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
@@ -48,10 +50,12 @@ pub mod lang;
 pub mod mapping;
 pub mod model;
 pub mod modelsets;
+pub mod pack;
 pub mod quality;
 pub mod risk;
 pub mod runs;
 pub mod sanitize;
+pub mod seal;
 pub mod schema;
 pub mod service;
 pub mod sim;

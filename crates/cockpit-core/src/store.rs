@@ -30,6 +30,23 @@ use crate::schema::SIGNALS;
 pub const DB_FILE_NAME: &str = "cockpit.db";
 /// Folder name of the cockpit inside the OS data directory.
 pub const APP_DIR_NAME: &str = "energitech-cockpit";
+/// The setting that makes a database a field pack (its value: the pack's format version; see
+/// `pack`). A pack is one file: it is kept in rollback-journal mode, not WAL, so that what was
+/// recorded in it is in the file itself, ready to be copied.
+pub const PACK_FORMAT_SETTING: &str = "pack.format";
+
+/// Whether the database on `conn` is a field pack (a database without a `settings` table is not).
+pub fn is_pack(conn: &Connection) -> bool {
+    conn.query_row(
+        "SELECT 1 FROM settings WHERE key = ?1",
+        [PACK_FORMAT_SETTING],
+        |_| Ok(()),
+    )
+    .optional()
+    .ok()
+    .flatten()
+    .is_some()
+}
 
 /// What to do when the database cannot be opened, from SQLite's reason.
 fn open_hint(e: &rusqlite::Error) -> &'static str {
@@ -88,6 +105,11 @@ pub fn default_data_dir() -> Result<PathBuf, StoreError> {
 /// Default database path: `<data dir>/cockpit.db`.
 pub fn default_db_path() -> Result<PathBuf, StoreError> {
     Ok(default_data_dir()?.join(DB_FILE_NAME))
+}
+
+/// The newest schema version this build knows (the number of migrations).
+pub fn schema_version_known() -> i64 {
+    MIGRATIONS.len() as i64
 }
 
 /// Ordered migrations; the database's `user_version` is the number of migrations applied.
@@ -398,7 +420,17 @@ impl Store {
             source,
         })?;
         store.migrate()?;
+        if is_pack(&store.conn) {
+            // Another connection of this process may hold the file in WAL mode: it stays so
+            // until the last one closes, and the pack is written back to one file then.
+            let _ = store.conn.execute_batch("PRAGMA journal_mode = DELETE");
+        }
         Ok(store)
+    }
+
+    /// Whether this database is a field pack.
+    pub fn is_pack(&self) -> bool {
+        is_pack(&self.conn)
     }
 
     /// An in-memory database with the full schema, for tests.

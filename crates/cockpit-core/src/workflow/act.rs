@@ -33,6 +33,8 @@ pub fn act(
     let w = Workflow::load(&tx)?;
     let event = f(&tx, &w)?;
     events::record(&tx, std::slice::from_ref(&event))?;
+    // In a field pack, the action is sealed with the rest (see `seal`).
+    crate::seal::refresh(&tx, crate::seal::ACTION_PARTS)?;
     tx.commit()?;
     Ok(event)
 }

@@ -291,6 +291,43 @@ pub fn dismiss(
     })
 }
 
+/// Adds a note to an intervention of the turbine (`intervention`: its id or the start of it),
+/// else to the turbine's latest alert, whatever its status: a note records what somebody saw
+/// and changes no state.
+pub fn note(
+    store: &mut Store,
+    actor: &Actor,
+    turbine: &str,
+    intervention: Option<&str>,
+    text: &str,
+) -> Result<Event, WorkflowError> {
+    let text = checked_text("note", Some(text), MAX_NOTE_CHARS)?.ok_or(WorkflowError::Invalid {
+        field: "note",
+        message: "the note is empty: write what was seen or done".into(),
+    })?;
+    act(store, |conn, w| {
+        let id = turbine_id(conn, turbine)?;
+        let subject = match intervention {
+            Some(iv) => {
+                let i = super::interventions::find(w, iv)?;
+                if i.turbine_id != id {
+                    return Err(WorkflowError::Invalid {
+                        field: "intervention",
+                        message: format!(
+                            "intervention {} is on {}, not on {id}",
+                            &i.id[..8.min(i.id.len())],
+                            i.turbine_id
+                        ),
+                    });
+                }
+                i.id.clone()
+            }
+            None => latest(w, &id)?.id.clone(),
+        };
+        Ok(Event::new(actor, &subject, &id, Action::NoteAdded { text }))
+    })
+}
+
 /// Re-opens the turbine's latest alert (dismissed or resolved).
 pub fn reopen(
     store: &mut Store,

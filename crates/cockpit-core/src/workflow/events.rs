@@ -175,6 +175,11 @@ pub enum Action {
         /// Why.
         note: Option<String>,
     },
+    /// A note on an alert or an intervention (the subject), e.g. what the crew saw on site.
+    NoteAdded {
+        /// The note.
+        text: String,
+    },
 }
 
 impl Action {
@@ -191,6 +196,7 @@ impl Action {
             Action::InterventionStarted { .. } => "intervention_started",
             Action::InterventionClosed { .. } => "intervention_closed",
             Action::InterventionCancelled { .. } => "intervention_cancelled",
+            Action::NoteAdded { .. } => "note_added",
         }
     }
 }

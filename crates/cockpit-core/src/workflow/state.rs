@@ -166,6 +166,8 @@ pub struct AlertState {
     pub outcome: Option<Outcome>,
     /// The interventions planned from it.
     pub interventions: Vec<String>,
+    /// Notes added to it, oldest first.
+    pub notes: Vec<Stamp>,
     /// Its events, oldest first.
     pub events: Vec<Event>,
 }
@@ -238,6 +240,58 @@ pub struct InterventionState {
     pub finding: Option<Finding>,
     /// The component at fault (confirmed).
     pub found_component: Option<String>,
+    /// Notes added to it, oldest first.
+    pub notes: Vec<Stamp>,
+    /// Closings recorded after it was already closed differently (e.g. at the office and in the
+    /// field): kept in the journal, shown, and not applied — the closing recorded first stands.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A closing of an intervention that was already closed or cancelled with another outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Conflict {
+    /// The event's UUID.
+    pub event: String,
+    /// Who recorded it, where and when, with its note.
+    pub stamp: Stamp,
+    /// What it found; `None`: it cancelled the intervention.
+    pub finding: Option<Finding>,
+    /// The component at fault it named (a confirmed fault).
+    pub component: Option<String>,
+}
+
+impl InterventionState {
+    /// Records `e` as a conflict when it ends the intervention differently from the way it
+    /// already ended (`finding` `None`: a cancellation); the same outcome twice is no conflict.
+    fn conflicting_end(&mut self, e: &Event, finding: Option<Finding>, component: &Option<String>) {
+        let same = match (self.status, finding) {
+            (InterventionStatus::Cancelled, None) => true,
+            (InterventionStatus::Done, Some(f)) => {
+                self.finding == Some(f) && self.found_component == *component
+            }
+            _ => false,
+        };
+        if same {
+            return;
+        }
+        self.conflicts.push(Conflict {
+            event: e.id.clone(),
+            stamp: Stamp::of(e, &note_of(&e.action)),
+            finding,
+            component: component.clone(),
+        });
+    }
+}
+
+/// The note an ending event carries.
+fn note_of(action: &Action) -> Option<String> {
+    match action {
+        Action::InterventionClosed { note, .. } | Action::InterventionCancelled { note } => {
+            note.clone()
+        }
+        _ => None,
+    }
 }
 
 /// Every alert and intervention, derived from the journal.
@@ -309,6 +363,7 @@ pub fn derive(events: &[Event]) -> Workflow {
                     closure: None,
                     outcome: None,
                     interventions: Vec::new(),
+                    notes: Vec::new(),
                     events: vec![e.clone()],
                 });
             }
@@ -341,6 +396,8 @@ pub fn derive(events: &[Event]) -> Workflow {
                     ended: None,
                     finding: None,
                     found_component: None,
+                    notes: Vec::new(),
+                    conflicts: Vec::new(),
                 });
                 if let Some(a) = alert.as_ref().and_then(|a| alert_ix.get(a)) {
                     let a = &mut w.alerts[*a];
@@ -364,6 +421,8 @@ pub fn derive(events: &[Event]) -> Workflow {
                 if iv.status.is_open() {
                     iv.status = InterventionStatus::Cancelled;
                     iv.ended = Some(Stamp::of(e, note));
+                } else {
+                    iv.conflicting_end(e, None, &None);
                 }
             }
             Action::InterventionClosed {
@@ -375,6 +434,7 @@ pub fn derive(events: &[Event]) -> Workflow {
                     continue;
                 };
                 if !iv.status.is_open() {
+                    iv.conflicting_end(e, Some(*finding), component);
                     continue;
                 }
                 iv.status = InterventionStatus::Done;
@@ -399,6 +459,15 @@ pub fn derive(events: &[Event]) -> Workflow {
                         });
                     }
                     a.events.push(e.clone());
+                }
+            }
+            Action::NoteAdded { text } => {
+                let stamp = Stamp::of(e, &Some(text.clone()));
+                if let Some(a) = alert_ix.get(&e.subject).map(|i| &mut w.alerts[*i]) {
+                    a.notes.push(stamp);
+                    a.events.push(e.clone());
+                } else if let Some(iv) = iv_ix.get(&e.subject).map(|i| &mut w.interventions[*i]) {
+                    iv.notes.push(stamp);
                 }
             }
             other => {

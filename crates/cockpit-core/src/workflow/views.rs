@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::kinds::{DismissReason, Finding, Priority};
 use super::state::{
-    AlertState, AlertStatus, Closure, InterventionState, InterventionStatus, Outcome, Stamp,
-    Workflow,
+    AlertState, AlertStatus, Closure, Conflict, InterventionState, InterventionStatus, Outcome,
+    Stamp, Workflow,
 };
 use super::words::{self, BadgeKind, ChangeCounts};
 use super::{day_end, WorkflowError};
@@ -42,6 +42,8 @@ pub struct AlertView {
     pub outcome: Option<Outcome>,
     /// Interventions planned from it.
     pub interventions: Vec<String>,
+    /// Notes added to it, oldest first.
+    pub notes: Vec<Stamp>,
     /// The same in words.
     pub text: AlertText,
 }
@@ -67,6 +69,8 @@ pub struct AlertText {
     pub outcome: Option<String>,
     /// Raised on: "Nov 25".
     pub first_raised: String,
+    /// Its notes: "karim on LAPTOP-07, Nov 30: bearing noise at low speed".
+    pub notes: Vec<String>,
 }
 
 fn alert_view(a: &AlertState, latest_as_of: Option<i64>, lang: Lang) -> AlertView {
@@ -95,6 +99,7 @@ fn alert_view(a: &AlertState, latest_as_of: Option<i64>, lang: Lang) -> AlertVie
         closure: a.closure.clone(),
         outcome: a.outcome.clone(),
         interventions: a.interventions.clone(),
+        notes: a.notes.clone(),
         text: AlertText {
             status: words::alert_status(a.status, lang).into(),
             path: words::path(&a.categories, lang),
@@ -107,6 +112,7 @@ fn alert_view(a: &AlertState, latest_as_of: Option<i64>, lang: Lang) -> AlertVie
             closure: a.closure.as_ref().map(|c| words::closure(c, lang)),
             outcome: a.outcome.as_ref().map(|o| words::outcome(o, lang)),
             first_raised: format_day(a.first_raised, lang),
+            notes: a.notes.iter().map(|n| words::note(n, lang)).collect(),
         },
     }
 }
@@ -185,6 +191,10 @@ pub struct InterventionView {
     pub finding: Option<Finding>,
     /// The component at fault.
     pub found_component: Option<String>,
+    /// Notes added to it, oldest first.
+    pub notes: Vec<Stamp>,
+    /// Closings that came after it was closed differently (another machine's), not applied.
+    pub conflicts: Vec<Conflict>,
     /// The same in words.
     pub text: InterventionText,
 }
@@ -203,6 +213,11 @@ pub struct InterventionText {
     pub due: String,
     /// What was found.
     pub finding: Option<String>,
+    /// Its notes: "karim on LAPTOP-07, Nov 30: …".
+    pub notes: Vec<String>,
+    /// Each conflicting closing: "also closed by karim on LAPTOP-07 on Nov 30: fault confirmed:
+    /// generator winding (not applied: the closing recorded first stands)".
+    pub conflicts: Vec<String>,
 }
 
 fn intervention_view(i: &InterventionState, now: i64, lang: Lang) -> InterventionView {
@@ -225,6 +240,8 @@ fn intervention_view(i: &InterventionState, now: i64, lang: Lang) -> Interventio
         ended: i.ended.clone(),
         finding: i.finding,
         found_component: i.found_component.clone(),
+        notes: i.notes.clone(),
+        conflicts: i.conflicts.clone(),
         text: InterventionText {
             status: words::intervention_status(i.status, lang).into(),
             component: component_text(&i.component, lang),
@@ -233,6 +250,8 @@ fn intervention_view(i: &InterventionState, now: i64, lang: Lang) -> Interventio
             finding: i
                 .finding
                 .map(|f| words::finding(f, i.found_component.as_deref(), lang)),
+            notes: i.notes.iter().map(|n| words::note(n, lang)).collect(),
+            conflicts: i.conflicts.iter().map(|c| words::conflict(c, lang)).collect(),
         },
     }
 }

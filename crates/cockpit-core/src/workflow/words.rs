@@ -2,7 +2,7 @@
 //! the fleet row's alert badge, outcomes, due dates and what changed since the last run.
 
 use super::kinds::{DismissReason, Finding, Priority};
-use super::state::{AlertStatus, Closure, InterventionStatus, Outcome};
+use super::state::{AlertStatus, Closure, Conflict, InterventionStatus, Outcome, Stamp};
 use crate::lang::{category_label, component_text, format_day, Lang};
 use crate::risk::Category;
 
@@ -196,6 +196,42 @@ pub fn acknowledged(author: &str, machine: &str, at: i64, lang: Lang) -> String 
         Lang::Fr => format!(
             "prise en compte par {author} le {} ({machine})",
             format_day(at, lang)
+        ),
+    }
+}
+
+/// A note in words: "karim on LAPTOP-07, Nov 30: bearing noise at low speed".
+pub fn note(n: &Stamp, lang: Lang) -> String {
+    let day = format_day(n.at, lang);
+    let text = n.note.as_deref().unwrap_or("");
+    match lang {
+        Lang::En => format!("{} on {}, {day}: {text}", n.author, n.machine),
+        Lang::Fr => format!("{} sur {}, le {day} : {text}", n.author, n.machine),
+    }
+}
+
+/// A cancelled intervention's outcome in words.
+pub fn finding_cancelled(lang: Lang) -> &'static str {
+    lang.pick("cancelled", "annulée")
+}
+
+/// A conflicting closing in words: "also closed by karim on LAPTOP-07 on Nov 30: fault
+/// confirmed: generator winding (not applied: the closing recorded first stands)".
+pub fn conflict(c: &Conflict, lang: Lang) -> String {
+    let s = &c.stamp;
+    let day = format_day(s.at, lang);
+    let what = match c.finding {
+        Some(f) => finding(f, c.component.as_deref(), lang),
+        None => finding_cancelled(lang).to_string(),
+    };
+    match lang {
+        Lang::En => format!(
+            "also closed by {} on {} on {day}: {what} (not applied: the closing recorded first stands)",
+            s.author, s.machine
+        ),
+        Lang::Fr => format!(
+            "aussi close par {} sur {} le {day} : {what} (non appliqué : la clôture enregistrée en premier fait foi)",
+            s.author, s.machine
         ),
     }
 }
