@@ -108,6 +108,11 @@ pub enum Command {
     Reopen(commands::ReopenArgs),
     /// Plan, start, close (with what was found) or cancel interventions, and list them
     Intervention(commands::InterventionArgs),
+    /// Add a note to a turbine's latest alert, or to one of its interventions
+    Note(commands::NoteArgs),
+    /// Field packs for offline laptops: export turbines to one file, import the findings back,
+    /// or check a pack
+    Pack(commands::PackArgs),
 }
 
 impl Command {
@@ -136,6 +141,8 @@ impl Command {
             Command::Dismiss(_) => "dismiss",
             Command::Reopen(_) => "reopen",
             Command::Intervention(_) => "intervention",
+            Command::Note(_) => "note",
+            Command::Pack(_) => "pack",
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::lang::Lang;
 use crate::mapping::MappingError;
 use crate::model::ModelError;
 use crate::modelsets::{ModelSetError, Refusal};
+use crate::pack::PackError;
 use crate::risk::RiskError;
 use crate::runs::queries::QueryError;
 use crate::runs::RunError;
@@ -120,11 +121,25 @@ pub enum ErrorCode {
     InvalidInput,
     /// The field document could not be written to the file chosen.
     DocumentExport,
+    /// The file is not a field pack.
+    NotAPack,
+    /// The field pack is truncated, damaged or was changed outside the cockpit.
+    PackDamaged,
+    /// The field pack was written by a newer cockpit.
+    PackTooNew,
+    /// The field pack comes from another fleet.
+    PackOtherFleet,
+    /// The field pack's turbines are not in this database.
+    PackUnknownTurbines,
+    /// The field pack could not be written.
+    PackExport,
+    /// The database is a field pack: no scoring, file import or pack exchange in it.
+    FieldPack,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 52] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -170,6 +185,13 @@ impl ErrorCode {
         ErrorCode::InterventionState,
         ErrorCode::InvalidInput,
         ErrorCode::DocumentExport,
+        ErrorCode::NotAPack,
+        ErrorCode::PackDamaged,
+        ErrorCode::PackTooNew,
+        ErrorCode::PackOtherFleet,
+        ErrorCode::PackUnknownTurbines,
+        ErrorCode::PackExport,
+        ErrorCode::FieldPack,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -220,6 +242,13 @@ impl ErrorCode {
             ErrorCode::UnknownIntervention => "unknown_intervention",
             ErrorCode::InterventionState => "intervention_state",
             ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NotAPack => "not_a_pack",
+            ErrorCode::PackDamaged => "pack_damaged",
+            ErrorCode::PackTooNew => "pack_too_new",
+            ErrorCode::PackOtherFleet => "pack_other_fleet",
+            ErrorCode::PackUnknownTurbines => "pack_unknown_turbines",
+            ErrorCode::PackExport => "pack_export",
+            ErrorCode::FieldPack => "field_pack",
         }
     }
 
@@ -395,6 +424,34 @@ impl ErrorCode {
                 "This intervention is already done or cancelled, or cannot take that step; nothing was changed.",
                 "Cette intervention est déjà terminée ou annulée, ou ne peut pas passer à cette étape ; rien n'a été modifié.",
             ),
+            ErrorCode::NotAPack => (
+                "This file is not a field pack.",
+                "Ce fichier n'est pas un dossier terrain.",
+            ),
+            ErrorCode::PackDamaged => (
+                "The field pack is truncated or damaged; nothing was imported.",
+                "Le dossier terrain est tronqué ou endommagé ; rien n'a été importé.",
+            ),
+            ErrorCode::PackTooNew => (
+                "The field pack was written by a newer version of the cockpit.",
+                "Le dossier terrain a été écrit par une version plus récente du cockpit.",
+            ),
+            ErrorCode::PackOtherFleet => (
+                "The field pack comes from another fleet; nothing was imported.",
+                "Le dossier terrain vient d'une autre flotte ; rien n'a été importé.",
+            ),
+            ErrorCode::PackUnknownTurbines => (
+                "The field pack names turbines this cockpit does not know; nothing was imported.",
+                "Le dossier terrain cite des éoliennes que ce cockpit ne connaît pas ; rien n'a été importé.",
+            ),
+            ErrorCode::PackExport => (
+                "The field pack could not be written.",
+                "Le dossier terrain n'a pas pu être écrit.",
+            ),
+            ErrorCode::FieldPack => (
+                "This is a field pack: scoring, file imports and pack exchanges are done in the office's cockpit.",
+                "Ceci est un dossier terrain : évaluations, imports de fichiers et échanges de dossiers se font dans le cockpit du bureau.",
+            ),
             ErrorCode::InvalidInput => (
                 "A value is not valid; nothing was recorded.",
                 "Une valeur n'est pas valide ; rien n'a été enregistré.",
@@ -438,6 +495,7 @@ impl Coded for RunError {
             RunError::Store(s) => s.code(),
             RunError::Sql(_) | RunError::Lock { .. } => ErrorCode::Database,
             RunError::Workflow(w) => w.as_ref().code(),
+            RunError::FieldPack => ErrorCode::FieldPack,
         }
     }
 }
@@ -568,12 +626,33 @@ impl Coded for WorkflowError {
     }
 }
 
+impl Coded for PackError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            PackError::NotAPack { .. } => ErrorCode::NotAPack,
+            PackError::Unreadable { .. }
+            | PackError::Damaged { .. }
+            | PackError::BadEvent { .. } => ErrorCode::PackDamaged,
+            PackError::TooNew { .. } => ErrorCode::PackTooNew,
+            PackError::OtherFleet { .. } => ErrorCode::PackOtherFleet,
+            PackError::UnknownTurbines { .. } => ErrorCode::PackUnknownTurbines,
+            PackError::Selection(_) => ErrorCode::InvalidInput,
+            PackError::IsAPack { .. } => ErrorCode::FieldPack,
+            PackError::Write { .. } => ErrorCode::PackExport,
+            PackError::Workflow(w) => w.code(),
+            PackError::Store(s) => s.code(),
+            PackError::Sql(_) => ErrorCode::Database,
+        }
+    }
+}
+
 impl Coded for IngestError {
     fn code(&self) -> ErrorCode {
         match self {
             IngestError::Store(s) => s.code(),
             IngestError::Database { .. } => ErrorCode::Database,
             IngestError::Export { .. } => ErrorCode::QuarantineExport,
+            IngestError::FieldPack => ErrorCode::FieldPack,
             _ => ErrorCode::Ingest,
         }
     }

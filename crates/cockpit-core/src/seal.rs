@@ -274,7 +274,9 @@ mod tests {
             .unwrap();
         assert!(matches!(
             verify(s.conn()),
-            Err(SealError::Mismatch { part: "journal of actions" })
+            Err(SealError::Mismatch {
+                part: "journal of actions"
+            })
         ));
         refresh(s.conn(), ACTION_PARTS).unwrap();
         verify(s.conn()).unwrap();

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use cockpit_core::{
-    charts, demo, features, ingest, mapping, model, modelsets, risk, runs, service, sim, store,
-    telemetry, workflow, workspace,
+    charts, demo, features, ingest, mapping, model, modelsets, pack, risk, runs, service, sim,
+    store, telemetry, workflow, workspace,
 };
 
 /// Errors that end a command with a message and exit code 2. The messages are the core's own
@@ -52,4 +52,6 @@ pub enum CliError {
     Ingest(#[from] ingest::IngestError),
     #[error(transparent)]
     Workflow(#[from] workflow::WorkflowError),
+    #[error(transparent)]
+    Pack(#[from] pack::PackError),
 }

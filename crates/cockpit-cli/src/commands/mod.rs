@@ -19,7 +19,8 @@
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
-//! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `intervention …`: the maintenance workflow |
+//! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `note`, `intervention …`: the maintenance workflow |
+//! | [`pack`] | `cockpit pack export|import|info`: field packs for offline laptops |
 //!
 //! Shared: [`error`] (the CLI's error, [`CliError`]) and [`common`] (workspace, database,
 //! models, time options, formatting).
@@ -34,6 +35,7 @@ mod fleet;
 mod health;
 mod ingest;
 mod models;
+mod pack;
 mod quarantine;
 mod replay;
 mod runs;
@@ -57,6 +59,7 @@ pub use fleet::FleetArgs;
 pub use health::HealthArgs;
 pub use ingest::IngestArgs;
 pub use models::ModelsArgs;
+pub use pack::PackArgs;
 pub use quarantine::QuarantineArgs;
 pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
@@ -66,7 +69,7 @@ pub use sheet::SheetArgs;
 pub use simulate::SimulateArgs;
 pub use turbine::TurbineArgs;
 pub use watch::WatchArgs;
-pub use workflow::{AckArgs, AlertsArgs, DismissArgs, InterventionArgs, ReopenArgs};
+pub use workflow::{AckArgs, AlertsArgs, DismissArgs, InterventionArgs, NoteArgs, ReopenArgs};
 
 use crate::{Cli, Command};
 
@@ -95,5 +98,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Dismiss(args) => workflow::dismiss(cli, args),
         Command::Reopen(args) => workflow::reopen(cli, args),
         Command::Intervention(args) => workflow::intervention(cli, args),
+        Command::Note(args) => workflow::note(cli, args),
+        Command::Pack(args) => pack::run(cli, args),
     }
 }

@@ -24,6 +24,7 @@ pub struct ScoreArgs {
 /// Scores the fleet and prints the run.
 pub fn run(cli: &Cli, args: &ScoreArgs) -> Result<ExitCode, CliError> {
     let mut store = open_store(cli)?;
+    runs::ensure_scorable(&store)?;
     let at = parse_opt_time("--at", args.at.as_deref())?;
     if let Some(t) = at {
         // A date in the future (or before 1990) is refused before anything is loaded.

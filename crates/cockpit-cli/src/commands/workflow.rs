@@ -1,5 +1,6 @@
-//! The maintenance workflow from the terminal: `cockpit alerts`, `ack`, `dismiss`, `reopen` and
-//! `cockpit intervention plan|start|close|cancel|list`. Each action is recorded in the
+//! The maintenance workflow from the terminal: `cockpit alerts`, `ack`, `dismiss`, `reopen`,
+//! `note` and `cockpit intervention plan|start|close|cancel|list` (also on a field pack, with
+//! `--db PACK`). Each action is recorded in the
 //! database's journal of actions with its author (`--author`, else the preference, else the OS
 //! user name) and this machine's name; `--json` prints what was recorded or listed.
 
@@ -78,6 +79,20 @@ pub struct ReopenArgs {
     /// A note
     #[arg(long)]
     pub note: Option<String>,
+    #[command(flatten)]
+    pub who: AuthorArg,
+}
+
+/// Arguments of `cockpit note`.
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// The turbine (the note goes to its latest alert, or to --intervention)
+    pub turbine: String,
+    /// What was seen or done (at most 2,000 characters)
+    pub text: String,
+    /// The intervention to note on (its id or its first 8 characters)
+    #[arg(long, value_name = "ID")]
+    pub intervention: Option<String>,
     #[command(flatten)]
     pub who: AuthorArg,
 }
@@ -271,6 +286,25 @@ pub fn reopen(cli: &Cli, args: &ReopenArgs) -> Result<ExitCode, CliError> {
     recorded(&e, args.who.json, s)
 }
 
+/// `cockpit note`.
+pub fn note(cli: &Cli, args: &NoteArgs) -> Result<ExitCode, CliError> {
+    let mut store = open_store(cli)?;
+    let who = actor(&store, &args.who)?;
+    let e = alerts::note(
+        &mut store,
+        &who,
+        &args.turbine,
+        args.intervention.as_deref(),
+        &args.text,
+    )?;
+    let on = match &args.intervention {
+        Some(_) => format!("intervention {}", short(&e.subject)),
+        None => format!("the alert {}", short(&e.subject)),
+    };
+    let s = format!("Note added to {on} on {}.", e.turbine_id);
+    recorded(&e, args.who.json, s)
+}
+
 /// `cockpit intervention …`.
 pub fn intervention(cli: &Cli, args: &InterventionArgs) -> Result<ExitCode, CliError> {
     let mut store = open_store(cli)?;
@@ -416,6 +450,12 @@ pub fn intervention(cli: &Cli, args: &InterventionArgs) -> Result<ExitCode, CliE
                     i.planned.author,
                     last
                 );
+                for n in &i.text.notes {
+                    say!("{:<8} note: {n}", "");
+                }
+                for c in &i.text.conflicts {
+                    say!("{:<8} conflict: {c}", "");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

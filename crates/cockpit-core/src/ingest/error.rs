@@ -7,6 +7,9 @@ use crate::store::StoreError;
 /// File-level problems: the file could not be processed at all.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// The database is a field pack: its data come from the office's export.
+    #[error("this database is a field pack: SCADA and logbook files are imported in the office's cockpit, and reach the field in the next pack")]
+    FieldPack,
     /// The file does not exist.
     #[error("{path}: file not found")]
     NotFound {

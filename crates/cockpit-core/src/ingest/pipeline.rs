@@ -33,6 +33,9 @@ pub(super) fn ingest_source(
     mapping: &Mapping,
     progress: &mut dyn FnMut(u64),
 ) -> Result<FileReport, IngestError> {
+    if store.is_pack() {
+        return Err(IngestError::FieldPack);
+    }
     let started = Instant::now();
     // The ingestion time: what the records' timestamps are checked against.
     let started_at = crate::clock::now();

@@ -11,7 +11,9 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::fleet;
-use super::info::{FLEET_ID, FLEET_NAME, ID, PREPARED_AT, PREPARED_BY, PREPARED_ON, SOURCE, TURBINES};
+use super::info::{
+    FLEET_ID, FLEET_NAME, ID, PREPARED_AT, PREPARED_BY, PREPARED_ON, SOURCE, TURBINES,
+};
 use super::{PackError, FORMAT, WINDOW_DAYS};
 use crate::clock::now;
 use crate::runs::queries::{self, FleetFilter, QueryError};

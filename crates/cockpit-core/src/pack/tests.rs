@@ -120,7 +120,11 @@ fn a_pack_carries_the_chosen_turbines_window_runs_and_journal() {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
-    assert_eq!((critical, turbines), (1, 1), "the run's counts are the pack's");
+    assert_eq!(
+        (critical, turbines),
+        (1, 1),
+        "the run's counts are the pack's"
+    );
     let info = PackInfo::read(pack.conn(), Lang::En).unwrap().unwrap();
     assert_eq!(info.fleet, fleet::own(&store).unwrap().unwrap());
     assert!(info.banner.contains("LYO-08"), "{}", info.banner);
@@ -144,7 +148,13 @@ fn a_selection_by_category_and_an_unknown_turbine() {
         },
         ..Selection::default()
     };
-    let s = export(&store, &sel, &dir.path().join("a.cockpitpack"), &actor("m", "PC")).unwrap();
+    let s = export(
+        &store,
+        &sel,
+        &dir.path().join("a.cockpitpack"),
+        &actor("m", "PC"),
+    )
+    .unwrap();
     assert_eq!(s.turbines, vec!["LYO-08"]);
     let err = export(
         &store,
@@ -171,7 +181,14 @@ fn the_round_trip_brings_the_findings_back_once() {
         let lead = actor("karim", "LAPTOP-07");
         alerts::acknowledge(&mut pack, &lead, "LYO-08", Some("on my way")).unwrap();
         interventions::start(&mut pack, &lead, &iv, None).unwrap();
-        alerts::note(&mut pack, &lead, "LYO-08", Some(&iv), "smell of burnt varnish").unwrap();
+        alerts::note(
+            &mut pack,
+            &lead,
+            "LYO-08",
+            Some(&iv),
+            "smell of burnt varnish",
+        )
+        .unwrap();
         interventions::close(
             &mut pack,
             &lead,
@@ -189,7 +206,9 @@ fn the_round_trip_brings_the_findings_back_once() {
     assert_eq!(first.conflicts, 0);
     assert!(
         first.summary.contains("1 intervention closed")
-            && first.summary.contains("1 fault confirmed on LYO-08 (generator winding)")
+            && first
+                .summary
+                .contains("1 fault confirmed on LYO-08 (generator winding)")
             && first.summary.contains("1 note"),
         "{}",
         first.summary
@@ -240,8 +259,16 @@ fn an_intervention_closed_differently_at_the_office_and_in_the_field_is_a_confli
     }
     let s = import(&mut store, &path, Lang::En).unwrap();
     assert_eq!(s.conflicts, 1, "{s:?}");
-    assert!(s.conflict_details[0].contains("stands as nothing found"), "{:?}", s.conflict_details);
-    assert!(s.conflict_details[0].contains("karim"), "{:?}", s.conflict_details);
+    assert!(
+        s.conflict_details[0].contains("stands as nothing found"),
+        "{:?}",
+        s.conflict_details
+    );
+    assert!(
+        s.conflict_details[0].contains("karim"),
+        "{:?}",
+        s.conflict_details
+    );
     // Both closings stay in the journal; the first stands; the fault reaches the logbook.
     let w = Workflow::load(store.conn()).unwrap();
     let i = w.interventions.iter().find(|i| i.id == iv).unwrap();
@@ -283,7 +310,10 @@ fn refused_packs_leave_the_database_untouched() {
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     let err = import(&mut store, &cut, Lang::En).unwrap_err();
     assert!(
-        matches!(err, PackError::Damaged { .. } | PackError::Unreadable { .. }),
+        matches!(
+            err,
+            PackError::Damaged { .. } | PackError::Unreadable { .. }
+        ),
         "{err}"
     );
 
@@ -292,7 +322,10 @@ fn refused_packs_leave_the_database_untouched() {
     std::fs::copy(&path, &future).unwrap();
     rusqlite::Connection::open(&future)
         .unwrap()
-        .execute("UPDATE settings SET value = '2' WHERE key = 'pack.format'", [])
+        .execute(
+            "UPDATE settings SET value = '2' WHERE key = 'pack.format'",
+            [],
+        )
         .unwrap();
     let err = import(&mut store, &future, Lang::En).unwrap_err();
     assert!(matches!(err, PackError::TooNew { found: 2, .. }), "{err}");
@@ -330,7 +363,11 @@ fn a_pack_of_turbines_the_office_does_not_know_is_refused() {
     let err = import(&mut laptop, &path, Lang::En).unwrap_err();
     assert!(matches!(err, PackError::UnknownTurbines { .. }), "{err}");
     assert!(err.to_string().contains("LYO-08"), "{err}");
-    assert_eq!(fleet::own(&laptop).unwrap(), None, "it did not join the fleet");
+    assert_eq!(
+        fleet::own(&laptop).unwrap(),
+        None,
+        "it did not join the fleet"
+    );
 }
 
 #[test]
@@ -354,7 +391,11 @@ fn a_laptop_cockpit_joins_the_fleet_on_its_first_import_and_sends_its_findings_b
     let back = laptop_dir.path().join("back.cockpitpack");
     export(&laptop, &lyo08(), &back, &actor("karim", "LAPTOP-07")).unwrap();
     let s = import(&mut office_db, &back, Lang::Fr).unwrap();
-    assert!(s.summary.contains("1 panne confirmée sur LYO-08"), "{}", s.summary);
+    assert!(
+        s.summary.contains("1 panne confirmée sur LYO-08"),
+        "{}",
+        s.summary
+    );
 }
 
 #[test]
@@ -363,7 +404,13 @@ fn a_pack_is_neither_scored_exported_nor_imported_into() {
     let (store, _) = office(dir.path());
     let path = exported(dir.path(), &store);
     let mut pack = Store::open(&path).unwrap();
-    let err = export(&pack, &lyo08(), &dir.path().join("x.cockpitpack"), &actor("k", "L")).unwrap_err();
+    let err = export(
+        &pack,
+        &lyo08(),
+        &dir.path().join("x.cockpitpack"),
+        &actor("k", "L"),
+    )
+    .unwrap_err();
     assert!(matches!(err, PackError::IsAPack { .. }), "{err}");
     let err = import(&mut pack, &path, Lang::En).unwrap_err();
     assert!(matches!(err, PackError::IsAPack { .. }), "{err}");

@@ -136,6 +136,9 @@ pub enum RunError {
     /// Writing the run or its predictions failed.
     #[error("database error while saving the run: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The database is a field pack: it carries the office's scores, it is not scored.
+    #[error("this database is a field pack: it shows the office's scores and is not scored (score in the office's cockpit, or in a laptop's own cockpit)")]
+    FieldPack,
     /// The alerts the run raises or closes could not be recorded (the run is not saved either).
     #[error("the run's alerts could not be recorded: {0}")]
     Workflow(Box<crate::workflow::WorkflowError>),
@@ -496,6 +499,7 @@ pub fn score_with_shadow(
     req: RunRequest,
 ) -> Result<RunRecord, RunError> {
     let _span = tracing::info_span!("fleet_run", trigger = req.trigger.as_str()).entered();
+    ensure_scorable(store)?;
     if let Some(at) = req.at {
         check_at(at)?;
     }
@@ -586,8 +590,17 @@ pub fn check_at(at: i64) -> Result<(), RunError> {
     Ok(())
 }
 
+/// Refuses a field pack (`RunError::FieldPack`): call it before loading the models, so that a
+/// pack opened on a laptop without them says what it is rather than what is missing.
+pub fn ensure_scorable(store: &Store) -> Result<(), RunError> {
+    if store.is_pack() {
+        return Err(RunError::FieldPack);
+    }
+    Ok(())
+}
+
 /// Records a run that failed before producing predictions (also used when the models could not
-/// even be loaded).
+/// even be loaded). A field pack records none: its runs are the office's.
 pub fn record_failure(
     store: &Store,
     req: &RunRequest,
@@ -596,6 +609,7 @@ pub fn record_failure(
     model_version: Option<&str>,
     error: &str,
 ) -> Result<i64, RunError> {
+    ensure_scorable(store)?;
     tracing::error!(
         trigger = req.trigger.as_str(),
         duration_ms = started.elapsed().as_millis() as u64,

@@ -251,7 +251,11 @@ fn intervention_view(i: &InterventionState, now: i64, lang: Lang) -> Interventio
                 .finding
                 .map(|f| words::finding(f, i.found_component.as_deref(), lang)),
             notes: i.notes.iter().map(|n| words::note(n, lang)).collect(),
-            conflicts: i.conflicts.iter().map(|c| words::conflict(c, lang)).collect(),
+            conflicts: i
+                .conflicts
+                .iter()
+                .map(|c| words::conflict(c, lang))
+                .collect(),
         },
     }
 }
