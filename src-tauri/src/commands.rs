@@ -633,7 +633,10 @@ pub async fn export_worklist_csv<R: Runtime>(
 }
 
 /// The turbines of the filtered fleet, in the view's order (the field document's selection).
-fn selected_ids(filter: &FleetFilterArgs, store: &Store) -> Result<Vec<String>, ApiError> {
+pub(crate) fn selected_ids(
+    filter: &FleetFilterArgs,
+    store: &Store,
+) -> Result<Vec<String>, ApiError> {
     Ok(filter
         .apply(store)?
         .items

@@ -10,6 +10,9 @@
 //!   language, in the core's words;
 //! * [`import`]: "Import files…" (the mappings to choose from, the import in the background
 //!   with progress events, then a rescoring run) and the quarantine (a page, the CSV export);
+//! * [`pack`]: field packs — export the filtered fleet to a pack, import a pack's findings,
+//!   open a pack in a window of its own (an app started on a `.cockpitpack` shows it, marked as
+//!   such, without models or triggers) — and notes on alerts and interventions;
 //! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
 //!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
 //!   every command.
@@ -21,6 +24,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod import;
 pub mod modelsets;
+pub mod pack;
 pub mod phrased;
 pub mod startup;
 pub mod state;
@@ -80,6 +84,11 @@ macro_rules! cockpit_handler {
             $crate::workflow::workflow_choices,
             $crate::workflow::get_author,
             $crate::workflow::set_author,
+            $crate::pack::pack_info,
+            $crate::pack::export_pack,
+            $crate::pack::import_pack,
+            $crate::pack::open_pack,
+            $crate::pack::add_note,
         ]
     };
 }

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use cockpit_core::config;
 use cockpit_core::journal::redact;
+use cockpit_core::lang::Lang;
 use cockpit_core::mapping::Mapping;
+use cockpit_core::pack;
 use cockpit_core::risk::RiskPolicy;
 use cockpit_core::runs::Trigger;
 use cockpit_core::service::{Service, ServiceConfig};
@@ -35,13 +37,20 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
         .spawn(move || {
             let result = prepare(&app);
             match result {
-                Ok(policy) => {
+                Ok((policy, is_pack)) => {
                     // The views only need the database: show them now, then start the triggers
-                    // (loading the models takes a moment; "Score now" waits for it).
-                    set_phase(&app, Phase::Ready);
-                    tracing::info!(duration_ms = t0.elapsed().as_millis() as u64, "app ready");
+                    // (loading the models takes a moment; "Score now" waits for it). A field
+                    // pack is not scored: no models, no triggers.
                     app.state::<AppState>().set_policy(policy);
-                    start_service(&app, policy);
+                    set_phase(&app, Phase::Ready);
+                    tracing::info!(
+                        duration_ms = t0.elapsed().as_millis() as u64,
+                        field_pack = is_pack,
+                        "app ready"
+                    );
+                    if !is_pack {
+                        start_service(&app, policy);
+                    }
                     release_freed_memory();
                 }
                 Err(e) => {
@@ -75,8 +84,10 @@ fn api_error(e: WorkspaceError) -> ApiError {
 
 /// Opens the database and, on first launch, builds and scores the demo park
 /// ([`Workspace::prepare_demo`](cockpit_core::workspace::Workspace::prepare_demo), as
-/// `cockpit demo` does). Returns the risk policy in force.
-fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
+/// `cockpit demo` does). A field pack is checked instead (format, seal: a damaged pack is
+/// refused with its reason) and shown as it is. Returns the risk policy in force and whether the
+/// database is a field pack.
+fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(RiskPolicy, bool), ApiError> {
     let paths = app.state::<AppState>().workspace.clone();
     tracing::info!(
         db = %paths.db.display(),
@@ -84,7 +95,13 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
         "opening the workspace"
     );
     let (policy, _) = config::load_policy(None)?;
+    if paths.is_pack_file() {
+        pack::info::open_checked(&paths.db, Lang::En)?;
+    }
     let mut store = paths.open_store()?;
+    if store.is_pack() {
+        return Ok((policy, true));
+    }
     let prepared = paths.prepare_demo(
         &mut store,
         &policy,
@@ -109,7 +126,7 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
         ),
         Err(e) => return Err(api_error(e)),
     }
-    Ok(policy)
+    Ok((policy, false))
 }
 
 /// Starts the daily timer and the inbox and models watchers.

@@ -17,12 +17,28 @@ use cockpit_core::errors::ErrorCode;
 /// Environment variable that points the app at another database (tests, a second park).
 pub const DB_ENV: &str = "COCKPIT_DB";
 
-/// The app's [`Workspace`]: the database given by `COCKPIT_DB`, else the OS data directory's;
-/// its folder holds the inbox, the demo files and the logs.
+/// The field pack named on the command line (`energitech-cockpit FILE.cockpitpack`, as the
+/// file association and "Open field pack…" start the app), if any.
+pub fn pack_argument(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
+    args.into_iter().skip(1).map(PathBuf::from).find(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(cockpit_core::pack::EXTENSION))
+    })
+}
+
+/// The app's [`Workspace`]: the field pack named on the command line, else the database given
+/// by `COCKPIT_DB`, else the OS data directory's; its folder holds the inbox, the demo files
+/// and the logs (a pack's logs go to the OS data directory's).
 pub fn resolve_workspace() -> Result<Workspace, ApiError> {
-    let db = match std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => std::path::absolute(PathBuf::from(&p)).unwrap_or_else(|_| PathBuf::from(p)),
-        None => store::default_db_path()?,
+    let db = match (
+        pack_argument(std::env::args_os()),
+        std::env::var_os(DB_ENV).filter(|v| !v.is_empty()),
+    ) {
+        (Some(p), _) => std::path::absolute(&p).unwrap_or(p),
+        (None, Some(p)) => {
+            std::path::absolute(PathBuf::from(&p)).unwrap_or_else(|_| PathBuf::from(p))
+        }
+        (None, None) => store::default_db_path()?,
     };
     Ok(Workspace::for_db(&db))
 }

@@ -19,7 +19,11 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Runs `f` with a write connection on a blocking thread, timed into the operations journal.
-async fn write<R, T, F>(app: AppHandle<R>, name: &'static str, f: F) -> Result<T, ApiError>
+pub(crate) async fn write<R, T, F>(
+    app: AppHandle<R>,
+    name: &'static str,
+    f: F,
+) -> Result<T, ApiError>
 where
     R: Runtime,
     T: Send + 'static,
@@ -41,7 +45,11 @@ where
 }
 
 /// Runs `f` with the read connection, timed.
-async fn read<R, T, F>(app: AppHandle<R>, name: &'static str, f: F) -> Result<T, ApiError>
+pub(crate) async fn read<R, T, F>(
+    app: AppHandle<R>,
+    name: &'static str,
+    f: F,
+) -> Result<T, ApiError>
 where
     R: Runtime,
     T: Send + 'static,

@@ -98,7 +98,7 @@ fn bindings() -> Bindings {
     b.add::<DataQualityText>(&cfg);
     {
         use cockpit_core::workflow::state::{
-            AlertStatus, Closure, InterventionStatus, Outcome, Stamp,
+            AlertStatus, Closure, Conflict, InterventionStatus, Outcome, Stamp,
         };
         use cockpit_core::workflow::views::{
             AlertText, AlertView, Changes, Choices, InterventionText, InterventionView,
@@ -113,6 +113,7 @@ fn bindings() -> Bindings {
         b.add::<Closure>(&cfg);
         b.add::<Finding>(&cfg);
         b.add::<Outcome>(&cfg);
+        b.add::<Conflict>(&cfg);
         b.add::<BadgeKind>(&cfg);
         b.add::<AlertText>(&cfg);
         b.add::<AlertView>(&cfg);
@@ -189,6 +190,14 @@ fn bindings() -> Bindings {
     b.add::<Agreement>(&cfg);
     b.add::<ComparisonText>(&cfg);
     b.add::<ComparisonPage>(&cfg);
+    // Field packs.
+    {
+        use cockpit_core::pack::{ExportSummary, FleetIdentity, ImportSummary, PackInfo};
+        b.add::<FleetIdentity>(&cfg);
+        b.add::<PackInfo>(&cfg);
+        b.add::<ExportSummary>(&cfg);
+        b.add::<ImportSummary>(&cfg);
+    }
     b
 }
 

@@ -175,18 +175,27 @@ pub struct DemoPrepared {
 
 impl Workspace {
     /// The workspace of the database `db`: its folder holds the inbox, the demo files and the
-    /// logs. The models are the default ones.
+    /// logs. The models are the default ones. A field pack (`.cockpitpack`) is one file that
+    /// travels: its logs go to the OS data folder's `logs/` rather than beside it.
     pub fn for_db(db: &Path) -> Workspace {
         let data_dir = db
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf();
+        let is_pack = db
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(crate::pack::EXTENSION));
+        // (the same test as `is_pack_file`, before the workspace exists)
+        let logs = match store::default_data_dir() {
+            Ok(d) if is_pack => d.join(LOG_DIR_NAME),
+            _ => data_dir.join(LOG_DIR_NAME),
+        };
         Workspace {
             db: db.to_path_buf(),
             inbox: data_dir.join(INBOX_DIR_NAME),
             demo: data_dir.join(DEMO_DIR_NAME),
-            logs: data_dir.join(LOG_DIR_NAME),
+            logs,
             lock: crate::runs::lock_path(db),
             models: config::models_dir(None),
             model_sets: modelsets::sets_dir(db),
@@ -214,6 +223,13 @@ impl Workspace {
     pub fn with_demo_dir(mut self, dir: &Path) -> Workspace {
         self.demo = dir.to_path_buf();
         self
+    }
+
+    /// Whether the database's file name is a field pack's (`.cockpitpack`).
+    pub fn is_pack_file(&self) -> bool {
+        self.db
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(crate::pack::EXTENSION))
     }
 
     /// Opens (creating and migrating if needed) the database.

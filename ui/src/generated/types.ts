@@ -386,6 +386,27 @@ intervention: string,
 at: number, };
 
 /**
+ * A closing of an intervention that was already closed or cancelled with another outcome.
+ */
+export type Conflict = { 
+/**
+ * The event's UUID.
+ */
+event: string, 
+/**
+ * Who recorded it, where and when, with its note.
+ */
+stamp: Stamp, 
+/**
+ * What it found; `None`: it cancelled the intervention.
+ */
+finding: Finding | null, 
+/**
+ * The component at fault it named (a confirmed fault).
+ */
+component: string | null, };
+
+/**
  * What kind of badge an open alert shows.
  */
 export type BadgeKind = "new" | "up" | "since";
@@ -426,7 +447,11 @@ outcome: string | null,
 /**
  * Raised on: "Nov 25".
  */
-first_raised: string, };
+first_raised: string, 
+/**
+ * Its notes: "karim on LAPTOP-07, Nov 30: bearing noise at low speed".
+ */
+notes: Array<string>, };
 
 /**
  * An alert as the fronts show it.
@@ -473,6 +498,10 @@ outcome: Outcome | null,
  */
 interventions: Array<string>, 
 /**
+ * Notes added to it, oldest first.
+ */
+notes: Array<Stamp>, 
+/**
  * The same in words.
  */
 text: AlertText, };
@@ -510,7 +539,16 @@ due: string,
 /**
  * What was found.
  */
-finding: string | null, };
+finding: string | null, 
+/**
+ * Its notes: "karim on LAPTOP-07, Nov 30: …".
+ */
+notes: Array<string>, 
+/**
+ * Each conflicting closing: "also closed by karim on LAPTOP-07 on Nov 30: fault confirmed:
+ * generator winding (not applied: the closing recorded first stands)".
+ */
+conflicts: Array<string>, };
 
 /**
  * An intervention as the fronts show it.
@@ -580,6 +618,14 @@ finding: Finding | null,
  * The component at fault.
  */
 found_component: string | null, 
+/**
+ * Notes added to it, oldest first.
+ */
+notes: Array<Stamp>, 
+/**
+ * Closings that came after it was closed differently (another machine's), not applied.
+ */
+conflicts: Array<Conflict>, 
 /**
  * The same in words.
  */
@@ -1278,7 +1324,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export" | "not_a_pack" | "pack_damaged" | "pack_too_new" | "pack_other_fleet" | "pack_unknown_turbines" | "pack_export" | "field_pack";
 
 /**
  * An error as the UI receives it.
@@ -2095,3 +2141,130 @@ text: ComparisonText,
  * The agreement's figures (the confusion table).
  */
 agreement: Agreement, };
+
+/**
+ * Which fleet a database or a pack belongs to.
+ */
+export type FleetIdentity = { 
+/**
+ * Its UUID.
+ */
+id: string, 
+/**
+ * Its name (by default the name of the machine that first exported a pack).
+ */
+name: string, };
+
+/**
+ * What a pack says about itself.
+ */
+export type PackInfo = { 
+/**
+ * Its UUID.
+ */
+id: string, 
+/**
+ * Its format version.
+ */
+format: number, 
+/**
+ * The fleet it comes from.
+ */
+fleet: FleetIdentity, 
+/**
+ * When it was prepared (Unix seconds).
+ */
+prepared_at: number, 
+/**
+ * Who prepared it.
+ */
+prepared_by: string, 
+/**
+ * On which machine.
+ */
+prepared_on: string, 
+/**
+ * The file name of the database it was exported from.
+ */
+source: string, 
+/**
+ * Its turbines' ids.
+ */
+turbines: Array<string>, 
+/**
+ * The banner the fronts show: "Field pack from Lyon office (PC-OFFICE), prepared by marie
+ * on Nov 30: 1 turbine (LYO-08). Scoring is done at the office."
+ */
+banner: string, };
+
+/**
+ * What an export wrote.
+ */
+export type ExportSummary = { 
+/**
+ * The pack file.
+ */
+path: string, 
+/**
+ * Its turbines.
+ */
+turbines: Array<string>, 
+/**
+ * SCADA records it carries.
+ */
+readings: number, 
+/**
+ * Scoring runs it carries.
+ */
+runs: number, 
+/**
+ * Events of the journal of actions it carries.
+ */
+events: number, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, 
+/**
+ * The fleet it belongs to.
+ */
+fleet: FleetIdentity, };
+
+/**
+ * What an import changed.
+ */
+export type ImportSummary = { 
+/**
+ * The pack's description.
+ */
+pack: PackInfo, 
+/**
+ * Events recorded here for the first time.
+ */
+new_events: number, 
+/**
+ * Events that were already here (an earlier import, or this database's own).
+ */
+already_present: number, 
+/**
+ * Logbook entries written (confirmed faults).
+ */
+logbook_entries: number, 
+/**
+ * How many interventions the pack's events put in conflict.
+ */
+conflicts: number, 
+/**
+ * Each conflict in words: "LYO-08, intervention 1a2b3c4d (generator winding): closed here
+ * as nothing found; also closed by karim on LAPTOP-07 …".
+ */
+conflict_details: Array<string>, 
+/**
+ * True when this database took the pack's fleet identity (it had none).
+ */
+joined_fleet: boolean, 
+/**
+ * What changed, in one sentence: "3 interventions closed, 1 fault confirmed on LYO-08
+ * (generator winding), 2 notes."
+ */
+summary: string, };
