@@ -40,6 +40,9 @@ import type {
   InterventionView,
   PlanArgs,
   TurbineHistory,
+  PackInfo,
+  ExportSummary,
+  ImportSummary,
 } from "./generated/types";
 
 export type * from "./generated/types";
@@ -76,6 +79,14 @@ export function asApiError(e: unknown): ApiError {
   return { code: "internal", message: String(e), summary_en: "", summary_fr: "" };
 }
 
+/** The file extension of a field pack (the core's `pack::EXTENSION`). */
+export const PACK_EXTENSION = "cockpitpack";
+
+async function pickPack(): Promise<string | null> {
+  const picked = await open({ multiple: false, directory: false, filters: [{ name: "Field pack", extensions: [PACK_EXTENSION] }] });
+  return typeof picked === "string" ? picked : null;
+}
+
 export const api = {
   // The maintenance workflow (src-tauri/src/workflow.rs).
   alerts: (openOnly: boolean, lang: string) => invoke<AlertView[]>("alerts", { openOnly, lang }),
@@ -92,6 +103,27 @@ export const api = {
   turbineHistory: (id: string, lang: string) => invoke<TurbineHistory>("turbine_history", { id, lang }),
   workflowChoices: (lang: string) => invoke<Choices>("workflow_choices", { lang }),
   getAuthor: () => invoke<AuthorInfo>("get_author"),
+  addNote: (turbine: string, intervention: string | null, text: string) => invoke<null>("add_note", { turbine, intervention, text }),
+  // Field packs (src-tauri/src/pack.rs).
+  /** The field pack the app shows, in `lang`; null for a cockpit's own database. */
+  packInfo: (lang: string) => invoke<PackInfo | null>("pack_info", { lang }),
+  /** Asks where to save (native dialog), then writes a pack of the filtered fleet; null if cancelled. */
+  exportPack: async (filter: FleetFilterArgs, defaultPath: string): Promise<ExportSummary | null> => {
+    const path = await save({ defaultPath, filters: [{ name: "Field pack", extensions: [PACK_EXTENSION] }] });
+    return path ? invoke<ExportSummary>("export_pack", { filter, path }) : null;
+  },
+  /** Asks for a pack (native dialog), then imports its findings; null if cancelled. */
+  importPack: async (lang: string): Promise<ImportSummary | null> => {
+    const path = await pickPack();
+    return path ? invoke<ImportSummary>("import_pack", { path, lang }) : null;
+  },
+  /** Asks for a pack (native dialog), then opens it in a window of its own; false if cancelled. */
+  openPack: async (): Promise<boolean> => {
+    const path = await pickPack();
+    if (!path) return false;
+    await invoke<null>("open_pack", { path });
+    return true;
+  },
   setAuthor: (author: string) => invoke<null>("set_author", { author }),
   fleet: (lang: string) => invoke<FleetPage>("fleet", { filter: {}, lang }),
   turbine: (id: string, lang: string) => invoke<TurbinePage>("turbine", { id, lang }),

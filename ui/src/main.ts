@@ -1,7 +1,7 @@
 // The cockpit's window: header (tabs, Score now, Import files…, language), the import dialog, the fleet, a turbine's detail, the
 // fleet trend and diagnostics. State lives here; views are rebuilt from it.
 import "./style.css";
-import { api, asApiError, events, type ApiError, type AppInfo, type FleetPage, type Phase, type RunProgress } from "./api";
+import { api, asApiError, events, PACK_EXTENSION, type ApiError, type AppInfo, type FleetPage, type PackInfo, type Phase, type RunProgress } from "./api";
 import type { Ctx } from "./context";
 import { h, svgImage } from "./dom";
 import { csvFileName, DEFAULT_SORT, filterArgs, NO_FILTER, type Filter, type Sort } from "./fleet";
@@ -42,6 +42,8 @@ const state = {
   scoring: false,
   runStatus: "",
   info: null as AppInfo | null,
+  /** The field pack the app shows (opened on a `.cockpitpack`); null: the cockpit's own database. */
+  pack: null as PackInfo | null,
 };
 
 const app = document.getElementById("app")!;
@@ -84,6 +86,14 @@ async function loadFleet(): Promise<void> {
   }
 }
 
+async function loadPack(): Promise<void> {
+  try {
+    state.pack = await api.packInfo(state.lang);
+  } catch {
+    state.pack = null;
+  }
+}
+
 async function loadInfo(): Promise<void> {
   try {
     state.info = await api.appInfo();
@@ -97,7 +107,7 @@ async function refresh(): Promise<void> {
   // The fleet shows as soon as it is read; the app's info (only the empty view uses it: why no
   // models) follows on its own.
   const info = loadInfo();
-  await loadFleet();
+  await Promise.all([loadFleet(), loadPack()]);
   performance.mark("refresh-data");
   renderAll();
   performance.mark("refresh-rendered"); // read by tests/e2e/measure.mjs
@@ -181,7 +191,7 @@ function switchLang(): void {
   renderAll();
   document.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus();
   // The fleet's words come from the core in the language asked for: fetch them again.
-  void loadFleet().then(() => {
+  void Promise.all([loadFleet(), loadPack()]).then(() => {
     renderAll();
     document.querySelector<HTMLElement>('[data-testid="lang-switch"]')?.focus();
   });
@@ -237,12 +247,15 @@ function renderHeader(): void {
       tabButton("fleet", t(lang, "tabFleet")),
       tabButton("interventions", t(lang, "tabInterventions")),
       tabButton("trend", t(lang, "tabTrend")),
-      tabButton("diagnostics", t(lang, "tabDiagnostics")),
+      // A field pack has no models, triggers or logs of its own to diagnose.
+      state.pack ? null : tabButton("diagnostics", t(lang, "tabDiagnostics")),
     ),
     h(
       "div",
       { class: "top-actions" },
-      h(
+      state.pack
+        ? null
+        : h(
         "button",
         {
           type: "button",
@@ -254,18 +267,24 @@ function renderHeader(): void {
         },
         state.scoring ? t(lang, "scoring") : t(lang, "scoreNow"),
       ),
-      h(
-        "button",
-        {
-          type: "button",
-          "data-testid": "import-files",
-          disabled: !ready,
-          "aria-expanded": importOpen() ? "true" : "false",
-          "aria-controls": "import-slot",
-          onclick: openImport,
-        },
-        t(lang, "importFiles"),
-      ),
+      state.pack
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              "data-testid": "import-files",
+              disabled: !ready,
+              "aria-expanded": importOpen() ? "true" : "false",
+              "aria-controls": "import-slot",
+              onclick: openImport,
+            },
+            t(lang, "importFiles"),
+          ),
+      state.pack
+        ? null
+        : h("button", { type: "button", "data-testid": "import-pack", disabled: !ready, onclick: () => void importPack() }, t(lang, "importPack")),
+      h("button", { type: "button", "data-testid": "open-pack", onclick: () => void openPack() }, t(lang, "openPack")),
       h(
         "button",
         {
@@ -287,11 +306,12 @@ function renderHeader(): void {
       { class: "run-status", "data-testid": "run-status", role: "status", "aria-live": "polite", "data-kind": "info" },
       state.runStatus || runLine(),
     ),
-    scheduleForm(),
+    state.pack ? null : scheduleForm(),
   );
+  const banner = state.pack ? h("p", { class: "pack-banner", "data-testid": "pack-banner", role: "note" }, state.pack.banner) : null;
   // Keep the keyboard focus on the control that had it (the header is rebuilt on every change).
   const focused = document.activeElement?.closest("#header [data-testid]")?.getAttribute("data-testid");
-  document.getElementById("header")!.replaceChildren(header, status);
+  document.getElementById("header")!.replaceChildren(...[header, banner, status].filter((x): x is HTMLElement => !!x));
   if (focused) document.querySelector<HTMLElement>(`#header [data-testid="${focused}"]`)?.focus();
 }
 
@@ -477,6 +497,7 @@ function renderFleet(): HTMLElement {
       onExportCsv: () => void exportCsv(),
       onExportDocument: () => void exportFieldDocument(),
       onPrint: () => void printFieldDocument(),
+      onExportPack: state.pack ? null : () => void exportPack(),
     });
   const section = h(
     "section",
@@ -514,6 +535,47 @@ async function exportFieldDocument(): Promise<void> {
   try {
     const saved = await api.exportFieldDocument(filterArgs(state.filter), lang, fieldDocFileName(new Date(), lang));
     if (saved) setRunStatus(t(lang, "fieldDocSaved", { n: saved.turbines, path: saved.path }), "ok");
+  } catch (e) {
+    const err = asApiError(e);
+    setRunStatus(errorText(lang, err), "error", err.message);
+  }
+}
+
+/** Asks where to save a field pack of the filtered fleet, then writes it (the core's export). */
+async function exportPack(): Promise<void> {
+  const lang = state.lang;
+  try {
+    const name = `${lang === "fr" ? "paquet-terrain" : "field-pack"}-${new Date().toISOString().slice(0, 10)}.${PACK_EXTENSION}`;
+    const saved = await api.exportPack(filterArgs(state.filter), name);
+    if (saved)
+      setRunStatus(t(lang, "packSaved", { n: saved.turbines.length, path: saved.path, size: (saved.bytes / 1e6).toFixed(1) }), "ok");
+  } catch (e) {
+    const err = asApiError(e);
+    setRunStatus(errorText(lang, err), "error", err.message);
+  }
+}
+
+/** Asks for a field pack and imports its findings; the core's summary goes to the status line,
+ * its conflicts to the line's detail (and to the interventions they concern). */
+async function importPack(): Promise<void> {
+  const lang = state.lang;
+  try {
+    const s = await api.importPack(lang);
+    if (!s) return;
+    setRunStatus(s.summary, s.conflicts > 0 ? "error" : "ok", s.conflict_details.join("\n"));
+    await refresh();
+    if (state.tab !== "fleet") renderMain();
+  } catch (e) {
+    const err = asApiError(e);
+    setRunStatus(errorText(lang, err), "error", err.message);
+  }
+}
+
+/** Asks for a field pack and opens it in a window of its own. */
+async function openPack(): Promise<void> {
+  const lang = state.lang;
+  try {
+    if (await api.openPack()) setRunStatus(t(lang, "packOpening"), "ok");
   } catch (e) {
     const err = asApiError(e);
     setRunStatus(errorText(lang, err), "error", err.message);

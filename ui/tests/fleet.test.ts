@@ -337,7 +337,8 @@ describe("the maintenance workflow in the fleet table", () => {
       closure: null,
       outcome: null,
       interventions: [],
-      text: { status, path: category, badge: status === "resolved" ? null : "new", badge_kind: status === "resolved" ? null : "new", acknowledged: null, closure: null, outcome: null, first_raised: raised },
+      notes: [],
+      text: { status, path: category, badge: status === "resolved" ? null : "new", badge_kind: status === "resolved" ? null : "new", acknowledged: null, closure: null, outcome: null, first_raised: raised, notes: [] },
     },
   });
   const rows = [

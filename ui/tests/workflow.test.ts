@@ -24,6 +24,15 @@ vi.mock("../src/api", async (original) => ({
       history = { ...history, alerts: [{ ...alert("acknowledged"), text: { ...alert("acknowledged").text, acknowledged: "acknowledged by marie on Nov 29 (PC-OFFICE)" } }] };
       return null;
     },
+    addNote: async (turbine: string, intervention: string | null, text: string) => {
+      calls.push(["note", turbine, intervention, text]);
+      const note = `karim on LAPTOP-07, Nov 30: ${text}`;
+      history = {
+        ...history,
+        interventions: history.interventions.map((i) => (i.id === intervention ? { ...i, text: { ...i.text, notes: [...i.text.notes, note] } } : i)),
+      };
+      return null;
+    },
     closeIntervention: async (id: string, finding: string, component: string | null, note: string | null) => {
       calls.push(["close", id, finding, component, note]);
       throw { code: "intervention_state", message: "intervention 1234 on LYO-08 is already done (by karim on LAPTOP-07, 2026-11-29T10:00:00Z): it cannot be closed", summary_en: "This intervention is already done or cancelled, or cannot take that step; nothing was changed.", summary_fr: "…" };
@@ -43,6 +52,7 @@ function alert(status: AlertView["status"]): AlertView {
     closure: null,
     outcome: null,
     interventions: [],
+    notes: [],
     text: {
       status,
       path: "high",
@@ -52,6 +62,7 @@ function alert(status: AlertView["status"]): AlertView {
       closure: null,
       outcome: null,
       first_raised: "Nov 25",
+      notes: [],
     },
   };
 }
@@ -73,7 +84,9 @@ const planned: InterventionView = {
   ended: null,
   finding: null,
   found_component: null,
-  text: { status: "in progress", component: "generator winding", priority: "urgent", due: "due Dec 3", finding: null },
+  notes: [],
+  conflicts: [],
+  text: { status: "in progress", component: "generator winding", priority: "urgent", due: "due Dec 3", finding: null, notes: [], conflicts: [] },
 };
 
 const ctx: Ctx = { lang: "en", locale: "en-GB", openTurbine: () => undefined, backToFleet: () => undefined };
@@ -112,6 +125,23 @@ describe("the turbine page's workflow", () => {
     expect(state.getAttribute("data-status")).toBe("acknowledged");
     expect(state.textContent).toContain("acknowledged by marie on Nov 29 (PC-OFFICE)");
     expect(root.querySelector('[data-testid="ack"]')).toBeNull();
+  });
+
+  it("adds a note to an intervention and shows it, and shows a field closing in conflict", async () => {
+    const conflict =
+      "also closed by karim on LAPTOP-07 on Nov 30: fault confirmed: generator winding (not applied: the closing recorded first stands)";
+    history = { ...history, interventions: [{ ...planned, text: { ...planned.text, conflicts: [conflict] } }] };
+    const root = fake(workflowCards(ctx, "LYO-08", () => undefined));
+    await settle();
+    expect(fake(root.querySelector('[data-testid="intervention-conflicts"]')).textContent).toContain(conflict);
+    await fake(root.querySelector('[data-testid="add-intervention-note"]')).fire("click");
+    const form = fake(root.querySelector('[data-testid="note-form"]'));
+    fake(form.querySelector('[name="note"]')).value = "burnt varnish smell";
+    await form.fire("submit");
+    await settle();
+    expect(calls).toContainEqual(["note", "LYO-08", "1234abcd-0000", "burnt varnish smell"]);
+    await settle();
+    expect(fake(root.querySelector('[data-testid="intervention-notes"]')).textContent).toContain("karim on LAPTOP-07, Nov 30: burnt varnish smell");
   });
 
   it("shows why a closing was refused and keeps the intervention as it was", async () => {

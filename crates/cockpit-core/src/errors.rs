@@ -426,31 +426,31 @@ impl ErrorCode {
             ),
             ErrorCode::NotAPack => (
                 "This file is not a field pack.",
-                "Ce fichier n'est pas un dossier terrain.",
+                "Ce fichier n'est pas un paquet terrain.",
             ),
             ErrorCode::PackDamaged => (
                 "The field pack is truncated or damaged; nothing was imported.",
-                "Le dossier terrain est tronqué ou endommagé ; rien n'a été importé.",
+                "Le paquet terrain est tronqué ou endommagé ; rien n'a été importé.",
             ),
             ErrorCode::PackTooNew => (
                 "The field pack was written by a newer version of the cockpit.",
-                "Le dossier terrain a été écrit par une version plus récente du cockpit.",
+                "Le paquet terrain a été écrit par une version plus récente du cockpit.",
             ),
             ErrorCode::PackOtherFleet => (
                 "The field pack comes from another fleet; nothing was imported.",
-                "Le dossier terrain vient d'une autre flotte ; rien n'a été importé.",
+                "Le paquet terrain vient d'une autre flotte ; rien n'a été importé.",
             ),
             ErrorCode::PackUnknownTurbines => (
                 "The field pack names turbines this cockpit does not know; nothing was imported.",
-                "Le dossier terrain cite des éoliennes que ce cockpit ne connaît pas ; rien n'a été importé.",
+                "Le paquet terrain cite des éoliennes que ce cockpit ne connaît pas ; rien n'a été importé.",
             ),
             ErrorCode::PackExport => (
                 "The field pack could not be written.",
-                "Le dossier terrain n'a pas pu être écrit.",
+                "Le paquet terrain n'a pas pu être écrit.",
             ),
             ErrorCode::FieldPack => (
                 "This is a field pack: scoring, file imports and pack exchanges are done in the office's cockpit.",
-                "Ceci est un dossier terrain : évaluations, imports de fichiers et échanges de dossiers se font dans le cockpit du bureau.",
+                "Ceci est un paquet terrain : évaluations, imports de fichiers et échanges de paquets se font dans le cockpit du bureau.",
             ),
             ErrorCode::InvalidInput => (
                 "A value is not valid; nothing was recorded.",

@@ -28,6 +28,8 @@ export interface FleetHandlers {
   onExportCsv(): void;
   onExportDocument(): void;
   onPrint(): void;
+  /** "Export field pack…" of the filtered fleet; null: not offered (the app shows a pack). */
+  onExportPack?: (() => void) | null;
 }
 
 export function counters(ctx: Ctx, view: FleetPage, filter: Filter, onFilter: (f: Filter) => void): HTMLElement {
@@ -148,6 +150,9 @@ export function filters(ctx: Ctx, view: FleetPage, filter: Filter, handlers: Fle
       h("button", { type: "button", "data-testid": "export-csv", onclick: handlers.onExportCsv }, t(ctx.lang, "exportCsv")),
       h("button", { type: "button", "data-testid": "export-field-document", onclick: handlers.onExportDocument }, t(ctx.lang, "exportFieldDocument")),
       h("button", { type: "button", "data-testid": "print-worklist", onclick: handlers.onPrint }, t(ctx.lang, "print")),
+      handlers.onExportPack
+        ? h("button", { type: "button", "data-testid": "export-pack", onclick: handlers.onExportPack }, t(ctx.lang, "exportPack"))
+        : null,
     ),
   );
 }

@@ -150,6 +150,7 @@ function alertSection(ctx: Ctx, turbine: string, a: AlertView | undefined, choic
     a.acknowledged?.note ? `« ${a.acknowledged.note} »` : null,
     a.text.closure,
     a.text.outcome ? `${t(lang, "outcome")}${sep(lang)}${a.text.outcome}` : null,
+    ...a.text.notes,
   ].filter((x): x is string => !!x);
   return h(
     "div",
@@ -161,9 +162,17 @@ function alertSection(ctx: Ctx, turbine: string, a: AlertView | undefined, choic
       a.status === "open" ? h("button", { type: "button", "data-testid": "ack", onclick: ack }, t(lang, "acknowledge")) : null,
       active ? h("button", { type: "button", "data-testid": "dismiss", onclick: dismiss }, t(lang, "dismiss")) : null,
       !active ? h("button", { type: "button", "data-testid": "reopen", onclick: reopen }, t(lang, "reopen")) : null,
+      h("button", { type: "button", "data-testid": "add-alert-note", onclick: () => open(formSlot, noteForm(ctx, turbine, null, choices, errors, done)) }, t(lang, "addNote")),
     ),
     formSlot,
     errors,
+  );
+}
+
+/** A note on the turbine's latest alert, or on one of its interventions (`intervention`). */
+function noteForm(ctx: Ctx, turbine: string, intervention: string | null, choices: Choices, errors: HTMLElement, done: Done): HTMLElement {
+  return inlineForm(ctx, "note-form", [field(t(ctx.lang, "note"), noteArea(ctx, choices, "note-text"))], (f) =>
+    void act(ctx, errors, () => api.addNote(turbine, intervention, val(f, "note")), done),
   );
 }
 
@@ -251,6 +260,15 @@ export function interventionItem(ctx: Ctx, i: InterventionView, choices: Choices
     ),
     i.text.finding ? h("p", { "data-testid": "intervention-finding" }, i.text.finding) : null,
     i.note ? h("p", { class: "muted" }, i.note) : null,
+    i.text.notes.length ? h("ul", { class: "plain notes", "data-testid": "intervention-notes" }, i.text.notes.map((n) => h("li", {}, n))) : null,
+    i.text.conflicts.length
+      ? h("ul", { class: "plain conflicts", "data-testid": "intervention-conflicts", role: "note" }, i.text.conflicts.map((c) => h("li", {}, `⚠ ${c}`)))
+      : null,
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", "data-testid": "add-intervention-note", onclick: () => open(formSlot, noteForm(ctx, i.turbine_id, i.id, choices, errors, done)) }, t(lang, "addNote")),
+    ),
     isOpen
       ? h(
           "div",

@@ -35,7 +35,7 @@ pub fn banner(info: &PackInfo, lang: Lang) -> String {
             if n == 1 { "" } else { "s" },
         ),
         Lang::Fr => format!(
-            "Dossier terrain de {}, préparé le {day} par {} ({}) : {n} éolienne{} ({list}). Pas d'évaluation ici : ce que vous enregistrez reste dans le dossier jusqu'à son import au bureau.",
+            "Paquet terrain de {}, préparé le {day} par {} ({}) : {n} éolienne{} ({list}). Pas d'évaluation ici : ce que vous enregistrez reste dans le paquet jusqu'à son import au bureau.",
             info.fleet.name,
             info.prepared_by,
             info.prepared_on,
@@ -171,7 +171,7 @@ pub fn import_summary(new: &[Event], conflicts: usize, lang: Lang) -> String {
     let mut text = if parts.is_empty() {
         lang.pick(
             "Nothing new: every action of the pack was already here.",
-            "Rien de nouveau : toutes les actions du dossier étaient déjà là.",
+            "Rien de nouveau : toutes les actions du paquet étaient déjà là.",
         )
         .to_string()
     } else {
