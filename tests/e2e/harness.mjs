@@ -103,8 +103,8 @@ export async function stopDriver(child, port = PORT) {
   await waitForPortFree(port, 5000);
 }
 
-/** A WebDriver session on the app (tauri-driver must be listening on `port`). */
-export function session({ port = PORT, app = APP, logLevel = "warn" } = {}) {
+/** A WebDriver session on the app (tauri-driver must be listening on `port`), started with `args`. */
+export function session({ port = PORT, app = APP, logLevel = "warn", args = [] } = {}) {
   return remote({
     hostname: "127.0.0.1",
     port,
@@ -112,7 +112,7 @@ export function session({ port = PORT, app = APP, logLevel = "warn" } = {}) {
     connectionRetryTimeout: 180_000,
     capabilities: {
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app },
+      "tauri:options": { application: app, args },
     },
   });
 }
