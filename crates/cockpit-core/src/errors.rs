@@ -120,11 +120,13 @@ pub enum ErrorCode {
     InvalidInput,
     /// The field document could not be written to the file chosen.
     DocumentExport,
+    /// The health and metrics endpoint (`cockpit serve`) cannot listen on its address.
+    Endpoint,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 46] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -170,6 +172,7 @@ impl ErrorCode {
         ErrorCode::InterventionState,
         ErrorCode::InvalidInput,
         ErrorCode::DocumentExport,
+        ErrorCode::Endpoint,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -220,6 +223,7 @@ impl ErrorCode {
             ErrorCode::UnknownIntervention => "unknown_intervention",
             ErrorCode::InterventionState => "intervention_state",
             ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Endpoint => "endpoint",
         }
     }
 
@@ -343,6 +347,10 @@ impl ErrorCode {
                 "The field document could not be saved.",
                 "Le dossier terrain n'a pas pu être enregistré.",
             ),
+            ErrorCode::Endpoint => (
+                "The health and metrics endpoint cannot listen on this address.",
+                "Le point d'accès santé et métriques ne peut pas écouter sur cette adresse.",
+            ),
             ErrorCode::NoCandidate => (
                 "There is no candidate model set: choose one, or drop it in the models folder's candidate/ folder.",
                 "Aucun jeu de modèles candidat : choisissez-en un, ou déposez-le dans le dossier candidate/ du dossier des modèles.",
@@ -421,7 +429,9 @@ impl Coded for StoreError {
         match self {
             StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
             StoreError::NoDataDir => ErrorCode::NoDataDir,
-            StoreError::CreateDir { .. } | StoreError::Open { .. } => ErrorCode::DatabaseOpen,
+            StoreError::CreateDir { .. }
+            | StoreError::Open { .. }
+            | StoreError::NotMigrated { .. } => ErrorCode::DatabaseOpen,
             StoreError::Sql(_) => ErrorCode::Database,
         }
     }
@@ -598,6 +608,9 @@ impl Coded for TelemetryError {
             | TelemetryError::AlreadyInitialised => ErrorCode::Logs,
             TelemetryError::Bundle { .. } | TelemetryError::Json(_) => ErrorCode::Bundle,
             TelemetryError::Draw(_) => ErrorCode::Chart,
+            TelemetryError::ListenAddress { .. }
+            | TelemetryError::ListenInUse { .. }
+            | TelemetryError::Listen { .. } => ErrorCode::Endpoint,
         }
     }
 }

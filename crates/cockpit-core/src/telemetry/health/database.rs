@@ -24,7 +24,12 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         ));
         return None;
     }
-    let store = match Store::open(path) {
+    let opened = if cfg.read_only {
+        Store::open_read_only(path)
+    } else {
+        Store::open(path)
+    };
+    let store = match opened {
         Ok(s) => s,
         Err(e) => {
             checks.push(check(
@@ -41,7 +46,13 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
             return None;
         }
     };
-    let probe = store.set_setting(PROBE_KEY, &format_timestamp(cfg.now));
+    let probe = if cfg.read_only {
+        read_only_permissions(path)
+    } else {
+        store
+            .set_setting(PROBE_KEY, &format_timestamp(cfg.now))
+            .map_err(|e| e.to_string())
+    };
     if let Err(e) = probe {
         checks.push(check(
             "database",
@@ -99,6 +110,25 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         ),
     });
     Some(store)
+}
+
+/// Without writing: whether the file's or its folder's permissions forbid writing (the owner
+/// and a read-only mount are only seen by the write probe of `cockpit health`).
+fn read_only_permissions(path: &std::path::Path) -> Result<(), String> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    for (what, p) in [("file", path), ("folder", folder)] {
+        match std::fs::metadata(p) {
+            Ok(m) if m.permissions().readonly() => {
+                return Err(format!("the {what} {} has no write permission", p.display()))
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("cannot read the {what} {}: {e}", p.display())),
+        }
+    }
+    Ok(())
 }
 
 /// English fragments of this check's messages.

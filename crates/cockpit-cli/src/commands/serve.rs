@@ -1,0 +1,300 @@
+//! `cockpit serve` (and `cockpit watch --serve`): the read-only health and metrics endpoint.
+//!
+//! `GET /health` answers the health report as JSON (200 when ok or degraded, 503 on error),
+//! `GET /metrics` the Prometheus metrics of `cockpit_core::telemetry::exposition`. Any other path
+//! is 404, any other method on these two 405, a request hyper cannot parse 400. Every request
+//! opens the database read-only and computes its answer afresh on a blocking thread, so a
+//! running `cockpit watch` or app writing the same database is never held up.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use cockpit_core::lang::Lang;
+use cockpit_core::model::Manifest;
+use cockpit_core::store::Store;
+use cockpit_core::telemetry::exposition::{self, DEFAULT_LISTEN};
+use cockpit_core::telemetry::health::{self, Status};
+use cockpit_core::telemetry::{monitoring, TelemetryError};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+
+use super::common::workspace;
+use super::CliError;
+use crate::Cli;
+
+/// Arguments of `cockpit serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, IP:PORT; an address other than loopback makes the endpoint
+    /// reachable from other machines (a warning says so)
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+    pub listen: String,
+    /// Inbox folder checked for a backlog [default: inbox/ beside the database, as `cockpit watch`]
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
+}
+
+/// The models a running service holds, for the health report (`None`: load the models folder).
+pub type ModelsInService = Arc<dyn Fn() -> Option<Result<String, String>> + Send + Sync>;
+
+/// What the endpoint reads: the database, the models folder and the inbox.
+#[derive(Clone)]
+pub struct Endpoint {
+    db: PathBuf,
+    models_dir: PathBuf,
+    inbox: PathBuf,
+    models_in_service: ModelsInService,
+}
+
+impl Endpoint {
+    /// The endpoint of the global options' workspace.
+    pub fn new(
+        cli: &Cli,
+        inbox: Option<PathBuf>,
+        models_in_service: ModelsInService,
+    ) -> Result<Endpoint, CliError> {
+        let ws = workspace(cli)?;
+        Ok(Endpoint {
+            inbox: inbox.unwrap_or_else(|| ws.inbox.clone()),
+            models_dir: ws.models_shown(),
+            db: ws.db,
+            models_in_service,
+        })
+    }
+
+    fn health(&self) -> health::HealthReport {
+        let mut cfg = health::HealthConfig::new(
+            &self.db,
+            &self.models_dir,
+            &self.inbox,
+            env!("CARGO_PKG_VERSION"),
+        );
+        cfg.read_only = true;
+        cfg.models_in_service = (self.models_in_service)();
+        health::run(&cfg)
+    }
+
+    fn metrics(&self) -> Result<String, TelemetryError> {
+        let report = self.health();
+        let snapshot = match Store::open_read_only(&self.db) {
+            Ok(store) => {
+                let manifest = Manifest::read(&self.models_dir).ok();
+                Some(exposition::snapshot(
+                    &store,
+                    manifest.as_ref().map(|m| &m.raw),
+                    cockpit_core::clock::now(),
+                    monitoring::FRESHNESS_THRESHOLD_HOURS,
+                )?)
+            }
+            // The health gauges say why (the database check).
+            Err(_) => None,
+        };
+        Ok(exposition::render(&report, snapshot.as_ref()))
+    }
+}
+
+/// Parses `text` and binds it, before anything else starts; warns when it is not loopback.
+pub fn bind(text: &str) -> Result<std::net::TcpListener, CliError> {
+    let address = exposition::parse_listen(text)?;
+    let listener = std::net::TcpListener::bind(address)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| exposition::bind_error(address, e))?;
+    if let Some(w) = exposition::exposure_warning(address, Lang::En) {
+        say_err!("warning: {w}");
+        tracing::warn!(%address, "endpoint listening beyond this machine");
+    }
+    Ok(listener)
+}
+
+/// A single-threaded tokio runtime (the work runs on its blocking threads).
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start the endpoint's runtime: {e}")))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// Serves `listener` until `shutdown` resolves; connections still open then are closed.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    endpoint: Endpoint,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), CliError> {
+    let address = listener.local_addr().ok();
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| match address {
+        Some(a) => CliError::from(exposition::bind_error(a, e)),
+        None => CliError::Usage(format!("cannot listen: {e}")),
+    })?;
+    let endpoint = Arc::new(endpoint);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Too many open files and the like: wait a little, keep serving.
+                        tracing::warn!(error = %e, "endpoint cannot accept a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let endpoint = endpoint.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let endpoint = endpoint.clone();
+                        async move { Ok::<_, std::convert::Infallible>(answer(endpoint, req).await) }
+                    });
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(Duration::from_secs(10))
+                        .serve_connection(TokioIo::new(stream), service);
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "endpoint connection ended with an error");
+                    }
+                });
+            }
+        }
+    }
+    tracing::info!("endpoint stopped");
+    Ok(())
+}
+
+fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+async fn answer(endpoint: Arc<Endpoint>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let path = req.uri().path();
+    let route = match path {
+        "/health" => Route::Health,
+        "/metrics" => Route::Metrics,
+        _ => {
+            return text(
+                StatusCode::NOT_FOUND,
+                "not found: this endpoint answers GET /health and GET /metrics\n",
+            )
+        }
+    };
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("method not allowed: {path} answers GET (and HEAD) only\n"),
+        );
+        r.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let t0 = std::time::Instant::now();
+    let work = tokio::task::spawn_blocking(move || route.answer(&endpoint)).await;
+    let response = work.unwrap_or_else(|e| {
+        text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error: {e}\n"),
+        )
+    });
+    tracing::debug!(path, status = response.status().as_u16(), duration_ms = t0.elapsed().as_millis() as u64, "endpoint request");
+    response
+}
+
+#[derive(Clone, Copy)]
+enum Route {
+    Health,
+    Metrics,
+}
+
+impl Route {
+    fn answer(self, endpoint: &Endpoint) -> Response<Full<Bytes>> {
+        match self {
+            Route::Health => {
+                let report = endpoint.health();
+                let status = if report.status == Status::Error {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::OK
+                };
+                match serde_json::to_vec_pretty(&report) {
+                    Ok(json) => {
+                        let mut r = text(status, json);
+                        r.headers_mut()
+                            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                        r
+                    }
+                    Err(e) => text(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("cannot encode the health report: {e}\n"),
+                    ),
+                }
+            }
+            Route::Metrics => match endpoint.metrics() {
+                Ok(body) => {
+                    let mut r = text(StatusCode::OK, body);
+                    r.headers_mut().insert(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static(exposition::CONTENT_TYPE),
+                    );
+                    r
+                }
+                Err(e) => text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("cannot read the metrics: {e}\n"),
+                ),
+            },
+        }
+    }
+}
+
+/// Binds the address, serves until Ctrl-C or SIGTERM.
+pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliError> {
+    let endpoint = Endpoint::new(cli, args.inbox.clone(), Arc::new(|| None))?;
+    let listener = bind(&args.listen)?;
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| args.listen.clone());
+    say!(
+        "Serving http://{address}/health and http://{address}/metrics for {} (read-only). Stop with Ctrl-C.",
+        endpoint.db.display()
+    );
+    tracing::info!(%address, "endpoint listening");
+    runtime()?.block_on(serve(listener, endpoint, shutdown_signal()))?;
+    Ok(ExitCode::SUCCESS)
+}
