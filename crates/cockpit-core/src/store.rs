@@ -662,6 +662,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_read_only_opening_reads_never_writes_and_never_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cockpit.db");
+        let missing = Store::open_read_only(&path).err().unwrap().to_string();
+        assert!(missing.contains("cannot open the database"), "{missing}");
+        assert!(!path.exists(), "a read-only opening created the file");
+        let writer = Store::open(&path).unwrap();
+        writer.set_setting("k", "v").unwrap();
+        let reader = Store::open_read_only(&path).unwrap();
+        assert_eq!(reader.setting("k").unwrap().as_deref(), Some("v"));
+        assert!(reader.set_setting("k", "w").is_err(), "it wrote");
+        // Writers are not held up by the reader, and it sees what they commit.
+        writer.set_setting("k", "x").unwrap();
+        assert_eq!(reader.setting("k").unwrap().as_deref(), Some("x"));
+        drop(reader);
+        writer
+            .conn()
+            .execute_batch("PRAGMA user_version = 3")
+            .unwrap();
+        let old = Store::open_read_only(&path).err().unwrap();
+        assert!(matches!(old, StoreError::NotMigrated { found: 3, .. }), "{old}");
+        assert!(old.to_string().contains("cockpit health"), "{old}");
+        assert_eq!(writer.schema_version().unwrap(), 3, "not migrated");
+    }
+
+    #[test]
     fn fresh_database_gets_the_whole_schema_and_reopening_is_harmless() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/cockpit.db");
