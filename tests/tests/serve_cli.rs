@@ -339,3 +339,40 @@ fn watch_serve_runs_the_triggers_and_the_endpoint_and_stops_on_sigterm() {
     let out = served.stdout.lock().unwrap().join("\n");
     assert!(out.contains("Stopping"), "{out}");
 }
+
+#[test]
+fn the_endpoint_sees_the_models_folder_change_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = scored_test_fleet(dir.path());
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for entry in std::fs::read_dir(cockpit_tests::test_models()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, models.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let models_arg = models.display().to_string();
+    let inbox = dir.path().join("inbox").display().to_string();
+    let served = Served::start(
+        &db,
+        &["--models", &models_arg, "serve", "--listen", "127.0.0.1:0", "--inbox", &inbox],
+    );
+    let (code, json) = health_json(&served);
+    assert_eq!((code, check_status(&json, "models")), (200, "ok".into()), "{json}");
+    // The set in service taken away: the models check is an error at the next request.
+    std::fs::rename(models.join("manifest.json"), dir.path().join("manifest.json")).unwrap();
+    let (code, json) = health_json(&served);
+    assert_eq!((code, check_status(&json, "models")), (503, "error".into()), "{json}");
+    assert!(json["model_version"].is_null());
+    let metrics = served.get("/metrics").body;
+    assert!(
+        metrics.contains("cockpit_health_check_status{check=\"models\"} 2")
+            && !metrics.contains("cockpit_model_info"),
+        "{metrics}"
+    );
+    // Back: ok again.
+    std::fs::rename(dir.path().join("manifest.json"), models.join("manifest.json")).unwrap();
+    let (code, json) = health_json(&served);
+    assert_eq!((code, check_status(&json, "models")), (200, "ok".into()), "{json}");
+}

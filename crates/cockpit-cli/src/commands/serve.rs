@@ -51,7 +51,13 @@ pub struct Endpoint {
     models_dir: PathBuf,
     inbox: PathBuf,
     models_in_service: ModelsInService,
+    /// When the database was last found intact (`PRAGMA quick_check` reads the whole file: at
+    /// most once every [`INTEGRITY_EVERY`], and on every request while it is not intact).
+    intact_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
+
+/// How often the endpoint re-reads the whole database to check its integrity.
+pub const INTEGRITY_EVERY: Duration = Duration::from_secs(10 * 60);
 
 impl Endpoint {
     /// The endpoint of the global options' workspace.
@@ -66,6 +72,7 @@ impl Endpoint {
             models_dir: ws.models_shown(),
             db: ws.db,
             models_in_service,
+            intact_at: Arc::default(),
         })
     }
 
@@ -78,7 +85,24 @@ impl Endpoint {
         );
         cfg.read_only = true;
         cfg.models_in_service = (self.models_in_service)();
-        health::run(&cfg)
+        let last = self.intact_at.lock().ok().and_then(|t| *t);
+        let fresh = last.is_some_and(|t| t.elapsed() < INTEGRITY_EVERY);
+        if fresh {
+            cfg.intact_within_minutes = Some(INTEGRITY_EVERY.as_secs() / 60);
+        }
+        let report = health::run(&cfg);
+        let database_ok = report
+            .checks
+            .iter()
+            .any(|c| c.name == "database" && c.status == Status::Ok);
+        if let Ok(mut at) = self.intact_at.lock() {
+            *at = match (database_ok, fresh) {
+                (true, true) => *at,
+                (true, false) => Some(std::time::Instant::now()),
+                (false, _) => None,
+            };
+        }
+        report
     }
 
     fn metrics(&self) -> Result<String, TelemetryError> {
@@ -98,6 +122,46 @@ impl Endpoint {
         };
         Ok(exposition::render(&report, snapshot.as_ref()))
     }
+}
+
+/// Name, size and modification time of every file of a folder, sorted: changes when a model
+/// set is replaced.
+fn folder_stamp(dir: &std::path::Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
+    let mut stamp: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((e.file_name(), m.len(), m.modified().ok()))
+        })
+        .collect();
+    stamp.sort();
+    stamp
+}
+
+/// The models of `dir` loaded and verified once per change of its files, for `cockpit serve`
+/// alone: loading them (checksums, ONNX sessions) is most of a health report's time and memory,
+/// and a scrape a minute would otherwise repeat it. `None` (the report loads them itself) when
+/// ONNX Runtime cannot be loaded.
+pub fn models_loaded_once(dir: PathBuf) -> ModelsInService {
+    type Memo = Option<(Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)>, Result<String, String>)>;
+    let memo: std::sync::Mutex<Memo> = std::sync::Mutex::new(None);
+    Arc::new(move || {
+        let rt = cockpit_core::model::OrtRuntime::init(None).ok()?;
+        let stamp = folder_stamp(&dir);
+        let mut memo = memo.lock().ok()?;
+        if let Some((seen, result)) = memo.as_ref() {
+            if *seen == stamp {
+                return Some(result.clone());
+            }
+        }
+        let result = cockpit_core::model::ModelSet::load_for_scoring(&dir, rt)
+            .map(|m| m.manifest().model_version.clone())
+            .map_err(|e| e.to_string());
+        *memo = Some((stamp, result.clone()));
+        Some(result)
+    })
 }
 
 /// Parses `text` and binds it, before anything else starts; warns when it is not loopback.
@@ -284,7 +348,8 @@ impl Route {
 
 /// Binds the address, serves until Ctrl-C or SIGTERM.
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliError> {
-    let endpoint = Endpoint::new(cli, args.inbox.clone(), Arc::new(|| None))?;
+    let models = workspace(cli)?.models_shown();
+    let endpoint = Endpoint::new(cli, args.inbox.clone(), models_loaded_once(models))?;
     let listener = bind(&args.listen)?;
     let address = listener
         .local_addr()

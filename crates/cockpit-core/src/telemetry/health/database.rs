@@ -69,6 +69,24 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         ));
         return Some(store);
     }
+    if let Some(minutes) = cfg.intact_within_minutes {
+        let version = store.schema_version().unwrap_or(0);
+        checks.push(check(
+            "database",
+            Status::Ok,
+            lang.pick(
+                format!(
+                    "{} is writable and was found intact less than {minutes} min ago (schema version {version})",
+                    path.display()
+                ),
+                format!(
+                    "{} est accessible en écriture et a été trouvée intacte il y a moins de {minutes} min (version du schéma {version})",
+                    path.display()
+                ),
+            ),
+        ));
+        return Some(store);
+    }
     let integrity: Result<Vec<String>, rusqlite::Error> = store
         .conn()
         .prepare("PRAGMA quick_check(5)")
@@ -136,5 +154,6 @@ pub(super) const ENGLISH: &[&str] = &[
     "no database at",
     "is read-only",
     "is writable and intact",
+    "was found intact less than",
     "is damaged",
 ];

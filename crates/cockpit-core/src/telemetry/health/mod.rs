@@ -146,6 +146,10 @@ pub struct HealthConfig {
     /// `cockpit watch` or app): the `database` check then judges writability from the file's
     /// permissions instead of writing a probe.
     pub read_only: bool,
+    /// `Some(minutes)`: the caller found the database intact (`PRAGMA quick_check`, which reads
+    /// the whole file) less than that many minutes ago, so it is not read again (the endpoint,
+    /// scraped every minute).
+    pub intact_within_minutes: Option<u64>,
 }
 
 impl HealthConfig {
@@ -161,6 +165,7 @@ impl HealthConfig {
             freshness_hours: FRESHNESS_THRESHOLD_HOURS,
             lang: Lang::En,
             read_only: false,
+            intact_within_minutes: None,
         }
     }
 }

@@ -55,6 +55,7 @@ fn config(p: &Park, now: i64) -> HealthConfig {
         freshness_hours: FRESHNESS_THRESHOLD_HOURS,
         lang: Lang::En,
         read_only: false,
+        intact_within_minutes: None,
     }
 }
 
@@ -296,6 +297,14 @@ fn the_read_only_report_writes_nothing_and_still_sees_permissions() {
             "{m}"
         );
     }
+    // The integrity found recently by the caller is not read again.
+    let recent = HealthConfig {
+        intact_within_minutes: Some(10),
+        ..cfg.clone()
+    };
+    let (s, m) = status_of(&run(&recent), "database");
+    assert_eq!(s, Status::Ok, "{m}");
+    assert!(m.contains("less than 10 min ago"), "{m}");
     // Written by the full report.
     run(&config(&p, p.end + 3600));
     assert!(Store::open(&p.db).unwrap().setting(PROBE_KEY).unwrap().is_some());
