@@ -91,11 +91,13 @@ staging: package
 	bash scripts/staging.sh
 
 # Criterion benchmarks of cockpit-core, then the ingest and scoring benchmarks through the CLI
-# (scoring: 1,000 and 10,000 turbines; the 10,000-turbine fleet takes ~5 min to build once).
+# (scoring: 1,000 and 10,000 turbines; the 10,000-turbine fleet takes ~5 min to build once), and
+# the response time and memory of `cockpit serve` on the demo park.
 bench:
 	cargo bench -p cockpit-core
 	bash scripts/bench-ingest.sh
 	bash scripts/bench-scoring.sh
+	bash scripts/bench-serve.sh
 
 # Remove everything setup put under .tools/ (apt packages stay).
 clean-tools:

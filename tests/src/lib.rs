@@ -213,7 +213,10 @@ fn collect(
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let keep = lines.clone();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stream)
+            .lines()
+            .map_while(Result::ok)
+        {
             if let Some(tx) = &tx {
                 let _ = tx.send(line.clone());
             }

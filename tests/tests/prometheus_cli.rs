@@ -60,7 +60,10 @@ fn throwaway_config(dir: &Path, target: &str) -> PathBuf {
     for (from, to) in [
         ("- 127.0.0.1:9464", format!("- {target}")),
         ("scrape_interval: 60s", "scrape_interval: 1s".to_string()),
-        ("evaluation_interval: 60s", "evaluation_interval: 1s".to_string()),
+        (
+            "evaluation_interval: 60s",
+            "evaluation_interval: 1s".to_string(),
+        ),
         ("scrape_timeout: 20s", "scrape_timeout: 1s".to_string()),
     ] {
         assert!(
@@ -71,7 +74,11 @@ fn throwaway_config(dir: &Path, target: &str) -> PathBuf {
     }
     let path = dir.join("prometheus.yml");
     std::fs::write(&path, config).unwrap();
-    std::fs::copy(deploy.join("cockpit-alerts.yml"), dir.join("cockpit-alerts.yml")).unwrap();
+    std::fs::copy(
+        deploy.join("cockpit-alerts.yml"),
+        dir.join("cockpit-alerts.yml"),
+    )
+    .unwrap();
     path
 }
 
@@ -123,7 +130,10 @@ fn a_real_prometheus_scrapes_the_endpoint_with_the_shipped_config() {
     let dir = tempfile::tempdir().unwrap();
     let db = scored_test_fleet(dir.path());
     let inbox = dir.path().join("inbox").display().to_string();
-    let served = Served::start(&db, &["serve", "--listen", "127.0.0.1:0", "--inbox", &inbox]);
+    let served = Served::start(
+        &db,
+        &["serve", "--listen", "127.0.0.1:0", "--inbox", &inbox],
+    );
     let target = served.addr.to_string();
 
     let config = throwaway_config(dir.path(), &target);
@@ -132,7 +142,10 @@ fn a_real_prometheus_scrapes_the_endpoint_with_the_shipped_config() {
     let log = std::fs::File::create(&log_path).unwrap();
     let child = Command::new(&prometheus)
         .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", dir.path().join("tsdb").display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("tsdb").display()
+        ))
         .arg(format!("--web.listen-address={prom_addr}"))
         .arg("--log.level=warn")
         .stdout(Stdio::null())
@@ -177,14 +190,18 @@ fn a_real_prometheus_scrapes_the_endpoint_with_the_shipped_config() {
     )
     .unwrap();
     assert_eq!(
-        info["result"][0]["metric"]["version"],
-        manifest["model_version"],
+        info["result"][0]["metric"]["version"], manifest["model_version"],
         "{info}"
     );
 
     // Every metric the alert rules and the dashboard use was scraped.
     let names = api(prom_addr, "label/__name__/values").unwrap();
-    let names: Vec<&str> = names.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let names: Vec<&str> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let rules_text =
         std::fs::read_to_string(workspace_root().join("deploy/prometheus/cockpit-alerts.yml"))
             .unwrap();
@@ -212,7 +229,11 @@ fn a_real_prometheus_scrapes_the_endpoint_with_the_shipped_config() {
             .flat_map(|g| g["rules"].as_array().unwrap())
             .collect();
         assert_eq!(rules.len(), 7, "the rules of cockpit-alerts.yml: {rules:?}");
-        let bad: Vec<&Value> = rules.iter().copied().filter(|r| r["health"] != "ok").collect();
+        let bad: Vec<&Value> = rules
+            .iter()
+            .copied()
+            .filter(|r| r["health"] != "ok")
+            .collect();
         if bad.is_empty() {
             break;
         }
@@ -226,8 +247,8 @@ fn a_real_prometheus_scrapes_the_endpoint_with_the_shipped_config() {
     for panel in dashboard["panels"].as_array().unwrap() {
         for t in panel["targets"].as_array().unwrap() {
             let expr = t["expr"].as_str().unwrap().replace("$instance", ".+");
-            let data = query(prom_addr, &expr)
-                .unwrap_or_else(|e| panic!("panel {}: {e}", panel["title"]));
+            let data =
+                query(prom_addr, &expr).unwrap_or_else(|e| panic!("panel {}: {e}", panel["title"]));
             assert!(data["result"].is_array(), "{expr}: {data}");
             queries += 1;
         }

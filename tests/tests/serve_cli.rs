@@ -6,9 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cockpit_tests::{
-    cockpit, cockpit_cmd, http_raw, scored_test_fleet, Served,
-};
+use cockpit_tests::{cockpit, cockpit_cmd, http_raw, scored_test_fleet, Served};
 use serde_json::Value;
 
 fn db_value(db: &Path, sql: &str) -> i64 {
@@ -119,13 +117,19 @@ fn metrics_parse_as_prometheus_text_and_match_the_database() {
     for category in ["critical", "high", "moderate", "low"] {
         assert_eq!(
             value("cockpit_turbines", Some(("category", category))),
-            db_value(&db, &format!("SELECT {category} FROM runs WHERE id = {latest}")) as f64,
+            db_value(
+                &db,
+                &format!("SELECT {category} FROM runs WHERE id = {latest}")
+            ) as f64,
             "{category}"
         );
     }
     assert_eq!(
         value("cockpit_turbines_not_scored", None),
-        db_value(&db, &format!("SELECT not_scored FROM runs WHERE id = {latest}")) as f64
+        db_value(
+            &db,
+            &format!("SELECT not_scored FROM runs WHERE id = {latest}")
+        ) as f64
     );
     let runs = db_value(
         &db,
@@ -151,7 +155,10 @@ fn metrics_parse_as_prometheus_text_and_match_the_database() {
     );
     assert_eq!(
         value("cockpit_operations_total", Some(("operation", "ingestion"))),
-        db_value(&db, "SELECT count(*) FROM operations WHERE kind = 'ingestion'") as f64
+        db_value(
+            &db,
+            "SELECT count(*) FROM operations WHERE kind = 'ingestion'"
+        ) as f64
     );
     assert_eq!(
         value("cockpit_turbines_fresh", None) + value("cockpit_turbines_stale", None),
@@ -211,7 +218,12 @@ fn other_paths_are_404_other_methods_405_and_garbage_400_without_a_crash() {
         b"\x00\x01\x02\xff\r\n\r\n",
     ] {
         let a = http_raw(served.addr, garbage);
-        assert_eq!(a.status, 400, "{:?}: {a:?}", String::from_utf8_lossy(garbage));
+        assert_eq!(
+            a.status,
+            400,
+            "{:?}: {a:?}",
+            String::from_utf8_lossy(garbage)
+        );
     }
     // Still serving after all that.
     assert_eq!(served.get("/health").status, 200);
@@ -303,7 +315,10 @@ fn watch_serve_runs_the_triggers_and_the_endpoint_and_stops_on_sigterm() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(models.contains("in service"), "the service's models: {models}");
+    assert!(
+        models.contains("in service"),
+        "the service's models: {models}"
+    );
 
     // The inbox still works beside the endpoint: a registry file dropped is ingested.
     let taken = "SELECT count(*) FROM operations WHERE kind = 'ingestion'";
@@ -333,7 +348,12 @@ fn watch_serve_runs_the_triggers_and_the_endpoint_and_stops_on_sigterm() {
         assert!(Instant::now() < deadline, "did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert_eq!(status.code(), Some(0), "{:?}", served.stderr.lock().unwrap());
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{:?}",
+        served.stderr.lock().unwrap()
+    );
     // Let the reader thread take the last lines.
     std::thread::sleep(Duration::from_millis(200));
     let out = served.stdout.lock().unwrap().join("\n");
@@ -356,14 +376,34 @@ fn the_endpoint_sees_the_models_folder_change_without_a_restart() {
     let inbox = dir.path().join("inbox").display().to_string();
     let served = Served::start(
         &db,
-        &["--models", &models_arg, "serve", "--listen", "127.0.0.1:0", "--inbox", &inbox],
+        &[
+            "--models",
+            &models_arg,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--inbox",
+            &inbox,
+        ],
     );
     let (code, json) = health_json(&served);
-    assert_eq!((code, check_status(&json, "models")), (200, "ok".into()), "{json}");
+    assert_eq!(
+        (code, check_status(&json, "models")),
+        (200, "ok".into()),
+        "{json}"
+    );
     // The set in service taken away: the models check is an error at the next request.
-    std::fs::rename(models.join("manifest.json"), dir.path().join("manifest.json")).unwrap();
+    std::fs::rename(
+        models.join("manifest.json"),
+        dir.path().join("manifest.json"),
+    )
+    .unwrap();
     let (code, json) = health_json(&served);
-    assert_eq!((code, check_status(&json, "models")), (503, "error".into()), "{json}");
+    assert_eq!(
+        (code, check_status(&json, "models")),
+        (503, "error".into()),
+        "{json}"
+    );
     assert!(json["model_version"].is_null());
     let metrics = served.get("/metrics").body;
     assert!(
@@ -372,7 +412,15 @@ fn the_endpoint_sees_the_models_folder_change_without_a_restart() {
         "{metrics}"
     );
     // Back: ok again.
-    std::fs::rename(dir.path().join("manifest.json"), models.join("manifest.json")).unwrap();
+    std::fs::rename(
+        dir.path().join("manifest.json"),
+        models.join("manifest.json"),
+    )
+    .unwrap();
     let (code, json) = health_json(&served);
-    assert_eq!((code, check_status(&json, "models")), (200, "ok".into()), "{json}");
+    assert_eq!(
+        (code, check_status(&json, "models")),
+        (200, "ok".into()),
+        "{json}"
+    );
 }

@@ -682,7 +682,10 @@ mod tests {
             .execute_batch("PRAGMA user_version = 3")
             .unwrap();
         let old = Store::open_read_only(&path).err().unwrap();
-        assert!(matches!(old, StoreError::NotMigrated { found: 3, .. }), "{old}");
+        assert!(
+            matches!(old, StoreError::NotMigrated { found: 3, .. }),
+            "{old}"
+        );
         assert!(old.to_string().contains("cockpit health"), "{old}");
         assert_eq!(writer.schema_version().unwrap(), 3, "not migrated");
     }

@@ -126,7 +126,9 @@ impl Endpoint {
 
 /// Name, size and modification time of every file of a folder, sorted: changes when a model
 /// set is replaced.
-fn folder_stamp(dir: &std::path::Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
+fn folder_stamp(
+    dir: &std::path::Path,
+) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
     let mut stamp: Vec<_> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -145,7 +147,10 @@ fn folder_stamp(dir: &std::path::Path) -> Vec<(std::ffi::OsString, u64, Option<s
 /// and a scrape a minute would otherwise repeat it. `None` (the report loads them itself) when
 /// ONNX Runtime cannot be loaded.
 pub fn models_loaded_once(dir: PathBuf) -> ModelsInService {
-    type Memo = Option<(Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)>, Result<String, String>)>;
+    type Memo = Option<(
+        Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)>,
+        Result<String, String>,
+    )>;
     let memo: std::sync::Mutex<Memo> = std::sync::Mutex::new(None);
     Arc::new(move || {
         let rt = cockpit_core::model::OrtRuntime::init(None).ok()?;
@@ -295,7 +300,12 @@ async fn answer(endpoint: Arc<Endpoint>, req: Request<Incoming>) -> Response<Ful
             format!("internal error: {e}\n"),
         )
     });
-    tracing::debug!(path, status = response.status().as_u16(), duration_ms = t0.elapsed().as_millis() as u64, "endpoint request");
+    tracing::debug!(
+        path,
+        status = response.status().as_u16(),
+        duration_ms = t0.elapsed().as_millis() as u64,
+        "endpoint request"
+    );
     response
 }
 

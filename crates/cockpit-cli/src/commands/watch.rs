@@ -85,11 +85,8 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         );
         tracing::info!(%address, "endpoint listening");
     }
-    let served = serve::runtime()?.block_on(serve::serve(
-        listener,
-        endpoint,
-        serve::shutdown_signal(),
-    ));
+    let served =
+        serve::runtime()?.block_on(serve::serve(listener, endpoint, serve::shutdown_signal()));
     say!("Stopping: the triggers finish their current work.");
     service.stop();
     served?;

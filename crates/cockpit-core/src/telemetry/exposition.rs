@@ -128,11 +128,10 @@ pub fn snapshot(
     let points = monitoring::categories(store, monitoring::CATEGORY_RUNS)?;
     let latest = match points.last() {
         Some(p) => {
-            let not_scored: i64 = conn.query_row(
-                "SELECT not_scored FROM runs WHERE id = ?1",
-                [p.run],
-                |r| r.get(0),
-            )?;
+            let not_scored: i64 =
+                conn.query_row("SELECT not_scored FROM runs WHERE id = ?1", [p.run], |r| {
+                    r.get(0)
+                })?;
             Some(([p.critical, p.high, p.moderate, p.low], not_scored))
         }
         None => None,
@@ -155,7 +154,10 @@ pub fn snapshot(
     }
     let fresh = monitoring::freshness(store, now, freshness_hours)?;
     let data_latest = store
-        .reading_span_within(crate::schema::EARLIEST_PLAUSIBLE_TIME, now + crate::schema::FUTURE_TOLERANCE_SECS)?
+        .reading_span_within(
+            crate::schema::EARLIEST_PLAUSIBLE_TIME,
+            now + crate::schema::FUTURE_TOLERANCE_SECS,
+        )?
         .map(|(_, hi)| hi);
     let null = Value::Null;
     let mut drift = [
@@ -479,7 +481,10 @@ mod tests {
         );
         assert_eq!(v("cockpit_run_duration_seconds_count"), Some(3.0));
         let sum = v("cockpit_run_duration_seconds_sum").unwrap();
-        assert!((3.4..3.5).contains(&sum), "0.4 s + 3 s + the failed run's ms: {sum}");
+        assert!(
+            (3.4..3.5).contains(&sum),
+            "0.4 s + 3 s + the failed run's ms: {sum}"
+        );
         assert_eq!(
             v("cockpit_run_duration_seconds_bucket{le=\"0.5\"}"),
             Some(2.0),
@@ -493,7 +498,10 @@ mod tests {
         );
         // The latest run by data watermark is the backfill (as_of = its start), which wrote no
         // counts; the counted run is the one before it.
-        assert!(v("cockpit_turbines{category=\"critical\"}").is_some(), "{text}");
+        assert!(
+            v("cockpit_turbines{category=\"critical\"}").is_some(),
+            "{text}"
+        );
         assert_eq!(
             v("cockpit_errors_total{operation=\"fleet_run\"}"),
             Some(1.0)
@@ -547,8 +555,14 @@ mod tests {
         let w = exposure_warning(open, Lang::Fr).unwrap();
         assert!(w.contains("0.0.0.0:9464") && w.contains("pare-feu"), "{w}");
         let e = parse_listen("localhost").unwrap_err().to_string();
-        assert!(e.contains("'localhost'") && e.contains("127.0.0.1:9464"), "{e}");
+        assert!(
+            e.contains("'localhost'") && e.contains("127.0.0.1:9464"),
+            "{e}"
+        );
         let in_use = bind_error(a, std::io::ErrorKind::AddrInUse.into()).to_string();
-        assert!(in_use.contains("127.0.0.1:9464") && in_use.contains("--listen"), "{in_use}");
+        assert!(
+            in_use.contains("127.0.0.1:9464") && in_use.contains("--listen"),
+            "{in_use}"
+        );
     }
 }

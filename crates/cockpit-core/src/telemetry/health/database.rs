@@ -140,7 +140,10 @@ fn read_only_permissions(path: &std::path::Path) -> Result<(), String> {
     for (what, p) in [("file", path), ("folder", folder)] {
         match std::fs::metadata(p) {
             Ok(m) if m.permissions().readonly() => {
-                return Err(format!("the {what} {} has no write permission", p.display()))
+                return Err(format!(
+                    "the {what} {} has no write permission",
+                    p.display()
+                ))
             }
             Ok(_) => {}
             Err(e) => return Err(format!("cannot read the {what} {}: {e}", p.display())),

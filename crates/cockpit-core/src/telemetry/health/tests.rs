@@ -307,7 +307,11 @@ fn the_read_only_report_writes_nothing_and_still_sees_permissions() {
     assert!(m.contains("less than 10 min ago"), "{m}");
     // Written by the full report.
     run(&config(&p, p.end + 3600));
-    assert!(Store::open(&p.db).unwrap().setting(PROBE_KEY).unwrap().is_some());
+    assert!(Store::open(&p.db)
+        .unwrap()
+        .setting(PROBE_KEY)
+        .unwrap()
+        .is_some());
 }
 
 #[test]
