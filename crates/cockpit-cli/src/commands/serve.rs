@@ -54,7 +54,12 @@ pub struct Endpoint {
     /// When the database was last found intact (`PRAGMA quick_check` reads the whole file: at
     /// most once every [`INTEGRITY_EVERY`], and on every request while it is not intact).
     intact_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+    /// The drift counts, read again only after a new run or with other models (they read the
+    /// features of 30 days of runs): (latest run id, model version, counts).
+    drift: Arc<std::sync::Mutex<Option<DriftMemo>>>,
 }
+
+type DriftMemo = (Option<i64>, Option<String>, [(&'static str, i64); 4]);
 
 /// How often the endpoint re-reads the whole database to check its integrity.
 pub const INTEGRITY_EVERY: Duration = Duration::from_secs(10 * 60);
@@ -73,6 +78,7 @@ impl Endpoint {
             db: ws.db,
             models_in_service,
             intact_at: Arc::default(),
+            drift: Arc::default(),
         })
     }
 
@@ -110,9 +116,26 @@ impl Endpoint {
         let snapshot = match Store::open_read_only(&self.db) {
             Ok(store) => {
                 let manifest = Manifest::read(&self.models_dir).ok();
+                let raw = manifest.as_ref().map(|m| &m.raw);
+                let key = (
+                    exposition::latest_run_id(&store)?,
+                    manifest.as_ref().map(|m| m.model_version.clone()),
+                );
+                let memo = self.drift.lock().ok().and_then(|m| m.clone());
+                let drift = match memo {
+                    Some((run, models, counts)) if run == key.0 && models == key.1 => counts,
+                    _ => {
+                        let counts = exposition::drift_counts(&store, raw)?;
+                        if let Ok(mut m) = self.drift.lock() {
+                            *m = Some((key.0, key.1, counts));
+                        }
+                        counts
+                    }
+                };
                 Some(exposition::snapshot(
                     &store,
-                    manifest.as_ref().map(|m| &m.raw),
+                    raw,
+                    Some(drift),
                     cockpit_core::clock::now(),
                     monitoring::FRESHNESS_THRESHOLD_HOURS,
                 )?)

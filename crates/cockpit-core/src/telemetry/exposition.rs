@@ -93,11 +93,41 @@ pub struct Snapshot {
     pub drift: [(&'static str, i64); 4],
 }
 
-/// Reads the figures of a scrape at `now`. `manifest`: the model manifest as read (its
-/// `reference_stats` feed the drift); `freshness_hours`: the stale threshold.
+/// Model inputs per drift status (`stable`, `moderate`, `significant`, `unknown`), against the
+/// `reference_stats` of `manifest` (the model manifest as read). It reads the features of the
+/// last 30 days of runs: it only changes with a new run ([`latest_run_id`]) or other models.
+pub fn drift_counts(
+    store: &Store,
+    manifest: Option<&Value>,
+) -> Result<[(&'static str, i64); 4], TelemetryError> {
+    let null = Value::Null;
+    let mut drift = [
+        ("stable", 0),
+        ("moderate", 0),
+        ("significant", 0),
+        ("unknown", 0),
+    ];
+    for d in monitoring::drift(store, manifest.unwrap_or(&null))? {
+        if let Some(slot) = drift.iter_mut().find(|(s, _)| *s == d.status) {
+            slot.1 += 1;
+        }
+    }
+    Ok(drift)
+}
+
+/// The newest run's id (any kind, any outcome), `None` before the first run.
+pub fn latest_run_id(store: &Store) -> Result<Option<i64>, TelemetryError> {
+    Ok(store
+        .conn()
+        .query_row("SELECT max(id) FROM runs", [], |r| r.get(0))?)
+}
+
+/// Reads the figures of a scrape at `now`; `freshness_hours`: the stale threshold; `drift`:
+/// [`drift_counts`] (computed here when `None`, from `manifest`).
 pub fn snapshot(
     store: &Store,
     manifest: Option<&Value>,
+    drift: Option<[(&'static str, i64); 4]>,
     now: i64,
     freshness_hours: f64,
 ) -> Result<Snapshot, TelemetryError> {
@@ -159,18 +189,10 @@ pub fn snapshot(
             now + crate::schema::FUTURE_TOLERANCE_SECS,
         )?
         .map(|(_, hi)| hi);
-    let null = Value::Null;
-    let mut drift = [
-        ("stable", 0),
-        ("moderate", 0),
-        ("significant", 0),
-        ("unknown", 0),
-    ];
-    for d in monitoring::drift(store, manifest.unwrap_or(&null))? {
-        if let Some(slot) = drift.iter_mut().find(|(s, _)| *s == d.status) {
-            slot.1 += 1;
-        }
-    }
+    let drift = match drift {
+        Some(d) => d,
+        None => drift_counts(store, manifest)?,
+    };
     Ok(Snapshot {
         run_durations_ms,
         runs_succeeded,
@@ -465,7 +487,7 @@ mod tests {
                 [now - 3600],
             )
             .unwrap();
-        let snap = snapshot(&store, None, now, 24.0).unwrap();
+        let snap = snapshot(&store, None, None, now, 24.0).unwrap();
         assert_eq!(snap.run_durations_ms.len(), 3, "backfill left out");
         assert_eq!((snap.runs_succeeded, snap.runs_failed), (2, 1));
         assert_eq!(snap.last_run, Some((now - 60, false)));
@@ -528,7 +550,7 @@ mod tests {
             .unwrap();
         let text = render(
             &report(Status::Ok, None),
-            Some(&snapshot(&store, None, now, 24.0).unwrap()),
+            Some(&snapshot(&store, None, None, now, 24.0).unwrap()),
         );
         let v = |s| value(&text, s);
         assert_eq!(v("cockpit_turbines{category=\"critical\"}"), Some(2.0));
