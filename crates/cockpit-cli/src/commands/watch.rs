@@ -1,5 +1,6 @@
 //! `cockpit watch`: the triggers in the foreground (daily timer, the database's inbox folder,
-//! the models folder), each event printed as it happens.
+//! the models folder), each event printed as it happens; with `--serve`, the health and metrics
+//! endpoint of `cockpit serve` in the same process, both stopped by Ctrl-C or SIGTERM.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
