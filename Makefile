@@ -9,7 +9,7 @@ export COCKPIT_ORT_LIB := $(CURDIR)/.tools/onnxruntime/lib/libonnxruntime.so.1.3
 # rustup's ~/.cargo/bin goes last, for shells (CI, sudo) that never sourced ~/.cargo/env.
 export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.tools/venv/bin:$(PATH):$(HOME)/.cargo/bin
 
-.PHONY: setup ui build app run e2e measure lint test bench models clean-tools package staging realdata
+.PHONY: setup ui build app run e2e measure lint deploy-check test bench models clean-tools package staging realdata
 
 # Install or check apt packages, Rust components, ONNX Runtime, tauri-driver, tools venv, ui/ deps.
 # Always runs: every step checks first, so a warm run takes well under a second.
@@ -53,9 +53,18 @@ lint: setup ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# What CI runs: setup, lint, the Rust tests (unit, black-box CLI, Tauri commands), the UI tests,
-# then the end-to-end walks of the release app under Xvfb (`make e2e`).
-test: setup ui lint
+# The supervision kit of deploy/: promtool on the Prometheus configuration and the alert rules
+# (syntax, then the rules' unit tests), the Grafana dashboard parses as JSON. The black-box test
+# tests/tests/prometheus_cli.rs has a real Prometheus scrape `cockpit serve` with this config.
+deploy-check: setup
+	promtool check config deploy/prometheus/prometheus.yml
+	promtool check rules deploy/prometheus/cockpit-alerts.yml
+	promtool test rules deploy/prometheus/cockpit-alerts.test.yml
+	python3 -m json.tool deploy/grafana/cockpit-dashboard.json >/dev/null
+
+# What CI runs: setup, lint, the supervision kit, the Rust tests (unit, black-box CLI, Tauri
+# commands), the UI tests, then the end-to-end walks of the release app under Xvfb (`make e2e`).
+test: setup ui lint deploy-check
 	cargo test --workspace
 	npm --prefix ui test
 	bash models/training/run.sh --test
@@ -82,11 +91,13 @@ staging: package
 	bash scripts/staging.sh
 
 # Criterion benchmarks of cockpit-core, then the ingest and scoring benchmarks through the CLI
-# (scoring: 1,000 and 10,000 turbines; the 10,000-turbine fleet takes ~5 min to build once).
+# (scoring: 1,000 and 10,000 turbines; the 10,000-turbine fleet takes ~5 min to build once), and
+# the response time and memory of `cockpit serve` on the demo park.
 bench:
 	cargo bench -p cockpit-core
 	bash scripts/bench-ingest.sh
 	bash scripts/bench-scoring.sh
+	bash scripts/bench-serve.sh
 
 # Remove everything setup put under .tools/ (apt packages stay).
 clean-tools:

@@ -8,8 +8,9 @@
 # Output of long installs goes to .tools/logs/*.log and is shown when a step fails.
 set -euo pipefail
 
-# Debian packages: toolchain, Tauri 2 / WebKitGTK build deps, headless GUI testing, screenshots.
-APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3 time libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev librsvg2-dev libssl-dev xvfb xauth webkit2gtk-driver imagemagick"
+# Debian packages: toolchain, Tauri 2 / WebKitGTK build deps, headless GUI testing, screenshots,
+# Prometheus (promtool checks deploy/prometheus/; tests/tests/prometheus_cli.rs scrapes with it).
+APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3 time libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev librsvg2-dev libssl-dev xvfb xauth webkit2gtk-driver imagemagick prometheus"
 ORT_VERSION=1.31.1            # ONNX Runtime shared library, taken from the official PyPI wheel
 ORT_WHEEL_TAGS=(--platform manylinux_2_28_x86_64 --implementation cp --python-version 3.11 --abi cp311)
 TAURI_DRIVER_REQ='^2'         # WebDriver proxy for Tauri end-to-end tests
@@ -86,6 +87,16 @@ else
   say "apt: installing $(wc -w <<<"$missing") packages (log: .tools/logs/apt.log) ..."
   # shellcheck disable=SC2086
   apt_install $missing
+fi
+
+# Debian's prometheus package enables a system Prometheus on :9090 where systemd runs; the tests
+# start their own on a free port, so the service this run just installed is stopped and disabled
+# (one that was there before is left alone).
+if [[ " $missing " == *" prometheus "* && -d /run/systemd/system ]] && command -v systemctl >/dev/null \
+   && systemctl is-enabled --quiet prometheus 2>/dev/null; then
+  say "prometheus: disabling the system service the package enabled (the tests start their own)"
+  as_root systemctl disable --now prometheus >"$LOGS/prometheus-service.log" 2>&1 \
+    || warn "could not disable the prometheus service (see .tools/logs/prometheus-service.log)"
 fi
 
 # 2. Rust toolchain (cannot be downloaded here: only crates.io is reachable)
@@ -187,3 +198,4 @@ say "done in ${SECONDS}s"
 echo "ORT library: $ORT_LIB"
 echo "tauri-driver: $TAURI_DRIVER"
 echo "actionlint: $VENV/bin/actionlint"
+echo "prometheus: $(command -v prometheus || echo missing), promtool: $(command -v promtool || echo missing)"

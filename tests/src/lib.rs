@@ -166,3 +166,200 @@ pub fn assert_no_panic(run: &Run, what: &str) {
         run.stderr
     );
 }
+
+/// A fleet of 4 turbines × 10 days (data up to today) simulated, ingested and scored once into
+/// `dir/cockpit.db`; returns the database.
+pub fn scored_test_fleet(dir: &Path) -> PathBuf {
+    let db = dir.join("cockpit.db");
+    let out = dir.join("fleet");
+    let out_arg = out.display().to_string();
+    let args = [
+        "simulate",
+        "--turbines",
+        "4",
+        "--days",
+        "10",
+        "--seed",
+        "3",
+        "--out",
+        &out_arg,
+    ];
+    let run = cockpit(&db, &args);
+    assert_eq!(run.code, 0, "simulate failed: {}", run.stderr);
+    ingest_simulated(&db, &out);
+    let run = cockpit(&db, &["score"]);
+    assert_eq!(run.code, 0, "score failed: {}", run.stderr);
+    db
+}
+
+/// A `cockpit` process serving the health and metrics endpoint (`cockpit serve`, `cockpit watch
+/// --serve`), killed on drop even when the test fails; its output is collected as it comes.
+pub struct Served {
+    /// The running process.
+    pub child: std::process::Child,
+    /// Where it listens, read from its "Serving http://…" line.
+    pub addr: std::net::SocketAddr,
+    /// Its standard output and error lines so far.
+    pub stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// See `stdout`.
+    pub stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn collect(
+    stream: impl std::io::Read + Send + 'static,
+    tx: Option<std::sync::mpsc::Sender<String>>,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::BufRead;
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = lines.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stream)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(tx) = &tx {
+                let _ = tx.send(line.clone());
+            }
+            keep.lock().unwrap().push(line);
+        }
+    });
+    lines
+}
+
+impl Served {
+    /// Starts `cockpit --db <db> ARGS` (which must end up serving, e.g. `serve --listen
+    /// 127.0.0.1:0`) and waits up to 60 s for its "Serving http://ADDR/health" line.
+    pub fn start(db: &Path, args: &[&str]) -> Served {
+        Self::start_cmd(cockpit_cmd(db).args(args))
+    }
+
+    /// As [`Served::start`], for a prepared command.
+    pub fn start_cmd(cmd: &mut Command) -> Served {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the cockpit binary must start");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = collect(child.stdout.take().expect("piped stdout"), Some(tx));
+        let stderr = collect(child.stderr.take().expect("piped stderr"), None);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let addr = loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(rest) = line.split("Serving http://").nth(1) {
+                        let addr = rest.split('/').next().unwrap_or_default();
+                        break addr.parse().unwrap_or_else(|e| {
+                            panic!("cannot read the address in {line:?}: {e}")
+                        });
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!(
+                        "the endpoint did not start within 60 s\nstdout: {:?}\nstderr: {:?}",
+                        stdout.lock().unwrap(),
+                        stderr.lock().unwrap()
+                    );
+                }
+            }
+        };
+        Served {
+            child,
+            addr,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// `GET path` on the endpoint.
+    pub fn get(&self, path: &str) -> HttpAnswer {
+        http_get(self.addr, path)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A parsed HTTP answer.
+#[derive(Debug)]
+pub struct HttpAnswer {
+    /// The status code.
+    pub status: u16,
+    /// Header names (lowercase) and values.
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl HttpAnswer {
+    /// The value of header `name` (lowercase), if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `request` as is on a new connection to `addr` and reads the answer until the server
+/// closes it (send `Connection: close`, or HTTP/1.0); 30 s at most.
+pub fn http_raw(addr: std::net::SocketAddr, request: &[u8]) -> HttpAnswer {
+    use std::io::{Read, Write};
+    let timeout = std::time::Duration::from_secs(30);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)
+        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+    stream.set_read_timeout(Some(timeout)).unwrap();
+    stream.write_all(request).unwrap();
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .unwrap_or_else(|e| panic!("no complete answer from {addr}: {e}"));
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    HttpAnswer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// `GET path` (already percent-encoded) from `addr`, HTTP/1.0 so the answer is never chunked.
+pub fn http_get(addr: std::net::SocketAddr, path: &str) -> HttpAnswer {
+    http_raw(
+        addr,
+        format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    )
+}
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -95,6 +95,9 @@ pub enum Command {
     /// Check that the cockpit works: database, models, ONNX Runtime, schedule, last run, errors,
     /// data freshness, inbox (exit 0 ok, 1 degraded, 2 error)
     Health(commands::HealthArgs),
+    /// Serve the health report (GET /health) and Prometheus metrics (GET /metrics) over HTTP,
+    /// read-only, on 127.0.0.1:9464 unless --listen says otherwise
+    Serve(commands::ServeArgs),
     /// Technical metrics, availability, alert level, input drift and data freshness; or export
     /// a diagnostics bundle
     Diagnostics(commands::DiagnosticsArgs),
@@ -135,6 +138,7 @@ impl Command {
             Command::Schedule(_) => "schedule",
             Command::Watch(_) => "watch",
             Command::Health(_) => "health",
+            Command::Serve(_) => "serve",
             Command::Diagnostics(_) => "diagnostics",
             Command::Alerts(_) => "alerts",
             Command::Ack(_) => "ack",

@@ -135,11 +135,13 @@ pub enum ErrorCode {
     PackExport,
     /// The database is a field pack: no scoring, file import or pack exchange in it.
     FieldPack,
+    /// The health and metrics endpoint (`cockpit serve`) cannot listen on its address.
+    Endpoint,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 52] = [
+    pub const ALL: [ErrorCode; 53] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -192,6 +194,7 @@ impl ErrorCode {
         ErrorCode::PackUnknownTurbines,
         ErrorCode::PackExport,
         ErrorCode::FieldPack,
+        ErrorCode::Endpoint,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -249,6 +252,7 @@ impl ErrorCode {
             ErrorCode::PackUnknownTurbines => "pack_unknown_turbines",
             ErrorCode::PackExport => "pack_export",
             ErrorCode::FieldPack => "field_pack",
+            ErrorCode::Endpoint => "endpoint",
         }
     }
 
@@ -372,6 +376,10 @@ impl ErrorCode {
                 "The field document could not be saved.",
                 "Le dossier terrain n'a pas pu être enregistré.",
             ),
+            ErrorCode::Endpoint => (
+                "The health and metrics endpoint cannot listen on this address.",
+                "Le point d'accès santé et métriques ne peut pas écouter sur cette adresse.",
+            ),
             ErrorCode::NoCandidate => (
                 "There is no candidate model set: choose one, or drop it in the models folder's candidate/ folder.",
                 "Aucun jeu de modèles candidat : choisissez-en un, ou déposez-le dans le dossier candidate/ du dossier des modèles.",
@@ -478,7 +486,9 @@ impl Coded for StoreError {
         match self {
             StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
             StoreError::NoDataDir => ErrorCode::NoDataDir,
-            StoreError::CreateDir { .. } | StoreError::Open { .. } => ErrorCode::DatabaseOpen,
+            StoreError::CreateDir { .. }
+            | StoreError::Open { .. }
+            | StoreError::NotMigrated { .. } => ErrorCode::DatabaseOpen,
             StoreError::Sql(_) => ErrorCode::Database,
         }
     }
@@ -677,6 +687,9 @@ impl Coded for TelemetryError {
             | TelemetryError::AlreadyInitialised => ErrorCode::Logs,
             TelemetryError::Bundle { .. } | TelemetryError::Json(_) => ErrorCode::Bundle,
             TelemetryError::Draw(_) => ErrorCode::Chart,
+            TelemetryError::ListenAddress { .. }
+            | TelemetryError::ListenInUse { .. }
+            | TelemetryError::Listen { .. } => ErrorCode::Endpoint,
         }
     }
 }

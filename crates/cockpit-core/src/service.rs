@@ -394,6 +394,13 @@ impl Service {
         self.shared.model_status()
     }
 
+    /// [`Service::model_status`] for another thread (the `cockpit watch --serve` endpoint):
+    /// answers as long as the service runs, `None` once it is stopped.
+    pub fn model_status_probe(&self) -> impl Fn() -> Option<Result<String, String>> + Send + Sync {
+        let shared = Arc::downgrade(&self.shared);
+        move || shared.upgrade().map(|s| s.model_status())
+    }
+
     /// The models folder watched.
     pub fn models_dir(&self) -> &Path {
         &self.shared.models_dir

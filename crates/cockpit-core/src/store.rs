@@ -87,6 +87,16 @@ pub enum StoreError {
         /// Highest schema version this build can migrate to.
         known: i64,
     },
+    /// The database's schema is older than this build's and a read-only opening cannot migrate it.
+    #[error("the database {path} has schema version {found} and this build expects {known}; it is opened read-only here and cannot be upgraded: run `cockpit health` (or any other cockpit command) on it once, then retry")]
+    NotMigrated {
+        /// The database file.
+        path: PathBuf,
+        /// Schema version found in the file (`PRAGMA user_version`).
+        found: i64,
+        /// Schema version this build expects.
+        known: i64,
+    },
     /// The OS reports no per-user data directory, so no default database path exists.
     #[error("no data folder could be determined for this user (no home folder): set COCKPIT_DB to the database file to use (the cockpit command also takes --db PATH)")]
     NoDataDir,
@@ -433,6 +443,52 @@ impl Store {
         is_pack(&self.conn)
     }
 
+    /// Opens an existing database for reading only: no migration, no checkpoint, never a write
+    /// lock, so it can run beside a `cockpit watch` or the app writing the same file (`cockpit
+    /// serve`). Fails when the file is missing or its schema is not this build's.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .and_then(|()| {
+                conn.execute_batch(
+                    "PRAGMA foreign_keys = ON;
+                     PRAGMA temp_store = MEMORY;
+                     PRAGMA query_only = ON;",
+                )
+            })
+            .map_err(open_err)?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_err)?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
+        }
+        if found < known {
+            return Err(StoreError::NotMigrated {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     /// An in-memory database with the full schema, for tests.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory()?;
@@ -636,6 +692,35 @@ impl QuarantinedRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_only_opening_reads_never_writes_and_never_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cockpit.db");
+        let missing = Store::open_read_only(&path).err().unwrap().to_string();
+        assert!(missing.contains("cannot open the database"), "{missing}");
+        assert!(!path.exists(), "a read-only opening created the file");
+        let writer = Store::open(&path).unwrap();
+        writer.set_setting("k", "v").unwrap();
+        let reader = Store::open_read_only(&path).unwrap();
+        assert_eq!(reader.setting("k").unwrap().as_deref(), Some("v"));
+        assert!(reader.set_setting("k", "w").is_err(), "it wrote");
+        // Writers are not held up by the reader, and it sees what they commit.
+        writer.set_setting("k", "x").unwrap();
+        assert_eq!(reader.setting("k").unwrap().as_deref(), Some("x"));
+        drop(reader);
+        writer
+            .conn()
+            .execute_batch("PRAGMA user_version = 3")
+            .unwrap();
+        let old = Store::open_read_only(&path).err().unwrap();
+        assert!(
+            matches!(old, StoreError::NotMigrated { found: 3, .. }),
+            "{old}"
+        );
+        assert!(old.to_string().contains("cockpit health"), "{old}");
+        assert_eq!(writer.schema_version().unwrap(), 3, "not migrated");
+    }
 
     #[test]
     fn fresh_database_gets_the_whole_schema_and_reopening_is_harmless() {

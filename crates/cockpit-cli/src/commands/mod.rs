@@ -18,6 +18,7 @@
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
+//! | [`serve`] | `cockpit serve` (and `watch --serve`): the read-only health and metrics endpoint |
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
 //! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `note`, `intervention …`: the maintenance workflow |
 //! | [`pack`] | `cockpit pack export|import|info`: field packs for offline laptops |
@@ -41,6 +42,7 @@ mod replay;
 mod runs;
 mod schedule;
 mod score;
+mod serve;
 mod sheet;
 mod simulate;
 mod turbine;
@@ -65,6 +67,7 @@ pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
 pub use schedule::ScheduleArgs;
 pub use score::ScoreArgs;
+pub use serve::ServeArgs;
 pub use sheet::SheetArgs;
 pub use simulate::SimulateArgs;
 pub use turbine::TurbineArgs;
@@ -92,6 +95,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Schedule(args) => schedule::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
         Command::Health(args) => health::run(cli, args),
+        Command::Serve(args) => serve::run(cli, args),
         Command::Diagnostics(args) => diagnostics::run(cli, args),
         Command::Alerts(args) => workflow::alerts_cmd(cli, args),
         Command::Ack(args) => workflow::ack(cli, args),

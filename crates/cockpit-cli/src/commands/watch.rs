@@ -1,15 +1,19 @@
 //! `cockpit watch`: the triggers in the foreground (daily timer, the database's inbox folder,
-//! the models folder), each event printed as it happens.
+//! the models folder), each event printed as it happens; with `--serve`, the health and metrics
+//! endpoint of `cockpit serve` in the same process, both stopped by Ctrl-C or SIGTERM.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
 use cockpit_core::mapping::Mapping;
 use cockpit_core::service::{Service, ServiceConfig, ServiceError};
+use cockpit_core::telemetry::exposition::DEFAULT_LISTEN;
 use cockpit_core::triggers::InboxWatcher;
 
 use super::common::{load_policy, workspace};
+use super::serve;
 use super::CliError;
 use crate::Cli;
 
@@ -30,6 +34,10 @@ pub struct WatchArgs {
     /// [default: COCKPIT_INBOX_SETTLE_SECONDS, else 3]
     #[arg(long, value_name = "SECONDS")]
     pub settle: Option<String>,
+    /// Also serve the health and metrics endpoint (as `cockpit serve`) on ADDR
+    /// [default ADDR: 127.0.0.1:9464]; Ctrl-C or SIGTERM then stops both
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = DEFAULT_LISTEN)]
+    pub serve: Option<String>,
 }
 
 /// Starts the service and runs until interrupted.
@@ -42,6 +50,8 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         None => Mapping::canonical(),
     };
     let settle = InboxWatcher::settle_time(args.settle.as_deref()).map_err(ServiceError::from)?;
+    // Bound before the service starts: a port in use stops here, with nothing started.
+    let listener = args.serve.as_deref().map(serve::bind).transpose()?;
     let cfg = ServiceConfig {
         db: ws.db,
         models_dir: ws.models,
@@ -52,6 +62,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         watch_models: true,
         inbox_settle: Some(settle),
     };
+    let db = cfg.db.clone();
     let service = Service::start(cfg, |e| {
         let mark = if e.ok { "ok " } else { "ERR" };
         say!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
@@ -62,7 +73,23 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         service.models_dir().display(),
         if args.no_timer { "off" } else { "on" }
     );
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(3600));
+    let Some(listener) = listener else {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    };
+    let endpoint = serve::Endpoint::new(cli, Some(inbox), Arc::new(service.model_status_probe()))?;
+    if let Ok(address) = listener.local_addr() {
+        say!(
+            "Serving http://{address}/health and http://{address}/metrics for {} (read-only).",
+            db.display()
+        );
+        tracing::info!(%address, "endpoint listening");
     }
+    let served =
+        serve::runtime()?.block_on(serve::serve(listener, endpoint, serve::shutdown_signal()));
+    say!("Stopping: the triggers finish their current work.");
+    service.stop();
+    served?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@
 //! | [`health`] | the health report (`cockpit health`, the app's `health` command): database, models, ONNX Runtime, schedule, last run, errors, freshness, inbox |
 //! | [`chart`] | the run durations chart (SVG) |
 //! | [`bundle`] | the diagnostics bundle: logs, journals and health in one `.tar.gz` |
+//! | [`exposition`] | the Prometheus metrics of `cockpit serve` (`GET /metrics`), its listen address and its errors |
 //!
 //! The instrumentation itself (spans and events) sits in the modules it describes (`runs`,
 //! `ingest`, `model`, `service`, `triggers`); this module only sets up where it goes and reads
@@ -20,6 +21,7 @@
 
 pub mod bundle;
 pub mod chart;
+pub mod exposition;
 pub mod health;
 pub mod logging;
 pub mod metrics;
@@ -86,6 +88,27 @@ pub enum TelemetryError {
     /// The run durations chart could not be rendered; holds the renderer's message.
     #[error("the chart could not be drawn: {0}")]
     Draw(String),
+    /// The address given to `cockpit serve --listen` (or `watch --serve`) does not parse.
+    #[error("'{address}' is not an address to listen on: give IP:PORT, e.g. --listen 127.0.0.1:9464 (this machine only) or --listen 0.0.0.0:9464 (every network of this machine)")]
+    ListenAddress {
+        /// The address as given.
+        address: String,
+    },
+    /// Another program already listens on the endpoint's address.
+    #[error("{address} is already in use by another program (another `cockpit serve` or `cockpit watch --serve`?): stop it, or choose another port with --listen")]
+    ListenInUse {
+        /// The address asked for.
+        address: std::net::SocketAddr,
+    },
+    /// The endpoint's address cannot be listened on (not an address of this machine, a port
+    /// reserved to the administrator, …).
+    #[error("cannot listen on {address}: {source}; use an address of this machine (e.g. --listen 127.0.0.1:9464) and a port above 1023")]
+    Listen {
+        /// The address asked for.
+        address: std::net::SocketAddr,
+        /// What the OS reported.
+        source: std::io::Error,
+    },
     /// The database could not be opened or read.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -24,7 +24,12 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
         ));
         return None;
     }
-    let store = match Store::open(path) {
+    let opened = if cfg.read_only {
+        Store::open_read_only(path)
+    } else {
+        Store::open(path)
+    };
+    let store = match opened {
         Ok(s) => s,
         Err(e) => {
             checks.push(check(
@@ -41,7 +46,13 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
             return None;
         }
     };
-    let probe = store.set_setting(PROBE_KEY, &format_timestamp(cfg.now));
+    let probe = if cfg.read_only {
+        read_only_permissions(path)
+    } else {
+        store
+            .set_setting(PROBE_KEY, &format_timestamp(cfg.now))
+            .map_err(|e| e.to_string())
+    };
     if let Err(e) = probe {
         checks.push(check(
             "database",
@@ -52,6 +63,24 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
                 ),
                 format!(
                     "la base de données {} est en lecture seule ({e}) : les évaluations et les imports ne peuvent pas être enregistrés ; vérifiez les droits et le propriétaire du fichier et du dossier, que le disque n'est pas plein ni monté en lecture seule",
+                    path.display()
+                ),
+            ),
+        ));
+        return Some(store);
+    }
+    if let Some(minutes) = cfg.intact_within_minutes {
+        let version = store.schema_version().unwrap_or(0);
+        checks.push(check(
+            "database",
+            Status::Ok,
+            lang.pick(
+                format!(
+                    "{} is writable and was found intact less than {minutes} min ago (schema version {version})",
+                    path.display()
+                ),
+                format!(
+                    "{} est accessible en écriture et a été trouvée intacte il y a moins de {minutes} min (version du schéma {version})",
                     path.display()
                 ),
             ),
@@ -101,10 +130,33 @@ pub(super) fn database(cfg: &HealthConfig, checks: &mut Vec<Check>) -> Option<St
     Some(store)
 }
 
+/// Without writing: whether the file's or its folder's permissions forbid writing (the owner
+/// and a read-only mount are only seen by the write probe of `cockpit health`).
+fn read_only_permissions(path: &std::path::Path) -> Result<(), String> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    for (what, p) in [("file", path), ("folder", folder)] {
+        match std::fs::metadata(p) {
+            Ok(m) if m.permissions().readonly() => {
+                return Err(format!(
+                    "the {what} {} has no write permission",
+                    p.display()
+                ))
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("cannot read the {what} {}: {e}", p.display())),
+        }
+    }
+    Ok(())
+}
+
 /// English fragments of this check's messages.
 pub(super) const ENGLISH: &[&str] = &[
     "no database at",
     "is read-only",
     "is writable and intact",
+    "was found intact less than",
     "is damaged",
 ];

@@ -5,7 +5,7 @@
 //!
 //! | check | error | degraded |
 //! |---|---|---|
-//! | `database` | missing, cannot be opened, read-only, or damaged (`PRAGMA quick_check`) | — |
+//! | `database` | missing, cannot be opened, read-only, or damaged (`PRAGMA quick_check`); with [`HealthConfig::read_only`] (`cockpit serve`) nothing is written and writability is read from the file's permissions | — |
 //! | `models` | not loaded (missing, modified, wrong features) | — |
 //! | `onnx_runtime` | the library cannot be found or loaded | — |
 //! | `schedule` | — | the latest daily slot was missed, ran late, or failed |
@@ -142,6 +142,14 @@ pub struct HealthConfig {
     pub freshness_hours: f64,
     /// Language of the checks' messages.
     pub lang: Lang,
+    /// Open the database read-only and write nothing (`cockpit serve`, beside a running
+    /// `cockpit watch` or app): the `database` check then judges writability from the file's
+    /// permissions instead of writing a probe.
+    pub read_only: bool,
+    /// `Some(minutes)`: the caller found the database intact (`PRAGMA quick_check`, which reads
+    /// the whole file) less than that many minutes ago, so it is not read again (the endpoint,
+    /// scraped every minute).
+    pub intact_within_minutes: Option<u64>,
 }
 
 impl HealthConfig {
@@ -156,6 +164,8 @@ impl HealthConfig {
             now: crate::clock::now(),
             freshness_hours: FRESHNESS_THRESHOLD_HOURS,
             lang: Lang::En,
+            read_only: false,
+            intact_within_minutes: None,
         }
     }
 }

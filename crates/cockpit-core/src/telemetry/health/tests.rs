@@ -54,6 +54,8 @@ fn config(p: &Park, now: i64) -> HealthConfig {
         now,
         freshness_hours: FRESHNESS_THRESHOLD_HOURS,
         lang: Lang::En,
+        read_only: false,
+        intact_within_minutes: None,
     }
 }
 
@@ -272,6 +274,44 @@ fn a_read_only_database_is_an_error_and_writable_again_is_ok() {
     }
     let (s, m) = status_of(&run(&cfg), "database");
     assert_eq!(s, Status::Ok, "{m}");
+}
+
+#[test]
+fn the_read_only_report_writes_nothing_and_still_sees_permissions() {
+    let p = park(1_780_000_000 / DAY * DAY);
+    let cfg = HealthConfig {
+        read_only: true,
+        ..config(&p, p.end + 3600)
+    };
+    let r = run(&cfg);
+    assert_eq!(status_of(&r, "database").0, Status::Ok);
+    assert_eq!(status_of(&r, "freshness").0, Status::Ok);
+    let probe = Store::open(&p.db).unwrap().setting(PROBE_KEY).unwrap();
+    assert_eq!(probe, None, "the read-only report wrote its probe");
+    {
+        let _ro = ReadOnly::set(&p.db);
+        let (s, m) = status_of(&run(&cfg), "database");
+        assert_eq!(s, Status::Error, "{m}");
+        assert!(
+            m.contains("is read-only") && m.contains("no write permission"),
+            "{m}"
+        );
+    }
+    // The integrity found recently by the caller is not read again.
+    let recent = HealthConfig {
+        intact_within_minutes: Some(10),
+        ..cfg.clone()
+    };
+    let (s, m) = status_of(&run(&recent), "database");
+    assert_eq!(s, Status::Ok, "{m}");
+    assert!(m.contains("less than 10 min ago"), "{m}");
+    // Written by the full report.
+    run(&config(&p, p.end + 3600));
+    assert!(Store::open(&p.db)
+        .unwrap()
+        .setting(PROBE_KEY)
+        .unwrap()
+        .is_some());
 }
 
 #[test]
