@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use cockpit_core::background::OwnerKind;
 use cockpit_core::config;
 use cockpit_core::journal::redact;
 use cockpit_core::mapping::Mapping;
@@ -125,6 +126,8 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
             inbox: Some(paths.inbox.clone()),
             mapping: Mapping::canonical(),
             timer: true,
+            // The app gives the timer and the inbox to a live background service.
+            owner: OwnerKind::App,
             watch_models: true,
             // COCKPIT_INBOX_SETTLE_SECONDS, else the default; a wrong value fails the service
             // start with its message.

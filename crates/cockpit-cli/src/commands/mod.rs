@@ -17,6 +17,7 @@
 //! | [`quarantine`] | `cockpit quarantine retry`: unknown-turbine rows read again |
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
+//! | [`service`] | `cockpit service`: the background service (systemd user unit) and the timer's owner |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
 //! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `intervention …`: the maintenance workflow |
@@ -39,6 +40,7 @@ mod replay;
 mod runs;
 mod schedule;
 mod score;
+mod service;
 mod sheet;
 mod simulate;
 mod turbine;
@@ -62,6 +64,7 @@ pub use replay::ReplayArgs;
 pub use runs::RunsArgs;
 pub use schedule::ScheduleArgs;
 pub use score::ScoreArgs;
+pub use service::ServiceArgs;
 pub use sheet::SheetArgs;
 pub use simulate::SimulateArgs;
 pub use turbine::TurbineArgs;
@@ -88,6 +91,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Quarantine(args) => quarantine::run(cli, args),
         Command::Schedule(args) => schedule::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
+        Command::Service(args) => service::run(cli, args),
         Command::Health(args) => health::run(cli, args),
         Command::Diagnostics(args) => diagnostics::run(cli, args),
         Command::Alerts(args) => workflow::alerts_cmd(cli, args),

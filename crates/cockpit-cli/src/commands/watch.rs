@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use cockpit_core::background::OwnerKind;
 use cockpit_core::mapping::Mapping;
 use cockpit_core::service::{Service, ServiceConfig, ServiceError};
 use cockpit_core::triggers::InboxWatcher;
@@ -49,6 +50,8 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         inbox: Some(inbox.clone()),
         mapping,
         timer: !args.no_timer,
+        // `cockpit watch` is the background service: it holds the daily timer over the app.
+        owner: OwnerKind::Service,
         watch_models: true,
         inbox_settle: Some(settle),
     };
