@@ -12,10 +12,13 @@
 //!   with progress events, then a rescoring run) and the quarantine (a page, the CSV export);
 //! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
 //!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
-//!   every command.
+//!   every command;
+//! * [`background`]: the background service card ("score daily in the background", who
+//!   handles the daily run).
 //!
 //! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
+pub mod background;
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
@@ -80,6 +83,8 @@ macro_rules! cockpit_handler {
             $crate::workflow::workflow_choices,
             $crate::workflow::get_author,
             $crate::workflow::set_author,
+            $crate::background::background_status,
+            $crate::background::set_background,
         ]
     };
 }

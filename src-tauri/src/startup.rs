@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use cockpit_core::background::OwnerKind;
+use cockpit_core::background::{self, OwnerKind};
 use cockpit_core::config;
 use cockpit_core::journal::redact;
 use cockpit_core::mapping::Mapping;
@@ -85,7 +85,19 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<RiskPolicy, ApiError> {
         "opening the workspace"
     );
     let (policy, _) = config::load_policy(None)?;
+    // A new installation: no database yet in the default data folder (the one the background
+    // service's unit serves).
+    let new_install =
+        !paths.db.exists() && cockpit_core::store::default_db_path().is_ok_and(|d| d == paths.db);
     let mut store = paths.open_store()?;
+    if new_install {
+        // "Score daily in the background" is on by default for a new installation (left off
+        // where there is no systemd user session; the app then runs the daily timer).
+        let lang = cockpit_core::lang::Lang::parse(&std::env::var("LANG").unwrap_or_default());
+        if let Err(e) = background::apply_default(&store, lang) {
+            tracing::warn!(error = %redact(&e.to_string()), "the background service default could not be applied");
+        }
+    }
     let prepared = paths.prepare_demo(
         &mut store,
         &policy,

@@ -43,6 +43,7 @@ impl Bindings {
 
 /// Every type the UI receives from the shell's commands and events (and the filter it sends).
 fn bindings() -> Bindings {
+    use cockpit_core::background::{BackgroundStatus, Heartbeat, OwnerKind};
     use cockpit_core::errors::ErrorCode;
     use cockpit_core::ingest::{
         FileFailure, FileReport, IngestProgress, IngestReport, QuarantineCount, QuarantinePage,
@@ -189,6 +190,10 @@ fn bindings() -> Bindings {
     b.add::<Agreement>(&cfg);
     b.add::<ComparisonText>(&cfg);
     b.add::<ComparisonPage>(&cfg);
+    // The background service card.
+    b.add::<OwnerKind>(&cfg);
+    b.add::<Heartbeat>(&cfg);
+    b.add::<BackgroundStatus>(&cfg);
     b
 }
 
