@@ -516,13 +516,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// One heartbeat: asks the database who owns the timer ([`background::beat`]), says so when it
 /// changes, and starts or stops the inbox watcher to follow. A database that cannot be read
-/// keeps the current state (the slot claim still prevents a second run).
+/// keeps the current state, or at start runs the timer (the slot claim still prevents a second
+/// run).
 fn heartbeat(shared: &Shared, own: &Ownership) {
     let beat = Store::open(&shared.db).and_then(|s| background::beat(&s, &own.me, now()));
     let (decision, holder) = match beat {
         Ok(b) => b,
         Err(e) => {
             tracing::warn!(error = %crate::journal::redact(&e.to_string()), "heartbeat not written");
+            // At start, better a timer guarded by the slot claims than none: it runs.
+            if !own.announced.load(Ordering::SeqCst) {
+                own.owns.store(true, Ordering::SeqCst);
+            }
             return;
         }
     };
