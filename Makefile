@@ -80,13 +80,16 @@ models: build
 realdata: setup build
 	bash scripts/realdata.sh --cockpit target/release/cockpit
 
-# Linux packages (.deb, .rpm) with the CLI, ONNX Runtime and the models, in dist/ with SHA256SUMS
-# and dependency lists. Not part of `make test` (docs/ci-cd.md).
+# Linux packages (.deb, .rpm) with the CLI, ONNX Runtime, the models and the background service's
+# systemd user unit, binaries stripped (debug symbols in dist/symbols/), xz-compressed, in dist/
+# with SHA256SUMS and dependency lists. Not part of `make test` (docs/ci-cd.md).
 package: ui
 	bash scripts/package.sh
 
 # Installs the fresh .deb into a clean debootstrapped Debian root (.staging/, deleted afterwards),
-# runs the installed app under Xvfb and smoke-tests it (logs and screenshots in target/staging/).
+# runs the installed app under Xvfb and smoke-tests it, checks the background service's unit
+# (systemd-analyze verify) and that the installed `cockpit serve` answers /health (logs and
+# screenshots in target/staging/).
 staging: package
 	bash scripts/staging.sh
 

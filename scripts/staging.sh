@@ -15,8 +15,11 @@
 #     opens, "score now" records a run;
 #  5. with the installed `cockpit` on the app's own database: the fleet has 20 scored turbines
 #     and `cockpit health --json` says ok;
-#  6. purge the package: nothing of it is left in /usr;
-#  7. stop every process started in the root, unmount, delete .staging/ -- also on failure.
+#  6. the background service: the package ships the systemd user unit, `systemd-analyze --user
+#     verify` accepts it (systemd installed in the root for that), and the installed
+#     `cockpit serve --listen 127.0.0.1:<port>` answers GET /health (JSON, 200) and /metrics;
+#  7. purge the package: nothing of it is left in /usr;
+#  8. stop every process started in the root, unmount, delete .staging/ -- also on failure.
 #
 # Kept afterwards: logs, screenshots and timings in target/staging/; downloaded .debs in
 # .tools/cache/staging/ (so a warm run downloads nothing). Needs root (or sudo), debootstrap
@@ -315,9 +318,40 @@ node -e '
   || { cat "$OUT/health.err" >&2; die "'cockpit health --json' on the app's database is not ok (exit $health_rc; target/staging/health.json)."; }
 (( health_rc == 0 )) || die "'cockpit health --json' reported ok but exited $health_rc."
 
+phase "background service: the unit, systemd-analyze verify, cockpit serve answers /health"
+UNIT=/usr/lib/systemd/user/energitech-cockpit.service
+in_root dpkg-query -L "$PKG" | grep -qx "$UNIT" || die "$PKG does not ship the systemd user unit $UNIT."
+logged apt-install-systemd in_root apt-get install -y --no-install-recommends systemd
+as_user systemd-analyze --user verify "$UNIT" >"$OUT/unit-verify.log" 2>&1 \
+  || { cat "$OUT/unit-verify.log" >&2; die "systemd-analyze --user verify refuses $UNIT (target/staging/unit-verify.log)."; }
+[[ ! -s $OUT/unit-verify.log ]] || { cat "$OUT/unit-verify.log" >&2; die "systemd-analyze --user verify warns about $UNIT."; }
+grep -q '^ExecStart=/usr/bin/cockpit watch --serve$' "$CHROOT$UNIT" || die "$UNIT does not run '/usr/bin/cockpit watch --serve'."
+as_user cockpit serve --help >/dev/null 2>&1 \
+  || die "the installed cockpit has no 'serve' command ('cockpit serve --help' failed), which the unit's 'watch --serve' needs."
+SERVE_PORT="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
+as_user cockpit serve --listen "127.0.0.1:$SERVE_PORT" >"$OUT/serve.log" 2>&1 &
+serve_pid=$!
+STARTED+=("$serve_pid")
+code=""
+for _ in $(seq 100); do
+  code="$(curl -s -o "$OUT/serve-health.json" -w '%{http_code}' "http://127.0.0.1:$SERVE_PORT/health" 2>/dev/null || true)"
+  [[ $code == 200 || $code == 503 ]] && break
+  sleep 0.2
+done
+[[ $code == 200 ]] || { tail -n 20 "$OUT/serve.log" >&2; die "the installed 'cockpit serve' answered GET /health with '${code:-nothing}', expected 200 on the app's healthy database (target/staging/serve.log)."; }
+node -e '
+  const h = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  if (h.status !== "ok") { console.error(`GET /health says ${h.status}`); process.exit(1); }
+' "$OUT/serve-health.json" || die "GET /health of the installed 'cockpit serve' is not an ok health report (target/staging/serve-health.json)."
+metrics_code="$(curl -s -o "$OUT/serve-metrics.txt" -w '%{http_code}' "http://127.0.0.1:$SERVE_PORT/metrics" || true)"
+[[ $metrics_code == 200 && -s $OUT/serve-metrics.txt ]] || die "GET /metrics of the installed 'cockpit serve' answered '$metrics_code' (target/staging/serve-metrics.txt)."
+kill -TERM "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+say "unit verified; cockpit serve on 127.0.0.1:$SERVE_PORT: /health 200 ok, /metrics $(wc -l <"$OUT/serve-metrics.txt") lines"
+
 phase "apt-get purge $PKG"
 logged apt-purge in_root apt-get purge -y "$PKG"
-for f in /usr/bin/energitech-cockpit /usr/bin/cockpit /usr/lib/energitech-cockpit /usr/share/energitech-cockpit; do
+for f in /usr/bin/energitech-cockpit /usr/bin/cockpit /usr/lib/energitech-cockpit /usr/share/energitech-cockpit "$UNIT"; do
   [[ ! -e $CHROOT$f ]] || die "$f is still there after 'apt-get purge $PKG'."
 done
 say "purged: nothing of $PKG is left in /usr"

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs` and `src/pack.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs`, `src/pack.rs` and `src/background.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -56,6 +56,8 @@ const COMMANDS: &[&str] = &[
     "import_pack",
     "open_pack",
     "add_note",
+    "background_status",
+    "set_background",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

@@ -15,10 +15,13 @@
 //!   such, without models or triggers) — and notes on alerts and interventions;
 //! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
 //!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
-//!   every command.
+//!   every command;
+//! * [`background`]: the background service card ("score daily in the background", who
+//!   handles the daily run).
 //!
 //! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
+pub mod background;
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
@@ -89,6 +92,8 @@ macro_rules! cockpit_handler {
             $crate::pack::import_pack,
             $crate::pack::open_pack,
             $crate::pack::add_note,
+            $crate::background::background_status,
+            $crate::background::set_background,
         ]
     };
 }

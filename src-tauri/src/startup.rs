@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use cockpit_core::background::{self, OwnerKind};
 use cockpit_core::config;
 use cockpit_core::journal::redact;
 use cockpit_core::lang::Lang;
@@ -98,9 +99,21 @@ fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(RiskPolicy, bool), ApiErro
     if paths.is_pack_file() {
         pack::info::open_checked(&paths.db, Lang::En)?;
     }
+    // A new installation: no database yet in the default data folder (the one the background
+    // service's unit serves).
+    let new_install =
+        !paths.db.exists() && cockpit_core::store::default_db_path().is_ok_and(|d| d == paths.db);
     let mut store = paths.open_store()?;
     if store.is_pack() {
         return Ok((policy, true));
+    }
+    if new_install {
+        // "Score daily in the background" is on by default for a new installation (left off
+        // where there is no systemd user session; the app then runs the daily timer).
+        let lang = cockpit_core::lang::Lang::parse(&std::env::var("LANG").unwrap_or_default());
+        if let Err(e) = background::apply_default(&store, lang) {
+            tracing::warn!(error = %redact(&e.to_string()), "the background service default could not be applied");
+        }
     }
     let prepared = paths.prepare_demo(
         &mut store,
@@ -142,6 +155,8 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
             inbox: Some(paths.inbox.clone()),
             mapping: Mapping::canonical(),
             timer: true,
+            // The app gives the timer and the inbox to a live background service.
+            owner: OwnerKind::App,
             watch_models: true,
             // COCKPIT_INBOX_SETTLE_SECONDS, else the default; a wrong value fails the service
             // start with its message.

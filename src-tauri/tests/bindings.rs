@@ -43,6 +43,7 @@ impl Bindings {
 
 /// Every type the UI receives from the shell's commands and events (and the filter it sends).
 fn bindings() -> Bindings {
+    use cockpit_core::background::{BackgroundStatus, Heartbeat, OwnerKind};
     use cockpit_core::errors::ErrorCode;
     use cockpit_core::ingest::{
         FileFailure, FileReport, IngestProgress, IngestReport, QuarantineCount, QuarantinePage,
@@ -198,6 +199,10 @@ fn bindings() -> Bindings {
         b.add::<ExportSummary>(&cfg);
         b.add::<ImportSummary>(&cfg);
     }
+    // The background service card.
+    b.add::<OwnerKind>(&cfg);
+    b.add::<Heartbeat>(&cfg);
+    b.add::<BackgroundStatus>(&cfg);
     b
 }
 

@@ -373,10 +373,12 @@ fn a_registry_waiting_with_readings_is_ingested_first() {
     );
 }
 
-/// The app and `cockpit watch` (here two watchers) on one database: the daily slot due at start
-/// is run by one of them only; the other says so.
+/// The app and `cockpit watch` (here two watchers) on one database: one owns the daily timer
+/// and the inbox, the other stands by and names it; the slot due at start is run once, a file
+/// dropped in the inbox of the one standing by waits there, and `cockpit service status` reports
+/// the owner and its heartbeat.
 #[test]
-fn two_timers_on_one_database_run_a_daily_slot_once() {
+fn two_timers_on_one_database_have_one_owner_and_run_a_daily_slot_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let sim = dir.path().join("sim");
@@ -387,37 +389,93 @@ fn two_timers_on_one_database_run_a_daily_slot_once() {
             0
         );
     }
-    // A run of a third process holds the run lock while both timers find the slot due, so
-    // neither can finish the slot before the other has looked at it.
-    let lock = hold_run_lock(&db);
     let (log_a, log_b) = (dir.path().join("a.log"), dir.path().join("b.log"));
     let inbox_a = dir.path().join("inbox-a");
     let inbox_b = dir.path().join("inbox-b");
-    let _a = start_watch(&db, &log_a, &["--inbox", inbox_a.to_str().unwrap()]);
-    let _b = start_watch(&db, &log_b, &["--inbox", inbox_b.to_str().unwrap()]);
+    // Started together: both look for the timer at the same moment.
+    let a = start_watch(
+        &db,
+        &log_a,
+        &["--settle", "1", "--inbox", inbox_a.to_str().unwrap()],
+    );
+    let b = start_watch(
+        &db,
+        &log_b,
+        &["--settle", "1", "--inbox", inbox_b.to_str().unwrap()],
+    );
+    wait_for("both watchers to decide", Duration::from_secs(60), || {
+        [&log_a, &log_b]
+            .iter()
+            .all(|l| said(l).contains("Watching inbox"))
+    });
+    let owns = |log: &Path| said(log).contains("runs the daily timer and the inbox");
+    let stands_by = |log: &Path| said(log).contains("this cockpit stands by");
+    assert!(
+        owns(&log_a) != owns(&log_b) && stands_by(&log_a) != stands_by(&log_b),
+        "exactly one owner:\n{}\n{}",
+        said(&log_a),
+        said(&log_b)
+    );
+    let (mut a, mut b) = (a, b);
+    let (owner, owner_log, idle_log, idle_inbox, owner_child) = if owns(&log_a) {
+        (a.0.id(), &log_a, &log_b, &inbox_b, &mut a)
+    } else {
+        (b.0.id(), &log_b, &log_a, &inbox_a, &mut b)
+    };
+    assert!(
+        said(idle_log).contains(&format!("handled by the background service (pid {owner} ")),
+        "{}",
+        said(idle_log)
+    );
     let timer_runs = || {
         let j = cockpit(&db, &["runs", "--json"]).json();
         j.as_array()
             .map(|a| a.iter().filter(|r| r["trigger"] == "timer").count())
             .unwrap_or(0)
     };
-    wait_for(
-        "one watcher to leave the slot to the other",
-        Duration::from_secs(90),
-        || (said(&log_a) + &said(&log_b)).contains("is made by another cockpit on this database"),
-    );
-    wait_for(
-        "the owner of the slot to wait for the lock",
-        Duration::from_secs(90),
-        || (said(&log_a) + &said(&log_b)).contains("holds the run lock"),
-    );
-    drop(lock);
     wait_for("the daily run", Duration::from_secs(90), || {
         timer_runs() >= 1
     });
-    // Time for a second run to show, were the slot run twice.
-    std::thread::sleep(Duration::from_secs(3));
+    // The one standing by watches no inbox: a file dropped there stays.
+    fs::create_dir_all(idle_inbox).unwrap();
+    fs::copy(sim.join("turbines.csv"), idle_inbox.join("turbines.csv")).unwrap();
+    // Time for a second run to show, were the slot run twice, and for the file to be taken.
+    std::thread::sleep(Duration::from_secs(4));
     assert_eq!(timer_runs(), 1, "{}\n{}", said(&log_a), said(&log_b));
+    assert!(idle_inbox.join("turbines.csv").exists());
+    assert!(!said(owner_log).contains("is made by another cockpit"));
+
+    let status = cockpit(&db, &["service", "status", "--json"]);
+    let j = status.json();
+    assert_eq!(j["owner"]["pid"], owner, "{j}");
+    assert_eq!(j["owner"]["kind"], "service");
+    assert_eq!(j["owner_live"], true);
+    assert_eq!(j["service_owns_timer"], true);
+    assert!(
+        j["owner_line"]
+            .as_str()
+            .unwrap()
+            .starts_with("Daily run handled by the background service, last heartbeat "),
+        "{j}"
+    );
+
+    // The owner dies (killed, no goodbye): a watcher started on this machine takes the timer at
+    // once, its predecessor's process being gone, rather than after three silent minutes.
+    owner_child.0.kill().unwrap();
+    owner_child.0.wait().unwrap();
+    let log_c = dir.path().join("c.log");
+    let inbox_c = dir.path().join("inbox-c");
+    let c = start_watch(&db, &log_c, &["--inbox", inbox_c.to_str().unwrap()]);
+    wait_for(
+        "the new watcher to take the timer",
+        Duration::from_secs(60),
+        || owns(&log_c),
+    );
+    assert_eq!(
+        cockpit(&db, &["service", "status", "--json"]).json()["owner"]["pid"],
+        c.0.id()
+    );
+    assert_eq!(timer_runs(), 1, "the slot already run is not run again");
 }
 
 /// A rescore that meets the run lock of another process is not dropped: it waits, says so, and

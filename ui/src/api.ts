@@ -7,6 +7,7 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ApiError,
   AppInfo,
+  BackgroundStatus,
   BundlePath,
   Category,
   DiagnosticsPage,
@@ -176,6 +177,9 @@ export const api = {
     return typeof dir === "string" ? invoke<ModelSetInfo>("choose_candidate", { dir }) : null;
   },
   promoteModelSet: () => invoke<ModelSetChange>("promote_model_set"),
+  backgroundStatus: (lang: string) => invoke<BackgroundStatus>("background_status", { lang }),
+  /** "Score daily in the background" on or off (systemctl --user through the core). */
+  setBackground: (on: boolean, lang: string) => invoke<BackgroundStatus>("set_background", { on, lang }),
   rollbackModelSet: () => invoke<ModelSetChange>("rollback_model_set"),
   /** The native "open file" dialog for a TOML mapping; null if cancelled. */
   pickMappingFile: async (): Promise<string | null> => {

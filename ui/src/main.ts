@@ -622,7 +622,7 @@ function renderDiagnosticsTab(panel: HTMLElement): void {
     void shown.reload();
     return;
   }
-  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api });
+  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api, background: api });
   panel.replaceChildren(diagnosticsPanel.element);
 }
 

@@ -92,6 +92,9 @@ pub enum Command {
     Schedule(commands::ScheduleArgs),
     /// Run the triggers in the foreground: daily timer, the database's inbox folder, models folder
     Watch(commands::WatchArgs),
+    /// The background service (systemd user unit running `cockpit watch` without the app):
+    /// enable, disable, status and who handles the daily run
+    Service(commands::ServiceArgs),
     /// Check that the cockpit works: database, models, ONNX Runtime, schedule, last run, errors,
     /// data freshness, inbox (exit 0 ok, 1 degraded, 2 error)
     Health(commands::HealthArgs),
@@ -137,6 +140,7 @@ impl Command {
             Command::Quarantine(_) => "quarantine",
             Command::Schedule(_) => "schedule",
             Command::Watch(_) => "watch",
+            Command::Service(_) => "service",
             Command::Health(_) => "health",
             Command::Serve(_) => "serve",
             Command::Diagnostics(_) => "diagnostics",

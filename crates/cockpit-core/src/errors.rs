@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::background::BackgroundError;
 use crate::charts::ChartError;
 use crate::demo::DemoError;
 use crate::features::FeatureError;
@@ -79,6 +80,10 @@ pub enum ErrorCode {
     InvalidTime,
     /// A scoring time outside the plausible window (before 1990, or after now plus one day).
     ImplausibleTime,
+    /// No systemd user session here: the background service cannot be driven.
+    NoUserSystemd,
+    /// The background service's unit is missing or systemd refused it.
+    BackgroundService,
     /// A scoring trigger (schedule, folder watcher) failed.
     Triggers,
     /// The log files could not be set up or read.
@@ -141,7 +146,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 53] = [
+    pub const ALL: [ErrorCode; 55] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -166,6 +171,8 @@ impl ErrorCode {
         ErrorCode::Mapping,
         ErrorCode::InvalidTime,
         ErrorCode::ImplausibleTime,
+        ErrorCode::NoUserSystemd,
+        ErrorCode::BackgroundService,
         ErrorCode::Triggers,
         ErrorCode::Logs,
         ErrorCode::Bundle,
@@ -224,6 +231,8 @@ impl ErrorCode {
             ErrorCode::Mapping => "mapping",
             ErrorCode::InvalidTime => "invalid_time",
             ErrorCode::ImplausibleTime => "implausible_time",
+            ErrorCode::NoUserSystemd => "no_user_systemd",
+            ErrorCode::BackgroundService => "background_service",
             ErrorCode::Triggers => "triggers",
             ErrorCode::Logs => "logs",
             ErrorCode::Bundle => "bundle",
@@ -350,6 +359,14 @@ impl ErrorCode {
             ErrorCode::ImplausibleTime => (
                 "That date is outside the plausible range: from 1990 to tomorrow.",
                 "Cette date est hors de la plage plausible : de 1990 à demain.",
+            ),
+            ErrorCode::NoUserSystemd => (
+                "No systemd user session here: the background service cannot run; the app scores daily while it is open.",
+                "Pas de session utilisateur systemd ici : le service d'arrière-plan ne peut pas fonctionner ; l'application évalue chaque jour tant qu'elle est ouverte.",
+            ),
+            ErrorCode::BackgroundService => (
+                "The background service could not be switched: its unit is missing or systemd refused it.",
+                "Le service d'arrière-plan n'a pas pu être changé : son unité manque ou systemd l'a refusé.",
             ),
             ErrorCode::Triggers => (
                 "A scoring trigger (schedule or watched folder) failed.",
@@ -581,6 +598,18 @@ impl Coded for TriggerError {
             | TriggerError::Watch { .. }
             | TriggerError::Io { .. }
             | TriggerError::Thread(_) => ErrorCode::Triggers,
+        }
+    }
+}
+
+impl Coded for BackgroundError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            BackgroundError::NoUserSystemd(_) => ErrorCode::NoUserSystemd,
+            BackgroundError::UnitMissing | BackgroundError::Systemctl { .. } => {
+                ErrorCode::BackgroundService
+            }
+            BackgroundError::Store(s) => s.code(),
         }
     }
 }

@@ -38,6 +38,7 @@
 
 #![deny(missing_docs)]
 
+pub mod background;
 pub mod charts;
 pub mod clock;
 pub mod config;

@@ -8,14 +8,21 @@
 //! process) waits for it, retrying with backoff, instead of being lost. Each daily slot is claimed
 //! in the database before it is run, so that the app and `cockpit watch` on one database run it
 //! once. Stopping the service interrupts those waits.
+//!
+//! One owner of the timer ([`crate::background`]): a service that runs the timer writes a
+//! heartbeat in the database at start and every minute when it owns the timer, or stands by
+//! when another process does (the background service wins over the app; a silent owner is
+//! replaced after three minutes). The owner also takes the inbox: a service that stands by
+//! stops its inbox watcher, so one process files each dropped file.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::background::{self, Decision, Me, OwnerKind};
 use crate::clock::now;
 use crate::ingest;
 use crate::mapping::Mapping;
@@ -68,7 +75,8 @@ pub struct Event {
     pub at: String,
     /// What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
     /// timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
-    /// event) or `"ingest"`.
+    /// event), `"ingest"` or `"owner"` (this process takes the daily timer and the inbox, or
+    /// stands by because another one holds them).
     pub kind: &'static str,
     /// Whether it succeeded.
     pub ok: bool,
@@ -223,11 +231,29 @@ pub fn claim_slot(store: &Store, slot: i64, owner: &str) -> Result<bool, StoreEr
     Ok(changed == 1)
 }
 
+/// Starts the inbox watcher (again), with the service's handler and settings.
+type InboxStarter = Box<dyn Fn() -> Result<InboxWatcher, TriggerError> + Send + Sync>;
+
+/// The timer's ownership as this service sees it.
+struct Ownership {
+    me: Me,
+    /// Whether this service holds the timer (and the inbox).
+    owns: AtomicBool,
+    /// Whether the ownership was said once (at the first heartbeat).
+    announced: AtomicBool,
+    /// The inbox watcher, running only while this service owns the timer (always when the
+    /// service runs no timer).
+    inbox: Mutex<Option<InboxWatcher>>,
+    start_inbox: Option<InboxStarter>,
+}
+
 /// The running cockpit.
 pub struct Service {
     shared: Arc<Shared>,
     timer: Option<DailyTimer>,
-    inbox: Option<InboxWatcher>,
+    ownership: Arc<Ownership>,
+    /// The heartbeat thread (only when the service runs the timer).
+    heartbeat: Option<std::thread::JoinHandle<()>>,
     models_watch: Option<ModelsWatcher>,
 }
 
@@ -243,8 +269,11 @@ pub struct ServiceConfig {
     pub inbox: Option<PathBuf>,
     /// Mapping applied to inbox files.
     pub mapping: Mapping,
-    /// Run the daily timer.
+    /// Run the daily timer (when this service owns it: see [`crate::background`]).
     pub timer: bool,
+    /// What this service is for the timer's ownership: the background service (`cockpit
+    /// watch`), which has priority, or the app.
+    pub owner: OwnerKind,
     /// Watch the models folder.
     pub watch_models: bool,
     /// How long an inbox file must stay unchanged before it is taken; `None`: the configured
@@ -287,16 +316,67 @@ impl Service {
             ),
             Err(e) => shared.emit("models", false, e.clone()),
         }
+        let start_inbox: Option<InboxStarter> = match &cfg.inbox {
+            Some(inbox) => {
+                let settle = match cfg.inbox_settle {
+                    Some(d) => d,
+                    None => InboxWatcher::settle_time(None)?,
+                };
+                let (s, inbox, mapping) = (shared.clone(), inbox.clone(), cfg.mapping.clone());
+                Some(Box::new(move || {
+                    let (s, mapping) = (s.clone(), mapping.clone());
+                    let rank_mapping = mapping.clone();
+                    InboxWatcher::start_ranked(
+                        &inbox,
+                        move |file| handle_inbox_file(&s, file, &mapping),
+                        // Registries first, so the readings that follow know their turbines.
+                        move |file| match ingest::file_kind(file, &rank_mapping) {
+                            Ok(FileKind::Registry) => 0,
+                            Ok(FileKind::Logbook) => 1,
+                            Ok(FileKind::Scada) => 2,
+                            Err(_) => 3,
+                        },
+                        settle,
+                    )
+                }))
+            }
+            None => None,
+        };
+        let ownership = Arc::new(Ownership {
+            me: Me::this_process(cfg.owner),
+            owns: AtomicBool::new(!cfg.timer),
+            announced: AtomicBool::new(false),
+            inbox: Mutex::new(None),
+            start_inbox,
+        });
         let mut service = Service {
             shared: shared.clone(),
             timer: None,
-            inbox: None,
+            ownership: ownership.clone(),
+            heartbeat: None,
             models_watch: None,
         };
         if cfg.timer {
+            // Decided before the timer's first check, so a process that stands by never fires.
+            heartbeat(&shared, &ownership);
+        }
+        if ownership.owns.load(Ordering::SeqCst) {
+            if let Some(start) = &ownership.start_inbox {
+                *lock(&ownership.inbox) = Some(start()?);
+            }
+        }
+        if cfg.timer {
             let (s1, s2, s3) = (shared.clone(), shared.clone(), shared.clone());
+            let owns = ownership.clone();
             service.timer = Some(DailyTimer::start(
                 move || {
+                    if !owns.owns.load(Ordering::SeqCst) {
+                        // Another process runs the daily timer: nothing is due here.
+                        return DailySchedule {
+                            enabled: false,
+                            ..DailySchedule::default()
+                        };
+                    }
                     Store::open(&s1.db)
                         .and_then(|s| schedule(&s))
                         .unwrap_or_default()
@@ -337,26 +417,19 @@ impl Service {
                 Duration::from_secs(30),
             ));
         }
-        if let Some(inbox) = &cfg.inbox {
-            let s = shared.clone();
-            let mapping = cfg.mapping.clone();
-            let settle = match cfg.inbox_settle {
-                Some(d) => d,
-                None => InboxWatcher::settle_time(None)?,
-            };
-            let rank_mapping = cfg.mapping.clone();
-            service.inbox = Some(InboxWatcher::start_ranked(
-                inbox,
-                move |file| handle_inbox_file(&s, file, &mapping),
-                // Registries first, so the readings that follow know their turbines.
-                move |file| match ingest::file_kind(file, &rank_mapping) {
-                    Ok(FileKind::Registry) => 0,
-                    Ok(FileKind::Logbook) => 1,
-                    Ok(FileKind::Scada) => 2,
-                    Err(_) => 3,
-                },
-                settle,
-            )?);
+        if cfg.timer {
+            let (s, o) = (shared.clone(), ownership.clone());
+            let spawned = std::thread::Builder::new()
+                .name("cockpit-heartbeat".into())
+                .spawn(move || {
+                    while !s.stop.wait(background::HEARTBEAT_EVERY) {
+                        heartbeat(&s, &o);
+                    }
+                });
+            match spawned {
+                Ok(handle) => service.heartbeat = Some(handle),
+                Err(e) => tracing::warn!(error = %e, "cannot start the heartbeat thread"),
+            }
         }
         if cfg.watch_models {
             let s = shared.clone();
@@ -401,6 +474,12 @@ impl Service {
         move || shared.upgrade().map(|s| s.model_status())
     }
 
+    /// Whether this service runs the daily timer (and the inbox) now; `false` while another
+    /// process (the background service) owns it.
+    pub fn owns_timer(&self) -> bool {
+        self.ownership.owns.load(Ordering::SeqCst)
+    }
+
     /// The models folder watched.
     pub fn models_dir(&self) -> &Path {
         &self.shared.models_dir
@@ -413,7 +492,7 @@ impl Service {
         if let Some(t) = self.timer.take() {
             t.stop();
         }
-        if let Some(w) = self.inbox.take() {
+        if let Some(w) = lock(&self.ownership.inbox).take() {
             w.stop();
         }
         if let Some(w) = self.models_watch.take() {
@@ -426,6 +505,78 @@ impl Drop for Service {
     fn drop(&mut self) {
         // Before the triggers' threads are joined (fields drop after this).
         self.shared.stop.stop();
+        if let Some(h) = self.heartbeat.take() {
+            let _ = h.join();
+            // Handed over at once rather than after three silent minutes.
+            if let Err(e) = Store::open(&self.shared.db)
+                .and_then(|s| background::release(&s, &self.ownership.me))
+            {
+                tracing::warn!(error = %crate::journal::redact(&e.to_string()), "the daily timer could not be released");
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// One heartbeat: asks the database who owns the timer ([`background::beat`]), says so when it
+/// changes, and starts or stops the inbox watcher to follow. A database that cannot be read
+/// keeps the current state, or at start runs the timer (the slot claim still prevents a second
+/// run).
+fn heartbeat(shared: &Shared, own: &Ownership) {
+    let beat = Store::open(&shared.db).and_then(|s| background::beat(&s, &own.me, now()));
+    let (decision, holder) = match beat {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %crate::journal::redact(&e.to_string()), "heartbeat not written");
+            // At start, better a timer guarded by the slot claims than none: it runs.
+            if !own.announced.load(Ordering::SeqCst) {
+                own.owns.store(true, Ordering::SeqCst);
+            }
+            return;
+        }
+    };
+    let owns = !matches!(decision, Decision::Defer(_));
+    let was = own.owns.swap(owns, Ordering::SeqCst);
+    let first = !own.announced.swap(true, Ordering::SeqCst);
+    if was != owns || first {
+        let line = background::owner_line(Some(&holder), now(), crate::lang::Lang::En);
+        let message = if owns {
+            format!(
+                "this cockpit (pid {}) runs the daily timer and the inbox. {line}",
+                own.me.pid
+            )
+        } else {
+            format!(
+                "the daily timer and the inbox are handled by the {} (pid {} on {}): this cockpit stands by. {line}",
+                match holder.kind {
+                    OwnerKind::Service => "background service",
+                    OwnerKind::App => "app",
+                },
+                holder.pid,
+                holder.host
+            )
+        };
+        shared.emit("owner", true, message);
+    }
+    let mut inbox = lock(&own.inbox);
+    match (owns, inbox.is_some(), &own.start_inbox) {
+        (true, false, Some(start)) => match start() {
+            Ok(w) => *inbox = Some(w),
+            Err(e) => shared.emit(
+                "ingest",
+                false,
+                format!("the inbox could not be watched: {e}"),
+            ),
+        },
+        (false, true, _) => {
+            if let Some(w) = inbox.take() {
+                w.stop();
+            }
+        }
+        _ => {}
     }
 }
 
@@ -661,6 +812,7 @@ mod tests {
                 inbox: None,
                 mapping: crate::mapping::Mapping::canonical(),
                 timer: false,
+                owner: OwnerKind::App,
                 watch_models: false,
                 inbox_settle: None,
             },
@@ -705,6 +857,95 @@ mod tests {
         service.stop();
     }
 
+    fn app_service(db: &Path, events: Arc<Mutex<Vec<Event>>>) -> Service {
+        Service::start(
+            ServiceConfig {
+                db: db.to_path_buf(),
+                models_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+                policy: RiskPolicy::default(),
+                inbox: Some(db.with_file_name("inbox")),
+                mapping: crate::mapping::Mapping::canonical(),
+                timer: true,
+                owner: OwnerKind::App,
+                watch_models: false,
+                inbox_settle: None,
+            },
+            move |e| events.lock().unwrap().push(e),
+        )
+        .unwrap()
+    }
+
+    /// The app started while the background service is alive runs neither the timer nor the
+    /// inbox, and says who does; with the service's heartbeat stale it takes both back and says
+    /// why; stopping hands the timer over (the row is cleared).
+    #[test]
+    fn the_app_stands_by_for_a_live_background_service_and_takes_over_a_silent_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        let store = Store::open(&db).unwrap();
+        // The daily run is off: this test is about ownership, not scoring.
+        set_schedule(
+            &store,
+            &DailySchedule {
+                enabled: false,
+                ..DailySchedule::default()
+            },
+        )
+        .unwrap();
+        let service_me = Me {
+            kind: OwnerKind::Service,
+            pid: 1,
+            host: "elsewhere".into(),
+        };
+        background::beat(&store, &service_me, now()).unwrap();
+
+        let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+        let app = app_service(&db, Arc::clone(&events));
+        assert!(!app.owns_timer());
+        assert!(app.ownership.inbox.lock().unwrap().is_none());
+        let said: Vec<String> = events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == "owner")
+            .map(|e| e.message.clone())
+            .collect();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].contains("handled by the background service (pid 1 on elsewhere)"),
+            "{said:?}"
+        );
+        drop(app);
+        // The app never held it: the service's heartbeat is still there.
+        assert_eq!(background::owner(&store).unwrap().map(|h| h.pid), Some(1));
+
+        // Silent for ten minutes: the app takes the timer and the inbox back.
+        background::beat(&store, &service_me, now() - 600).unwrap();
+        let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+        let app = app_service(&db, Arc::clone(&events));
+        assert!(app.owns_timer());
+        assert!(app.ownership.inbox.lock().unwrap().is_some());
+        let holder = background::owner(&store).unwrap().unwrap();
+        assert_eq!(
+            (holder.kind, holder.pid),
+            (OwnerKind::App, std::process::id())
+        );
+        assert!(holder.replaced_stale.is_some());
+        let said = events
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|e| e.kind == "owner")
+            .map(|e| e.message.clone())
+            .unwrap();
+        assert!(
+            said.contains("the background service stopped answering"),
+            "{said}"
+        );
+        app.stop();
+        assert_eq!(background::owner(&store).unwrap(), None);
+    }
+
     /// The daily slot due at start meets the run lock of another process: the service says it
     /// waits, and stopping it ends the wait at once (it used to hold the exit up to 600 s), with
     /// the given-up run in the journal.
@@ -725,6 +966,7 @@ mod tests {
                 inbox: None,
                 mapping: crate::mapping::Mapping::canonical(),
                 timer: true,
+                owner: OwnerKind::App,
                 watch_models: false,
                 inbox_settle: None,
             },

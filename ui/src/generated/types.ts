@@ -1324,7 +1324,7 @@ modelsError: string | null, modelsDir: string, dataDir: string, database: string
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export" | "not_a_pack" | "pack_damaged" | "pack_too_new" | "pack_other_fleet" | "pack_unknown_turbines" | "pack_export" | "field_pack" | "endpoint";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "no_user_systemd" | "background_service" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export" | "not_a_pack" | "pack_damaged" | "pack_too_new" | "pack_other_fleet" | "pack_unknown_turbines" | "pack_export" | "field_pack" | "endpoint";
 
 /**
  * An error as the UI receives it.
@@ -1367,7 +1367,8 @@ at: string,
 /**
  * What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
  * timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
- * event) or `"ingest"`.
+ * event), `"ingest"` or `"owner"` (this process takes the daily timer and the inbox, or
+ * stands by because another one holds them).
  */
 kind: string, 
 /**
@@ -2268,3 +2269,79 @@ joined_fleet: boolean,
  * (generator winding), 2 notes."
  */
 summary: string, };
+
+/**
+ * Who runs a daily timer.
+ */
+export type OwnerKind = "service" | "app";
+
+/**
+ * The heartbeat of the timer's owner, as stored (settings row [`OWNER_KEY`]).
+ */
+export type TimerOwner = { 
+/**
+ * The background service or the app.
+ */
+kind: OwnerKind, 
+/**
+ * Process id of the owner.
+ */
+pid: number, 
+/**
+ * Machine it runs on.
+ */
+host: string, 
+/**
+ * When it took the timer (Unix seconds).
+ */
+since: number, 
+/**
+ * Its latest heartbeat (Unix seconds).
+ */
+beat_at: number, 
+/**
+ * The last heartbeat of the owner it replaced because that one had gone silent, if it did.
+ */
+replaced_stale: number | null, };
+
+/**
+ * The background service as the Diagnostics card and `cockpit service status` show it.
+ */
+export type BackgroundStatus = { 
+/**
+ * The stored choice of "score daily in the background" (`null`: never chosen).
+ */
+preference: boolean | null, 
+/**
+ * Why the unit cannot be driven here (no systemd user session), if so.
+ */
+unavailable: string | null, 
+/**
+ * Whether the unit is enabled (starts with the user's session).
+ */
+enabled: boolean, 
+/**
+ * Whether the unit is running now.
+ */
+active: boolean, 
+/**
+ * The heartbeat of the timer's owner, if any.
+ */
+owner: TimerOwner | null, 
+/**
+ * Whether that heartbeat is recent (younger than three minutes).
+ */
+owner_live: boolean, 
+/**
+ * Whether the daily run is handled by a live background service.
+ */
+service_owns_timer: boolean, 
+/**
+ * The service's state in one sentence.
+ */
+summary: string, 
+/**
+ * Who handles the daily run, in one sentence ("Daily run handled by the background
+ * service, last heartbeat 06:00:02.").
+ */
+owner_line: string, };

@@ -8,7 +8,8 @@
 // `cards.ts` (banner, checks, alert level, freshness), `operations.ts` (operations, errors per
 // day, models and drift, facts, run journal), `logs.ts` (log lines), `quarantine.ts` (quarantined
 // lines), `actions.ts` (log folder, bundle), `modelsets.ts` (model sets: candidate, comparison,
-// promote, rollback, history).
+// promote, rollback, history), `background.ts` (the background service: the switch, who handles
+// the daily run).
 import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
@@ -18,6 +19,7 @@ import { t } from "../i18n";
 import { actionsBar } from "./diagnostics/actions";
 import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFreshness } from "./diagnostics/cards";
 import { logView } from "./diagnostics/logs";
+import { backgroundView } from "./diagnostics/background";
 import { modelSetsView } from "./diagnostics/modelsets";
 import { quarantineView } from "./diagnostics/quarantine";
 import { renderErrorsByDay, renderFacts, renderJournal, renderModels, renderOps } from "./diagnostics/operations";
@@ -56,6 +58,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
   });
   const quarantine = quarantineView(ctx, src);
   const modelSets = opts.modelSets ? modelSetsView(ctx, opts.modelSets) : null;
+  const background = opts.background ? backgroundView(ctx, opts.background) : null;
   const element = h(
     "section",
     { class: "diagnostics", "data-testid": "diagnostics", "aria-busy": "true" },
@@ -69,6 +72,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       chartSlot,
     ),
     modelsSlot,
+    background?.element ?? "",
     modelSets?.element ?? "",
     logs.element,
     quarantine.element,
@@ -114,6 +118,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       logs.reload(),
       quarantine.reload(),
       modelSets?.reload() ?? Promise.resolve(),
+      background?.reload() ?? Promise.resolve(),
     ]);
   };
   return { element, lang, reload, ready: reload() };

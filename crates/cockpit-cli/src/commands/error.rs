@@ -37,6 +37,8 @@ pub enum CliError {
     Chart(#[from] charts::ChartError),
     #[error(transparent)]
     Service(#[from] service::ServiceError),
+    #[error(transparent)]
+    Background(#[from] cockpit_core::background::BackgroundError),
     #[error("cannot create {path}: {source}")]
     Create {
         path: PathBuf,

@@ -17,6 +17,7 @@
 //! | [`quarantine`] | `cockpit quarantine retry`: unknown-turbine rows read again |
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
+//! | [`service`] | `cockpit service`: the background service (systemd user unit) and the timer's owner |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
 //! | [`serve`] | `cockpit serve` (and `watch --serve`): the read-only health and metrics endpoint |
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
@@ -43,6 +44,7 @@ mod runs;
 mod schedule;
 mod score;
 mod serve;
+mod service;
 mod sheet;
 mod simulate;
 mod turbine;
@@ -68,6 +70,7 @@ pub use runs::RunsArgs;
 pub use schedule::ScheduleArgs;
 pub use score::ScoreArgs;
 pub use serve::ServeArgs;
+pub use service::ServiceArgs;
 pub use sheet::SheetArgs;
 pub use simulate::SimulateArgs;
 pub use turbine::TurbineArgs;
@@ -94,6 +97,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Quarantine(args) => quarantine::run(cli, args),
         Command::Schedule(args) => schedule::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
+        Command::Service(args) => service::run(cli, args),
         Command::Health(args) => health::run(cli, args),
         Command::Serve(args) => serve::run(cli, args),
         Command::Diagnostics(args) => diagnostics::run(cli, args),

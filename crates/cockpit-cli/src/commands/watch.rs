@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
+use cockpit_core::background::OwnerKind;
 use cockpit_core::mapping::Mapping;
 use cockpit_core::service::{Service, ServiceConfig, ServiceError};
 use cockpit_core::telemetry::exposition::DEFAULT_LISTEN;
@@ -59,6 +60,8 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         inbox: Some(inbox.clone()),
         mapping,
         timer: !args.no_timer,
+        // `cockpit watch` is the background service: it holds the daily timer over the app.
+        owner: OwnerKind::Service,
         watch_models: true,
         inbox_settle: Some(settle),
     };

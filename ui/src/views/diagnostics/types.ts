@@ -2,6 +2,7 @@
 // the loading of every command at once.
 import { asApiError, type ApiError, type AppInfo, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
+import type { BackgroundSource } from "./background";
 import { type Key, type Lang } from "../../i18n";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
@@ -54,6 +55,8 @@ export interface Options {
   logFilter?: LogFilter;
   /** The model sets' commands: the card is shown when given. */
   modelSets?: ModelSetsSource;
+  /** The background service card (absent: no card). */
+  background?: BackgroundSource;
 }
 
 export interface DiagnosticsPanel {
