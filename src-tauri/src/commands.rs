@@ -93,6 +93,8 @@ pub struct FleetFilterArgs {
     pub limit: Option<usize>,
     /// Only the turbines with an open alert nobody has acknowledged.
     pub unacknowledged: Option<bool>,
+    /// Only these turbines (ids): the ones a notification named.
+    pub turbines: Option<Vec<String>>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
@@ -119,6 +121,7 @@ impl FleetFilterArgs {
             sort,
             limit: self.limit,
             unacknowledged: self.unacknowledged.unwrap_or(false),
+            turbines: self.turbines.clone().unwrap_or_default(),
         })
     }
 
