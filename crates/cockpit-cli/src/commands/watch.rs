@@ -1,8 +1,10 @@
 //! `cockpit watch`: the triggers in the foreground (daily timer, the database's inbox folder,
-//! the models folder), each event printed as it happens.
+//! the models folder), each event printed as it happens; a timer or inbox run that raised
+//! alerts is notified on the desktop ([`super::notifications::DesktopNotifier`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
 use cockpit_core::mapping::Mapping;
@@ -10,6 +12,7 @@ use cockpit_core::service::{Service, ServiceConfig, ServiceError};
 use cockpit_core::triggers::InboxWatcher;
 
 use super::common::{load_policy, workspace};
+use super::notifications::DesktopNotifier;
 use super::CliError;
 use crate::Cli;
 
@@ -42,6 +45,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         None => Mapping::canonical(),
     };
     let settle = InboxWatcher::settle_time(args.settle.as_deref()).map_err(ServiceError::from)?;
+    let notifier = DesktopNotifier { db: ws.db.clone() };
     let cfg = ServiceConfig {
         db: ws.db,
         models_dir: ws.models,
@@ -52,10 +56,14 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         watch_models: true,
         inbox_settle: Some(settle),
     };
-    let service = Service::start(cfg, |e| {
-        let mark = if e.ok { "ok " } else { "ERR" };
-        say!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
-    })?;
+    let service = Service::start_notifying(
+        cfg,
+        |e| {
+            let mark = if e.ok { "ok " } else { "ERR" };
+            say!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
+        },
+        Some(Arc::new(notifier)),
+    )?;
     say!(
         "Watching inbox {} and models {}; daily timer {}. Stop with Ctrl-C.",
         inbox.display(),

@@ -54,6 +54,8 @@ pub struct Notification {
     /// Every turbine it is about (named or counted), critical first then by risk score: the
     /// fleet a click opens.
     pub turbines: Vec<String>,
+    /// The label of its button, where the desktop shows one: "Show these turbines".
+    pub action: String,
 }
 
 /// The notification settings, as the app's Diagnostics tab shows them.
@@ -201,6 +203,13 @@ pub fn summary(
         run: run.id,
         title: title(entered.len(), critical, lang),
         body: lines.join("\n"),
+        action: match (lang, entered.len()) {
+            (Lang::En, 1) => "Show this turbine",
+            (Lang::En, _) => "Show these turbines",
+            (Lang::Fr, 1) => "Voir cette éolienne",
+            (Lang::Fr, _) => "Voir ces éoliennes",
+        }
+        .to_string(),
         turbines: entered.into_iter().map(|(t, _)| t).collect(),
     }))
 }

@@ -142,6 +142,8 @@ fn a_timer_run_raising_two_critical_turbines_names_them_with_their_main_driver()
         assert!(!fr.body.contains(english), "{english} in {}", fr.body);
     }
     assert_eq!(fr.turbines, en.turbines);
+    assert_eq!(en.action, "Show these turbines");
+    assert_eq!(fr.action, "Voir ces éoliennes");
 }
 
 #[test]
