@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs` and `src/workflow.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs` and `src/notifications.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "workflow_choices",
     "get_author",
     "set_author",
+    "get_notifications",
+    "set_notifications",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

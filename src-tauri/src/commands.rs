@@ -715,6 +715,9 @@ pub struct AppInfo {
     pub database: String,
     pub inbox: String,
     pub phase: Phase,
+    /// The turbines the app was started on (`--turbines`: a notification of `cockpit watch`
+    /// clicked); the fleet opens filtered to them. Empty when none.
+    pub opening_turbines: Vec<String>,
 }
 
 /// App version, model version and where things are.
@@ -746,6 +749,10 @@ pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, ApiError
                 database: p.db.display().to_string(),
                 inbox: p.inbox.display().to_string(),
                 phase: state.phase(),
+                opening_turbines: app
+                    .try_state::<crate::notifications::Opening>()
+                    .map(|o| o.0.clone())
+                    .unwrap_or_default(),
             })
         })
         .await

@@ -12,7 +12,9 @@
 //!   with progress events, then a rescoring run) and the quarantine (a page, the CSV export);
 //! * [`diagnostics`]: the diagnostics tab's commands (health, metrics and monitoring, logs,
 //!   bundle), the app's log files (`logs/` beside the database) and the operations journal of
-//!   every command.
+//!   every command;
+//! * [`notifications`]: the notifications of the app's timer and inbox runs, a click opening the
+//!   fleet filtered to their turbines (also `--turbines A,B` on the command line), the setting.
 //!
 //! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
@@ -21,6 +23,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod import;
 pub mod modelsets;
+pub mod notifications;
 pub mod phrased;
 pub mod startup;
 pub mod state;
@@ -80,6 +83,8 @@ macro_rules! cockpit_handler {
             $crate::workflow::workflow_choices,
             $crate::workflow::get_author,
             $crate::workflow::set_author,
+            $crate::notifications::get_notifications,
+            $crate::notifications::set_notifications,
         ]
     };
 }
@@ -87,10 +92,13 @@ macro_rules! cockpit_handler {
 /// The app's builder with its commands and plugins registered (tests build on it with a mock
 /// runtime). The opener plugin opens the log folder from Rust only: no link-click script is
 /// injected and the UI is granted none of its commands (see `capabilities/default.json`). The
-/// dialog plugin gives the UI the native "open files" and "save as" pickers only.
+/// dialog plugin gives the UI the native "open files" and "save as" pickers only. The
+/// notification plugin is used from Rust only (the runs' notifications and their clicks): none
+/// of its commands is granted to the UI.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(
             tauri_plugin_opener::Builder::new()
                 .open_js_links_on_click(false)
@@ -216,6 +224,10 @@ pub fn run() -> std::process::ExitCode {
             ))));
             tracing::info!(version = %app.package_info().version, "desktop app starting");
             app.manage(state::AppState::new(workspace));
+            notifications::init(
+                app.handle(),
+                notifications::turbines_arg(std::env::args().skip(1)),
+            );
             main_window(app.handle())?;
             startup::spawn(app.handle().clone());
             Ok(())

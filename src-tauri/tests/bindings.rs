@@ -189,6 +189,9 @@ fn bindings() -> Bindings {
     b.add::<Agreement>(&cfg);
     b.add::<ComparisonText>(&cfg);
     b.add::<ComparisonPage>(&cfg);
+    // Notifications (Diagnostics card, a click opening the fleet on their turbines).
+    b.add::<cockpit_core::notifications::NotificationSettings>(&cfg);
+    b.add::<energitech_cockpit::notifications::OpenTurbines>(&cfg);
     b
 }
 

@@ -983,7 +983,11 @@ sort?: string, limit?: number,
 /**
  * Only the turbines with an open alert nobody has acknowledged.
  */
-unacknowledged?: boolean, };
+unacknowledged?: boolean, 
+/**
+ * Only these turbines (ids): the ones a notification named.
+ */
+turbines?: Array<string>, };
 
 /**
  * Where the field document was saved, and of how many turbines.
@@ -1272,7 +1276,12 @@ modelVersion: string | null,
 /**
  * Why no models are in service, if so.
  */
-modelsError: string | null, modelsDir: string, dataDir: string, database: string, inbox: string, phase: Phase, };
+modelsError: string | null, modelsDir: string, dataDir: string, database: string, inbox: string, phase: Phase, 
+/**
+ * The turbines the app was started on (`--turbines`: a notification of `cockpit watch`
+ * clicked); the fleet opens filtered to them. Empty when none.
+ */
+openingTurbines: Array<string>, };
 
 /**
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
@@ -1321,7 +1330,8 @@ at: string,
 /**
  * What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
  * timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
- * event) or `"ingest"`.
+ * event), `"ingest"` or `"notification"` (a run's notification shown, or why it could not
+ * be).
  */
 kind: string, 
 /**
@@ -2095,3 +2105,21 @@ text: ComparisonText,
  * The agreement's figures (the confusion table).
  */
 agreement: Agreement, };
+
+/**
+ * The notification settings, as the app's Diagnostics tab shows them.
+ */
+export type NotificationSettings = { 
+/**
+ * Whether a timer or inbox run that raises alerts notifies (on by default).
+ */
+enabled: boolean, };
+
+/**
+ * The turbines to show, filtered, in the fleet view.
+ */
+export type OpenTurbines = { 
+/**
+ * Turbine ids, most urgent first.
+ */
+turbines: Array<string>, };

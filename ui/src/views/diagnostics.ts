@@ -8,7 +8,7 @@
 // `cards.ts` (banner, checks, alert level, freshness), `operations.ts` (operations, errors per
 // day, models and drift, facts, run journal), `logs.ts` (log lines), `quarantine.ts` (quarantined
 // lines), `actions.ts` (log folder, bundle), `modelsets.ts` (model sets: candidate, comparison,
-// promote, rollback, history).
+// promote, rollback, history), `notifications.ts` (notifications on or off).
 import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
@@ -19,6 +19,7 @@ import { actionsBar } from "./diagnostics/actions";
 import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFreshness } from "./diagnostics/cards";
 import { logView } from "./diagnostics/logs";
 import { modelSetsView } from "./diagnostics/modelsets";
+import { notificationsView } from "./diagnostics/notifications";
 import { quarantineView } from "./diagnostics/quarantine";
 import { renderErrorsByDay, renderFacts, renderJournal, renderModels, renderOps } from "./diagnostics/operations";
 import { loadDiagnostics, rememberedFilter, type DiagnosticsPanel, type DiagnosticsSource, type Loaded, type Options } from "./diagnostics/types";
@@ -56,6 +57,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
   });
   const quarantine = quarantineView(ctx, src);
   const modelSets = opts.modelSets ? modelSetsView(ctx, opts.modelSets) : null;
+  const notifications = opts.notifications ? notificationsView(ctx, opts.notifications) : null;
   const element = h(
     "section",
     { class: "diagnostics", "data-testid": "diagnostics", "aria-busy": "true" },
@@ -70,6 +72,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     ),
     modelsSlot,
     modelSets?.element ?? "",
+    notifications?.element ?? "",
     logs.element,
     quarantine.element,
     factsSlot,
@@ -114,6 +117,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       logs.reload(),
       quarantine.reload(),
       modelSets?.reload() ?? Promise.resolve(),
+      notifications?.reload() ?? Promise.resolve(),
     ]);
   };
   return { element, lang, reload, ready: reload() };

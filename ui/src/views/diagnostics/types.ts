@@ -3,6 +3,7 @@
 import { asApiError, type ApiError, type AppInfo, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
+import type { NotificationsSource } from "./notifications";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
 /** The commands this card uses (`api` in the app, a mock in tests). */
@@ -54,6 +55,8 @@ export interface Options {
   logFilter?: LogFilter;
   /** The model sets' commands: the card is shown when given. */
   modelSets?: ModelSetsSource;
+  /** The notification setting's commands: the card is shown when given. */
+  notifications?: NotificationsSource;
 }
 
 export interface DiagnosticsPanel {
