@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs`, `src/pack.rs` and `src/background.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs`, `src/pack.rs`, `src/background.rs` and `src/notifications.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -58,6 +58,8 @@ const COMMANDS: &[&str] = &[
     "add_note",
     "background_status",
     "set_background",
+    "get_notifications",
+    "set_notifications",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

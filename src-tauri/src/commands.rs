@@ -93,6 +93,8 @@ pub struct FleetFilterArgs {
     pub limit: Option<usize>,
     /// Only the turbines with an open alert nobody has acknowledged.
     pub unacknowledged: Option<bool>,
+    /// Only these turbines (ids): the ones a notification named.
+    pub turbines: Option<Vec<String>>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
@@ -119,6 +121,7 @@ impl FleetFilterArgs {
             sort,
             limit: self.limit,
             unacknowledged: self.unacknowledged.unwrap_or(false),
+            turbines: self.turbines.clone().unwrap_or_default(),
         })
     }
 
@@ -715,6 +718,9 @@ pub struct AppInfo {
     pub database: String,
     pub inbox: String,
     pub phase: Phase,
+    /// The turbines the app was started on (`--turbines`: a notification of `cockpit watch`
+    /// clicked); the fleet opens filtered to them. Empty when none.
+    pub opening_turbines: Vec<String>,
 }
 
 /// App version, model version and where things are.
@@ -746,6 +752,10 @@ pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, ApiError
                 database: p.db.display().to_string(),
                 inbox: p.inbox.display().to_string(),
                 phase: state.phase(),
+                opening_turbines: app
+                    .try_state::<crate::notifications::Opening>()
+                    .map(|o| o.0.clone())
+                    .unwrap_or_default(),
             })
         })
         .await

@@ -18,6 +18,8 @@
 //!   every command;
 //! * [`background`]: the background service card ("score daily in the background", who
 //!   handles the daily run).
+//! * [`notifications`]: the notifications of the app's timer and inbox runs, a click opening the
+//!   fleet filtered to their turbines (also `--turbines A,B` on the command line), the setting.
 //!
 //! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
@@ -27,6 +29,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod import;
 pub mod modelsets;
+pub mod notifications;
 pub mod pack;
 pub mod phrased;
 pub mod startup;
@@ -94,6 +97,8 @@ macro_rules! cockpit_handler {
             $crate::pack::add_note,
             $crate::background::background_status,
             $crate::background::set_background,
+            $crate::notifications::get_notifications,
+            $crate::notifications::set_notifications,
         ]
     };
 }
@@ -101,10 +106,13 @@ macro_rules! cockpit_handler {
 /// The app's builder with its commands and plugins registered (tests build on it with a mock
 /// runtime). The opener plugin opens the log folder from Rust only: no link-click script is
 /// injected and the UI is granted none of its commands (see `capabilities/default.json`). The
-/// dialog plugin gives the UI the native "open files" and "save as" pickers only.
+/// dialog plugin gives the UI the native "open files" and "save as" pickers only. The
+/// notification plugin is used from Rust only (the runs' notifications and their clicks): none
+/// of its commands is granted to the UI.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(
             tauri_plugin_opener::Builder::new()
                 .open_js_links_on_click(false)
@@ -230,6 +238,10 @@ pub fn run() -> std::process::ExitCode {
             ))));
             tracing::info!(version = %app.package_info().version, "desktop app starting");
             app.manage(state::AppState::new(workspace));
+            notifications::init(
+                app.handle(),
+                notifications::turbines_arg(std::env::args().skip(1)),
+            );
             main_window(app.handle())?;
             startup::spawn(app.handle().clone());
             Ok(())

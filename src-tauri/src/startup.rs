@@ -147,7 +147,8 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
     let paths = app.state::<AppState>().workspace.clone();
     let t = Instant::now();
     let emitter = app.clone();
-    let service = Service::start(
+    let notifier = crate::notifications::AppNotifier::new(app.clone());
+    let service = Service::start_notifying(
         ServiceConfig {
             db: paths.db.clone(),
             models_dir: paths.models.clone(),
@@ -165,6 +166,8 @@ fn start_service<R: Runtime>(app: &AppHandle<R>, policy: RiskPolicy) {
         move |event| {
             let _ = emitter.emit(SERVICE_EVENT, event);
         },
+        // The app's own timer and inbox runs; `cockpit watch` notifies for its own.
+        Some(std::sync::Arc::new(notifier)),
     );
     match service {
         Ok(s) => {

@@ -203,6 +203,9 @@ fn bindings() -> Bindings {
     b.add::<OwnerKind>(&cfg);
     b.add::<Heartbeat>(&cfg);
     b.add::<BackgroundStatus>(&cfg);
+    // Notifications (Diagnostics card, a click opening the fleet on their turbines).
+    b.add::<cockpit_core::notifications::NotificationSettings>(&cfg);
+    b.add::<energitech_cockpit::notifications::OpenTurbines>(&cfg);
     b
 }
 

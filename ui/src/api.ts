@@ -25,6 +25,8 @@ import type {
   ModelSetChange,
   ModelSetInfo,
   ModelSetsPage,
+  NotificationSettings,
+  OpenTurbines,
   Phase,
   QuarantineArgs,
   QuarantineCsv,
@@ -103,6 +105,10 @@ export const api = {
   interventions: (openOnly: boolean, lang: string) => invoke<InterventionView[]>("interventions", { openOnly, lang }),
   turbineHistory: (id: string, lang: string) => invoke<TurbineHistory>("turbine_history", { id, lang }),
   workflowChoices: (lang: string) => invoke<Choices>("workflow_choices", { lang }),
+  // Notifications (src-tauri/src/notifications.rs): on or off, and the UI's language for them.
+  getNotifications: () => invoke<NotificationSettings>("get_notifications"),
+  setNotifications: (settings: { enabled?: boolean; lang?: string }) =>
+    invoke<NotificationSettings>("set_notifications", { enabled: settings.enabled ?? null, lang: settings.lang ?? null }),
   getAuthor: () => invoke<AuthorInfo>("get_author"),
   addNote: (turbine: string, intervention: string | null, text: string) => invoke<null>("add_note", { turbine, intervention, text }),
   // Field packs (src-tauri/src/pack.rs).
@@ -197,6 +203,9 @@ export const events = {
     listen<ServiceEvent>("service-event", (e) => f(e.payload)),
   importProgress: (f: (p: IngestProgress) => void): Promise<UnlistenFn> =>
     listen<IngestProgress>("import-progress", (e) => f(e.payload)),
+  /** A notification was clicked: the fleet, filtered to its turbines. */
+  notificationOpen: (f: (p: OpenTurbines) => void): Promise<UnlistenFn> =>
+    listen<OpenTurbines>("notification-open", (e) => f(e.payload)),
   download: (f: (p: { path: string | null; success: boolean }) => void): Promise<UnlistenFn> =>
     listen<{ path: string | null; success: boolean }>("download-finished", (e) => f(e.payload)),
 };

@@ -1,5 +1,5 @@
 // Filtering, ordering and the virtual window of the fleet table (pure: tested without a window).
-import { CATEGORIES, type Category, type FleetRow } from "./api";
+import { CATEGORIES, type Category, type FleetFilterArgs, type FleetRow } from "./api";
 import type { Lang } from "./i18n";
 
 /** What the fleet view shows. Each field is one predicate; every one must hold (add a field and
@@ -11,9 +11,11 @@ export interface Filter {
   search: string;
   /** Only the turbines with an open alert nobody has acknowledged. */
   unacknowledged: boolean;
+  /** Only these turbines (a notification's, clicked); empty: all. */
+  turbines: string[];
 }
 
-export const NO_FILTER: Filter = { categories: [], site: "", search: "", unacknowledged: false };
+export const NO_FILTER: Filter = { categories: [], site: "", search: "", unacknowledged: false, turbines: [] };
 
 /** The items that pass the filter (same rules as the work list export). The search is the
  * core's rule: each row carries what it matches (`text.search`). */
@@ -21,11 +23,13 @@ export function filterItems(items: FleetRow[], f: Filter): FleetRow[] {
   const q = f.search.trim().toLowerCase();
   const site = f.site.trim().toLowerCase();
   const cats = f.categories;
+  const only = new Set(f.turbines.map((t) => t.trim().toLowerCase()));
   return items.filter(
     (i) =>
       (!cats.length || (i.category !== null && cats.includes(i.category))) &&
       (!site || i.site.toLowerCase() === site) &&
       (!f.unacknowledged || i.alert?.status === "open") &&
+      (!only.size || only.has(i.turbine_id.toLowerCase())) &&
       (!q || i.text.search.includes(q)),
   );
 }
@@ -165,9 +169,10 @@ export function sitesOf(items: FleetRow[]): string[] {
 }
 
 /** The filter as the commands take it (empty fields left out). */
-export function filterArgs(f: Filter): { categories?: string[]; site?: string; search?: string; unacknowledged?: boolean } {
-  const out: { categories?: string[]; site?: string; search?: string; unacknowledged?: boolean } = {};
+export function filterArgs(f: Filter): FleetFilterArgs {
+  const out: FleetFilterArgs = {};
   if (f.unacknowledged) out.unacknowledged = true;
+  if (f.turbines.length) out.turbines = [...f.turbines];
   if (f.categories.length) out.categories = [...f.categories];
   if (f.site) out.site = f.site;
   if (f.search.trim()) out.search = f.search.trim();

@@ -178,8 +178,25 @@ function onRunProgress(p: RunProgress): void {
   }
 }
 
+/** The notifications speak the UI's language (the app's own and `cockpit watch`'s). */
+function tellNotificationLang(): void {
+  if (state.phase.phase === "ready") void api.setNotifications({ lang: state.lang }).catch(() => undefined);
+}
+
+/** The fleet filtered to `turbines` (a notification clicked, or the app started with
+ * `--turbines`), every other filter cleared. */
+function openTurbines(turbines: string[]): void {
+  if (!turbines.length) return;
+  state.filter = { ...NO_FILTER, turbines: [...turbines] };
+  state.detailId = null;
+  state.tab = "fleet";
+  renderHeader();
+  renderMain();
+}
+
 function switchLang(): void {
   state.lang = state.lang === "fr" ? "en" : "fr";
+  tellNotificationLang();
   try {
     localStorage.setItem("cockpit.lang", state.lang);
   } catch {
@@ -480,7 +497,8 @@ function renderFleet(): HTMLElement {
     performance.measure("fleet-table", { start: t0 }); // read by tests/e2e/measure.mjs
   };
   const onFilter = (f: Filter) => {
-    const selectsChanged = f.categories.join() !== state.filter.categories.join() || f.site !== state.filter.site;
+    const selectsChanged =
+      f.categories.join() !== state.filter.categories.join() || f.site !== state.filter.site || f.turbines.join() !== state.filter.turbines.join();
     state.filter = f;
     if (selectsChanged) {
       // Keep the select in step with the counters (a rebuilt one shows the categories chosen).
@@ -622,7 +640,7 @@ function renderDiagnosticsTab(panel: HTMLElement): void {
     void shown.reload();
     return;
   }
-  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api, background: api });
+  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api, background: api, notifications: api });
   panel.replaceChildren(diagnosticsPanel.element);
 }
 
@@ -670,11 +688,19 @@ function renderAll(): void {
 // ---------------------------------------------------------------------------------------------
 // Start
 
+let openedFromArgs = false;
+
 async function onPhase(p: Phase): Promise<void> {
   const wasReady = state.phase.phase === "ready";
   state.phase = p;
   if (p.phase === "ready" && !wasReady) {
+    tellNotificationLang();
     await refresh();
+    // Started from a notification of the background service: its turbines, once.
+    if (!openedFromArgs) {
+      openedFromArgs = true;
+      openTurbines(state.info?.openingTurbines ?? []);
+    }
   } else {
     renderAll();
   }
@@ -703,6 +729,7 @@ async function start(): Promise<void> {
       if (state.tab === "diagnostics") renderMain();
     }
   });
+  await events.notificationOpen((o) => openTurbines(o.turbines));
   await events.download((d) =>
     d.success
       ? setRunStatus(t(state.lang, "csvSaved", { path: d.path ?? "" }), "ok")

@@ -93,6 +93,7 @@ const info: AppInfo = {
   database: "/home/op/.local/share/energitech-cockpit/cockpit.db",
   inbox: "/home/op/.local/share/energitech-cockpit/inbox",
   phase: { phase: "ready" },
+  openingTurbines: [],
 };
 
 const logs: LogLine[] = [

@@ -164,7 +164,7 @@ describe("fleet filters", () => {
   it("filters by category and site", () => {
     expect(filterItems(fleet, { ...NO_FILTER, categories: ["critical"] }).map((i) => i.turbine_id)).toEqual(["LYO-01", "VAL-01"]);
     expect(filterItems(fleet, { ...NO_FILTER, site: "valence" })).toHaveLength(2);
-    expect(filterItems(fleet, { categories: ["critical"], site: "Lyon", search: "", unacknowledged: false }).map((i) => i.turbine_id)).toEqual(["LYO-01"]);
+    expect(filterItems(fleet, { categories: ["critical"], site: "Lyon", search: "", unacknowledged: false, turbines: [] }).map((i) => i.turbine_id)).toEqual(["LYO-01"]);
   });
   it("shows several categories at once, and every turbine (not scored too) when none is chosen", () => {
     const both = { ...NO_FILTER, categories: ["critical", "high"] as Category[] };
@@ -189,10 +189,17 @@ describe("fleet filters", () => {
     expect(filterItems(fleet, { ...NO_FILTER, search: "génératrice" }).map((i) => i.turbine_id)).toEqual(["LYO-02"]);
     expect(filterItems(fleet, { ...NO_FILTER, search: "transformateur" })).toHaveLength(0);
   });
+  it("shows only the turbines a notification named, and the export gets the same", () => {
+    const named = { ...NO_FILTER, turbines: ["val-01", "LYO-02"] };
+    expect(filterItems(fleet, named).map((i) => i.turbine_id).sort()).toEqual(["LYO-02", "VAL-01"]);
+    // With the other filters: every one must hold.
+    expect(filterItems(fleet, { ...named, site: "Lyon" }).map((i) => i.turbine_id)).toEqual(["LYO-02"]);
+    expect(filterArgs(named)).toEqual({ turbines: ["val-01", "LYO-02"] });
+  });
   it("lists sites and sends only the filters in use", () => {
     expect(sitesOf(fleet)).toEqual(["Lyon", "Valence"]);
     expect(filterArgs(NO_FILTER)).toEqual({});
-    expect(filterArgs({ categories: ["high"], site: "", search: "  gear ", unacknowledged: true })).toEqual({ categories: ["high"], search: "gear", unacknowledged: true });
+    expect(filterArgs({ categories: ["high"], site: "", search: "  gear ", unacknowledged: true, turbines: [] })).toEqual({ categories: ["high"], search: "gear", unacknowledged: true });
     expect(csvFileName(new Date("2026-11-28T08:00:00Z"), "fr")).toBe("liste-travaux-2026-11-28.csv");
   });
 });

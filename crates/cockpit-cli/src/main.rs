@@ -90,6 +90,9 @@ pub enum Command {
     Quarantine(commands::QuarantineArgs),
     /// Show or change the daily scoring schedule
     Schedule(commands::ScheduleArgs),
+    /// Show or change the notifications of timer and inbox runs that raise alerts: on or off,
+    /// their language
+    Notifications(commands::NotificationsArgs),
     /// Run the triggers in the foreground: daily timer, the database's inbox folder, models folder
     Watch(commands::WatchArgs),
     /// The background service (systemd user unit running `cockpit watch` without the app):
@@ -139,6 +142,7 @@ impl Command {
             Command::Replay(_) => "replay",
             Command::Quarantine(_) => "quarantine",
             Command::Schedule(_) => "schedule",
+            Command::Notifications(_) => "notifications",
             Command::Watch(_) => "watch",
             Command::Service(_) => "service",
             Command::Health(_) => "health",

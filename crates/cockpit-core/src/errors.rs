@@ -15,6 +15,7 @@ use crate::lang::Lang;
 use crate::mapping::MappingError;
 use crate::model::ModelError;
 use crate::modelsets::{ModelSetError, Refusal};
+use crate::notifications::NotificationError;
 use crate::pack::PackError;
 use crate::risk::RiskError;
 use crate::runs::queries::QueryError;
@@ -587,6 +588,15 @@ impl Coded for DemoError {
 impl Coded for SimError {
     fn code(&self) -> ErrorCode {
         ErrorCode::Simulation
+    }
+}
+
+impl Coded for NotificationError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            NotificationError::Store(s) => s.code(),
+            NotificationError::Query(q) => q.code(),
+        }
     }
 }
 

@@ -31,6 +31,7 @@
 //! | | [`pack`] | field packs: a few turbines exported to one sealed file for an offline laptop, its journal of actions imported back |
 //! | | [`demo`] | the Lyon demo park: its definition, simulated and ingested in one call |
 //! | orchestration | [`triggers`] | what starts a scoring run: the daily schedule with catch-up, the inbox and models folder watchers |
+//! | | [`notifications`] | after a timer or inbox run that raised alerts: one notification summarising it, in French or English; the setting |
 //! | | [`service`] | the running cockpit: models in service (hot-swapped), triggers wired to scoring |
 //! | | [`workspace`] | what a database path implies: inbox, demo files, logs, scoring lock; loading the models; preparing the demo park |
 //! | reports | [`telemetry`] | observability: log files and console, metrics, functional monitoring, health report, diagnostics bundle |
@@ -51,6 +52,7 @@ pub mod lang;
 pub mod mapping;
 pub mod model;
 pub mod modelsets;
+pub mod notifications;
 pub mod pack;
 pub mod quality;
 pub mod risk;

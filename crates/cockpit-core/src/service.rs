@@ -14,6 +14,9 @@
 //! when another process does (the background service wins over the app; a silent owner is
 //! replaced after three minutes). The owner also takes the inbox: a service that stands by
 //! stops its inbox watcher, so one process files each dropped file.
+//! A timer or inbox run that raised turbines to high or critical is told through the
+//! [`Notifier`] the service was started with ([`crate::notifications`]): each process notifies
+//! for its own runs, so the app and `cockpit watch` never notify twice for one run.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -28,6 +31,7 @@ use crate::ingest;
 use crate::mapping::Mapping;
 use crate::model::{ModelError, ModelSet, OrtRuntime};
 use crate::modelsets;
+use crate::notifications::{self, Delivery, Notifier};
 use crate::risk::RiskPolicy;
 use crate::runs::{self, RunError, RunRecord, RunRequest, Trigger};
 use crate::schema::FileKind;
@@ -75,8 +79,9 @@ pub struct Event {
     pub at: String,
     /// What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
     /// timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
-    /// event), `"ingest"` or `"owner"` (this process takes the daily timer and the inbox, or
-    /// stands by because another one holds them).
+    /// event), `"ingest"`, `"owner"` (this process takes the daily timer and the inbox, or
+    /// stands by because another one holds them) or `"notification"` (a run's notification
+    /// shown, or why it could not be).
     pub kind: &'static str,
     /// Whether it succeeded.
     pub ok: bool,
@@ -99,6 +104,10 @@ struct Shared {
     stop: StopSignal,
     /// Runs of this service in progress (scoring or waiting for the run lock).
     running: AtomicUsize,
+    /// Shows a timer or inbox run's notification; `None`: no notifications.
+    notifier: Option<Arc<dyn Notifier>>,
+    /// A notification failed since the last one shown: the next failures are not logged again.
+    notify_failing: AtomicBool,
 }
 
 /// Counts a run of the service as in progress while it lives.
@@ -288,6 +297,16 @@ impl Service {
         cfg: ServiceConfig,
         listener: impl Fn(Event) + Send + Sync + 'static,
     ) -> Result<Service, ServiceError> {
+        Service::start_notifying(cfg, listener, None)
+    }
+
+    /// [`Service::start`], telling a timer or inbox run that raised turbines to high or
+    /// critical through `notifier` (when notifications are on in the settings).
+    pub fn start_notifying(
+        cfg: ServiceConfig,
+        listener: impl Fn(Event) + Send + Sync + 'static,
+        notifier: Option<Arc<dyn Notifier>>,
+    ) -> Result<Service, ServiceError> {
         // Opening once creates the database and brings its schema up to date.
         drop(Store::open(&cfg.db)?);
         let serving = in_service_dir(&cfg.db, &cfg.models_dir);
@@ -303,6 +322,8 @@ impl Service {
             listener: Arc::new(listener),
             stop: StopSignal::default(),
             running: AtomicUsize::new(0),
+            notifier,
+            notify_failing: AtomicBool::new(false),
         });
         match &*shared.models.lock().unwrap_or_else(|p| p.into_inner()) {
             Ok(m) => shared.emit(
@@ -446,7 +467,7 @@ impl Service {
 
     /// Scores the fleet now.
     pub fn score_now(&self, trigger: Trigger) -> Result<RunRecord, ServiceError> {
-        score(&self.shared, trigger, None)
+        score(&self.shared, trigger, None).map(|(run, _)| run)
     }
 
     /// Whether a run of this service (daily timer, inbox, score now) is scoring or waiting for
@@ -602,6 +623,10 @@ fn score_when_free(
     loop {
         let result = score(shared, trigger, slot);
         let Err(ServiceError::Run(RunError::InProgress { .. })) = &result else {
+            let result = result.map(|(run, events)| {
+                notify(shared, &run, &events);
+                run
+            });
             if tries > 0 {
                 tracing::info!(
                     trigger = trigger.as_str(),
@@ -641,13 +666,60 @@ fn score_when_free(
                 let _ = runs::record_failure(&store, &req, started_at, started, None, &message);
             }
             shared.emit("run", false, message);
-            return result;
+            return result.map(|(run, _)| run);
         }
         backoff = (backoff * 2).min(LOCK_BACKOFF_MAX);
     }
 }
 
-fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunRecord, ServiceError> {
+/// Tells a timer or inbox run's new alerts through the notifier, when there is one and
+/// notifications are on; a failure is reported once (until one is shown again), never fatal.
+fn notify(shared: &Shared, run: &RunRecord, events: &[crate::workflow::Event]) {
+    let Some(notifier) = &shared.notifier else {
+        return;
+    };
+    let delivery = match Store::open(&shared.db) {
+        Ok(store) => notifications::deliver(&store, run, events, notifier.as_ref())
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match delivery {
+        Ok(Delivery::Nothing) => {}
+        Ok(Delivery::Off) => {
+            tracing::info!(run_id = run.id, "notifications are off; run not notified");
+        }
+        Ok(Delivery::Shown(n)) => {
+            shared.notify_failing.store(false, Ordering::SeqCst);
+            shared.emit(
+                "notification",
+                true,
+                format!("{}: {}", n.title, n.turbines.join(", ")),
+            );
+        }
+        Ok(Delivery::Failed(_, why)) => {
+            if shared.notify_failing.swap(true, Ordering::SeqCst) {
+                tracing::debug!(run_id = run.id, error = %why, "notification not shown");
+            } else {
+                shared.emit(
+                    "notification",
+                    false,
+                    format!("the run's notification could not be shown ({why}); scoring goes on, and this is not reported again until a notification is shown"),
+                );
+            }
+        }
+        Err(e) => tracing::warn!(
+            run_id = run.id,
+            error = %crate::journal::redact(&e),
+            "the run's notification could not be built"
+        ),
+    }
+}
+
+fn score(
+    shared: &Shared,
+    trigger: Trigger,
+    slot: Option<i64>,
+) -> Result<(RunRecord, Vec<crate::workflow::Event>), ServiceError> {
     let _running = Running::new(&shared.running);
     tracing::info!(
         trigger = trigger.as_str(),
@@ -677,7 +749,7 @@ fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunReco
             let mut shadow = OrtRuntime::init(None).ok().and_then(|ort| {
                 modelsets::shadow_candidate(&shared.sets_dir, &shared.models_dir, models, ort)
             });
-            runs::score_with_shadow(&mut store, models, shadow.as_mut(), &shared.policy, req)
+            runs::score_run(&mut store, models, shadow.as_mut(), &shared.policy, req)
                 .map_err(ServiceError::from)
         }
         Err(e) => {
@@ -690,7 +762,7 @@ fn score(shared: &Shared, trigger: Trigger, slot: Option<i64>) -> Result<RunReco
     match &result {
         // The caller waits and says so (see `score_when_free`), or returns it to the user.
         Err(ServiceError::Run(RunError::InProgress { .. })) => {}
-        Ok(r) => shared.emit(
+        Ok((r, _)) => shared.emit(
             "run",
             true,
             format!(
@@ -944,6 +1016,119 @@ mod tests {
         );
         app.stop();
         assert_eq!(background::owner(&store).unwrap(), None);
+    }
+
+    /// Keeps the notifications it is asked to show.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<crate::notifications::Notification>>);
+
+    impl Notifier for Recorder {
+        fn notify(&self, n: &crate::notifications::Notification) -> Result<(), String> {
+            self.0.lock().unwrap().push(n.clone());
+            Ok(())
+        }
+    }
+
+    /// An inbox run that raises alerts hands its summary to the notifier, once; a run
+    /// somebody started does not, nor any run once notifications are turned off.
+    #[test]
+    fn an_inbox_run_that_raises_alerts_is_notified_once_and_a_manual_run_never() {
+        let dir = tempfile::tempdir().unwrap();
+        let end = now().div_euclid(86_400) * 86_400;
+        let files = crate::sim::simulate(
+            &crate::sim::SimConfig::new(3, 9, 3, end - 9 * 86_400),
+            &dir.path().join("sim"),
+        )
+        .unwrap()
+        .files;
+        // The same fleet in a database of its own, notifications on or off.
+        let fleet = |name: &str, on: bool| -> PathBuf {
+            let db = dir.path().join(name);
+            let mut store = Store::open(&db).unwrap();
+            let report =
+                ingest::ingest_files(&mut store, &files, &crate::mapping::Mapping::canonical());
+            assert!(report.failed.is_empty());
+            notifications::set_language(&store, crate::lang::Lang::En).unwrap();
+            notifications::set_enabled(&store, on).unwrap();
+            db
+        };
+        // A policy under which any failure probability is critical: every scored turbine
+        // raises an alert.
+        let mut policy = RiskPolicy::default();
+        policy.probability.moderate = 1e-9;
+        policy.probability.high = 2e-9;
+        policy.probability.critical = 3e-9;
+        let recorder = Arc::new(Recorder::default());
+        let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+        let sink = Arc::clone(&events);
+        let service = Service::start_notifying(
+            ServiceConfig {
+                db: fleet("manual.db", true),
+                models_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+                policy,
+                inbox: None,
+                mapping: crate::mapping::Mapping::canonical(),
+                timer: false,
+                watch_models: false,
+                inbox_settle: None,
+            },
+            move |e| sink.lock().unwrap().push(e),
+            Some(recorder.clone() as Arc<dyn Notifier>),
+        )
+        .unwrap();
+
+        // Score now: alerts raised, nobody notified (the person is at the screen).
+        let manual = service.score_now(Trigger::Manual).unwrap();
+        assert!(manual.counts.critical > 0, "{:?}", manual.counts);
+        assert!(recorder.0.lock().unwrap().is_empty());
+
+        // An inbox run raises the same fleet's alerts on another database: told once.
+        let inbox = same_service_over(&service.shared, fleet("inbox.db", true));
+        let run = score_when_free(&inbox, Trigger::Watch, None).unwrap();
+        let shown = recorder.0.lock().unwrap().clone();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        let n = &shown[0];
+        assert_eq!(n.run, run.id);
+        let k = run.counts.critical as usize;
+        let word = if k == 1 { "turbine" } else { "turbines" };
+        assert_eq!(n.title, format!("{k} {word} now critical"));
+        assert_eq!(n.turbines.len(), k);
+        assert!(events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == "notification" && e.ok && e.message.starts_with(&n.title)));
+        // The same alerts the next time: nothing new, no second notification.
+        score_when_free(&inbox, Trigger::Watch, None).unwrap();
+        assert_eq!(recorder.0.lock().unwrap().len(), 1);
+
+        // Turned off: a timer run that raises alerts says nothing.
+        let off = same_service_over(&service.shared, fleet("off.db", false));
+        let timer = score_when_free(&off, Trigger::Timer, None).unwrap();
+        assert!(timer.counts.critical > 0, "{:?}", timer.counts);
+        assert_eq!(recorder.0.lock().unwrap().len(), 1);
+        service.stop();
+    }
+
+    /// A service like `s` (models, policy, listener, notifier) over the database `db`.
+    fn same_service_over(s: &Shared, db: PathBuf) -> Shared {
+        let models = match &*s.models.lock().unwrap() {
+            Ok(m) => load_models(m.dir()).map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        };
+        Shared {
+            db,
+            models_dir: s.models_dir.clone(),
+            sets_dir: s.sets_dir.clone(),
+            status: Mutex::new(status_of(&models)),
+            models: Mutex::new(models),
+            policy: s.policy,
+            listener: s.listener.clone(),
+            stop: StopSignal::default(),
+            running: AtomicUsize::new(0),
+            notifier: s.notifier.clone(),
+            notify_failing: AtomicBool::new(false),
+        }
     }
 
     /// The daily slot due at start meets the run lock of another process: the service says it

@@ -1029,7 +1029,11 @@ sort?: string, limit?: number,
 /**
  * Only the turbines with an open alert nobody has acknowledged.
  */
-unacknowledged?: boolean, };
+unacknowledged?: boolean, 
+/**
+ * Only these turbines (ids): the ones a notification named.
+ */
+turbines?: Array<string>, };
 
 /**
  * Where the field document was saved, and of how many turbines.
@@ -1318,7 +1322,12 @@ modelVersion: string | null,
 /**
  * Why no models are in service, if so.
  */
-modelsError: string | null, modelsDir: string, dataDir: string, database: string, inbox: string, phase: Phase, };
+modelsError: string | null, modelsDir: string, dataDir: string, database: string, inbox: string, phase: Phase, 
+/**
+ * The turbines the app was started on (`--turbines`: a notification of `cockpit watch`
+ * clicked); the fleet opens filtered to them. Empty when none.
+ */
+openingTurbines: Array<string>, };
 
 /**
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
@@ -1367,8 +1376,9 @@ at: string,
 /**
  * What it concerns: `"models"`, `"run"` (a run finished or failed), `"run_started"` (a
  * timer or inbox run begins: the views show the last run as "updating…" until the `"run"`
- * event), `"ingest"` or `"owner"` (this process takes the daily timer and the inbox, or
- * stands by because another one holds them).
+ * event), `"ingest"`, `"owner"` (this process takes the daily timer and the inbox, or
+ * stands by because another one holds them) or `"notification"` (a run's notification
+ * shown, or why it could not be).
  */
 kind: string, 
 /**
@@ -2345,3 +2355,21 @@ summary: string,
  * service, last heartbeat 06:00:02.").
  */
 owner_line: string, };
+
+/**
+ * The notification settings, as the app's Diagnostics tab shows them.
+ */
+export type NotificationSettings = { 
+/**
+ * Whether a timer or inbox run that raises alerts notifies (on by default).
+ */
+enabled: boolean, };
+
+/**
+ * The turbines to show, filtered, in the fleet view.
+ */
+export type OpenTurbines = { 
+/**
+ * Turbine ids, most urgent first.
+ */
+turbines: Array<string>, };

@@ -9,7 +9,7 @@
 // day, models and drift, facts, run journal), `logs.ts` (log lines), `quarantine.ts` (quarantined
 // lines), `actions.ts` (log folder, bundle), `modelsets.ts` (model sets: candidate, comparison,
 // promote, rollback, history), `background.ts` (the background service: the switch, who handles
-// the daily run).
+// the daily run), `notifications.ts` (notifications on or off).
 import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
@@ -21,6 +21,7 @@ import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFresh
 import { logView } from "./diagnostics/logs";
 import { backgroundView } from "./diagnostics/background";
 import { modelSetsView } from "./diagnostics/modelsets";
+import { notificationsView } from "./diagnostics/notifications";
 import { quarantineView } from "./diagnostics/quarantine";
 import { renderErrorsByDay, renderFacts, renderJournal, renderModels, renderOps } from "./diagnostics/operations";
 import { loadDiagnostics, rememberedFilter, type DiagnosticsPanel, type DiagnosticsSource, type Loaded, type Options } from "./diagnostics/types";
@@ -59,6 +60,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
   const quarantine = quarantineView(ctx, src);
   const modelSets = opts.modelSets ? modelSetsView(ctx, opts.modelSets) : null;
   const background = opts.background ? backgroundView(ctx, opts.background) : null;
+  const notifications = opts.notifications ? notificationsView(ctx, opts.notifications) : null;
   const element = h(
     "section",
     { class: "diagnostics", "data-testid": "diagnostics", "aria-busy": "true" },
@@ -74,6 +76,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     modelsSlot,
     background?.element ?? "",
     modelSets?.element ?? "",
+    notifications?.element ?? "",
     logs.element,
     quarantine.element,
     factsSlot,
@@ -119,6 +122,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       quarantine.reload(),
       modelSets?.reload() ?? Promise.resolve(),
       background?.reload() ?? Promise.resolve(),
+      notifications?.reload() ?? Promise.resolve(),
     ]);
   };
   return { element, lang, reload, ready: reload() };

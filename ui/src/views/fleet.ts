@@ -125,9 +125,24 @@ export function filters(ctx: Ctx, view: FleetPage, filter: Filter, handlers: Fle
     autocomplete: "off",
     oninput: (e: Event) => handlers.onFilter({ ...filter, search: (e.target as HTMLInputElement).value }),
   });
+  // The turbines a notification named (clicked): said, with the way back to the whole fleet.
+  const only = filter.turbines.length
+    ? h(
+        "p",
+        { class: "only-turbines", "data-testid": "only-turbines", role: "status" },
+        t(ctx.lang, "onlyTurbines", { ids: filter.turbines.join(", ") }),
+        " ",
+        h(
+          "button",
+          { type: "button", "data-testid": "show-all-turbines", onclick: () => handlers.onFilter({ ...filter, turbines: [] }) },
+          t(ctx.lang, "showAllTurbines"),
+        ),
+      )
+    : null;
   return h(
     "div",
     { class: "filters" },
+    only,
     h("label", { for: "category-filter" }, t(ctx.lang, "category"), category),
     h("label", { for: "site-filter" }, t(ctx.lang, "site"), site),
     h("label", { for: "search", class: "grow" }, t(ctx.lang, "search"), search),

@@ -58,6 +58,7 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> Result<ExitCode, CliError> {
         sort: Some(SortKey::parse(&args.sort)?),
         limit: args.limit,
         unacknowledged: args.unacknowledged,
+        turbines: Vec::new(),
     };
     let view = queries::fleet(&store, &filter)?;
     if args.json {

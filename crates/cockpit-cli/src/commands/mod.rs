@@ -16,6 +16,7 @@
 //! | [`replay`] | `cockpit replay`: daily runs replayed into the journal, with what they said |
 //! | [`quarantine`] | `cockpit quarantine retry`: unknown-turbine rows read again |
 //! | [`schedule`] | `cockpit schedule`: the daily scoring schedule |
+//! | [`notifications`] | `cockpit notifications`: on or off, their language; the desktop notifier of `cockpit watch` |
 //! | [`watch`] | `cockpit watch`: the triggers in the foreground |
 //! | [`service`] | `cockpit service`: the background service (systemd user unit) and the timer's owner |
 //! | [`health`] | `cockpit health`: the health report and its exit code |
@@ -37,6 +38,7 @@ mod fleet;
 mod health;
 mod ingest;
 mod models;
+mod notifications;
 mod pack;
 mod quarantine;
 mod replay;
@@ -63,6 +65,7 @@ pub use fleet::FleetArgs;
 pub use health::HealthArgs;
 pub use ingest::IngestArgs;
 pub use models::ModelsArgs;
+pub use notifications::NotificationsArgs;
 pub use pack::PackArgs;
 pub use quarantine::QuarantineArgs;
 pub use replay::ReplayArgs;
@@ -96,6 +99,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Replay(args) => replay::run(cli, args),
         Command::Quarantine(args) => quarantine::run(cli, args),
         Command::Schedule(args) => schedule::run(cli, args),
+        Command::Notifications(args) => notifications::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
         Command::Service(args) => service::run(cli, args),
         Command::Health(args) => health::run(cli, args),

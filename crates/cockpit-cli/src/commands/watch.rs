@@ -1,6 +1,7 @@
 //! `cockpit watch`: the triggers in the foreground (daily timer, the database's inbox folder,
 //! the models folder), each event printed as it happens; with `--serve`, the health and metrics
-//! endpoint of `cockpit serve` in the same process, both stopped by Ctrl-C or SIGTERM.
+//! endpoint of `cockpit serve` in the same process, both stopped by Ctrl-C or SIGTERM; a timer or
+//! inbox run that raised alerts is notified on the desktop ([`super::notifications::DesktopNotifier`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use cockpit_core::telemetry::exposition::DEFAULT_LISTEN;
 use cockpit_core::triggers::InboxWatcher;
 
 use super::common::{load_policy, workspace};
+use super::notifications::DesktopNotifier;
 use super::serve;
 use super::CliError;
 use crate::Cli;
@@ -53,6 +55,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
     let settle = InboxWatcher::settle_time(args.settle.as_deref()).map_err(ServiceError::from)?;
     // Bound before the service starts: a port in use stops here, with nothing started.
     let listener = args.serve.as_deref().map(serve::bind).transpose()?;
+    let notifier = DesktopNotifier { db: ws.db.clone() };
     let cfg = ServiceConfig {
         db: ws.db,
         models_dir: ws.models,
@@ -66,10 +69,14 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<ExitCode, CliError> {
         inbox_settle: Some(settle),
     };
     let db = cfg.db.clone();
-    let service = Service::start(cfg, |e| {
-        let mark = if e.ok { "ok " } else { "ERR" };
-        say!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
-    })?;
+    let service = Service::start_notifying(
+        cfg,
+        |e| {
+            let mark = if e.ok { "ok " } else { "ERR" };
+            say!("{} {mark} {:<7} {}", e.at, e.kind, e.message);
+        },
+        Some(Arc::new(notifier)),
+    )?;
     say!(
         "Watching inbox {} and models {}; daily timer {}. Stop with Ctrl-C.",
         inbox.display(),

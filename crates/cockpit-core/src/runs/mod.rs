@@ -494,10 +494,23 @@ pub fn score(
 pub fn score_with_shadow(
     store: &mut Store,
     models: &mut ModelSet,
-    mut shadow: Option<&mut ShadowSet>,
+    shadow: Option<&mut ShadowSet>,
     policy: &RiskPolicy,
     req: RunRequest,
 ) -> Result<RunRecord, RunError> {
+    score_run(store, models, shadow, policy, req).map(|(run, _)| run)
+}
+
+/// [`score_with_shadow`], with the alert events the run recorded in its transaction (alerts
+/// raised, escalated, cleared: [`workflow::alerts::apply_run`]): what a notification of the
+/// run tells.
+pub fn score_run(
+    store: &mut Store,
+    models: &mut ModelSet,
+    mut shadow: Option<&mut ShadowSet>,
+    policy: &RiskPolicy,
+    req: RunRequest,
+) -> Result<(RunRecord, Vec<workflow::Event>), RunError> {
     let _span = tracing::info_span!("fleet_run", trigger = req.trigger.as_str()).entered();
     ensure_scorable(store)?;
     if let Some(at) = req.at {
@@ -533,7 +546,7 @@ pub fn score_with_shadow(
                 version: &version,
                 sha256: Some(models.checksum()),
             };
-            let id = commit_run_with(
+            let (id, events) = commit_run_with(
                 store,
                 &req,
                 started_at,
@@ -556,7 +569,7 @@ pub fn score_with_shadow(
                 outcome = "succeeded",
                 "fleet run succeeded"
             );
-            Ok(run)
+            Ok((run, events))
         }
         Err(e) => {
             record_failure(
@@ -659,6 +672,7 @@ pub fn commit_run(
         None,
         AlertRules::default(),
     )
+    .map(|(run, _)| run)
 }
 
 /// The model set that scored a run: its version and checksum ([`ModelSet::checksum`]).
@@ -668,7 +682,8 @@ struct ServedSet<'a> {
     sha256: Option<&'a str>,
 }
 
-/// [`commit_run`] with the served set's checksum and the shadow outcome, all in one transaction.
+/// [`commit_run`] with the served set's checksum and the shadow outcome, all in one transaction;
+/// returns the run id and the alert events it recorded.
 #[allow(clippy::too_many_arguments)]
 fn commit_run_with(
     store: &mut Store,
@@ -680,7 +695,7 @@ fn commit_run_with(
     outcomes: &[TurbineOutcome],
     shadowed: Option<&shadow::ShadowOutcome>,
     alert_rules: AlertRules,
-) -> Result<i64, RunError> {
+) -> Result<(i64, Vec<workflow::Event>), RunError> {
     let model_version = set.version;
     let mut counts = CategoryCounts::default();
     for o in outcomes {
@@ -750,9 +765,10 @@ fn commit_run_with(
             category: o.category,
         })
         .collect();
-    workflow::alerts::apply_run(&tx, run, req.trigger.as_str(), at, &scored, alert_rules)?;
+    let events =
+        workflow::alerts::apply_run(&tx, run, req.trigger.as_str(), at, &scored, alert_rules)?;
     tx.commit()?;
-    Ok(run)
+    Ok((run, events))
 }
 
 /// Backfills one daily run per day for the `days` days before the data watermark (the demo

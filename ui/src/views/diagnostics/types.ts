@@ -4,6 +4,7 @@ import { asApiError, type ApiError, type AppInfo, type ComparisonPage, type Mode
 import { type Tone } from "../../health";
 import type { BackgroundSource } from "./background";
 import { type Key, type Lang } from "../../i18n";
+import type { NotificationsSource } from "./notifications";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
 /** The commands this card uses (`api` in the app, a mock in tests). */
@@ -57,6 +58,8 @@ export interface Options {
   modelSets?: ModelSetsSource;
   /** The background service card (absent: no card). */
   background?: BackgroundSource;
+  /** The notification setting's commands: the card is shown when given. */
+  notifications?: NotificationsSource;
 }
 
 export interface DiagnosticsPanel {

@@ -52,6 +52,9 @@ pub struct FleetFilter {
     /// Only the turbines whose latest alert is open and nobody has acknowledged it (the
     /// maintenance workflow's "unacknowledged only").
     pub unacknowledged: bool,
+    /// Only these turbines (ids, case-insensitive: the turbines a notification named); empty:
+    /// all.
+    pub turbines: Vec<String>,
 }
 
 impl FleetFilter {
@@ -64,6 +67,11 @@ impl FleetFilter {
                 .as_ref()
                 .is_none_or(|s| item.site.eq_ignore_ascii_case(s.trim()))
             && self.search.as_ref().is_none_or(|s| matches_search(item, s))
+            && (self.turbines.is_empty()
+                || self
+                    .turbines
+                    .iter()
+                    .any(|t| t.trim().eq_ignore_ascii_case(&item.turbine_id)))
     }
 }
 
@@ -123,6 +131,16 @@ pub struct FleetView {
 /// The fleet ranking of the latest run.
 pub fn fleet(store: &Store, filter: &FleetFilter) -> Result<FleetView, QueryError> {
     let run = latest_run(store)?.ok_or(QueryError::NoRun)?;
+    fleet_of(store, run, filter)
+}
+
+/// The fleet ranking of one run (a notification tells about the run that raised its alerts,
+/// even when a later run is already in).
+pub fn fleet_of(
+    store: &Store,
+    run: RunRecord,
+    filter: &FleetFilter,
+) -> Result<FleetView, QueryError> {
     let mut stmt = store.conn().prepare_cached(
         "SELECT t.turbine_id, t.site, t.model, p.scored, p.reason, p.risk_score, p.category,
                 p.p_fail_7d, p.ttf_distribution, p.drivers, p.last_record, p.data_quality

@@ -71,6 +71,12 @@ fn several_categories_keep_the_turbines_of_any_of_them_and_none_keeps_all() {
         ..FleetFilter::default()
     };
     assert!(kept(&low).is_empty());
+    // The turbines a notification named, whatever their case, and nothing else.
+    let named = FleetFilter {
+        turbines: vec!["lyo-02".into(), " VAL-01 ".into()],
+        ..FleetFilter::default()
+    };
+    assert_eq!(kept(&named), ["LYO-02", "VAL-01"]);
 }
 
 #[test]
