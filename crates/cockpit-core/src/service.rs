@@ -1069,6 +1069,7 @@ mod tests {
                 inbox: None,
                 mapping: crate::mapping::Mapping::canonical(),
                 timer: false,
+                owner: OwnerKind::Service,
                 watch_models: false,
                 inbox_settle: None,
             },
