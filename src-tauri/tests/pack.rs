@@ -206,7 +206,11 @@ fn the_packages_open_pack_files_with_the_app() {
             "{kind}"
         );
     }
-    // The app opens the pack named on its command line.
+    // The menu entry passes the file double-clicked to the app, which opens the pack named on
+    // its command line.
+    let desktop = std::fs::read_to_string(root.join("linux/energitech-cockpit.desktop")).unwrap();
+    assert!(desktop.contains("Exec={{exec}} %F"), "{desktop}");
+    assert!(desktop.contains("MimeType={{mime_type}}"), "{desktop}");
     let args = [
         "energitech-cockpit",
         "/home/lead/Downloads/lyon.cockpitpack",
