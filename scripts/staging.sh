@@ -18,8 +18,10 @@
 #  6. the background service: the package ships the systemd user unit, `systemd-analyze --user
 #     verify` accepts it (systemd installed in the root for that), and the installed
 #     `cockpit serve --listen 127.0.0.1:<port>` answers GET /health (JSON, 200) and /metrics;
-#  7. purge the package: nothing of it is left in /usr;
-#  8. stop every process started in the root, unmount, delete .staging/ -- also on failure.
+#  7. field packs: the package ships the MIME type and the .desktop association of *.cockpitpack,
+#     and a pack exported by the installed CLI is read with no models and no ONNX Runtime;
+#  8. purge the package: nothing of it is left in /usr;
+#  9. stop every process started in the root, unmount, delete .staging/ -- also on failure.
 #
 # Kept afterwards: logs, screenshots and timings in target/staging/; downloaded .debs in
 # .tools/cache/staging/ (so a warm run downloads nothing). Needs root (or sudo), debootstrap
@@ -348,6 +350,20 @@ metrics_code="$(curl -s -o "$OUT/serve-metrics.txt" -w '%{http_code}' "http://12
 kill -TERM "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
 say "unit verified; cockpit serve on 127.0.0.1:$SERVE_PORT: /health 200 ok, /metrics $(wc -l <"$OUT/serve-metrics.txt") lines"
+
+phase "field packs: the file association, a pack exported and opened without models"
+MIME_XML=/usr/share/mime/packages/energitech-cockpit.xml
+in_root dpkg-query -L "$PKG" | grep -qx "$MIME_XML" || die "$PKG does not ship the field pack's MIME type $MIME_XML."
+desktop="$(in_root dpkg-query -L "$PKG" | grep '^/usr/share/applications/.*\.desktop$' | head -n1)"
+[[ -n $desktop ]] || die "$PKG ships no .desktop entry."
+grep -q '^MimeType=application/x-energitech-cockpit-pack;\?$' "$CHROOT$desktop" \
+  || die "$desktop does not declare the field pack's MIME type (MimeType=application/x-energitech-cockpit-pack)."
+grep -q '^Exec=.* %F$' "$CHROOT$desktop" || die "$desktop does not pass the opened file to the app (Exec=… %F)."
+as_user cockpit pack export --out /tmp/staging.cockpitpack >"$OUT/pack-export.log" 2>&1 \
+  || { cat "$OUT/pack-export.log" >&2; die "the installed 'cockpit pack export' failed on the app's database (target/staging/pack-export.log)."; }
+as_user env COCKPIT_MODELS=/nonexistent COCKPIT_ORT_LIB=/nonexistent cockpit --db /tmp/staging.cockpitpack fleet >"$OUT/pack-fleet.txt" 2>&1 \
+  || { cat "$OUT/pack-fleet.txt" >&2; die "the installed cockpit cannot read a field pack without models (target/staging/pack-fleet.txt)."; }
+say "field pack: MIME type and .desktop association shipped; a pack of the demo park read without models"
 
 phase "apt-get purge $PKG"
 logged apt-purge in_root apt-get purge -y "$PKG"
