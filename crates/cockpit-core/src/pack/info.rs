@@ -85,7 +85,14 @@ impl PackInfo {
             turbines,
             banner: String::new(),
         };
-        info.banner = words::banner(&info, lang);
+        info.banner = words::banner(
+            &info.fleet.name,
+            info.prepared_at,
+            &info.prepared_by,
+            &info.prepared_on,
+            &info.turbines,
+            lang,
+        );
         Ok(Some(info))
     }
 }

@@ -1,7 +1,6 @@
 //! The packs' sentences in French and English: the banner of an open pack, the summary of an
 //! import and its conflicts.
 
-use super::info::PackInfo;
 use crate::lang::{component_text, format_day, Lang};
 use crate::workflow::events::{Action, Event};
 use crate::workflow::Finding;
@@ -22,23 +21,30 @@ fn named(ids: &[String], lang: Lang) -> String {
 
 /// "Field pack from PC-OFFICE, prepared on Nov 30 by marie (PC-OFFICE): 1 turbine (LYO-08).
 /// No scoring here: what you record stays in the pack until the office imports it."
-pub fn banner(info: &PackInfo, lang: Lang) -> String {
-    let day = format_day(info.prepared_at, lang);
-    let n = info.turbines.len();
-    let list = named(&info.turbines, lang);
+pub fn banner(
+    fleet: &str,
+    prepared_at: i64,
+    prepared_by: &str,
+    prepared_on: &str,
+    turbines: &[String],
+    lang: Lang,
+) -> String {
+    let day = format_day(prepared_at, lang);
+    let n = turbines.len();
+    let list = named(turbines, lang);
     match lang {
         Lang::En => format!(
             "Field pack from {}, prepared on {day} by {} ({}): {n} turbine{} ({list}). No scoring here: what you record stays in the pack until the office imports it.",
-            info.fleet.name,
-            info.prepared_by,
-            info.prepared_on,
+            fleet,
+            prepared_by,
+            prepared_on,
             if n == 1 { "" } else { "s" },
         ),
         Lang::Fr => format!(
             "Paquet terrain de {}, préparé le {day} par {} ({}) : {n} éolienne{} ({list}). Pas d'évaluation ici : ce que vous enregistrez reste dans le paquet jusqu'à son import au bureau.",
-            info.fleet.name,
-            info.prepared_by,
-            info.prepared_on,
+            fleet,
+            prepared_by,
+            prepared_on,
             if n == 1 { "" } else { "s" },
         ),
     }

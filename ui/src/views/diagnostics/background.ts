@@ -9,13 +9,11 @@ import { h } from "../../dom";
 import { errorBlock } from "../../errors";
 import { t } from "../../i18n";
 import { statusLine } from "./actions";
+import type { BackgroundSource } from "./types";
+
+export type { BackgroundSource };
 
 /** The commands this card uses (`api` in the app, a mock in tests). */
-export interface BackgroundSource {
-  backgroundStatus(lang: string): Promise<BackgroundStatus>;
-  setBackground(on: boolean, lang: string): Promise<BackgroundStatus>;
-}
-
 export interface BackgroundView {
   element: HTMLElement;
   reload(): Promise<void>;

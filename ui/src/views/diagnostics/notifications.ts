@@ -6,13 +6,11 @@ import type { Ctx } from "../../context";
 import { h } from "../../dom";
 import { t } from "../../i18n";
 import { statusLine } from "./actions";
+import type { NotificationsSource } from "./types";
+
+export type { NotificationsSource };
 
 /** The commands this card uses. */
-export interface NotificationsSource {
-  getNotifications(): Promise<NotificationSettings>;
-  setNotifications(settings: { enabled?: boolean; lang?: string }): Promise<NotificationSettings>;
-}
-
 export interface NotificationsView {
   element: HTMLElement;
   reload(): Promise<void>;

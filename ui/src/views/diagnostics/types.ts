@@ -1,10 +1,8 @@
 // The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
 // the loading of every command at once.
-import { asApiError, type ApiError, type AppInfo, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
+import { asApiError, type ApiError, type AppInfo, type BackgroundStatus, type NotificationSettings, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
-import type { BackgroundSource } from "./background";
 import { type Key, type Lang } from "../../i18n";
-import type { NotificationsSource } from "./notifications";
 
 /** The commands this tab uses (`api` in the app, a mock in tests). */
 /** The commands this card uses (`api` in the app, a mock in tests). */
@@ -100,4 +98,16 @@ export async function loadDiagnostics(src: DiagnosticsSource, lang: string): Pro
     runs: value(runs, "failRuns"),
     errors,
   };
+}
+
+/** The background service card's commands. */
+export interface BackgroundSource {
+  backgroundStatus(lang: string): Promise<BackgroundStatus>;
+  setBackground(on: boolean, lang: string): Promise<BackgroundStatus>;
+}
+
+/** The notification setting's commands. */
+export interface NotificationsSource {
+  getNotifications(): Promise<NotificationSettings>;
+  setNotifications(settings: { enabled?: boolean; lang?: string }): Promise<NotificationSettings>;
 }
