@@ -315,7 +315,7 @@ pub fn note(
                         field: "intervention",
                         message: format!(
                             "intervention {} is on {}, not on {id}",
-                            &i.id[..8.min(i.id.len())],
+                            i.id.chars().take(8).collect::<String>(),
                             i.turbine_id
                         ),
                     });
