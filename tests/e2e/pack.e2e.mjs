@@ -194,10 +194,15 @@ describe("Field pack: office → offline laptop → office", () => {
     // The same in French: the outcome and the note in the core's words.
     await (await $t("lang-switch")).click();
     await browser.waitUntil(async () => (await (await $t("tab-fleet")).getText()) === "Parc", { timeout: 5000 });
-    await (await $t("tab-fleet")).click();
-    await (await $t("fleet-table")).waitForExist({ timeout: 10_000 });
-    await openTurbine(turbine);
-    assert.match(await (await $t("alert-outcome")).getText(), /panne confirmée : bobinage génératrice/);
+    // The turbine page is shown again in French, its words the core's.
+    await browser.waitUntil(
+      async () => {
+        const outcome = await $t("alert-outcome");
+        return (await outcome.isExisting()) && /panne confirmée : bobinage génératrice/.test(await outcome.getText());
+      },
+      { timeout: 10_000, timeoutMsg: "the alert's outcome is not shown in French" },
+    );
+    await (await $t("alert-card")).scrollIntoView();
     await shot("34-paquet-importe-resultat");
   });
 });
