@@ -12,7 +12,7 @@
 //! has the pack open, not the pack.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::schema::SIGNALS;
@@ -157,15 +157,6 @@ fn stored(conn: &Connection, key: &str) -> Result<Option<String>, rusqlite::Erro
     .optional()
 }
 
-fn store_setting(conn: &Connection, key: &str, value: &str) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
-}
-
 /// The checksum of the parts' digests, in the parts' order.
 fn checksum(digests: &[(&str, String)]) -> String {
     let mut hash = Sha256::new();
@@ -183,11 +174,11 @@ pub fn seal(conn: &Connection) -> Result<String, rusqlite::Error> {
     let mut digests = Vec::new();
     for (name, _, sql) in parts() {
         let d = digest(conn, &sql)?;
-        store_setting(conn, &format!("{DIGEST_PREFIX}{name}"), &d)?;
+        store::put_setting(conn, &format!("{DIGEST_PREFIX}{name}"), &d)?;
         digests.push((name, d));
     }
     let sum = checksum(&digests);
-    store_setting(conn, CHECKSUM_SETTING, &sum)?;
+    store::put_setting(conn, CHECKSUM_SETTING, &sum)?;
     Ok(sum)
 }
 
@@ -204,13 +195,13 @@ pub fn refresh(conn: &Connection, changed: &[&str]) -> Result<(), rusqlite::Erro
             Some(d) if !changed.contains(&name) => d,
             _ => {
                 let d = digest(conn, &sql)?;
-                store_setting(conn, &key, &d)?;
+                store::put_setting(conn, &key, &d)?;
                 d
             }
         };
         digests.push((name, d));
     }
-    store_setting(conn, CHECKSUM_SETTING, &checksum(&digests))
+    store::put_setting(conn, CHECKSUM_SETTING, &checksum(&digests))
 }
 
 /// Checks every part of the pack on `conn` against its digest and the checksum.

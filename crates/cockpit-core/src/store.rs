@@ -35,6 +35,17 @@ pub const APP_DIR_NAME: &str = "energitech-cockpit";
 /// recorded in it is in the file itself, ready to be copied.
 pub const PACK_FORMAT_SETTING: &str = "pack.format";
 
+/// Stores a setting on `conn` (inside a caller's transaction too): the one upsert of the
+/// `settings` table.
+pub fn put_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 /// Whether the database on `conn` is a field pack (a database without a `settings` table is not).
 pub fn is_pack(conn: &Connection) -> bool {
     conn.query_row(
@@ -638,12 +649,7 @@ impl Store {
 
     /// Stores a setting.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        Ok(put_setting(&self.conn, key, value)?)
     }
 }
 

@@ -18,7 +18,7 @@ use super::{PackError, FORMAT, WINDOW_DAYS};
 use crate::clock::now;
 use crate::runs::queries::{self, FleetFilter, QueryError};
 use crate::seal;
-use crate::store::{Store, PACK_FORMAT_SETTING};
+use crate::store::{self, Store, PACK_FORMAT_SETTING};
 use crate::workflow::events::{new_id, Actor};
 
 /// The turbines a pack is for.
@@ -243,11 +243,7 @@ fn write_pack(
             (SOURCE, source.as_str()),
             (TURBINES, joined.as_str()),
         ] {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![k, v],
-            )?;
+            store::put_setting(&tx, k, v)?;
         }
         seal::seal(&tx)?;
         tx.commit()?;

@@ -15,8 +15,8 @@ use super::fleet;
 use super::info::{open_checked, PackInfo};
 use super::{words, PackError};
 use crate::lang::Lang;
-use crate::store::Store;
-use crate::workflow::events::{self, Action, Event};
+use crate::store::{self, Store};
+use crate::workflow::events::{self, Event};
 use crate::workflow::state;
 
 /// What an import changed.
@@ -47,32 +47,10 @@ pub struct ImportSummary {
     pub summary: String,
 }
 
-/// Reads every event of the pack, failing on one this cockpit cannot read (nothing is lost
+/// Every event of the pack, failing on one this cockpit cannot read (nothing is lost
 /// silently).
 fn pack_events(conn: &Connection) -> Result<Vec<Event>, PackError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, at, author, machine, subject, turbine, data FROM workflow_events ORDER BY at, seq",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let data: String = r.get(6)?;
-        let action: Action = serde_json::from_str(&data).map_err(|e| PackError::BadEvent {
-            id: id.clone(),
-            reason: e.to_string(),
-        })?;
-        out.push(Event {
-            id,
-            at: r.get(1)?,
-            author: r.get(2)?,
-            machine: r.get(3)?,
-            subject: r.get(4)?,
-            turbine_id: r.get(5)?,
-            action,
-        });
-    }
-    Ok(out)
+    events::all_or_unreadable(conn)?.map_err(|(id, reason)| PackError::BadEvent { id, reason })
 }
 
 /// Imports the pack at `path` into `store`. Nothing is written when an error is returned.
@@ -137,11 +115,7 @@ pub fn import(store: &mut Store, path: &Path, lang: Lang) -> Result<ImportSummar
             (fleet::ID_SETTING, &info.fleet.id),
             (fleet::NAME_SETTING, &info.fleet.name),
         ] {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [k, v.as_str()],
-            )?;
+            store::put_setting(&tx, k, v)?;
         }
     }
     let conflict_details = conflicts(&tx, &events, lang)?;

@@ -105,25 +105,6 @@ pub fn import_summary(new: &[Event], conflicts: usize, lang: Lang) -> String {
         "intervention close",
         "interventions closes",
     );
-    let fault_part = (!faults.is_empty()).then(|| {
-        let head = count(
-            faults.len(),
-            "fault confirmed on",
-            "faults confirmed on",
-            "panne confirmée sur",
-            "pannes confirmées sur",
-            lang,
-        );
-        format!("{head} {}", named(&faults, lang))
-    });
-    if let Some(f) = fault_part {
-        parts.push(f);
-    }
-    let mut add = |k: usize, en1: &str, enn: &str, fr1: &str, frn: &str| {
-        if k > 0 {
-            parts.push(count(k, en1, enn, fr1, frn, lang));
-        }
-    };
     add(
         started,
         "intervention started",
@@ -174,6 +155,21 @@ pub fn import_summary(new: &[Event], conflicts: usize, lang: Lang) -> String {
         "changement d'alerte venu des évaluations d'un autre cockpit",
         "changements d'alerte venus des évaluations d'un autre cockpit",
     );
+    // The faults confirmed come right after the interventions closed that found them.
+    if !faults.is_empty() {
+        let head = count(
+            faults.len(),
+            "fault confirmed on",
+            "faults confirmed on",
+            "panne confirmée sur",
+            "pannes confirmées sur",
+            lang,
+        );
+        parts.insert(
+            usize::from(closed > 0),
+            format!("{head} {}", named(&faults, lang)),
+        );
+    }
     let mut text = if parts.is_empty() {
         lang.pick(
             "Nothing new: every action of the pack was already here.",

@@ -309,8 +309,31 @@ fn write_logbook(conn: &Connection, e: &Event) -> Result<(), WorkflowError> {
 }
 
 /// Every event, in the order they are applied: by time, then in the order this database
-/// stored them.
+/// stored them. An event this version cannot read (written by a newer cockpit) is left out.
 pub fn all(conn: &Connection) -> Result<Vec<Event>, WorkflowError> {
+    read(conn, |id, _| {
+        tracing::warn!(event = %id, "workflow event not understood; left out");
+    })
+}
+
+/// [`all`], failing with the event's id and why on the first event this version cannot read:
+/// for journals merged from elsewhere, where nothing may be dropped silently.
+pub fn all_or_unreadable(
+    conn: &Connection,
+) -> Result<Result<Vec<Event>, (String, String)>, WorkflowError> {
+    let mut bad = None;
+    let events = read(conn, |id, e| {
+        bad.get_or_insert_with(|| (id.to_string(), e.to_string()));
+    })?;
+    Ok(bad.map_or(Ok(events), Err))
+}
+
+/// Reads the journal; `unreadable` is told of each event whose action does not parse (it is
+/// left out).
+fn read(
+    conn: &Connection,
+    mut unreadable: impl FnMut(&str, &serde_json::Error),
+) -> Result<Vec<Event>, WorkflowError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, author, machine, subject, turbine, data FROM workflow_events ORDER BY at, seq",
     )?;
@@ -328,11 +351,12 @@ pub fn all(conn: &Connection) -> Result<Vec<Event>, WorkflowError> {
     let mut out = Vec::new();
     for row in rows {
         let (id, at, author, machine, subject, turbine_id, data) = row?;
-        // An event this version cannot read (written by a newer cockpit) is left out of the
-        // derived state, and kept in the journal.
-        let Ok(action) = serde_json::from_str::<Action>(&data) else {
-            tracing::warn!(event = %id, "workflow event not understood; left out");
-            continue;
+        let action = match serde_json::from_str::<Action>(&data) {
+            Ok(a) => a,
+            Err(e) => {
+                unreadable(&id, &e);
+                continue;
+            }
         };
         out.push(Event {
             id,
