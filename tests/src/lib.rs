@@ -1,6 +1,8 @@
 //! Shared helpers of the black-box tests: build and run the real `cockpit` binary against
 //! temporary folders and databases, and read what it stored.
 
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;

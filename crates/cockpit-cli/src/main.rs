@@ -122,6 +122,8 @@ pub enum Command {
     /// Field packs for offline laptops: export turbines to one file, import the findings back,
     /// or check a pack
     Pack(commands::PackArgs),
+    /// The shared fleet store on PostgreSQL: prepare the hub database (init)
+    Hub(commands::HubArgs),
 }
 
 impl Command {
@@ -155,6 +157,7 @@ impl Command {
             Command::Intervention(_) => "intervention",
             Command::Note(_) => "note",
             Command::Pack(_) => "pack",
+            Command::Hub(_) => "hub",
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::mapping::MappingError;
 use crate::model::ModelError;
 use crate::modelsets::{ModelSetError, Refusal};
 use crate::notifications::NotificationError;
+use crate::hub::HubError;
 use crate::pack::PackError;
 use crate::risk::RiskError;
 use crate::runs::queries::QueryError;
@@ -143,11 +144,21 @@ pub enum ErrorCode {
     FieldPack,
     /// The health and metrics endpoint (`cockpit serve`) cannot listen on its address.
     Endpoint,
+    /// The shared store's address is missing or malformed.
+    HubAddress,
+    /// The shared store cannot be reached (network, address, user or password).
+    HubUnreachable,
+    /// The shared store's database is not a hub yet.
+    HubNotInitialised,
+    /// The shared store has a newer schema than this cockpit knows.
+    HubTooNew,
+    /// The shared store refused or lost a request.
+    HubRefused,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 55] = [
+    pub const ALL: [ErrorCode; 60] = [
         ErrorCode::Preparing,
         ErrorCode::Startup,
         ErrorCode::Internal,
@@ -203,6 +214,11 @@ impl ErrorCode {
         ErrorCode::PackExport,
         ErrorCode::FieldPack,
         ErrorCode::Endpoint,
+        ErrorCode::HubAddress,
+        ErrorCode::HubUnreachable,
+        ErrorCode::HubNotInitialised,
+        ErrorCode::HubTooNew,
+        ErrorCode::HubRefused,
     ];
 
     /// The stable code, as serialized (`no_run`, `unknown_turbine`, …).
@@ -263,6 +279,11 @@ impl ErrorCode {
             ErrorCode::PackExport => "pack_export",
             ErrorCode::FieldPack => "field_pack",
             ErrorCode::Endpoint => "endpoint",
+            ErrorCode::HubAddress => "hub_address",
+            ErrorCode::HubUnreachable => "hub_unreachable",
+            ErrorCode::HubNotInitialised => "hub_not_initialised",
+            ErrorCode::HubTooNew => "hub_too_new",
+            ErrorCode::HubRefused => "hub_refused",
         }
     }
 
@@ -397,6 +418,26 @@ impl ErrorCode {
             ErrorCode::Endpoint => (
                 "The health and metrics endpoint cannot listen on this address.",
                 "Le point d'accès santé et métriques ne peut pas écouter sur cette adresse.",
+            ),
+            ErrorCode::HubAddress => (
+                "The shared store's address is missing or not a PostgreSQL connection string.",
+                "L'adresse du stockage partagé manque ou n'est pas une chaîne de connexion PostgreSQL.",
+            ),
+            ErrorCode::HubUnreachable => (
+                "The shared store cannot be reached; this cockpit keeps working and will sync when it returns.",
+                "Le stockage partagé est injoignable ; ce cockpit continue de fonctionner et se synchronisera à son retour.",
+            ),
+            ErrorCode::HubNotInitialised => (
+                "The shared store's database has not been prepared (cockpit hub init).",
+                "La base du stockage partagé n'a pas été préparée (cockpit hub init).",
+            ),
+            ErrorCode::HubTooNew => (
+                "The shared store was upgraded by a newer cockpit; update this one.",
+                "Le stockage partagé a été mis à niveau par un cockpit plus récent ; mettez celui-ci à jour.",
+            ),
+            ErrorCode::HubRefused => (
+                "The shared store refused the request (permission) or the connection was lost; nothing local was changed.",
+                "Le stockage partagé a refusé la demande (droits) ou la connexion a été perdue ; rien n'a été modifié localement.",
             ),
             ErrorCode::NoCandidate => (
                 "There is no candidate model set: choose one, or drop it in the models folder's candidate/ folder.",
@@ -671,6 +712,18 @@ impl Coded for WorkflowError {
             WorkflowError::Invalid { .. } => ErrorCode::InvalidInput,
             WorkflowError::Store(s) => s.code(),
             WorkflowError::Sql(_) => ErrorCode::Database,
+        }
+    }
+}
+
+impl Coded for HubError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            HubError::BadUrl { .. } | HubError::NoServer => ErrorCode::HubAddress,
+            HubError::Connect { .. } | HubError::Tls { .. } => ErrorCode::HubUnreachable,
+            HubError::NotInitialised { .. } => ErrorCode::HubNotInitialised,
+            HubError::TooNew { .. } => ErrorCode::HubTooNew,
+            HubError::Server { .. } => ErrorCode::HubRefused,
         }
     }
 }

@@ -46,6 +46,7 @@ pub mod config;
 pub mod demo;
 pub mod errors;
 pub mod features;
+pub mod hub;
 pub mod ingest;
 pub mod journal;
 pub mod lang;

@@ -56,4 +56,6 @@ pub enum CliError {
     Workflow(#[from] workflow::WorkflowError),
     #[error(transparent)]
     Pack(#[from] pack::PackError),
+    #[error(transparent)]
+    Hub(#[from] cockpit_core::hub::HubError),
 }

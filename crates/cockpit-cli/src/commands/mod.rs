@@ -24,6 +24,7 @@
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
 //! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `note`, `intervention …`: the maintenance workflow |
 //! | [`pack`] | `cockpit pack export|import|info`: field packs for offline laptops |
+//! | [`hub`] | `cockpit hub init`: the shared fleet store on PostgreSQL |
 //!
 //! Shared: [`error`] (the CLI's error, [`CliError`]) and [`common`] (workspace, database,
 //! models, time options, formatting).
@@ -36,6 +37,7 @@ mod error;
 mod features;
 mod fleet;
 mod health;
+mod hub;
 mod ingest;
 mod models;
 mod notifications;
@@ -63,6 +65,7 @@ pub use error::CliError;
 pub use features::FeaturesArgs;
 pub use fleet::FleetArgs;
 pub use health::HealthArgs;
+pub use hub::HubArgs;
 pub use ingest::IngestArgs;
 pub use models::ModelsArgs;
 pub use notifications::NotificationsArgs;
@@ -112,5 +115,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Intervention(args) => workflow::intervention(cli, args),
         Command::Note(args) => workflow::note(cli, args),
         Command::Pack(args) => pack::run(cli, args),
+        Command::Hub(args) => hub::run(cli, args),
     }
 }

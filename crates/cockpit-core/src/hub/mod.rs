@@ -1,0 +1,104 @@
+//! The shared fleet store ("hub"): a PostgreSQL database that every cockpit syncs with when it
+//! can reach it, so that several sites' workstations, managers' workstations and field laptops
+//! share one picture of the fleet. Every cockpit stays local-first on its own SQLite database;
+//! the hub holds what the views need — sites, turbines, scoring runs with their predictions and
+//! drivers, the journal of actions, the logbook, the model sets in service — never raw SCADA.
+//! Every hub row names the cockpit that produced it.
+//!
+//! - [`connect`] — the hub's address (a libpq URL or key=value string), the password
+//!   (`PGPASSWORD`, `.pgpass`), TLS (`sslmode`), and the address as it may be shown (no secret);
+//! - [`schema`] — the hub's versioned migrations (`cockpit hub init`) and the version check every
+//!   connection makes.
+//!
+//! See `docs/shared-store.md` for the sync model, its guarantees and the conflict rule.
+
+pub mod connect;
+pub mod schema;
+
+use thiserror::Error;
+
+pub use connect::HubTarget;
+
+/// Why the hub could not be reached, read or written. A failed hub operation never changes the
+/// local database.
+#[derive(Debug, Error)]
+pub enum HubError {
+    /// The hub's address could not be read as a libpq URL or key=value string.
+    #[error("the hub address {shown} is not a PostgreSQL connection string: {detail} (expected e.g. postgresql://cockpit@hub.example.org:5432/cockpit?sslmode=require)")]
+    BadUrl {
+        /// The address with any password hidden.
+        shown: String,
+        /// What the parser said.
+        detail: String,
+    },
+    /// No hub address given and none saved in the settings.
+    #[error("no hub address: give --server URL (e.g. postgresql://cockpit@hub.example.org/cockpit) or save one with `cockpit sync --server URL`")]
+    NoServer,
+    /// The server could not be reached or refused the connection (wrong host, port, password,
+    /// user or database).
+    #[error("cannot connect to the hub {shown}: {detail}")]
+    Connect {
+        /// The address with any password hidden.
+        shown: String,
+        /// What PostgreSQL or the network said.
+        detail: String,
+    },
+    /// TLS was asked for (`sslmode`) and could not be set up.
+    #[error("TLS to the hub {shown} could not be set up: {detail}")]
+    Tls {
+        /// The address with any password hidden.
+        shown: String,
+        /// Why.
+        detail: String,
+    },
+    /// The database exists but `cockpit hub init` was never run on it.
+    #[error("the database {shown} is not a cockpit hub yet: run `cockpit hub init --server URL` once (as the database's owner)")]
+    NotInitialised {
+        /// The address with any password hidden.
+        shown: String,
+    },
+    /// The hub was migrated by a newer cockpit.
+    #[error("the hub {shown} has schema version {found} and this cockpit knows up to {known}: update this cockpit to sync with it")]
+    TooNew {
+        /// The address with any password hidden.
+        shown: String,
+        /// The hub's version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// A query failed on the server (refused by a permission or a policy, or the connection
+    /// dropped).
+    #[error("the hub {shown} refused or lost the request while {doing}: {detail}")]
+    Server {
+        /// The address with any password hidden.
+        shown: String,
+        /// What the cockpit was doing ("pushing runs").
+        doing: String,
+        /// What PostgreSQL said.
+        detail: String,
+    },
+}
+
+/// The text of a PostgreSQL error with its server message when there is one (the client's
+/// `Display` says only "db error").
+pub(crate) fn pg_detail(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+            if let Some(d) = db.detail() {
+                s.push_str(&format!("; {d}"));
+            }
+            s
+        }
+        None => {
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(inner) = src {
+                s.push_str(&format!(": {inner}"));
+                src = inner.source();
+            }
+            s
+        }
+    }
+}
