@@ -328,6 +328,8 @@ as_user systemd-analyze --user verify "$UNIT" >"$OUT/unit-verify.log" 2>&1 \
   || { cat "$OUT/unit-verify.log" >&2; die "systemd-analyze --user verify refuses $UNIT (target/staging/unit-verify.log)."; }
 [[ ! -s $OUT/unit-verify.log ]] || { cat "$OUT/unit-verify.log" >&2; die "systemd-analyze --user verify warns about $UNIT."; }
 grep -q '^ExecStart=/usr/bin/cockpit watch --serve$' "$CHROOT$UNIT" || die "$UNIT does not run '/usr/bin/cockpit watch --serve'."
+doc="$(sed -n 's|^Documentation=file://||p' "$CHROOT$UNIT")"
+[[ -z $doc || -f $CHROOT$doc ]] || die "$UNIT points its Documentation= at $doc, which the package does not ship."
 as_user cockpit serve --help >/dev/null 2>&1 \
   || die "the installed cockpit has no 'serve' command ('cockpit serve --help' failed), which the unit's 'watch --serve' needs."
 SERVE_PORT="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"

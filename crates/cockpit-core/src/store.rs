@@ -145,6 +145,7 @@ const MIGRATIONS: &[&str] = &[
     MIGRATION_8,
     MIGRATION_9,
     MIGRATION_10,
+    MIGRATION_11,
 ];
 
 const MIGRATION_1: &str = "
@@ -344,6 +345,68 @@ CREATE TABLE workflow_events (
 );
 CREATE INDEX workflow_events_by_subject ON workflow_events (subject);
 CREATE INDEX workflow_events_by_turbine ON workflow_events (turbine);
+";
+
+/// The shared fleet store (issue 19, `hub`): `runs.uuid` names a run on every machine (given
+/// when the run is first shared); `workflow_events.origin` is `NULL` for an action recorded here
+/// (or imported from a field pack) and the id of the hub cockpit it was pulled from otherwise,
+/// so a sync pushes only this cockpit's own actions. The `hub_*` tables are this cockpit's copy
+/// of what the hub knows about the others, read by the all-sites view while offline: the
+/// cockpits (name, last sync and clock offset, hub time), which cockpit scores each site, the
+/// other sites' turbines, each of their latest predictions (with the run that made it), and the
+/// model set in service per site.
+const MIGRATION_11: &str = "
+ALTER TABLE runs ADD COLUMN uuid TEXT;
+CREATE UNIQUE INDEX runs_by_uuid ON runs (uuid);
+ALTER TABLE workflow_events ADD COLUMN origin TEXT;
+CREATE TABLE hub_cockpits (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    last_sync      INTEGER,
+    clock_offset_s INTEGER
+);
+CREATE TABLE hub_sites (
+    site      TEXT PRIMARY KEY,
+    scored_by TEXT NOT NULL,
+    since     INTEGER NOT NULL
+);
+CREATE TABLE hub_turbines (
+    turbine_id         TEXT PRIMARY KEY,
+    site               TEXT NOT NULL,
+    model              TEXT NOT NULL,
+    rated_power_kw     REAL NOT NULL,
+    latitude           REAL NOT NULL,
+    longitude          REAL NOT NULL,
+    commissioning_date TEXT NOT NULL,
+    cockpit            TEXT NOT NULL
+);
+CREATE TABLE hub_latest (
+    turbine_id       TEXT PRIMARY KEY,
+    run              TEXT NOT NULL,
+    site             TEXT NOT NULL,
+    cockpit          TEXT NOT NULL,
+    trigger          TEXT NOT NULL,
+    ended_at         INTEGER NOT NULL,
+    as_of            INTEGER,
+    model_version    TEXT,
+    scored           INTEGER NOT NULL,
+    reason           TEXT,
+    p_fail_7d        REAL,
+    ttf_days         REAL,
+    risk_score       REAL,
+    category         TEXT,
+    drivers          TEXT NOT NULL DEFAULT '[]',
+    last_record      INTEGER,
+    data_quality     TEXT,
+    ttf_distribution TEXT
+);
+CREATE TABLE hub_model_sets (
+    site    TEXT PRIMARY KEY,
+    cockpit TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sha256  TEXT,
+    since   INTEGER NOT NULL
+);
 ";
 
 const MIGRATION_9: &str = "
