@@ -14,6 +14,7 @@
 
 pub mod connect;
 pub mod schema;
+pub mod sync;
 
 use thiserror::Error;
 
