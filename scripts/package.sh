@@ -151,7 +151,8 @@ pkg_arch="$(dpkg-deb -f "$deb" Architecture)"
 depends="$(dpkg-deb -f "$deb" Depends)"
 [[ $pkg_name == "$PACKAGE_NAME" ]] || die "$deb has Package $pkg_name, expected $PACKAGE_NAME; check productName in src-tauri/tauri.linux-packages.json."
 [[ $pkg_version == "$VERSION" ]] || die "$deb has Version $pkg_version, expected $VERSION."
-for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libstdc++6; do
+# libssl3: the hub connection's TLS (native-tls, OpenSSL) in both binaries.
+for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libstdc++6 libssl3; do
   grep -qw -- "$dep" <<<"$depends" || die "$deb does not depend on $dep (Depends: $depends)."
 done
 deb_files="$(dpkg-deb -c "$deb" | awk '{print $6}' | sed -E 's|^\.?/?|/|')"
