@@ -32,7 +32,7 @@ fn init_creates_the_schema_once_and_refuses_bad_addresses_and_newer_hubs() {
     assert!(again.stdout.contains("is up to date"), "{}", again.stdout);
     assert_eq!(
         pg.psql(HUB_DB, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hub'"),
-        "9"
+        "10"
     );
 
     // A wrong password: refused by the server, named, the password not echoed.

@@ -723,7 +723,8 @@ impl Coded for HubError {
             HubError::Connect { .. } | HubError::Tls { .. } => ErrorCode::HubUnreachable,
             HubError::NotInitialised { .. } => ErrorCode::HubNotInitialised,
             HubError::TooNew { .. } => ErrorCode::HubTooNew,
-            HubError::Server { .. } => ErrorCode::HubRefused,
+            HubError::Server { .. } | HubError::NotOwner { .. } => ErrorCode::HubRefused,
+            HubError::BadAccess { .. } => ErrorCode::InvalidInput,
         }
     }
 }
