@@ -452,6 +452,8 @@ fn no_password_reaches_the_logs_or_the_diagnostics_bundle() {
     }
     // An error text that carried an address with its password (as a driver might word it),
     // left in the operations journal, and a log line with one.
+    let runs = cockpit(&db, &["runs"]);
+    assert_eq!(runs.code, 0, "the database is created: {}", runs.stderr);
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute(
         "INSERT INTO operations (kind, name, started_at, duration_ms, ok, error)
