@@ -191,7 +191,14 @@ impl PgServer {
     pub fn kill(&self) {
         let _ = self.run(
             "pg_ctl",
-            &["-D", &self.data().to_string_lossy(), "-m", "immediate", "-w", "stop"],
+            &[
+                "-D",
+                &self.data().to_string_lossy(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
         );
     }
 
@@ -226,7 +233,16 @@ impl PgServer {
     pub fn try_psql(&self, db: &str, user: &str, password: &str, sql: &str) -> Output {
         Command::new(self.bin.join("psql"))
             .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
-            .args(["-p", &self.port.to_string(), "-U", user, "-d", db, "-c", sql])
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                user,
+                "-d",
+                db,
+                "-c",
+                sql,
+            ])
             .env("PGPASSWORD", password)
             .env_remove("PGPASSFILE")
             .output()

@@ -233,7 +233,10 @@ mod tests {
             redact_secrets("postgresql://a@h/db?password=x&sslmode=disable"),
             "postgresql://a@h/db?password=***&sslmode=disable"
         );
-        assert_eq!(redact_secrets("see https://example.org/x"), "see https://example.org/x");
+        assert_eq!(
+            redact_secrets("see https://example.org/x"),
+            "see https://example.org/x"
+        );
         assert_eq!(redact_secrets("password= nothing"), "password= nothing");
     }
 

@@ -79,9 +79,9 @@ pub enum HubCommand {
 /// One line of standard input, without its line end.
 fn password_from_stdin() -> Result<String, CliError> {
     let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| CliError::Usage(format!("cannot read the password from standard input: {e}")))?;
+    std::io::stdin().read_line(&mut line).map_err(|e| {
+        CliError::Usage(format!("cannot read the password from standard input: {e}"))
+    })?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
@@ -92,7 +92,10 @@ pub fn run(_cli: &Cli, args: &HubArgs) -> Result<ExitCode, CliError> {
             let target = HubTarget::parse(server)?;
             let report = schema::init(&target)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             } else if report.from == report.to {
                 println!(
                     "The hub {} is up to date (schema version {}).",
@@ -125,7 +128,10 @@ pub fn run(_cli: &Cli, args: &HubArgs) -> Result<ExitCode, CliError> {
             };
             let report = access::grant(&target, user, kind, sites, password.as_deref())?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             } else {
                 let scope = if report.sites.is_empty() {
                     "every site".to_string()
@@ -134,11 +140,19 @@ pub fn run(_cli: &Cli, args: &HubArgs) -> Result<ExitCode, CliError> {
                 };
                 println!(
                     "{} {} is a {} user of the hub {} ({scope}){}.",
-                    if report.created { "Created:" } else { "Updated:" },
+                    if report.created {
+                        "Created:"
+                    } else {
+                        "Updated:"
+                    },
                     report.user,
                     report.kind.as_str(),
                     report.server,
-                    if report.password_set { ", password set" } else { "" }
+                    if report.password_set {
+                        ", password set"
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -146,7 +160,10 @@ pub fn run(_cli: &Cli, args: &HubArgs) -> Result<ExitCode, CliError> {
         HubCommand::Revoke { server, user } => {
             let target = HubTarget::parse(server)?;
             if access::revoke(&target, user)? {
-                println!("{user} has no access to the hub {} any more.", target.shown());
+                println!(
+                    "{user} has no access to the hub {} any more.",
+                    target.shown()
+                );
             } else {
                 println!("{user} had no access to the hub {}.", target.shown());
             }

@@ -244,9 +244,8 @@ pub fn grant(
         )
         .and_then(|r| r.try_get(0))
         .map_err(|e| owner_or_server(target, "looking up the user", e))?;
-    let secret = password.map(|p| {
-        literal(&postgres_protocol::password::scram_sha_256(p.as_bytes()))
-    });
+    let secret =
+        password.map(|p| literal(&postgres_protocol::password::scram_sha_256(p.as_bytes())));
     let role_sql = match (&secret, exists) {
         (Some(s), false) => Some(format!("CREATE ROLE {} LOGIN PASSWORD {s}", ident(&user))),
         (None, false) => Some(format!("CREATE ROLE {} LOGIN", ident(&user))),

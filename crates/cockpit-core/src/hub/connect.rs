@@ -58,12 +58,11 @@ impl HubTarget {
     /// Reads an address; the password is looked up now (address, `PGPASSWORD`, password file).
     pub fn parse(address: &str) -> Result<HubTarget, HubError> {
         let address = address.trim();
-        let (cleaned, verify, root_cert) = take_tls_options(address).map_err(|detail| {
-            HubError::BadUrl {
+        let (cleaned, verify, root_cert) =
+            take_tls_options(address).map_err(|detail| HubError::BadUrl {
                 shown: without_password(address),
                 detail,
-            }
-        })?;
+            })?;
         let mut config = Config::from_str(&cleaned).map_err(|e| HubError::BadUrl {
             shown: without_password(address),
             detail: e.to_string(),
@@ -428,7 +427,12 @@ fn password_file_entry(config: &Config) -> Option<String> {
         #[cfg(unix)]
         Host::Unix(_) => "localhost".to_string(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let user = config.get_user().unwrap_or("").to_string();
     let db = config.get_dbname().unwrap_or(&user).to_string();
     let wanted = [host.as_str(), port.as_str(), db.as_str(), user.as_str()];
@@ -490,8 +494,9 @@ mod tests {
 
     #[test]
     fn the_shown_address_never_carries_the_password() {
-        let t = HubTarget::parse("postgresql://ws1:s3cret@hub.example.org:5433/fleet?sslmode=require")
-            .expect("parses");
+        let t =
+            HubTarget::parse("postgresql://ws1:s3cret@hub.example.org:5433/fleet?sslmode=require")
+                .expect("parses");
         assert_eq!(
             t.shown(),
             "postgresql://ws1@hub.example.org:5433/fleet?sslmode=require"
@@ -499,15 +504,21 @@ mod tests {
         assert!(!format!("{t:?}").contains("s3cret"));
         let kv = HubTarget::parse("host=127.0.0.1 port=5999 user=lead password=s3cret dbname=hub")
             .expect("parses");
-        assert_eq!(kv.shown(), "postgresql://lead@127.0.0.1:5999/hub?sslmode=prefer");
+        assert_eq!(
+            kv.shown(),
+            "postgresql://lead@127.0.0.1:5999/hub?sslmode=prefer"
+        );
     }
 
     #[test]
     fn a_bad_address_is_refused_without_echoing_its_password() {
-        let e = HubTarget::parse("postgresql://ws1:s3cret@hub:notaport/fleet")
-            .expect_err("bad port");
+        let e =
+            HubTarget::parse("postgresql://ws1:s3cret@hub:notaport/fleet").expect_err("bad port");
         let text = e.to_string();
-        assert!(text.contains("not a PostgreSQL connection string"), "{text}");
+        assert!(
+            text.contains("not a PostgreSQL connection string"),
+            "{text}"
+        );
         assert!(!text.contains("s3cret"), "{text}");
         let e = HubTarget::parse("user=x password=s3cret bogus_key=1").expect_err("bad key");
         assert!(!e.to_string().contains("s3cret"), "{e}");
@@ -531,7 +542,10 @@ mod tests {
         let kv = HubTarget::parse("host=hub.test user=lead dbname=hub sslmode=verify-ca")
             .expect("parses");
         assert_eq!(kv.verify, Verify::Ca);
-        assert_eq!(kv.shown(), "postgresql://lead@hub.test/hub?sslmode=verify-ca");
+        assert_eq!(
+            kv.shown(),
+            "postgresql://lead@hub.test/hub?sslmode=verify-ca"
+        );
         let plain = HubTarget::parse("postgresql://a@h/db?sslmode=require").expect("parses");
         assert_eq!(plain.verify, Verify::No);
         let e = HubTarget::parse("postgresql://a@h/db?sslmode=require&sslrootcert=/x.pem")

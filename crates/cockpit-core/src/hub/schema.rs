@@ -134,7 +134,11 @@ CREATE TABLE hub.model_sets (
 /// The group roles that `cockpit hub grant` gives a machine's database user (NOLOGIN, shared by
 /// every hub database of the PostgreSQL cluster; what a user may do in one hub is decided by
 /// that hub's `hub.access` rows).
-pub const GROUP_ROLES: [&str; 3] = ["cockpit_hub_site", "cockpit_hub_office", "cockpit_hub_field"];
+pub const GROUP_ROLES: [&str; 3] = [
+    "cockpit_hub_site",
+    "cockpit_hub_office",
+    "cockpit_hub_field",
+];
 
 /// Access by role, enforced by the server with row-level security: `hub.access` says which
 /// sites a database user may score (`site`), read and act on (`field`), or that it reads and acts
@@ -210,7 +214,15 @@ fn site_policies() -> String {
         format!("{col} IN (SELECT c.id FROM hub.cockpits c WHERE c.db_user = current_user)")
     };
     let mut sql = String::new();
-    for table in ["sites", "turbines", "runs", "predictions", "events", "logbook", "model_sets"] {
+    for table in [
+        "sites",
+        "turbines",
+        "runs",
+        "predictions",
+        "events",
+        "logbook",
+        "model_sets",
+    ] {
         sql.push_str(&format!(
             "CREATE POLICY {table}_read ON hub.{table} FOR SELECT USING {reads};\n"
         ));
