@@ -120,7 +120,7 @@ fn push_site(cockpit: &str, site: &str, turbine: &str, run: &str, event: &str) -
 
 /// `hub::schema::WRITE_LOCK` ("cockpit" in ASCII).
 fn cockpit_core_lock() -> i64 {
-    0x636f_636b_7069_74
+    0x0063_6f63_6b70_6974
 }
 
 /// An action on `turbine` of `site` by `cockpit`.
