@@ -459,6 +459,31 @@ fn the_server_refuses_the_writes_and_reads_a_role_is_not_given() {
         text.stdout
     );
 
+    // A machine's user reads its own access (what the sync pushes depends on it).
+    let mine = hub(
+        &db,
+        &[
+            "status",
+            "--server",
+            &pg.url("field_a", Some("pw-field_a")),
+            "--json",
+        ],
+    );
+    assert_eq!(mine.code, 0, "{}", mine.stderr);
+    let mine = mine.json();
+    assert_eq!(mine["me"]["kind"], "field");
+    assert_eq!(mine["me"]["sites"], serde_json::json!(["Lyon"]));
+    assert_eq!(
+        mine["users"].as_array().unwrap().len(),
+        1,
+        "only its own access row"
+    );
+    assert_eq!(
+        st["me"],
+        serde_json::Value::Null,
+        "the owner is not limited"
+    );
+
     // Revoked: the laptop's user no longer reads the hub at all.
     let rv = hub(&db, &["revoke", "--server", &owner, "--user", "field_a"]);
     assert_eq!(rv.code, 0, "{}", rv.stderr);

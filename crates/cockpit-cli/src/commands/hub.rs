@@ -177,6 +177,22 @@ pub fn run(_cli: &Cli, args: &HubArgs) -> Result<ExitCode, CliError> {
                 return Ok(ExitCode::SUCCESS);
             }
             println!("Hub {} — schema version {}", st.server, st.version);
+            match &st.me {
+                Some(me) => println!(
+                    "You ({}) are a {} user: {}",
+                    me.user,
+                    me.kind,
+                    if me.sites == ["*"] {
+                        "every site".to_string()
+                    } else {
+                        me.sites.join(", ")
+                    }
+                ),
+                None => println!(
+                    "You ({}) are not limited by a grant (the hub's owner).",
+                    target.user()
+                ),
+            }
             println!("Cockpits ({}):", st.cockpits.len());
             for c in &st.cockpits {
                 println!(

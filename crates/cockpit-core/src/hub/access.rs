@@ -127,6 +127,31 @@ pub struct HubStatus {
     pub sites: Vec<SiteRow>,
     /// The users and their access (only the connected user's own, when not the owner).
     pub users: Vec<UserAccess>,
+    /// The connected user's own access (`None`: not granted — the owner, who is not limited).
+    pub me: Option<UserAccess>,
+}
+
+/// The connected user's own access, as the sync needs it to push only what its kind may write
+/// (a site user: its sites' runs; office and field users: actions only). `None` for a user with
+/// no `hub.access` row — the hub's owner, whom the policies do not limit.
+pub fn own_access(
+    client: &mut impl postgres::GenericClient,
+) -> Result<Option<(AccessKind, Vec<String>)>, postgres::Error> {
+    let rows = client.query(
+        "SELECT kind, site FROM hub.access WHERE db_user = current_user ORDER BY site",
+        &[],
+    )?;
+    let mut kind = None;
+    let mut sites = Vec::new();
+    for r in &rows {
+        let k: String = r.try_get(0)?;
+        kind = AccessKind::parse(&k).ok().or(kind);
+        let site: String = r.try_get(1)?;
+        if site != "*" {
+            sites.push(site);
+        }
+    }
+    Ok(kind.map(|k| (k, sites)))
 }
 
 /// The site list of a grant, checked: a site or field user needs at least one, an office user
@@ -392,12 +417,24 @@ pub fn status(target: &HubTarget) -> Result<HubStatus, HubError> {
         })
         .collect::<Result<Vec<_>, postgres::Error>>()
         .map_err(|e| err("reading the users", e))?;
+    let me = own_access(&mut client)
+        .map_err(|e| err("reading the user's own access", e))?
+        .map(|(kind, sites)| UserAccess {
+            user: target.user().to_string(),
+            kind: kind.as_str().to_string(),
+            sites: if kind == AccessKind::Office {
+                vec!["*".to_string()]
+            } else {
+                sites
+            },
+        });
     Ok(HubStatus {
         server: target.shown().to_string(),
         version,
         cockpits,
         sites,
         users,
+        me,
     })
 }
 
