@@ -9,8 +9,9 @@
 set -euo pipefail
 
 # Debian packages: toolchain, Tauri 2 / WebKitGTK build deps, headless GUI testing, screenshots,
-# Prometheus (promtool checks deploy/prometheus/; tests/tests/prometheus_cli.rs scrapes with it).
-APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3 time libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev librsvg2-dev libssl-dev xvfb xauth webkit2gtk-driver imagemagick prometheus"
+# Prometheus (promtool checks deploy/prometheus/; tests/tests/prometheus_cli.rs scrapes with it),
+# PostgreSQL (the shared-store tests start a throwaway cluster with its initdb and pg_ctl).
+APT_PACKAGES="build-essential pkg-config file curl unzip ca-certificates sqlite3 time libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev librsvg2-dev libssl-dev xvfb xauth webkit2gtk-driver imagemagick prometheus postgresql"
 ORT_VERSION=1.31.1            # ONNX Runtime shared library, taken from the official PyPI wheel
 ORT_WHEEL_TAGS=(--platform manylinux_2_28_x86_64 --implementation cp --python-version 3.11 --abi cp311)
 TAURI_DRIVER_REQ='^2'         # WebDriver proxy for Tauri end-to-end tests
@@ -97,6 +98,15 @@ if [[ " $missing " == *" prometheus "* && -d /run/systemd/system ]] && command -
   say "prometheus: disabling the system service the package enabled (the tests start their own)"
   as_root systemctl disable --now prometheus >"$LOGS/prometheus-service.log" 2>&1 \
     || warn "could not disable the prometheus service (see .tools/logs/prometheus-service.log)"
+fi
+# Debian's postgresql package starts a system cluster on :5432 where systemd runs; the hub tests
+# create and start their own in a temporary folder, so the one this run installed is stopped and
+# disabled too (one that was there before is left alone).
+if [[ " $missing " == *" postgresql "* && -d /run/systemd/system ]] && command -v systemctl >/dev/null \
+   && systemctl is-enabled --quiet postgresql 2>/dev/null; then
+  say "postgresql: disabling the system cluster the package started (the tests start their own)"
+  as_root systemctl disable --now postgresql >"$LOGS/postgresql-service.log" 2>&1 \
+    || warn "could not disable the postgresql service (see .tools/logs/postgresql-service.log)"
 fi
 
 # 2. Rust toolchain (cannot be downloaded here: only crates.io is reachable)
@@ -199,3 +209,4 @@ echo "ORT library: $ORT_LIB"
 echo "tauri-driver: $TAURI_DRIVER"
 echo "actionlint: $VENV/bin/actionlint"
 echo "prometheus: $(command -v prometheus || echo missing), promtool: $(command -v promtool || echo missing)"
+echo "postgresql initdb: $(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)"

@@ -21,6 +21,7 @@ pub struct PgServer {
     /// The loopback port it listens on.
     pub port: u16,
     as_postgres: bool,
+    tls: bool,
 }
 
 fn pg_bin() -> PathBuf {
@@ -56,6 +57,16 @@ fn free_port() -> u16 {
 impl PgServer {
     /// Creates and starts a cluster with the [`ADMIN`] superuser and the [`HUB_DB`] database.
     pub fn start() -> PgServer {
+        PgServer::create(None)
+    }
+
+    /// [`PgServer::start`] with TLS on (`ssl=on`), serving the certificate `cert` (PEM, the
+    /// chain to present) with its private key `key`; plain connections are still accepted.
+    pub fn start_with_tls(cert: &Path, key: &Path) -> PgServer {
+        PgServer::create(Some((cert, key)))
+    }
+
+    fn create(tls: Option<(&Path, &Path)>) -> PgServer {
         let bin = pg_bin();
         let as_postgres = is_root();
         let base = tempfile::Builder::new()
@@ -68,6 +79,7 @@ impl PgServer {
             bin,
             port: free_port(),
             as_postgres,
+            tls: tls.is_some(),
         };
         if as_postgres {
             let ok = Command::new("chown")
@@ -98,6 +110,25 @@ impl PgServer {
         );
         assert!(out.status.success(), "initdb failed: {}", text(&out));
         let _ = std::fs::remove_file(&pwfile);
+        if let Some((cert, key)) = tls {
+            // The server reads them from its data folder; the key must be private to it.
+            for (from, name, mode) in [(cert, "server.crt", 0o644), (key, "server.key", 0o600)] {
+                let to = server.data().join(name);
+                std::fs::copy(from, &to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&to, std::fs::Permissions::from_mode(mode))
+                    .expect("certificate permissions");
+                if as_postgres {
+                    let ok = Command::new("chown")
+                        .arg("postgres:postgres")
+                        .arg(&to)
+                        .status()
+                        .map(|s| s.success())
+                        .unwrap_or(false);
+                    assert!(ok, "chown of {} to postgres failed", to.display());
+                }
+            }
+        }
         server.start_again();
         server.psql("postgres", &format!("CREATE DATABASE {HUB_DB}"));
         server
@@ -126,9 +157,10 @@ impl PgServer {
     /// Starts the server (again, after [`PgServer::kill`]), waiting until it accepts connections.
     pub fn start_again(&self) {
         let opts = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c max_connections=60",
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c max_connections=60{}",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            if self.tls { " -c ssl=on" } else { "" }
         );
         let log = self.dir.join("server.log");
         let out = self.run(
@@ -159,7 +191,14 @@ impl PgServer {
     pub fn kill(&self) {
         let _ = self.run(
             "pg_ctl",
-            &["-D", &self.data().to_string_lossy(), "-m", "immediate", "-w", "stop"],
+            &[
+                "-D",
+                &self.data().to_string_lossy(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
         );
     }
 
@@ -194,7 +233,16 @@ impl PgServer {
     pub fn try_psql(&self, db: &str, user: &str, password: &str, sql: &str) -> Output {
         Command::new(self.bin.join("psql"))
             .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
-            .args(["-p", &self.port.to_string(), "-U", user, "-d", db, "-c", sql])
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                user,
+                "-d",
+                db,
+                "-c",
+                sql,
+            ])
             .env("PGPASSWORD", password)
             .env_remove("PGPASSFILE")
             .output()

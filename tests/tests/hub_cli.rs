@@ -25,41 +25,85 @@ fn init_creates_the_schema_once_and_refuses_bad_addresses_and_newer_hubs() {
     assert!(!first.stdout.contains(cockpit_tests::pg::ADMIN_PASSWORD));
     assert_eq!(
         report["server"],
-        format!("postgresql://{ADMIN}@127.0.0.1:{}/{HUB_DB}?sslmode=disable", pg.port)
+        format!(
+            "postgresql://{ADMIN}@127.0.0.1:{}/{HUB_DB}?sslmode=disable",
+            pg.port
+        )
     );
     let again = hub(&db, &["init", "--server", &url]);
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(again.stdout.contains("is up to date"), "{}", again.stdout);
     assert_eq!(
-        pg.psql(HUB_DB, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hub'"),
-        "9"
+        pg.psql(
+            HUB_DB,
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hub'"
+        ),
+        "10"
     );
 
     // A wrong password: refused by the server, named, the password not echoed.
-    let wrong = hub(&db, &["init", "--server", &pg.url(ADMIN, Some("not-the-password"))]);
+    let wrong = hub(
+        &db,
+        &["init", "--server", &pg.url(ADMIN, Some("not-the-password"))],
+    );
     assert_eq!(wrong.code, 2);
-    assert!(wrong.stderr.contains("cannot connect to the hub"), "{}", wrong.stderr);
-    assert!(wrong.stderr.contains("password authentication failed"), "{}", wrong.stderr);
-    assert!(!wrong.stderr.contains("not-the-password"), "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("cannot connect to the hub"),
+        "{}",
+        wrong.stderr
+    );
+    assert!(
+        wrong.stderr.contains("password authentication failed"),
+        "{}",
+        wrong.stderr
+    );
+    assert!(
+        !wrong.stderr.contains("not-the-password"),
+        "{}",
+        wrong.stderr
+    );
 
     // Nothing listening: unreachable, said in one line.
     let closed = hub(
         &db,
-        &["init", "--server", "postgresql://x@127.0.0.1:1/none?sslmode=disable&connect_timeout=3"],
+        &[
+            "init",
+            "--server",
+            "postgresql://x@127.0.0.1:1/none?sslmode=disable&connect_timeout=3",
+        ],
     );
     assert_eq!(closed.code, 2);
-    assert!(closed.stderr.contains("cannot connect to the hub"), "{}", closed.stderr);
+    assert!(
+        closed.stderr.contains("cannot connect to the hub"),
+        "{}",
+        closed.stderr
+    );
 
     // A malformed address.
     let bad = hub(&db, &["init", "--server", "postgresql://x:pw@host:port/db"]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("not a PostgreSQL connection string"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("not a PostgreSQL connection string"),
+        "{}",
+        bad.stderr
+    );
     assert!(!bad.stderr.contains(":pw@"), "{}", bad.stderr);
 
     // A hub migrated by a newer cockpit.
-    pg.psql(HUB_DB, "UPDATE hub.meta SET value = '99' WHERE key = 'schema_version'");
+    pg.psql(
+        HUB_DB,
+        "UPDATE hub.meta SET value = '99' WHERE key = 'schema_version'",
+    );
     let newer = hub(&db, &["init", "--server", &url]);
     assert_eq!(newer.code, 2);
-    assert!(newer.stderr.contains("schema version 99"), "{}", newer.stderr);
-    assert!(newer.stderr.contains("update this cockpit"), "{}", newer.stderr);
+    assert!(
+        newer.stderr.contains("schema version 99"),
+        "{}",
+        newer.stderr
+    );
+    assert!(
+        newer.stderr.contains("update this cockpit"),
+        "{}",
+        newer.stderr
+    );
 }

@@ -111,13 +111,87 @@ pub fn record_quietly(store: &Store, op: &Operation) {
     }
 }
 
-/// `text` with the user's home folder written `~`, for anything that goes to a log file (a home
-/// folder's name is usually the user's name).
+/// `text` with the user's home folder written `~` (a home folder's name is usually the user's
+/// name) and any password masked ([`redact_secrets`]), for anything that goes to a log file.
 pub fn redact(text: &str) -> String {
+    let text = redact_secrets(text);
     match dirs::home_dir() {
-        Some(home) => redact_home(text, &home.display().to_string()),
-        None => text.to_string(),
+        Some(home) => redact_home(&text, &home.display().to_string()),
+        None => text,
     }
+}
+
+/// `text` with every password written `***`: the one of a URL (`postgresql://user:PASSWORD@host`)
+/// and the value of a `password=…` parameter (a libpq key=value string or a URL's query, any
+/// case, quoted or not). Everything else is kept, so the message still says which address.
+pub fn redact_secrets(text: &str) -> String {
+    let mut out = mask_url_passwords(text);
+    let mut from = 0;
+    loop {
+        let lower = out.to_ascii_lowercase();
+        let Some(found) = lower[from..].find("password=") else {
+            break;
+        };
+        let start = from + found + "password=".len();
+        let rest = &out[start..];
+        let end = if let Some(quoted) = rest.strip_prefix('\'') {
+            // 'a value with spaces', \' escaping a quote inside.
+            let mut chars = quoted.char_indices();
+            let mut stop = quoted.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '\'' => {
+                        stop = i + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            start + 1 + stop
+        } else {
+            start
+                + rest
+                    .find(|c: char| c.is_whitespace() || matches!(c, '&' | '"' | ',' | ';' | ')'))
+                    .unwrap_or(rest.len())
+        };
+        if out[start..end] == *"***" || start == end {
+            from = end;
+            continue;
+        }
+        out.replace_range(start..end, "***");
+        from = start + 3;
+    }
+    out
+}
+
+/// `scheme://user:PASSWORD@host` written `scheme://user:***@host`.
+fn mask_url_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        // The authority ends at the first '/', '?', '#' or blank; its userinfo at the last '@'.
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\''))
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rsplit_once('@') {
+            Some((userinfo, host)) => match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    out.push_str(&format!("{user}:***@{host}"));
+                }
+                None => out.push_str(authority),
+            },
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` with `home` written `~` (a `home` shorter than two characters, such as `/`, is left
@@ -140,6 +214,31 @@ pub fn file_name(path: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_in_addresses_and_parameters_are_masked() {
+        assert_eq!(
+            redact_secrets("cannot connect to postgresql://ws1:s3cr@t@hub.example.org:5432/fleet?sslmode=require"),
+            "cannot connect to postgresql://ws1:***@hub.example.org:5432/fleet?sslmode=require"
+        );
+        assert_eq!(
+            redact_secrets("host=hub user=lead password=s3cret dbname=hub"),
+            "host=hub user=lead password=*** dbname=hub"
+        );
+        assert_eq!(
+            redact_secrets("host=hub PASSWORD='two words\\' here' dbname=hub"),
+            "host=hub PASSWORD=*** dbname=hub"
+        );
+        assert_eq!(
+            redact_secrets("postgresql://a@h/db?password=x&sslmode=disable"),
+            "postgresql://a@h/db?password=***&sslmode=disable"
+        );
+        assert_eq!(
+            redact_secrets("see https://example.org/x"),
+            "see https://example.org/x"
+        );
+        assert_eq!(redact_secrets("password= nothing"), "password= nothing");
+    }
 
     #[test]
     fn home_folders_are_redacted_and_roots_are_not() {

@@ -24,7 +24,7 @@
 //! | [`diagnostics`] | `cockpit diagnostics`: metrics, drift, freshness; the diagnostics bundle |
 //! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `note`, `intervention …`: the maintenance workflow |
 //! | [`pack`] | `cockpit pack export|import|info`: field packs for offline laptops |
-//! | [`hub`] | `cockpit hub init`: the shared fleet store on PostgreSQL |
+//! | [`hub`] | `cockpit hub init`, `grant`, `revoke`, `status`: the shared fleet store on PostgreSQL and who may do what on it |
 //!
 //! Shared: [`error`] (the CLI's error, [`CliError`]) and [`common`] (workspace, database,
 //! models, time options, formatting).

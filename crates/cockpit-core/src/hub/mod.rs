@@ -8,10 +8,12 @@
 //! - [`connect`] — the hub's address (a libpq URL or key=value string), the password
 //!   (`PGPASSWORD`, `.pgpass`), TLS (`sslmode`), and the address as it may be shown (no secret);
 //! - [`schema`] — the hub's versioned migrations (`cockpit hub init`) and the version check every
-//!   connection makes.
+//!   connection makes; migration 2 is the access by role (row-level security);
+//! - [`access`] — who may do what: `cockpit hub grant`, `revoke` and `status`.
 //!
 //! See `docs/shared-store.md` for the sync model, its guarantees and the conflict rule.
 
+pub mod access;
 pub mod connect;
 pub mod schema;
 pub mod sync;
@@ -75,6 +77,25 @@ pub enum HubError {
         /// The address with any password hidden.
         shown: String,
         /// What the cockpit was doing ("pushing runs").
+        doing: String,
+        /// What PostgreSQL said.
+        detail: String,
+    },
+    /// A grant asked for something that cannot be (unknown kind, a site list on an office
+    /// user, no site for a site or field user, an empty password).
+    #[error("{detail}")]
+    BadAccess {
+        /// What is wrong and what to give instead.
+        detail: String,
+    },
+    /// Managing access needs the hub's owner (and CREATEROLE to create a login role).
+    #[error("the hub {shown} refused {doing} to the user {user}: {detail}. Run `cockpit hub grant`/`revoke` as the hub's owner (the user who ran `cockpit hub init`, with the CREATEROLE right)")]
+    NotOwner {
+        /// The address with any password hidden.
+        shown: String,
+        /// The user the cockpit connected as.
+        user: String,
+        /// What was refused.
         doing: String,
         /// What PostgreSQL said.
         detail: String,

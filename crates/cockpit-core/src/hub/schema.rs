@@ -12,10 +12,10 @@ use super::{pg_detail, HubError, HubTarget};
 
 /// The key of the transaction-level advisory lock that orders pushes (exclusive) and pulls
 /// (shared).
-pub const WRITE_LOCK: i64 = 0x636f_636b_7069_74; // "cockpit"
+pub const WRITE_LOCK: i64 = 0x0063_6f63_6b70_6974; // "cockpit"
 
 /// Ordered migrations; `hub.meta.schema_version` is the number applied.
-const MIGRATIONS: &[&str] = &[MIGRATION_1];
+const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 /// Sites, turbines, scoring runs (one row per run and site, so a site's rows can be guarded by
 /// site), predictions with drivers, the journal of actions, the logbook, the model set in
@@ -131,6 +131,130 @@ CREATE TABLE hub.model_sets (
 );
 ";
 
+/// The group roles that `cockpit hub grant` gives a machine's database user (NOLOGIN, shared by
+/// every hub database of the PostgreSQL cluster; what a user may do in one hub is decided by
+/// that hub's `hub.access` rows).
+pub const GROUP_ROLES: [&str; 3] = [
+    "cockpit_hub_site",
+    "cockpit_hub_office",
+    "cockpit_hub_field",
+];
+
+/// Access by role, enforced by the server with row-level security: `hub.access` says which
+/// sites a database user may score (`site`), read and act on (`field`), or that it reads and acts
+/// on every site (`office`, site `*`). A site workstation writes runs, predictions, turbines,
+/// the logbook, model sets and site claims for its own sites only, and reads everything; an
+/// office workstation reads everything and writes actions; a field laptop reads only its sites'
+/// rows and writes actions on them. Every user writes only its own `hub.cockpits` row and only
+/// rows naming one of its own cockpits. The hub's owner (who ran `hub init`) is not subject to
+/// the policies. Sub-selects are uncorrelated so the server evaluates them once per statement.
+const MIGRATION_2: &str = "
+CREATE TABLE hub.access (
+    db_user text NOT NULL,
+    site    text NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('site', 'office', 'field')),
+    PRIMARY KEY (db_user, site),
+    CHECK ((kind = 'office') = (site = '*'))
+);
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cockpit_hub_site') THEN
+        CREATE ROLE cockpit_hub_site NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cockpit_hub_office') THEN
+        CREATE ROLE cockpit_hub_office NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cockpit_hub_field') THEN
+        CREATE ROLE cockpit_hub_field NOLOGIN;
+    END IF;
+END
+$roles$;
+GRANT USAGE ON SCHEMA hub TO cockpit_hub_site, cockpit_hub_office, cockpit_hub_field;
+GRANT USAGE, SELECT ON SEQUENCE hub.seq TO cockpit_hub_site, cockpit_hub_office, cockpit_hub_field;
+GRANT SELECT ON hub.meta, hub.access, hub.cockpits, hub.sites, hub.turbines, hub.runs,
+    hub.predictions, hub.events, hub.logbook, hub.model_sets
+    TO cockpit_hub_site, cockpit_hub_office, cockpit_hub_field;
+GRANT INSERT, UPDATE ON hub.cockpits TO cockpit_hub_site, cockpit_hub_office, cockpit_hub_field;
+GRANT INSERT ON hub.events TO cockpit_hub_site, cockpit_hub_office, cockpit_hub_field;
+GRANT INSERT, UPDATE ON hub.sites, hub.turbines, hub.logbook, hub.model_sets TO cockpit_hub_site;
+GRANT INSERT ON hub.runs, hub.predictions TO cockpit_hub_site;
+
+ALTER TABLE hub.meta ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.access ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.cockpits ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.sites ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.turbines ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.runs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.predictions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.logbook ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.model_sets ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY meta_read ON hub.meta FOR SELECT USING (true);
+CREATE POLICY access_own ON hub.access FOR SELECT USING (db_user = current_user);
+
+CREATE POLICY cockpits_read ON hub.cockpits FOR SELECT USING (true);
+CREATE POLICY cockpits_insert_own ON hub.cockpits FOR INSERT WITH CHECK (db_user = current_user);
+CREATE POLICY cockpits_update_own ON hub.cockpits FOR UPDATE
+    USING (db_user = current_user) WITH CHECK (db_user = current_user);
+";
+
+/// The policies of the tables guarded by site (generated: one reading rule, one scoring rule).
+fn site_policies() -> String {
+    // May read (and act on) the site: a site or office user reads everything, a field user its
+    // own sites.
+    let reads = "((SELECT EXISTS (SELECT 1 FROM hub.access a WHERE a.db_user = current_user \
+                 AND a.kind IN ('site', 'office'))) \
+                 OR site IN (SELECT a.site FROM hub.access a WHERE a.db_user = current_user))";
+    // May score the site: a site user, for its own sites.
+    let scores = "site IN (SELECT a.site FROM hub.access a WHERE a.db_user = current_user \
+                  AND a.kind = 'site')";
+    // The row names one of this user's own cockpits.
+    let mine = |col: &str| {
+        format!("{col} IN (SELECT c.id FROM hub.cockpits c WHERE c.db_user = current_user)")
+    };
+    let mut sql = String::new();
+    for table in [
+        "sites",
+        "turbines",
+        "runs",
+        "predictions",
+        "events",
+        "logbook",
+        "model_sets",
+    ] {
+        sql.push_str(&format!(
+            "CREATE POLICY {table}_read ON hub.{table} FOR SELECT USING {reads};\n"
+        ));
+    }
+    sql.push_str(&format!(
+        "CREATE POLICY events_insert ON hub.events FOR INSERT WITH CHECK ({reads} AND {});\n",
+        mine("cockpit")
+    ));
+    sql.push_str(&format!(
+        "CREATE POLICY predictions_insert ON hub.predictions FOR INSERT WITH CHECK ({scores});\n"
+    ));
+    for (table, col) in [
+        ("sites", "scored_by"),
+        ("turbines", "cockpit"),
+        ("runs", "cockpit"),
+        ("logbook", "cockpit"),
+        ("model_sets", "cockpit"),
+    ] {
+        let check = format!("({scores} AND {})", mine(col));
+        sql.push_str(&format!(
+            "CREATE POLICY {table}_insert ON hub.{table} FOR INSERT WITH CHECK {check};\n"
+        ));
+        if table != "runs" {
+            sql.push_str(&format!(
+                "CREATE POLICY {table}_update ON hub.{table} FOR UPDATE USING ({scores}) \
+                 WITH CHECK {check};\n"
+            ));
+        }
+    }
+    sql
+}
+
 /// The newest hub schema version this build knows.
 pub fn version_known() -> i64 {
     MIGRATIONS.len() as i64
@@ -178,7 +302,12 @@ pub fn init(target: &HubTarget) -> Result<InitReport, HubError> {
         });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-        tx.batch_execute(sql)
+        let sql = if i + 1 == 2 {
+            format!("{sql}{}", site_policies())
+        } else {
+            sql.to_string()
+        };
+        tx.batch_execute(&sql)
             .map_err(|e| server(&format!("applying hub migration {}", i + 1), e))?;
     }
     tx.execute(

@@ -13,7 +13,8 @@
 //! No database, no SCADA data, no model file: the bundle stays small and holds no measurement.
 //! Paths under the home folder are written `~/…` in every entry: each string of the JSON files
 //! (the log folder of `diagnostics.json`, error messages, health checks), each log line and the
-//! README (a home folder's name is usually the user's name).
+//! README (a home folder's name is usually the user's name); any password (a database URL's,
+//! a `password=` parameter) is written `***` ([`crate::journal::redact_secrets`]).
 //!
 //! Only regular files of the log folder are copied: a symbolic link there is never followed
 //! ([`logging::log_files`], [`logging::read_log_file`]). The bundle file is created new
@@ -30,7 +31,7 @@ use serde::Serialize;
 
 use super::health::HealthReport;
 use super::{logging, Diagnostics, TelemetryError};
-use crate::journal::redact_home;
+use crate::journal::{redact_home, redact_secrets};
 use crate::store::Store;
 
 /// Runs of the journal in the bundle.
@@ -98,9 +99,10 @@ struct Redactor(Option<String>);
 
 impl Redactor {
     fn text(&self, text: &str) -> String {
+        let text = redact_secrets(text);
         match &self.0 {
-            Some(home) => redact_home(text, home),
-            None => text.to_string(),
+            Some(home) => redact_home(&text, home),
+            None => text,
         }
     }
 
