@@ -10,13 +10,13 @@ use crate::background::BackgroundError;
 use crate::charts::ChartError;
 use crate::demo::DemoError;
 use crate::features::FeatureError;
+use crate::hub::HubError;
 use crate::ingest::IngestError;
 use crate::lang::Lang;
 use crate::mapping::MappingError;
 use crate::model::ModelError;
 use crate::modelsets::{ModelSetError, Refusal};
 use crate::notifications::NotificationError;
-use crate::hub::HubError;
 use crate::pack::PackError;
 use crate::risk::RiskError;
 use crate::runs::queries::QueryError;
@@ -724,6 +724,7 @@ impl Coded for HubError {
             HubError::NotInitialised { .. } => ErrorCode::HubNotInitialised,
             HubError::TooNew { .. } => ErrorCode::HubTooNew,
             HubError::Server { .. } => ErrorCode::HubRefused,
+            HubError::Local { .. } => ErrorCode::Database,
         }
     }
 }

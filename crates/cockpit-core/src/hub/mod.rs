@@ -8,7 +8,8 @@
 //! - [`connect`] — the hub's address (a libpq URL or key=value string), the password
 //!   (`PGPASSWORD`, `.pgpass`), TLS (`sslmode`), and the address as it may be shown (no secret);
 //! - [`schema`] — the hub's versioned migrations (`cockpit hub init`) and the version check every
-//!   connection makes.
+//!   connection makes;
+//! - [`sync`] — `cockpit sync`: push this cockpit's runs and actions, pull the others'.
 //!
 //! See `docs/shared-store.md` for the sync model, its guarantees and the conflict rule.
 
@@ -77,6 +78,15 @@ pub enum HubError {
         /// What the cockpit was doing ("pushing runs").
         doing: String,
         /// What PostgreSQL said.
+        detail: String,
+    },
+    /// This cockpit's own database could not be read or written during a sync (nothing of the
+    /// sync was kept locally).
+    #[error("the local database could not be used while {doing}: {detail}")]
+    Local {
+        /// What the cockpit was doing ("storing what was pulled from the hub").
+        doing: String,
+        /// What SQLite said.
         detail: String,
     },
 }
