@@ -12,7 +12,7 @@ use super::{pg_detail, HubError, HubTarget};
 
 /// The key of the transaction-level advisory lock that orders pushes (exclusive) and pulls
 /// (shared).
-pub const WRITE_LOCK: i64 = 0x636f_636b_7069_74; // "cockpit"
+pub const WRITE_LOCK: i64 = 0x0063_6f63_6b70_6974; // "cockpit"
 
 /// Ordered migrations; `hub.meta.schema_version` is the number applied.
 const MIGRATIONS: &[&str] = &[MIGRATION_1];
