@@ -101,6 +101,7 @@ bench:
 	bash scripts/bench-ingest.sh
 	bash scripts/bench-scoring.sh
 	bash scripts/bench-serve.sh
+	bash scripts/bench-hub.sh
 
 # Remove everything setup put under .tools/ (apt packages stay).
 clean-tools:

@@ -124,6 +124,9 @@ pub enum Command {
     Pack(commands::PackArgs),
     /// The shared fleet store on PostgreSQL: prepare the hub database (init)
     Hub(commands::HubArgs),
+    /// Sync with the shared fleet store: send this cockpit's runs and actions, receive the other
+    /// cockpits'; `sync status` shows what is pending, `sync --on|--off` the background sync
+    Sync(commands::SyncArgs),
 }
 
 impl Command {
@@ -158,6 +161,7 @@ impl Command {
             Command::Note(_) => "note",
             Command::Pack(_) => "pack",
             Command::Hub(_) => "hub",
+            Command::Sync(_) => "sync",
         }
     }
 }

@@ -25,6 +25,7 @@
 //! | [`workflow`] | `cockpit alerts`, `ack`, `dismiss`, `reopen`, `note`, `intervention …`: the maintenance workflow |
 //! | [`pack`] | `cockpit pack export|import|info`: field packs for offline laptops |
 //! | [`hub`] | `cockpit hub init`, `grant`, `revoke`, `status`: the shared fleet store on PostgreSQL and who may do what on it |
+//! | [`sync`] | `cockpit sync`, `sync status`, `sync --on|--off`: push to and pull from the hub |
 //!
 //! Shared: [`error`] (the CLI's error, [`CliError`]) and [`common`] (workspace, database,
 //! models, time options, formatting).
@@ -51,6 +52,7 @@ mod serve;
 mod service;
 mod sheet;
 mod simulate;
+mod sync;
 mod turbine;
 mod watch;
 mod workflow;
@@ -79,6 +81,7 @@ pub use serve::ServeArgs;
 pub use service::ServiceArgs;
 pub use sheet::SheetArgs;
 pub use simulate::SimulateArgs;
+pub use sync::SyncArgs;
 pub use turbine::TurbineArgs;
 pub use watch::WatchArgs;
 pub use workflow::{AckArgs, AlertsArgs, DismissArgs, InterventionArgs, NoteArgs, ReopenArgs};
@@ -116,5 +119,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Note(args) => workflow::note(cli, args),
         Command::Pack(args) => pack::run(cli, args),
         Command::Hub(args) => hub::run(cli, args),
+        Command::Sync(args) => sync::run(cli, args),
     }
 }

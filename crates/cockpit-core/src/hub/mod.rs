@@ -9,7 +9,8 @@
 //!   (`PGPASSWORD`, `.pgpass`), TLS (`sslmode`), and the address as it may be shown (no secret);
 //! - [`schema`] — the hub's versioned migrations (`cockpit hub init`) and the version check every
 //!   connection makes; migration 2 is the access by role (row-level security);
-//! - [`access`] — who may do what: `cockpit hub grant`, `revoke` and `status`.
+//! - [`access`] — who may do what: `cockpit hub grant`, `revoke` and `status`;
+//! - [`sync`] — `cockpit sync`: push this cockpit's runs and actions, pull the others'.
 //!
 //! See `docs/shared-store.md` for the sync model, its guarantees and the conflict rule.
 
@@ -98,6 +99,13 @@ pub enum HubError {
         /// What was refused.
         doing: String,
         /// What PostgreSQL said.
+    /// This cockpit's own database could not be read or written during a sync (nothing of the
+    /// sync was kept locally).
+    #[error("the local database could not be used while {doing}: {detail}")]
+    Local {
+        /// What the cockpit was doing ("storing what was pulled from the hub").
+        doing: String,
+        /// What SQLite said.
         detail: String,
     },
 }

@@ -631,8 +631,8 @@ pub fn record_failure(
         "fleet run failed"
     );
     store.conn().execute(
-        "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version, error_count, error)
-         VALUES (?1, ?2, ?3, ?4, 'failed', ?5, ?6, ?7, 1, ?8)",
+        "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version, error_count, error, uuid)
+         VALUES (?1, ?2, ?3, ?4, 'failed', ?5, ?6, ?7, 1, ?8, ?9)",
         params![
             req.trigger.as_str(),
             started_at,
@@ -641,10 +641,16 @@ pub fn record_failure(
             req.at,
             req.scheduled_for,
             model_version,
-            error
+            error,
+            run_uuid()
         ],
     )?;
     Ok(store.conn().last_insert_rowid())
+}
+
+/// A new run's UUID: its name on every machine once shared through the hub (`hub::sync`).
+fn run_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Writes a run and its predictions in one transaction; returns the run id.
@@ -704,8 +710,8 @@ fn commit_run_with(
     let tx = store.conn_mut().transaction()?;
     tx.execute(
         "INSERT INTO runs (trigger, started_at, ended_at, duration_ms, status, as_of, scheduled_for, model_version,
-                           turbines, critical, high, moderate, low, not_scored, error_count, model_sha)
-         VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)",
+                           turbines, critical, high, moderate, low, not_scored, error_count, model_sha, uuid)
+         VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14, ?15)",
         params![
             req.trigger.as_str(),
             started_at,
@@ -720,7 +726,8 @@ fn commit_run_with(
             counts.moderate,
             counts.low,
             counts.not_scored,
-            set.sha256
+            set.sha256,
+            run_uuid()
         ],
     )?;
     let run = tx.last_insert_rowid();

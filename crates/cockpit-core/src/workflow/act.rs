@@ -8,10 +8,15 @@ use super::state::Workflow;
 use super::WorkflowError;
 use crate::store::Store;
 
-/// The canonical id of a registered turbine (case-insensitive), or `UnknownTurbine`.
+/// The canonical id of a registered turbine (case-insensitive), or `UnknownTurbine`. A turbine
+/// of another site known through the shared store (`hub_turbines`) counts: a laptop or an
+/// office cockpit acts on the alerts the other cockpits' runs raised.
 pub fn turbine_id(conn: &Connection, turbine: &str) -> Result<String, WorkflowError> {
     conn.query_row(
-        "SELECT turbine_id FROM turbines WHERE turbine_id = ?1 COLLATE NOCASE",
+        "SELECT turbine_id FROM turbines WHERE turbine_id = ?1 COLLATE NOCASE
+         UNION ALL
+         SELECT turbine_id FROM hub_turbines WHERE turbine_id = ?1 COLLATE NOCASE
+         LIMIT 1",
         [turbine.trim()],
         |r| r.get::<_, String>(0),
     )
