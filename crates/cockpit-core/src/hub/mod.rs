@@ -99,6 +99,8 @@ pub enum HubError {
         /// What was refused.
         doing: String,
         /// What PostgreSQL said.
+        detail: String,
+    },
     /// This cockpit's own database could not be read or written during a sync (nothing of the
     /// sync was kept locally).
     #[error("the local database could not be used while {doing}: {detail}")]
