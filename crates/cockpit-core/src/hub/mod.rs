@@ -8,13 +8,18 @@
 //! - [`connect`] — the hub's address (a libpq URL or key=value string), the password
 //!   (`PGPASSWORD`, `.pgpass`), TLS (`sslmode`), and the address as it may be shown (no secret);
 //! - [`schema`] — the hub's versioned migrations (`cockpit hub init`) and the version check every
-//!   connection makes.
+//!   connection makes;
+//! - [`view`] — the all-sites view of the app: every site known here and from the hub copy, who
+//!   scores it and how fresh, each turbine's latest prediction and workflow state;
+//! - [`words`] — the all-sites view's sentences in French and English.
 //!
 //! See `docs/shared-store.md` for the sync model, its guarantees and the conflict rule.
 
 pub mod connect;
 pub mod schema;
 pub mod sync;
+pub mod view;
+pub mod words;
 
 use thiserror::Error;
 
