@@ -86,6 +86,83 @@ pub fn summary(sites: usize, here: usize, lang: Lang) -> String {
     }
 }
 
+/// The Sync card's sentences, in one language, for the status the sync reports.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncText {
+    /// "Last sync at 06:02" / "Never synced with the hub".
+    pub last_sync: String,
+    /// "2 actions and 1 run waiting for the hub" / "Nothing waiting for the hub".
+    pub pending: String,
+    /// Where the password goes (never in the address, never saved by the cockpit).
+    pub password_note: String,
+    /// What the switch does.
+    pub background_note: String,
+    /// "Last attempt failed: …" when the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// The Sync card's words: `last_sync` this machine's clock (Unix s), the pending counts, the
+/// last failure as the core recorded it.
+pub fn sync_text(
+    last_sync: Option<i64>,
+    pending_events: i64,
+    pending_runs: i64,
+    last_error: Option<&str>,
+    now: i64,
+    lang: Lang,
+) -> SyncText {
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let pending = match (pending_events, pending_runs, lang) {
+        (0, 0, _) => lang
+            .pick("Nothing waiting for the hub", "Rien en attente pour le hub")
+            .to_string(),
+        (e, r, Lang::En) => format!(
+            "{} and {} waiting for the hub",
+            plural(e, "action", "actions"),
+            plural(r, "run", "runs")
+        ),
+        (e, r, Lang::Fr) => format!(
+            "{} et {} en attente pour le hub",
+            plural(e, "action", "actions"),
+            plural(r, "calcul", "calculs")
+        ),
+    };
+    SyncText {
+        last_sync: match last_sync {
+            Some(t) => {
+                let when = at(t, now, lang);
+                lang.pick(
+                    format!("Last sync {when}"),
+                    format!("Dernière synchronisation {when}"),
+                )
+            }
+            None => lang
+                .pick("Never synced with the hub", "Jamais synchronisé avec le hub")
+                .into(),
+        },
+        pending,
+        password_note: lang
+            .pick(
+                "The address carries no password: put it in ~/.pgpass (hub:5432:cockpit:user:password, mode 0600) or in the PGPASSWORD environment variable; the cockpit never saves it.",
+                "L'adresse ne porte pas de mot de passe : mettez-le dans ~/.pgpass (hub:5432:cockpit:utilisateur:mot_de_passe, mode 0600) ou dans la variable d'environnement PGPASSWORD ; le cockpit ne l'enregistre jamais.",
+            )
+            .into(),
+        background_note: lang
+            .pick(
+                "When on, the app syncs after each scoring run and every 5 minutes, in the background; offline, it keeps working and catches up later.",
+                "Activée, l'application se synchronise après chaque calcul et toutes les 5 minutes, en arrière-plan ; hors ligne, elle continue de fonctionner et rattrape plus tard.",
+            )
+            .into(),
+        last_error: last_error.map(|e| {
+            lang.pick(
+                format!("Last attempt failed: {e}"),
+                format!("La dernière tentative a échoué : {e}"),
+            )
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +196,26 @@ mod tests {
                 Lang::Fr
             ),
             "Lyon noté par LYON-WS1 à 06:01, synchronisé à 06:02"
+        );
+    }
+
+    #[test]
+    fn the_sync_card_says_what_waits_and_when_the_last_sync_was() {
+        let en = sync_text(Some(NOW - 3 * 60), 2, 1, None, NOW, Lang::En);
+        assert_eq!(en.last_sync, "Last sync at 06:02");
+        assert_eq!(en.pending, "2 actions and 1 run waiting for the hub");
+        assert!(en.password_note.contains("~/.pgpass") && en.password_note.contains("PGPASSWORD"));
+        assert_eq!(en.last_error, None);
+        let fr = sync_text(None, 0, 0, Some("connexion refusée"), NOW, Lang::Fr);
+        assert_eq!(fr.last_sync, "Jamais synchronisé avec le hub");
+        assert_eq!(fr.pending, "Rien en attente pour le hub");
+        assert_eq!(
+            fr.last_error.as_deref(),
+            Some("La dernière tentative a échoué : connexion refusée")
+        );
+        assert_eq!(
+            sync_text(None, 1, 3, None, NOW, Lang::Fr).pending,
+            "1 action et 3 calculs en attente pour le hub"
         );
     }
 
