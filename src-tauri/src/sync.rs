@@ -2,13 +2,12 @@
 //! [`cockpit_core::hub::view`]), the Sync card (`sync_status`, `save_sync_settings`,
 //! `sync_now`) and the background sync — when it is on and a hub address is saved, a sync after
 //! each scoring run the app makes (or the daily timer, the inbox, the CLI: any new run) and every
-//! five minutes, on a thread of its own, never two at once, never inside the async runtime (the
-//! PostgreSQL client blocks). A failure is recorded by the core (`hub.last_error`) and shown in
+//! five minutes, on a thread of its own, never two at once ("Sync now" waits for a background sync
+//! in progress), never inside the async runtime (the PostgreSQL client blocks). A failure is recorded by the core (`hub.last_error`) and shown in
 //! the Sync card; a field pack never syncs.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
 use cockpit_core::clock;
@@ -38,16 +37,10 @@ const LOOK: Duration = Duration::from_secs(20);
 /// The app's sync: one at a time, and the background thread's wake-up.
 #[derive(Default)]
 pub struct SyncState {
-    busy: AtomicBool,
+    /// Held for the whole of a sync: "Sync now" waits for a background sync in progress, the
+    /// background thread skips its turn while "Sync now" runs.
+    running: Mutex<()>,
     kick: Mutex<Option<Sender<()>>>,
-}
-
-struct Busy<'a>(&'a AtomicBool);
-
-impl Drop for Busy<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::SeqCst);
-    }
 }
 
 impl SyncState {
@@ -67,28 +60,32 @@ pub fn after_run<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// One sync with the saved address, on the caller's (blocking) thread: refused at once with
-/// `sync_in_progress`-like `run_in_progress` when another is running.
-fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<SyncReport, ApiError> {
-    let state = app.state::<AppState>();
+/// One sync with the saved address, on the caller's (blocking) thread. `wait`: wait for a sync
+/// in progress (then sync again); otherwise `None` when one is in progress.
+fn sync_once<R: Runtime>(app: &AppHandle<R>, wait: bool) -> Option<Result<SyncReport, ApiError>> {
     let syncs = app.state::<SyncState>();
-    if syncs.busy.swap(true, Ordering::SeqCst) {
-        return Err(ApiError::new(
-            cockpit_core::errors::ErrorCode::RunInProgress,
-            "a sync with the hub is already in progress; its result will show when it ends",
-        ));
-    }
-    let _busy = Busy(&syncs.busy);
-    state.ensure_ready()?;
-    let mut store = Store::open(&state.workspace.db)?;
-    let server = sync::settings(&store)?.server.ok_or(HubError::NoServer)?;
-    let target = HubTarget::parse(&server)?;
-    let result = sync::sync(&mut store, &target).map_err(ApiError::from);
+    let _running = if wait {
+        lock(&syncs.running)
+    } else {
+        match syncs.running.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        }
+    };
+    let result = (|| -> Result<SyncReport, ApiError> {
+        let state = app.state::<AppState>();
+        state.ensure_ready()?;
+        let mut store = Store::open(&state.workspace.db)?;
+        let server = sync::settings(&store)?.server.ok_or(HubError::NoServer)?;
+        let target = HubTarget::parse(&server)?;
+        Ok(sync::sync(&mut store, &target)?)
+    })();
     let _ = app.emit(
         SYNC_EVENT,
         result.as_ref().map(|_| ()).map_err(Clone::clone),
     );
-    result
+    Some(result)
 }
 
 /// The latest successful run's id (a new one means a sync is due).
@@ -139,15 +136,16 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 }
                 seen = latest;
                 last_attempt = Some(Instant::now());
-                match sync_once(&app) {
-                    Ok(r) => tracing::info!(
+                match sync_once(&app, false) {
+                    None => {}
+                    Some(Ok(r)) => tracing::info!(
                         pushed_events = r.pushed_events,
                         pushed_runs = r.pushed_runs,
                         pulled_events = r.pulled_events,
                         duration_ms = r.duration_ms,
                         "hub sync"
                     ),
-                    Err(e) => tracing::warn!(code = e.code.as_str(), error = %redact(&e.message), "hub sync failed"),
+                    Some(Err(e)) => tracing::warn!(code = e.code.as_str(), error = %redact(&e.message), "hub sync failed"),
                 }
             }
         });
@@ -239,9 +237,11 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Result<SyncReport, ApiEr
         if app.try_state::<SyncState>().is_none() {
             app.manage(SyncState::default());
         }
-        tauri::async_runtime::spawn_blocking(move || sync_once(&app))
-            .await
-            .map_err(|e| ApiError::internal(format!("the sync task failed: {e}")))?
+        tauri::async_runtime::spawn_blocking(move || {
+            sync_once(&app, true).unwrap_or_else(|| Err(ApiError::internal("no sync was made")))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("the sync task failed: {e}")))?
     })
     .await
 }

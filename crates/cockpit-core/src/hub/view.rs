@@ -17,7 +17,7 @@ use crate::risk::Category;
 use crate::runs::queries::{
     self, FleetFilter, FleetItem, FleetItemText, QueryError, TimeToFailure,
 };
-use crate::runs::{CategoryCounts, DataQuality, Driver};
+use crate::runs::{CategoryCounts, DataQuality};
 use crate::schema::format_timestamp;
 use crate::store::Store;
 use crate::workflow::views::{self as workflow_views, AlertView, InterventionView};
@@ -96,40 +96,6 @@ pub struct SiteTurbine {
 struct Row {
     item: FleetItem,
     as_of: Option<i64>,
-}
-
-fn item(
-    turbine_id: String,
-    site: String,
-    model: String,
-    scored: bool,
-    reason: Option<String>,
-    risk_score: Option<f64>,
-    category: Option<String>,
-    p_fail_7d: Option<f64>,
-    ttf_json: Option<String>,
-    (drivers, model_reactions): (Vec<Driver>, Vec<Driver>),
-    quality: Option<String>,
-) -> FleetItem {
-    FleetItem {
-        turbine_id,
-        site,
-        model,
-        scored,
-        not_scored_reason: reason,
-        risk_score,
-        category: category.and_then(|c| Category::parse(&c)),
-        p_fail_7d,
-        ttf: TimeToFailure::stored(scored, ttf_json.as_deref()),
-        drivers,
-        model_reactions,
-        scored_at: String::new(),
-        last_data: None,
-        run_id: 0,
-        data_quality: quality
-            .and_then(|q| serde_json::from_str::<DataQuality>(&q).ok())
-            .unwrap_or_default(),
-    }
 }
 
 struct HubSite {
@@ -321,21 +287,33 @@ fn hub_rows(store: &Store, site: &str) -> Result<(Vec<Row>, Option<i64>), QueryE
         .query_map(params![site], |r| {
             let scored = r.get::<_, Option<bool>>(3)?.unwrap_or(false);
             let drivers: Option<String> = r.get(9)?;
+            let (drivers, model_reactions) = crate::runs::drivers::from_stored(drivers.as_deref());
+            let item = FleetItem {
+                turbine_id: r.get(0)?,
+                site: r.get(1)?,
+                model: r.get(2)?,
+                scored,
+                not_scored_reason: r.get(4)?,
+                risk_score: r.get(5)?,
+                category: r
+                    .get::<_, Option<String>>(6)?
+                    .and_then(|c| Category::parse(&c)),
+                p_fail_7d: r.get(7)?,
+                ttf: TimeToFailure::stored(scored, r.get::<_, Option<String>>(8)?.as_deref()),
+                drivers,
+                model_reactions,
+                // Not shown by this view (a hub run has no local row id).
+                scored_at: String::new(),
+                last_data: None,
+                run_id: 0,
+                data_quality: r
+                    .get::<_, Option<String>>(10)?
+                    .and_then(|q| serde_json::from_str::<DataQuality>(&q).ok())
+                    .unwrap_or_default(),
+            };
             Ok((
                 Row {
-                    item: item(
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        scored,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        crate::runs::drivers::from_stored(drivers.as_deref()),
-                        r.get(10)?,
-                    ),
+                    item,
                     as_of: r.get(11)?,
                 },
                 r.get::<_, Option<i64>>(12)?,

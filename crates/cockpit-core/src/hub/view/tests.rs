@@ -4,6 +4,7 @@
 use super::*;
 use crate::risk::Category::{Critical, High, Low};
 use crate::runs::drivers::{stored_json, Basis};
+use crate::runs::Driver;
 use crate::workflow::events::{self, Action, Event};
 
 const DAY: i64 = 86_400;
@@ -227,4 +228,36 @@ fn a_site_another_cockpit_holds_shows_the_hubs_picture_and_says_local_runs_stay_
     );
     // Nothing of Valence pulled yet: its turbines are this cockpit's own rows meanwhile.
     assert_eq!(valence.turbines.len(), 2);
+}
+
+#[test]
+fn an_open_intervention_shows_on_its_turbine_until_it_is_done() {
+    let mut store = two_sites();
+    let actor = crate::workflow::Actor {
+        author: "karim".into(),
+        machine: "VAL-WS".into(),
+    };
+    let plan = crate::workflow::Plan {
+        turbine: "VAL-01".into(),
+        alert: None,
+        component: "generator_winding".into(),
+        due: "2026-12-03".into(),
+        action: None,
+        team: None,
+        priority: None,
+        note: None,
+    };
+    crate::workflow::interventions::plan(&mut store, &actor, &plan).unwrap();
+    let view = all_sites(&store, Lang::En, NOW).unwrap();
+    let valence = &view.sites[1];
+    assert_eq!(valence.turbines[0].turbine_id, "VAL-01");
+    let open = &valence.turbines[0].interventions;
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].text.status, "planned");
+    assert!(valence.turbines[1].interventions.is_empty());
+    let fr = all_sites(&store, Lang::Fr, NOW).unwrap();
+    assert_eq!(
+        fr.sites[1].turbines[0].interventions[0].text.status,
+        "planifiée"
+    );
 }
