@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs`, `src/pack.rs`, `src/background.rs` and `src/notifications.rs`; each one is allowed in `capabilities/default.json`.
+/// The commands of `src/commands.rs`, `src/diagnostics.rs`, `src/import.rs`, `src/modelsets.rs`, `src/workflow.rs`, `src/pack.rs`, `src/background.rs`, `src/notifications.rs` and `src/sync.rs`; each one is allowed in `capabilities/default.json`.
 const COMMANDS: &[&str] = &[
     "fleet",
     "turbine",
@@ -60,6 +60,10 @@ const COMMANDS: &[&str] = &[
     "set_background",
     "get_notifications",
     "set_notifications",
+    "hub_fleet",
+    "sync_status",
+    "save_sync_settings",
+    "sync_now",
 ];
 
 /// Newest modification time of `path` (a file, or every file below a folder).

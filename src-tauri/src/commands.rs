@@ -55,7 +55,7 @@ where
 }
 
 /// Runs `f` with the read connection, timed into the operations journal as `name`.
-async fn timed_read<R, T, F>(
+pub(crate) async fn timed_read<R, T, F>(
     app: AppHandle<R>,
     name: &'static str,
     kind: OperationKind,
@@ -475,6 +475,9 @@ pub async fn score_now<R: Runtime>(app: AppHandle<R>) -> Result<RunRecord, ApiEr
         })
         .await
         .map_err(|e| ApiError::internal(format!("the scoring task failed: {e}")))?;
+        if result.is_ok() {
+            crate::sync::after_run(&app);
+        }
         let progress = match &result {
             Ok(run) => RunProgress {
                 phase: "succeeded",

@@ -20,6 +20,8 @@
 //!   handles the daily run).
 //! * [`notifications`]: the notifications of the app's timer and inbox runs, a click opening the
 //!   fleet filtered to their turbines (also `--turbines A,B` on the command line), the setting.
+//! * [`sync`]: the shared fleet store — the all-sites view, the Sync card (address, on/off,
+//!   status, "Sync now") and the background sync after each run and every five minutes.
 //!
 //! The UI (`ui/`, built into `ui/dist`) is embedded in the binary: no dev server, no network.
 
@@ -34,6 +36,7 @@ pub mod pack;
 pub mod phrased;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod workflow;
 pub mod worklist;
 
@@ -99,6 +102,10 @@ macro_rules! cockpit_handler {
             $crate::background::set_background,
             $crate::notifications::get_notifications,
             $crate::notifications::set_notifications,
+            $crate::sync::hub_fleet,
+            $crate::sync::sync_status,
+            $crate::sync::save_sync_settings,
+            $crate::sync::sync_now,
         ]
     };
 }

@@ -51,6 +51,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
                     );
                     if !is_pack {
                         start_service(&app, policy);
+                        crate::sync::start(&app);
                     }
                     release_freed_memory();
                 }

@@ -206,6 +206,19 @@ fn bindings() -> Bindings {
     // Notifications (Diagnostics card, a click opening the fleet on their turbines).
     b.add::<cockpit_core::notifications::NotificationSettings>(&cfg);
     b.add::<energitech_cockpit::notifications::OpenTurbines>(&cfg);
+    // The shared fleet store: the all-sites view and the Sync card.
+    {
+        use cockpit_core::hub::sync::{SyncReport, SyncSettings, SyncStatus};
+        use cockpit_core::hub::view::{AllSites, SiteTurbine, SiteView};
+        b.add::<SiteTurbine>(&cfg);
+        b.add::<SiteView>(&cfg);
+        b.add::<AllSites>(&cfg);
+        b.add::<SyncSettings>(&cfg);
+        b.add::<SyncStatus>(&cfg);
+        b.add::<cockpit_core::hub::words::SyncText>(&cfg);
+        b.add::<energitech_cockpit::sync::SyncCard>(&cfg);
+        b.add::<SyncReport>(&cfg);
+    }
     b
 }
 

@@ -46,6 +46,10 @@ import type {
   PackInfo,
   ExportSummary,
   ImportSummary,
+  AllSites,
+  SyncCard,
+  SyncReport,
+  SyncSettings,
 } from "./generated/types";
 
 export type * from "./generated/types";
@@ -187,6 +191,14 @@ export const api = {
   /** "Score daily in the background" on or off (systemctl --user through the core). */
   setBackground: (on: boolean, lang: string) => invoke<BackgroundStatus>("set_background", { on, lang }),
   rollbackModelSet: () => invoke<ModelSetChange>("rollback_model_set"),
+  /** Every site known here and from the hub copy, in `lang` (the "All sites" tab). */
+  hubFleet: (lang: string) => invoke<AllSites>("hub_fleet", { lang }),
+  /** The Sync card: settings, last sync, pending items, last error, in words. */
+  syncStatus: (lang: string) => invoke<SyncCard>("sync_status", { lang }),
+  /** Saves the hub's address (checked; no password) and background sync on/off. */
+  saveSyncSettings: (server: string | null, enabled: boolean) => invoke<SyncSettings>("save_sync_settings", { server, enabled }),
+  /** Pushes and pulls now (on a background thread in the shell). */
+  syncNow: () => invoke<SyncReport>("sync_now"),
   /** The native "open file" dialog for a TOML mapping; null if cancelled. */
   pickMappingFile: async (): Promise<string | null> => {
     const picked = await open({ multiple: false, directory: false, filters: [{ name: "TOML", extensions: ["toml"] }] });
@@ -206,6 +218,8 @@ export const events = {
   /** A notification was clicked: the fleet, filtered to its turbines. */
   notificationOpen: (f: (p: OpenTurbines) => void): Promise<UnlistenFn> =>
     listen<OpenTurbines>("notification-open", (e) => f(e.payload)),
+  /** A sync ended (background or "Sync now"). */
+  syncFinished: (f: () => void): Promise<UnlistenFn> => listen("sync-finished", () => f()),
   download: (f: (p: { path: string | null; success: boolean }) => void): Promise<UnlistenFn> =>
     listen<{ path: string | null; success: boolean }>("download-finished", (e) => f(e.payload)),
 };

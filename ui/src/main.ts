@@ -13,9 +13,10 @@ import { changesBanner, interventionsView, workflowCards } from "./views/workflo
 import { createDiagnostics, type DiagnosticsPanel } from "./views/diagnostics";
 import { createImportDialog, type ImportSource } from "./views/import";
 import { counters, filters, table, trackRecord, visibleItems, type FleetTable } from "./views/fleet";
+import { sitesView } from "./views/sites";
 import { formatDateTime } from "./format";
 
-type Tab = "fleet" | "interventions" | "trend" | "diagnostics";
+type Tab = "fleet" | "sites" | "interventions" | "trend" | "diagnostics";
 
 const osLocale = typeof navigator !== "undefined" ? navigator.language : "en";
 const stored = (() => {
@@ -229,7 +230,7 @@ function tabButton(tab: Tab, label: string): HTMLElement {
       onclick: () => selectTab(tab),
       onkeydown: (e: Event) => {
         const k = (e as KeyboardEvent).key;
-        const order: Tab[] = ["fleet", "interventions", "trend", "diagnostics"];
+        const order: Tab[] = state.pack ? ["fleet", "interventions", "trend"] : ["fleet", "sites", "interventions", "trend", "diagnostics"];
         const i = order.indexOf(tab);
         const n = order.length;
         const next = k === "ArrowRight" ? order[(i + 1) % n] : k === "ArrowLeft" ? order[(i + n - 1) % n] : null;
@@ -262,6 +263,7 @@ function renderHeader(): void {
       "nav",
       { role: "tablist", "aria-label": t(lang, "appTitle") },
       tabButton("fleet", t(lang, "tabFleet")),
+      state.pack ? null : tabButton("sites", t(lang, "tabSites")),
       tabButton("interventions", t(lang, "tabInterventions")),
       tabButton("trend", t(lang, "tabTrend")),
       // A field pack has no models, triggers or logs of its own to diagnose.
@@ -640,7 +642,7 @@ function renderDiagnosticsTab(panel: HTMLElement): void {
     void shown.reload();
     return;
   }
-  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api, background: api, notifications: api });
+  diagnosticsPanel = createDiagnostics(ctx(), api, { modelSets: api, background: api, notifications: api, sync: state.pack ? undefined : api });
   panel.replaceChildren(diagnosticsPanel.element);
 }
 
@@ -673,6 +675,11 @@ function renderMain(): void {
     return;
   }
   if (state.tab === "trend") panel.replaceChildren(renderTrend());
+  else if (state.tab === "sites" && !state.detailId) {
+    const v = sitesView(ctx(), api);
+    panel.replaceChildren(v.element);
+    void v.reload();
+  }
   else if (state.tab === "interventions") panel.replaceChildren(interventionsView(ctx(), () => void loadFleet()));
   else if (state.detailId) panel.replaceChildren(renderDetailTab(state.detailId));
   else panel.replaceChildren(renderFleet());
@@ -730,6 +737,10 @@ async function start(): Promise<void> {
     }
   });
   await events.notificationOpen((o) => openTurbines(o.turbines));
+  // A sync brought the other sites' news: the all-sites tab and the Sync card show it.
+  await events.syncFinished(() => {
+    if ((state.tab === "sites" && !state.detailId) || state.tab === "diagnostics") renderMain();
+  });
   await events.download((d) =>
     d.success
       ? setRunStatus(t(state.lang, "csvSaved", { path: d.path ?? "" }), "ok")

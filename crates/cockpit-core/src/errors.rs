@@ -725,7 +725,6 @@ impl Coded for HubError {
             HubError::TooNew { .. } => ErrorCode::HubTooNew,
             HubError::Server { .. } | HubError::NotOwner { .. } => ErrorCode::HubRefused,
             HubError::BadAccess { .. } => ErrorCode::InvalidInput,
-            HubError::Server { .. } => ErrorCode::HubRefused,
             HubError::Local { .. } => ErrorCode::Database,
         }
     }

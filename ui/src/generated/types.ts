@@ -1333,7 +1333,7 @@ openingTurbines: Array<string>, };
  * Every kind of error a front may receive, by a stable `snake_case` code (`no_run`,
  * `unknown_turbine`, …): the UI and the tests match on these strings, so they never change.
  */
-export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "no_user_systemd" | "background_service" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export" | "not_a_pack" | "pack_damaged" | "pack_too_new" | "pack_other_fleet" | "pack_unknown_turbines" | "pack_export" | "field_pack" | "endpoint";
+export type ErrorCode = "preparing" | "startup" | "internal" | "service" | "database" | "database_open" | "database_too_new" | "no_data_dir" | "no_run" | "no_data" | "run_in_progress" | "unknown_turbine" | "unknown_category" | "unknown_sort" | "models" | "features" | "risk_policy" | "chart" | "demo" | "simulation" | "ingest" | "mapping" | "invalid_time" | "implausible_time" | "no_user_systemd" | "background_service" | "triggers" | "logs" | "bundle" | "invalid_level" | "open_folder" | "quarantine_export" | "no_candidate" | "no_previous_model_set" | "candidate_in_service" | "candidate_features" | "candidate_checksum" | "candidate_parity" | "candidate_invalid" | "model_sets" | "no_alert" | "alert_closed" | "alert_already" | "unknown_intervention" | "intervention_state" | "invalid_input" | "document_export" | "not_a_pack" | "pack_damaged" | "pack_too_new" | "pack_other_fleet" | "pack_unknown_turbines" | "pack_export" | "field_pack" | "endpoint" | "hub_address" | "hub_unreachable" | "hub_not_initialised" | "hub_too_new" | "hub_refused";
 
 /**
  * An error as the UI receives it.
@@ -2373,3 +2373,252 @@ export type OpenTurbines = {
  * Turbine ids, most urgent first.
  */
 turbines: Array<string>, };
+
+/**
+ * One turbine of the all-sites view.
+ */
+export type SiteTurbine = { 
+/**
+ * The turbine's id as in the data.
+ */
+turbine_id: string, 
+/**
+ * Its site.
+ */
+site: string, 
+/**
+ * Its turbine model.
+ */
+model: string, 
+/**
+ * Whether its latest run scored it.
+ */
+scored: boolean, 
+/**
+ * Risk score, 0–100; `None` when not scored.
+ */
+risk_score: number | null, 
+/**
+ * Risk tier; `None` when not scored.
+ */
+category: Category | null, 
+/**
+ * Probability of failure within 7 days, 0–1; `None` when not scored.
+ */
+p_fail_7d: number | null, 
+/**
+ * Data watermark of the run that scored it (`YYYY-MM-DDTHH:MM:SSZ`), `None` when unknown.
+ */
+as_of: string | null, 
+/**
+ * The prediction in words (category, drivers, time to failure), as the fleet view says it.
+ */
+text: FleetItemText, 
+/**
+ * Its latest alert (open, acknowledged or closed), from the local journal.
+ */
+alert: AlertView | null, 
+/**
+ * Its open interventions (planned or in progress), from the local journal.
+ */
+interventions: Array<InterventionView>, 
+/**
+ * The median day of the time to failure, whole days (at least 1); `None` when no failure is
+ * expected within the horizon, when unknown, or when not scored.
+ */
+ttf_median_days: number | null, 
+/**
+ * The 80 % range `[low, high]` in whole days (low rounded down, high rounded up, both at
+ * least 1); `None` when no failure is expected within the horizon, when unknown, or when
+ * not scored.
+ */
+ttf_range_days: [number, number] | null, 
+/**
+ * The range is open: the failure may also come after its high end (the horizon).
+ */
+ttf_range_open: boolean, 
+/**
+ * Whether the prediction has a time-to-failure distribution: `false` when not scored, or
+ * scored by a model set before the distribution (1.x): unknown, not "no failure expected".
+ */
+ttf_known: boolean, 
+/**
+ * The time to failure in English words ("likely in 3 to 10 days", "no failure expected
+ * within 30 days", "time to failure unknown …"); `None` when not scored.
+ */
+ttf_text: string | null, };
+
+/**
+ * One site: who scores it, how fresh, its turbines.
+ */
+export type SiteView = { 
+/**
+ * The site's name.
+ */
+site: string, 
+/**
+ * Whether this cockpit scores it (its turbines come from the local runs).
+ */
+here: boolean, 
+/**
+ * The name of the cockpit that scores it; `None` when it is this one.
+ */
+scored_by: string | null, 
+/**
+ * End of the latest run shown for it (`YYYY-MM-DDTHH:MM:SSZ`), `None` when none.
+ */
+scored_at: string | null, 
+/**
+ * The scoring cockpit's last sync (hub time; this cockpit's own clock for its sites),
+ * `None` before the first.
+ */
+synced_at: string | null, 
+/**
+ * "Lyon scored by LYON-WS1 at 06:01, synced 06:02", in the asked language.
+ */
+freshness: string, 
+/**
+ * Its turbines per category.
+ */
+counts: CategoryCounts, 
+/**
+ * Its turbines, highest risk first (the fleet view's order).
+ */
+turbines: Array<SiteTurbine>, };
+
+/**
+ * Every site this cockpit knows, most at risk first.
+ */
+export type AllSites = { 
+/**
+ * The sites, the one with the riskiest turbine first.
+ */
+sites: Array<SiteView>, 
+/**
+ * "4 sites, 2 scored here".
+ */
+summary: string, };
+
+/**
+ * The Sync settings: the hub's address as saved (shown form, never a password) and whether
+ * this cockpit syncs in the background.
+ */
+export type SyncSettings = { 
+/**
+ * The hub's address as shown (`HubTarget::shown`), `None` when none is saved.
+ */
+server: string | null, 
+/**
+ * Background sync on (after each run and every few minutes).
+ */
+enabled: boolean, };
+
+/**
+ * Where this cockpit stands with the hub, for the Sync setting and Diagnostics.
+ */
+export type SyncStatus = { 
+/**
+ * The saved settings.
+ */
+settings: SyncSettings, 
+/**
+ * This cockpit's id on the hub (`None` before its first sync).
+ */
+cockpit_id: string | null, 
+/**
+ * This cockpit's name on the hub (the machine's name).
+ */
+cockpit_name: string, 
+/**
+ * When the last sync succeeded (Unix seconds, this machine's clock).
+ */
+last_sync: number | null, 
+/**
+ * Why the last attempt failed, when it did (one line, no secret).
+ */
+last_error: string | null, 
+/**
+ * Actions recorded here and not yet on the hub.
+ */
+pending_events: number, 
+/**
+ * Scoring runs made here and not yet on the hub.
+ */
+pending_runs: number, };
+
+/**
+ * The Sync card's sentences, in one language, for the status the sync reports.
+ */
+export type SyncText = { 
+/**
+ * "Last sync at 06:02" / "Never synced with the hub".
+ */
+last_sync: string, 
+/**
+ * "2 actions and 1 run waiting for the hub" / "Nothing waiting for the hub".
+ */
+pending: string, 
+/**
+ * Where the password goes (never in the address, never saved by the cockpit).
+ */
+password_note: string, 
+/**
+ * What the switch does.
+ */
+background_note: string, 
+/**
+ * "Last attempt failed: …" when the last attempt failed.
+ */
+last_error: string | null, };
+
+/**
+ * The Sync card: where this cockpit stands with the hub, and its sentences in the UI's
+ * language.
+ */
+export type SyncCard = { 
+/**
+ * The saved settings, the pending counts, the last sync and the last error.
+ */
+status: SyncStatus, 
+/**
+ * The same in words, and where the password goes.
+ */
+text: SyncText, };
+
+/**
+ * What one sync did.
+ */
+export type SyncReport = { 
+/**
+ * The hub's address as shown.
+ */
+server: string, 
+/**
+ * Actions sent to the hub.
+ */
+pushed_events: number, 
+/**
+ * Runs sent (one per run, whatever its number of sites).
+ */
+pushed_runs: number, 
+/**
+ * Actions received from the other cockpits.
+ */
+pulled_events: number, 
+/**
+ * Turbines whose latest prediction from another cockpit was updated.
+ */
+pulled_predictions: number, 
+/**
+ * This machine's clock minus the hub's, in seconds.
+ */
+clock_offset_s: number, 
+/**
+ * Warnings in words (a site scored by another cockpit, a clock far off), this cockpit's
+ * language.
+ */
+warnings: Array<string>, 
+/**
+ * How long it took.
+ */
+duration_ms: number, };

@@ -9,7 +9,7 @@
 // day, models and drift, facts, run journal), `logs.ts` (log lines), `quarantine.ts` (quarantined
 // lines), `actions.ts` (log folder, bundle), `modelsets.ts` (model sets: candidate, comparison,
 // promote, rollback, history), `background.ts` (the background service: the switch, who handles
-// the daily run), `notifications.ts` (notifications on or off).
+// the daily run), `notifications.ts` (notifications on or off), `sync.ts` (the shared fleet store: address, on/off, status, "Sync now").
 import { asApiError } from "../api";
 import type { Ctx } from "../context";
 import { h, svgImage } from "../dom";
@@ -20,6 +20,7 @@ import { actionsBar } from "./diagnostics/actions";
 import { renderAlertLevel, renderBanner, renderChecks, renderErrors, renderFreshness } from "./diagnostics/cards";
 import { logView } from "./diagnostics/logs";
 import { backgroundView } from "./diagnostics/background";
+import { syncView } from "./diagnostics/sync";
 import { modelSetsView } from "./diagnostics/modelsets";
 import { notificationsView } from "./diagnostics/notifications";
 import { quarantineView } from "./diagnostics/quarantine";
@@ -61,6 +62,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
   const modelSets = opts.modelSets ? modelSetsView(ctx, opts.modelSets) : null;
   const background = opts.background ? backgroundView(ctx, opts.background) : null;
   const notifications = opts.notifications ? notificationsView(ctx, opts.notifications) : null;
+  const sync = opts.sync ? syncView(ctx, opts.sync) : null;
   const element = h(
     "section",
     { class: "diagnostics", "data-testid": "diagnostics", "aria-busy": "true" },
@@ -77,6 +79,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
     background?.element ?? "",
     modelSets?.element ?? "",
     notifications?.element ?? "",
+    sync?.element ?? "",
     logs.element,
     quarantine.element,
     factsSlot,
@@ -123,6 +126,7 @@ export function createDiagnostics(ctx: Ctx, src: DiagnosticsSource, opts: Option
       modelSets?.reload() ?? Promise.resolve(),
       background?.reload() ?? Promise.resolve(),
       notifications?.reload() ?? Promise.resolve(),
+      sync?.reload() ?? Promise.resolve(),
     ]);
   };
   return { element, lang, reload, ready: reload() };

@@ -10,7 +10,10 @@
 //! - [`schema`] — the hub's versioned migrations (`cockpit hub init`) and the version check every
 //!   connection makes; migration 2 is the access by role (row-level security);
 //! - [`access`] — who may do what: `cockpit hub grant`, `revoke` and `status`;
-//! - [`sync`] — `cockpit sync`: push this cockpit's runs and actions, pull the others'.
+//! - [`sync`] — `cockpit sync`: push this cockpit's runs and actions, pull the others';
+//! - [`view`] — the all-sites view of the app: every site known here and from the hub copy, who
+//!   scores it and how fresh, each turbine's latest prediction and workflow state;
+//! - [`words`] — the all-sites view's and the Sync card's sentences in French and English.
 //!
 //! See `docs/shared-store.md` for the sync model, its guarantees and the conflict rule.
 
@@ -18,6 +21,8 @@ pub mod access;
 pub mod connect;
 pub mod schema;
 pub mod sync;
+pub mod view;
+pub mod words;
 
 use thiserror::Error;
 

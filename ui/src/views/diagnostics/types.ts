@@ -1,6 +1,6 @@
 // The diagnostics tab's shared shapes: the commands it uses, what was loaded, its options, and
 // the loading of every command at once.
-import { asApiError, type ApiError, type AppInfo, type BackgroundStatus, type NotificationSettings, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
+import { asApiError, type ApiError, type AppInfo, type BackgroundStatus, type NotificationSettings, type SyncCard, type SyncReport, type SyncSettings, type ComparisonPage, type ModelSetChange, type ModelSetInfo, type ModelSetsPage, type DiagnosticsPage, type HealthReport, type LogLevel, type LogLine, type LogQuery, type QuarantineArgs, type QuarantineCsv, type QuarantinePage, type RunRow } from "../../api";
 import { type Tone } from "../../health";
 import { type Key, type Lang } from "../../i18n";
 
@@ -58,6 +58,8 @@ export interface Options {
   background?: BackgroundSource;
   /** The notification setting's commands: the card is shown when given. */
   notifications?: NotificationsSource;
+  /** The Sync card's commands (absent, e.g. in a field pack: no card). */
+  sync?: SyncSource;
 }
 
 export interface DiagnosticsPanel {
@@ -110,4 +112,11 @@ export interface BackgroundSource {
 export interface NotificationsSource {
   getNotifications(): Promise<NotificationSettings>;
   setNotifications(settings: { enabled?: boolean; lang?: string }): Promise<NotificationSettings>;
+}
+
+/** The Sync card's commands. */
+export interface SyncSource {
+  syncStatus(lang: string): Promise<SyncCard>;
+  saveSyncSettings(server: string | null, enabled: boolean): Promise<SyncSettings>;
+  syncNow(): Promise<SyncReport>;
 }
