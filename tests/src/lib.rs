@@ -365,3 +365,36 @@ pub fn url_encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// `cockpit hub grant …` with `password` on standard input (`--password-stdin`).
+pub fn hub_grant(
+    db: &Path,
+    server: &str,
+    user: &str,
+    kind: &str,
+    sites: &str,
+    password: &str,
+) -> Run {
+    let mut args = vec![
+        "hub", "grant", "--server", server, "--user", user, "--kind", kind,
+    ];
+    if !sites.is_empty() {
+        args.extend(["--sites", sites]);
+    }
+    args.push("--password-stdin");
+    use std::io::Write;
+    let mut child = cockpit_cmd(db)
+        .args(&args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the cockpit binary must start");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password written");
+    child.wait_with_output().expect("grant finishes").into()
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use cockpit_tests::pg::{PgServer, ADMIN_PASSWORD, HUB_DB};
-use cockpit_tests::{cockpit, cockpit_cmd, Run};
+use cockpit_tests::{cockpit, cockpit_cmd, hub_grant, Run};
 
 const WS_A: &str = "11111111-1111-4111-8111-111111111111";
 const WS_B: &str = "22222222-2222-4222-8222-222222222222";
@@ -27,31 +27,6 @@ const RUN_B: &str = "bbbbbbbb-0000-4000-8000-000000000001";
 
 fn hub(db: &Path, args: &[&str]) -> Run {
     cockpit(db, &[&["hub"], args].concat())
-}
-
-/// `cockpit hub grant …` with `password` on standard input (`--password-stdin`).
-fn grant(db: &Path, server: &str, user: &str, kind: &str, sites: &str, password: &str) -> Run {
-    let mut args = vec![
-        "hub", "grant", "--server", server, "--user", user, "--kind", kind,
-    ];
-    if !sites.is_empty() {
-        args.extend(["--sites", sites]);
-    }
-    args.push("--password-stdin");
-    let mut child = cockpit_cmd(db)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the cockpit binary must start");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("password written");
-    child.wait_with_output().expect("grant finishes").into()
 }
 
 /// SQL run as `user`: Ok(output) or Err(the server's message).
@@ -176,7 +151,7 @@ fn the_server_refuses_the_writes_and_reads_a_role_is_not_given() {
         ("field_a", "field", "Lyon"),
         ("office", "office", ""),
     ] {
-        let g = grant(&db, &owner, user, kind, sites, &format!("pw-{user}"));
+        let g = hub_grant(&db, &owner, user, kind, sites, &format!("pw-{user}"));
         assert_eq!(g.code, 0, "grant {user}: {}", g.stderr);
         assert!(
             g.stdout.contains(&format!("{user} is a {kind} user")),
@@ -386,7 +361,7 @@ fn the_server_refuses_the_writes_and_reads_a_role_is_not_given() {
     );
 
     // Re-granting replaces the sites: ws_a now scores Paris, no longer Lyon.
-    let regrant = grant(&db, &owner, "ws_a", "site", "Paris", "pw-ws_a");
+    let regrant = hub_grant(&db, &owner, "ws_a", "site", "Paris", "pw-ws_a");
     assert_eq!(regrant.code, 0, "{}", regrant.stderr);
     assert!(
         regrant.stdout.contains("Updated: ws_a"),
@@ -534,7 +509,7 @@ fn grant_refuses_bad_requests_and_callers_that_are_not_the_owner() {
 
     // A machine's user is not the owner: refused, and told who should run it.
     assert_eq!(
-        grant(&db, &owner, "ws_a", "site", "Lyon", "pw-ws_a").code,
+        hub_grant(&db, &owner, "ws_a", "site", "Lyon", "pw-ws_a").code,
         0
     );
     let as_ws = pg.url("ws_a", Some("pw-ws_a"));

@@ -493,3 +493,100 @@ fn an_unreachable_hub_fails_in_one_line_and_leaves_everything_queued() {
         no_server.stderr
     );
 }
+
+/// Each machine syncs as its own PostgreSQL user (`cockpit hub grant`), under the hub's
+/// row-level security: every sync succeeds, each pushes only what its grant lets it write, and
+/// the field laptop sees only its site.
+#[test]
+fn each_machine_syncs_as_its_own_user_and_pushes_only_what_its_grant_allows() {
+    let pg = PgServer::start();
+    let owner = pg.admin_url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo(dir.path(), "lyon");
+    let b = demo(dir.path(), "nantes");
+    let conn = rusqlite::Connection::open(&b).unwrap();
+    conn.execute_batch(
+        "UPDATE turbines SET site = 'Nantes', turbine_id = 'NAN-' || substr(turbine_id, 5);
+         UPDATE workflow_events SET turbine = 'NAN-' || substr(turbine, 5);",
+    )
+    .unwrap();
+    drop(conn);
+    // A third workstation that also scores Nantes, whose user is granted Lyon only.
+    let stray = dir.path().join("stray.db");
+    std::fs::copy(&b, &stray).unwrap();
+    let hq = dir.path().join("hq.db");
+    let l = dir.path().join("laptop.db");
+    assert_eq!(cockpit(&l, &["hub", "init", "--server", &owner]).code, 0);
+    for (user, kind, sites) in [
+        ("lyon_ws1", "site", "Lyon"),
+        ("nantes_ws1", "site", "Nantes"),
+        ("stray_ws", "site", "Lyon"),
+        ("hq1", "office", ""),
+        ("laptop07", "field", "Lyon"),
+    ] {
+        let g = cockpit_tests::hub_grant(&l, &owner, user, kind, sites, &format!("pw-{user}"));
+        assert_eq!(g.code, 0, "grant {user}: {}", g.stderr);
+    }
+    let url = |user: &str| pg.url(user, Some(&format!("pw-{user}")));
+
+    sync(&a, "LYON-WS1", &url("lyon_ws1"));
+    sync(&b, "NANTES-WS1", &url("nantes_ws1"));
+    // Nantes scored here but this user may share Lyon only: a warning, nothing of it on the hub.
+    let s = sync(&stray, "STRAY-WS", &url("stray_ws"));
+    assert_eq!(s["pushed_runs"], 0, "{s}");
+    let warned = s["warnings"].to_string();
+    assert!(
+        warned.contains("Nantes is scored here but the hub user stray_ws may not share its runs"),
+        "{warned}"
+    );
+    assert_eq!(
+        hub_lines(
+            &pg,
+            "SELECT DISTINCT c.name FROM hub.runs r JOIN hub.cockpits c ON c.id = r.cockpit"
+        ),
+        BTreeSet::from(["LYON-WS1".to_string(), "NANTES-WS1".to_string()])
+    );
+
+    // The office sees both parks and acts on Nantes; the laptop sees Lyon only and acts on it.
+    sync(&hq, "HQ-1", &url("hq1"));
+    assert_eq!(hub_latest(&hq).len(), 40);
+    let nan = open_alert(&b, "NANTES-WS1");
+    ok(&hq, "HQ-1", &["ack", &nan, "--note", "crew booked"]);
+    let h = sync(&hq, "HQ-1", &url("hq1"));
+    assert_eq!(h["pushed_events"], 1, "{h}");
+    assert_eq!(h["pushed_runs"], 0, "{h}");
+
+    sync(&l, "LAPTOP-7", &url("laptop07"));
+    let seen = hub_latest(&l);
+    assert_eq!(seen.len(), 20, "{seen:?}");
+    assert!(seen.keys().all(|t| t.starts_with("LYO-")), "{seen:?}");
+    assert!(
+        sql(&l, "SELECT DISTINCT turbine FROM workflow_events")
+            .iter()
+            .all(|t| t.starts_with("LYO-")),
+        "the laptop pulled only Lyon's actions"
+    );
+    let lyo = open_alert(&a, "LYON-WS1");
+    ok(&l, "LAPTOP-7", &["ack", &lyo]);
+    let f = sync(&l, "LAPTOP-7", &url("laptop07"));
+    assert_eq!(f["pushed_events"], 1, "{f}");
+
+    // Back at the scoring workstations: the office's and the laptop's acknowledgements.
+    sync(&a, "LYON-WS1", &url("lyon_ws1"));
+    sync(&b, "NANTES-WS1", &url("nantes_ws1"));
+    for (db, machine, turbine, by) in [
+        (&a, "LYON-WS1", &lyo, "LAPTOP-7"),
+        (&b, "NANTES-WS1", &nan, "HQ-1"),
+    ] {
+        let alerts = ok(db, machine, &["alerts", "--json"]).json();
+        let alert = alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["turbine_id"] == turbine.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(alert["status"], "acknowledged", "{alert}");
+        assert_eq!(alert["acknowledged"]["machine"], by);
+    }
+}

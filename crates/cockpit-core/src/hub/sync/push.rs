@@ -3,7 +3,11 @@
 //! first cockpit to claim a site keeps it: another cockpit's runs for that site stay local, with
 //! a warning); then, for the sites it holds, turbines, runs (one row per run and site, with that
 //! site's counts), predictions, logbook rows and the model set in service; and its own actions
-//! (all of them: every cockpit may act). Everything is written `ON CONFLICT DO NOTHING` (or
+//! (all of them: every cockpit may act). A cockpit pushes only what its database user's grant
+//! (`hub::access::own_access`) lets it write, so the server's row-level security never has to
+//! refuse a sync: a site user shares the runs of its granted sites only, an office or field user
+//! no runs at all, a field user the actions on its sites only; the rest stays local, with a
+//! notice. Everything is written `ON CONFLICT DO NOTHING` (or
 //! updated in place), so a push cut after the hub committed and before the local markers moved
 //! is re-sent without doubling anything.
 
@@ -16,6 +20,7 @@ use super::copy::{create_temp, row, send, Cell};
 use super::local::{marker, Markers, Me, PUSHED_EVENTS, PUSHED_LOGBOOK, PUSHED_RUNS};
 use super::words::Notice;
 use super::{hub_err, local_err};
+use crate::hub::access::{own_access, AccessKind};
 use crate::hub::schema::WRITE_LOCK;
 use crate::hub::HubError;
 use crate::store::Store;
@@ -85,10 +90,52 @@ pub fn push(store: &Store, client: &mut Client, shown: &str, me: &Me) -> Result<
     )
     .map_err(hub_err(shown, "recording this cockpit"))?;
 
-    let (claimed, notices) = claim(&mut tx, shown, me, &scored_sites)?;
+    let grant = own_access(&mut tx).map_err(hub_err(shown, "reading this user's access"))?;
+    let user: String = tx
+        .query_one("SELECT current_user::text", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(hub_err(shown, "reading this user's access"))?;
+    let mut notices = Vec::new();
+    // The sites whose runs this user may share (the hub's owner, with no grant, all of them).
+    let scored_sites: Vec<String> = match &grant {
+        None => scored_sites,
+        Some((kind, granted)) => scored_sites
+            .into_iter()
+            .filter(|site| {
+                let ok = *kind == AccessKind::Site && granted.contains(site);
+                if !ok {
+                    notices.push(Notice::SiteNotGranted {
+                        site: site.clone(),
+                        user: user.clone(),
+                    });
+                }
+                ok
+            })
+            .collect(),
+    };
+    // The sites a field user may act on (others: every site).
+    let action_sites = match &grant {
+        Some((AccessKind::Field, granted)) => Some(granted.clone()),
+        _ => None,
+    };
+    let (claimed, held) = claim(&mut tx, shown, me, &scored_sites)?;
+    notices.extend(held);
     push_turbines(conn, &mut tx, shown, me, &claimed)?;
     let runs = push_runs(conn, &mut tx, shown, me, &claimed, &mut markers)?;
-    let events = push_events(conn, &mut tx, shown, me, &mut markers)?;
+    let (events, not_granted) = push_events(
+        conn,
+        &mut tx,
+        shown,
+        me,
+        action_sites.as_deref(),
+        &mut markers,
+    )?;
+    if not_granted > 0 {
+        notices.push(Notice::ActionsNotGranted {
+            count: not_granted,
+            user,
+        });
+    }
     push_logbook(conn, &mut tx, shown, me, &claimed, &mut markers)?;
     push_model_set(conn, &mut tx, shown, me, &claimed)?;
     tx.commit().map_err(hub_err(shown, "committing the push"))?;
@@ -195,6 +242,10 @@ fn push_turbines(
                 Cell::Text(&me.id),
             ],
         );
+    }
+    // Nothing to write: no statement (a user without the right to write this table sends none).
+    if buf.is_empty() {
+        return Ok(());
     }
     create_temp(tx, "hub.turbines", "sync_turbines", TURBINE_COLS, shown)?;
     send(tx, "sync_turbines", TURBINE_COLS, &buf, shown)?;
@@ -343,6 +394,10 @@ fn push_runs(
             uuids.insert(id, uuid);
         }
     }
+    // Nothing to write: no statement (a user without the right to write this table sends none).
+    if buf.is_empty() {
+        return Ok(0);
+    }
     create_temp(tx, "hub.runs", "sync_runs", RUN_COLS, shown)?;
     send(tx, "sync_runs", RUN_COLS, &buf, shown)?;
     let inserted: i64 = tx
@@ -441,9 +496,11 @@ fn push_events(
     tx: &mut Transaction<'_>,
     shown: &str,
     me: &Me,
+    sites: Option<&[String]>,
     markers: &mut Markers,
-) -> Result<i64, HubError> {
+) -> Result<(i64, i64), HubError> {
     let read = local_err("reading the actions");
+    let mut not_granted = 0;
     let mut buf = Vec::new();
     let mut stmt = conn
         .prepare(
@@ -469,6 +526,10 @@ fn push_events(
             r.get(9).map_err(&read)?,
         ];
         let at: i64 = r.get(2).map_err(&read)?;
+        if sites.is_some_and(|granted| !granted.contains(&t[7])) {
+            not_granted += 1;
+            continue;
+        }
         row(
             &mut buf,
             &[
@@ -485,6 +546,10 @@ fn push_events(
             ],
         );
     }
+    // Nothing to write: no statement (a user without the right to write this table sends none).
+    if buf.is_empty() {
+        return Ok((0, not_granted));
+    }
     create_temp(tx, "hub.events", "sync_events", EVENT_COLS, shown)?;
     send(tx, "sync_events", EVENT_COLS, &buf, shown)?;
     let n = tx
@@ -496,7 +561,7 @@ fn push_events(
             &[],
         )
         .map_err(hub_err(shown, "writing the actions"))?;
-    Ok(n as i64)
+    Ok((n as i64, not_granted))
 }
 
 fn push_logbook(
@@ -548,6 +613,10 @@ fn push_logbook(
                 Cell::Text(&me.id),
             ],
         );
+    }
+    // Nothing to write: no statement (a user without the right to write this table sends none).
+    if buf.is_empty() {
+        return Ok(());
     }
     create_temp(tx, "hub.logbook", "sync_logbook", LOGBOOK_COLS, shown)?;
     send(tx, "sync_logbook", LOGBOOK_COLS, &buf, shown)?;

@@ -23,6 +23,22 @@ pub enum Notice {
         /// Since when (Unix seconds, hub time).
         since: i64,
     },
+    /// A site this cockpit scores is not among the sites its database user may write (its
+    /// grant, `cockpit hub grant`): its runs stay local.
+    SiteNotGranted {
+        /// The site.
+        site: String,
+        /// The database user this cockpit connects as.
+        user: String,
+    },
+    /// Actions on turbines of sites this cockpit's user may not act on (a field user's grant
+    /// names its sites) were not sent.
+    ActionsNotGranted {
+        /// How many.
+        count: i64,
+        /// The database user this cockpit connects as.
+        user: String,
+    },
     /// This machine's clock is far from the hub's.
     Clock {
         /// This machine's clock minus the hub's, in seconds.
@@ -45,6 +61,14 @@ impl Notice {
                     Lang::Fr => format!("{site} est évalué par {holder} depuis le {day} ; les exécutions de ce cockpit pour ce site restent locales (le premier cockpit à partager un site le garde)"),
                 }
             }
+            Notice::SiteNotGranted { site, user } => match lang {
+                Lang::En => format!("{site} is scored here but the hub user {user} may not share its runs (its grant does not name {site}, see `cockpit hub status`); they stay local"),
+                Lang::Fr => format!("{site} est évalué ici mais l'utilisateur {user} du hub ne peut pas en partager les exécutions (ses droits ne citent pas {site}, voir `cockpit hub status`) ; elles restent locales"),
+            },
+            Notice::ActionsNotGranted { count, user } => match lang {
+                Lang::En => format!("{count} action(s) on turbines of sites the hub user {user} may not act on were not sent; they stay local"),
+                Lang::Fr => format!("{count} action(s) sur des éoliennes de sites où l'utilisateur {user} du hub ne peut pas agir n'ont pas été envoyées ; elles restent locales"),
+            },
             Notice::Clock { offset_s } => clock_text(*offset_s, lang),
         }
     }
