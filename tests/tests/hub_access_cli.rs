@@ -13,10 +13,10 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use cockpit_tests::pg::{PgServer, ADMIN_PASSWORD, HUB_DB};
-use cockpit_tests::{cockpit, cockpit_cmd, hub_grant, Run};
+use cockpit_tests::{cockpit, hub_grant, Run};
 
 const WS_A: &str = "11111111-1111-4111-8111-111111111111";
 const WS_B: &str = "22222222-2222-4222-8222-222222222222";
