@@ -1,8 +1,10 @@
 //! The shared fleet store in the app, through Tauri's IPC on the mock runtime: the all-sites
 //! view over a database whose hub copy is filled as the sync fills it (a site of another
 //! cockpit beside this cockpit's own scored site), in English and French; and the Sync
-//! setting refusing a malformed address with `hub_address` without saving anything. No hub is
-//! contacted here (the sync itself is tested with a real PostgreSQL in `tests/`).
+//! setting refusing a malformed address with `hub_address` without saving anything; and the
+//! Sync card against a real, throwaway PostgreSQL (`cockpit_tests::pg`): the address saved
+//! without its password, "Sync now" sending this cockpit's run, nothing left pending, then the
+//! hub gone and the failure shown on the card.
 
 mod common;
 
@@ -151,4 +153,45 @@ fn a_malformed_hub_address_is_refused_with_its_code_and_nothing_is_saved() {
         )
         .unwrap();
     assert_eq!(saved, 0, "nothing saved");
+}
+
+#[test]
+fn sync_now_sends_this_cockpits_run_to_a_real_hub_and_the_card_says_so() {
+    use cockpit_core::hub::{schema, HubTarget};
+    use cockpit_tests::pg::{PgServer, ADMIN, ADMIN_PASSWORD};
+
+    let pg = PgServer::start();
+    schema::init(&HubTarget::parse(&pg.admin_url()).unwrap()).unwrap();
+    // The password is never saved: the app reads it from PGPASSWORD (or ~/.pgpass) each time.
+    std::env::set_var("PGPASSWORD", ADMIN_PASSWORD);
+    let f = common::app(build_db, AppState::ready);
+    let saved = call(
+        &f,
+        "save_sync_settings",
+        json!({ "server": pg.admin_url(), "enabled": true }),
+    )
+    .unwrap();
+    let shown = saved["server"].as_str().unwrap().to_string();
+    assert!(!shown.contains(ADMIN_PASSWORD), "{saved}");
+    assert!(shown.starts_with(&format!("postgresql://{ADMIN}@127.0.0.1:")), "{saved}");
+    let before = call(&f, "sync_status", json!({ "lang": "en" })).unwrap();
+    assert_eq!(before["status"]["pending_runs"], 1, "{before}");
+
+    let report = call(&f, "sync_now", json!({})).unwrap();
+    assert_eq!(report["pushed_runs"], 1, "{report}");
+    assert_eq!(pg.psql(cockpit_tests::pg::HUB_DB, "SELECT count(DISTINCT id) FROM hub.runs"), "1");
+    let after = call(&f, "sync_status", json!({ "lang": "en" })).unwrap();
+    assert_eq!(after["status"]["pending_runs"], 0, "{after}");
+    assert_eq!(after["status"]["pending_events"], 0, "{after}");
+    assert!(after["status"]["last_sync"].is_i64(), "{after}");
+    assert!(after["status"]["last_error"].is_null(), "{after}");
+
+    // The hub gone: a coded error, the card shows it, nothing local lost.
+    pg.kill();
+    let err = call(&f, "sync_now", json!({})).unwrap_err();
+    assert_eq!(err["code"], "hub_unreachable", "{err}");
+    let failed = call(&f, "sync_status", json!({ "lang": "en" })).unwrap();
+    let last_error = failed["status"]["last_error"].as_str().unwrap_or_default();
+    assert!(last_error.contains("cannot connect to the hub"), "{failed}");
+    assert!(!last_error.contains(ADMIN_PASSWORD), "{failed}");
 }
