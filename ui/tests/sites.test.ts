@@ -80,7 +80,7 @@ describe("the All sites tab", () => {
   beforeAll(installFakeDom);
 
   it("lists each site with the core's freshness line and its turbines with category, drivers and workflow state", async () => {
-    const v = sitesView(ctxOf("en"), { hubFleet: async (lang) => view(lang as Lang) });
+    const v = sitesView(ctxOf("en"), { hubFleet: async (lang) => view(lang as Lang), acknowledgeAlert: async () => null });
     await v.reload();
     const root = fake(v.element);
     expect(root.querySelector('[data-testid="sites-summary"]')!.textContent).toBe("2 sites, 1 scored here");
@@ -97,8 +97,37 @@ describe("the All sites tab", () => {
     expect(opened).toEqual(["VAL-01"]);
   });
 
+  it("acknowledges another site's open alert from the tab, then reads the view again", async () => {
+    const acked: string[] = [];
+    let reads = 0;
+    const v = sitesView(ctxOf("en"), {
+      hubFleet: async (lang) => {
+        reads += 1;
+        const all = view(lang as Lang);
+        const lyo = all.sites[0].turbines[0];
+        lyo.alert = { ...lyo.alert!, status: acked.length ? "acknowledged" : "open" } as SiteTurbine["alert"];
+        return all;
+      },
+      acknowledgeAlert: async (turbine) => {
+        acked.push(turbine);
+        return null;
+      },
+    });
+    await v.reload();
+    const root = fake(v.element);
+    const row = root.querySelector('[data-testid="site-turbine-LYO-01"]')!;
+    const button = row.querySelector('[data-testid="site-turbine-ack"]')!;
+    expect(button.textContent).toBe("Acknowledge");
+    await button.fire("click");
+    expect(acked).toEqual(["LYO-01"]);
+    expect(reads).toBe(2);
+    expect(root.querySelector('[data-testid="site-turbine-LYO-01"]')!.querySelector('[data-testid="site-turbine-ack"]')).toBeNull();
+    // This cockpit's own turbines are acted on from their page, not here.
+    expect(root.querySelector('[data-testid="site-turbine-VAL-01"]')!.querySelector('[data-testid="site-turbine-ack"]')).toBeNull();
+  });
+
   it("speaks French when the UI does", async () => {
-    const v = sitesView(ctxOf("fr"), { hubFleet: async (lang) => view(lang as Lang) });
+    const v = sitesView(ctxOf("fr"), { hubFleet: async (lang) => view(lang as Lang), acknowledgeAlert: async () => null });
     await v.reload();
     const root = fake(v.element);
     expect(root.textContent).toContain("Tous les sites");
@@ -110,6 +139,7 @@ describe("the All sites tab", () => {
 
   it("says the core's error when the view cannot be read", async () => {
     const v = sitesView(ctxOf("en"), {
+      acknowledgeAlert: async () => null,
       hubFleet: async () => {
         throw { code: "database", message: "database is locked", summary_en: "The database could not be read.", summary_fr: "La base n'a pas pu être lue." };
       },

@@ -11,9 +11,12 @@ import { formatPercent, formatScore } from "../format";
 import { t } from "../i18n";
 import { badge } from "./badge";
 
-/** The command this view uses (`api` in the app, a mock in tests). */
+/** The commands this view uses (`api` in the app, a mock in tests). */
 export interface SitesSource {
   hubFleet(lang: string): Promise<AllSites>;
+  /** Acknowledges a turbine's open alert (any site: the action reaches its scorer at the next
+   * sync). */
+  acknowledgeAlert(turbine: string, note: string | null): Promise<null>;
 }
 
 /** The turbine's workflow state in the core's words: the alert's status (and badge) and its open
@@ -28,8 +31,34 @@ export function workflowState(tb: SiteTurbine): string[] {
   return out;
 }
 
-function turbineRow(ctx: Ctx, tb: SiteTurbine, here: boolean): HTMLElement {
+/** "Acknowledge" for another site's open alert (this cockpit's own turbines are acted on from
+ * their page): recorded here, sent to the hub at the next sync. */
+function ackButton(ctx: Ctx, tb: SiteTurbine, src: SitesSource, reload: () => Promise<void>): HTMLElement | null {
+  if (tb.alert?.status !== "open") return null;
+  const button: HTMLButtonElement = h(
+    "button",
+    {
+      type: "button",
+      "data-testid": "site-turbine-ack",
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          await src.acknowledgeAlert(tb.turbine_id, null);
+          await reload();
+        } catch (e) {
+          button.disabled = false;
+          button.replaceWith(errorBlock(ctx.lang, asApiError(e), { role: "alert" }));
+        }
+      },
+    },
+    t(ctx.lang, "acknowledge"),
+  ) as HTMLButtonElement;
+  return button;
+}
+
+function turbineRow(ctx: Ctx, tb: SiteTurbine, here: boolean, src: SitesSource, reload: () => Promise<void>): HTMLElement {
   const state = workflowState(tb);
+  const ack = here ? null : ackButton(ctx, tb, src, reload);
   return h(
     "tr",
     { "data-testid": `site-turbine-${tb.turbine_id}` },
@@ -40,11 +69,11 @@ function turbineRow(ctx: Ctx, tb: SiteTurbine, here: boolean): HTMLElement {
     h("td", { class: "num" }, formatPercent(tb.p_fail_7d, ctx.locale)),
     h("td", {}, tb.text.time_to_failure_short ?? ""),
     h("td", { "data-testid": "site-turbine-drivers" }, tb.text.drivers[0] ?? ""),
-    h("td", { "data-testid": "site-turbine-workflow" }, state.length ? state.join(" — ") : ""),
+    h("td", { "data-testid": "site-turbine-workflow" }, state.length ? state.join(" — ") : "", ...(ack ? [" ", ack] : [])),
   );
 }
 
-function siteCard(ctx: Ctx, s: SiteView): HTMLElement {
+function siteCard(ctx: Ctx, s: SiteView, src: SitesSource, reload: () => Promise<void>): HTMLElement {
   const lang = ctx.lang;
   return h(
     "section",
@@ -68,7 +97,7 @@ function siteCard(ctx: Ctx, s: SiteView): HTMLElement {
             ),
           ),
         ),
-        h("tbody", {}, ...s.turbines.map((tb) => turbineRow(ctx, tb, s.here))),
+        h("tbody", {}, ...s.turbines.map((tb) => turbineRow(ctx, tb, s.here, src, reload))),
       ),
     ),
   );
@@ -78,12 +107,12 @@ function siteCard(ctx: Ctx, s: SiteView): HTMLElement {
 export function sitesView(ctx: Ctx, src: SitesSource): { element: HTMLElement; reload(): Promise<void> } {
   const lang = ctx.lang;
   const body = h("div", { "aria-busy": "true" }, h("p", { class: "muted" }, t(lang, "loading")));
-  const reload = async () => {
+  const reload = async (): Promise<void> => {
     try {
       const v = await src.hubFleet(lang);
       body.replaceChildren(
         h("p", { "data-testid": "sites-summary" }, v.summary),
-        ...(v.sites.length ? v.sites.map((s) => siteCard(ctx, s)) : [h("p", { class: "muted" }, t(lang, "sitesEmpty"))]),
+        ...(v.sites.length ? v.sites.map((s) => siteCard(ctx, s, src, reload)) : [h("p", { class: "muted" }, t(lang, "sitesEmpty"))]),
       );
       body.removeAttribute("aria-busy");
     } catch (e) {
