@@ -208,7 +208,7 @@ fn bindings() -> Bindings {
     b.add::<energitech_cockpit::notifications::OpenTurbines>(&cfg);
     // The shared fleet store: the all-sites view and the Sync card.
     {
-        use cockpit_core::hub::sync::{SyncReport, SyncSettings, SyncStatus};
+        use cockpit_core::hub::sync::{Notice, SyncReport, SyncSettings, SyncStatus};
         use cockpit_core::hub::view::{AllSites, SiteTurbine, SiteView};
         b.add::<SiteTurbine>(&cfg);
         b.add::<SiteView>(&cfg);
@@ -217,6 +217,7 @@ fn bindings() -> Bindings {
         b.add::<SyncStatus>(&cfg);
         b.add::<cockpit_core::hub::words::SyncText>(&cfg);
         b.add::<energitech_cockpit::sync::SyncCard>(&cfg);
+        b.add::<Notice>(&cfg);
         b.add::<SyncReport>(&cfg);
     }
     b

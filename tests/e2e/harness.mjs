@@ -126,6 +126,23 @@ export async function endSession(browser) {
   }
 }
 
+/**
+ * Calls a shell command as the UI does (Tauri's IPC), as an asynchronous script: `{ ok, value }`,
+ * or `{ ok: false, error }` when the command is refused (never a script error).
+ */
+export function invoke(browser, cmd, args) {
+  return browser.executeAsync(
+    (cmd, args, done) => {
+      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+        (value) => done({ ok: true, value }),
+        (error) => done({ ok: false, error }),
+      );
+    },
+    cmd,
+    args,
+  );
+}
+
 /** `$('[data-testid="…"]')` for one browser. */
 export const byTestId = (browser) => (id) => browser.$(`[data-testid="${id}"]`);
 

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { appEnv, byTestId as by, display, endSession, ROOT, session, shot, startDriver, stopDriver } from "./harness.mjs";
+import { appEnv, byTestId as by, display, endSession, invoke as ipc, ROOT, session, shot, startDriver, stopDriver } from "./harness.mjs";
 
 /** First launch simulates the demo park (under a minute on a quiet machine). */
 const READY_MS = 240_000;
@@ -24,20 +24,7 @@ const SAMPLE = join(ROOT, "data/samples/edp");
 
 let screen, home, driver, browser;
 
-/** Calls a shell command as the UI does (Tauri's IPC); rejects with the shell's `{code, message}`. */
-function invoke(cmd, args) {
-  // Asynchronous script: a rejected command comes back as { ok: false, error }, never as a script error.
-  return browser.executeAsync(
-    (cmd, args, done) => {
-      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
-        (value) => done({ ok: true, value }),
-        (error) => done({ ok: false, error }),
-      );
-    },
-    cmd,
-    args,
-  );
-}
+const invoke = (cmd, args) => ipc(browser, cmd, args);
 
 describe("import files and the quarantine", () => {
   before(async () => {

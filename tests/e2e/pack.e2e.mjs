@@ -25,6 +25,7 @@ import {
   shot as saveShot,
   startDriver,
   stopDriver,
+  invoke as ipc,
 } from "./harness.mjs";
 
 /** The `cockpit` command (the debug build `make test` made before the walks). */
@@ -45,19 +46,7 @@ const shot = async (name) => {
   await saveShot(browser, name);
 };
 
-/** Calls a shell command as the UI does (Tauri's IPC); `{ok, value}` or `{ok: false, error}`. */
-function invoke(cmd, args) {
-  return browser.executeAsync(
-    (cmd, args, done) => {
-      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
-        (value) => done({ ok: true, value }),
-        (error) => done({ ok: false, error }),
-      );
-    },
-    cmd,
-    args,
-  );
-}
+const invoke = (cmd, args) => ipc(browser, cmd, args);
 
 /** Starts tauri-driver and a session on the app with `env` and `args`. */
 async function open(env, args = []) {

@@ -188,7 +188,7 @@ function syncSource(calls: unknown[], opts: { refuse?: boolean; warnings?: strin
     syncNow: async (): Promise<SyncReport> => {
       calls.push("sync");
       synced = true;
-      return { server: settings.server ?? "", pushed_events: 2, pushed_runs: 1, pulled_events: 0, pulled_predictions: 3, clock_offset_s: 0, warnings: opts.warnings ?? [], duration_ms: 40 };
+      return { server: settings.server ?? "", pushed_events: 2, pushed_runs: 1, pulled_events: 0, pulled_predictions: 3, clock_offset_s: 0, warnings: opts.warnings ?? [], notices: [], duration_ms: 40 };
     },
   };
 }

@@ -2586,6 +2586,43 @@ status: SyncStatus,
 text: SyncText, };
 
 /**
+ * Something a sync wants the user to know; [`Notice::text`] says it.
+ */
+export type Notice = { "kind": "site_held", 
+/**
+ * The site.
+ */
+site: string, 
+/**
+ * The name of the cockpit that scores it.
+ */
+holder: string, 
+/**
+ * Since when (Unix seconds, hub time).
+ */
+since: number, } | { "kind": "site_not_granted", 
+/**
+ * The site.
+ */
+site: string, 
+/**
+ * The database user this cockpit connects as.
+ */
+user: string, } | { "kind": "actions_not_granted", 
+/**
+ * How many.
+ */
+count: number, 
+/**
+ * The database user this cockpit connects as.
+ */
+user: string, } | { "kind": "clock", 
+/**
+ * This machine's clock minus the hub's, in seconds.
+ */
+offset_s: number, };
+
+/**
  * What one sync did.
  */
 export type SyncReport = { 
@@ -2618,6 +2655,10 @@ clock_offset_s: number,
  * language.
  */
 warnings: Array<string>, 
+/**
+ * The same warnings as data, for a front that words them itself through [`Notice::text`].
+ */
+notices: Array<Notice>, 
 /**
  * How long it took.
  */
