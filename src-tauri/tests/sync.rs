@@ -173,13 +173,22 @@ fn sync_now_sends_this_cockpits_run_to_a_real_hub_and_the_card_says_so() {
     .unwrap();
     let shown = saved["server"].as_str().unwrap().to_string();
     assert!(!shown.contains(ADMIN_PASSWORD), "{saved}");
-    assert!(shown.starts_with(&format!("postgresql://{ADMIN}@127.0.0.1:")), "{saved}");
+    assert!(
+        shown.starts_with(&format!("postgresql://{ADMIN}@127.0.0.1:")),
+        "{saved}"
+    );
     let before = call(&f, "sync_status", json!({ "lang": "en" })).unwrap();
     assert_eq!(before["status"]["pending_runs"], 1, "{before}");
 
     let report = call(&f, "sync_now", json!({})).unwrap();
     assert_eq!(report["pushed_runs"], 1, "{report}");
-    assert_eq!(pg.psql(cockpit_tests::pg::HUB_DB, "SELECT count(DISTINCT id) FROM hub.runs"), "1");
+    assert_eq!(
+        pg.psql(
+            cockpit_tests::pg::HUB_DB,
+            "SELECT count(DISTINCT id) FROM hub.runs"
+        ),
+        "1"
+    );
     let after = call(&f, "sync_status", json!({ "lang": "en" })).unwrap();
     assert_eq!(after["status"]["pending_runs"], 0, "{after}");
     assert_eq!(after["status"]["pending_events"], 0, "{after}");
