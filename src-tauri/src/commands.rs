@@ -29,6 +29,7 @@ use cockpit_core::workflow::Workflow;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
+use crate::diagnostics::{timed_read, with_store};
 use crate::error::ApiError;
 use crate::phrased::{CategoryLabels, MeasurementText, RunRow, RunText};
 use crate::state::{AppState, Phase};
@@ -40,40 +41,6 @@ pub const RUN_PROGRESS_EVENT: &str = "run-progress";
 
 /// Most runs `runs` returns.
 const MAX_RUNS: usize = 1000;
-
-/// Runs `f` with the read connection on a blocking thread.
-async fn with_store<R, T, F>(app: &AppHandle<R>, f: F) -> Result<T, ApiError>
-where
-    R: Runtime,
-    T: Send + 'static,
-    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
-{
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().read(f))
-        .await
-        .map_err(|e| ApiError::internal(format!("the database task failed: {e}")))?
-}
-
-/// Runs `f` with the read connection, timed into the operations journal as `name`.
-pub(crate) async fn timed_read<R, T, F>(
-    app: AppHandle<R>,
-    name: &'static str,
-    kind: OperationKind,
-    f: F,
-) -> Result<T, ApiError>
-where
-    R: Runtime,
-    T: Send + 'static,
-    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
-{
-    crate::diagnostics::timed(
-        app.clone(),
-        name,
-        kind,
-        async move { with_store(&app, f).await },
-    )
-    .await
-}
 
 /// Filters of the fleet view and of the work list, as the UI sends them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ts_rs::TS)]

@@ -1,6 +1,7 @@
 //! The diagnostics tab's commands: health, metrics and monitoring, the run durations chart, the
 //! recent log lines, the log folder, the diagnostics bundle; the app's log files; and
-//! [`timed`], which writes every command to the operations journal.
+//! [`timed`], which writes every command to the operations journal, and [`timed_read`], the
+//! commands' timed reads of the database on a blocking thread.
 //!
 //! `health`, `recent_logs`, `open_log_folder` and `export_diagnostics_bundle` work even when
 //! start-up failed (that is when they are needed); `diagnostics` and `run_durations_chart` need
@@ -331,6 +332,40 @@ pub async fn export_diagnostics_bundle<R: Runtime>(
             })
             .await
         },
+    )
+    .await
+}
+
+/// Runs `f` with the read connection on a blocking thread.
+pub(crate) async fn with_store<R, T, F>(app: &AppHandle<R>, f: F) -> Result<T, ApiError>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+{
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().read(f))
+        .await
+        .map_err(|e| ApiError::internal(format!("the database task failed: {e}")))?
+}
+
+/// Runs `f` with the read connection, timed into the operations journal as `name`.
+pub(crate) async fn timed_read<R, T, F>(
+    app: AppHandle<R>,
+    name: &'static str,
+    kind: OperationKind,
+    f: F,
+) -> Result<T, ApiError>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+{
+    timed(
+        app.clone(),
+        name,
+        kind,
+        async move { with_store(&app, f).await },
     )
     .await
 }

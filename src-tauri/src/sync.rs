@@ -21,7 +21,7 @@ use cockpit_core::store::Store;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::commands::timed_read;
+use crate::diagnostics::timed_read;
 use crate::diagnostics::timed;
 use crate::error::ApiError;
 use crate::state::{lock, AppState};

@@ -89,7 +89,7 @@ describe("Shared fleet store: two workstations, one picture", () => {
     const status = (await invoke(browser, "sync_status", { lang: "en" })).value;
     assert.equal(status.status.pending_runs, 0, JSON.stringify(status));
     assert.equal(status.status.last_error, null, JSON.stringify(status));
-    await (await $t("sync-card")).scrollIntoView();
+    await (await $t("sync-facts")).scrollIntoView({ block: "end" });
     await shot("35-sync-card");
   });
 
@@ -101,6 +101,7 @@ describe("Shared fleet store: two workstations, one picture", () => {
     assert.match(freshness, /^Nantes scored by NANTES-WS1 (on .* )?at \d\d:\d\d, synced /);
     const lyon = await (await (await $t("site-Lyon")).$('[data-testid="site-freshness"]')).getText();
     assert.match(lyon, /^Lyon scored here /);
+    await site.scrollIntoView();
     await shot("36-all-sites");
 
     const ack = await site.$('[data-testid="site-turbine-ack"]');
