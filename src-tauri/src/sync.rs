@@ -21,8 +21,8 @@ use cockpit_core::store::Store;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::diagnostics::timed_read;
 use crate::diagnostics::timed;
+use crate::diagnostics::timed_read;
 use crate::error::ApiError;
 use crate::state::{lock, AppState};
 
