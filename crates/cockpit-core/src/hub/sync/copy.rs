@@ -115,6 +115,25 @@ pub fn send(
     writer.finish().map_err(&pg)
 }
 
+/// Stages `buf` (rows made with [`row`]) into a fresh temporary copy `temp` of `table`, ready
+/// for an `INSERT … SELECT`. Returns false, and sends nothing, when there is no row: a user
+/// without the right to write `table` (an office or field user's runs) sends no statement on it.
+pub fn stage(
+    tx: &mut Transaction<'_>,
+    table: &str,
+    temp: &str,
+    cols: &str,
+    buf: &[u8],
+    shown: &str,
+) -> Result<bool, HubError> {
+    if buf.is_empty() {
+        return Ok(false);
+    }
+    create_temp(tx, table, temp, cols, shown)?;
+    send(tx, temp, cols, buf, shown)?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

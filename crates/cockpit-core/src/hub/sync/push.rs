@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use postgres::{Client, Transaction};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::copy::{create_temp, row, send, Cell};
+use super::copy::{create_temp, row, send, stage, Cell};
 use super::local::{marker, Markers, Me, PUSHED_EVENTS, PUSHED_LOGBOOK, PUSHED_RUNS};
 use super::words::Notice;
 use super::{hub_err, local_err};
@@ -243,12 +243,16 @@ fn push_turbines(
             ],
         );
     }
-    // Nothing to write: no statement (a user without the right to write this table sends none).
-    if buf.is_empty() {
+    if !stage(
+        tx,
+        "hub.turbines",
+        "sync_turbines",
+        TURBINE_COLS,
+        &buf,
+        shown,
+    )? {
         return Ok(());
     }
-    create_temp(tx, "hub.turbines", "sync_turbines", TURBINE_COLS, shown)?;
-    send(tx, "sync_turbines", TURBINE_COLS, &buf, shown)?;
     tx.execute(
         &format!(
             "INSERT INTO hub.turbines ({TURBINE_COLS}) SELECT {TURBINE_COLS} FROM sync_turbines
@@ -394,12 +398,9 @@ fn push_runs(
             uuids.insert(id, uuid);
         }
     }
-    // Nothing to write: no statement (a user without the right to write this table sends none).
-    if buf.is_empty() {
+    if !stage(tx, "hub.runs", "sync_runs", RUN_COLS, &buf, shown)? {
         return Ok(0);
     }
-    create_temp(tx, "hub.runs", "sync_runs", RUN_COLS, shown)?;
-    send(tx, "sync_runs", RUN_COLS, &buf, shown)?;
     let inserted: i64 = tx
         .query_one(
             &format!(
@@ -546,12 +547,9 @@ fn push_events(
             ],
         );
     }
-    // Nothing to write: no statement (a user without the right to write this table sends none).
-    if buf.is_empty() {
+    if !stage(tx, "hub.events", "sync_events", EVENT_COLS, &buf, shown)? {
         return Ok((0, not_granted));
     }
-    create_temp(tx, "hub.events", "sync_events", EVENT_COLS, shown)?;
-    send(tx, "sync_events", EVENT_COLS, &buf, shown)?;
     let n = tx
         .execute(
             &format!(
@@ -614,12 +612,9 @@ fn push_logbook(
             ],
         );
     }
-    // Nothing to write: no statement (a user without the right to write this table sends none).
-    if buf.is_empty() {
+    if !stage(tx, "hub.logbook", "sync_logbook", LOGBOOK_COLS, &buf, shown)? {
         return Ok(());
     }
-    create_temp(tx, "hub.logbook", "sync_logbook", LOGBOOK_COLS, shown)?;
-    send(tx, "sync_logbook", LOGBOOK_COLS, &buf, shown)?;
     tx.execute(
         &format!(
             "INSERT INTO hub.logbook ({LOGBOOK_COLS}) SELECT {LOGBOOK_COLS} FROM sync_logbook
