@@ -10,11 +10,9 @@ mod common;
 
 use std::path::Path;
 
-use cockpit_core::features::N_FEATURES;
 use cockpit_core::risk::Category;
-use cockpit_core::runs::TurbineOutcome;
 use cockpit_core::store::Store;
-use common::{call, commit_backfill, simulated_park, DAY, START};
+use common::{call, simulated_park, DAY, START};
 use energitech_cockpit::state::AppState;
 use serde_json::{json, Value};
 
@@ -28,33 +26,7 @@ const SYNCED: i64 = RUN_END + 60;
 fn build_db(db: &Path) {
     let (mut store, keys) = simulated_park(db);
     let at = START + 9 * DAY;
-    let outcomes: Vec<TurbineOutcome> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, (id, key))| {
-            let (c, s) = if i == 0 {
-                (Category::High, 70.0)
-            } else {
-                (Category::Low, 10.0)
-            };
-            TurbineOutcome {
-                turbine_key: *key,
-                turbine_id: id.clone(),
-                scored: true,
-                reason: None,
-                p_fail_7d: Some(s / 100.0),
-                ttf: None,
-                risk_score: Some(s),
-                category: Some(c),
-                drivers: Vec::new(),
-                model_reactions: Vec::new(),
-                last_record: Some(at),
-                data_quality: Default::default(),
-                features: vec![0.0; N_FEATURES],
-            }
-        })
-        .collect();
-    commit_backfill(&mut store, at, &outcomes);
+    common::score_first(&mut store, &keys, at, (Category::High, 70.0));
     store
         .conn()
         .execute_batch(&format!(

@@ -93,3 +93,37 @@ pub fn call(f: &Fixture, cmd: &str, args: Value) -> Result<Value, Value> {
     )
     .map(|b| b.deserialize::<Value>().unwrap())
 }
+
+/// One run at `at` that ranks the park's first turbine `first` (category, risk score) and the
+/// others low (10): an open alert on the first when `first` is high or critical.
+pub fn score_first(
+    store: &mut Store,
+    keys: &[(String, i64)],
+    at: i64,
+    first: (cockpit_core::risk::Category, f64),
+) {
+    use cockpit_core::risk::Category;
+    let outcomes: Vec<TurbineOutcome> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, (id, key))| {
+            let (c, s) = if i == 0 { first } else { (Category::Low, 10.0) };
+            TurbineOutcome {
+                turbine_key: *key,
+                turbine_id: id.clone(),
+                scored: true,
+                reason: None,
+                p_fail_7d: Some(s / 100.0),
+                ttf: None,
+                risk_score: Some(s),
+                category: Some(c),
+                drivers: Vec::new(),
+                model_reactions: Vec::new(),
+                last_record: Some(at),
+                data_quality: Default::default(),
+                features: vec![0.0; cockpit_core::features::N_FEATURES],
+            }
+        })
+        .collect();
+    commit_backfill(store, at, &outcomes);
+}
